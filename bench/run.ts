@@ -1,0 +1,2 @@
+// Placeholder: benchmarks of the engine come later.
+console.log('no benchmarks yet');
