@@ -1,0 +1,184 @@
+import { describe, expect, it } from 'vitest';
+import { Position } from '@xyflow/react';
+import type { DeviceView, DriverView, FirmwareNodeView, ModuleView, Snapshot } from '../../engine/api';
+import { LAYOUT, nodeId, snapshotToFlow, type GraphNode } from './toFlow';
+
+// Hand-written snapshot (not produced by the engine): a Realm guest where the
+// arm-cca-dev platform device, created from the PSCI/SMCCC firmware node, is bound to
+// the arm-cca-guest driver from the arm_cca_guest module, and has one auxiliary child.
+
+function device(name: string, devpath: string, parent: string | null, extra: Partial<DeviceView> = {}): DeviceView {
+  return {
+    name,
+    bus: null,
+    class: null,
+    devpath,
+    parent,
+    driver: null,
+    modalias: null,
+    driverOverride: null,
+    unbindable: false,
+    ofNode: null,
+    acpiHid: null,
+    firmwareNode: null,
+    deferred: false,
+    devmParent: null,
+    createdBy: null,
+    uevent: [],
+    ...extra,
+  };
+}
+
+function snapshot(parts: Partial<Snapshot>): Snapshot {
+  return {
+    step: 0,
+    devices: [],
+    drivers: [],
+    modules: [],
+    uevents: [],
+    sysfs: [],
+    log: [],
+    firmware: [],
+    facts: {},
+    tsm: { reportProvider: null, classDevices: [] },
+    udevRunning: true,
+    ...parts,
+  };
+}
+
+const devices: DeviceView[] = [
+  device('platform', '/devices/platform', null),
+  device('arm-cca-dev', '/devices/platform/arm-cca-dev', '/devices/platform', {
+    bus: 'platform',
+    driver: 'arm-cca-guest',
+    firmwareNode: '/psci',
+  }),
+  device('arm_cca_guest.rsi.0', '/devices/platform/arm-cca-dev/arm_cca_guest.rsi.0', '/devices/platform/arm-cca-dev', {
+    bus: 'auxiliary',
+  }),
+  device('serial8250', '/devices/platform/serial8250', '/devices/platform', { bus: 'platform' }),
+];
+const drivers: DriverView[] = [
+  { id: 'platform/arm-cca-guest', name: 'arm-cca-guest', bus: 'platform', module: 'arm_cca_guest', bindAttrs: true, devices: ['/devices/platform/arm-cca-dev'] },
+  { id: 'auxiliary/tsm-unused', name: 'tsm-unused', bus: 'auxiliary', module: null, bindAttrs: true, devices: [] },
+];
+const modules: ModuleView[] = [
+  { name: 'arm_cca_guest', state: 'loaded', loadedBy: 'platform:arm-cca-dev', location: 'module', aliases: ['platform:arm-cca-dev'], drivers: ['platform/arm-cca-guest'] },
+  { name: 'unrelated', state: 'not-loaded', loadedBy: null, location: 'module', aliases: [], drivers: [] },
+];
+const firmware: FirmwareNodeView[] = [
+  { id: '/', kind: 'dt', label: '/', props: {}, parent: null, devices: [] },
+  { id: '/psci', kind: 'psci', label: 'psci', props: { compatible: 'arm,psci-1.0' }, parent: '/', devices: ['/devices/platform/arm-cca-dev'] },
+];
+
+const full = snapshot({ devices, drivers, modules, firmware });
+
+function byId(nodes: GraphNode[], id: string): GraphNode {
+  const n = nodes.find((x) => x.id === id);
+  if (!n) throw new Error(`no node ${id}; have ${nodes.map((x) => x.id).join(', ')}`);
+  return n;
+}
+
+describe('snapshotToFlow', () => {
+  it('maps an empty snapshot to an empty graph', () => {
+    expect(snapshotToFlow(snapshot({}))).toEqual({ nodes: [], edges: [] });
+  });
+
+  it('makes one node per device, driver, module and firmware node, with unique ids', () => {
+    const { nodes } = snapshotToFlow(full);
+    expect(nodes).toHaveLength(devices.length + drivers.length + modules.length + firmware.length);
+    expect(new Set(nodes.map((n) => n.id)).size).toBe(nodes.length);
+    const dev = byId(nodes, nodeId.device('/devices/platform/arm-cca-dev'));
+    expect(dev.data.kind).toBe('device');
+    expect(dev.data.label).toBe('arm-cca-dev');
+    expect(dev.data.testId).toBe('node-device-arm-cca-dev');
+    expect(dev.data.view).toBe(devices[1]);
+    expect(byId(nodes, nodeId.driver('platform/arm-cca-guest')).data.testId).toBe('node-driver-arm-cca-guest');
+    expect(byId(nodes, nodeId.module('arm_cca_guest')).data.kind).toBe('module');
+    expect(byId(nodes, nodeId.firmware('/psci')).data.kind).toBe('firmware');
+  });
+
+  it('draws parent->child, bound-to, module-provides-driver and firmware edges', () => {
+    const { edges } = snapshotToFlow(full);
+    const list = edges.map((e) => `${e.data!.kind} ${e.source} ${e.target}`).sort();
+    expect(list).toEqual(
+      [
+        'bound-to device:/devices/platform/arm-cca-dev driver:platform/arm-cca-guest',
+        'firmware-device firmware:/psci device:/devices/platform/arm-cca-dev',
+        'module-provides-driver driver:platform/arm-cca-guest module:arm_cca_guest',
+        'parent-child device:/devices/platform device:/devices/platform/arm-cca-dev',
+        'parent-child device:/devices/platform device:/devices/platform/serial8250',
+        'parent-child device:/devices/platform/arm-cca-dev device:/devices/platform/arm-cca-dev/arm_cca_guest.rsi.0',
+        'parent-child firmware:/ firmware:/psci',
+      ].sort(),
+    );
+    expect(new Set(edges.map((e) => e.id)).size).toBe(edges.length);
+  });
+
+  it('lays out left to right: firmware, device tree by depth, drivers, modules', () => {
+    const { nodes } = snapshotToFlow(full);
+    const x = (id: string) => byId(nodes, id).position.x;
+    const fwRoot = x(nodeId.firmware('/'));
+    const psci = x(nodeId.firmware('/psci'));
+    const platform = x(nodeId.device('/devices/platform'));
+    const cca = x(nodeId.device('/devices/platform/arm-cca-dev'));
+    const serial = x(nodeId.device('/devices/platform/serial8250'));
+    const aux = x(nodeId.device('/devices/platform/arm-cca-dev/arm_cca_guest.rsi.0'));
+    const drv = x(nodeId.driver('platform/arm-cca-guest'));
+    const drv2 = x(nodeId.driver('auxiliary/tsm-unused'));
+    const mod = x(nodeId.module('arm_cca_guest'));
+
+    expect(fwRoot).toBe(0);
+    expect(psci).toBe(LAYOUT.columnGap);
+    expect(platform).toBe(2 * LAYOUT.columnGap); // after two firmware columns
+    expect(cca).toBe(platform + LAYOUT.columnGap);
+    expect(serial).toBe(cca); // siblings share a column
+    expect(aux).toBe(cca + LAYOUT.columnGap);
+    expect(drv).toBe(aux + LAYOUT.columnGap); // drivers right of the deepest device
+    expect(drv2).toBe(drv);
+    expect(mod).toBe(drv + LAYOUT.columnGap);
+    for (const n of nodes) {
+      expect(n.sourcePosition).toBe(Position.Right);
+      expect(n.targetPosition).toBe(Position.Left);
+      expect(n.type).toBe('bindscope');
+    }
+  });
+
+  it('never overlaps nodes in a column and puts a bound driver level with its device', () => {
+    const { nodes } = snapshotToFlow(full);
+    const columns = new Map<number, number[]>();
+    for (const n of nodes) columns.set(n.position.x, [...(columns.get(n.position.x) ?? []), n.position.y]);
+    for (const ys of columns.values()) {
+      const sorted = [...ys].sort((a, b) => a - b);
+      for (let i = 1; i < sorted.length; i++) expect(sorted[i]! - sorted[i - 1]!).toBeGreaterThanOrEqual(LAYOUT.rowGap);
+    }
+    const y = (id: string) => byId(nodes, id).position.y;
+    expect(y(nodeId.driver('platform/arm-cca-guest'))).toBe(y(nodeId.device('/devices/platform/arm-cca-dev')));
+    expect(y(nodeId.module('arm_cca_guest'))).toBe(y(nodeId.driver('platform/arm-cca-guest')));
+    // unbound driver goes below the bound one
+    expect(y(nodeId.driver('auxiliary/tsm-unused'))).toBeGreaterThan(y(nodeId.driver('platform/arm-cca-guest')));
+    for (const n of nodes) expect(Number.isFinite(n.position.y) && n.position.y >= 0).toBe(true);
+  });
+
+  it('starts devices at x=0 without firmware and treats unknown parents as top level', () => {
+    const orphan = device('orphan', '/devices/virtual/misc/orphan', '/devices/virtual/misc');
+    const { nodes, edges } = snapshotToFlow(snapshot({ devices: [devices[0]!, orphan] }));
+    expect(nodes.map((n) => n.position.x)).toEqual([0, 0]);
+    expect(edges).toEqual([]);
+  });
+
+  it('survives a parent cycle and duplicate entries', () => {
+    const a = device('a', '/devices/a', '/devices/b');
+    const b = device('b', '/devices/b', '/devices/a');
+    const drv: DriverView = { id: 'x/d', name: 'd', bus: 'x', module: null, bindAttrs: true, devices: ['/devices/a', '/devices/a', '/devices/gone'] };
+    const { nodes, edges } = snapshotToFlow(snapshot({ devices: [a, b, a], drivers: [drv] }));
+    expect(nodes.map((n) => n.id).sort()).toEqual(['device:/devices/a', 'device:/devices/b', 'driver:x/d']);
+    expect(edges.filter((e) => e.data!.kind === 'bound-to')).toHaveLength(1);
+  });
+
+  it('is pure: same input, same output; input untouched', () => {
+    const before = JSON.stringify(full);
+    expect(snapshotToFlow(full)).toEqual(snapshotToFlow(full));
+    expect(JSON.stringify(full)).toBe(before);
+  });
+});

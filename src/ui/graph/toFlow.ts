@@ -1,0 +1,267 @@
+/**
+ * Pure mapping from an engine Snapshot to React Flow nodes and edges, laid out left to
+ * right:
+ *
+ *   firmware tree | device tree (under a virtual root) | drivers | modules
+ *
+ * Edges: firmware node -> device it gave rise to, parent device -> child device,
+ * device -> driver it is bound to, driver -> module that provides it (drawn in that
+ * direction so every edge runs left to right; read it as "module provides driver").
+ *
+ * No DOM, no React: unit-tested in toFlow.test.ts with hand-written snapshots.
+ */
+import { hierarchy, tree, type HierarchyPointNode } from 'd3-hierarchy';
+import { Position, type Edge, type Node } from '@xyflow/react';
+import type { DeviceView, DriverView, FirmwareNodeView, ModuleView, Snapshot } from '../../engine/api';
+
+export type GraphNodeKind = 'firmware' | 'device' | 'driver' | 'module';
+export type GraphEdgeKind = 'firmware-device' | 'parent-child' | 'bound-to' | 'module-provides-driver';
+
+export type GraphNodeData = {
+  kind: GraphNodeKind;
+  /** main text: device/driver/module name, firmware label */
+  label: string;
+  /** second line: bus, driver state, module state, firmware kind */
+  detail: string;
+  /** stable handle for tests: node-<kind>-<name> */
+  testId: string;
+  /** the engine view the node was made from */
+  view: DeviceView | DriverView | ModuleView | FirmwareNodeView;
+};
+export type GraphNode = Node<GraphNodeData, 'bindscope'>;
+export type GraphEdge = Edge<{ kind: GraphEdgeKind }>;
+
+export interface FlowGraph {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+}
+
+/** Node box size and spacing (px). DeviceGraph renders nodes at this size. */
+export const LAYOUT = {
+  nodeWidth: 190,
+  nodeHeight: 44,
+  /** horizontal distance between tree levels / columns */
+  columnGap: 240,
+  /** vertical distance between neighbouring nodes */
+  rowGap: 60,
+} as const;
+
+export const nodeId = {
+  device: (devpath: string) => `device:${devpath}`,
+  driver: (id: string) => `driver:${id}`,
+  module: (name: string) => `module:${name}`,
+  firmware: (id: string) => `firmware:${id}`,
+};
+
+interface TreeItem<T> {
+  item: T | null; // null = virtual root
+  children: TreeItem<T>[];
+}
+
+/** Builds a forest under a virtual root; items whose parent is unknown become top-level. */
+function forest<T>(items: T[], key: (t: T) => string, parent: (t: T) => string | null): TreeItem<T> {
+  const root: TreeItem<T> = { item: null, children: [] };
+  const byKey = new Map<string, TreeItem<T>>();
+  for (const item of items) if (!byKey.has(key(item))) byKey.set(key(item), { item, children: [] });
+  for (const self of byKey.values()) {
+    const item = self.item as T;
+    const p = parent(item);
+    const parentNode = p !== null && p !== key(item) ? byKey.get(p) : undefined;
+    (parentNode ?? root).children.push(self);
+  }
+  // A parent cycle leaves items unreachable from the root: cut the cycle at the first
+  // such item (in snapshot order) and hang it on the root.
+  const reachable = new Set<TreeItem<T>>();
+  const mark = (n: TreeItem<T>) => {
+    const stack = [n];
+    while (stack.length) {
+      const m = stack.pop()!;
+      reachable.add(m);
+      stack.push(...m.children);
+    }
+  };
+  mark(root);
+  for (const n of byKey.values()) {
+    if (reachable.has(n)) continue;
+    for (const other of byKey.values()) other.children = other.children.filter((c) => c !== n);
+    root.children.push(n);
+    mark(n);
+  }
+  return root;
+}
+
+interface Placed<T> {
+  item: T;
+  depth: number; // 0 = top level
+  y: number;
+}
+
+/** Tidy-tree layout of a forest; returns items with depth and vertical position (top at 0). */
+function layoutForest<T>(root: TreeItem<T>): { placed: Placed<T>[]; depth: number } {
+  if (root.children.length === 0) return { placed: [], depth: 0 };
+  const h = hierarchy(root, (n) => n.children);
+  const laid = tree<TreeItem<T>>().nodeSize([LAYOUT.rowGap, LAYOUT.columnGap])(h);
+  const nodes: HierarchyPointNode<TreeItem<T>>[] = laid.descendants().filter((n) => n.data.item !== null);
+  const minX = Math.min(...nodes.map((n) => n.x));
+  let maxDepth = 0;
+  const placed = nodes.map((n) => {
+    maxDepth = Math.max(maxDepth, n.depth);
+    return { item: n.data.item as T, depth: n.depth - 1, y: n.x - minX };
+  });
+  return { placed, depth: maxDepth };
+}
+
+/**
+ * Places a column of items near their desired y (the mean y of what they connect to),
+ * in order of that y, without overlap. Items with no desired y go below.
+ */
+function column<T>(items: T[], desired: (t: T) => number | null, top: number): Map<T, number> {
+  const withY = items.map((item, i) => ({ item, i, want: desired(item) }));
+  const known = withY.filter((e) => e.want !== null).sort((a, b) => a.want! - b.want! || a.i - b.i);
+  const unknown = withY.filter((e) => e.want === null);
+  const out = new Map<T, number>();
+  let next = top;
+  for (const e of known) {
+    const y = Math.max(e.want!, next);
+    out.set(e.item, y);
+    next = y + LAYOUT.rowGap;
+  }
+  for (const e of unknown) {
+    out.set(e.item, next);
+    next += LAYOUT.rowGap;
+  }
+  return out;
+}
+
+const mean = (xs: number[]): number | null => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+
+function node(
+  id: string,
+  x: number,
+  y: number,
+  data: GraphNodeData,
+): GraphNode {
+  return {
+    id,
+    type: 'bindscope',
+    position: { x, y },
+    data,
+    sourcePosition: Position.Right,
+    targetPosition: Position.Left,
+    width: LAYOUT.nodeWidth,
+    height: LAYOUT.nodeHeight,
+    className: `bs-node bs-node--${data.kind}`,
+  };
+}
+
+function edge(kind: GraphEdgeKind, source: string, target: string): GraphEdge {
+  return {
+    id: `${kind}:${source}->${target}`,
+    source,
+    target,
+    data: { kind },
+    className: `bs-edge bs-edge--${kind}`,
+    animated: kind === 'bound-to',
+  };
+}
+
+export function snapshotToFlow(snapshot: Snapshot): FlowGraph {
+  const nodes: GraphNode[] = [];
+  const edges: GraphEdge[] = [];
+
+  // Column 0..: firmware tree.
+  const fw = layoutForest(forest(snapshot.firmware, (f) => f.id, (f) => f.parent));
+  const fwColumns = fw.placed.length ? fw.depth : 0;
+
+  // Device tree to the right of the firmware tree.
+  const dev = layoutForest(forest(snapshot.devices, (d) => d.devpath, (d) => d.parent));
+  const devX0 = fwColumns * LAYOUT.columnGap;
+  const devColumns = dev.placed.length ? dev.depth : 0;
+
+  const deviceY = new Map<string, number>();
+  for (const p of dev.placed) deviceY.set(p.item.devpath, p.y);
+
+  // Firmware tree: vertically centred on the devices it gave rise to.
+  const fwWant = mean(
+    fw.placed.flatMap((p) => p.item.devices.map((d) => deviceY.get(d)).filter((y): y is number => y !== undefined)),
+  );
+  const fwShift = fwWant === null ? 0 : Math.max(0, fwWant - mean(fw.placed.map((p) => p.y))!);
+  for (const p of fw.placed) {
+    const f = p.item;
+    nodes.push(
+      node(nodeId.firmware(f.id), p.depth * LAYOUT.columnGap, p.y + fwShift, {
+        kind: 'firmware',
+        label: f.label,
+        detail: f.kind,
+        testId: `node-firmware-${f.id}`,
+        view: f,
+      }),
+    );
+    if (f.parent !== null && snapshot.firmware.some((o) => o.id === f.parent))
+      edges.push(edge('parent-child', nodeId.firmware(f.parent), nodeId.firmware(f.id)));
+    for (const d of f.devices)
+      if (deviceY.has(d)) edges.push(edge('firmware-device', nodeId.firmware(f.id), nodeId.device(d)));
+  }
+
+  for (const p of dev.placed) {
+    const d = p.item;
+    nodes.push(
+      node(nodeId.device(d.devpath), devX0 + p.depth * LAYOUT.columnGap, p.y, {
+        kind: 'device',
+        label: d.name,
+        detail: [d.bus ?? d.class ?? 'no bus', d.deferred ? 'deferred' : d.driver ? `→ ${d.driver}` : 'unbound'].join(' · '),
+        testId: `node-device-${d.name}`,
+        view: d,
+      }),
+    );
+    if (d.parent !== null && deviceY.has(d.parent) && d.parent !== d.devpath)
+      edges.push(edge('parent-child', nodeId.device(d.parent), nodeId.device(d.devpath)));
+  }
+
+  // Drivers column, each near the devices bound to it.
+  const drvX = devX0 + Math.max(devColumns, 1) * LAYOUT.columnGap;
+  const driverY = column(
+    snapshot.drivers,
+    (drv) => mean(drv.devices.map((d) => deviceY.get(d)).filter((y): y is number => y !== undefined)),
+    0,
+  );
+  for (const drv of snapshot.drivers) {
+    nodes.push(
+      node(nodeId.driver(drv.id), drvX, driverY.get(drv)!, {
+        kind: 'driver',
+        label: drv.name,
+        detail: `${drv.bus} driver${drv.module ? ` · ${drv.module}` : ' · built-in'}`,
+        testId: `node-driver-${drv.name}`,
+        view: drv,
+      }),
+    );
+    for (const d of drv.devices)
+      if (deviceY.has(d)) edges.push(edge('bound-to', nodeId.device(d), nodeId.driver(drv.id)));
+  }
+
+  // Modules column, each near the drivers it provides.
+  const yOfDriver = new Map(snapshot.drivers.map((drv) => [drv.id, driverY.get(drv)!]));
+  const modX = drvX + LAYOUT.columnGap;
+  const moduleY = column(
+    snapshot.modules,
+    (m) => mean(m.drivers.map((id) => yOfDriver.get(id)).filter((y): y is number => y !== undefined)),
+    0,
+  );
+  for (const m of snapshot.modules) {
+    nodes.push(
+      node(nodeId.module(m.name), modX, moduleY.get(m)!, {
+        kind: 'module',
+        label: m.name,
+        detail: m.loadedBy && m.state === 'loaded' ? `loaded by ${m.loadedBy}` : m.state,
+        testId: `node-module-${m.name}`,
+        view: m,
+      }),
+    );
+    for (const id of m.drivers)
+      if (yOfDriver.has(id)) edges.push(edge('module-provides-driver', nodeId.driver(id), nodeId.module(m.name)));
+  }
+
+  // Duplicates in the input (the same devpath listed twice by a driver) give one edge.
+  const seen = new Set<string>();
+  return { nodes, edges: edges.filter((e) => !seen.has(e.id) && !!seen.add(e.id)) };
+}
