@@ -1,0 +1,209 @@
+/**
+ * A run: boot (firmware discovery, driver_init, initcalls by level, deferred_probe_initcall),
+ * userspace (udev coldplug), then the scenario's actions. Between kernel operations the
+ * deferred-probe workqueue and udev's event queue drain, one item at a time; those are the
+ * points where a user action can be inserted (`at`).
+ */
+import type { Scenario, UserAction } from './scenario/schema';
+import { Kernel } from './core/kernel';
+import { discoverFirmware, type Discovery } from './firmware/discovery';
+import { platformBusInit } from './buses/platform';
+import { auxiliaryBusInit } from './buses/auxiliary';
+import { fauxBusInit } from './buses/faux';
+import { runDeferredWork, driverDeferredProbeTrigger } from './core/dd';
+import { sysfsRead, sysfsWrite } from './core/sysfs';
+import { udevHandle, udevStart, udevStop } from './userspace/udev';
+import { loadModule, runBuiltinInit, unloadModule } from './userspace/modules';
+import { resolveDevice } from './scenario/interpret';
+import { deviceDel } from './core/core';
+import { platformDeviceUnregister } from './buses/platform';
+import { E } from './core/errno';
+
+export const INITCALL_LEVELS = ['core', 'arch', 'subsys', 'fs', 'device', 'late'] as const;
+/** a run that records more events than this is stopped: a probe loop or runaway recursion */
+export const MAX_EVENTS = 400_000;
+export const MAX_DEPTH = 200;
+
+export class RunawayError extends Error {}
+
+export interface RunResult {
+  kernel: Kernel;
+  discovery: Discovery;
+  /** event index at which each scenario action started */
+  actionStarts: number[];
+}
+
+export function runScenario(s: Scenario, opts: { maxEvents?: number } = {}): RunResult {
+  const discovery = discoverFirmware(s.firmware, s.kernel.version);
+  const k = new Kernel(s, discovery.facts);
+  const maxEvents = opts.maxEvents ?? MAX_EVENTS;
+  const origEmit = k.emit.bind(k);
+  k.emit = (...args) => {
+    if (k.events.length >= maxEvents) throw new RunawayError(`the run exceeded ${maxEvents} events: a probe loop (e.g. a probe that creates a device, then defers) or a cycle between modules`);
+    if (k.depth > MAX_DEPTH) throw new RunawayError(`call nesting exceeded ${MAX_DEPTH}: a probe that creates a device its own driver matches, recursively (a cycle)`);
+    return origEmit(...args);
+  };
+  const actionStarts: number[] = [];
+  try {
+    boot(k, discovery);
+    userspace(k, s, actionStarts);
+  } catch (e) {
+    if (!(e instanceof RunawayError)) throw e;
+    k.depth = 0;
+    k.emit = origEmit;
+    k.error(`run stopped: ${e.message}`, E.INVAL, 'bindscope:runaway');
+  }
+  k.flush('end of run');
+  return { kernel: k, discovery, actionStarts };
+}
+
+function boot(k: Kernel, d: Discovery): void {
+  const s = k.scenario;
+  k.emit('phase', `Linux ${s.kernel.version} boots: ${s.firmware.description === 'dt' ? 'device tree' : 'ACPI'} firmware`, 'init/main.c:start_kernel', { boundary: false });
+  k.emit('phase', 'setup_arch: PSCI, SMCCC and RSI discovery', 'arch/arm64/kernel/setup.c:setup_arch');
+  k.nested(() => {
+    for (const st of d.steps) {
+      if (st.log) k.printk(st.kind, st.log, st.cite, { ...(st.errno ? { errno: st.errno } : {}) });
+      else k.emit(st.kind, st.text, st.cite, { ...(st.errno ? { errno: st.errno } : {}) });
+    }
+  });
+  for (const m of s.modules) {
+    k.state.setModule({ name: m.name, location: m.location, state: m.location === 'builtin' ? 'builtin' : 'not-loaded', loadedBy: null, registered: [] });
+  }
+  k.emit('phase', 'driver_init(): driver core buses', 'drivers/base/init.c:driver_init');
+  k.nested(() => {
+    if (k.facts.faux_bus) fauxBusInit(k);
+    platformBusInit(k);
+    auxiliaryBusInit(k);
+  });
+  for (const level of INITCALL_LEVELS) {
+    const mods = s.modules.filter((m) => m.location === 'builtin' && (m.initcall ?? 'device') === level);
+    for (const m of mods) {
+      k.nested(() => runBuiltinInit(k, m.name, level));
+      settleKernel(k);
+    }
+    if (level === 'late') {
+      // deferred_probe_initcall(): enable, trigger, flush
+      k.state.setMisc('deferredEnabled', true);
+      k.emit('defer', 'late_initcall deferred_probe_initcall: deferred probing enabled, pending devices retried', 'drivers/base/dd.c:deferred_probe_initcall');
+      k.nested(() => driverDeferredProbeTrigger(k));
+      settleKernel(k);
+    }
+  }
+}
+
+/** the kernel's asynchronous work: the deferred-probe workqueue */
+function settleKernel(k: Kernel): void {
+  while (k.deferredActive.length > 0) k.nested(() => runDeferredWork(k));
+}
+
+function userspace(k: Kernel, s: Scenario, actionStarts: number[]): void {
+  k.state.setMisc('userspace', true);
+  k.emit('phase', 'userspace: /sbin/init starts', 'init/main.c:kernel_init', { boundary: true });
+  const timed = (s.actions ?? []).map((a, i) => ({ a, i })).filter((x) => x.a.at !== undefined).sort((x, y) => x.a.at! - y.a.at! || x.i - y.i);
+  const untimed = (s.actions ?? []).map((a, i) => ({ a, i })).filter((x) => x.a.at === undefined);
+  const runOne = (x: { a: UserAction; i: number }) => {
+    actionStarts[x.i] = k.events.length;
+    userAction(k, x.a);
+    settle();
+  };
+  /** drain kernel work and udev one item at a time; timed actions run at the first boundary past `at` */
+  const settle = () => {
+    for (;;) {
+      atBoundary();
+      if (k.deferredActive.length > 0) {
+        k.nested(() => runDeferredWork(k));
+        continue;
+      }
+      if (k.udevQueue.length > 0) {
+        udevHandle(k);
+        continue;
+      }
+      break;
+    }
+  };
+  const atBoundary = () => {
+    while (timed.length > 0 && timed[0]!.a.at! <= k.events.length) runOne(timed.shift()!);
+  };
+  if (s.udev.running) {
+    udevStart(k);
+    settle();
+  }
+  for (const x of untimed) {
+    atBoundary();
+    runOne(x);
+  }
+  while (timed.length > 0) runOne(timed.shift()!);
+}
+
+/** a userspace action (or a kernel-side hot-unplug) */
+function userAction(k: Kernel, a: UserAction): void {
+  const hdr = (text: string, cite: string) => k.emit('action', text, cite, { boundary: true });
+  switch (a.op) {
+    case 'write':
+      hdr(`userspace: echo ${JSON.stringify(a.value)} > ${a.path}`, 'fs/sysfs/file.c');
+      k.nested(() => sysfsWrite(k, a.path, a.value));
+      return;
+    case 'read':
+      hdr(`userspace: cat ${a.path}`, 'fs/sysfs/file.c');
+      k.nested(() => sysfsRead(k, a.path));
+      return;
+    case 'bind':
+    case 'unbind': {
+      const dev = resolveDevice(k, a.device, { module: null, dev: null });
+      const rec = dev ? k.device(dev) : undefined;
+      const bus = a.bus ?? rec?.bus ?? 'platform';
+      const drvName = a.op === 'bind' ? a.driver : rec?.driver ? k.driver(rec.driver)?.name : undefined;
+      const path = `/sys/bus/${bus}/drivers/${drvName ?? '(unbound)'}/${a.op}`;
+      hdr(`userspace: echo ${a.device} > ${path}`, 'drivers/base/bus.c');
+      k.nested(() => sysfsWrite(k, path, a.device));
+      return;
+    }
+    case 'driver_override': {
+      const dev = resolveDevice(k, a.device, { module: null, dev: null });
+      const path = `/sys${dev ?? `/devices/${a.device}`}/driver_override`;
+      hdr(`userspace: echo ${JSON.stringify(a.value)} > ${path}`, 'drivers/base/driver.c');
+      k.nested(() => sysfsWrite(k, path, a.value));
+      return;
+    }
+    case 'modprobe': {
+      hdr(`userspace: modprobe ${a.module}`, 'kmod: tools/modprobe.c');
+      const mod = k.state.modules.get(a.module);
+      if (!mod || mod.location === 'absent') {
+        k.error(`modprobe: FATAL: Module ${a.module} not found in directory /lib/modules/${k.scenario.kernel.version}`, E.NOENT, 'kmod: tools/modprobe.c', { modules: [a.module] });
+      } else if (mod.state === 'builtin') {
+        k.emit('module', `modprobe ${a.module}: built in, nothing to do`, 'kmod: tools/modprobe.c', { touches: { modules: [a.module] } });
+      } else if (mod.state === 'loaded') {
+        k.emit('module', `modprobe ${a.module}: already loaded`, 'kmod: tools/modprobe.c', { touches: { modules: [a.module] } });
+      } else k.nested(() => loadModule(k, a.module, 'manual'));
+      return;
+    }
+    case 'rmmod':
+      hdr(`userspace: rmmod ${a.module}`, 'kmod: tools/rmmod.c');
+      k.nested(() => unloadModule(k, a.module));
+      return;
+    case 'udev_start':
+      hdr('userspace: start systemd-udevd', 'systemd-udevd');
+      udevStart(k);
+      return;
+    case 'udev_stop':
+      hdr('userspace: stop systemd-udevd', 'systemd-udevd');
+      udevStop(k);
+      return;
+    case 'remove_device': {
+      hdr(`hot-unplug: remove device ${a.device}`, 'drivers/base/core.c:device_unregister');
+      const dev = resolveDevice(k, a.device, { module: null, dev: null });
+      if (!dev) {
+        k.error(`remove: no device "${a.device}"`, E.NODEV, 'drivers/base/core.c:device_unregister');
+        return;
+      }
+      const rec = k.device(dev)!;
+      if (rec.isRoot) {
+        k.error(`remove: ${rec.name} is a bus root device and cannot be removed`, E.BUSY, 'drivers/base/core.c:device_unregister');
+        return;
+      }
+      k.nested(() => (rec.bus === 'platform' ? platformDeviceUnregister(k, dev) : deviceDel(k, dev)));
+      return;
+    }
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * The auxiliary bus: models drivers/base/auxiliary.c (auxiliary_match_id, auxiliary_uevent,
+ * __auxiliary_driver_register, auxiliary_device_init/__auxiliary_device_add,
+ * auxiliary_device_create and its devm form).
+ */
+import type { Kernel, ExecContext } from '../core/kernel';
+import type { DeviceRec } from '../core/state';
+import { E } from '../core/errno';
+import { deviceAdd } from '../core/core';
+import { busRegister } from '../core/bus';
+import type { BusType } from './types';
+
+const AUX = 'drivers/base/auxiliary.c';
+
+/** dev_name up to its last '.', or null when there is no '.' */
+function matchName(devName: string): string | null {
+  const p = devName.lastIndexOf('.');
+  return p < 0 ? null : devName.slice(0, p);
+}
+
+export const auxiliaryBus: BusType = {
+  name: 'auxiliary',
+  source: AUX,
+  match(_k, dev, drv) {
+    const prefix = matchName(dev.name);
+    const table = drv.def.idTable ?? [];
+    return {
+      matched: prefix !== null && table.includes(prefix),
+      rule: 'id_table (auxiliary_match_id)',
+      compared: prefix === null ? `device name "${dev.name}" has no '.'` : `"${prefix}" (device name up to its last '.') vs id_table [${table.join(', ')}]`,
+      cite: `${AUX}:auxiliary_match_id`,
+    };
+  },
+  uevent: (_k, dev) => {
+    const prefix = matchName(dev.name);
+    return prefix === null ? [] : [['MODALIAS', `auxiliary:${prefix}`]];
+  },
+  ueventCite: `${AUX}:auxiliary_uevent`,
+  probe(_k, _dev, _drv, driverProbe) {
+    // auxiliary_bus_probe(): dev_pm_domain_attach(), then auxdrv->probe(auxdev, id)
+    return driverProbe();
+  },
+  probeCite: `${AUX}:auxiliary_bus_probe`,
+  remove(_k, _dev, _drv, driverRemove) {
+    driverRemove();
+  },
+  // __auxiliary_driver_register(): "modname" or "modname.name"
+  driverName: (def, module, key) => {
+    const mod = module ?? key;
+    return def.name ? `${mod}.${def.name}` : mod;
+  },
+  checkDriver(k, def, name) {
+    if (!def.probe || !def.idTable) {
+      return k.error(`auxiliary_driver_register ${name}: ${!def.probe ? 'probe' : 'id_table'} is mandatory (WARN_ON): -EINVAL`, E.INVAL, `${AUX}:__auxiliary_driver_register`, {}, `WARNING: at drivers/base/auxiliary.c __auxiliary_driver_register`);
+    }
+    return 0;
+  },
+  aliases: (def) => (def.deviceTable === false ? [] : (def.idTable ?? []).map((id) => `auxiliary:${id}`)),
+  deviceKeys: (_k, dev) => {
+    const prefix = matchName(dev.name);
+    return prefix === null ? [] : [`id:${prefix}`];
+  },
+  driverKeys: (drv) => (drv.def.idTable ?? []).map((id) => `id:${id}`),
+  deviceAttrs: () => [],
+  readDeviceAttr: () => null,
+  rootDevpath: null,
+};
+
+export function auxiliaryBusInit(k: Kernel): void {
+  busRegister(k, auxiliaryBus);
+}
+
+/**
+ * auxiliary_device_create(dev, modname, devname, platform_data, id) and
+ * __devm_auxiliary_device_create(): init + add; the child inherits the parent's of_node (reused).
+ * Returns NULL on failure in the kernel; here ret < 0.
+ */
+export function auxiliaryDeviceCreate(k: Kernel, spec: { parent: string | null; modname: string; name: string; id: number; devm: boolean }, ctx: ExecContext): { ret: number; dev?: DeviceRec } {
+  const fn = spec.devm ? 'devm_auxiliary_device_create' : 'auxiliary_device_create';
+  if (!k.facts.auxiliary_device_create) {
+    return { ret: k.error(`${fn}() does not exist in Linux ${k.facts.kernel} (added in 6.16)`, E.INVAL, `${AUX}:auxiliary_device_create`) };
+  }
+  // auxiliary_device_init()
+  if (!spec.parent) {
+    return { ret: k.error('auxiliary_device_init: NULL dev->parent: -EINVAL', E.INVAL, `${AUX}:auxiliary_device_init`, {}, 'auxiliary_device has a NULL dev->parent') };
+  }
+  if (!spec.name) {
+    return { ret: k.error('auxiliary_device_init: NULL name: -EINVAL', E.INVAL, `${AUX}:auxiliary_device_init`, {}, 'auxiliary_device has a NULL name') };
+  }
+  const parent = k.device(spec.parent);
+  const devName = `${spec.modname}.${spec.name}.${spec.id}`;
+  k.emit('device_add', `${fn}: "${devName}" under ${parent?.name ?? spec.parent}${spec.devm ? ', released by the parent\'s devres' : ''}`, `${AUX}:${spec.devm ? '__devm_auxiliary_device_create' : 'auxiliary_device_create'}`, { touches: { devices: [spec.parent] } });
+  const res = deviceAdd(k, {
+    name: devName, baseName: `${spec.modname}.${spec.name}`, bus: 'auxiliary', parent: spec.parent,
+    ofNode: parent?.ofNode ?? null, ofReused: parent?.ofNode ? true : false,
+    createdBy: ctx.module ?? 'kernel', devmOwner: spec.devm ? spec.parent : null, fwnode: null,
+  });
+  if (res.ret) k.printk('error', `${parent?.name ?? ''}: adding auxiliary device failed!: ${res.ret}`, `${AUX}:__auxiliary_device_add`, { errno: res.ret });
+  return res;
+}

@@ -1,0 +1,77 @@
+/**
+ * The faux bus (Linux 6.14+): models drivers/base/faux.c. One driver, faux_driver, always matches;
+ * the bus has no uevent callback (no MODALIAS, so no module autoload); faux_driver has
+ * suppress_bind_attrs (no bind/unbind files); a device whose probe fails is destroyed at once.
+ */
+import type { KernelAction } from '../scenario/schema';
+import type { Kernel, ExecContext } from '../core/kernel';
+import type { DeviceRec } from '../core/state';
+import { E } from '../core/errno';
+import { deviceAdd, deviceDel } from '../core/core';
+import { busRegister, driverRegister } from '../core/bus';
+import { runActions } from '../scenario/interpret';
+import type { BusType } from './types';
+
+const FAUX = 'drivers/base/faux.c';
+
+export const fauxBus: BusType = {
+  name: 'faux',
+  source: FAUX,
+  match: () => ({ matched: true, rule: 'always (faux_match)', compared: 'faux_match() returns 1 for every device and driver', cite: `${FAUX}:faux_match` }),
+  uevent: null,
+  ueventCite: null,
+  probe(k, dev) {
+    // faux_probe(): the creator's ops->probe, if any
+    const ops = dev.faux?.probe;
+    if (!ops || ops.length === 0) return 0;
+    return runActions(k, ops, { module: dev.createdBy, dev: dev.devpath });
+  },
+  probeCite: `${FAUX}:faux_probe`,
+  remove(k, dev) {
+    const ops = dev.faux?.remove;
+    if (ops && ops.length) runActions(k, ops, { module: dev.createdBy, dev: dev.devpath });
+  },
+  driverName: (def, _m, key) => def.name ?? key,
+  aliases: () => [], // there is no faux_device_id and no file2alias support
+  deviceKeys: () => ['*'],
+  driverKeys: () => ['*'],
+  deviceAttrs: () => [],
+  readDeviceAttr: () => null,
+  rootDevpath: '/devices/faux',
+};
+
+/** faux_bus_init(), called from driver_init(): root device, bus, faux_driver */
+export function fauxBusInit(k: Kernel): void {
+  busRegister(k, fauxBus, 'faux');
+  driverRegister(k, { name: 'faux_driver', bus: 'faux', suppressBindAttrs: true }, null, 'faux_driver');
+}
+
+/** faux_device_create(name, parent, ops): returns the device, or ret < 0 for the NULL return */
+export function fauxDeviceCreate(k: Kernel, spec: { name: string; parent: string | null; probe?: KernelAction[]; remove?: KernelAction[]; fwnode?: string | null }, ctx: ExecContext): { ret: number; dev?: DeviceRec } {
+  if (!k.facts.faux_bus) {
+    return { ret: k.error(`faux_device_create() does not exist in Linux ${k.facts.kernel} (the faux bus arrived in 6.14)`, E.INVAL, `${FAUX}:faux_device_create`) };
+  }
+  k.emit('device_add', `faux_device_create: "${spec.name}" under ${spec.parent ?? '/devices/faux'} (no power/ directory)`, `${FAUX}:faux_device_create_with_groups`);
+  const res = deviceAdd(k, {
+    name: spec.name, bus: 'faux', parent: spec.parent ?? '/devices/faux', createdBy: ctx.module ?? 'kernel',
+    pmNotRequired: true, faux: { ...(spec.probe ? { probe: spec.probe } : {}), ...(spec.remove ? { remove: spec.remove } : {}) },
+    fwnode: spec.fwnode ?? null,
+  });
+  if (res.ret || !res.dev) {
+    k.printk('error', `faux_device_create_with_groups: device_add for faux device '${spec.name}' failed with ${res.ret}`, `${FAUX}:faux_device_create_with_groups`, { errno: res.ret });
+    return { ret: res.ret || E.NOMEM };
+  }
+  const dev = k.device(res.dev.devpath);
+  if (!dev?.driver) {
+    // "probe did not succeed, tearing down the device" — never retried, even for -EPROBE_DEFER
+    k.emit('device_del', `faux_device_create: probe of ${spec.name} did not succeed: the device is torn down and NULL returned (never retried)`, `${FAUX}:faux_device_create_with_groups`, { touches: { devices: [res.dev.devpath] } });
+    k.nested(() => deviceDel(k, res.dev!.devpath));
+    return { ret: E.NODEV };
+  }
+  return res;
+}
+
+/** faux_device_destroy(): device_del (ops->remove, KOBJ_UNBIND, KOBJ_REMOVE) */
+export function fauxDeviceDestroy(k: Kernel, devpath: string): number {
+  return deviceDel(k, devpath);
+}

@@ -1,0 +1,175 @@
+/**
+ * The platform bus: models drivers/base/platform.c (platform_device_add naming, platform_match,
+ * platform_uevent, platform_probe, __platform_driver_probe, driver_override).
+ */
+import type { DriverDef } from '../scenario/schema';
+import type { Kernel, ExecContext } from '../core/kernel';
+import type { DeviceRec } from '../core/state';
+import { E } from '../core/errno';
+import { deviceAdd, deviceDel } from '../core/core';
+import { busRegister, driverRegister, driverUnregister } from '../core/bus';
+import type { BusType, MatchResult } from './types';
+
+const PLAT = 'drivers/base/platform.c';
+export const PLATFORM_DEVID_NONE = -1;
+export const PLATFORM_DEVID_AUTO = -2;
+
+function dtNode(k: Kernel, path: string | null) {
+  return path ? k.scenario.firmware.dt?.find((n) => n.path === path) : undefined;
+}
+
+/** of_modalias(): "of:N<name>T<type or (null)>C<compat>..." */
+export function ofModalias(k: Kernel, path: string): string | null {
+  const node = dtNode(k, path);
+  if (!node) return null;
+  const base = (path.split('/').pop() ?? '').split('@')[0] ?? '';
+  return `of:N${base}T${node.deviceType ?? '(null)'}${node.compatible.map((c) => 'C' + c.replace(/ /g, '_')).join('')}`;
+}
+
+/** platform_uevent() / modalias_show(): OF form, else ACPI form, else platform:<name> */
+function platformModalias(k: Kernel, dev: DeviceRec): string {
+  if (dev.ofNode && !dev.ofReused) {
+    const of = ofModalias(k, dev.ofNode);
+    if (of) return of;
+  }
+  if (dev.acpiHid) return `acpi:${dev.acpiHid}:`;
+  return `platform:${dev.baseName}`;
+}
+
+function match(k: Kernel, dev: DeviceRec, drv: { name: string; def: DriverDef }): MatchResult {
+  const cite = `${PLAT}:platform_match`;
+  if (dev.driverOverride !== null) {
+    return { matched: dev.driverOverride === drv.name, rule: 'driver_override', compared: `driver_override "${dev.driverOverride}" vs driver "${drv.name}" (nothing else is checked)`, cite };
+  }
+  const tried: string[] = [];
+  const node = dtNode(k, dev.ofNode);
+  if (node && drv.def.ofMatch?.length) {
+    const hit = node.compatible.find((c) => drv.def.ofMatch!.includes(c));
+    if (hit) return { matched: true, rule: 'of_match_table', compared: `DT compatible "${hit}" in of_match_table [${drv.def.ofMatch.join(', ')}]`, cite: 'drivers/of/device.c:of_driver_match_device' };
+    tried.push(`OF [${node.compatible.join(', ')}] vs [${drv.def.ofMatch.join(', ')}]`);
+  }
+  if (dev.acpiHid && drv.def.acpiMatch?.length) {
+    if (drv.def.acpiMatch.includes(dev.acpiHid)) return { matched: true, rule: 'acpi_match_table', compared: `ACPI HID "${dev.acpiHid}" in acpi_match_table [${drv.def.acpiMatch.join(', ')}]`, cite: 'drivers/acpi/bus.c:acpi_driver_match_device' };
+    tried.push(`ACPI "${dev.acpiHid}" vs [${drv.def.acpiMatch.join(', ')}]`);
+  }
+  const pre = tried.length ? tried.join('; ') + '; ' : '';
+  if (drv.def.idTable) {
+    const ok = drv.def.idTable.includes(dev.baseName);
+    return { matched: ok, rule: 'id_table', compared: `${pre}pdev->name "${dev.baseName}" vs id_table [${drv.def.idTable.join(', ')}] (no fallback to the driver name)`, cite: `${PLAT}:platform_match_id` };
+  }
+  return { matched: dev.baseName === drv.name, rule: 'name', compared: `${pre}pdev->name "${dev.baseName}" vs driver name "${drv.name}"`, cite };
+}
+
+export const platformBus: BusType = {
+  name: 'platform',
+  source: PLAT,
+  match,
+  uevent: (k, dev) => [['MODALIAS', platformModalias(k, dev)]],
+  ueventCite: `${PLAT}:platform_uevent`,
+  probe(k, dev, drv, driverProbe) {
+    if (drv.probeFail) {
+      k.emit('probe', `${drv.name} was registered with platform_driver_probe(): its probe is gone (platform_probe_fail)`, `${PLAT}:platform_probe`, { errno: E.NXIO });
+      return E.NXIO;
+    }
+    const ret = driverProbe();
+    if (ret === E.PROBE_DEFER && drv.preventDeferredProbe) {
+      k.printk('error', `${drv.name} ${dev.name}: probe deferral not supported`, `${PLAT}:platform_probe`, { errno: E.NXIO });
+      return E.NXIO;
+    }
+    return ret;
+  },
+  probeCite: `${PLAT}:platform_probe`,
+  remove(_k, _dev, _drv, driverRemove) {
+    driverRemove();
+  },
+  driverName: (def, _module, key) => def.name ?? key,
+  aliases(def) {
+    if (def.deviceTable === false) return [];
+    const out: string[] = [];
+    for (const id of def.idTable ?? []) out.push(`platform:${id}`);
+    for (const c of def.ofMatch ?? []) out.push(`of:N*T*C${c}`, `of:N*T*C${c}C*`);
+    for (const h of def.acpiMatch ?? []) out.push(`acpi*:${h}:*`);
+    return out;
+  },
+  deviceKeys(k, dev) {
+    if (dev.driverOverride !== null) return [`drv:${dev.driverOverride}`];
+    const keys = [`name:${dev.baseName}`];
+    for (const c of dtNode(k, dev.ofNode)?.compatible ?? []) keys.push(`of:${c}`);
+    if (dev.acpiHid) keys.push(`acpi:${dev.acpiHid}`);
+    return keys;
+  },
+  driverKeys(drv) {
+    const keys = [`drv:${drv.name}`];
+    if (drv.def.idTable) for (const id of drv.def.idTable) keys.push(`name:${id}`);
+    else keys.push(`name:${drv.name}`);
+    for (const c of drv.def.ofMatch ?? []) keys.push(`of:${c}`);
+    for (const h of drv.def.acpiMatch ?? []) keys.push(`acpi:${h}`);
+    return keys;
+  },
+  deviceAttrs: () => ['driver_override', 'modalias'],
+  readDeviceAttr(k, dev, attr) {
+    if (attr === 'modalias') return platformModalias(k, dev);
+    if (attr === 'driver_override') return dev.driverOverride ?? '(null)';
+    return null;
+  },
+  rootDevpath: '/devices/platform',
+};
+
+/** platform_bus_init(): the /sys/devices/platform root and the bus */
+export function platformBusInit(k: Kernel): void {
+  busRegister(k, platformBus, 'platform');
+}
+
+/** platform_device_register_simple() → platform_device_add(): naming and device_add */
+export function platformDeviceRegister(k: Kernel, spec: { name: string; id?: number | 'NONE' | 'AUTO'; parent?: string | null; ofNode?: string; acpiHid?: string; fwnode?: string | null }, ctx: ExecContext): { ret: number; dev?: DeviceRec } {
+  const id = spec.id === undefined || spec.id === 'NONE' ? PLATFORM_DEVID_NONE : spec.id === 'AUTO' ? PLATFORM_DEVID_AUTO : spec.id;
+  let devName: string;
+  let platformId = id;
+  let idAuto = false;
+  if (id === PLATFORM_DEVID_NONE) devName = spec.name;
+  else if (id === PLATFORM_DEVID_AUTO) {
+    // ida_alloc(&platform_devid_ida): the lowest free id, shared by all names
+    const used = new Set(k.state.misc.platformIda);
+    let n = 0;
+    while (used.has(n)) n++;
+    k.state.setMisc('platformIda', [...k.state.misc.platformIda, n]);
+    platformId = n;
+    idAuto = true;
+    devName = `${spec.name}.${n}.auto`;
+  } else devName = `${spec.name}.${id}`;
+  if (spec.ofNode && !dtNode(k, spec.ofNode)) {
+    return { ret: k.error(`platform_device_register ${spec.name}: DT node ${spec.ofNode} does not exist`, E.NODEV, `${PLAT}:platform_device_add`) };
+  }
+  k.emit('device_add', `platform_device_add: "${spec.name}" id ${id === PLATFORM_DEVID_NONE ? 'PLATFORM_DEVID_NONE' : id === PLATFORM_DEVID_AUTO ? `PLATFORM_DEVID_AUTO → ${platformId}` : id} → name "${devName}"`, `${PLAT}:platform_device_add`);
+  const res = deviceAdd(k, {
+    name: devName, baseName: spec.name, bus: 'platform', parent: spec.parent ?? '/devices/platform',
+    ofNode: spec.ofNode ?? null, acpiHid: spec.acpiHid ?? null, createdBy: ctx.module ?? 'kernel',
+    platformId, idAuto, fwnode: spec.fwnode ?? (spec.ofNode ? `dt:${spec.ofNode}` : null),
+  });
+  if (res.ret && idAuto) k.state.setMisc('platformIda', k.state.misc.platformIda.filter((x) => x !== platformId));
+  return res;
+}
+
+/** platform_device_unregister() → platform_device_del(): device_del, then the AUTO id is freed */
+export function platformDeviceUnregister(k: Kernel, devpath: string): number {
+  const dev = k.device(devpath);
+  if (!dev) return E.NODEV;
+  const ret = deviceDel(k, devpath);
+  if (dev.idAuto) k.state.setMisc('platformIda', k.state.misc.platformIda.filter((x) => x !== dev.platformId));
+  return ret;
+}
+
+/** __platform_driver_probe(): probe once, no bind files, -ENODEV and unregister if nothing bound */
+export function platformDriverProbe(k: Kernel, def: DriverDef, module: string | null, key: string): { ret: number; id?: string } {
+  const res = driverRegister(k, def, module, key, { probeOnce: true });
+  if (res.ret || !res.id) return res;
+  const drv = k.driver(res.id)!;
+  k.state.setDriver({ ...drv, probeFail: true });
+  const bound = [...k.state.devices.values()].some((d) => d.driver === res.id);
+  if (!bound) {
+    k.emit('error', `platform_driver_probe ${drv.name}: no device bound: unregistering, -ENODEV`, `${PLAT}:__platform_driver_probe`, { errno: E.NODEV });
+    driverUnregister(k, res.id);
+    return { ret: E.NODEV };
+  }
+  return res;
+}

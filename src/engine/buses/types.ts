@@ -1,0 +1,44 @@
+/**
+ * A bus as the driver core sees it: a table of operations, like `struct bus_type`
+ * (include/linux/device/bus.h). The core never names a bus; it calls these.
+ */
+import type { DriverDef } from '../scenario/schema';
+import type { DeviceRec, DriverRec } from '../core/state';
+import type { Kernel } from '../core/kernel';
+
+export interface MatchResult {
+  matched: boolean;
+  rule: string;
+  compared: string;
+  cite: string;
+}
+
+export interface BusType {
+  name: string;
+  /** the kernel file that implements this bus */
+  source: string;
+  /** bus->match (e.g. platform_match) */
+  match(k: Kernel, dev: DeviceRec, drv: DriverRec): MatchResult;
+  /** bus->uevent; null when the bus has no uevent callback (faux) */
+  uevent: ((k: Kernel, dev: DeviceRec) => [string, string][]) | null;
+  ueventCite: string | null;
+  /** bus->probe: runs around the driver's probe (e.g. platform_probe); returns 0 or -errno */
+  probe(k: Kernel, dev: DeviceRec, drv: DriverRec, driverProbe: () => number): number;
+  probeCite: string;
+  /** bus->remove: runs around the driver's remove */
+  remove(k: Kernel, dev: DeviceRec, drv: DriverRec, driverRemove: () => void): void;
+  /** the name struct device_driver gets (auxiliary: modname[.name]) */
+  driverName(def: DriverDef, module: string | null, key: string): string;
+  /** driver registration checks before driver_register (auxiliary: probe and id_table are mandatory) */
+  checkDriver?(k: Kernel, def: DriverDef, name: string): number;
+  /** file2alias: the modules.alias patterns a driver's device tables produce */
+  aliases(def: DriverDef, driverName: string): string[];
+  /** index keys: a device and a driver can only match if they share a key ('*' = any) */
+  deviceKeys(k: Kernel, dev: DeviceRec): string[];
+  driverKeys(drv: DriverRec): string[];
+  /** device attributes in the device's sysfs directory (besides uevent, subsystem, driver, power) */
+  deviceAttrs(dev: DeviceRec): string[];
+  readDeviceAttr(k: Kernel, dev: DeviceRec, attr: string): string | null;
+  /** devices registered without a parent go under this root device's devpath */
+  rootDevpath: string | null;
+}

@@ -1,0 +1,166 @@
+/**
+ * Device lifecycle and uevents: models drivers/base/core.c (device_add, device_del, dev_uevent)
+ * and lib/kobject_uevent.c (kobject_uevent_env).
+ */
+import type { UeventRecord } from '../api';
+import type { DeviceRec } from './state';
+import { E } from './errno';
+import type { Kernel } from './kernel';
+import { busProbeDevice, deferredProbeDel, releaseDriver, devresReleaseAll } from './dd';
+
+const CORE = 'drivers/base/core.c';
+const UEVENT = 'lib/kobject_uevent.c';
+
+export type NewDevice = Partial<DeviceRec> & { name: string; baseName?: string; bus: string | null };
+
+/** kobject_set_name_vargs(): a '/' in a kobject name becomes '!' */
+export function kobjectName(name: string): string {
+  return name.replace(/\//g, '!');
+}
+
+/** where device_add() puts the kobject: under the parent, a class glue dir, or /sys/devices */
+export function devpathFor(k: Kernel, name: string, parent: string | null, cls: string | null): string {
+  if (cls) return parent ? `${parent}/${cls}/${name}` : `/devices/virtual/${cls}/${name}`;
+  return parent ? `${parent}/${name}` : `/devices/${name}`;
+}
+
+/** device_add(): returns 0 and the device, or -errno */
+export function deviceAdd(k: Kernel, spec: NewDevice): { ret: number; dev?: DeviceRec } {
+  if (!spec.name) {
+    return { ret: k.error('device_add: the device has no name: -EINVAL', E.INVAL, `${CORE}:device_add`) };
+  }
+  const name = kobjectName(spec.name);
+  const parent = spec.parent ?? null;
+  if (parent && !k.device(parent)) {
+    return { ret: k.error(`device_add: parent ${parent} does not exist`, E.NODEV, `${CORE}:device_add`) };
+  }
+  const devpath = devpathFor(k, name, parent, spec.cls ?? null);
+  if (k.device(devpath)) {
+    // kobject_add() → sysfs_create_dir_ns() → sysfs_warn_dup(): no uevent is sent
+    k.printk('error', `sysfs: cannot create duplicate filename '${devpath}'`, 'fs/sysfs/dir.c:sysfs_warn_dup', { errno: E.EXIST, touches: { devices: [devpath] } });
+    return { ret: k.error(`device_add ${name}: kobject_add failed with -EEXIST (a sibling has that name)`, E.EXIST, `${CORE}:device_add`, { devices: [devpath] }, `kobject: kobject_add_internal failed for ${name} with -EEXIST, don't try to register things with the same name in the same directory.`) };
+  }
+  const counters = k.state.misc.counters;
+  k.state.setMisc('counters', { ...counters, dev: counters.dev + 1 });
+  const dev: DeviceRec = {
+    devpath, name, baseName: spec.baseName ?? spec.name, bus: spec.bus, cls: spec.cls ?? null, parent,
+    driver: null, driverOverride: null, ofNode: spec.ofNode ?? null, ofReused: spec.ofReused ?? false,
+    acpiHid: spec.acpiHid ?? null, order: counters.dev + 1, boundOrder: 0, devres: [],
+    devmOwner: spec.devmOwner ?? null, createdBy: spec.createdBy ?? null, pmNotRequired: spec.pmNotRequired ?? false,
+    platformId: spec.platformId ?? null, idAuto: spec.idAuto ?? false, idaId: spec.idaId ?? null,
+    faux: spec.faux ?? null, deferred: false, isRoot: spec.isRoot ?? false, fwnode: spec.fwnode ?? null,
+  };
+  // bus_add_device(): /sys/bus/<bus>/devices/<name> must be unique on the bus
+  if (dev.bus && k.findBusDevice(dev.bus, name)) {
+    k.state.setDevice(dev);
+    k.emit('device_add', `device_add ${devpath}: kobject created under its parent`, `${CORE}:device_add`, { touches: { devices: [devpath] } });
+    k.printk('error', `sysfs: cannot create duplicate filename '/bus/${dev.bus}/devices/${name}'`, 'fs/sysfs/dir.c:sysfs_warn_dup', { errno: E.EXIST });
+    // the error path (attrError) still sends KOBJ_REMOVE: userspace sees a remove with no add
+    deviceUevent(k, dev, 'remove');
+    k.state.deleteDevice(devpath);
+    return { ret: k.error(`device_add ${name}: bus_add_device failed: ${dev.bus} already has a device named ${name}: -EEXIST`, E.EXIST, `drivers/base/bus.c:bus_add_device`, { devices: [devpath] }) };
+  }
+  k.state.setDevice(dev);
+  k.indexDevice(dev, true);
+  if (dev.devmOwner) {
+    const owner = k.device(dev.devmOwner);
+    if (owner) k.state.setDevice({ ...owner, devres: [...owner.devres, { kind: 'device', target: devpath, cite: 'drivers/base/devres.c:devm_add_action' }] });
+  }
+  const where = dev.bus ? `bus ${dev.bus}` : dev.cls ? `class ${dev.cls}` : 'no bus, no class';
+  k.emit('device_add', `device_add ${devpath} (${where})`, `${CORE}:device_add`, { touches: { devices: [devpath] } });
+  // dev_uevent_filter(): only devices with a bus or a class send uevents
+  if (dev.bus || dev.cls) deviceUevent(k, dev, 'add');
+  if (dev.bus) busProbeDevice(k, dev.devpath);
+  return { ret: 0, dev: k.device(devpath) };
+}
+
+/** device_del(): unbind (bus_remove_device → device_release_driver), devres, KOBJ_REMOVE */
+export function deviceDel(k: Kernel, devpath: string): number {
+  const dev = k.device(devpath);
+  if (!dev) return k.error(`device_del: ${devpath} is not registered`, E.NODEV, `${CORE}:device_del`);
+  const kids = k.children(devpath);
+  if (kids.length > 0) {
+    // device_del() does not walk children; code that deletes a parent first is buggy. Show it, then
+    // delete the children so the model never keeps a device whose parent is gone.
+    k.error(`device_del ${devpath}: ${kids.length} child device(s) still registered (${kids.map((c) => c.name).join(', ')}); deleting them first`, E.BUSY, `${CORE}:device_del`, { devices: [devpath, ...kids.map((c) => c.devpath)] });
+    for (const c of [...kids].reverse()) k.nested(() => deviceDel(k, c.devpath));
+  }
+  k.emit('device_del', `device_del ${devpath}`, `${CORE}:device_del`, { touches: { devices: [devpath] } });
+  k.nested(() => {
+    // bus_remove_device(): links go first, then device_release_driver()
+    if (k.device(devpath)?.driver) releaseDriver(k, devpath);
+    deferredProbeDel(k, devpath);
+    // devres still held by an unbound device
+    devresReleaseAll(k, devpath);
+  });
+  const cur = k.device(devpath)!;
+  if (cur.bus || cur.cls) deviceUevent(k, cur, 'remove');
+  k.indexDevice(cur, false);
+  k.state.deleteDevice(devpath);
+  if (cur.devmOwner) {
+    const owner = k.device(cur.devmOwner);
+    if (owner) k.state.setDevice({ ...owner, devres: owner.devres.filter((r) => r.target !== devpath) });
+  }
+  return 0;
+}
+
+/** dev_uevent(): the variables the device contributes (also the contents of its `uevent` file) */
+export function devUeventVars(k: Kernel, dev: DeviceRec): [string, string][] {
+  const env: [string, string][] = [];
+  const drv = dev.driver ? k.driver(dev.driver) : undefined;
+  if (drv) env.push(['DRIVER', drv.name]);
+  if (dev.ofNode) env.push(...ofDeviceUevent(k, dev.ofNode));
+  const bt = dev.bus ? k.busTypes.get(dev.bus) : undefined;
+  if (bt?.uevent) env.push(...bt.uevent(k, dev));
+  return env;
+}
+
+/** of_device_uevent(): OF_NAME, OF_FULLNAME, [OF_TYPE], OF_COMPATIBLE_<i>, OF_COMPATIBLE_N */
+export function ofDeviceUevent(k: Kernel, path: string): [string, string][] {
+  const node = k.scenario.firmware.dt?.find((n) => n.path === path);
+  if (!node) return [];
+  const base = path.split('/').pop() ?? '';
+  const env: [string, string][] = [['OF_NAME', base.split('@')[0] ?? base], ['OF_FULLNAME', path]];
+  if (node.deviceType) env.push(['OF_TYPE', node.deviceType]);
+  node.compatible.forEach((c, i) => env.push([`OF_COMPATIBLE_${i}`, c]));
+  env.push(['OF_COMPATIBLE_N', String(node.compatible.length)]);
+  return env;
+}
+
+function subsystemOf(dev: DeviceRec): string {
+  return dev.bus ?? dev.cls ?? '';
+}
+
+/** kobject_uevent_env() for a device */
+export function deviceUevent(k: Kernel, dev: DeviceRec, action: UeventRecord['action'], envpExt: [string, string][] = []): UeventRecord {
+  let vars = devUeventVars(k, dev);
+  // KOBJ_UNBIND: zap_modalias_env() strips MODALIAS so udev does not load the module again
+  if (action === 'unbind') vars = vars.filter(([key]) => key !== 'MODALIAS');
+  const bt = dev.bus ? k.busTypes.get(dev.bus) : undefined;
+  const cite = action === 'unbind' ? `${UEVENT}:zap_modalias_env` : bt?.ueventCite ?? `${CORE}:dev_uevent`;
+  return sendUevent(k, action, dev.devpath, subsystemOf(dev), [...envpExt, ...vars], cite, { devices: [dev.devpath] });
+}
+
+/** a driver's kobject (/bus/<bus>/drivers/<name>): SUBSYSTEM=drivers, nothing else */
+export function driverUevent(k: Kernel, bus: string, name: string, action: UeventRecord['action'], envpExt: [string, string][] = []): UeventRecord {
+  return sendUevent(k, action, `/bus/${bus}/drivers/${name}`, 'drivers', envpExt, `${UEVENT}:kobject_uevent_env`, { drivers: [`${bus}/${name}`] });
+}
+
+/** a module's kobject (/module/<name>) */
+export function moduleUevent(k: Kernel, name: string, action: UeventRecord['action']): UeventRecord {
+  return sendUevent(k, action, `/module/${name}`, 'module', [], 'kernel/module/main.c:do_init_module', { modules: [name] });
+}
+
+function sendUevent(k: Kernel, action: UeventRecord['action'], devpath: string, subsystem: string, vars: [string, string][], cite: string, touches: { devices?: string[]; drivers?: string[]; modules?: string[] }): UeventRecord {
+  const seq = k.state.misc.seqnum + 1;
+  k.state.setMisc('seqnum', seq);
+  const env: [string, string][] = [['ACTION', action], ['DEVPATH', devpath], ['SUBSYSTEM', subsystem], ...vars, ['SEQNUM', String(seq)]];
+  const rec: UeventRecord = { seq, action, devpath, subsystem, env };
+  k.uevents.push(rec);
+  const modalias = vars.find(([key]) => key === 'MODALIAS')?.[1];
+  const driver = vars.find(([key]) => key === 'DRIVER')?.[1];
+  const bits = [driver ? `DRIVER=${driver}` : '', modalias ? `MODALIAS=${modalias}` : subsystem === 'drivers' || subsystem === 'module' ? '' : '(no MODALIAS)'].filter(Boolean).join(' ');
+  k.emit('uevent', `uevent ${action} ${devpath} SUBSYSTEM=${subsystem}${bits ? ' ' + bits : ''}`, cite, { uevent: rec, touches });
+  if (k.state.misc.udevRunning) k.udevQueue.push(rec);
+  return rec;
+}

@@ -1,0 +1,229 @@
+/**
+ * Binding devices to drivers: models drivers/base/dd.c (__device_attach, __driver_attach,
+ * driver_probe_device, really_probe, driver_bound, __device_release_driver, deferred probe)
+ * and the devres release in drivers/base/devres.c.
+ */
+import { E, errnoName } from './errno';
+import type { Kernel } from './kernel';
+import type { DeviceRec, DriverRec } from './state';
+import { deviceUevent, deviceDel } from './core';
+import { runActions } from '../scenario/interpret';
+
+const DD = 'drivers/base/dd.c';
+
+function who(dev: DeviceRec, drv: DriverRec) {
+  return { devices: [dev.devpath], drivers: [drv.id] };
+}
+
+/** bus_probe_device(): probe a new device if the bus's drivers_autoprobe is set */
+export function busProbeDevice(k: Kernel, devpath: string): void {
+  const dev = k.device(devpath);
+  if (!dev?.bus) return;
+  const bus = k.state.buses.get(dev.bus);
+  if (!bus?.autoprobe) {
+    k.emit('probe', `bus ${dev.bus}: drivers_autoprobe is 0, ${dev.name} is not probed`, 'drivers/base/bus.c:bus_probe_device', { touches: { devices: [devpath] } });
+    return;
+  }
+  k.nested(() => deviceAttach(k, devpath));
+}
+
+/** match one driver against one device through the bus's match op, recording why */
+export function driverMatchDevice(k: Kernel, drv: DriverRec, dev: DeviceRec, record = true): boolean {
+  const bt = k.busTypes.get(drv.bus);
+  if (!bt) return false;
+  const m = bt.match(k, dev, drv);
+  if (record) k.match({ driver: drv.name, bus: drv.bus, device: dev.name, matched: m.matched, rule: m.rule, compared: m.compared, cite: m.cite }, who(dev, drv));
+  return m.matched;
+}
+
+/**
+ * __device_attach() → bus_for_each_drv(__device_attach_driver): drivers in registration order.
+ * Returns 1 if bound, 0 if no driver bound, <0 when the walk stopped on an error.
+ */
+export function deviceAttach(k: Kernel, devpath: string): number {
+  const dev = k.device(devpath);
+  if (!dev) return E.NODEV;
+  if (dev.driver) return 1;
+  for (const drv of k.candidateDrivers(dev)) {
+    const cur = k.device(devpath);
+    if (!cur) return E.NODEV;
+    if (!k.driver(drv.id)) continue;
+    if (!driverMatchDevice(k, drv, cur)) continue;
+    const ret = driverProbeDevice(k, drv, cur);
+    // "Ignore errors returned by ->probe so that the next driver can try its luck" —
+    // probe errors come back positive; negative returns (-EBUSY, -ENODEV) stop the walk
+    if (ret < 0) return ret;
+    if (ret === 0) return 1;
+  }
+  return 0;
+}
+
+/** __driver_attach() for every device on the bus (driver registration, driver_attach) */
+export function driverAttach(k: Kernel, drvId: string): void {
+  const drv = k.driver(drvId);
+  if (!drv) return;
+  for (const dev of k.candidateDevices(drv)) {
+    const cur = k.device(dev.devpath);
+    if (!cur || !k.driver(drvId)) continue;
+    if (!driverMatchDevice(k, drv, cur)) continue;
+    if (cur.driver) {
+      k.emit('probe', `${cur.name} is already bound to ${k.driver(cur.driver)?.name}: skipped (-EBUSY)`, `${DD}:__driver_probe_device`, { touches: who(cur, drv) });
+      continue;
+    }
+    k.nested(() => driverProbeDevice(k, drv, cur));
+  }
+}
+
+/** driver_probe_device(): really_probe, and park the device on the deferred list on -EPROBE_DEFER */
+export function driverProbeDevice(k: Kernel, drv: DriverRec, dev: DeviceRec): number {
+  const ret = driverProbeDeviceNoDefer(k, drv, dev);
+  if (ret === E.PROBE_DEFER || ret === -E.PROBE_DEFER) deferredProbeAdd(k, dev.devpath);
+  return ret;
+}
+
+/** __driver_probe_device(): -ENODEV for a dead device, -EBUSY when already bound, else really_probe */
+export function driverProbeDeviceNoDefer(k: Kernel, drv: DriverRec, dev: DeviceRec): number {
+  const cur = k.device(dev.devpath);
+  if (!cur) return E.NODEV;
+  if (cur.driver) return E.BUSY;
+  return k.nested(() => reallyProbe(k, cur, drv));
+}
+
+/** really_probe(): returns 0 when bound, a POSITIVE errno when ->probe failed, -errno before probing */
+export function reallyProbe(k: Kernel, dev: DeviceRec, drv: DriverRec): number {
+  if (dev.devres.length > 0) {
+    k.printk('error', `${drv.name} ${dev.name}: Resources present before probing`, `${DD}:really_probe`, { errno: E.BUSY, touches: who(dev, drv) });
+    return E.BUSY;
+  }
+  // dev->driver = drv; driver_sysfs_add(): the driver/<dev> and <dev>/driver links
+  k.state.setDevice({ ...dev, driver: drv.id });
+  k.emit('probe', `really_probe: ${drv.bus} driver ${drv.name} probes ${dev.name}`, `${DD}:really_probe`, { touches: who(dev, drv) });
+  const bt = k.busTypes.get(drv.bus)!;
+  const ret = k.nested(() =>
+    bt.probe(k, k.device(dev.devpath)!, drv, () => runDriverCallback(k, drv, dev.devpath, 'probe')),
+  );
+  // call_driver_probe(): which results are logged
+  if (ret !== 0) {
+    if (ret === E.PROBE_DEFER) {
+      k.emit('defer', `${drv.name} requests probe deferral for ${dev.name}`, `${DD}:call_driver_probe`, { errno: ret, touches: who(dev, drv) });
+    } else if (ret === E.NODEV || ret === E.NXIO) {
+      k.emit('probe', `probe with driver ${drv.name} rejects match ${ret} (silent)`, `${DD}:call_driver_probe`, { errno: ret, touches: who(dev, drv) });
+    } else {
+      k.printk('error', `${drv.name} ${dev.name}: probe with driver ${drv.name} failed with error ${ret}`, `${DD}:call_driver_probe`, { errno: ret, touches: who(dev, drv) });
+    }
+    // probe_failed: driver_sysfs_remove(); device_unbind_cleanup(): devres_release_all, dev->driver = NULL
+    k.nested(() => devresReleaseAll(k, dev.devpath));
+    const after = k.device(dev.devpath);
+    if (after) k.state.setDevice({ ...after, driver: null });
+    k.emit('probe', `${dev.name} not bound to ${drv.name} (${errnoName(ret)})`, `${DD}:really_probe`, { errno: ret, touches: who(dev, drv) });
+    return -ret;
+  }
+  driverBound(k, dev.devpath, drv);
+  return 0;
+}
+
+/** run a driver's probe/remove actions in the context of the device */
+function runDriverCallback(k: Kernel, drv: DriverRec, devpath: string, which: 'probe' | 'remove'): number {
+  const actions = which === 'probe' ? drv.def.probe : drv.def.remove;
+  if (!actions || actions.length === 0) return 0;
+  return runActions(k, actions, { module: drv.module, dev: devpath });
+}
+
+/** driver_bound(): klist add, deferred list kick, KOBJ_BIND */
+export function driverBound(k: Kernel, devpath: string, drv: DriverRec): void {
+  const counters = k.state.misc.counters;
+  k.state.setMisc('counters', { ...counters, bind: counters.bind + 1 });
+  const dev = k.device(devpath)!;
+  k.state.setDevice({ ...dev, boundOrder: counters.bind + 1, deferred: false });
+  k.emit('bind', `driver_bound: ${dev.name} bound to ${drv.bus} driver ${drv.name}`, `${DD}:driver_bound`, { touches: who(dev, drv) });
+  driverDeferredProbeTrigger(k);
+  deviceUevent(k, k.device(devpath)!, 'bind');
+}
+
+/** driver_deferred_probe_add() */
+export function deferredProbeAdd(k: Kernel, devpath: string): void {
+  const dev = k.device(devpath);
+  if (!dev || dev.deferred) return;
+  k.state.setDevice({ ...dev, deferred: true });
+  k.emit('defer', `${dev.name} added to the deferred probe pending list`, `${DD}:driver_deferred_probe_add`, { touches: { devices: [devpath] } });
+}
+
+/** driver_deferred_probe_del() */
+export function deferredProbeDel(k: Kernel, devpath: string): void {
+  const dev = k.device(devpath);
+  if (dev?.deferred) k.state.setDevice({ ...dev, deferred: false });
+  k.deferredActive = k.deferredActive.filter((p) => p !== devpath);
+}
+
+/** driver_deferred_probe_trigger(): pending → active; the work runs later (asynchronously) */
+export function driverDeferredProbeTrigger(k: Kernel): void {
+  if (!k.state.misc.deferredEnabled) return;
+  const pending = [...k.state.devices.values()].filter((d) => d.deferred && !k.deferredActive.includes(d.devpath));
+  k.deferredTriggered = true;
+  if (pending.length === 0) return;
+  pending.sort((a, b) => a.order - b.order);
+  for (const d of pending) {
+    k.state.setDevice({ ...k.device(d.devpath)!, deferred: false });
+    k.deferredActive.push(d.devpath);
+  }
+  k.emit('defer', `deferred probe triggered: ${pending.map((d) => d.name).join(', ')} queued for a retry`, `${DD}:driver_deferred_probe_trigger`, { touches: { devices: pending.map((d) => d.devpath) } });
+}
+
+/** deferred_probe_work_func(): retry each queued device with bus_probe_device() */
+export function runDeferredWork(k: Kernel): boolean {
+  let did = false;
+  while (k.deferredActive.length > 0) {
+    const devpath = k.deferredActive.shift()!;
+    const dev = k.device(devpath);
+    if (!dev || dev.driver) continue;
+    did = true;
+    k.emit('defer', `deferred probe work: retrying ${dev.name}`, `${DD}:deferred_probe_work_func`, { touches: { devices: [devpath] } });
+    k.nested(() => busProbeDevice(k, devpath));
+  }
+  k.deferredTriggered = false;
+  return did;
+}
+
+/** __device_release_driver(): remove(), devres_release_all(), dev->driver = NULL, KOBJ_UNBIND */
+export function releaseDriver(k: Kernel, devpath: string): void {
+  const dev = k.device(devpath);
+  if (!dev?.driver) return;
+  const drv = k.driver(dev.driver)!;
+  k.emit('unbind', `__device_release_driver: ${dev.name} from ${drv.bus} driver ${drv.name}`, `${DD}:__device_release_driver`, { touches: who(dev, drv) });
+  k.nested(() => {
+    const bt = k.busTypes.get(drv.bus)!;
+    // device_remove(): bus->remove if set, else drv->remove
+    bt.remove(k, dev, drv, () => { runDriverCallback(k, drv, devpath, 'remove'); });
+    // device_unbind_cleanup(): devres_release_all() runs after remove()
+    devresReleaseAll(k, devpath);
+  });
+  const cur = k.device(devpath);
+  if (!cur) return;
+  k.state.setDevice({ ...cur, driver: null, boundOrder: 0 });
+  deviceUevent(k, k.device(devpath)!, 'unbind');
+}
+
+/** device_driver_detach() */
+export function deviceDriverDetach(k: Kernel, devpath: string): void {
+  releaseDriver(k, devpath);
+}
+
+/** driver_detach(): devices bound to the driver, last bound first */
+export function driverDetach(k: Kernel, drvId: string): void {
+  const bound = [...k.state.devices.values()].filter((d) => d.driver === drvId).sort((a, b) => b.boundOrder - a.boundOrder);
+  for (const d of bound) k.nested(() => releaseDriver(k, d.devpath));
+}
+
+/** devres_release_all(): release managed resources in reverse order of acquisition */
+export function devresReleaseAll(k: Kernel, devpath: string): void {
+  const dev = k.device(devpath);
+  if (!dev || dev.devres.length === 0) return;
+  const entries = [...dev.devres].reverse();
+  k.state.setDevice({ ...dev, devres: [] });
+  k.emit('unbind', `devres_release_all: ${dev.name} releases ${entries.length} managed resource(s)`, 'drivers/base/devres.c:devres_release_all', { touches: { devices: [devpath] } });
+  for (const r of entries) {
+    k.nested(() => {
+      if (k.device(r.target)) deviceDel(k, r.target);
+    });
+  }
+}

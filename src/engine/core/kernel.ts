@@ -1,0 +1,214 @@
+/**
+ * The simulated kernel: its state, the trace it records, the registered buses and the indexes
+ * the driver core matches through. Behaviour lives in core.ts (device lifecycle), dd.ts (binding),
+ * bus.ts (bus and driver registration, sysfs bus attributes) and the per-bus files.
+ */
+import type { Citation, EventKind, MatchInfo, TraceEvent, UeventRecord } from '../api';
+import type { BusType } from '../buses/types';
+import type { ModuleDef, Scenario } from '../scenario/schema';
+import type { Facts } from '../firmware/facts';
+import { JournaledState, type DeviceRec, type DriverRec, type Patch } from './state';
+
+export interface RecordedEvent extends TraceEvent {
+  patches: Patch[];
+  ueventCount: number;
+  logCount: number;
+}
+
+export interface ExecContext {
+  module: string | null; // the module whose code runs (KBUILD_MODNAME)
+  dev: string | null; // devpath of the device being probed/removed
+  /** registrations made while running a module's init, for its default exit */
+  registrations?: { op: string; target: string }[];
+  /** the firmware node the enclosing `if <fact>` stands for (graph edge firmware → device) */
+  fwnode?: string | null;
+}
+
+export class Kernel {
+  readonly state = new JournaledState();
+  readonly events: RecordedEvent[] = [];
+  readonly uevents: UeventRecord[] = [];
+  readonly log: string[] = [];
+  readonly busTypes = new Map<string, BusType>();
+  readonly moduleDefs = new Map<string, ModuleDef>();
+  /** uevents udev has received but not yet processed */
+  readonly udevQueue: UeventRecord[] = [];
+  /** deferred_probe_active_list: devices queued for a retry by driver_deferred_probe_trigger */
+  deferredActive: string[] = [];
+  deferredTriggered = false;
+  /** module-local driver key ("module:key") → registered driver id ("bus/name") */
+  readonly driverIds = new Map<string, string>();
+  depth = 0;
+  /** per-bus candidate indexes: bus → key → members */
+  private devIndex = new Map<string, Map<string, Set<string>>>();
+  private drvIndex = new Map<string, Map<string, Set<string>>>();
+  private childIndex = new Map<string, Set<string>>();
+
+  constructor(readonly scenario: Scenario, readonly facts: Facts) {
+    for (const m of scenario.modules) this.moduleDefs.set(m.name, m);
+  }
+
+  // ---- trace -------------------------------------------------------------------------------
+
+  emit(kind: EventKind, text: string, cite: Citation, extra: Partial<TraceEvent> = {}): RecordedEvent {
+    const ev: RecordedEvent = {
+      index: this.events.length,
+      kind,
+      text,
+      cite,
+      depth: this.depth,
+      touches: extra.touches ?? {},
+      ...extra,
+      patches: this.state.takePatches(),
+      ueventCount: this.uevents.length,
+      logCount: this.log.length,
+    };
+    if (ev.log !== undefined) {
+      this.log.push(ev.log);
+      ev.logCount = this.log.length;
+    }
+    this.events.push(ev);
+    return ev;
+  }
+
+  /** printk: a kernel log line, recorded as its own event */
+  printk(kind: EventKind, line: string, cite: Citation, extra: Partial<TraceEvent> = {}): RecordedEvent {
+    return this.emit(kind, line, cite, { ...extra, log: line });
+  }
+
+  /** a kernel error outcome: recorded, never thrown */
+  error(text: string, errno: number, cite: Citation, touches: TraceEvent['touches'] = {}, log?: string): number {
+    this.emit('error', text, cite, { errno, touches, ...(log !== undefined ? { log } : {}) });
+    return errno;
+  }
+
+  match(info: MatchInfo, touches: TraceEvent['touches']): void {
+    this.emit('match', `${info.matched ? 'match' : 'no match'}: ${info.bus} driver ${info.driver} ${info.matched ? '↔' : '✗'} device ${info.device} — ${info.rule}: ${info.compared}`, info.cite, { match: info, touches });
+  }
+
+  nested<T>(fn: () => T): T {
+    this.depth++;
+    try {
+      return fn();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /** flush mutations that no event has claimed yet into a closing event */
+  flush(text: string): void {
+    this.emit('phase', text, 'bindscope', { boundary: true });
+  }
+
+  // ---- lookups -----------------------------------------------------------------------------
+
+  bus(name: string): BusType | undefined {
+    return this.state.buses.has(name) ? this.busTypes.get(name) : undefined;
+  }
+
+  device(devpath: string): DeviceRec | undefined {
+    return this.state.devices.get(devpath);
+  }
+
+  driver(id: string): DriverRec | undefined {
+    return this.state.drivers.get(id);
+  }
+
+  /** bus_find_device_by_name: the device named `name` on `bus` */
+  findBusDevice(bus: string, name: string): DeviceRec | undefined {
+    const set = this.devIndex.get(bus)?.get(`dev:${name}`);
+    if (!set) return undefined;
+    for (const p of set) return this.device(p);
+    return undefined;
+  }
+
+  /** driver_find */
+  findDriver(bus: string, name: string): DriverRec | undefined {
+    return this.driver(`${bus}/${name}`);
+  }
+
+  /** devices on a bus in klist (device_add) order */
+  busDevices(bus: string): DeviceRec[] {
+    const out: DeviceRec[] = [];
+    for (const d of this.state.devices.values()) if (d.bus === bus) out.push(d);
+    return out.sort((a, b) => a.order - b.order);
+  }
+
+  /** drivers on a bus in registration order */
+  busDrivers(bus: string): DriverRec[] {
+    const out: DriverRec[] = [];
+    for (const d of this.state.drivers.values()) if (d.bus === bus) out.push(d);
+    return out.sort((a, b) => a.order - b.order);
+  }
+
+  /** the parent's klist_children, in device_add order */
+  children(devpath: string): DeviceRec[] {
+    const out: DeviceRec[] = [];
+    for (const p of this.childIndex.get(devpath) ?? []) {
+      const d = this.device(p);
+      if (d) out.push(d);
+    }
+    return out.sort((a, b) => a.order - b.order);
+  }
+
+  // ---- indexes (bus_for_each_drv / bus_for_each_dev without scanning everything) -------------
+
+  indexDevice(dev: DeviceRec, add: boolean): void {
+    if (dev.parent) {
+      let set = this.childIndex.get(dev.parent);
+      if (!set) this.childIndex.set(dev.parent, (set = new Set()));
+      if (add) set.add(dev.devpath);
+      else set.delete(dev.devpath);
+    }
+    const bt = dev.bus ? this.busTypes.get(dev.bus) : undefined;
+    if (!bt || !dev.bus) return;
+    const keys = [...bt.deviceKeys(this, dev), `dev:${dev.name}`];
+    updateIndex(this.devIndex, dev.bus, keys, dev.devpath, add);
+  }
+
+  indexDriver(drv: DriverRec, add: boolean): void {
+    const bt = this.busTypes.get(drv.bus);
+    if (!bt) return;
+    updateIndex(this.drvIndex, drv.bus, bt.driverKeys(drv), drv.id, add);
+  }
+
+  /** drivers that may match `dev`, in registration order (the match op decides) */
+  candidateDrivers(dev: DeviceRec): DriverRec[] {
+    const bt = dev.bus ? this.busTypes.get(dev.bus) : undefined;
+    if (!bt || !dev.bus) return [];
+    const idx = this.drvIndex.get(dev.bus);
+    if (!idx) return [];
+    const keys = bt.deviceKeys(this, dev);
+    if (keys.includes('*')) return this.busDrivers(dev.bus);
+    const ids = new Set<string>();
+    for (const k of [...keys, '*']) for (const id of idx.get(k) ?? []) ids.add(id);
+    return [...ids].map((id) => this.driver(id)!).filter(Boolean).sort((a, b) => a.order - b.order);
+  }
+
+  /** devices that may match `drv`, in bus klist order */
+  candidateDevices(drv: DriverRec): DeviceRec[] {
+    const bt = this.busTypes.get(drv.bus);
+    const idx = this.devIndex.get(drv.bus);
+    if (!bt || !idx) return [];
+    const keys = bt.driverKeys(drv);
+    if (keys.includes('*')) return this.busDevices(drv.bus);
+    const paths = new Set<string>();
+    for (const k of [...keys, '*']) for (const p of idx.get(k) ?? []) paths.add(p);
+    return [...paths].map((p) => this.device(p)!).filter(Boolean).sort((a, b) => a.order - b.order);
+  }
+}
+
+function updateIndex(index: Map<string, Map<string, Set<string>>>, bus: string, keys: string[], member: string, add: boolean): void {
+  let byKey = index.get(bus);
+  if (!byKey) index.set(bus, (byKey = new Map()));
+  for (const k of keys) {
+    let set = byKey.get(k);
+    if (add) {
+      if (!set) byKey.set(k, (set = new Set()));
+      set.add(member);
+    } else if (set) {
+      set.delete(member);
+      if (set.size === 0) byKey.delete(k);
+    }
+  }
+}

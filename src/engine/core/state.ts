@@ -1,0 +1,152 @@
+/**
+ * The simulated kernel's state as flat records, and the journal that makes time travel cheap.
+ *
+ * Every mutation goes through JournaledState.set/delete and is recorded as a reversible patch
+ * (table, key, before, after). The trace attaches the patches to the event that follows them,
+ * so the state at any step can be reached from any other step by applying patches forward or
+ * backward (see trace/timeline.ts) — no replay from scratch.
+ */
+import type { DriverDef, KernelAction } from '../scenario/schema';
+
+export interface DevresEntry {
+  /** a devm-created child device (devm_auxiliary_device_create, devm device_register) */
+  kind: 'device';
+  target: string; // devpath
+  cite: string;
+}
+
+export interface DeviceRec {
+  devpath: string; // "/devices/platform/arm-cca-dev"
+  name: string; // dev_name(): the sysfs directory name
+  /** the name the bus matches on before instance suffixes: pdev->name, auxiliary "modname.name", custom bus base name */
+  baseName: string;
+  bus: string | null;
+  cls: string | null; // class name for class devices (tsm)
+  parent: string | null; // parent devpath
+  driver: string | null; // driver id "bus/name"
+  driverOverride: string | null;
+  ofNode: string | null;
+  ofReused: boolean;
+  acpiHid: string | null;
+  order: number; // klist order on its bus (device_add order)
+  boundOrder: number; // klist order on its driver (driver_bound order)
+  devres: DevresEntry[];
+  devmOwner: string | null; // devpath whose devres deletes this device
+  createdBy: string | null; // module that created it ("kernel" for core code)
+  pmNotRequired: boolean; // no power/ directory (faux)
+  platformId: number | null; // platform: pdev->id (after AUTO allocation)
+  idAuto: boolean;
+  idaId: number | null; // custom bus instance number
+  faux: { probe?: KernelAction[]; remove?: KernelAction[] } | null;
+  deferred: boolean; // on deferred_probe_pending_list
+  isRoot: boolean; // /sys/devices/platform, /sys/devices/faux (no bus, no class)
+  fwnode: string | null; // the firmware node (DT node, SMCCC call group) this device stands for
+}
+
+export interface DriverRec {
+  id: string; // "bus/name"
+  name: string;
+  bus: string;
+  module: string | null; // owning module (null: core code such as faux_driver)
+  def: DriverDef;
+  order: number; // registration order on the bus
+  bindAttrs: boolean;
+  probeFail: boolean; // platform_driver_probe(): .probe replaced by platform_probe_fail
+  preventDeferredProbe: boolean;
+}
+
+export interface ModuleRec {
+  name: string;
+  location: 'builtin' | 'module' | 'absent';
+  state: 'builtin' | 'loaded' | 'not-loaded' | 'failed';
+  loadedBy: string | null;
+  /** registrations made by init, undone by the default exit (module_driver() style) */
+  registered: { op: string; target: string }[];
+}
+
+export interface BusRec {
+  name: string;
+  autoprobe: boolean;
+  order: number;
+}
+
+export interface Misc {
+  seqnum: number;
+  udevRunning: boolean;
+  deferredEnabled: boolean;
+  tsmProvider: string | null;
+  tsmClassNext: number;
+  platformIda: number[]; // allocated PLATFORM_DEVID_AUTO ids
+  busIda: Record<string, number[]>;
+  userspace: boolean; // init has started
+  counters: { dev: number; drv: number; bind: number; bus: number };
+}
+
+export type Table = 'devices' | 'drivers' | 'modules' | 'buses' | 'misc';
+export type Patch = [table: Table, key: string, before: unknown, after: unknown];
+
+export class JournaledState {
+  devices = new Map<string, DeviceRec>();
+  drivers = new Map<string, DriverRec>();
+  modules = new Map<string, ModuleRec>();
+  buses = new Map<string, BusRec>();
+  misc: Misc = {
+    seqnum: 0, udevRunning: false, deferredEnabled: false, tsmProvider: null, tsmClassNext: 0,
+    platformIda: [], busIda: {}, userspace: false, counters: { dev: 0, drv: 0, bind: 0, bus: 0 },
+  };
+  private pending: Patch[] = [];
+
+  private table(t: Exclude<Table, 'misc'>): Map<string, unknown> {
+    return this[t] as Map<string, unknown>;
+  }
+
+  setDevice(rec: DeviceRec): void { this.put('devices', rec.devpath, rec); }
+  setDriver(rec: DriverRec): void { this.put('drivers', rec.id, rec); }
+  setModule(rec: ModuleRec): void { this.put('modules', rec.name, rec); }
+  setBus(rec: BusRec): void { this.put('buses', rec.name, rec); }
+  deleteDevice(devpath: string): void { this.remove('devices', devpath); }
+  deleteDriver(id: string): void { this.remove('drivers', id); }
+
+  /** replace one field of misc (values are treated as immutable) */
+  setMisc<K extends keyof Misc>(key: K, value: Misc[K]): void {
+    const before = this.misc[key];
+    if (before === value) return;
+    this.misc = { ...this.misc, [key]: value };
+    this.pending.push(['misc', key, before, value]);
+  }
+
+  private put(t: Exclude<Table, 'misc'>, key: string, rec: unknown): void {
+    const map = this.table(t);
+    const before = map.get(key);
+    map.set(key, rec);
+    this.pending.push([t, key, before, rec]);
+  }
+
+  private remove(t: Exclude<Table, 'misc'>, key: string): void {
+    const map = this.table(t);
+    const before = map.get(key);
+    if (before === undefined) return;
+    map.delete(key);
+    this.pending.push([t, key, before, undefined]);
+  }
+
+  /** hand the patches recorded since the last call to the trace */
+  takePatches(): Patch[] {
+    const p = this.pending;
+    this.pending = [];
+    return p;
+  }
+
+  /** apply a patch forward (after) or backward (before), without journaling — used by the timeline cursor */
+  applyPatch(p: Patch, forward: boolean): void {
+    const [t, key, before, after] = p;
+    const v = forward ? after : before;
+    if (t === 'misc') {
+      this.misc = { ...this.misc, [key]: v };
+      return;
+    }
+    const map = this.table(t);
+    if (v === undefined) map.delete(key);
+    else map.set(key, v);
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * sysfs as userspace sees it, derived from the state (fs/sysfs, drivers/base/bus.c attributes,
+ * drivers/base/core.c device attributes), and userspace writes/reads dispatched to the stores
+ * that model them.
+ */
+import type { Kernel } from './kernel';
+import type { DeviceRec } from './state';
+import { E, strerror } from './errno';
+import { devUeventVars, deviceUevent, driverUevent } from './core';
+import { bindStore, unbindStore, driversProbeStore, driversAutoprobeStore, sysfsBuf } from './bus';
+
+/** the relative target the kernel writes for a symlink at `from` pointing to `to` (both under /sys) */
+export function relLink(from: string, to: string): string {
+  const fromDir = from.split('/').slice(2, -1); // drop "", "sys" and the link name
+  const toParts = to.split('/').slice(2);
+  let i = 0;
+  while (i < fromDir.length && i < toParts.length && fromDir[i] === toParts[i]) i++;
+  return [...fromDir.slice(i).map(() => '..'), ...toParts.slice(i)].join('/');
+}
+
+/** resolve a relative symlink target against the link's directory */
+export function resolveLink(from: string, target: string): string {
+  const parts = from.split('/').slice(0, -1);
+  for (const seg of target.split('/')) {
+    if (seg === '..') parts.pop();
+    else if (seg !== '.') parts.push(seg);
+  }
+  return parts.join('/');
+}
+
+function link(out: string[], from: string, to: string) {
+  out.push(`${from} -> ${relLink(from, to)}`);
+}
+
+/** every sysfs path bindscope models, sorted; symlinks as "path -> target" */
+export function listSysfs(k: Kernel): string[] {
+  const out: string[] = [];
+  for (const d of k.state.devices.values()) {
+    const dir = `/sys${d.devpath}`;
+    out.push(dir);
+    if (d.isRoot) {
+      out.push(`${dir}/uevent`);
+      continue;
+    }
+    out.push(`${dir}/uevent`);
+    if (!d.pmNotRequired) out.push(`${dir}/power`);
+    if (d.bus) link(out, `${dir}/subsystem`, `/sys/bus/${d.bus}`);
+    if (d.cls) link(out, `${dir}/subsystem`, `/sys/class/${d.cls}`);
+    if (d.driver) {
+      const drv = k.driver(d.driver);
+      if (drv) link(out, `${dir}/driver`, `/sys/bus/${drv.bus}/drivers/${drv.name}`);
+    }
+    const bt = d.bus ? k.busTypes.get(d.bus) : undefined;
+    for (const attr of bt?.deviceAttrs(d) ?? []) out.push(`${dir}/${attr}`);
+    if (d.cls && d.parent) link(out, `${dir}/device`, `/sys${d.parent}`);
+    if (d.cls) {
+      out.push(`/sys/class/${d.cls}`);
+      link(out, `/sys/class/${d.cls}/${d.name}`, dir);
+    }
+    if (d.parent && d.cls) out.push(`/sys${d.parent}/${d.cls}`);
+  }
+  for (const b of k.state.buses.values()) {
+    const dir = `/sys/bus/${b.name}`;
+    out.push(dir, `${dir}/devices`, `${dir}/drivers`, `${dir}/drivers_autoprobe`, `${dir}/drivers_probe`, `${dir}/uevent`);
+  }
+  for (const d of k.state.devices.values()) {
+    if (d.bus) link(out, `/sys/bus/${d.bus}/devices/${d.name}`, `/sys${d.devpath}`);
+  }
+  for (const drv of k.state.drivers.values()) {
+    const dir = `/sys/bus/${drv.bus}/drivers/${drv.name}`;
+    out.push(dir, `${dir}/uevent`);
+    if (drv.bindAttrs) out.push(`${dir}/bind`, `${dir}/unbind`);
+    const mod = drv.module ? k.state.modules.get(drv.module) : undefined;
+    if (mod && mod.state === 'loaded') {
+      link(out, `${dir}/module`, `/sys/module/${mod.name}`);
+      link(out, `/sys/module/${mod.name}/drivers/${drv.bus}:${drv.name}`, dir);
+    }
+  }
+  for (const d of k.state.devices.values()) {
+    if (!d.driver) continue;
+    const drv = k.driver(d.driver);
+    if (drv) link(out, `/sys/bus/${drv.bus}/drivers/${drv.name}/${d.name}`, `/sys${d.devpath}`);
+  }
+  for (const m of k.state.modules.values()) {
+    if (m.state === 'loaded') out.push(`/sys/module/${m.name}`, `/sys/module/${m.name}/uevent`);
+  }
+  for (const n of k.scenario.firmware.dt ?? []) {
+    if (k.scenario.firmware.description === 'dt') out.push(`/sys/firmware/devicetree/base${n.path}`);
+  }
+  return [...new Set(out)].sort();
+}
+
+export interface SysfsResult {
+  rc: number; // 0 or -errno
+  output: string[]; // what `cat` prints, or the shell's error line
+}
+
+function deviceByDir(k: Kernel, dir: string): DeviceRec | undefined {
+  // /sys/devices/... or /sys/bus/<bus>/devices/<name> or /sys/class/<cls>/<name>
+  if (dir.startsWith('/sys/devices/')) return k.device(dir.slice(4));
+  let m = /^\/sys\/bus\/([^/]+)\/devices\/([^/]+)$/.exec(dir);
+  if (m) return k.findBusDevice(m[1]!, m[2]!);
+  m = /^\/sys\/class\/([^/]+)\/([^/]+)$/.exec(dir);
+  if (m) return [...k.state.devices.values()].find((d) => d.cls === m![1] && d.name === m![2]);
+  return undefined;
+}
+
+function noFile(k: Kernel, path: string, write: boolean): SysfsResult {
+  // sysfs has no create(): a write to a missing attribute fails in the shell's open(O_CREAT)
+  const errno = write ? -13 : E.NOENT;
+  k.emit('sysfs', `${write ? 'write to' : 'read of'} ${path}: no such attribute (${write ? 'EACCES' : 'ENOENT'})`, write ? 'fs/namei.c:lookup_open' : 'fs/namei.c:path_openat', { errno });
+  return { rc: errno, output: [write ? `sh: can't create ${path}: Permission denied` : `cat: can't open '${path}': No such file or directory`] };
+}
+
+/** `echo value > path` */
+export function sysfsWrite(k: Kernel, path: string, value: string): SysfsResult {
+  const res = (rc: number): SysfsResult => {
+    k.emit('sysfs', `echo ${JSON.stringify(sysfsBuf(value))} > ${path} → ${rc === 0 ? 'ok' : `${rc} (${strerror(rc)})`}`, 'fs/sysfs/file.c:sysfs_kf_write', { ...(rc ? { errno: rc } : {}), boundary: true });
+    return { rc, output: rc ? [`sh: write error: ${strerror(rc)}`] : [] };
+  };
+  let m = /^\/sys\/bus\/([^/]+)\/drivers\/([^/]+)\/(bind|unbind|uevent)$/.exec(path);
+  if (m) {
+    const drv = k.findDriver(m[1]!, m[2]!);
+    if (!drv) return noFile(k, path, true);
+    if (m[3] === 'uevent') {
+      // kobject_synth_uevent() on the driver's kobject
+      const action = sysfsBuf(value).split(' ')[0] as 'add';
+      driverUevent(k, drv.bus, drv.name, action, [['SYNTH_UUID', '0']]);
+      return res(0);
+    }
+    if (!drv.bindAttrs) return noFile(k, path, true);
+    return res(m[3] === 'bind' ? bindStore(k, drv, value) : unbindStore(k, drv, value));
+  }
+  m = /^\/sys\/bus\/([^/]+)\/(drivers_probe|drivers_autoprobe)$/.exec(path);
+  if (m) {
+    if (!k.bus(m[1]!)) return noFile(k, path, true);
+    return res(m[2] === 'drivers_probe' ? driversProbeStore(k, m[1]!, value) : driversAutoprobeStore(k, m[1]!, value));
+  }
+  const slash = path.lastIndexOf('/');
+  const dev = deviceByDir(k, path.slice(0, slash));
+  const attr = path.slice(slash + 1);
+  if (!dev) return noFile(k, path, true);
+  if (attr === 'uevent') {
+    const action = sysfsBuf(value).trim().split(' ')[0] || 'change';
+    if (!['add', 'remove', 'change', 'move', 'online', 'offline', 'bind', 'unbind'].includes(action)) return res(E.INVAL);
+    if (dev.bus || dev.cls) deviceUevent(k, dev, action as 'add', [['SYNTH_UUID', '0']]);
+    return res(0);
+  }
+  if (attr === 'driver_override' && dev.bus && k.busTypes.get(dev.bus)?.deviceAttrs(dev).includes('driver_override')) {
+    // driver_set_override(): an empty write (or a lone newline) clears it; no probe is triggered
+    const v = sysfsBuf(value);
+    k.indexDevice(dev, false);
+    k.state.setDevice({ ...dev, driverOverride: v === '' ? null : v });
+    k.indexDevice(k.device(dev.devpath)!, true);
+    k.emit('sysfs', `${dev.name}: driver_override = ${v === '' ? '(null)' : `"${v}"`} (takes effect at the next probe)`, 'drivers/base/driver.c:driver_set_override', { touches: { devices: [dev.devpath] } });
+    return res(0);
+  }
+  return noFile(k, path, true);
+}
+
+/** `cat path` */
+export function sysfsRead(k: Kernel, path: string): SysfsResult {
+  const out = (lines: string[]): SysfsResult => {
+    k.emit('sysfs', `cat ${path} → ${lines.join(' | ') || '(empty)'}`, 'fs/sysfs/file.c:sysfs_kf_seq_show', { boundary: true });
+    return { rc: 0, output: lines };
+  };
+  let m = /^\/sys\/bus\/([^/]+)\/drivers_autoprobe$/.exec(path);
+  if (m && k.state.buses.get(m[1]!)) return out([k.state.buses.get(m[1]!)!.autoprobe ? '1' : '0']);
+  const slash = path.lastIndexOf('/');
+  const dir = path.slice(0, slash);
+  const attr = path.slice(slash + 1);
+  const dev = deviceByDir(k, dir);
+  if (dev) {
+    if (attr === 'uevent') return out(devUeventVars(k, dev).map(([a, b]) => `${a}=${b}`));
+    if (attr === 'driver' && dev.driver) {
+      const drv = k.driver(dev.driver)!;
+      return out([relLink(`/sys${dev.devpath}/driver`, `/sys/bus/${drv.bus}/drivers/${drv.name}`)]);
+    }
+    const bt = dev.bus ? k.busTypes.get(dev.bus) : undefined;
+    if (bt?.deviceAttrs(dev).includes(attr)) return out([bt.readDeviceAttr(k, dev, attr) ?? '']);
+  }
+  m = /^\/sys\/bus\/([^/]+)\/drivers\/([^/]+)\/module$/.exec(path);
+  return noFile(k, path, false);
+}

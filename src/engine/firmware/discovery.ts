@@ -1,0 +1,204 @@
+/**
+ * Arm firmware discovery at boot (setup_arch): DT or ACPI → PSCI → SMCCC version and conduit →
+ * call groups (RSI, RMI, TRNG). Models drivers/firmware/psci/psci.c, drivers/firmware/smccc/smccc.c
+ * and arch/arm64/kernel/rsi.c. PSCI itself creates no struct device.
+ */
+import type { EventKind, FirmwareNodeView } from '../api';
+import type { FirmwareDef } from '../scenario/schema';
+import { versionAtLeast, type Facts } from './facts';
+
+export interface FirmwareStep {
+  kind: EventKind;
+  text: string;
+  cite: string;
+  log?: string;
+  errno?: number;
+}
+
+export interface Discovery {
+  facts: Facts;
+  steps: FirmwareStep[];
+  nodes: FirmwareNodeView[];
+}
+
+/** psci_of_match[]: compatible → init function (drivers/firmware/psci/psci.c) */
+const PSCI_OF_MATCH: Record<string, '0.1' | '0.2' | '1.0'> = {
+  'arm,psci': '0.1',
+  'arm,psci-0.2': '0.2',
+  'arm,psci-1.0': '1.0',
+};
+
+const PSCI = 'drivers/firmware/psci/psci.c';
+const SMCCC = 'drivers/firmware/smccc/smccc.c';
+
+function ver(v: string): [number, number] {
+  const [a = 0, b = 0] = v.split('.').map(Number);
+  return [a, b];
+}
+
+export function discoverFirmware(fw: FirmwareDef, kernelVersion: string): Discovery {
+  const steps: FirmwareStep[] = [];
+  const info = (text: string, cite: string, log?: string, errno?: number) =>
+    steps.push({ kind: 'firmware', text, cite, ...(log ? { log } : {}), ...(errno ? { errno } : {}) });
+  let conduit: 'SMC' | 'HVC' | 'NONE' = 'NONE';
+  let psciOk = false;
+  let psciVersion: string | null = null;
+  let psciFunctions: '0.1' | '0.2' | null = null;
+  let smcccVersion = '1.0';
+  const nodes: FirmwareNodeView[] = [];
+  let psciParent: string | null = null;
+
+  /** psci_probe(): PSCI_VERSION, then SMCCC discovery when the reported major >= 1 */
+  const psciProbe = (): boolean => {
+    const [maj, min] = ver(fw.psciVersion);
+    psciVersion = fw.psciVersion;
+    info(`PSCI_VERSION returns ${maj}.${min}`, `${PSCI}:psci_probe`, `psci: PSCIv${maj}.${min} detected in firmware.`);
+    if (maj === 0 && min < 2) {
+      info('firmware reports PSCI < 0.2 on the 0.2+ path: -EINVAL', `${PSCI}:psci_probe`, 'psci: Conflicting PSCI version detected.', -22);
+      return false;
+    }
+    psciFunctions = '0.2';
+    info('standard PSCI 0.2 function IDs', `${PSCI}:psci_0_2_set_functions`, 'psci: Using standard PSCI v0.2 function IDs');
+    if (maj >= 1) {
+      // psci_init_smccc(): PSCI_FEATURES(SMCCC_VERSION), then SMCCC_VERSION >= 1.1 → arm_smccc_version_init()
+      const [smaj, smin] = ver(fw.smcccVersion);
+      if (versionAtLeast(fw.smcccVersion, '1.1')) {
+        smcccVersion = fw.smcccVersion;
+        info(`SMCCC_VERSION returns ${smaj}.${smin}: arm_smccc_version_init() records version and conduit`, `${SMCCC}:arm_smccc_version_init`);
+      } else {
+        info('SMCCC_VERSION not supported: SMCCC stays at v1.0, conduit NONE', `${PSCI}:psci_init_smccc`);
+      }
+      const [rmaj, rmin] = ver(smcccVersion);
+      info(`SMC Calling Convention v${rmaj}.${rmin}`, `${PSCI}:psci_init_smccc`, `psci: SMC Calling Convention v${rmaj}.${rmin}`);
+    } else {
+      info(`PSCI ${maj}.${min} < 1.0: SMCCC discovery is skipped (psci_init_smccc runs only for major >= 1)`, `${PSCI}:psci_probe`);
+    }
+    return true;
+  };
+
+  if (fw.description === 'dt') {
+    nodes.push({ id: 'dt:/', kind: 'dt', label: 'DT /', props: {}, parent: null, devices: [] });
+    for (const n of fw.dt ?? []) {
+      nodes.push({
+        id: `dt:${n.path}`, kind: 'dt', label: n.path, parent: 'dt:/', devices: [],
+        props: { compatible: n.compatible.join(', '), ...(n.method ? { method: n.method } : {}), status: n.status ?? 'okay' },
+      });
+    }
+    // of_find_matching_node_and_match(): first node in DT order that matches; of_match_node()
+    // prefers the earliest compatible string in the node's own list
+    let found: { node: NonNullable<FirmwareDef['dt']>[number]; init: '0.1' | '0.2' | '1.0' } | null = null;
+    for (const n of fw.dt ?? []) {
+      const compat = n.compatible.find((c) => c in PSCI_OF_MATCH);
+      if (compat) {
+        found = { node: n, init: PSCI_OF_MATCH[compat]! };
+        break;
+      }
+    }
+    if (!found || (found.node.status ?? 'okay') !== 'okay') {
+      info(found ? `PSCI node ${found.node.path} is disabled: -ENODEV` : 'no arm,psci* node in the DT: -ENODEV', `${PSCI}:psci_dt_init`, undefined, -19);
+    } else {
+      psciParent = `dt:${found.node.path}`;
+      info(`DT node ${found.node.path} matches psci_of_match (${found.init === '0.1' ? 'psci_0_1_init' : found.init === '0.2' ? 'psci_0_2_init' : 'psci_1_0_init'})`, `${PSCI}:psci_dt_init`);
+      // get_set_conduit_method()
+      info('probing for conduit method from DT', `${PSCI}:get_set_conduit_method`, 'psci: probing for conduit method from DT.');
+      const m = found.node.method;
+      if (m === undefined) {
+        info('missing "method" property: -ENXIO', `${PSCI}:get_set_conduit_method`, 'psci: missing "method" property', -6);
+      } else if (m !== 'smc' && m !== 'hvc') {
+        info(`invalid "method" property "${m}": -EINVAL`, `${PSCI}:get_set_conduit_method`, `psci: invalid "method" property: ${m}`, -22);
+      } else {
+        conduit = m === 'smc' ? 'SMC' : 'HVC';
+        if (found.init === '0.1') {
+          psciOk = true;
+          psciFunctions = '0.1';
+          info('PSCI 0.1: function IDs from DT; no PSCI_VERSION call and no SMCCC discovery', `${PSCI}:psci_0_1_init`, 'psci: Using PSCI v0.1 Function IDs from DT');
+        } else {
+          psciOk = psciProbe();
+        }
+      }
+    }
+  } else {
+    const acpi = fw.acpi ?? { psciCompliant: false, psciUseHvc: false };
+    nodes.push({
+      id: 'acpi:FADT', kind: 'acpi', label: 'ACPI FADT', parent: null, devices: [],
+      props: { PSCI_COMPLIANT: String(acpi.psciCompliant), PSCI_USE_HVC: String(acpi.psciUseHvc) },
+    });
+    if (!acpi.psciCompliant) {
+      info('FADT says PSCI is not implemented: -EOPNOTSUPP', `${PSCI}:psci_acpi_init`, 'psci: is not implemented in ACPI.', -95);
+    } else {
+      psciParent = 'acpi:FADT';
+      info('probing for conduit method from ACPI', `${PSCI}:psci_acpi_init`, 'psci: probing for conduit method from ACPI.');
+      conduit = acpi.psciUseHvc ? 'HVC' : 'SMC';
+      psciOk = psciProbe();
+    }
+  }
+  if (!psciOk) conduit = 'NONE';
+
+  const smccc11 = psciOk && versionAtLeast(smcccVersion, '1.1');
+  // arm_smccc_1_1_get_conduit(): NONE below SMCCC 1.1
+  const smcccConduit = smccc11 ? conduit : 'NONE';
+  const svc = fw.services;
+  const trng = smccc11 && svc.trng !== undefined;
+  if (smccc11) info(trng ? `TRNG_VERSION answers ${svc.trng!.version}: smccc_trng_available` : 'TRNG call group absent', `${SMCCC}:smccc_probe_trng`);
+
+  // arch/arm64/kernel/rsi.c:arm64_rsi_init(): conduit must be SMC, RSI ABI version must match (1.x)
+  let rsi = false;
+  if (smcccConduit !== 'SMC') {
+    info(`RSI not probed: arm_smccc_1_1_get_conduit() is ${smcccConduit}, not SMC`, 'arch/arm64/kernel/rsi.c:arm64_rsi_init');
+  } else if (!svc.rsi) {
+    info('RSI_VERSION not supported: not a Realm', 'arch/arm64/kernel/rsi.c:rsi_version_matches');
+  } else if (ver(svc.rsi.version)[0] !== 1) {
+    info(`RMM's RSI version ${svc.rsi.version} is not supported`, 'arch/arm64/kernel/rsi.c:rsi_version_matches', `RME: RMM doesn't support RSI version ${svc.rsi.version}. Supported range: 1.0-1.x`);
+  } else {
+    rsi = true;
+    info(`RSI ${svc.rsi.version} present: running in a Realm (rsi_present enabled)`, 'arch/arm64/kernel/rsi.c:arm64_rsi_init');
+  }
+  const rmi = smcccConduit === 'SMC' && svc.rmi !== undefined;
+  if (svc.rmi) info(rmi ? `RMI ${svc.rmi.version} answers over SMC${svc.rmi.da ? ' and reports DA support' : ''}` : 'RMI not reachable: conduit is not SMC', 'arch/arm64/kvm/rmi.c (host RFC):kvm_init_rmi');
+
+  if (psciParent) {
+    nodes.push({ id: 'psci', kind: 'psci', label: 'PSCI', parent: psciParent, devices: [], props: { version: psciVersion ?? '0.1 (DT IDs)', conduit } });
+    nodes.push({ id: 'smccc', kind: 'smccc', label: 'SMCCC', parent: 'psci', devices: [], props: { version: smcccVersion, conduit: smcccConduit } });
+    const services: [string, string, boolean, string | undefined][] = [
+      ['smccc:RSI', 'RSI (Realm guest)', rsi, svc.rsi?.version],
+      ['smccc:RMI', 'RMI (KVM host)', rmi, svc.rmi?.version],
+      ['smccc:TRNG', 'TRNG', trng, svc.trng?.version],
+    ];
+    for (const [id, label, present, v] of services) {
+      if (v === undefined) continue;
+      nodes.push({ id, kind: 'smccc', label, parent: 'smccc', devices: [], props: { present: String(present), version: v } });
+    }
+  }
+
+  const facts: Facts = {
+    kernel: kernelVersion,
+    firmware: fw.description,
+    psci: psciOk,
+    psciVersion,
+    psciFunctions,
+    conduit: smcccConduit,
+    smcccVersion,
+    smccc_1_1: smccc11,
+    rsi,
+    realm: rsi,
+    rmi,
+    rmi_da: rmi && svc.rmi?.da === true,
+    trng,
+    faux_bus: versionAtLeast(kernelVersion, '6.14'),
+    tsm_class: versionAtLeast(kernelVersion, '6.19'),
+    auxiliary_device_create: versionAtLeast(kernelVersion, '6.16'),
+  };
+  return { facts, steps, nodes };
+}
+
+/** the firmware node a fact stands for, so devices created under `if <fact>` link to it in the graph */
+export function factNode(fact: string): string | null {
+  const f = fact.replace(/^!/, '');
+  if (fact.startsWith('!')) return null;
+  if (f === 'rsi' || f === 'realm') return 'smccc:RSI';
+  if (f === 'rmi' || f === 'rmi_da') return 'smccc:RMI';
+  if (f === 'trng') return 'smccc:TRNG';
+  if (f === 'smccc_1_1') return 'smccc';
+  if (f === 'psci') return 'psci';
+  return null;
+}

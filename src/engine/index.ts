@@ -1,0 +1,98 @@
+/**
+ * The engine's entry point: validate a scenario, run it, and answer questions about any step.
+ * Used by the worker (src/worker), the CLI (src/cli) and the tests.
+ */
+import type { BuiltinInfo, MatchInfo, RunSummary, ScenarioError, Snapshot, TraceEvent } from './api';
+import { validateScenario } from './scenario/validate';
+import { cloneData } from './scenario/clone';
+import type { Scenario, UserAction } from './scenario/schema';
+import { runScenario, type RunResult } from './boot';
+import { Timeline } from './trace/timeline';
+import { explainDevice, makeSnapshot } from './trace/snapshot';
+import { BUILTIN_SCENARIOS } from '../scenarios';
+
+export type { Scenario, UserAction } from './scenario/schema';
+export * from './api';
+export { validateScenario } from './scenario/validate';
+
+export const DEFAULT_SCENARIO_ID = 'auxiliary';
+
+export function listBuiltins(): BuiltinInfo[] {
+  return BUILTIN_SCENARIOS.map((s) => ({
+    id: s.id, title: s.title, description: s.description ?? '', design: s.design ?? 'custom', side: s.side ?? 'guest',
+  }));
+}
+
+export function getBuiltinScenario(id: string): Scenario {
+  const s = BUILTIN_SCENARIOS.find((x) => x.id === id);
+  if (!s) throw new Error(`unknown built-in scenario "${id}" (known: ${BUILTIN_SCENARIOS.map((x) => x.id).join(', ')})`);
+  return cloneData(s);
+}
+
+export class Simulation {
+  readonly errors: ScenarioError[];
+  readonly scenario: Scenario | null;
+  private run: RunResult | null = null;
+  private timeline: Timeline | null = null;
+  private events: TraceEvent[] = [];
+
+  constructor(input: unknown) {
+    const v = validateScenario(input);
+    if (!v.ok) {
+      this.errors = v.errors;
+      this.scenario = null;
+      return;
+    }
+    this.errors = [];
+    this.scenario = v.scenario;
+    this.run = runScenario(v.scenario);
+    this.timeline = new Timeline(this.run.kernel);
+    this.events = this.run.kernel.events.map(({ patches: _p, ueventCount: _u, logCount: _l, ...ev }) => ev);
+  }
+
+  get kernel() {
+    return this.run?.kernel ?? null;
+  }
+
+  /** event index at which each scenario action started */
+  get actionStarts(): number[] {
+    return this.run?.actionStarts ?? [];
+  }
+
+  summary(): RunSummary {
+    const s = this.scenario;
+    return { id: s?.id ?? '(invalid)', title: s?.title ?? '(invalid scenario)', source: s?.source ?? '', events: this.events, errors: this.errors };
+  }
+
+  get lastStep(): number {
+    return this.events.length - 1;
+  }
+
+  stateAt(step: number): Snapshot {
+    if (!this.run || !this.timeline) throw new Error(`the scenario is invalid: ${this.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+    const target = Math.max(-1, Math.min(step, this.lastStep));
+    const k = this.timeline.seek(target);
+    const c = this.timeline.counts(target);
+    return makeSnapshot(k, this.run.discovery, target, c.uevents, c.log);
+  }
+
+  explain(step: number, devpath: string): MatchInfo[] {
+    if (!this.timeline) return [];
+    return explainDevice(this.timeline.seek(step), devpath);
+  }
+
+  /**
+   * The scenario with a user action inserted at `step`: actions that ran before `step` keep their
+   * place (pinned with `at`), later ones are dropped — the timeline forks there.
+   */
+  withAction(action: UserAction, step: number): Scenario {
+    if (!this.scenario) throw new Error('the scenario is invalid');
+    const starts = this.actionStarts;
+    const kept = (this.scenario.actions ?? [])
+      .map((a, i) => ({ a, start: starts[i] ?? Infinity }))
+      .filter((x) => x.start <= step)
+      .map((x) => ({ ...x.a, at: x.start }));
+    const { at: _ignored, ...rest } = action as UserAction & { at?: number };
+    return { ...cloneData(this.scenario), actions: [...kept, { ...rest, at: step + 1 } as UserAction] };
+  }
+}

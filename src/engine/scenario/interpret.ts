@@ -1,0 +1,179 @@
+/**
+ * The interpreter of declarative kernel actions: module init/exit, driver probe/remove and
+ * faux ops run as lists of kernel-API-like calls. Each call goes to the engine function that
+ * models it; a failing call returns its errno to the "calling code" as the scenario says.
+ */
+import type { KernelAction } from './schema';
+import type { Kernel, ExecContext } from '../core/kernel';
+import { E, parseErrno } from '../core/errno';
+import { deviceDel } from '../core/core';
+import { busRegister, driverRegister, driverUnregister } from '../core/bus';
+import { evalFact } from '../firmware/facts';
+import { factNode } from '../firmware/discovery';
+import { platformDeviceRegister, platformDeviceUnregister, platformDriverProbe } from '../buses/platform';
+import { auxiliaryDeviceCreate } from '../buses/auxiliary';
+import { fauxDeviceCreate } from '../buses/faux';
+import { makeCustomBus, customDeviceRegister } from '../buses/custom';
+import { tsmRegister, tsmReportRegister, tsmReportUnregister, tsmUnregister } from '../subsys/tsm';
+
+/** resolve "$dev", "$parent" or a device's sysfs name to a devpath */
+export function resolveDevice(k: Kernel, ref: string, ctx: ExecContext): string | null {
+  if (ref === '$dev') return ctx.dev;
+  if (ref === '$parent') return ctx.dev ? k.device(ctx.dev)?.parent ?? null : null;
+  if (ref.startsWith('/devices/')) return k.device(ref) ? ref : null;
+  let found: string | null = null;
+  for (const d of k.state.devices.values()) {
+    if (d.name === ref) {
+      if (found) return found; // first registered wins; names are unique in practice
+      found = d.devpath;
+    }
+  }
+  return found;
+}
+
+function driverDef(k: Kernel, ctx: ExecContext, key: string) {
+  const mod = ctx.module ? k.moduleDefs.get(ctx.module) : undefined;
+  return mod?.drivers?.[key];
+}
+
+/** the errno the calling code returns when a call fails */
+function onFailure(ret: number, orReturn: number | string | undefined): number {
+  if (ret === 0) return 0;
+  if (orReturn === 'ignore') return 0;
+  if (orReturn !== undefined) return parseErrno(orReturn);
+  return ret;
+}
+
+/** run a list of actions; returns 0, or the errno that a `return` or a failing call produced */
+export function runActions(k: Kernel, actions: KernelAction[], ctx: ExecContext): number {
+  for (const a of actions) {
+    const ret = runAction(k, a, ctx);
+    if (ret !== 0) return ret;
+  }
+  return 0;
+}
+
+function missing(k: Kernel, what: string, ref: string): number {
+  return k.error(`${what}: no device "${ref}"`, E.NODEV, 'bindscope:resolve');
+}
+
+function runAction(k: Kernel, a: KernelAction, ctx: ExecContext): number {
+  const fw = ctx.fwnode ?? null;
+  switch (a.op) {
+    case 'if': {
+      const v = evalFact(k.facts, a.when);
+      k.emit('phase', `if (${a.when}) → ${v}`, 'bindscope:if', {});
+      const branch = v ? a.then : a.else;
+      if (!branch) return 0;
+      const node = v ? factNode(a.when) : null;
+      return k.nested(() => runActions(k, branch, node ? { ...ctx, fwnode: node } : ctx));
+    }
+    case 'return': {
+      const errno = parseErrno(a.errno);
+      k.emit('phase', `return ${errno}`, 'bindscope:return', { ...(errno ? { errno } : {}) });
+      return errno;
+    }
+    case 'log':
+      k.printk('phase', `${ctx.module ?? 'kernel'}: ${a.message}`, 'include/linux/printk.h:pr_info');
+      return 0;
+    case 'defer_until': {
+      const dev = resolveDevice(k, a.device, ctx);
+      if (dev) return 0;
+      k.emit('defer', `"${a.device}" does not exist yet: return -EPROBE_DEFER`, 'include/linux/dev_printk.h:dev_err_probe', { errno: E.PROBE_DEFER });
+      return E.PROBE_DEFER;
+    }
+    case 'platform_device_register_simple': {
+      const parent = a.parent ? resolveDevice(k, a.parent, ctx) : null;
+      if (a.parent && !parent) return onFailure(missing(k, a.op, a.parent), a.orReturn);
+      const res = platformDeviceRegister(k, { name: a.name, ...(a.id !== undefined ? { id: a.id } : {}), parent, ...(a.ofNode ? { ofNode: a.ofNode } : {}), ...(a.acpiHid ? { acpiHid: a.acpiHid } : {}), fwnode: fw }, ctx);
+      if (!res.ret && res.dev) ctx.registrations?.push({ op: 'platform_device', target: res.dev.devpath });
+      return onFailure(res.ret, a.orReturn);
+    }
+    case 'platform_device_unregister':
+    case 'faux_device_destroy':
+    case 'auxiliary_device_destroy':
+    case 'device_unregister': {
+      const dev = resolveDevice(k, a.device, ctx);
+      if (!dev) return missing(k, a.op, a.device);
+      return a.op === 'platform_device_unregister' ? platformDeviceUnregister(k, dev) : deviceDel(k, dev);
+    }
+    case 'platform_driver_register':
+    case 'auxiliary_driver_register':
+    case 'driver_register':
+    case 'platform_driver_probe': {
+      const def = driverDef(k, ctx, a.driver);
+      if (!def) return k.error(`${a.op}: module ${ctx.module} declares no driver "${a.driver}"`, E.INVAL, 'bindscope:resolve');
+      const wantBus = a.op === 'platform_driver_register' || a.op === 'platform_driver_probe' ? 'platform' : a.op === 'auxiliary_driver_register' ? 'auxiliary' : null;
+      if (wantBus && def.bus !== wantBus) return k.error(`${a.op}: driver "${a.driver}" is on bus ${def.bus}, not ${wantBus}`, E.INVAL, 'bindscope:resolve');
+      const res = a.op === 'platform_driver_probe' ? platformDriverProbe(k, def, ctx.module, a.driver) : driverRegister(k, def, ctx.module, a.driver);
+      if (!res.ret && res.id) {
+        k.driverIds.set(`${ctx.module}:${a.driver}`, res.id);
+        ctx.registrations?.push({ op: 'driver', target: res.id });
+      }
+      return onFailure(res.ret, a.orReturn);
+    }
+    case 'platform_driver_unregister':
+    case 'auxiliary_driver_unregister':
+    case 'driver_unregister': {
+      const id = k.driverIds.get(`${ctx.module}:${a.driver}`);
+      if (!id || !k.driver(id)) return k.error(`${a.op}: driver "${a.driver}" is not registered`, E.NODEV, 'drivers/base/driver.c:driver_unregister');
+      return driverUnregister(k, id);
+    }
+    case 'faux_device_create': {
+      const parent = a.parent ? resolveDevice(k, a.parent, ctx) : null;
+      if (a.parent && !parent) return onFailure(missing(k, a.op, a.parent), a.orReturn);
+      const res = fauxDeviceCreate(k, { name: a.name, parent, ...(a.probe ? { probe: a.probe } : {}), ...(a.remove ? { remove: a.remove } : {}), fwnode: fw }, ctx);
+      if (!res.ret && res.dev) ctx.registrations?.push({ op: 'faux_device', target: res.dev.devpath });
+      return onFailure(res.ret, a.orReturn);
+    }
+    case 'auxiliary_device_create': {
+      const parent = resolveDevice(k, a.parent ?? '$dev', ctx);
+      const res = auxiliaryDeviceCreate(k, { parent, modname: a.modname, name: a.name, id: a.id ?? 0, devm: a.devm ?? false }, ctx);
+      if (!res.ret && res.dev && !a.devm) ctx.registrations?.push({ op: 'auxiliary_device', target: res.dev.devpath });
+      if (!res.ret && res.dev && fw) k.state.setDevice({ ...k.device(res.dev.devpath)!, fwnode: fw });
+      return onFailure(res.ret, a.orReturn);
+    }
+    case 'bus_register': {
+      const def = k.scenario.buses?.find((b) => b.name === a.bus);
+      if (!def) return k.error(`bus_register: the scenario defines no bus "${a.bus}"`, E.INVAL, 'bindscope:resolve');
+      return onFailure(busRegister(k, makeCustomBus(def), def.rootDevice), a.orReturn);
+    }
+    case 'device_register': {
+      const def = k.scenario.buses?.find((b) => b.name === a.bus);
+      if (!def || !k.bus(a.bus)) return onFailure(k.error(`device_register: bus "${a.bus}" is not registered: -EINVAL`, E.INVAL, 'drivers/base/core.c:device_add'), a.orReturn);
+      const parent = a.parent ? resolveDevice(k, a.parent, ctx) : null;
+      if (a.parent && !parent) return onFailure(missing(k, a.op, a.parent), a.orReturn);
+      const res = customDeviceRegister(k, def, { name: a.name, parent, devm: a.devm ?? false, fwnode: fw }, ctx);
+      if (!res.ret && res.dev && !a.devm) ctx.registrations?.push({ op: 'device', target: res.dev.devpath });
+      return onFailure(res.ret, a.orReturn);
+    }
+    case 'tsm_report_register': {
+      const provider = a.provider ?? ctx.module ?? 'kernel';
+      const ret = tsmReportRegister(k, provider);
+      if (!ret) ctx.registrations?.push({ op: 'tsm_report', target: provider });
+      return onFailure(ret, a.orReturn);
+    }
+    case 'tsm_report_unregister':
+      return tsmReportUnregister(k, a.provider ?? ctx.module ?? 'kernel');
+    case 'tsm_register': {
+      const parent = resolveDevice(k, a.parent ?? '$dev', ctx);
+      if (!parent) return onFailure(missing(k, a.op, a.parent ?? '$dev'), a.orReturn);
+      return onFailure(tsmRegister(k, parent, ctx), a.orReturn);
+    }
+    case 'tsm_unregister': {
+      const parent = resolveDevice(k, a.parent ?? '$dev', ctx);
+      if (!parent) return missing(k, a.op, a.parent ?? '$dev');
+      return tsmUnregister(k, parent);
+    }
+  }
+}
+
+/** undo init's registrations in reverse: what module_platform_driver()/module_driver() exits do */
+export function undoRegistrations(k: Kernel, regs: { op: string; target: string }[]): void {
+  for (const r of [...regs].reverse()) {
+    if (r.op === 'driver') { if (k.driver(r.target)) driverUnregister(k, r.target); }
+    else if (r.op === 'tsm_report') { if (k.state.misc.tsmProvider === r.target) tsmReportUnregister(k, r.target); }
+    else if (r.op === 'platform_device') { if (k.device(r.target)) platformDeviceUnregister(k, r.target); }
+    else if (k.device(r.target)) deviceDel(k, r.target);
+  }
+}

@@ -1,0 +1,193 @@
+/**
+ * The scenario format: plain JSON data, validated with zod. A scenario never contains code:
+ * module and driver behaviour is a list of kernel-API-like actions (see docs/scenario-format.md).
+ */
+import { z } from 'zod';
+
+const name = z.string().min(1, 'must be a non-empty string');
+/** an errno as a number (-19) or a name ("ENODEV" / "-ENODEV") */
+const errno = z.union([z.number().int(), z.string().regex(/^-?E[A-Z_0-9]+$/, 'must be an errno name such as "ENODEV"')]);
+/** a fact expression: "realm", "!realm", "rmi_da" — see firmware/facts.ts */
+const when = z.string().regex(/^!?[a-z_0-9.]+$/, 'must be a fact name, optionally prefixed by "!"');
+/** a device reference: "$dev" (the device being probed), "$parent", or a device's sysfs name */
+const devRef = name;
+/** what the calling code does when the call fails: return this errno (default: the call's own error), or "ignore" */
+const orReturn = z.union([errno, z.literal('ignore')]).optional();
+type OrReturn = { orReturn?: number | string };
+
+export type KernelAction =
+  | { op: 'platform_device_register_simple'; name: string; id?: number | 'NONE' | 'AUTO'; parent?: string; ofNode?: string; acpiHid?: string } & OrReturn
+  | { op: 'platform_device_unregister'; device: string }
+  | { op: 'platform_driver_register'; driver: string } & OrReturn
+  | { op: 'platform_driver_unregister'; driver: string }
+  | { op: 'platform_driver_probe'; driver: string } & OrReturn
+  | { op: 'faux_device_create'; name: string; parent?: string; probe?: KernelAction[]; remove?: KernelAction[] } & OrReturn
+  | { op: 'faux_device_destroy'; device: string }
+  | { op: 'auxiliary_device_create'; modname: string; name: string; id?: number; parent?: string; devm?: boolean } & OrReturn
+  | { op: 'auxiliary_device_destroy'; device: string }
+  | { op: 'auxiliary_driver_register'; driver: string } & OrReturn
+  | { op: 'auxiliary_driver_unregister'; driver: string }
+  | { op: 'driver_register'; driver: string } & OrReturn
+  | { op: 'driver_unregister'; driver: string }
+  | { op: 'bus_register'; bus: string } & OrReturn
+  | { op: 'device_register'; bus: string; name: string; parent?: string; devm?: boolean } & OrReturn
+  | { op: 'device_unregister'; device: string }
+  | { op: 'tsm_report_register'; provider?: string } & OrReturn
+  | { op: 'tsm_report_unregister'; provider?: string }
+  | { op: 'tsm_register'; parent?: string } & OrReturn
+  | { op: 'tsm_unregister'; parent?: string }
+  | { op: 'return'; errno: number | string }
+  | { op: 'defer_until'; device: string }
+  | { op: 'if'; when: string; then?: KernelAction[]; else?: KernelAction[] }
+  | { op: 'log'; message: string };
+
+const actionList: z.ZodType<KernelAction[]> = z.lazy(() => z.array(kernelAction));
+
+export const kernelAction: z.ZodType<KernelAction> = z.lazy(() =>
+  z.discriminatedUnion('op', [
+    z.object({
+      op: z.literal('platform_device_register_simple'),
+      name,
+      id: z.union([z.number().int().min(-2), z.literal('NONE'), z.literal('AUTO')]).optional(),
+      parent: devRef.optional(),
+      ofNode: z.string().optional(),
+      acpiHid: z.string().optional(),
+     orReturn,}).strict(),
+    z.object({ op: z.literal('platform_device_unregister'), device: devRef }).strict(),
+    z.object({ op: z.literal('platform_driver_register'), driver: name , orReturn}).strict(),
+    z.object({ op: z.literal('platform_driver_unregister'), driver: name }).strict(),
+    z.object({ op: z.literal('platform_driver_probe'), driver: name , orReturn}).strict(),
+    z.object({ op: z.literal('faux_device_create'), name, parent: devRef.optional(), probe: actionList.optional(), remove: actionList.optional() , orReturn}).strict(),
+    z.object({ op: z.literal('faux_device_destroy'), device: devRef }).strict(),
+    z.object({ op: z.literal('auxiliary_device_create'), modname: name, name, id: z.number().int().min(0).optional(), parent: devRef.optional(), devm: z.boolean().optional() , orReturn}).strict(),
+    z.object({ op: z.literal('auxiliary_device_destroy'), device: devRef }).strict(),
+    z.object({ op: z.literal('auxiliary_driver_register'), driver: name , orReturn}).strict(),
+    z.object({ op: z.literal('auxiliary_driver_unregister'), driver: name }).strict(),
+    z.object({ op: z.literal('driver_register'), driver: name , orReturn}).strict(),
+    z.object({ op: z.literal('driver_unregister'), driver: name }).strict(),
+    z.object({ op: z.literal('bus_register'), bus: name , orReturn}).strict(),
+    z.object({ op: z.literal('device_register'), bus: name, name, parent: devRef.optional(), devm: z.boolean().optional() , orReturn}).strict(),
+    z.object({ op: z.literal('device_unregister'), device: devRef }).strict(),
+    z.object({ op: z.literal('tsm_report_register'), provider: name.optional() , orReturn}).strict(),
+    z.object({ op: z.literal('tsm_report_unregister'), provider: name.optional() }).strict(),
+    z.object({ op: z.literal('tsm_register'), parent: devRef.optional() , orReturn}).strict(),
+    z.object({ op: z.literal('tsm_unregister'), parent: devRef.optional() }).strict(),
+    z.object({ op: z.literal('return'), errno }).strict(),
+    z.object({ op: z.literal('defer_until'), device: devRef }).strict(),
+    z.object({ op: z.literal('if'), when, then: actionList.optional(), else: actionList.optional() }).strict(),
+    z.object({ op: z.literal('log'), message: z.string() }).strict(),
+  ]),
+);
+
+export const driverDef = z.object({
+  /** the name in struct device_driver; for auxiliary drivers the optional .name (final name is modname[.name]) */
+  name: z.string().optional(),
+  bus: name,
+  /** id_table entries (platform_device_id / auxiliary_device_id / a custom bus's table) */
+  idTable: z.array(name).optional(),
+  /** of_match_table compatibles */
+  ofMatch: z.array(name).optional(),
+  /** acpi_match_table HIDs */
+  acpiMatch: z.array(name).optional(),
+  probe: actionList.optional(),
+  remove: actionList.optional(),
+  suppressBindAttrs: z.boolean().optional(),
+  /** MODULE_DEVICE_TABLE for this driver's tables (default true): feeds modules.alias */
+  deviceTable: z.boolean().optional(),
+}).strict();
+
+export const moduleDef = z.object({
+  name: name.regex(/^[A-Za-z0-9_-]+$/, 'module names are [A-Za-z0-9_-]'),
+  /** builtin (=y), module (=m, on disk), absent (=m but missing from the initramfs/rootfs, or =n) */
+  location: z.enum(['builtin', 'module', 'absent']),
+  /** for built-in code: the initcall level it runs at */
+  initcall: z.enum(['core', 'arch', 'subsys', 'fs', 'device', 'late']).optional(),
+  /** the kernel source file this stands for */
+  source: z.string().optional(),
+  /** MODULE_ALIAS() strings and device tables that are not a driver's (e.g. arm_cca_guest's platform table) */
+  aliases: z.array(name).optional(),
+  drivers: z.record(z.string(), driverDef).optional(),
+  init: actionList.optional(),
+  /** module_exit; when absent, the engine undoes init's registrations in reverse (module_driver() style) */
+  exit: actionList.optional(),
+}).strict();
+
+export const busDef = z.object({
+  name: name.regex(/^[a-z0-9_]+$/, 'bus names are [a-z0-9_]'),
+  /** how a device matches a driver */
+  match: z.enum(['id_table', 'name', 'id_table_or_name', 'always']),
+  /** MODALIAS prefix, e.g. "arm_smccc:"; null = the bus has no uevent callback (no MODALIAS) */
+  modaliasPrefix: z.string().nullable(),
+  /** a `modalias` sysfs attribute on devices */
+  modaliasAttr: z.boolean().optional(),
+  /** device naming: "{name}" or "{name}-{n}" (n from an IDA starting at idaStart) */
+  deviceName: z.string().optional(),
+  idaStart: z.number().int().min(0).optional(),
+  /** a root device /sys/devices/<rootDevice> registered with the bus, used as parent when none is given */
+  rootDevice: z.string().optional(),
+  source: z.string().optional(),
+}).strict();
+
+export const userAction = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('write'), path: z.string().startsWith('/sys/'), value: z.string(), at: z.number().int().min(0).optional() }).strict(),
+  z.object({ op: z.literal('read'), path: z.string().startsWith('/sys/'), at: z.number().int().min(0).optional() }).strict(),
+  z.object({ op: z.literal('bind'), device: name, driver: name, bus: name.optional(), at: z.number().int().min(0).optional() }).strict(),
+  z.object({ op: z.literal('unbind'), device: name, bus: name.optional(), at: z.number().int().min(0).optional() }).strict(),
+  z.object({ op: z.literal('driver_override'), device: name, value: z.string(), at: z.number().int().min(0).optional() }).strict(),
+  z.object({ op: z.literal('modprobe'), module: name, at: z.number().int().min(0).optional() }).strict(),
+  z.object({ op: z.literal('rmmod'), module: name, at: z.number().int().min(0).optional() }).strict(),
+  z.object({ op: z.literal('udev_start'), at: z.number().int().min(0).optional() }).strict(),
+  z.object({ op: z.literal('udev_stop'), at: z.number().int().min(0).optional() }).strict(),
+  /** kernel-side hot-unplug of a device (device_unregister / faux_device_destroy) */
+  z.object({ op: z.literal('remove_device'), device: name, at: z.number().int().min(0).optional() }).strict(),
+]);
+
+const dtNode = z.object({
+  path: z.string().startsWith('/'),
+  compatible: z.array(name).min(1),
+  status: z.enum(['okay', 'disabled']).optional(),
+  method: z.string().optional(),
+  deviceType: z.string().optional(),
+}).strict();
+
+const version = z.string().regex(/^\d+\.\d+$/, 'must be "MAJOR.MINOR"');
+
+export const firmwareDef = z.object({
+  description: z.enum(['dt', 'acpi']),
+  dt: z.array(dtNode).optional(),
+  acpi: z.object({ psciCompliant: z.boolean(), psciUseHvc: z.boolean() }).strict().optional(),
+  /** the PSCI version the firmware reports (PSCI_VERSION) */
+  psciVersion: version,
+  /** the SMCCC version the firmware reports (SMCCC_VERSION); "1.0" = the call is not supported */
+  smcccVersion: version,
+  /** SMCCC call groups the firmware implements */
+  services: z.object({
+    rsi: z.object({ version }).strict().optional(),
+    rmi: z.object({ version, da: z.boolean().optional() }).strict().optional(),
+    trng: z.object({ version }).strict().optional(),
+  }).strict(),
+}).strict();
+
+export const scenarioSchema = z.object({
+  id: name.regex(/^[a-z0-9][a-z0-9-]*$/, 'ids are lower-case words joined by "-"'),
+  title: z.string(),
+  description: z.string().optional(),
+  source: z.string().optional(),
+  design: z.string().optional(),
+  side: z.enum(['guest', 'host']).optional(),
+  /** the module the UI's built-in / loadable / missing toggle changes (the TSM module) */
+  focusModule: z.string().optional(),
+  kernel: z.object({ version: version }).strict(),
+  firmware: firmwareDef,
+  udev: z.object({ running: z.boolean() }).strict(),
+  buses: z.array(busDef).optional(),
+  modules: z.array(moduleDef),
+  actions: z.array(userAction).optional(),
+}).strict();
+
+export type Scenario = z.infer<typeof scenarioSchema>;
+export type ModuleDef = z.infer<typeof moduleDef>;
+export type DriverDef = z.infer<typeof driverDef>;
+export type BusDef = z.infer<typeof busDef>;
+export type UserAction = z.infer<typeof userAction>;
+export type FirmwareDef = z.infer<typeof firmwareDef>;

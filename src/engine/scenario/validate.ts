@@ -1,0 +1,82 @@
+/**
+ * Scenario validation: the zod schema first, then the checks a schema cannot express (unknown
+ * bus, duplicate names, references to drivers or buses that do not exist, unknown facts/errnos).
+ * Every problem names its JSON path.
+ */
+import type { ScenarioError } from '../api';
+import { scenarioSchema, type KernelAction, type Scenario } from './schema';
+import { FACT_NAMES } from '../firmware/facts';
+import { ERRNO } from '../core/errno';
+
+const BUILTIN_BUSES = ['platform', 'auxiliary', 'faux'];
+
+function zodPath(path: PropertyKey[]): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
+  return out || '(root)';
+}
+
+export function validateScenario(input: unknown): { ok: true; scenario: Scenario } | { ok: false; errors: ScenarioError[] } {
+  const parsed = scenarioSchema.safeParse(input);
+  if (!parsed.success) {
+    return { ok: false, errors: parsed.error.issues.map((i) => ({ path: zodPath(i.path), message: i.message })) };
+  }
+  const s = parsed.data;
+  const errors: ScenarioError[] = [];
+  const err = (path: string, message: string) => errors.push({ path, message });
+
+  const busNames = new Set(BUILTIN_BUSES);
+  (s.buses ?? []).forEach((b, i) => {
+    if (busNames.has(b.name)) err(`buses[${i}].name`, `duplicate bus name "${b.name}"${BUILTIN_BUSES.includes(b.name) ? ' (a kernel bus has that name)' : ''}`);
+    busNames.add(b.name);
+  });
+  const modNames = new Set<string>();
+  s.modules.forEach((m, i) => {
+    if (modNames.has(m.name)) err(`modules[${i}].name`, `duplicate module name "${m.name}"`);
+    modNames.add(m.name);
+    for (const [key, d] of Object.entries(m.drivers ?? {})) {
+      if (!busNames.has(d.bus)) err(`modules[${i}].drivers.${key}.bus`, `unknown bus "${d.bus}" (known: ${[...busNames].join(', ')})`);
+    }
+    const drivers = new Set(Object.keys(m.drivers ?? {}));
+    const walk = (list: KernelAction[] | undefined, path: string) => {
+      (list ?? []).forEach((a, j) => {
+        const p = `${path}[${j}]`;
+        if ('driver' in a && !drivers.has(a.driver)) err(`${p}.driver`, `module "${m.name}" declares no driver "${a.driver}" (declared: ${[...drivers].join(', ') || 'none'})`);
+        if ((a.op === 'bus_register' || a.op === 'device_register') && !(s.buses ?? []).some((b) => b.name === a.bus)) err(`${p}.bus`, `the scenario defines no bus "${a.bus}" in "buses"`);
+        if (a.op === 'if') {
+          const f = a.when.replace(/^!/, '');
+          if (!(FACT_NAMES as readonly string[]).includes(f)) err(`${p}.when`, `unknown fact "${f}" (known: ${FACT_NAMES.join(', ')})`);
+          walk(a.then, `${p}.then`);
+          walk(a.else, `${p}.else`);
+        }
+        const errnos: [string, unknown][] = [];
+        if (a.op === 'return') errnos.push(['errno', a.errno]);
+        if ('orReturn' in a && a.orReturn !== undefined && a.orReturn !== 'ignore') errnos.push(['orReturn', a.orReturn]);
+        for (const [field, v] of errnos) {
+          if (typeof v === 'string' && !(v.replace(/^-/, '') in ERRNO)) err(`${p}.${field}`, `unknown errno "${v}"`);
+        }
+        if (a.op === 'platform_device_register_simple' && a.ofNode && !(s.firmware.dt ?? []).some((n) => n.path === a.ofNode)) err(`${p}.ofNode`, `no DT node "${a.ofNode}" in firmware.dt`);
+        if (a.op === 'faux_device_create') {
+          walk(a.probe, `${p}.probe`);
+          walk(a.remove, `${p}.remove`);
+        }
+      });
+    };
+    walk(m.init, `modules[${i}].init`);
+    walk(m.exit, `modules[${i}].exit`);
+    for (const [key, d] of Object.entries(m.drivers ?? {})) {
+      walk(d.probe, `modules[${i}].drivers.${key}.probe`);
+      walk(d.remove, `modules[${i}].drivers.${key}.remove`);
+    }
+  });
+  const paths = new Set<string>();
+  (s.firmware.dt ?? []).forEach((n, i) => {
+    if (paths.has(n.path)) err(`firmware.dt[${i}].path`, `duplicate DT node "${n.path}"`);
+    paths.add(n.path);
+  });
+  if (s.firmware.description === 'acpi' && !s.firmware.acpi) err('firmware.acpi', 'ACPI firmware needs the FADT PSCI flags (firmware.acpi)');
+  (s.actions ?? []).forEach((a, i) => {
+    if ((a.op === 'modprobe' || a.op === 'rmmod') && !modNames.has(a.module)) err(`actions[${i}].module`, `no module "${a.module}" in modules`);
+  });
+  return errors.length ? { ok: false, errors } : { ok: true, scenario: s };
+}

@@ -1,0 +1,96 @@
+/**
+ * Views of a kernel state for the UI, the CLI and tests. Pure functions of a Kernel (the live
+ * one, or the timeline's cursor).
+ */
+import type { DeviceView, DriverView, FirmwareNodeView, MatchInfo, ModuleView, Snapshot } from '../api';
+import type { Kernel } from '../core/kernel';
+import type { Discovery } from '../firmware/discovery';
+import { devUeventVars } from '../core/core';
+import { listSysfs } from '../core/sysfs';
+import { moduleAliases } from '../userspace/kmod';
+
+export function deviceViews(k: Kernel): DeviceView[] {
+  const out: DeviceView[] = [];
+  for (const d of [...k.state.devices.values()].sort((a, b) => (a.devpath < b.devpath ? -1 : 1))) {
+    const drv = d.driver ? k.driver(d.driver) : undefined;
+    const vars = d.bus || d.cls ? devUeventVars(k, d) : [];
+    out.push({
+      name: d.name,
+      bus: d.bus,
+      class: d.cls,
+      devpath: d.devpath,
+      parent: d.parent,
+      driver: drv?.name ?? null,
+      modalias: vars.find(([key]) => key === 'MODALIAS')?.[1] ?? null,
+      driverOverride: d.driverOverride,
+      unbindable: !!drv?.bindAttrs,
+      ofNode: d.ofNode,
+      acpiHid: d.acpiHid,
+      firmwareNode: d.fwnode ?? (d.ofNode ? `dt:${d.ofNode}` : null),
+      deferred: d.deferred || k.deferredActive.includes(d.devpath),
+      devmParent: d.devmOwner,
+      createdBy: d.createdBy,
+      uevent: vars.map(([a, b]) => `${a}=${b}`),
+    });
+  }
+  return out;
+}
+
+export function driverViews(k: Kernel): DriverView[] {
+  const bound = new Map<string, string[]>();
+  for (const d of k.state.devices.values()) if (d.driver) bound.set(d.driver, [...(bound.get(d.driver) ?? []), d.devpath]);
+  return [...k.state.drivers.values()].sort((a, b) => a.order - b.order).map((d) => ({
+    id: d.id, name: d.name, bus: d.bus, module: d.module, bindAttrs: d.bindAttrs, devices: (bound.get(d.id) ?? []).sort(),
+  }));
+}
+
+export function moduleViews(k: Kernel): ModuleView[] {
+  return [...k.state.modules.values()].map((m) => ({
+    name: m.name,
+    state: m.state,
+    loadedBy: m.loadedBy,
+    location: m.location,
+    aliases: moduleAliases(k.scenario, m.name).map((a) => a.pattern),
+    drivers: [...k.state.drivers.values()].filter((d) => d.module === m.name).map((d) => d.id),
+  }));
+}
+
+export function firmwareViews(k: Kernel, d: Discovery): FirmwareNodeView[] {
+  const devs = [...k.state.devices.values()];
+  return d.nodes.map((n) => ({ ...n, devices: devs.filter((x) => (x.fwnode ?? (x.ofNode ? `dt:${x.ofNode}` : null)) === n.id).map((x) => x.devpath).sort() }));
+}
+
+export function makeSnapshot(k: Kernel, d: Discovery, step: number, ueventCount: number, logCount: number): Snapshot {
+  const f = d.facts;
+  return {
+    step,
+    devices: deviceViews(k),
+    drivers: driverViews(k),
+    modules: moduleViews(k),
+    uevents: k.uevents.slice(0, ueventCount),
+    sysfs: listSysfs(k),
+    log: k.log.slice(0, logCount),
+    firmware: firmwareViews(k, d),
+    facts: {
+      kernel: f.kernel, firmware: f.firmware, psci: f.psci, psciVersion: f.psciVersion ?? 'none', conduit: f.conduit,
+      smcccVersion: f.smcccVersion, rsi: f.rsi, rmi: f.rmi, rmi_da: f.rmi_da, trng: f.trng, faux_bus: f.faux_bus, tsm_class: f.tsm_class,
+    },
+    tsm: {
+      reportProvider: k.state.misc.tsmProvider,
+      classDevices: [...k.state.devices.values()].filter((x) => x.cls === 'tsm').map((x) => x.devpath).sort(),
+    },
+    udevRunning: k.state.misc.udevRunning,
+  };
+}
+
+/** every driver on the device's bus, matched against it: why each did or did not match */
+export function explainDevice(k: Kernel, devpath: string): MatchInfo[] {
+  const dev = k.device(devpath);
+  if (!dev?.bus) return [];
+  const bt = k.busTypes.get(dev.bus);
+  if (!bt) return [];
+  return k.busDrivers(dev.bus).map((drv) => {
+    const m = bt.match(k, dev, drv);
+    return { driver: drv.name, bus: drv.bus, device: dev.name, matched: m.matched, rule: m.rule, compared: m.compared, cite: m.cite };
+  });
+}

@@ -1,0 +1,61 @@
+/**
+ * udev: receives uevents, and for ACTION=add with a MODALIAS runs its kmod builtin
+ * (rules.d/80-drivers.rules: ENV{MODALIAS}=="?*", RUN{builtin}+="kmod load"), i.e.
+ * `modprobe -b $MODALIAS`. Coldplug at start: `udevadm trigger --action=add` writes "add" to
+ * every device's uevent file (kobject_synth_uevent).
+ */
+import type { Kernel } from '../core/kernel';
+import { deviceUevent } from '../core/core';
+import { buildModulesAlias, resolveAlias } from './kmod';
+import { loadModule } from './modules';
+
+const UDEV = 'systemd/src/udev/udev-builtin-kmod.c:builtin_kmod';
+
+/** handle one queued uevent */
+export function udevHandle(k: Kernel): boolean {
+  const ev = k.udevQueue.shift();
+  if (!ev) return false;
+  const modalias = ev.env.find(([key]) => key === 'MODALIAS')?.[1];
+  if (ev.action !== 'add' || !modalias) return true;
+  const { alias, builtin } = buildModulesAlias(k.scenario);
+  const touches = { devices: [ev.devpath] };
+  const hits = resolveAlias(alias, modalias);
+  const builtinHits = resolveAlias(builtin, modalias);
+  if (hits.length === 0) {
+    const note = builtinHits.length ? `built in: ${builtinHits.map((h) => h.module).join(', ')} (nothing to load)` : 'no module in modules.alias matches';
+    k.emit('udev', `udev: add ${ev.devpath}: kmod load ${modalias} → ${note}`, UDEV, { touches: { ...touches, modules: builtinHits.map((h) => h.module) } });
+    return true;
+  }
+  for (const h of hits) {
+    const mod = k.state.modules.get(h.module);
+    if (mod?.state === 'loaded') {
+      k.emit('udev', `udev: kmod load ${modalias} → ${h.module} (alias ${h.pattern}) is already loaded`, UDEV, { touches: { ...touches, modules: [h.module] } });
+      continue;
+    }
+    k.emit('udev', `udev: add ${ev.devpath}: kmod load ${modalias} matches alias ${h.pattern} → modprobe ${h.module}`, UDEV, { touches: { ...touches, modules: [h.module] } });
+    k.nested(() => loadModule(k, h.module, modalias));
+  }
+  return true;
+}
+
+/** udev starts: from now on it receives uevents; coldplug replays "add" for existing devices */
+export function udevStart(k: Kernel): void {
+  if (k.state.misc.udevRunning) {
+    k.emit('udev', 'udev is already running', 'systemd-udevd');
+    return;
+  }
+  k.state.setMisc('udevRunning', true);
+  k.emit('udev', 'systemd-udevd starts listening; coldplug: udevadm trigger --type=devices --action=add', 'systemd/src/udev/udevadm-trigger.c', { boundary: true });
+  const devs = [...k.state.devices.values()].filter((d) => d.bus || d.cls).sort((a, b) => (a.devpath < b.devpath ? -1 : 1));
+  for (const d of devs) {
+    const cur = k.device(d.devpath);
+    // echo add > /sys/devices/.../uevent → kobject_synth_uevent(): SYNTH_UUID=0 when no UUID is given
+    if (cur) deviceUevent(k, cur, 'add', [['SYNTH_UUID', '0']]);
+  }
+}
+
+export function udevStop(k: Kernel): void {
+  k.state.setMisc('udevRunning', false);
+  k.udevQueue.length = 0;
+  k.emit('udev', 'systemd-udevd stops: uevents from now on are not acted on', 'systemd-udevd', { boundary: true });
+}

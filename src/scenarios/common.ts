@@ -1,0 +1,48 @@
+/** Pieces the built-in designs share: firmware descriptions and the unchanged kernel code. */
+import type { FirmwareDef, ModuleDef } from '../engine/scenario/schema';
+import { psciDtNode } from './variants';
+
+/** a Realm guest: PSCI 1.1 over SMC, SMCCC 1.2, RSI 1.0, TRNG */
+export function guestFirmware(): FirmwareDef {
+  return {
+    description: 'dt',
+    dt: [psciDtNode('1.1', 'smc')],
+    psciVersion: '1.1',
+    smcccVersion: '1.2',
+    services: { rsi: { version: '1.0' }, trng: { version: '1.0' } },
+  };
+}
+
+/** a KVM host on an RME-capable machine: RMI 1.0 with device assignment (DA), TRNG */
+export function hostFirmware(): FirmwareDef {
+  return {
+    description: 'dt',
+    dt: [psciDtNode('1.1', 'smc')],
+    psciVersion: '1.1',
+    smcccVersion: '1.2',
+    services: { rmi: { version: '1.0', da: true }, trng: { version: '1.0' } },
+  };
+}
+
+/** drivers/char/hw_random/arm_smccc_trng.c: a platform driver matched by name, MODULE_ALIAS("platform:smccc_trng") */
+export function smcccTrngModule(): ModuleDef {
+  return {
+    name: 'smccc_trng',
+    location: 'module',
+    source: 'drivers/char/hw_random/arm_smccc_trng.c',
+    aliases: ['platform:smccc_trng'],
+    drivers: { smccc_trng: { name: 'smccc_trng', bus: 'platform', probe: [] } },
+    init: [{ op: 'platform_driver_register', driver: 'smccc_trng' }],
+  };
+}
+
+/** drivers/firmware/smccc/smccc.c as in mainline: smccc_devices_init registers smccc_trng */
+export function mainlineSmccc(): ModuleDef {
+  return {
+    name: 'smccc',
+    location: 'builtin',
+    initcall: 'device',
+    source: 'drivers/firmware/smccc/smccc.c:smccc_devices_init',
+    init: [{ op: 'if', when: 'trng', then: [{ op: 'platform_device_register_simple', name: 'smccc_trng', id: 'NONE', orReturn: 'ignore' }] }],
+  };
+}
