@@ -96,3 +96,6 @@ export class Simulation {
     return { ...cloneData(this.scenario), actions: [...kept, { ...rest, at: step + 1 } as UserAction] };
   }
 }
+
+export { applyVariant, currentVariant, STANDARD_VARIANTS, type Variant } from '../scenarios';
+export { evalFact } from './firmware/facts';
