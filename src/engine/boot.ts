@@ -12,6 +12,7 @@ import { auxiliaryBusInit } from './buses/auxiliary';
 import { fauxBusInit } from './buses/faux';
 import { runDeferredWork, driverDeferredProbeTrigger } from './core/dd';
 import { sysfsRead, sysfsWrite } from './core/sysfs';
+import type { ActionResult } from './api';
 import { udevHandle, udevStart, udevStop } from './userspace/udev';
 import { loadModule, runBuiltinInit, unloadModule } from './userspace/modules';
 import { resolveDevice } from './scenario/interpret';
@@ -31,6 +32,8 @@ export interface RunResult {
   discovery: Discovery;
   /** event index at which each scenario action started */
   actionStarts: number[];
+  /** what userspace saw for each `write`/`read` action (null for other actions), by action index */
+  actionResults: (ActionResult | null)[];
 }
 
 export function runScenario(s: Scenario, opts: { maxEvents?: number } = {}): RunResult {
@@ -44,9 +47,10 @@ export function runScenario(s: Scenario, opts: { maxEvents?: number } = {}): Run
     return origEmit(...args);
   };
   const actionStarts: number[] = [];
+  const actionResults: (ActionResult | null)[] = (s.actions ?? []).map(() => null);
   try {
     boot(k, discovery);
-    userspace(k, s, actionStarts);
+    userspace(k, s, actionStarts, actionResults);
   } catch (e) {
     if (!(e instanceof RunawayError)) throw e;
     k.depth = 0;
@@ -54,11 +58,15 @@ export function runScenario(s: Scenario, opts: { maxEvents?: number } = {}): Run
     k.error(`run stopped: ${e.message}`, E.INVAL, 'bindscope:runaway');
   }
   k.flush('end of run');
-  return { kernel: k, discovery, actionStarts };
+  return { kernel: k, discovery, actionStarts, actionResults };
 }
 
 function boot(k: Kernel, d: Discovery): void {
   const s = k.scenario;
+  // the module table (what depmod and modules.builtin know) exists from the first step
+  for (const m of s.modules) {
+    k.state.setModule({ name: m.name, location: m.location, state: m.location === 'builtin' ? 'builtin' : 'not-loaded', loadedBy: null, registered: [] });
+  }
   k.emit('phase', `Linux ${s.kernel.version} boots: ${s.firmware.description === 'dt' ? 'device tree' : 'ACPI'} firmware`, 'init/main.c:start_kernel', { boundary: false });
   k.emit('phase', 'setup_arch: PSCI, SMCCC and RSI discovery', 'arch/arm64/kernel/setup.c:setup_arch');
   k.nested(() => {
@@ -67,9 +75,6 @@ function boot(k: Kernel, d: Discovery): void {
       else k.emit(st.kind, st.text, st.cite, { ...(st.errno ? { errno: st.errno } : {}) });
     }
   });
-  for (const m of s.modules) {
-    k.state.setModule({ name: m.name, location: m.location, state: m.location === 'builtin' ? 'builtin' : 'not-loaded', loadedBy: null, registered: [] });
-  }
   k.emit('phase', 'driver_init(): driver core buses', 'drivers/base/init.c:driver_init');
   k.nested(() => {
     if (k.facts.faux_bus) fauxBusInit(k);
@@ -97,14 +102,14 @@ function settleKernel(k: Kernel): void {
   while (k.deferredActive.length > 0) k.nested(() => runDeferredWork(k));
 }
 
-function userspace(k: Kernel, s: Scenario, actionStarts: number[]): void {
+function userspace(k: Kernel, s: Scenario, actionStarts: number[], actionResults: (ActionResult | null)[]): void {
   k.state.setMisc('userspace', true);
   k.emit('phase', 'userspace: /sbin/init starts', 'init/main.c:kernel_init', { boundary: true });
   const timed = (s.actions ?? []).map((a, i) => ({ a, i })).filter((x) => x.a.at !== undefined).sort((x, y) => x.a.at! - y.a.at! || x.i - y.i);
   const untimed = (s.actions ?? []).map((a, i) => ({ a, i })).filter((x) => x.a.at === undefined);
   const runOne = (x: { a: UserAction; i: number }) => {
     actionStarts[x.i] = k.events.length;
-    userAction(k, x.a);
+    actionResults[x.i] = userAction(k, x.a);
     settle();
   };
   /** drain kernel work and udev one item at a time; timed actions run at the first boundary past `at` */
@@ -136,18 +141,16 @@ function userspace(k: Kernel, s: Scenario, actionStarts: number[]): void {
   while (timed.length > 0) runOne(timed.shift()!);
 }
 
-/** a userspace action (or a kernel-side hot-unplug) */
-function userAction(k: Kernel, a: UserAction): void {
+/** a userspace action (or a kernel-side hot-unplug); sysfs writes and reads return what userspace saw */
+function userAction(k: Kernel, a: UserAction): ActionResult | null {
   const hdr = (text: string, cite: string) => k.emit('action', text, cite, { boundary: true });
   switch (a.op) {
     case 'write':
       hdr(`userspace: echo ${JSON.stringify(a.value)} > ${a.path}`, 'fs/sysfs/file.c');
-      k.nested(() => sysfsWrite(k, a.path, a.value));
-      return;
+      return k.nested(() => sysfsWrite(k, a.path, a.value));
     case 'read':
       hdr(`userspace: cat ${a.path}`, 'fs/sysfs/file.c');
-      k.nested(() => sysfsRead(k, a.path));
-      return;
+      return k.nested(() => sysfsRead(k, a.path));
     case 'bind':
     case 'unbind': {
       const dev = resolveDevice(k, a.device, { module: null, dev: null });
@@ -156,15 +159,13 @@ function userAction(k: Kernel, a: UserAction): void {
       const drvName = a.op === 'bind' ? a.driver : rec?.driver ? k.driver(rec.driver)?.name : undefined;
       const path = `/sys/bus/${bus}/drivers/${drvName ?? '(unbound)'}/${a.op}`;
       hdr(`userspace: echo ${a.device} > ${path}`, 'drivers/base/bus.c');
-      k.nested(() => sysfsWrite(k, path, a.device));
-      return;
+      return k.nested(() => sysfsWrite(k, path, a.device));
     }
     case 'driver_override': {
       const dev = resolveDevice(k, a.device, { module: null, dev: null });
       const path = `/sys${dev ?? `/devices/${a.device}`}/driver_override`;
       hdr(`userspace: echo ${JSON.stringify(a.value)} > ${path}`, 'drivers/base/driver.c');
-      k.nested(() => sysfsWrite(k, path, a.value));
-      return;
+      return k.nested(() => sysfsWrite(k, path, a.value));
     }
     case 'modprobe': {
       hdr(`userspace: modprobe ${a.module}`, 'kmod: tools/modprobe.c');
@@ -176,34 +177,34 @@ function userAction(k: Kernel, a: UserAction): void {
       } else if (mod.state === 'loaded') {
         k.emit('module', `modprobe ${a.module}: already loaded`, 'kmod: tools/modprobe.c', { touches: { modules: [a.module] } });
       } else k.nested(() => loadModule(k, a.module, 'manual'));
-      return;
+      return null;
     }
     case 'rmmod':
       hdr(`userspace: rmmod ${a.module}`, 'kmod: tools/rmmod.c');
       k.nested(() => unloadModule(k, a.module));
-      return;
+      return null;
     case 'udev_start':
       hdr('userspace: start systemd-udevd', 'systemd-udevd');
       udevStart(k);
-      return;
+      return null;
     case 'udev_stop':
       hdr('userspace: stop systemd-udevd', 'systemd-udevd');
       udevStop(k);
-      return;
+      return null;
     case 'remove_device': {
       hdr(`hot-unplug: remove device ${a.device}`, 'drivers/base/core.c:device_unregister');
       const dev = resolveDevice(k, a.device, { module: null, dev: null });
       if (!dev) {
         k.error(`remove: no device "${a.device}"`, E.NODEV, 'drivers/base/core.c:device_unregister');
-        return;
+        return null;
       }
       const rec = k.device(dev)!;
       if (rec.isRoot) {
         k.error(`remove: ${rec.name} is a bus root device and cannot be removed`, E.BUSY, 'drivers/base/core.c:device_unregister');
-        return;
+        return null;
       }
       k.nested(() => (rec.bus === 'platform' ? platformDeviceUnregister(k, dev) : deviceDel(k, dev)));
-      return;
+      return null;
     }
   }
 }

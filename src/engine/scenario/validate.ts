@@ -19,7 +19,13 @@ function zodPath(path: PropertyKey[]): string {
 export function validateScenario(input: unknown): { ok: true; scenario: Scenario } | { ok: false; errors: ScenarioError[] } {
   const parsed = scenarioSchema.safeParse(input);
   if (!parsed.success) {
-    return { ok: false, errors: parsed.error.issues.map((i) => ({ path: zodPath(i.path), message: i.message })) };
+    return {
+      ok: false,
+      errors: parsed.error.issues.map((i) => ({
+        path: zodPath(i.path),
+        message: /received undefined$/.test(i.message) ? `required ${i.message.replace(/^Invalid input: expected (\w+), received undefined$/, '$1')} is missing` : i.message,
+      })),
+    };
   }
   const s = parsed.data;
   const errors: ScenarioError[] = [];

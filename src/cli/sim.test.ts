@@ -1,0 +1,221 @@
+/**
+ * The built-in designs' outcomes, asserted through the CLI's JSON — what a kernel developer
+ * would check on a real machine: sysfs paths, uevents, module state, binding.
+ */
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from './sim';
+import { getBuiltinScenario, Simulation } from '../engine/index';
+import type { UserAction } from '../engine/index';
+
+type CliJson = {
+  devices: { name: string; bus: string | null; devpath: string; parent: string | null; driver: string | null; modalias: string | null }[];
+  drivers: { name: string; bus: string; module: string | null; bindAttrs: boolean }[];
+  modules: { name: string; state: string; loadedBy: string | null }[];
+  uevents: { seq: number; action: string; devpath: string; subsystem: string; env: Record<string, string> }[];
+  sysfs: string[];
+  log: string[];
+  errors: { path: string; message: string }[];
+};
+
+function sim(args: string[]): CliJson {
+  const r = runCli([...args, '--json']);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return JSON.parse(r.stdout) as CliJson;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'bindscope-'));
+/** a built-in design with user actions appended, through a scenario file */
+function simWith(id: string, actions: UserAction[]): CliJson {
+  const s = getBuiltinScenario(id);
+  const file = join(dir, `${id}-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(file, JSON.stringify({ ...s, actions }));
+  return sim([file]);
+}
+
+const dev = (j: CliJson, name: string) => j.devices.find((d) => d.name === name);
+const mod = (j: CliJson, name: string) => j.modules.find((m) => m.name === name);
+
+describe('CLI JSON shape', () => {
+  it('has exactly the documented top-level keys', () => {
+    expect(Object.keys(sim(['mainline']))).toEqual(['devices', 'drivers', 'modules', 'uevents', 'sysfs', 'log', 'errors']);
+  });
+  it('--list lists every built-in with a description', () => {
+    const r = runCli(['--list']);
+    expect(r.code).toBe(0);
+    for (const id of ['mainline', 'host-rfc', 'faux', 'auxiliary', 'smccc-bus']) expect(r.stdout).toMatch(new RegExp(`^${id} +\\S`, 'm'));
+  });
+  it('an unknown id or a bad file exits 2 with a clear message', () => {
+    const r = runCli(['no-such-design']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown built-in scenario "no-such-design"/);
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{ "id": ');
+    const r2 = runCli([bad]);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toMatch(/not valid JSON/);
+  });
+  it('a scenario that fails validation prints its errors with JSON paths and exits 2', () => {
+    const s = getBuiltinScenario('auxiliary') as Record<string, unknown> & { modules: { drivers?: Record<string, { bus: string }> }[] };
+    s.modules[2]!.drivers!['arm_cca_guest']!.bus = 'no_such_bus';
+    const file = join(dir, 'unknown-bus.json');
+    writeFileSync(file, JSON.stringify(s));
+    const r = runCli([file, '--json']);
+    expect(r.code).toBe(2);
+    const j = JSON.parse(r.stdout) as CliJson;
+    expect(j.errors).toEqual([expect.objectContaining({ path: 'modules[2].drivers.arm_cca_guest.bus', message: expect.stringMatching(/unknown bus "no_such_bus"/) })]);
+  });
+  it('--step shows the state at an earlier step', () => {
+    const early = sim(['auxiliary', '--step', '5']);
+    const late = sim(['auxiliary']);
+    expect(early.uevents.length).toBeLessThan(late.uevents.length);
+    expect(mod(early, 'arm_cca_guest')!.state).toBe('not-loaded');
+  });
+});
+
+describe('mainline: platform device arm-cca-dev (drivers/virt/coco/arm-cca-guest)', () => {
+  const j = sim(['mainline']);
+  it('adds /sys/devices/platform/arm-cca-dev with MODALIAS=platform:arm-cca-dev', () => {
+    expect(dev(j, 'arm-cca-dev')).toMatchObject({ devpath: '/devices/platform/arm-cca-dev', bus: 'platform', modalias: 'platform:arm-cca-dev' });
+    expect(j.uevents.some((u) => u.action === 'add' && u.devpath === '/devices/platform/arm-cca-dev' && u.env.MODALIAS === 'platform:arm-cca-dev')).toBe(true);
+  });
+  it('udev loads arm_cca_guest through that alias', () => {
+    expect(mod(j, 'arm_cca_guest')).toEqual({ name: 'arm_cca_guest', state: 'loaded', loadedBy: 'platform:arm-cca-dev' });
+  });
+  it('the device stays unbound: arm_cca_guest registers no driver', () => {
+    expect(dev(j, 'arm-cca-dev')!.driver).toBeNull();
+    expect(j.drivers.filter((d) => d.module === 'arm_cca_guest')).toEqual([]);
+  });
+  it('the TSM report provider registers', () => {
+    const s = new Simulation(getBuiltinScenario('mainline'));
+    expect(s.stateAt(s.lastStep).tsm.reportProvider).toBe('arm_cca_guest');
+  });
+});
+
+describe('faux: faux_device_create("arm-cca-dev") (drivers/base/faux.c)', () => {
+  const j = sim(['faux']);
+  it('sits under /sys/devices/faux and is bound to faux_driver', () => {
+    expect(dev(j, 'arm-cca-dev')).toMatchObject({ devpath: '/devices/faux/arm-cca-dev', bus: 'faux', driver: 'faux_driver', modalias: null });
+  });
+  it('no faux uevent carries a MODALIAS', () => {
+    const faux = j.uevents.filter((u) => u.subsystem === 'faux');
+    expect(faux.length).toBeGreaterThan(0);
+    expect(faux.every((u) => !('MODALIAS' in u.env))).toBe(true);
+  });
+  it('a modular arm_cca_guest is never loaded', () => {
+    expect(mod(j, 'arm_cca_guest')).toEqual({ name: 'arm_cca_guest', state: 'not-loaded', loadedBy: null });
+  });
+  it('no bind or unbind file exists for faux_driver', () => {
+    expect(j.sysfs).toContain('/sys/bus/faux/drivers/faux_driver');
+    expect(j.sysfs.filter((p) => p.startsWith('/sys/bus/faux/drivers/faux_driver/') && /\/(un)?bind$/.test(p))).toEqual([]);
+    expect(j.drivers.find((d) => d.name === 'faux_driver')!.bindAttrs).toBe(false);
+  });
+  it('userspace cannot unbind it: the write fails to open the missing file', () => {
+    const r = simWith('faux', [{ op: 'write', path: '/sys/bus/faux/drivers/faux_driver/unbind', value: 'arm-cca-dev\n' }]);
+    expect(dev(r, 'arm-cca-dev')!.driver).toBe('faux_driver');
+  });
+});
+
+describe('auxiliary: arm_cca_guest.arm-rsi-dev.0 under arm-smccc (drivers/base/auxiliary.c)', () => {
+  const j = sim(['auxiliary']);
+  const child = '/devices/platform/arm-smccc/arm_cca_guest.arm-rsi-dev.0';
+  it('the child is at /sys/devices/platform/arm-smccc/arm_cca_guest.arm-rsi-dev.0 with MODALIAS=auxiliary:arm_cca_guest.arm-rsi-dev', () => {
+    expect(dev(j, 'arm_cca_guest.arm-rsi-dev.0')).toMatchObject({ devpath: child, bus: 'auxiliary', parent: '/devices/platform/arm-smccc', modalias: 'auxiliary:arm_cca_guest.arm-rsi-dev' });
+  });
+  it('the module autoloads by that alias and its driver arm_cca_guest binds', () => {
+    expect(mod(j, 'arm_cca_guest')).toEqual({ name: 'arm_cca_guest', state: 'loaded', loadedBy: 'auxiliary:arm_cca_guest.arm-rsi-dev' });
+    expect(dev(j, 'arm_cca_guest.arm-rsi-dev.0')!.driver).toBe('arm_cca_guest');
+    expect(j.drivers).toContainEqual({ name: 'arm_cca_guest', bus: 'auxiliary', module: 'arm_cca_guest', bindAttrs: true });
+  });
+  it('/sys/class/tsm/tsm0 points into the auxiliary device (7.0 has the tsm class)', () => {
+    expect(j.sysfs).toContain('/sys/class/tsm/tsm0 -> ../../devices/platform/arm-smccc/arm_cca_guest.arm-rsi-dev.0/tsm/tsm0');
+  });
+  const tail = (r: CliJson, from: number) => r.uevents.slice(from).map((u) => `${u.action} ${u.devpath}`);
+  it('unbinding the parent tears the devm child down first: child unbind, child remove, then parent unbind', () => {
+    const r = simWith('auxiliary', [{ op: 'write', path: '/sys/bus/platform/drivers/arm-smccc/unbind', value: 'arm-smccc\n' }]);
+    const from = j.uevents.length;
+    expect(tail(r, from).filter((x) => !x.includes('/tsm/'))).toEqual([`unbind ${child}`, `remove ${child}`, 'unbind /devices/platform/arm-smccc']);
+    expect(dev(r, 'arm_cca_guest.arm-rsi-dev.0')).toBeUndefined();
+  });
+  it('deleting the parent device does the same, then removes the parent', () => {
+    const r = simWith('auxiliary', [{ op: 'remove_device', device: 'arm-smccc' }]);
+    const from = j.uevents.length;
+    expect(tail(r, from).filter((x) => !x.includes('/tsm/'))).toEqual([`unbind ${child}`, `remove ${child}`, 'unbind /devices/platform/arm-smccc', 'remove /devices/platform/arm-smccc']);
+  });
+});
+
+describe('non-Realm boot (arch/arm64/kernel/rsi.c:arm64_rsi_init finds no RSI)', () => {
+  it.each(['mainline-nonrealm', 'host-rfc-nonrealm', 'faux-nonrealm', 'auxiliary-nonrealm', 'smccc-bus-nonrealm'])('%s: no RSI device', (id) => {
+    const j = sim([id]);
+    expect(j.devices.filter((d) => /arm-cca-dev|arm-rsi-dev/.test(d.name))).toEqual([]);
+  });
+  it('mainline: modprobe arm_cca_guest fails with -ENODEV (its init checks for a Realm)', () => {
+    const r = simWith('mainline-nonrealm', [{ op: 'modprobe', module: 'arm_cca_guest' }]);
+    expect(mod(r, 'arm_cca_guest')).toEqual({ name: 'arm_cca_guest', state: 'failed', loadedBy: null });
+  });
+  it.each(['auxiliary-nonrealm', 'smccc-bus-nonrealm'])('%s: modprobe arm_cca_guest succeeds and binds nothing', (id) => {
+    const r = simWith(id, [{ op: 'modprobe', module: 'arm_cca_guest' }]);
+    expect(mod(r, 'arm_cca_guest')).toEqual({ name: 'arm_cca_guest', state: 'loaded', loadedBy: 'manual' });
+    expect(r.devices.filter((d) => d.driver === 'arm_cca_guest')).toEqual([]);
+  });
+});
+
+describe('module location and udev (udev kmod builtin, depmod)', () => {
+  it('built in: nothing to load, the driver binds at boot', () => {
+    const j = sim(['auxiliary-builtin']);
+    expect(mod(j, 'arm_cca_guest')!.state).toBe('builtin');
+    expect(dev(j, 'arm_cca_guest.arm-rsi-dev.0')!.driver).toBe('arm_cca_guest');
+  });
+  it('missing from the initramfs: never loads, the device stays unbound', () => {
+    const j = sim(['auxiliary-missing']);
+    expect(mod(j, 'arm_cca_guest')!.state).toBe('not-loaded');
+    expect(dev(j, 'arm_cca_guest.arm-rsi-dev.0')!.driver).toBeNull();
+  });
+  it('udev not running: the uevent is sent but nothing loads until udev starts (coldplug)', () => {
+    const j = sim(['auxiliary-noudev']);
+    expect(mod(j, 'arm_cca_guest')!.state).toBe('not-loaded');
+    const r = simWith('auxiliary-noudev', [{ op: 'udev_start' }]);
+    expect(mod(r, 'arm_cca_guest')).toMatchObject({ state: 'loaded', loadedBy: 'auxiliary:arm_cca_guest.arm-rsi-dev' });
+    expect(r.uevents.some((u) => u.env.SYNTH_UUID === '0' && u.devpath.endsWith('arm_cca_guest.arm-rsi-dev.0'))).toBe(true);
+  });
+});
+
+describe('firmware variants (drivers/firmware/psci/psci.c, smccc.c)', () => {
+  it('PSCI 0.2 firmware: no SMCCC discovery, so no RSI and no TRNG device', () => {
+    const j = sim(['auxiliary-psci02']);
+    expect(j.devices.filter((d) => d.bus === 'auxiliary' || d.name === 'smccc_trng' || d.name === 'arm-smccc')).toEqual([]);
+    expect(j.log).toContain('psci: PSCIv0.2 detected in firmware.');
+  });
+  it('HVC conduit: a Realm needs SMC, so no RSI device; TRNG still works over HVC', () => {
+    const j = sim(['mainline-hvc']);
+    expect(dev(j, 'arm-cca-dev')).toBeUndefined();
+    expect(dev(j, 'smccc_trng')!.driver).toBe('smccc_trng');
+  });
+  it('ACPI firmware: the FADT PSCI flags give the same devices as DT', () => {
+    const a = sim(['auxiliary-acpi']);
+    expect(a.log).toContain('psci: probing for conduit method from ACPI.');
+    expect(dev(a, 'arm_cca_guest.arm-rsi-dev.0')!.driver).toBe('arm_cca_guest');
+  });
+});
+
+describe('host side (RMI)', () => {
+  it('host RFC: arm-rmi-dev is a platform device bound by arm_cca_host, tsm0 under it', () => {
+    const j = sim(['host-rfc-host']);
+    expect(dev(j, 'arm-rmi-dev')).toMatchObject({ devpath: '/devices/platform/arm-rmi-dev', driver: 'arm_cca_host', modalias: 'platform:arm-rmi-dev' });
+    expect(j.sysfs).toContain('/sys/class/tsm/tsm0 -> ../../devices/platform/arm-rmi-dev/tsm/tsm0');
+  });
+  it('auxiliary host: arm_cca_host.arm-rmi-dev.0 under arm-smccc', () => {
+    const j = sim(['auxiliary-host']);
+    expect(dev(j, 'arm_cca_host.arm-rmi-dev.0')).toMatchObject({ parent: '/devices/platform/arm-smccc', driver: 'arm_cca_host', modalias: 'auxiliary:arm_cca_host.arm-rmi-dev' });
+  });
+  it('arm_smccc bus: MODALIAS=arm_smccc:<name> loads the driver, which binds by id table', () => {
+    const j = sim(['smccc-bus-host']);
+    const rmi = j.devices.find((d) => d.bus === 'arm_smccc' && d.name.startsWith('arm-rmi-dev-'))!;
+    expect(rmi).toMatchObject({ driver: 'arm_cca_host', modalias: 'arm_smccc:arm-rmi-dev' });
+    expect(mod(j, 'arm_cca_host')!.loadedBy).toBe('arm_smccc:arm-rmi-dev');
+    expect(j.sysfs).toContain(`/sys/devices/${rmi.name}/modalias`);
+  });
+});
