@@ -60,6 +60,12 @@ export interface TraceEvent {
   boundary?: boolean;
 }
 
+/** what userspace saw for one sysfs write or read: `sh`/`cat` output lines and 0 or -errno */
+export interface ActionResult {
+  rc: number;
+  output: string[];
+}
+
 export interface DeviceView {
   name: string;
   bus: string | null;

@@ -2,7 +2,7 @@
  * The engine's entry point: validate a scenario, run it, and answer questions about any step.
  * Used by the worker (src/worker), the CLI (src/cli) and the tests.
  */
-import type { BuiltinInfo, MatchInfo, RunSummary, ScenarioError, Snapshot, TraceEvent } from './api';
+import type { ActionResult, BuiltinInfo, MatchInfo, RunSummary, ScenarioError, Snapshot, TraceEvent } from './api';
 import { validateScenario } from './scenario/validate';
 import { cloneData } from './scenario/clone';
 import type { Scenario, UserAction } from './scenario/schema';
@@ -57,6 +57,11 @@ export class Simulation {
   /** event index at which each scenario action started */
   get actionStarts(): number[] {
     return this.run?.actionStarts ?? [];
+  }
+
+  /** per scenario action: the result of a sysfs write/read (rc 0 or -errno, output lines), else null */
+  get actionResults(): (ActionResult | null)[] {
+    return this.run?.actionResults ?? [];
   }
 
   summary(): RunSummary {
