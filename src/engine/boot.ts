@@ -5,7 +5,7 @@
  * points where a user action can be inserted (`at`).
  */
 import type { Scenario, UserAction } from './scenario/schema';
-import { Kernel } from './core/kernel';
+import { Kernel, RunawayError } from './core/kernel';
 import { discoverFirmware, type Discovery } from './firmware/discovery';
 import { platformBusInit } from './buses/platform';
 import { auxiliaryBusInit } from './buses/auxiliary';
@@ -22,10 +22,10 @@ import { E } from './core/errno';
 
 export const INITCALL_LEVELS = ['core', 'arch', 'subsys', 'fs', 'device', 'late'] as const;
 /** a run that records more events than this is stopped: a probe loop or runaway recursion */
-export const MAX_EVENTS = 400_000;
+export const MAX_EVENTS = 20_000_000;
 export const MAX_DEPTH = 200;
 
-export class RunawayError extends Error {}
+export { RunawayError };
 
 export interface RunResult {
   kernel: Kernel;

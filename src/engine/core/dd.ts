@@ -4,7 +4,7 @@
  * and the devres release in drivers/base/devres.c.
  */
 import { E, errnoName } from './errno';
-import type { Kernel } from './kernel';
+import { RunawayError, MAX_DEFERRED_RETRIES, type Kernel } from './kernel';
 import type { DeviceRec, DriverRec } from './state';
 import { deviceUevent, deviceDel } from './core';
 import { runActions } from '../scenario/interpret';
@@ -76,8 +76,13 @@ export function driverAttach(k: Kernel, drvId: string): void {
 
 /** driver_probe_device(): really_probe, and park the device on the deferred list on -EPROBE_DEFER */
 export function driverProbeDevice(k: Kernel, drv: DriverRec, dev: DeviceRec): number {
+  const triggerCount = k.deferredTriggerCount;
   const ret = driverProbeDeviceNoDefer(k, drv, dev);
-  if (ret === E.PROBE_DEFER || ret === -E.PROBE_DEFER) deferredProbeAdd(k, dev.devpath);
+  if (ret === E.PROBE_DEFER || ret === -E.PROBE_DEFER) {
+    deferredProbeAdd(k, dev.devpath);
+    // "Did a trigger occur while probing? Need to re-trigger if yes"
+    if (triggerCount !== k.deferredTriggerCount) driverDeferredProbeTrigger(k);
+  }
   return ret;
 }
 
@@ -92,7 +97,8 @@ export function driverProbeDeviceNoDefer(k: Kernel, drv: DriverRec, dev: DeviceR
 /** really_probe(): returns 0 when bound, a POSITIVE errno when ->probe failed, -errno before probing */
 export function reallyProbe(k: Kernel, dev: DeviceRec, drv: DriverRec): number {
   if (dev.devres.length > 0) {
-    k.printk('error', `${drv.name} ${dev.name}: Resources present before probing`, `${DD}:really_probe`, { errno: E.BUSY, touches: who(dev, drv) });
+    // really_probe: dev_crit() before device_set_driver(), so dev_driver_string() gives the bus name
+    k.printk('error', `${dev.bus ?? dev.cls ?? ''} ${dev.name}: Resources present before probing`, `${DD}:really_probe`, { errno: E.BUSY, touches: who(dev, drv) });
     return E.BUSY;
   }
   // dev->driver = drv; driver_sysfs_add(): the driver/<dev> and <dev>/driver links
@@ -158,6 +164,7 @@ export function deferredProbeDel(k: Kernel, devpath: string): void {
 /** driver_deferred_probe_trigger(): pending → active; the work runs later (asynchronously) */
 export function driverDeferredProbeTrigger(k: Kernel): void {
   if (!k.state.misc.deferredEnabled) return;
+  k.deferredTriggerCount++;
   const pending = [...k.state.devices.values()].filter((d) => d.deferred && !k.deferredActive.includes(d.devpath));
   k.deferredTriggered = true;
   if (pending.length === 0) return;
@@ -177,6 +184,11 @@ export function runDeferredWork(k: Kernel): boolean {
     const dev = k.device(devpath);
     if (!dev || dev.driver) continue;
     did = true;
+    const n = (k.deferredRetries.get(devpath) ?? 0) + 1;
+    k.deferredRetries.set(devpath, n);
+    if (n > MAX_DEFERRED_RETRIES) {
+      throw new RunawayError(`probe loop: ${dev.name} was retried ${n - 1} times by the deferred-probe work (each attempt binds something, which re-triggers the deferred list, and then defers again)`);
+    }
     k.emit('defer', `deferred probe work: retrying ${dev.name}`, `${DD}:deferred_probe_work_func`, { touches: { devices: [devpath] } });
     k.nested(() => busProbeDevice(k, devpath));
   }

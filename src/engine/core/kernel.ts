@@ -9,6 +9,12 @@ import type { ModuleDef, Scenario } from '../scenario/schema';
 import type { Facts } from '../firmware/facts';
 import { JournaledState, type DeviceRec, type DriverRec, type Patch } from './state';
 
+/** thrown when a run cannot terminate (a probe loop, runaway recursion); the run records it and stops */
+export class RunawayError extends Error {}
+
+/** a device retried by the deferred-probe work this many times is in a probe loop */
+export const MAX_DEFERRED_RETRIES = 100;
+
 export interface RecordedEvent extends TraceEvent {
   patches: Patch[];
   ueventCount: number;
@@ -36,6 +42,10 @@ export class Kernel {
   /** deferred_probe_active_list: devices queued for a retry by driver_deferred_probe_trigger */
   deferredActive: string[] = [];
   deferredTriggered = false;
+  /** deferred_trigger_count: bumped by every effective driver_deferred_probe_trigger() */
+  deferredTriggerCount = 0;
+  /** deferred-probe retries per device, to detect probe loops */
+  readonly deferredRetries = new Map<string, number>();
   /** module-local driver key ("module:key") → registered driver id ("bus/name") */
   readonly driverIds = new Map<string, string>();
   depth = 0;
