@@ -80,6 +80,20 @@ export function auxiliaryDeviceCreate(k: Kernel, spec: { parent: string | null; 
   if (!k.facts.auxiliary_device_create) {
     return { ret: k.error(`${fn}() does not exist in Linux ${k.facts.kernel} (added in 6.16)`, E.INVAL, `${AUX}:auxiliary_device_create`) };
   }
+  return auxiliaryDeviceInitAdd(k, spec, ctx, { fn, cite: `${AUX}:${spec.devm ? '__devm_auxiliary_device_create' : 'auxiliary_device_create'}`, inheritOfNode: true });
+}
+
+/**
+ * What a driver does by hand on any kernel with the auxiliary bus (5.11+): auxiliary_device_init()
+ * then auxiliary_device_add() (= __auxiliary_device_add(auxdev, KBUILD_MODNAME)); with `devm`, a
+ * devm_add_action_or_reset(parent, delete + uninit), so the parent's devres deletes the child.
+ * Unlike auxiliary_device_create() the child gets no of_node unless the driver sets one.
+ */
+export function auxiliaryDeviceAdd(k: Kernel, spec: { parent: string | null; modname: string; name: string; id: number; devm: boolean }, ctx: ExecContext): { ret: number; dev?: DeviceRec } {
+  return auxiliaryDeviceInitAdd(k, spec, ctx, { fn: 'auxiliary_device_init + auxiliary_device_add', cite: `${AUX}:__auxiliary_device_add`, inheritOfNode: false });
+}
+
+function auxiliaryDeviceInitAdd(k: Kernel, spec: { parent: string | null; modname: string; name: string; id: number; devm: boolean }, ctx: ExecContext, how: { fn: string; cite: string; inheritOfNode: boolean }): { ret: number; dev?: DeviceRec } {
   // auxiliary_device_init()
   if (!spec.parent) {
     return { ret: k.error('auxiliary_device_init: NULL dev->parent: -EINVAL', E.INVAL, `${AUX}:auxiliary_device_init`, {}, 'auxiliary_device has a NULL dev->parent') };
@@ -88,11 +102,13 @@ export function auxiliaryDeviceCreate(k: Kernel, spec: { parent: string | null; 
     return { ret: k.error('auxiliary_device_init: NULL name: -EINVAL', E.INVAL, `${AUX}:auxiliary_device_init`, {}, 'auxiliary_device has a NULL name') };
   }
   const parent = k.device(spec.parent);
+  // __auxiliary_device_add(): dev_set_name("%s.%s.%d", modname, name, id), then device_add
   const devName = `${spec.modname}.${spec.name}.${spec.id}`;
-  k.emit('device_add', `${fn}: "${devName}" under ${parent?.name ?? spec.parent}${spec.devm ? ', released by the parent\'s devres' : ''}`, `${AUX}:${spec.devm ? '__devm_auxiliary_device_create' : 'auxiliary_device_create'}`, { touches: { devices: [spec.parent] } });
+  k.emit('device_add', `${how.fn}: "${devName}" under ${parent?.name ?? spec.parent}${spec.devm ? ', released by the parent\'s devres' : ''}`, how.cite, { touches: { devices: [spec.parent] } });
+  const inherit = how.inheritOfNode && !!parent?.ofNode;
   const res = deviceAdd(k, {
     name: devName, baseName: `${spec.modname}.${spec.name}`, bus: 'auxiliary', parent: spec.parent,
-    ofNode: parent?.ofNode ?? null, ofReused: parent?.ofNode ? true : false,
+    ofNode: inherit ? parent!.ofNode : null, ofReused: inherit,
     createdBy: ctx.module ?? 'kernel', devmOwner: spec.devm ? spec.parent : null, fwnode: null,
   });
   if (res.ret) k.printk('error', `${parent?.name ?? ''}: adding auxiliary device failed!: ${res.ret}`, `${AUX}:__auxiliary_device_add`, { errno: res.ret });

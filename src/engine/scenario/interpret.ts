@@ -11,7 +11,7 @@ import { busRegister, driverRegister, driverUnregister } from '../core/bus';
 import { evalFact } from '../firmware/facts';
 import { factNode } from '../firmware/discovery';
 import { platformDeviceRegister, platformDeviceUnregister, platformDriverProbe } from '../buses/platform';
-import { auxiliaryDeviceCreate } from '../buses/auxiliary';
+import { auxiliaryDeviceAdd, auxiliaryDeviceCreate } from '../buses/auxiliary';
 import { fauxDeviceCreate } from '../buses/faux';
 import { makeCustomBus, customDeviceRegister } from '../buses/custom';
 import { tsmRegister, tsmReportRegister, tsmReportUnregister, tsmUnregister } from '../subsys/tsm';
@@ -126,9 +126,11 @@ function runAction(k: Kernel, a: KernelAction, ctx: ExecContext): number {
       if (!res.ret && res.dev) ctx.registrations?.push({ op: 'faux_device', target: res.dev.devpath });
       return onFailure(res.ret, a.orReturn);
     }
-    case 'auxiliary_device_create': {
+    case 'auxiliary_device_create':
+    case 'auxiliary_device_add': {
       const parent = resolveDevice(k, a.parent ?? '$dev', ctx);
-      const res = auxiliaryDeviceCreate(k, { parent, modname: a.modname, name: a.name, id: a.id ?? 0, devm: a.devm ?? false }, ctx);
+      const spec = { parent, modname: a.modname ?? ctx.module ?? 'kernel', name: a.name, id: a.id ?? 0, devm: a.devm ?? false };
+      const res = a.op === 'auxiliary_device_create' ? auxiliaryDeviceCreate(k, spec, ctx) : auxiliaryDeviceAdd(k, spec, ctx);
       if (!res.ret && res.dev && !a.devm) ctx.registrations?.push({ op: 'auxiliary_device', target: res.dev.devpath });
       if (!res.ret && res.dev && fw) k.state.setDevice({ ...k.device(res.dev.devpath)!, fwnode: fw });
       return onFailure(res.ret, a.orReturn);

@@ -24,6 +24,7 @@ export type KernelAction =
   | { op: 'faux_device_create'; name: string; parent?: string; probe?: KernelAction[]; remove?: KernelAction[] } & OrReturn
   | { op: 'faux_device_destroy'; device: string }
   | { op: 'auxiliary_device_create'; modname: string; name: string; id?: number; parent?: string; devm?: boolean } & OrReturn
+  | { op: 'auxiliary_device_add'; modname?: string; name: string; id?: number; parent?: string; devm?: boolean } & OrReturn
   | { op: 'auxiliary_device_destroy'; device: string }
   | { op: 'auxiliary_driver_register'; driver: string } & OrReturn
   | { op: 'auxiliary_driver_unregister'; driver: string }
@@ -60,6 +61,8 @@ export const kernelAction: z.ZodType<KernelAction> = z.lazy(() =>
     z.object({ op: z.literal('faux_device_create'), name, parent: devRef.optional(), probe: actionList.optional(), remove: actionList.optional() , orReturn}).strict(),
     z.object({ op: z.literal('faux_device_destroy'), device: devRef }).strict(),
     z.object({ op: z.literal('auxiliary_device_create'), modname: name, name, id: z.number().int().min(0).optional(), parent: devRef.optional(), devm: z.boolean().optional() , orReturn}).strict(),
+    /** auxiliary_device_init() + auxiliary_device_add() by hand (any kernel); modname defaults to KBUILD_MODNAME */
+    z.object({ op: z.literal('auxiliary_device_add'), modname: name.optional(), name, id: z.number().int().min(0).optional(), parent: devRef.optional(), devm: z.boolean().optional() , orReturn}).strict(),
     z.object({ op: z.literal('auxiliary_device_destroy'), device: devRef }).strict(),
     z.object({ op: z.literal('auxiliary_driver_register'), driver: name , orReturn}).strict(),
     z.object({ op: z.literal('auxiliary_driver_unregister'), driver: name }).strict(),
