@@ -46,7 +46,7 @@ export const hostRfcGuest: Scenario = {
   id: 'host-rfc',
   title: 'Host RFC: platform devices arm-rsi-dev / arm-rmi-dev (Realm guest)',
   description: 'RFC v1 23/38 renames the guest device arm-rsi-dev and makes arm_cca_guest a platform driver that binds it.',
-  source: '[RFC PATCH v1 11/38, 23/38] linux-coco, 2025-07-28: "KVM: arm64: CCA: register host TSM platform device" / "coco: guest: arm64: Update arm CCA guest driver"',
+  source: '"[RFC PATCH v1 11/38] KVM: arm64: CCA: register host tsm platform device" and 23/38 (guest device renamed arm-rsi-dev, arm-cca-guest made a platform driver), Aneesh Kumar K.V, linux-coco, 2025-07-28',
   design: 'host-rfc',
   side: 'guest',
   focusModule: 'arm_cca_guest',
@@ -84,7 +84,7 @@ export const hostRfcHost: Scenario = {
   firmware: hostFirmware(),
   modules: [
     {
-      name: 'kvm_rmi', location: 'builtin', initcall: 'device', source: 'arch/arm64/kvm/rmi.c (RFC 11/38)',
+      name: 'kvm_rmi', location: 'builtin', initcall: 'device', source: 'arch/arm64/kvm/rme.c:rmm_tsm_init (RFC 11/38)',
       init: [{ op: 'if', when: 'rmi_da', then: [{ op: 'platform_device_register_simple', name: 'arm-rmi-dev', id: 'NONE', orReturn: 'ignore' }] }],
     },
     mainlineSmccc(),

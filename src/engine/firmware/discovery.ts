@@ -154,7 +154,7 @@ export function discoverFirmware(fw: FirmwareDef, kernelVersion: string): Discov
     info(`RSI ${svc.rsi.version} present: running in a Realm (rsi_present enabled)`, 'arch/arm64/kernel/rsi.c:arm64_rsi_init');
   }
   const rmi = smcccConduit === 'SMC' && svc.rmi !== undefined;
-  if (svc.rmi) info(rmi ? `RMI ${svc.rmi.version} answers over SMC${svc.rmi.da ? ' and reports DA support' : ''}` : 'RMI not reachable: conduit is not SMC', 'arch/arm64/kvm/rmi.c (host RFC):kvm_init_rmi');
+  if (svc.rmi) info(rmi ? `RMI ${svc.rmi.version} answers over SMC${svc.rmi.da ? ' and reports DA support' : ''}` : 'RMI not reachable: conduit is not SMC', 'arch/arm64/kvm/rme.c (host RFC):kvm_init_rme');
 
   if (psciParent) {
     nodes.push({ id: 'psci', kind: 'psci', label: 'PSCI', parent: psciParent, devices: [], props: { version: psciVersion ?? '0.1 (DT IDs)', conduit } });
