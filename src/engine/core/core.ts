@@ -78,7 +78,9 @@ export function deviceAdd(k: Kernel, spec: NewDevice): { ret: number; dev?: Devi
 export function deviceDel(k: Kernel, devpath: string): number {
   const dev = k.device(devpath);
   if (!dev) return k.error(`device_del: ${devpath} is not registered`, E.NODEV, `${CORE}:device_del`);
-  const kids = k.children(devpath);
+  // device_del(): children held by this device's devres go in device_release_driver() /
+  // devres_release_all() below, after the driver's remove() — they are not leftovers
+  const kids = k.children(devpath).filter((c) => c.devmOwner !== devpath);
   if (kids.length > 0) {
     // device_del() does not walk children; code that deletes a parent first is buggy. Show it, then
     // delete the children so the model never keeps a device whose parent is gone.
