@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Simulation, type UeventRecord } from '../index';
+import { Simulation, type Snapshot, type UeventRecord } from '../index';
 import { strerror } from '../core/errno';
 import goldenUevents from '../../../test/golden/uevents.json';
 import { GOLDEN_IDS, goldenCase, shellToActions, type GoldenId } from './golden-scenarios';
@@ -79,6 +79,129 @@ function consoleSections(id: GoldenId): { name: string; seqnums: number[] }[] {
   return out;
 }
 
+/** what one "==== SYSFS DUMP ====" block of the console shows, normalised for comparison */
+interface SysfsDump {
+  /** `find /sys/devices/platform /sys/bus/platform/drivers/bsg* /sys/bus/auxiliary -maxdepth 3 | grep -i bsg` */
+  find: string[];
+  /** `ls -l /sys/bus/platform/devices | grep bsg`, `ls -l /sys/bus/auxiliary/devices`: "name -> target" */
+  platformDevices: string[];
+  auxiliaryDevices: string[];
+  auxiliaryDrivers: string[];
+  /** per "## DEVICE <dir>": its entries, the driver and subsystem links, the uevent file, modalias, driver_override */
+  devices: Record<string, { entries: string[]; driver: string; subsystem: string; uevent: string[]; modalias: string; driverOverride?: string }>;
+  /** per "## DRIVER <dir>": `ls -l` of the driver's directory ("name" or "name -> target") */
+  drivers: Record<string, string[]>;
+}
+
+/**
+ * runtime-PM attributes under power/ are not modelled (the engine has the power/ directory only),
+ * so paths below a power/ directory are left out on both sides
+ */
+const notPowerAttr = (p: string) => !/\/power\//.test(p);
+
+function lsName(line: string): string {
+  const m = /^\s*[-dl][rwx-]{9}\s+\d+\s+\S+\s+\S+\s+\d+\s+\w{3}\s+\d+\s+[\d:]+\s+(.*)$/.exec(line);
+  if (!m) throw new Error(`not an ls -l line: "${line}"`);
+  return m[1]!;
+}
+
+/** the dumps in GN.txt, each with the index of the console step it follows (0 = insmod) */
+function consoleDumps(id: GoldenId): { name: string; afterStep: number; dump: SysfsDump }[] {
+  const lines = readFileSync(new URL(`../../../test/golden/${id}.txt`, import.meta.url), 'utf8').split('\n');
+  const out: { name: string; afterStep: number; dump: SysfsDump }[] = [];
+  let step = -1;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.startsWith('---- ALL UEVENTS')) break;
+    const sec = /^---- uevents \((.*)\) ----$/.exec(line);
+    if (sec && sec[1] !== 'pre-insmod baseline') step++;
+    const start = /^==== SYSFS DUMP: (.*) ====$/.exec(line);
+    if (!start) continue;
+    const dump: SysfsDump = { find: [], platformDevices: [], auxiliaryDevices: [], auxiliaryDrivers: [], devices: {}, drivers: {} };
+    let section = '';
+    let device = '';
+    let driver = '';
+    let inUevent = false;
+    for (i++; i < lines.length && !lines[i]!.startsWith('==== END SYSFS DUMP'); i++) {
+      const l = lines[i]!;
+      if (l.startsWith('## ')) {
+        section = l;
+        inUevent = false;
+        const d = /^## DEVICE (\S+)$/.exec(l);
+        if (d) dump.devices[(device = d[1]!)] = { entries: [], driver: '', subsystem: '', uevent: [], modalias: '' };
+        const r = /^## DRIVER (\S+)$/.exec(l);
+        if (r) dump.drivers[(driver = r[1]!)] = [];
+        continue;
+      }
+      if (section.startsWith('## find')) { if (notPowerAttr(l)) dump.find.push(l); continue; }
+      if (section.startsWith('## ls -l /sys/bus/platform/devices')) { dump.platformDevices.push(lsName(l)); continue; }
+      if (section.startsWith('## ls -l /sys/bus/auxiliary/devices')) { if (!l.startsWith('total')) dump.auxiliaryDevices.push(lsName(l)); continue; }
+      if (section.startsWith('## ls /sys/bus/auxiliary/drivers')) { dump.auxiliaryDrivers.push(...l.split(/\s+/).filter(Boolean)); continue; }
+      if (section.startsWith('## DEVICE')) {
+        const dv = dump.devices[device]!;
+        let m: RegExpExecArray | null;
+        if ((m = /^ {3}entries: (.*)$/.exec(l))) { dv.entries = m[1]!.trim().split(/\s+/); inUevent = false; }
+        else if ((m = /^ {3}driver -> (.*)$/.exec(l))) dv.driver = m[1]!;
+        else if ((m = /^ {3}subsystem -> (.*)$/.exec(l))) dv.subsystem = m[1]!;
+        else if (l === '   uevent file:') inUevent = true;
+        else if (inUevent && /^ {6}\S/.test(l)) dv.uevent.push(l.trim());
+        else if ((m = /^ {3}modalias: (.*)$/.exec(l))) { dv.modalias = m[1]!; inUevent = false; }
+        else if ((m = /^ {3}driver_override: (.*)$/.exec(l))) dv.driverOverride = m[1]!;
+        else throw new Error(`unexpected DEVICE line: "${l}"`);
+        continue;
+      }
+      if (section.startsWith('## DRIVER')) {
+        if (/^ {3}[-dl][rwx-]{9}/.test(l)) dump.drivers[driver]!.push(lsName(l));
+        continue; // "has X" / "NO X" / "module ->" restate the ls -l listing
+      }
+      throw new Error(`unexpected dump line in section "${section}": "${l}"`);
+    }
+    for (const k of ['find', 'platformDevices', 'auxiliaryDevices', 'auxiliaryDrivers'] as const) dump[k].sort();
+    for (const k of Object.keys(dump.drivers)) dump.drivers[k]!.sort();
+    out.push({ name: start[1]!, afterStep: step, dump });
+  }
+  return out;
+}
+
+/** the same dump, computed from an engine snapshot; devices and drivers are the ones the console dumped */
+function engineDump(snap: Snapshot, deviceDirs: string[], driverDirs: string[]): SysfsDump {
+  const entries = snap.sysfs.map((e) => {
+    const [path, target] = e.split(' -> ');
+    return { path: path!, target: target ?? null };
+  });
+  const byPath = new Map(entries.map((e) => [e.path, e]));
+  const children = (dir: string) => entries.filter((e) => e.path.startsWith(dir + '/') && !e.path.slice(dir.length + 1).includes('/'));
+  const within = (root: string, p: string) => p === root || (p.startsWith(root + '/') && p.slice(root.length + 1).split('/').length <= 3);
+  const roots = ['/sys/devices/platform', '/sys/bus/auxiliary', ...entries.map((e) => e.path).filter((p) => /^\/sys\/bus\/platform\/drivers\/bsg[^/]*$/.test(p))];
+  const find = [...new Set(entries.map((e) => e.path).filter((p) => roots.some((r) => within(r, p)) && /bsg/i.test(p) && notPowerAttr(p)))].sort();
+  const links = (dir: string, filter: (n: string) => boolean) =>
+    children(dir).filter((e) => filter(e.path.slice(dir.length + 1))).map((e) => `${e.path.slice(dir.length + 1)}${e.target ? ` -> ${e.target}` : ''}`).sort();
+  const devices: SysfsDump['devices'] = {};
+  for (const dir of deviceDirs) {
+    const view = snap.devices.find((d) => `/sys${d.devpath}` === dir);
+    if (!view) continue;
+    const names = children(dir).map((e) => e.path.slice(dir.length + 1)).sort();
+    devices[dir] = {
+      entries: names,
+      driver: byPath.get(`${dir}/driver`)?.target ?? '(no driver link)',
+      subsystem: byPath.get(`${dir}/subsystem`)?.target ?? '(no subsystem link)',
+      uevent: view.uevent,
+      modalias: names.includes('modalias') ? view.modalias ?? '' : '(absent)',
+      ...(names.includes('driver_override') ? { driverOverride: `'${view.driverOverride ?? '(null)'}'` } : {}),
+    };
+  }
+  const drivers: SysfsDump['drivers'] = {};
+  for (const dir of driverDirs) if (byPath.has(dir)) drivers[dir] = links(dir, () => true);
+  return {
+    find,
+    platformDevices: links('/sys/bus/platform/devices', (n) => /bsg/.test(n)),
+    auxiliaryDevices: links('/sys/bus/auxiliary/devices', () => true),
+    auxiliaryDrivers: children('/sys/bus/auxiliary/drivers').map((e) => e.path.slice('/sys/bus/auxiliary/drivers/'.length)).sort(),
+    devices,
+    drivers,
+  };
+}
+
 function run(id: GoldenId) {
   const c = goldenCase(id);
   const sim = new Simulation(c.scenario);
@@ -140,6 +263,20 @@ describe('golden traces from Linux 6.1 (test/golden)', () => {
           got[actionToStep.get(action)!]!.uevents.push(fromEngine(ev.uevent));
         }
         expect(got).toEqual(want);
+      });
+
+
+      it('shows the same sysfs at every dump point (devices, links, uevent files, driver directories)', () => {
+        const dumps = consoleDumps(id);
+        expect(dumps.length).toBeGreaterThan(1);
+        // the state after console step n: insmod = 0, the sysfs command lines, rmmod = last
+        const stepActions = [[c.modprobeAction], ...c.steps.map((st) => st.parts.map((p) => p.action)), [sim.actionStarts.length - 1]];
+        for (const d of dumps) {
+          const lastAction = stepActions[d.afterStep]!.at(-1)!;
+          const end = lastAction + 1 < sim.actionStarts.length ? sim.actionStarts[lastAction + 1]! - 1 : sim.lastStep;
+          const got = engineDump(sim.stateAt(end), Object.keys(d.dump.devices), Object.keys(d.dump.drivers));
+          expect({ at: d.name, ...got }).toEqual({ at: d.name, ...d.dump });
+        }
       });
 
       if (c.steps.length > 0) {
