@@ -87,6 +87,9 @@ export function deviceDel(k: Kernel, devpath: string): number {
     k.error(`device_del ${devpath}: ${kids.length} child device(s) still registered (${kids.map((c) => c.name).join(', ')}); deleting them first`, E.BUSY, `${CORE}:device_del`, { devices: [devpath, ...kids.map((c) => c.devpath)] });
     for (const c of [...kids].reverse()) k.nested(() => deviceDel(k, c.devpath));
   }
+  // device_del(): dpm_sysfs_remove, the uevent file and attrs, then bus_remove_device() drops the
+  // subsystem and /sys/bus/<bus>/devices links — all before device_release_driver()
+  k.state.setDevice({ ...k.device(devpath)!, deleting: true });
   k.emit('device_del', `device_del ${devpath}`, `${CORE}:device_del`, { touches: { devices: [devpath] } });
   k.nested(() => {
     // bus_remove_device(): links go first, then device_release_driver()

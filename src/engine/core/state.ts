@@ -41,6 +41,8 @@ export interface DeviceRec {
   deferred: boolean; // on deferred_probe_pending_list
   isRoot: boolean; // /sys/devices/platform, /sys/devices/faux (no bus, no class)
   fwnode: string | null; // the firmware node (DT node, SMCCC call group) this device stands for
+  /** device_del() has begun: power/, uevent, attrs and the bus/subsystem links are already gone */
+  deleting?: boolean;
 }
 
 export interface DriverRec {

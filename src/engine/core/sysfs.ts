@@ -42,6 +42,12 @@ export function listSysfs(k: Kernel): string[] {
       out.push(`${dir}/uevent`);
       continue;
     }
+    if (d.deleting) {
+      // device_del() in progress: only the directory and (until driver_sysfs_remove) the driver link
+      const drv = d.driver ? k.driver(d.driver) : undefined;
+      if (drv) link(out, `${dir}/driver`, `/sys/bus/${drv.bus}/drivers/${drv.name}`);
+      continue;
+    }
     out.push(`${dir}/uevent`);
     if (!d.pmNotRequired) out.push(`${dir}/power`);
     if (d.bus) link(out, `${dir}/subsystem`, `/sys/bus/${d.bus}`);
@@ -64,7 +70,7 @@ export function listSysfs(k: Kernel): string[] {
     out.push(dir, `${dir}/devices`, `${dir}/drivers`, `${dir}/drivers_autoprobe`, `${dir}/drivers_probe`, `${dir}/uevent`);
   }
   for (const d of k.state.devices.values()) {
-    if (d.bus) link(out, `/sys/bus/${d.bus}/devices/${d.name}`, `/sys${d.devpath}`);
+    if (d.bus && !d.deleting) link(out, `/sys/bus/${d.bus}/devices/${d.name}`, `/sys${d.devpath}`);
   }
   for (const drv of k.state.drivers.values()) {
     const dir = `/sys/bus/${drv.bus}/drivers/${drv.name}`;

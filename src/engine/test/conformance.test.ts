@@ -160,6 +160,17 @@ describe('driver core: device_add / device_del / uevents', () => {
     expect(ueventIndex(r, 'unbind', P)).toBeLessThan(ueventIndex(r, 'remove', P));
     expect(dev(r.final, 'foo')).toBeUndefined();
   });
+
+  it('bus_remove_device: the subsystem and /sys/bus/<bus>/devices links are gone before the driver is released (drivers/base/bus.c:bus_remove_device)', () => {
+    const r = run(scenario([builtin('m', [pdev('foo')]), platformDriverModule('foo', { remove: [log('foo remove')] })], { actions: [{ op: 'remove_device', device: 'foo' }] }));
+    const inRemove = r.sim.stateAt(r.events.findIndex((e) => e.log?.endsWith('foo remove') ?? false));
+    expect(inRemove.sysfs).toContain('/sys/devices/platform/foo');
+    expect(inRemove.sysfs.some((p) => p.startsWith('/sys/bus/platform/devices/foo '))).toBe(false);
+    expect(inRemove.sysfs.some((p) => p.startsWith('/sys/devices/platform/foo/subsystem'))).toBe(false);
+    const before = r.sim.stateAt(r.sim.actionStarts[0]! - 1);
+    expect(before.sysfs).toContain('/sys/bus/platform/devices/foo -> ../../../devices/platform/foo');
+    expect(actionsFor(r, '/devices/platform/foo').slice(-2)).toEqual(['unbind', 'remove']);
+  });
 });
 
 // ---- drivers/base/driver.c, bus.c ------------------------------------------------------------
