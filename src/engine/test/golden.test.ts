@@ -266,6 +266,21 @@ describe('golden traces from Linux 6.1 (test/golden)', () => {
       });
 
 
+      it('logs the same driver-core messages (dmesg lines other than the bsgold module\'s own)', () => {
+        const text = readFileSync(new URL(`../../../test/golden/${id}.txt`, import.meta.url), 'utf8');
+        const want: string[] = [];
+        let inDmesg = false;
+        for (const line of text.split('\n')) {
+          if (line.startsWith('---- ALL UEVENTS')) break;
+          if (/^---- dmesg \((?!pre-insmod)/.test(line)) { inDmesg = true; continue; }
+          if (line.startsWith('---- ')) { inDmesg = false; continue; }
+          const m = /^\[\s*[\d.]+\] (.*)$/.exec(line);
+          if (inDmesg && m && !m[1]!.startsWith('bsgold: ')) want.push(m[1]!);
+        }
+        const before = sim.stateAt(sim.actionStarts[c.modprobeAction]! - 1).log.length;
+        expect(sim.stateAt(sim.lastStep).log.slice(before)).toEqual(want);
+      });
+
       it('shows the same sysfs at every dump point (devices, links, uevent files, driver directories)', () => {
         const dumps = consoleDumps(id);
         expect(dumps.length).toBeGreaterThan(1);
