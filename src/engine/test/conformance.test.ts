@@ -196,7 +196,12 @@ describe('driver core: driver_register / sysfs bus attributes', () => {
   });
 
   it('bus_add_driver: bind/unbind files exist only without suppress_bind_attrs (drivers/base/bus.c:bus_add_driver)', () => {
-    const r = run(scenario([platformDriverModule('a'), platformDriverModule('b', { suppressBindAttrs: true })]));
+    const r = run(scenario([builtin('m', [pdev('x')]), platformDriverModule('a'), platformDriverModule('b', { suppressBindAttrs: true, idTable: ['x'] })], {
+      actions: [{ op: 'unbind', device: 'x' }, { op: 'write', path: '/sys/bus/platform/drivers/b/bind', value: 'x' }],
+    }));
+    expect(writeResult(r, 0)).not.toBe(0);
+    expect(writeResult(r, 1)).not.toBe(0);
+    expect(dev(r.final, 'x')!.driver).toBe('b');
     expect(r.final.sysfs).toContain('/sys/bus/platform/drivers/a/bind');
     expect(r.final.sysfs).toContain('/sys/bus/platform/drivers/a/unbind');
     expect(r.final.sysfs).toContain('/sys/bus/platform/drivers/b');
@@ -211,6 +216,15 @@ describe('driver core: driver_register / sysfs bus attributes', () => {
     expect(writeResult(r, 0)).toBe(ENODEV);
     expect(writeResult(r, 1)).toBe(ENODEV);
     expect(dev(r.final, 'other')!.driver).toBeNull();
+  });
+
+  it('bind_store: matching goes through bus->match, so platform driver_override also gates sysfs bind (drivers/base/bus.c:bind_store)', () => {
+    const r = run(scenario([builtin('m', [pdev('foo')]), platformDriverModule('foo', {}, 'module')], {
+      udev: false,
+      actions: [{ op: 'driver_override', device: 'foo', value: 'bar' }, { op: 'modprobe', module: 'foo' }, { op: 'write', path: '/sys/bus/platform/drivers/foo/bind', value: 'foo' }],
+    }));
+    expect(writeResult(r, 2)).toBe(ENODEV);
+    expect(dev(r.final, 'foo')!.driver).toBeNull();
   });
 
   it('bind_store: a device already bound is -EBUSY (drivers/base/dd.c:__driver_probe_device)', () => {
@@ -362,8 +376,9 @@ describe('driver core: probing', () => {
     const r = run(scenario([
       builtin('maker', [pdev('foo'), { op: 'auxiliary_device_create', modname: 'maker', name: 'res', parent: 'foo', devm: true }], { initcall: 'subsys' }),
       platformDriverModule('foo', { probe: [log('probed')] }),
-    ]));
+    ], { actions: [{ op: 'write', path: '/sys/bus/platform/drivers/foo/bind', value: 'foo' }] }));
     expect(dev(r.final, 'foo')!.driver).toBeNull();
+    expect(writeResult(r, 0)).toBe(EBUSY);
     // dev->driver is not yet set, so dev_crit's prefix is the bus name (dev_driver_string)
     expect(r.final.log).toContain('platform foo: Resources present before probing');
     expect(r.final.log.some((l) => l.endsWith('probed'))).toBe(false);
@@ -499,6 +514,12 @@ describe('faux bus', () => {
     expect(r.final.sysfs).not.toContain('/sys/devices/faux/thing/modalias');
   });
 
+  it('faux_device_create_with_groups: a non-NULL parent puts the device under the parent, not /sys/devices/faux (drivers/base/faux.c:faux_device_create_with_groups)', () => {
+    const r = run(scenario([builtin('m', [pdev('holder'), faux('thing', { parent: 'holder' })])]));
+    expect(dev(r.final, 'thing')).toMatchObject({ devpath: '/devices/platform/holder/thing', driver: 'faux_driver' });
+    expect(r.final.sysfs).toContain('/sys/bus/faux/devices/thing -> ../../../devices/platform/holder/thing');
+  });
+
   it('faux_device_create_with_groups: failed probe → KOBJ_ADD then KOBJ_REMOVE, NULL returned (drivers/base/faux.c:faux_device_create_with_groups)', () => {
     const r = run(scenario([loadable('m', [faux('bad', { probe: [ret('EINVAL')] })])], { actions: [{ op: 'modprobe', module: 'm' }] }));
     expect(actionsFor(r, '/devices/faux/bad')).toEqual(['add', 'remove']);
@@ -554,6 +575,12 @@ describe('auxiliary bus', () => {
     expect(d.devpath).toBe('/devices/platform/parent/mymod.thing.3');
     expect(d.parent).toBe('/devices/platform/parent');
     expect(r.final.sysfs).toContain('/sys/bus/auxiliary/devices/mymod.thing.3 -> ../../../devices/platform/parent/mymod.thing.3');
+  });
+
+  it('__auxiliary_device_add: the same modname.name.id twice is -EEXIST (drivers/base/auxiliary.c:__auxiliary_device_add)', () => {
+    const r = run(scenario(parentWith([aux('mymod', 'thing'), aux('mymod', 'thing', { orReturn: 'ignore' })])));
+    expect(hasErrno(r, EEXIST, 'device_add')).toBe(true);
+    expect(actionsFor(r, '/devices/platform/parent/mymod.thing.0')).toEqual(['add']);
   });
 
   it('auxiliary_uevent: MODALIAS=auxiliary:modname.name; no modalias or driver_override file (drivers/base/auxiliary.c:auxiliary_uevent)', () => {
