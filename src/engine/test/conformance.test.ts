@@ -769,6 +769,19 @@ describe('firmware discovery', () => {
     expect(facts(acpi(false))).toMatchObject({ conduit: 'SMC', rsi: true });
   });
 
+  it('psci_acpi_init: FADT without PSCI_COMPLIANT is -EOPNOTSUPP (drivers/firmware/psci/psci.c:psci_acpi_init)', () => {
+    const r = run(scenario([], { firmware: { description: 'acpi', acpi: { psciCompliant: false, psciUseHvc: false }, psciVersion: '1.1', smcccVersion: '1.2', services: {} } }));
+    expect(r.events.some((e) => e.errno === -95 && e.cite.endsWith(':psci_acpi_init'))).toBe(true);
+    expect(r.final.facts).toMatchObject({ psci: false, conduit: 'NONE' });
+  });
+
+  it('psci_probe: firmware reporting PSCI < 0.2 on the 0.2+ path is -EINVAL ("Conflicting PSCI version detected.") (drivers/firmware/psci/psci.c:psci_probe)', () => {
+    const r = run(scenario([], { firmware: dtFw(psciNode(['arm,psci-0.2'], 'smc'), '0.1', '1.2') }));
+    expect(r.events.some((e) => e.errno === EINVAL && e.cite.endsWith(':psci_probe'))).toBe(true);
+    expect(r.final.log).toContain('psci: Conflicting PSCI version detected.');
+    expect(r.final.facts).toMatchObject({ psci: false, conduit: 'NONE', rsi: false });
+  });
+
   it('arm64_rsi_init: RSI needs the SMC conduit — a DT "hvc" method finds no Realm (arch/arm64/kernel/rsi.c:arm64_rsi_init)', () => {
     const f = facts(dtFw(psciNode(['arm,psci-1.0'], 'hvc'), '1.1', '1.2'));
     expect(f).toMatchObject({ conduit: 'HVC', smcccVersion: '1.2', rsi: false });
