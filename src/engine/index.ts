@@ -36,7 +36,8 @@ export class Simulation {
   private timeline: Timeline | null = null;
   private events: TraceEvent[] = [];
 
-  constructor(input: unknown) {
+  /** opts.maxEvents raises the runaway guard (boot.ts MAX_EVENTS) for large generated scenarios (bench/run.ts) */
+  constructor(input: unknown, opts: { maxEvents?: number } = {}) {
     const v = validateScenario(input);
     if (!v.ok) {
       this.errors = v.errors;
@@ -45,7 +46,7 @@ export class Simulation {
     }
     this.errors = [];
     this.scenario = v.scenario;
-    this.run = runScenario(v.scenario);
+    this.run = runScenario(v.scenario, opts);
     this.timeline = new Timeline(this.run.kernel);
     this.events = this.run.kernel.events.map(({ patches: _p, ueventCount: _u, logCount: _l, ...ev }) => ev);
   }
