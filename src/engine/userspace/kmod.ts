@@ -41,17 +41,29 @@ export function moduleAliases(scenario: Scenario, name: string): AliasEntry[] {
 
 /** modules.alias for on-disk loadable modules; modules.builtin.modinfo for built-in ones */
 export function buildModulesAlias(scenario: Scenario): { alias: AliasEntry[]; builtin: AliasEntry[] } {
+  // depmod runs once per scenario (the scenario never changes during a run): cache the tables,
+  // udev looks them up for every uevent
+  const cached = aliasCache.get(scenario);
+  if (cached) return cached;
   const alias: AliasEntry[] = [];
   const builtin: AliasEntry[] = [];
   for (const m of scenario.modules) {
     if (m.location === 'module') alias.push(...moduleAliases(scenario, m.name));
     else if (m.location === 'builtin') builtin.push(...moduleAliases(scenario, m.name));
   }
-  return { alias, builtin };
+  const out = { alias, builtin };
+  aliasCache.set(scenario, out);
+  return out;
 }
+
+const aliasCache = new WeakMap<Scenario, { alias: AliasEntry[]; builtin: AliasEntry[] }>();
 
 /** fnmatch(3) without flags: '*', '?', '[...]' */
 export function fnmatch(pattern: string, s: string): boolean {
+  return fnmatchRegExp(pattern).test(s);
+}
+
+function fnmatchRegExp(pattern: string): RegExp {
   let re = '^';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
@@ -68,18 +80,45 @@ export function fnmatch(pattern: string, s: string): boolean {
       }
     } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
   }
-  return new RegExp(re + '$').test(s);
+  return new RegExp(re + '$');
 }
 
 /** modprobe's lookup: every module whose alias pattern matches the MODALIAS */
 export function resolveAlias(entries: AliasEntry[], modalias: string): AliasEntry[] {
+  // libkmod reads modules.alias into an index (modules.alias.bin); here: patterns without glob
+  // characters by exact string, the others with their regexes compiled once; hits are returned
+  // in modules.alias order, first pattern per module, exactly as a linear fnmatch() walk would
+  const idx = aliasIndex(entries);
+  const hits: number[] = [...(idx.exact.get(modalias) ?? [])];
+  for (const [i, re] of idx.globs) if (re.test(modalias)) hits.push(i);
+  if (idx.globs.length && hits.length > 1) hits.sort((a, b) => a - b);
   const seen = new Set<string>();
   const out: AliasEntry[] = [];
-  for (const e of entries) {
-    if (!seen.has(e.module) && fnmatch(e.pattern, modalias)) {
+  for (const i of hits) {
+    const e = entries[i]!;
+    if (!seen.has(e.module)) {
       seen.add(e.module);
       out.push(e);
     }
   }
   return out;
+}
+
+interface AliasIndex { exact: Map<string, number[]>; globs: [number, RegExp][] }
+const aliasIndexes = new WeakMap<AliasEntry[], AliasIndex>();
+
+function aliasIndex(entries: AliasEntry[]): AliasIndex {
+  let idx = aliasIndexes.get(entries);
+  if (idx && (idx as AliasIndex & { n: number }).n === entries.length) return idx;
+  idx = { exact: new Map(), globs: [] };
+  entries.forEach((e, i) => {
+    if (/[*?[]/.test(e.pattern)) idx!.globs.push([i, fnmatchRegExp(e.pattern)]);
+    else {
+      const l = idx!.exact.get(e.pattern);
+      if (l) l.push(i);
+      else idx!.exact.set(e.pattern, [i]);
+    }
+  });
+  aliasIndexes.set(entries, Object.assign(idx, { n: entries.length }));
+  return idx;
 }
