@@ -1,81 +1,89 @@
+import { lazy, Suspense } from 'react';
+import { ComparePanel } from './ComparePanel';
+import { FirmwareBar } from './FirmwareBar';
 import { DeviceGraph } from './graph/DeviceGraph';
+import { Header } from './Header';
 import { NodeDetails } from './NodeDetails';
 import { useViewStore } from './store';
+import { Timeline } from './Timeline';
+import { BottomPanel } from './views/BottomPanel';
+
+// CodeMirror is loaded only when the editor opens.
+const ScenarioEditor = lazy(() => import('./editor/ScenarioEditor').then((m) => ({ default: m.ScenarioEditor })));
 
 export function App() {
-  const builtins = useViewStore((s) => s.builtins);
-  const scenarioId = useViewStore((s) => s.scenarioId);
+  const run = useViewStore((s) => s.run);
   const summary = useViewStore((s) => s.summary);
   const snapshot = useViewStore((s) => s.snapshot);
   const step = useViewStore((s) => s.step);
   const selected = useViewStore((s) => s.selected);
   const status = useViewStore((s) => s.status);
   const message = useViewStore((s) => s.message);
-  const openScenario = useViewStore((s) => s.openScenario);
-  const goToStep = useViewStore((s) => s.goToStep);
+  const mode = useViewStore((s) => s.mode);
+  const follow = useViewStore((s) => s.follow);
+  const designId = useViewStore((s) => s.designId);
   const select = useViewStore((s) => s.select);
+  const dismissMessage = useViewStore((s) => s.dismissMessage);
 
-  const lastStep = summary ? summary.events.length - 1 : -1;
-  const event = summary && step >= 0 ? summary.events[step] : undefined;
+  const touched = summary && step >= 0 ? summary.events[step]?.touches : undefined;
+  const graph = snapshot ? (
+    <DeviceGraph
+      // a new design fits the view afresh; steps and actions within it keep the viewport
+      key={designId ?? run?.summary.id ?? ''}
+      snapshot={snapshot}
+      basis={run?.layoutBasis ?? null}
+      touched={touched}
+      selected={selected}
+      onSelect={(id) => void select(id)}
+      follow={follow}
+      label={`Device graph of ${summary?.title ?? 'the scenario'} at step ${step + 1}`}
+      caption={
+        summary && (
+          <>
+            <strong>{summary.title}</strong>
+            <span className="bs-muted" title={summary.source}> · {summary.source}</span>
+            {!selected && <span className="bs-muted"> · select a node for its sysfs files, match rules and actions</span>}
+          </>
+        )
+      }
+    />
+  ) : (
+    <div className="bs-graph bs-graph--empty">{status === 'error' ? 'No graph: see the message above.' : 'Starting the engine…'}</div>
+  );
 
   return (
-    <div className="bs-app">
-      <header className="bs-header">
-        <h1>bindscope</h1>
-        <label>
-          Scenario{' '}
-          <select
-            data-testid="scenario-select"
-            value={scenarioId ?? ''}
-            disabled={builtins.length === 0}
-            onChange={(e) => void openScenario(e.target.value)}
-          >
-            {scenarioId && !builtins.some((b) => b.id === scenarioId) && <option value={scenarioId}>{scenarioId}</option>}
-            {builtins.map((b) => (
-              <option key={b.id} value={b.id} title={b.description}>
-                {b.title} ({b.id})
-              </option>
-            ))}
-          </select>
-        </label>
-        <span className={`bs-status bs-status--${status}`} data-testid="status">
-          {status === 'loading' ? 'running…' : status}
-        </span>
-      </header>
-
+    <div className={`bs-app bs-app--${mode}`}>
+      <Header />
+      <FirmwareBar />
       {message && (
         <div role="alert" className="bs-message" data-testid="status-message">
-          {message}
+          <span>{message}</span>
+          <button type="button" onClick={dismissMessage} aria-label="Dismiss message">
+            ×
+          </button>
         </div>
       )}
 
-      <main className="bs-main">
-        {snapshot ? (
-          <DeviceGraph key={scenarioId ?? ''} snapshot={snapshot} selected={selected} onSelect={select} />
-        ) : (
-          <div className="bs-graph bs-graph--empty">{status === 'error' ? 'No graph: see the message above.' : 'Starting the engine…'}</div>
-        )}
-        <NodeDetails snapshot={snapshot} summary={summary} selected={selected} />
-      </main>
-
-      {summary && lastStep >= 0 && (
-        <footer className="bs-footer">
-          <label>
-            Step {step} / {lastStep}{' '}
-            <input
-              type="range"
-              data-testid="step-slider"
-              min={-1}
-              max={lastStep}
-              value={step}
-              onChange={(e) => void goToStep(Number(e.target.value))}
-            />
-          </label>
-          <span className="bs-event" title={event?.cite}>
-            {event ? `[${event.kind}] ${event.text}` : 'before the first event'}
-          </span>
-        </footer>
+      {mode === 'compare' ? (
+        <main className="bs-main bs-main--compare">
+          <ComparePanel />
+        </main>
+      ) : (
+        <main className="bs-main">
+          {mode === 'edit' && (
+            <Suspense fallback={<section className="bs-editor">Loading the editor…</section>}>
+              <ScenarioEditor />
+            </Suspense>
+          )}
+          <div className="bs-center">
+            {graph}
+            {summary && snapshot && mode === 'explore' && <BottomPanel summary={summary} snapshot={snapshot} />}
+          </div>
+          {selected && <NodeDetails snapshot={snapshot} summary={summary} selected={selected} />}
+        </main>
       )}
+
+      <Timeline />
     </div>
   );
 }

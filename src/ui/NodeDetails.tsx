@@ -1,8 +1,16 @@
-import type { RunSummary, Snapshot } from '../engine/api';
-import type { GraphNodeData } from './graph/toFlow';
+import { useState, type ReactNode } from 'react';
+import type { DeviceView, DriverView, FirmwareNodeView, MatchInfo, ModuleView, RunSummary, Snapshot } from '../engine/api';
+import type { UserAction } from '../engine/index';
 import { nodeId } from './graph/toFlow';
+import { useViewStore } from './store';
 
-function findView(snapshot: Snapshot, id: string): { kind: GraphNodeData['kind']; view: object } | null {
+type Found =
+  | { kind: 'device'; view: DeviceView }
+  | { kind: 'driver'; view: DriverView }
+  | { kind: 'module'; view: ModuleView }
+  | { kind: 'firmware'; view: FirmwareNodeView };
+
+function findView(snapshot: Snapshot, id: string): Found | null {
   for (const d of snapshot.devices) if (nodeId.device(d.devpath) === id) return { kind: 'device', view: d };
   for (const d of snapshot.drivers) if (nodeId.driver(d.id) === id) return { kind: 'driver', view: d };
   for (const m of snapshot.modules) if (nodeId.module(m.name) === id) return { kind: 'module', view: m };
@@ -10,11 +18,75 @@ function findView(snapshot: Snapshot, id: string): { kind: GraphNodeData['kind']
   return null;
 }
 
-function show(value: unknown): string {
-  if (value === null || value === undefined) return '—';
-  if (Array.isArray(value)) return value.length ? value.map(show).join('\n') : '—';
-  if (typeof value === 'object') return JSON.stringify(value, null, 1);
-  return String(value);
+function Field({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
+  return (
+    <div className="bs-field" data-testid={testId}>
+      <dt>{label}</dt>
+      <dd>{children ?? '—'}</dd>
+    </div>
+  );
+}
+
+function Explain({ matches }: { matches: MatchInfo[] | null }) {
+  if (matches === null) return <p className="bs-muted">Asking the engine…</p>;
+  if (matches.length === 0) return <p className="bs-muted">No driver on this bus was considered for this device.</p>;
+  return (
+    <ul className="bs-explain" data-testid="explain">
+      {matches.map((m, i) => (
+        <li key={i} className={m.matched ? 'bs-explain--yes' : 'bs-explain--no'}>
+          <strong>{m.matched ? '✓ matches' : '✗ no match'}</strong> {m.bus} driver <code>{m.driver}</code> by {m.rule}
+          <div className="bs-mono">{m.compared}</div>
+          <div className="bs-cite">{m.cite}</div>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function DeviceActions({ d, snapshot, act }: { d: DeviceView; snapshot: Snapshot; act(a: UserAction): void }) {
+  const [override, setOverride] = useState('');
+  const candidates = snapshot.drivers.filter((x) => x.bus === d.bus && x.bindAttrs);
+  const [bindTo, setBindTo] = useState('');
+  const hasOverride = snapshot.sysfs.includes(`/sys${d.devpath}/driver_override`);
+  const bus = d.bus ?? undefined;
+  return (
+    <div className="bs-actions" role="group" aria-label={`Actions on ${d.name}`}>
+      {d.driver && d.unbindable && (
+        <button type="button" data-testid="action-unbind" onClick={() => act({ op: 'unbind', device: d.name, bus })}>
+          echo {d.name} &gt; …/drivers/{d.driver}/unbind
+        </button>
+      )}
+      {d.driver && !d.unbindable && (
+        <p className="bs-muted" data-testid="no-unbind">
+          No unbind: driver {d.driver} has no bind/unbind files (suppress_bind_attrs).
+        </p>
+      )}
+      {!d.driver && d.bus && candidates.length > 0 && (
+        <span className="bs-inline-form">
+          <select aria-label="Driver to bind" value={bindTo} onChange={(e) => setBindTo(e.target.value)}>
+            <option value="">bind to…</option>
+            {candidates.map((c) => (
+              <option key={c.id} value={c.name}>{c.name}</option>
+            ))}
+          </select>
+          <button type="button" data-testid="action-bind" disabled={!bindTo} onClick={() => act({ op: 'bind', device: d.name, driver: bindTo, bus })}>
+            bind
+          </button>
+        </span>
+      )}
+      {hasOverride && (
+        <span className="bs-inline-form">
+          <input aria-label="driver_override value" placeholder="driver_override" value={override} onChange={(e) => setOverride(e.target.value)} />
+          <button type="button" onClick={() => act({ op: 'driver_override', device: d.name, value: override })}>set</button>
+        </span>
+      )}
+      {d.bus && (
+        <button type="button" data-testid="action-remove" onClick={() => act({ op: 'remove_device', device: d.name })}>
+          remove device (hot-unplug)
+        </button>
+      )}
+    </div>
+  );
 }
 
 interface Props {
@@ -23,38 +95,119 @@ interface Props {
   selected: string | null;
 }
 
-/** Side panel: the selected node's fields as the engine reported them, or the run's summary. */
+/** Side panel: the selected node's details, match explanations and user actions, or the run's summary. */
 export function NodeDetails({ snapshot, summary, selected }: Props) {
+  const explain = useViewStore((s) => s.explain);
+  const applyAction = useViewStore((s) => s.applyAction);
+  const step = useViewStore((s) => s.step);
+  const select = useViewStore((s) => s.select);
+  const act = (a: UserAction) => void applyAction(a);
+  const close = (
+    <button type="button" className="bs-close" onClick={() => void select(null)} aria-label="Close details" data-testid="details-close">
+      ×
+    </button>
+  );
   const found = snapshot && selected ? findView(snapshot, selected) : null;
-  if (!found) {
+
+  if (!found || !snapshot) {
     return (
-      <aside className="bs-panel" data-testid="details-panel">
+      <aside className="bs-panel" data-testid="details-panel" aria-label="Details">
+        {close}
         <h2>{summary ? summary.title : 'No scenario'}</h2>
         {summary && <p className="bs-muted">{summary.source}</p>}
         {snapshot && (
           <p>
-            {snapshot.devices.length} devices, {snapshot.drivers.length} drivers, {snapshot.modules.length} modules
-            {summary ? `, ${summary.events.length} events` : ''}.
+            At step {step + 1}: {snapshot.devices.length} devices, {snapshot.drivers.length} drivers, {snapshot.modules.length} modules
+            {summary ? ` (${summary.events.length} events in the run)` : ''}.
           </p>
         )}
-        <p className="bs-muted">Select a node to see its details.</p>
+        <p className="bs-muted">The selected node does not exist at this step.</p>
       </aside>
     );
   }
+
+  let body: ReactNode;
+  if (found.kind === 'device') {
+    const d = found.view;
+    body = (
+      <>
+        <dl>
+          <Field label="sysfs path" testId="detail-sysfs"><span className="bs-mono">/sys{d.devpath}</span></Field>
+          <Field label="bus / class">{d.bus ?? (d.class ? `class ${d.class}` : 'none')}</Field>
+          <Field label="driver" testId="detail-driver">{d.driver ?? (d.deferred ? 'none (probe deferred)' : 'none (unbound)')}</Field>
+          <Field label="MODALIAS" testId="detail-modalias"><span className="bs-mono">{d.modalias ?? 'none'}</span></Field>
+          <Field label="uevent file" testId="detail-uevent">
+            <pre className="bs-pre">{d.uevent.length ? d.uevent.join('\n') : '(empty)'}</pre>
+          </Field>
+          {d.driverOverride !== null && <Field label="driver_override">{d.driverOverride}</Field>}
+          <Field label="firmware">{d.firmwareNode ?? d.ofNode ?? d.acpiHid ?? '—'}</Field>
+          {d.devmParent && <Field label="devm owner"><span className="bs-mono">{d.devmParent}</span></Field>}
+          <Field label="created by">{d.createdBy ?? '—'}</Field>
+        </dl>
+        {d.bus && (
+          <>
+            <h3>Drivers considered</h3>
+            <Explain matches={explain} />
+          </>
+        )}
+        <h3>Act at this step</h3>
+        <DeviceActions key={d.devpath} d={d} snapshot={snapshot} act={act} />
+      </>
+    );
+  } else if (found.kind === 'driver') {
+    const d = found.view;
+    body = (
+      <dl>
+        <Field label="bus">{d.bus}</Field>
+        <Field label="module">{d.module ?? 'built in'}</Field>
+        <Field label="bind/unbind">{d.bindAttrs ? `/sys/bus/${d.bus}/drivers/${d.name}/{bind,unbind}` : 'none (suppress_bind_attrs)'}</Field>
+        <Field label="devices bound"><span className="bs-mono">{d.devices.length ? d.devices.join('\n') : 'none'}</span></Field>
+      </dl>
+    );
+  } else if (found.kind === 'module') {
+    const m = found.view;
+    body = (
+      <>
+        <dl>
+          <Field label="state" testId="detail-module-state">{m.state}</Field>
+          <Field label="loaded by">{m.loadedBy ? (m.loadedBy === 'manual' ? 'modprobe by hand' : `udev, alias ${m.loadedBy}`) : '—'}</Field>
+          <Field label="where">{m.location === 'absent' ? 'absent from the initramfs/rootfs' : m.location}</Field>
+          <Field label="modules.alias"><span className="bs-mono">{m.aliases.length ? m.aliases.join('\n') : 'none (nothing can autoload it)'}</span></Field>
+          <Field label="drivers">{m.drivers.length ? m.drivers.join(', ') : 'none'}</Field>
+        </dl>
+        <h3>Act at this step</h3>
+        <div className="bs-actions">
+          {m.state !== 'loaded' && m.state !== 'builtin' && (
+            <button type="button" data-testid="action-modprobe" onClick={() => act({ op: 'modprobe', module: m.name })}>modprobe {m.name}</button>
+          )}
+          {m.state === 'loaded' && (
+            <button type="button" data-testid="action-rmmod" onClick={() => act({ op: 'rmmod', module: m.name })}>rmmod {m.name}</button>
+          )}
+          {m.state === 'builtin' && <p className="bs-muted">Built-in code cannot be loaded or removed.</p>}
+        </div>
+      </>
+    );
+  } else {
+    const f = found.view;
+    body = (
+      <dl>
+        <Field label="kind">{f.kind}</Field>
+        {Object.entries(f.props).map(([k, v]) => (
+          <Field key={k} label={k}>{v}</Field>
+        ))}
+        <Field label="gave rise to"><span className="bs-mono">{f.devices.length ? f.devices.join('\n') : 'no device'}</span></Field>
+      </dl>
+    );
+  }
+
   return (
-    <aside className="bs-panel" data-testid="details-panel">
+    <aside className="bs-panel" data-testid="details-panel" aria-label="Details">
+      {close}
       <h2>
         <span className={`bs-tag bs-tag--${found.kind}`}>{found.kind}</span>{' '}
-        {'name' in found.view ? String(found.view.name) : 'label' in found.view ? String(found.view.label) : selected}
+        {'name' in found.view ? found.view.name : found.view.label}
       </h2>
-      <dl>
-        {Object.entries(found.view).map(([key, value]) => (
-          <div key={key} className="bs-field">
-            <dt>{key}</dt>
-            <dd>{show(value)}</dd>
-          </div>
-        ))}
-      </dl>
+      {body}
     </aside>
   );
 }

@@ -3,18 +3,11 @@
  * fails to load or crashes rejects all pending and future calls instead of hanging.
  */
 import * as Comlink from 'comlink';
-import type { BuiltinInfo, MatchInfo, RunSummary, Snapshot } from '../engine/api';
 import type { EngineApi } from '../worker/protocol';
 
-export interface EngineClient {
-  listBuiltins(): Promise<BuiltinInfo[]>;
-  defaultScenarioId(): Promise<string>;
-  getScenario(id: string): Promise<unknown>;
-  run(scenario: unknown): Promise<RunSummary>;
-  snapshot(step: number): Promise<Snapshot>;
-  explain(step: number, devpath: string): Promise<MatchInfo[]>;
-  dispose(): void;
-}
+type Promised<T> = { [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<Awaited<R>> : never };
+
+export type EngineClient = Promised<EngineApi> & { dispose(): void };
 
 export function createEngineClient(): EngineClient {
   const worker = new Worker(new URL('../worker/engine.worker.ts', import.meta.url), {
@@ -46,10 +39,14 @@ export function createEngineClient(): EngineClient {
   return {
     listBuiltins: () => call(() => remote.listBuiltins()),
     defaultScenarioId: () => call(() => remote.defaultScenarioId()),
+    listDesigns: () => call(() => remote.listDesigns()),
+    validate: (scenario) => call(() => remote.validate(scenario)),
     getScenario: (id) => call(() => remote.getScenario(id)),
-    run: (scenario) => call(() => remote.run(scenario)),
-    snapshot: (step) => call(() => remote.snapshot(step)),
-    explain: (step, devpath) => call(() => remote.explain(step, devpath)),
+    builtinWithVariant: (id, v) => call(() => remote.builtinWithVariant(id, v)),
+    run: (scenario, slot) => call(() => remote.run(scenario, slot)),
+    snapshot: (step, slot) => call(() => remote.snapshot(step, slot)),
+    explain: (step, devpath, slot) => call(() => remote.explain(step, devpath, slot)),
+    withAction: (action, step, slot) => call(() => remote.withAction(action, step, slot)),
     dispose() {
       remote[Comlink.releaseProxy]();
       worker.terminate();

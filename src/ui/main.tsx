@@ -9,7 +9,13 @@ import { ViewStoreContext, createViewStore } from './store';
 const rootEl = document.getElementById('root');
 if (!rootEl) throw new Error('index.html has no #root element');
 
-const store = createViewStore(createEngineClient());
+let storage: Storage | null = null;
+try {
+  storage = window.localStorage;
+} catch {
+  storage = null; // blocked storage: the editor text lives in the store only
+}
+const store = createViewStore(createEngineClient(), { storage });
 
 createRoot(rootEl).render(
   <StrictMode>

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { RunSummary, Snapshot } from '../engine/api';
+import type { RunSummary, Scenario, Snapshot } from '../engine/index';
+import type { RunInfo } from '../worker/protocol';
 import type { EngineClient } from './engineClient';
-import { createViewStore } from './store';
+import { EDITOR_STORAGE_KEY, createViewStore, defaultCompareDesign } from './store';
 
 // A stand-in for the worker client (the store's only dependency); not an engine.
+const VARIANT = { realm: true, firmware: 'dt', psci: '1.1', conduit: 'smc', module: 'module', udev: true } as const;
+
 function fakeClient(overrides: Partial<EngineClient> = {}): EngineClient & { calls: string[] } {
   const calls: string[] = [];
   const summary = (id: string, n: number): RunSummary => ({
@@ -17,31 +20,50 @@ function fakeClient(overrides: Partial<EngineClient> = {}): EngineClient & { cal
     step, devices: [], drivers: [], modules: [], uevents: [], sysfs: [], log: [], firmware: [], facts: {},
     tsm: { reportProvider: null, classDevices: [] }, udevRunning: true,
   });
+  const scenario = (id: string) => ({ id }) as unknown as Scenario;
+  const info = (s: unknown, n: number): RunInfo => ({
+    summary: summary((s as { id: string }).id, n),
+    scenario: s as Scenario,
+    variant: { ...VARIANT },
+    actionStarts: (s as { actions?: unknown[] }).actions ? [n - 2] : [],
+    layoutBasis: snap(n - 1),
+  });
   return {
     calls,
     listBuiltins: async () => [{ id: 'a', title: 'A', description: '', design: 'mainline', side: 'guest' }],
+    listDesigns: async () => [
+      { id: 'a', title: 'A', description: '', design: 'mainline', side: 'guest' },
+      { id: 'f', title: 'F', description: '', design: 'faux', side: 'guest' },
+    ],
     defaultScenarioId: async () => 'a',
-    getScenario: async (id) => (calls.push(`get ${id}`), { id }),
-    run: async (s) => (calls.push('run'), summary((s as { id: string }).id, 3)),
-    snapshot: async (step) => (calls.push(`snapshot ${step}`), snap(step)),
-    explain: async () => [],
+    getScenario: async (id) => (calls.push(`get ${id}`), scenario(id)),
+    builtinWithVariant: async (id, v) => (calls.push(`variant ${id} ${JSON.stringify(v)}`), scenario(id)),
+    validate: async (s) => (calls.push('validate'), (s as { id?: unknown }).id ? [] : [{ path: 'id', message: 'Required' }]),
+    run: async (s, slot = 'main') => (calls.push(`run ${slot}`), info(s, 3)),
+    snapshot: async (step, slot = 'main') => (calls.push(`snapshot ${step} ${slot}`), snap(step)),
+    explain: async (step, devpath) => (calls.push(`explain ${step} ${devpath}`), []),
+    withAction: async (action, step) => (calls.push(`withAction ${action.op} ${step}`), { id: 'a', actions: [action] } as unknown as Scenario),
     dispose: () => {},
     ...overrides,
   };
 }
 
+const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
+
 describe('view store', () => {
-  it('init opens the default scenario at its last step', async () => {
+  it('init opens the default design at its last step', async () => {
     const client = fakeClient();
     const store = createViewStore(client);
     await store.getState().init();
     const s = store.getState();
     expect(s.status).toBe('ready');
+    expect(s.designId).toBe('a');
     expect(s.scenarioId).toBe('a');
-    expect(s.builtins.map((b) => b.id)).toEqual(['a']);
+    expect(s.designs.map((b) => b.id)).toEqual(['a', 'f']);
     expect(s.step).toBe(2);
     expect(s.snapshot?.step).toBe(2);
-    expect(client.calls).toEqual(['get a', 'run', 'snapshot 2']);
+    expect(s.variant).toEqual(VARIANT);
+    expect(client.calls).toEqual(['get a', 'run main', 'snapshot 2 main']);
   });
 
   it('turns worker failures into a visible message', async () => {
@@ -51,23 +73,109 @@ describe('view store', () => {
     expect(store.getState().message).toBe('boom');
   });
 
-  it('reports scenario validation errors', async () => {
-    const bad: RunSummary = { id: 'a', title: 'A', source: '', events: [], errors: [{ path: 'devices[0]', message: 'name missing' }] };
-    const store = createViewStore(fakeClient({ run: async () => bad }));
+  it('reports an invalid run and keeps the previous one on screen', async () => {
+    let bad = false;
+    const client = fakeClient();
+    const good = client.run;
+    client.run = async (s, slot) => {
+      const r = await good(s, slot);
+      return bad ? { ...r, scenario: null, summary: { ...r.summary, events: [], errors: [{ path: 'modules[0]', message: 'name missing' }] } } : r;
+    };
+    const store = createViewStore(client);
     await store.getState().init();
+    bad = true;
+    await store.getState().openDesign('f');
     expect(store.getState().status).toBe('error');
-    expect(store.getState().message).toContain('devices[0]: name missing');
-    expect(store.getState().step).toBe(-1);
+    expect(store.getState().message).toContain('modules[0]: name missing');
+    expect(store.getState().designId).toBe('a');
+    expect(store.getState().snapshot?.step).toBe(2);
   });
 
-  it('clamps steps and keeps selection separate', async () => {
-    const store = createViewStore(fakeClient());
+  it('keeps firmware toggles when switching designs', async () => {
+    const client = fakeClient();
+    const store = createViewStore(client);
+    await store.getState().init();
+    await store.getState().setVariant({ firmware: 'acpi' });
+    expect(client.calls).toContain(`variant a ${JSON.stringify({ ...VARIANT, firmware: 'acpi' })}`);
+    await store.getState().openDesign('f');
+    expect(client.calls.at(-3)).toMatch(/^variant f /);
+    expect(store.getState().designId).toBe('f');
+  });
+
+  it('clamps steps, asks for explanations of a selected device, stops playing at the end', async () => {
+    const client = fakeClient();
+    const store = createViewStore(client);
     await store.getState().init();
     await store.getState().goToStep(99);
     expect(store.getState().step).toBe(2);
     await store.getState().goToStep(-5);
     expect(store.getState().step).toBe(-1);
-    store.getState().select('device:/devices/platform');
-    expect(store.getState().selected).toBe('device:/devices/platform');
+    store.getState().setPlaying(true);
+    expect(store.getState().playing).toBe(true);
+    await store.getState().goToStep(2);
+    expect(store.getState().playing).toBe(false);
+    await store.getState().select('driver:platform/x');
+    expect(store.getState().selected).toBe('driver:platform/x');
+    expect(client.calls.some((c) => c.startsWith('explain'))).toBe(false);
+  });
+
+  it('applies a user action at the current step and jumps to it', async () => {
+    const client = fakeClient();
+    const store = createViewStore(client);
+    await store.getState().init();
+    await store.getState().goToStep(1);
+    await store.getState().applyAction({ op: 'unbind', device: 'arm-smccc' });
+    expect(client.calls).toContain('withAction unbind 1');
+    expect(store.getState().userActions).toEqual([{ op: 'unbind', device: 'arm-smccc' }]);
+    expect(store.getState().step).toBe(1); // actionStarts[last] = n - 2
+  });
+
+  it('compare mode runs the other design in its own slot at the aligned step', async () => {
+    const client = fakeClient();
+    const store = createViewStore(client);
+    await store.getState().init();
+    await store.getState().setMode('compare');
+    expect(store.getState().compare.designId).toBe('f');
+    expect(client.calls).toContain('run compare');
+    expect(store.getState().compare.snapshot?.step).toBe(2);
+    await store.getState().goToStep(-1);
+    expect(store.getState().compare.step).toBe(-1);
+  });
+
+  it('editor: keeps the text, debounces, reports problems, runs valid text', async () => {
+    const saved = new Map<string, string>([[EDITOR_STORAGE_KEY, '{"id":"kept"}']]);
+    const storage = { getItem: (k: string) => saved.get(k) ?? null, setItem: (k: string, v: string) => void saved.set(k, v) };
+    const client = fakeClient();
+    const store = createViewStore(client, { debounceMs: 5, storage });
+    expect(store.getState().editor.text).toBe('{"id":"kept"}');
+    await store.getState().init();
+
+    store.getState().setEditorText('{"id": ');
+    store.getState().setEditorText('{"id": "x",}');
+    expect(saved.get(EDITOR_STORAGE_KEY)).toBe('{"id": "x",}');
+    expect(store.getState().editor.state).toBe('pending');
+    await tick(20);
+    expect(store.getState().editor.state).toBe('invalid');
+    expect(store.getState().editor.problems[0]!.message).toContain('JSON syntax');
+    expect(client.calls.filter((c) => c === 'validate')).toHaveLength(0);
+
+    store.getState().setEditorText('{"title": "no id"}');
+    await tick(20);
+    expect(store.getState().editor.problems).toEqual([{ path: 'id', message: 'Required', span: { from: 0, to: 18 } }]);
+    expect(store.getState().scenarioId).toBe('a'); // the last valid run stays
+
+    store.getState().setEditorText('{"id": "mine"}');
+    await tick(20);
+    expect(store.getState().editor.state).toBe('valid');
+    expect(store.getState().scenarioId).toBe('mine');
+    expect(store.getState().designId).toBeNull();
+  });
+
+  it('picks faux vs auxiliary as the default comparison', () => {
+    const d = (id: string, design: string, side: 'guest' | 'host' = 'guest') => ({ id, title: id, description: '', design, side });
+    const designs = [d('mainline', 'mainline'), d('faux', 'faux'), d('auxiliary', 'auxiliary'), d('auxiliary-host', 'auxiliary', 'host')];
+    expect(defaultCompareDesign('auxiliary', designs)).toBe('faux');
+    expect(defaultCompareDesign('faux', designs)).toBe('auxiliary');
+    expect(defaultCompareDesign('auxiliary-host', designs)).toBe('mainline');
   });
 });

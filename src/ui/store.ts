@@ -1,90 +1,313 @@
 /**
- * View state (zustand). The engine's results (RunSummary, Snapshot) are held as they
- * came from the worker; the store adds only what the view needs: which scenario, which
- * step, which node is selected, and a status line. No engine logic lives here.
+ * View state (zustand). The engine's results (RunInfo, Snapshot, MatchInfo) are held as
+ * they came from the worker; the store adds only what the view needs: which design and
+ * firmware, which step, what is selected/open, the editor's text, and a status line.
+ * No engine logic lives here: every question goes to the worker.
  */
 import { createContext, useContext } from 'react';
 import { createStore, useStore } from 'zustand';
-import type { BuiltinInfo, RunSummary, Snapshot } from '../engine/api';
+import type { BuiltinInfo, MatchInfo, RunSummary, ScenarioError, Snapshot, UserAction, Variant } from '../engine/index';
+import type { FirmwareVariant, RunInfo, Slot } from '../worker/protocol';
 import type { EngineClient } from './engineClient';
+import { alignStep } from './compare';
+import { lineCol, parseJson, spanOf, type Span } from './editor/jsonSpans';
+import { nodeId } from './graph/toFlow';
 
 export type Status = 'idle' | 'loading' | 'ready' | 'error';
+export type Mode = 'explore' | 'compare' | 'edit';
+export type BottomTab = 'events' | 'uevents' | 'dmesg' | 'lsmod' | 'sysfs';
+
+export interface EditorProblem extends ScenarioError {
+  span: Span | null;
+}
+
+export interface EditorState {
+  text: string;
+  /** 'pending' while the debounce runs or the worker answers */
+  state: 'idle' | 'pending' | 'valid' | 'invalid';
+  problems: EditorProblem[];
+}
+
+export interface CompareState {
+  designId: string | null;
+  run: RunInfo | null;
+  step: number;
+  snapshot: Snapshot | null;
+}
 
 export interface ViewState {
   builtins: BuiltinInfo[];
+  /** designs in their default form: what the design switcher lists */
+  designs: BuiltinInfo[];
+  /** the built-in design shown (null: a scenario from the editor) */
+  designId: string | null;
+  /** id of the scenario that ran (the design's, or the editor's) */
   scenarioId: string | null;
+  /** firmware toggles of the run (applied to the design on the next switch too) */
+  variant: FirmwareVariant | null;
+  run: RunInfo | null;
   summary: RunSummary | null;
+  /** user actions added on top of the design (each forks the timeline) */
+  userActions: UserAction[];
   /** index of the last applied event (-1 = before anything) */
   step: number;
   snapshot: Snapshot | null;
   /** React Flow node id of the selected node (see graph/toFlow.ts nodeId) */
   selected: string | null;
+  /** the worker's match decisions for the selected device at the current step */
+  explain: MatchInfo[] | null;
   status: Status;
   /** human-readable error or notice; shown whenever non-null */
   message: string | null;
+  mode: Mode;
+  bottomTab: BottomTab;
+  playing: boolean;
+  /** the graph pans to what the current event touched */
+  follow: boolean;
+  compare: CompareState;
+  editor: EditorState;
 }
 
 export interface ViewActions {
-  /** Lists built-ins and opens the default scenario at its last step. */
+  /** Lists built-ins and opens the default design at its last step. */
   init(): Promise<void>;
-  /** Runs a built-in scenario and shows its last step. */
-  openScenario(id: string): Promise<void>;
+  /** Runs a built-in design (with the current firmware toggles) and shows its last step. */
+  openDesign(id: string): Promise<void>;
+  /** Changes firmware toggles and re-runs the design (user actions are dropped). */
+  setVariant(change: Variant): Promise<void>;
   /** Shows the state after event `step` of the current run. */
   goToStep(step: number): Promise<void>;
-  select(nodeId: string | null): void;
+  stepBy(delta: number): Promise<void>;
+  setPlaying(playing: boolean): void;
+  setFollow(follow: boolean): void;
+  select(nodeId: string | null): Promise<void>;
+  /** Inserts a user action after the current step, re-runs, and jumps to the action. */
+  applyAction(action: UserAction): Promise<void>;
+  /** Drops the user actions: the design as it was. */
+  resetActions(): Promise<void>;
+  setMode(mode: Mode): Promise<void>;
+  setBottomTab(tab: BottomTab): void;
+  setCompareDesign(id: string): Promise<void>;
+  /** Editor text changed: stored at once, checked and run after a short pause. */
+  setEditorText(text: string): void;
+  /** Puts the current scenario's JSON into the editor. */
+  loadScenarioIntoEditor(): Promise<void>;
+  dismissMessage(): void;
 }
 
 export type ViewStore = ViewState & ViewActions;
 
+export interface StoreOptions {
+  /** editor debounce in ms */
+  debounceMs?: number;
+  /** where the editor text survives a reload (localStorage in the browser) */
+  storage?: Pick<Storage, 'getItem' | 'setItem'> | null;
+}
+
+export const EDITOR_STORAGE_KEY = 'bindscope.editor.text';
+
 export const initialViewState: ViewState = {
   builtins: [],
+  designs: [],
+  designId: null,
   scenarioId: null,
+  variant: null,
+  run: null,
   summary: null,
+  userActions: [],
   step: -1,
   snapshot: null,
   selected: null,
+  explain: null,
   status: 'idle',
   message: null,
+  mode: 'explore',
+  bottomTab: 'events',
+  playing: false,
+  follow: true,
+  compare: { designId: null, run: null, step: -1, snapshot: null },
+  editor: { text: '', state: 'idle', problems: [] },
 };
 
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
-export function createViewStore(engine: EngineClient) {
+/** the design shown beside `id` by default in compare mode: faux vs auxiliary, the debate's core */
+export function defaultCompareDesign(id: string | null, designs: BuiltinInfo[]): string | null {
+  const me = designs.find((d) => d.id === id);
+  const side = me?.side ?? 'guest';
+  const want = me?.design === 'faux' ? 'auxiliary' : 'faux';
+  return (
+    designs.find((d) => d.design === want && d.side === side)?.id ??
+    designs.find((d) => d.id !== id && d.side === side)?.id ??
+    designs.find((d) => d.id !== id)?.id ??
+    null
+  );
+}
+
+export function createViewStore(engine: EngineClient, options: StoreOptions = {}) {
+  const debounceMs = options.debounceMs ?? 350;
+  const storage = options.storage ?? null;
   // Every request gets a ticket; a result arriving after a newer request is dropped.
   let ticket = 0;
+  let compareTicket = 0;
+  let editorTicket = 0;
+  let editorTimer: ReturnType<typeof setTimeout> | null = null;
+
+  let savedText = '';
+  try {
+    savedText = storage?.getItem(EDITOR_STORAGE_KEY) ?? '';
+  } catch {
+    savedText = '';
+  }
 
   return createStore<ViewStore>()((set, get) => {
-    const fail = (err: unknown) => set({ status: 'error', message: errorText(err) });
+    const fail = (err: unknown) => set({ status: 'error', message: errorText(err), playing: false });
+
+    /** runs a scenario in the main slot and shows `step` of it (default: the last step) */
+    const show = async (scenario: unknown, mine: number, extra: Partial<ViewState>, pickStep?: (info: RunInfo) => number) => {
+      const run = await engine.run(scenario, 'main');
+      if (mine !== ticket) return;
+      if (run.summary.errors.length) {
+        // keep what is on screen; say why the new run did not replace it
+        set({
+          status: 'error',
+          message: `Scenario "${run.summary.id}" is invalid: ` + run.summary.errors.map((e) => `${e.path}: ${e.message}`).join('; '),
+        });
+        return;
+      }
+      const step = pickStep ? pickStep(run) : run.summary.events.length - 1;
+      const snapshot = await engine.snapshot(step, 'main');
+      if (mine !== ticket) return;
+      set({
+        ...extra,
+        run,
+        summary: run.summary,
+        scenarioId: run.summary.id,
+        variant: run.variant,
+        step,
+        snapshot,
+        explain: null,
+        status: 'ready',
+        message: null,
+      });
+      await refreshExplain(mine);
+      if (get().mode === 'compare') await syncCompare();
+    };
+
+    const refreshExplain = async (mine: number) => {
+      const { selected, snapshot, step } = get();
+      const dev = selected && snapshot?.devices.find((d) => nodeId.device(d.devpath) === selected);
+      if (!dev) {
+        if (get().explain !== null) set({ explain: null });
+        return;
+      }
+      const explain = await engine.explain(step, dev.devpath, 'main');
+      if (mine === ticket) set({ explain });
+    };
+
+    /** re-runs the compare design on the main run's firmware and aligns its step */
+    const runCompare = async () => {
+      const { compare, variant } = get();
+      if (!compare.designId) return;
+      const mine = ++compareTicket;
+      const scenario = await engine.builtinWithVariant(compare.designId, variant ?? {});
+      const run = await engine.run(scenario, 'compare');
+      if (mine !== compareTicket) return;
+      set({ compare: { ...get().compare, run } });
+      await syncCompare();
+    };
+
+    const syncCompare = async () => {
+      const { compare, summary, step } = get();
+      if (!compare.run || !summary) return;
+      if (compare.run.variant && get().variant && JSON.stringify(compare.run.variant) !== JSON.stringify(get().variant)) {
+        await runCompare();
+        return;
+      }
+      const mine = ++compareTicket;
+      const target = alignStep(summary.events, step, compare.run.summary.events);
+      const snapshot = await engine.snapshot(target, 'compare');
+      if (mine === compareTicket) set({ compare: { ...get().compare, step: target, snapshot } });
+    };
+
+    const checkEditor = async () => {
+      const mine = ++editorTicket;
+      const { text } = get().editor;
+      const parsed = parseJson(text);
+      if (!parsed.ok) {
+        const { line, col } = lineCol(text, parsed.at);
+        set({
+          editor: {
+            text,
+            state: 'invalid',
+            problems: [{ path: `line ${line}, column ${col}`, message: `JSON syntax: ${parsed.message}`, span: { from: parsed.at, to: parsed.at } }],
+          },
+        });
+        return;
+      }
+      try {
+        const errors = await engine.validate(parsed.value);
+        if (mine !== editorTicket) return;
+        if (errors.length) {
+          set({
+            editor: {
+              text,
+              state: 'invalid',
+              problems: errors.map((e) => ({ ...e, path: e.path || '(root)', span: spanOf(parsed.spans, e.path) })),
+            },
+          });
+          return;
+        }
+        set({ editor: { text, state: 'valid', problems: [] } });
+        const runTicket = ++ticket;
+        set({ status: 'loading' });
+        await show(parsed.value, runTicket, { designId: null, userActions: [], selected: null, playing: false });
+      } catch (err) {
+        if (mine === editorTicket) fail(err);
+      }
+    };
 
     return {
       ...initialViewState,
+      editor: { ...initialViewState.editor, text: savedText },
 
       async init() {
         const mine = ++ticket;
         set({ status: 'loading', message: null });
         try {
-          const [builtins, id] = await Promise.all([engine.listBuiltins(), engine.defaultScenarioId()]);
+          const [builtins, designs, id] = await Promise.all([engine.listBuiltins(), engine.listDesigns(), engine.defaultScenarioId()]);
           if (mine !== ticket) return;
-          set({ builtins });
-          await get().openScenario(id);
+          set({ builtins, designs });
+          await get().openDesign(id);
         } catch (err) {
           if (mine === ticket) fail(err);
         }
       },
 
-      async openScenario(id) {
+      async openDesign(id) {
         const mine = ++ticket;
-        set({ status: 'loading', message: null, scenarioId: id, selected: null });
+        set({ status: 'loading', message: null, playing: false });
         try {
-          const scenario = await engine.getScenario(id);
-          const summary = await engine.run(scenario);
-          const step = summary.events.length - 1;
-          const snapshot = await engine.snapshot(step);
+          const v = get().variant;
+          const scenario = v ? await engine.builtinWithVariant(id, v) : await engine.getScenario(id);
           if (mine !== ticket) return;
-          const message = summary.errors.length
-            ? `Scenario "${id}" is invalid: ` + summary.errors.map((e) => `${e.path}: ${e.message}`).join('; ')
-            : null;
-          set({ summary, step, snapshot, status: message ? 'error' : 'ready', message });
+          await show(scenario, mine, { designId: id, userActions: [], selected: null });
+        } catch (err) {
+          if (mine === ticket) fail(err);
+        }
+      },
+
+      async setVariant(change) {
+        const { designId, variant } = get();
+        if (!designId) return;
+        const mine = ++ticket;
+        set({ status: 'loading', message: null, playing: false });
+        try {
+          const next = { ...(variant ?? {}), ...change };
+          // firmware changes re-run the design from boot: user actions (tied to steps) are dropped
+          const scenario = await engine.builtinWithVariant(designId, next);
+          if (mine !== ticket) return;
+          await show(scenario, mine, { userActions: [] });
         } catch (err) {
           if (mine === ticket) fail(err);
         }
@@ -96,15 +319,128 @@ export function createViewStore(engine: EngineClient) {
         const clamped = Math.max(-1, Math.min(step, summary.events.length - 1));
         const mine = ++ticket;
         try {
-          const snapshot = await engine.snapshot(clamped);
-          if (mine === ticket) set({ step: clamped, snapshot });
+          const snapshot = await engine.snapshot(clamped, 'main');
+          if (mine !== ticket) return;
+          set({ step: clamped, snapshot });
+          if (clamped >= summary.events.length - 1 && get().playing) set({ playing: false });
+          await refreshExplain(mine);
+          if (get().mode === 'compare') await syncCompare();
         } catch (err) {
           if (mine === ticket) fail(err);
         }
       },
 
-      select(nodeId) {
-        set({ selected: nodeId });
+      stepBy(delta) {
+        return get().goToStep(get().step + delta);
+      },
+
+      setPlaying(playing) {
+        const { summary, step } = get();
+        if (playing && summary && step >= summary.events.length - 1) {
+          // play from the start when at the end
+          set({ playing: true });
+          void get().goToStep(-1);
+          return;
+        }
+        set({ playing });
+      },
+
+      setFollow(follow) {
+        set({ follow });
+      },
+
+      async select(id) {
+        set({ selected: id, explain: null });
+        try {
+          await refreshExplain(ticket);
+        } catch (err) {
+          fail(err);
+        }
+      },
+
+      async applyAction(action) {
+        const { step, run } = get();
+        if (!run?.scenario) return;
+        const mine = ++ticket;
+        set({ status: 'loading', message: null, playing: false });
+        try {
+          const scenario = await engine.withAction(action, step, 'main');
+          if (mine !== ticket) return;
+          await show(
+            scenario,
+            mine,
+            { userActions: [...get().userActions.filter((_, i) => (run.actionStarts[i] ?? Infinity) <= step), action] },
+            // jump to the action's first event
+            (info) => info.actionStarts[info.actionStarts.length - 1] ?? info.summary.events.length - 1,
+          );
+        } catch (err) {
+          if (mine === ticket) fail(err);
+        }
+      },
+
+      async resetActions() {
+        const { designId } = get();
+        if (designId) await get().openDesign(designId);
+      },
+
+      async setMode(mode) {
+        set({ mode });
+        if (mode === 'compare') {
+          const { compare, designId, designs } = get();
+          if (!compare.designId) set({ compare: { ...compare, designId: defaultCompareDesign(designId, designs) } });
+          try {
+            await runCompare();
+          } catch (err) {
+            fail(err);
+          }
+        }
+        if (mode === 'edit' && !get().editor.text.trim()) await get().loadScenarioIntoEditor();
+      },
+
+      setBottomTab(tab) {
+        set({ bottomTab: tab });
+      },
+
+      async setCompareDesign(id) {
+        set({ compare: { designId: id, run: null, step: -1, snapshot: null } });
+        try {
+          await runCompare();
+        } catch (err) {
+          fail(err);
+        }
+      },
+
+      setEditorText(text) {
+        set({ editor: { ...get().editor, text, state: 'pending' } });
+        try {
+          storage?.setItem(EDITOR_STORAGE_KEY, text);
+        } catch {
+          // storage full or blocked: the text still lives in the store
+        }
+        if (editorTimer) clearTimeout(editorTimer);
+        editorTimer = setTimeout(() => {
+          editorTimer = null;
+          void checkEditor();
+        }, debounceMs);
+      },
+
+      async loadScenarioIntoEditor() {
+        // the text of what already runs: nothing to re-run until the user edits it
+        const scenario = get().run?.scenario;
+        if (!scenario) return;
+        const text = JSON.stringify(scenario, null, 2);
+        if (editorTimer) clearTimeout(editorTimer);
+        editorTicket++;
+        set({ editor: { text, state: 'idle', problems: [] } });
+        try {
+          storage?.setItem(EDITOR_STORAGE_KEY, text);
+        } catch {
+          // the text still lives in the store
+        }
+      },
+
+      dismissMessage() {
+        set({ message: null, status: get().snapshot ? 'ready' : get().status });
       },
     };
   });
@@ -120,4 +456,13 @@ export function useViewStore<T>(selector: (s: ViewStore) => T): T {
   const store = useContext(ViewStoreContext);
   if (!store) throw new Error('useViewStore used outside ViewStoreContext');
   return useStore(store, selector);
+}
+
+export type { Slot };
+
+/** The store itself, for event handlers that read the latest state (keyboard shortcuts). */
+export function useViewStoreApi(): ViewStoreApi {
+  const store = useContext(ViewStoreContext);
+  if (!store) throw new Error('useViewStoreApi used outside ViewStoreContext');
+  return store;
 }

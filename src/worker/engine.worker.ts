@@ -1,29 +1,65 @@
 /**
  * Web Worker entry: exposes the (pure) engine to the UI thread through Comlink.
- * Holds the one Simulation of the last `run`; errors thrown here reach the caller as
- * rejected promises (Comlink serialises Error objects).
+ * Holds one Simulation per slot; errors thrown here reach the caller as rejected
+ * promises (Comlink serialises Error objects).
  */
 import * as Comlink from 'comlink';
-import { DEFAULT_SCENARIO_ID, Simulation, getBuiltinScenario, listBuiltins } from '../engine/index';
-import type { EngineApi } from './protocol';
+import {
+  DEFAULT_SCENARIO_ID,
+  STANDARD_VARIANTS,
+  Simulation,
+  applyVariant,
+  currentVariant,
+  getBuiltinScenario,
+  listBuiltins,
+  validateScenario,
+} from '../engine/index';
+import type { EngineApi, RunInfo, Slot } from './protocol';
+import { unionSnapshot } from './union';
 
-let current: Simulation | null = null;
+const sims = new Map<Slot, Simulation>();
 
-function simulation(): Simulation {
-  if (!current) throw new Error('no scenario has been run yet');
-  return current;
+function simulation(slot: Slot): Simulation {
+  const sim = sims.get(slot);
+  if (!sim) throw new Error(`no scenario has been run yet (${slot})`);
+  return sim;
+}
+
+function runInfo(sim: Simulation): RunInfo {
+  const summary = sim.summary();
+  if (!sim.scenario) return { summary, scenario: null, variant: null, actionStarts: [], layoutBasis: null };
+  const snaps = [];
+  for (let i = -1; i <= sim.lastStep; i++) snaps.push(sim.stateAt(i));
+  return {
+    summary,
+    scenario: sim.scenario,
+    variant: currentVariant(sim.scenario),
+    actionStarts: sim.actionStarts,
+    layoutBasis: unionSnapshot(snaps),
+  };
 }
 
 const api: EngineApi = {
   listBuiltins: () => listBuiltins(),
   defaultScenarioId: () => DEFAULT_SCENARIO_ID,
-  getScenario: (id) => getBuiltinScenario(id),
-  run(scenario) {
-    current = new Simulation(scenario);
-    return current.summary();
+  listDesigns: () => {
+    const suffixes = STANDARD_VARIANTS.map(([suffix]) => `-${suffix}`);
+    return listBuiltins().filter((b) => !suffixes.some((x) => b.id.endsWith(x)));
   },
-  snapshot: (step) => simulation().stateAt(step),
-  explain: (step, devpath) => simulation().explain(step, devpath),
+  getScenario: (id) => getBuiltinScenario(id),
+  builtinWithVariant: (id, variant) => applyVariant(getBuiltinScenario(id), variant),
+  run(scenario, slot = 'main') {
+    const sim = new Simulation(scenario);
+    sims.set(slot, sim);
+    return runInfo(sim);
+  },
+  validate: (scenario) => {
+    const v = validateScenario(scenario);
+    return v.ok ? [] : v.errors;
+  },
+  snapshot: (step, slot = 'main') => simulation(slot).stateAt(step),
+  explain: (step, devpath, slot = 'main') => simulation(slot).explain(step, devpath),
+  withAction: (action, step, slot = 'main') => simulation(slot).withAction(action, step),
 };
 
 Comlink.expose(api);

@@ -1,25 +1,55 @@
 /**
  * The contract between the UI thread and the engine worker. Everything crossing it is
- * structured-clone data (the engine's api.ts types); the Simulation itself stays in the
- * worker. User actions travel to the engine as data (a scenario), never as code.
+ * structured-clone data (the engine's api.ts types); the Simulations stay in the worker.
+ * User actions travel to the engine as data (a scenario), never as code.
+ *
+ * The worker keeps one Simulation per slot: "main" (what the sandbox shows) and
+ * "compare" (the second design of the side-by-side view).
  */
-import type { BuiltinInfo, MatchInfo, RunSummary, Snapshot } from '../engine/api';
+import type { BuiltinInfo, MatchInfo, RunSummary, Scenario, ScenarioError, Snapshot, UserAction, Variant } from '../engine/index';
+
+export type Slot = 'main' | 'compare';
+export type FirmwareVariant = Required<Variant>;
+
+export interface RunInfo {
+  summary: RunSummary;
+  /** the validated scenario that ran (null when invalid) */
+  scenario: Scenario | null;
+  /** its firmware toggles as currentVariant() reads them (null when invalid) */
+  variant: FirmwareVariant | null;
+  /** event index at which each scenario action started */
+  actionStarts: number[];
+  /**
+   * Every device, driver, module and firmware node that exists at any step of the run
+   * (a union of all snapshots): the graph lays this out once, so nodes keep their place
+   * while the user steps through time. Null when the scenario is invalid.
+   */
+  layoutBasis: Snapshot | null;
+}
 
 export interface EngineApi {
-  /** Built-in scenarios (designs) the engine ships. */
+  /** Built-in scenarios (designs and their standard variants) the engine ships. */
   listBuiltins(): BuiltinInfo[];
   /** Id of the scenario the UI opens first. */
   defaultScenarioId(): string;
+  /** The built-ins that are designs in their default form (no standard variant applied). */
+  listDesigns(): BuiltinInfo[];
   /** A built-in scenario's JSON data. Rejects for an unknown id. */
-  getScenario(id: string): unknown;
+  getScenario(id: string): Scenario;
+  /** A built-in scenario with firmware/config toggles applied (applyVariant). */
+  builtinWithVariant(id: string, variant: Variant): Scenario;
   /**
-   * Runs a scenario and keeps its Simulation in the worker for later snapshot/explain
-   * calls. A scenario that fails validation still returns a summary, with `errors`
-   * non-empty and `events` empty.
+   * Runs a scenario in a slot and keeps its Simulation for later snapshot/explain calls.
+   * A scenario that fails validation still answers, with `summary.errors` non-empty and
+   * no events.
    */
-  run(scenario: unknown): RunSummary;
-  /** State after event `step` of the last run (-1 = before anything). */
-  snapshot(step: number): Snapshot;
-  /** Match decisions for a device at a step of the last run. */
-  explain(step: number, devpath: string): MatchInfo[];
+  run(scenario: unknown, slot?: Slot): RunInfo;
+  /** Validation errors of scenario data (empty = valid); runs nothing. */
+  validate(scenario: unknown): ScenarioError[];
+  /** State after event `step` of the slot's last run (-1 = before anything). */
+  snapshot(step: number, slot?: Slot): Snapshot;
+  /** Match decisions for a device at a step of the slot's last run. */
+  explain(step: number, devpath: string, slot?: Slot): MatchInfo[];
+  /** The slot's scenario with a user action inserted after `step` (Simulation.withAction). */
+  withAction(action: UserAction, step: number, slot?: Slot): Scenario;
 }

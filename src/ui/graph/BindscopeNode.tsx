@@ -3,12 +3,22 @@ import type { GraphNode } from './toFlow';
 
 /** One box in the graph: a device, driver, module or firmware node. Draws only. */
 export function BindscopeNode({ data, sourcePosition, targetPosition, selected }: NodeProps<GraphNode>) {
+  const cls = [
+    'bs-box',
+    `bs-box--${data.kind}`,
+    `bs-state--${data.state}`,
+    data.tone ? `bs-tone--${data.tone}` : '',
+    selected ? 'bs-box--selected' : '',
+    data.touched ? 'bs-box--touched' : '',
+  ].join(' ');
   return (
     <div
-      className={`bs-box bs-box--${data.kind}${selected ? ' bs-box--selected' : ''}`}
+      className={cls}
       data-testid={data.testId}
       data-kind={data.kind}
-      title={data.label}
+      data-state={data.state}
+      data-touched={data.touched ? 'true' : undefined}
+      title={data.description}
     >
       {targetPosition && <Handle type="target" position={targetPosition} isConnectable={false} />}
       <div className="bs-box__label">{data.label}</div>

@@ -1,46 +1,134 @@
-import { useMemo } from 'react';
-import { Background, Controls, MiniMap, ReactFlow, type NodeTypes } from '@xyflow/react';
+import { useEffect, useMemo, useRef, type ReactNode } from 'react';
+import {
+  Background,
+  Controls,
+  Panel,
+  ReactFlow,
+  ReactFlowProvider,
+  useReactFlow,
+  useStoreApi,
+  type NodeTypes,
+} from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import type { Snapshot } from '../../engine/api';
+import type { Snapshot, TraceEvent } from '../../engine/api';
 import { BindscopeNode } from './BindscopeNode';
-import { snapshotToFlow, type GraphNode } from './toFlow';
+import { Legend } from './Legend';
+import { LAYOUT, layoutPositions, snapshotToFlow, type GraphNode } from './toFlow';
 
 const nodeTypes: NodeTypes = { bindscope: BindscopeNode };
 
 interface Props {
   snapshot: Snapshot;
+  /** every node of the run, laid out once so nodes keep their place between steps */
+  basis: Snapshot | null;
+  touched: TraceEvent['touches'] | undefined;
   selected: string | null;
   onSelect(nodeId: string | null): void;
+  /** pan to what the current event touched */
+  follow: boolean;
+  label: string;
+  testId?: string;
+  showLegend?: boolean;
+  /** a caption drawn over the graph's top-left corner */
+  caption?: ReactNode;
 }
 
-/** Renders a Snapshot with React Flow. Layout comes from snapshotToFlow (pure). */
-export function DeviceGraph({ snapshot, selected, onSelect }: Props) {
-  const flow = useMemo(() => snapshotToFlow(snapshot), [snapshot]);
+function Graph({ snapshot, basis, touched, selected, onSelect, follow, label, testId, showLegend = true, caption }: Props) {
+  const positions = useMemo(() => (basis ? layoutPositions(basis) : undefined), [basis]);
+  const flow = useMemo(() => snapshotToFlow(snapshot, { positions, touched }), [snapshot, positions, touched]);
   const nodes = useMemo<GraphNode[]>(
     () => flow.nodes.map((n) => (n.id === selected ? { ...n, selected: true } : n)),
     [flow, selected],
   );
+  const rf = useReactFlow();
+  const store = useStoreApi();
+  const first = useRef(true);
+  const box = useRef<HTMLDivElement>(null);
+
+  // Fit again when the graph's box changes size (editor opened, compare table shown, window resized).
+  useEffect(() => {
+    const el = box.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    let last = { w: el.clientWidth, h: el.clientHeight };
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const ro = new ResizeObserver(() => {
+      const now = { w: el.clientWidth, h: el.clientHeight };
+      if (Math.abs(now.w - last.w) < 8 && Math.abs(now.h - last.h) < 8) return;
+      last = now;
+      clearTimeout(timer);
+      timer = setTimeout(() => void rf.fitView({ padding: 0.08 }), 50);
+    });
+    ro.observe(el);
+    return () => {
+      clearTimeout(timer);
+      ro.disconnect();
+    };
+  }, [rf]);
+
+  // Follow the current event: pan (keeping the zoom) when what it touched is off screen.
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    if (!follow) return;
+    const hit = flow.nodes.filter((n) => n.data.touched);
+    if (!hit.length) return;
+    const { width, height, transform } = store.getState();
+    const [tx, ty, zoom] = transform;
+    const visible = hit.every((n) => {
+      const x = n.position.x * zoom + tx;
+      const y = n.position.y * zoom + ty;
+      return x >= 0 && y >= 0 && x + LAYOUT.nodeWidth * zoom <= width && y + LAYOUT.nodeHeight * zoom <= height;
+    });
+    if (visible) return;
+    const cx = hit.reduce((s, n) => s + n.position.x, 0) / hit.length + LAYOUT.nodeWidth / 2;
+    const cy = hit.reduce((s, n) => s + n.position.y, 0) / hit.length + LAYOUT.nodeHeight / 2;
+    void rf.setCenter(cx, cy, { zoom, duration: 250 });
+  }, [flow, follow, rf, store]);
 
   return (
-    <div className="bs-graph" data-testid="device-graph">
+    <div className="bs-graph" ref={box} data-testid={testId ?? 'device-graph'} role="figure" aria-label={label}>
       <ReactFlow
         nodes={nodes}
         edges={flow.edges}
         nodeTypes={nodeTypes}
         fitView
-        fitViewOptions={{ padding: 0.15 }}
+        fitViewOptions={{ padding: 0.08 }}
         minZoom={0.1}
         nodesDraggable={false}
         nodesConnectable={false}
         edgesFocusable={false}
         onNodeClick={(_, node) => onSelect(node.id)}
+        // keyboard: Tab to a node, Enter selects it (React Flow reports it as a select change)
+        onNodesChange={(changes) => {
+          for (const c of changes) if (c.type === 'select' && c.selected && c.id !== selected) onSelect(c.id);
+        }}
         onPaneClick={() => onSelect(null)}
         proOptions={{ hideAttribution: false }}
       >
         <Background gap={24} />
         <Controls showInteractive={false} />
-        <MiniMap pannable zoomable />
+        {caption && (
+          <Panel position="top-left" className="bs-caption">
+            {caption}
+          </Panel>
+        )}
+        {showLegend && (
+          <Panel position="top-right">
+            <Legend />
+          </Panel>
+        )}
       </ReactFlow>
     </div>
+  );
+}
+
+/** Renders a Snapshot with React Flow. Layout comes from snapshotToFlow (pure). */
+export function DeviceGraph(props: Props) {
+  return (
+    <ReactFlowProvider>
+      <Graph {...props} />
+    </ReactFlowProvider>
   );
 }

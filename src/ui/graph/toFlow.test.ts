@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Position } from '@xyflow/react';
 import type { DeviceView, DriverView, FirmwareNodeView, ModuleView, Snapshot } from '../../engine/api';
-import { LAYOUT, nodeId, snapshotToFlow, type GraphNode } from './toFlow';
+import { LAYOUT, aliasMatches, layoutPositions, nodeId, snapshotToFlow, type GraphNode } from './toFlow';
 
 // Hand-written snapshot (not produced by the engine): a Realm guest where the
 // arm-cca-dev platform device, created from the PSCI/SMCCC firmware node, is bound to
@@ -98,7 +98,7 @@ describe('snapshotToFlow', () => {
     expect(byId(nodes, nodeId.firmware('/psci')).data.kind).toBe('firmware');
   });
 
-  it('draws parent->child, bound-to, module-provides-driver and firmware edges', () => {
+  it('draws parent->child, bound-to, module-provides-driver and firmware edges (firmware hierarchy is indentation)', () => {
     const { edges } = snapshotToFlow(full);
     const list = edges.map((e) => `${e.data!.kind} ${e.source} ${e.target}`).sort();
     expect(list).toEqual(
@@ -109,13 +109,12 @@ describe('snapshotToFlow', () => {
         'parent-child device:/devices/platform device:/devices/platform/arm-cca-dev',
         'parent-child device:/devices/platform device:/devices/platform/serial8250',
         'parent-child device:/devices/platform/arm-cca-dev device:/devices/platform/arm-cca-dev/arm_cca_guest.rsi.0',
-        'parent-child firmware:/ firmware:/psci',
       ].sort(),
     );
     expect(new Set(edges.map((e) => e.id)).size).toBe(edges.length);
   });
 
-  it('lays out left to right: firmware, device tree by depth, drivers, modules', () => {
+  it('lays out left to right: firmware list, device tree by depth, drivers, modules', () => {
     const { nodes } = snapshotToFlow(full);
     const x = (id: string) => byId(nodes, id).position.x;
     const fwRoot = x(nodeId.firmware('/'));
@@ -129,8 +128,9 @@ describe('snapshotToFlow', () => {
     const mod = x(nodeId.module('arm_cca_guest'));
 
     expect(fwRoot).toBe(0);
-    expect(psci).toBe(LAYOUT.columnGap);
-    expect(platform).toBe(2 * LAYOUT.columnGap); // after two firmware columns
+    expect(psci).toBe(LAYOUT.fwIndent); // indented under its parent, same column
+    expect(byId(nodes, nodeId.firmware('/psci')).position.y).toBe(byId(nodes, nodeId.firmware('/')).position.y + LAYOUT.rowGap);
+    expect(platform).toBe(LAYOUT.fwIndent + LAYOUT.columnGap); // after the firmware column
     expect(cca).toBe(platform + LAYOUT.columnGap);
     expect(serial).toBe(cca); // siblings share a column
     expect(aux).toBe(cca + LAYOUT.columnGap);
@@ -147,7 +147,9 @@ describe('snapshotToFlow', () => {
   it('never overlaps nodes in a column and puts a bound driver level with its device', () => {
     const { nodes } = snapshotToFlow(full);
     const columns = new Map<number, number[]>();
-    for (const n of nodes) columns.set(n.position.x, [...(columns.get(n.position.x) ?? []), n.position.y]);
+    // the firmware list is one column whatever its indentation
+    const col = (n: GraphNode) => (n.data.kind === 'firmware' ? -1 : n.position.x);
+    for (const n of nodes) columns.set(col(n), [...(columns.get(col(n)) ?? []), n.position.y]);
     for (const ys of columns.values()) {
       const sorted = [...ys].sort((a, b) => a - b);
       for (let i = 1; i < sorted.length; i++) expect(sorted[i]! - sorted[i - 1]!).toBeGreaterThanOrEqual(LAYOUT.rowGap);
@@ -180,5 +182,61 @@ describe('snapshotToFlow', () => {
     const before = JSON.stringify(full);
     expect(snapshotToFlow(full)).toEqual(snapshotToFlow(full));
     expect(JSON.stringify(full)).toBe(before);
+  });
+
+  it('gives each node a visual state: bound/unbound/faux-bound/class devices, module states, drivers without bind files', () => {
+    const faux = device('arm-cca-dev', '/devices/faux/arm-cca-dev', null, { bus: 'faux', driver: 'faux_driver' });
+    const tsm = device('tsm0', '/devices/x/tsm/tsm0', null, { class: 'tsm' });
+    const custom = device('arm-rsi-dev-2', '/devices/arm-rsi-dev-2', null, { bus: 'arm_smccc', deferred: true });
+    const { nodes } = snapshotToFlow(snapshot({
+      devices: [...devices, faux, tsm, custom],
+      drivers: [{ id: 'faux/faux_driver', name: 'faux_driver', bus: 'faux', module: null, bindAttrs: false, devices: [faux.devpath] }],
+      modules: [
+        { name: 'b', state: 'builtin', loadedBy: null, location: 'builtin', aliases: [], drivers: [] },
+        { name: 'gone', state: 'not-loaded', loadedBy: null, location: 'absent', aliases: [], drivers: [] },
+        ...modules,
+      ],
+    }));
+    const st = (id: string) => [byId(nodes, id).data.state, byId(nodes, id).data.tone];
+    expect(st(nodeId.device('/devices/platform/arm-cca-dev'))).toEqual(['bound', 'platform']);
+    expect(st(nodeId.device('/devices/platform/serial8250'))).toEqual(['unbound', 'platform']);
+    expect(st(nodeId.device('/devices/platform'))).toEqual(['container', 'none']);
+    expect(st(nodeId.device(faux.devpath))).toEqual(['faux-bound', 'faux']);
+    expect(st(nodeId.device(tsm.devpath))).toEqual(['class', 'class']);
+    expect(st(nodeId.device(custom.devpath))).toEqual(['deferred', 'bus']);
+    expect(byId(nodes, nodeId.driver('faux/faux_driver')).data.state).toBe('no-bind-attrs');
+    expect(byId(nodes, nodeId.module('b')).data.state).toBe('builtin');
+    expect(byId(nodes, nodeId.module('gone')).data.state).toBe('absent');
+    expect(byId(nodes, nodeId.module('arm_cca_guest')).data.detail).toBe('loaded by alias platform:arm-cca-dev');
+    expect(byId(nodes, nodeId.module('unrelated')).data.state).toBe('not-loaded');
+  });
+
+  it('draws MODALIAS -> alias -> module for a module udev loaded', () => {
+    const withAlias = devices.map((d) => (d.name === 'arm-cca-dev' ? { ...d, modalias: 'platform:arm-cca-dev' } : d));
+    const { edges } = snapshotToFlow(snapshot({ devices: withAlias, drivers, modules }));
+    const alias = edges.filter((e) => e.data!.kind === 'alias-loaded');
+    expect(alias.map((e) => [e.source, e.target, e.label])).toEqual([
+      [nodeId.device('/devices/platform/arm-cca-dev'), nodeId.module('arm_cca_guest'), 'MODALIAS platform:arm-cca-dev → modprobe'],
+    ]);
+    expect(aliasMatches('of:N*T*Carm,psci*', 'of:NpsciT(null)Carm,psci-1.0')).toBe(true);
+    expect(aliasMatches('platform:a.b', 'platform:aXb')).toBe(false);
+  });
+
+  it('marks what the current event touched', () => {
+    const { nodes } = snapshotToFlow(full, { touched: { devices: ['/devices/platform/arm-cca-dev'], modules: ['arm_cca_guest'] } });
+    expect(nodes.filter((n) => n.data.touched).map((n) => n.id).sort()).toEqual(
+      [nodeId.device('/devices/platform/arm-cca-dev'), nodeId.module('arm_cca_guest')].sort(),
+    );
+  });
+
+  it('keeps nodes in place across steps when given the layout of the whole run', () => {
+    // early step: only the platform root and serial8250 exist; the run adds arm-cca-dev later
+    const early = snapshot({ devices: [devices[0]!, devices[3]!] });
+    const positions = layoutPositions(full);
+    const pinned = snapshotToFlow(early, { positions });
+    for (const n of pinned.nodes) expect(n.position).toEqual(positions.get(n.id));
+    // without the run's layout the same node would sit elsewhere
+    const alone = snapshotToFlow(early).nodes.find((n) => n.id === nodeId.device('/devices/platform/serial8250'))!;
+    expect(alone.position).not.toEqual(positions.get(nodeId.device('/devices/platform/serial8250')));
   });
 });

@@ -2,20 +2,44 @@
  * Pure mapping from an engine Snapshot to React Flow nodes and edges, laid out left to
  * right:
  *
- *   firmware tree | device tree (under a virtual root) | drivers | modules
+ *   firmware tree (indented list) | device tree (under a virtual root) | drivers | modules
  *
  * Edges: firmware node -> device it gave rise to, parent device -> child device,
  * device -> driver it is bound to, driver -> module that provides it (drawn in that
- * direction so every edge runs left to right; read it as "module provides driver").
+ * direction so every edge runs left to right; read it as "module provides driver"),
+ * device -> module its uevent's MODALIAS loaded (through the alias in modules.alias).
+ *
+ * Options: `positions` pins nodes to a layout computed once for the whole run (see
+ * layoutPositions), so nodes do not jump between steps; `touched` marks what the current
+ * event touched (TraceEvent.touches) for highlighting.
  *
  * No DOM, no React: unit-tested in toFlow.test.ts with hand-written snapshots.
  */
 import { hierarchy, tree, type HierarchyPointNode } from 'd3-hierarchy';
 import { Position, type Edge, type Node } from '@xyflow/react';
-import type { DeviceView, DriverView, FirmwareNodeView, ModuleView, Snapshot } from '../../engine/api';
+import type { DeviceView, DriverView, FirmwareNodeView, ModuleView, Snapshot, TraceEvent } from '../../engine/api';
 
 export type GraphNodeKind = 'firmware' | 'device' | 'driver' | 'module';
-export type GraphEdgeKind = 'firmware-device' | 'parent-child' | 'bound-to' | 'module-provides-driver';
+export type GraphEdgeKind = 'firmware-device' | 'parent-child' | 'bound-to' | 'module-provides-driver' | 'alias-loaded';
+
+/**
+ * The visual state of a node, one per kind (the legend explains each):
+ * device: bound | unbound | faux-bound | deferred | class (a class device such as tsm0) | container (no bus, no class);
+ * driver: bind-attrs | no-bind-attrs; module: builtin | loaded | not-loaded | failed | absent; firmware: its kind.
+ */
+export type NodeState =
+  | 'bound' | 'unbound' | 'faux-bound' | 'deferred' | 'class' | 'container'
+  | 'bind-attrs' | 'no-bind-attrs'
+  | 'builtin' | 'loaded' | 'not-loaded' | 'failed' | 'absent'
+  | FirmwareNodeView['kind'];
+
+/** colour family of a device: its bus (platform, auxiliary, faux; any other bus is "bus"), "class" or "none" */
+export type BusTone = 'platform' | 'auxiliary' | 'faux' | 'bus' | 'class' | 'none';
+
+export interface FlowOptions {
+  positions?: ReadonlyMap<string, { x: number; y: number }>;
+  touched?: TraceEvent['touches'];
+}
 
 export type GraphNodeData = {
   kind: GraphNodeKind;
@@ -25,6 +49,13 @@ export type GraphNodeData = {
   detail: string;
   /** stable handle for tests: node-<kind>-<name> */
   testId: string;
+  state: NodeState;
+  /** devices only: colour by bus */
+  tone?: BusTone;
+  /** the current event touched this node */
+  touched: boolean;
+  /** one sentence for screen readers and tooltips */
+  description: string;
   /** the engine view the node was made from */
   view: DeviceView | DriverView | ModuleView | FirmwareNodeView;
 };
@@ -38,12 +69,14 @@ export interface FlowGraph {
 
 /** Node box size and spacing (px). DeviceGraph renders nodes at this size. */
 export const LAYOUT = {
-  nodeWidth: 190,
-  nodeHeight: 44,
+  nodeWidth: 172,
+  nodeHeight: 46,
   /** horizontal distance between tree levels / columns */
-  columnGap: 240,
+  columnGap: 200,
   /** vertical distance between neighbouring nodes */
-  rowGap: 60,
+  rowGap: 58,
+  /** the firmware tree is one column, drawn as an indented list: indent per level */
+  fwIndent: 18,
 } as const;
 
 export const nodeId = {
@@ -111,6 +144,19 @@ function layoutForest<T>(root: TreeItem<T>): { placed: Placed<T>[]; depth: numbe
   return { placed, depth: maxDepth };
 }
 
+/** A forest in depth-first order, one row each: an indented list. */
+function flatten<T>(root: TreeItem<T>): Placed<T>[] {
+  const out: Placed<T>[] = [];
+  const walk = (n: TreeItem<T>, depth: number) => {
+    for (const c of n.children) {
+      out.push({ item: c.item as T, depth, y: out.length * LAYOUT.rowGap });
+      walk(c, depth + 1);
+    }
+  };
+  walk(root, 0);
+  return out;
+}
+
 /**
  * Places a column of items near their desired y (the mean y of what they connect to),
  * in order of that y, without overlap. Items with no desired y go below.
@@ -151,31 +197,86 @@ function node(
     width: LAYOUT.nodeWidth,
     height: LAYOUT.nodeHeight,
     className: `bs-node bs-node--${data.kind}`,
+    ariaLabel: data.description,
   };
 }
 
-function edge(kind: GraphEdgeKind, source: string, target: string): GraphEdge {
+function edge(kind: GraphEdgeKind, source: string, target: string, label?: string): GraphEdge {
   return {
     id: `${kind}:${source}->${target}`,
     source,
     target,
     data: { kind },
     className: `bs-edge bs-edge--${kind}`,
-    animated: kind === 'bound-to',
+    ...(label ? { label, labelBgPadding: [4, 2] as [number, number], labelBgBorderRadius: 3 } : {}),
   };
 }
 
-export function snapshotToFlow(snapshot: Snapshot): FlowGraph {
+const KNOWN_TONES = new Set(['platform', 'auxiliary', 'faux']);
+
+export function deviceTone(d: DeviceView): BusTone {
+  if (d.bus) return KNOWN_TONES.has(d.bus) ? (d.bus as BusTone) : 'bus';
+  return d.class ? 'class' : 'none';
+}
+
+export function deviceState(d: DeviceView): NodeState {
+  if (!d.bus) return d.class ? 'class' : 'container';
+  if (d.deferred) return 'deferred';
+  if (!d.driver) return 'unbound';
+  return d.bus === 'faux' ? 'faux-bound' : 'bound';
+}
+
+function deviceDetail(d: DeviceView, state: NodeState): string {
+  const where = d.bus ? `${d.bus} bus` : d.class ? `class ${d.class}` : 'no bus';
+  switch (state) {
+    case 'bound': return `${where} · bound → ${d.driver}`;
+    case 'faux-bound': return `${where} · faux-bound → ${d.driver}`;
+    case 'deferred': return `${where} · probe deferred`;
+    case 'unbound': return `${where} · unbound`;
+    default: return where;
+  }
+}
+
+function moduleState(m: ModuleView): NodeState {
+  return m.location === 'absent' && m.state === 'not-loaded' ? 'absent' : m.state;
+}
+
+function moduleDetail(m: ModuleView): string {
+  if (m.state === 'loaded') return m.loadedBy === 'manual' ? 'loaded by hand (modprobe)' : m.loadedBy ? `loaded by alias ${m.loadedBy}` : 'loaded';
+  if (m.state === 'builtin') return 'built in (=y)';
+  if (m.state === 'failed') return 'init failed';
+  return m.location === 'absent' ? 'not loaded · absent from disk' : 'not loaded';
+}
+
+/** modules.alias patterns may hold fnmatch wildcards (*, ?) */
+export function aliasMatches(pattern: string, modalias: string): boolean {
+  if (!/[*?[]/.test(pattern)) return pattern === modalias;
+  const re = pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${re}$`).test(modalias);
+}
+
+/** Positions of every node of a snapshot laid out alone: pass it as FlowOptions.positions. */
+export function layoutPositions(snapshot: Snapshot): Map<string, { x: number; y: number }> {
+  return new Map(snapshotToFlow(snapshot).nodes.map((n) => [n.id, n.position]));
+}
+
+export function snapshotToFlow(snapshot: Snapshot, options: FlowOptions = {}): FlowGraph {
+  const touchedIds = new Set<string>([
+    ...(options.touched?.devices ?? []).map(nodeId.device),
+    ...(options.touched?.drivers ?? []).map(nodeId.driver),
+    ...(options.touched?.modules ?? []).map(nodeId.module),
+  ]);
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
 
-  // Column 0..: firmware tree.
-  const fw = layoutForest(forest(snapshot.firmware, (f) => f.id, (f) => f.parent));
-  const fwColumns = fw.placed.length ? fw.depth : 0;
+  // Column 0: the firmware tree as an indented list (it is mostly a chain: DT / -> /psci ->
+  // PSCI -> SMCCC -> services, which would cost a column per level as a tree).
+  const fw = flatten(forest(snapshot.firmware, (f) => f.id, (f) => f.parent));
+  const fwDepth = Math.max(0, ...fw.map((p) => p.depth));
 
-  // Device tree to the right of the firmware tree.
+  // Device tree to the right of the firmware column.
   const dev = layoutForest(forest(snapshot.devices, (d) => d.devpath, (d) => d.parent));
-  const devX0 = fwColumns * LAYOUT.columnGap;
+  const devX0 = fw.length ? fwDepth * LAYOUT.fwIndent + LAYOUT.columnGap : 0;
   const devColumns = dev.placed.length ? dev.depth : 0;
 
   const deviceY = new Map<string, number>();
@@ -183,34 +284,41 @@ export function snapshotToFlow(snapshot: Snapshot): FlowGraph {
 
   // Firmware tree: vertically centred on the devices it gave rise to.
   const fwWant = mean(
-    fw.placed.flatMap((p) => p.item.devices.map((d) => deviceY.get(d)).filter((y): y is number => y !== undefined)),
+    fw.flatMap((p) => p.item.devices.map((d) => deviceY.get(d)).filter((y): y is number => y !== undefined)),
   );
-  const fwShift = fwWant === null ? 0 : Math.max(0, fwWant - mean(fw.placed.map((p) => p.y))!);
-  for (const p of fw.placed) {
+  const fwShift = fwWant === null ? 0 : Math.max(0, fwWant - mean(fw.map((p) => p.y))!);
+  for (const p of fw) {
     const f = p.item;
     nodes.push(
-      node(nodeId.firmware(f.id), p.depth * LAYOUT.columnGap, p.y + fwShift, {
+      node(nodeId.firmware(f.id), p.depth * LAYOUT.fwIndent, p.y + fwShift, {
         kind: 'firmware',
         label: f.label,
-        detail: f.kind,
+        detail: Object.entries(f.props).filter(([k]) => k !== 'compatible').map(([k, v]) => `${k} ${v}`).join(' · ') || f.kind,
         testId: `node-firmware-${f.id}`,
+        state: f.kind,
+        touched: false,
+        description: `firmware node ${f.label} (${f.kind})`,
         view: f,
       }),
     );
-    if (f.parent !== null && snapshot.firmware.some((o) => o.id === f.parent))
-      edges.push(edge('parent-child', nodeId.firmware(f.parent), nodeId.firmware(f.id)));
     for (const d of f.devices)
       if (deviceY.has(d)) edges.push(edge('firmware-device', nodeId.firmware(f.id), nodeId.device(d)));
   }
 
   for (const p of dev.placed) {
     const d = p.item;
+    const state = deviceState(d);
+    const detail = deviceDetail(d, state);
     nodes.push(
       node(nodeId.device(d.devpath), devX0 + p.depth * LAYOUT.columnGap, p.y, {
         kind: 'device',
         label: d.name,
-        detail: [d.bus ?? d.class ?? 'no bus', d.deferred ? 'deferred' : d.driver ? `→ ${d.driver}` : 'unbound'].join(' · '),
+        detail,
         testId: `node-device-${d.name}`,
+        state,
+        tone: deviceTone(d),
+        touched: touchedIds.has(nodeId.device(d.devpath)),
+        description: `device ${d.name}, ${detail}`,
         view: d,
       }),
     );
@@ -230,8 +338,11 @@ export function snapshotToFlow(snapshot: Snapshot): FlowGraph {
       node(nodeId.driver(drv.id), drvX, driverY.get(drv)!, {
         kind: 'driver',
         label: drv.name,
-        detail: `${drv.bus} driver${drv.module ? ` · ${drv.module}` : ' · built-in'}`,
+        detail: `${drv.bus} driver${drv.module ? ` · ${drv.module}` : ' · built-in'}${drv.bindAttrs ? '' : ' · no bind/unbind'}`,
         testId: `node-driver-${drv.name}`,
+        state: drv.bindAttrs ? 'bind-attrs' : 'no-bind-attrs',
+        touched: touchedIds.has(nodeId.driver(drv.id)),
+        description: `${drv.bus} driver ${drv.name}, ${drv.devices.length} device(s) bound`,
         view: drv,
       }),
     );
@@ -252,15 +363,28 @@ export function snapshotToFlow(snapshot: Snapshot): FlowGraph {
       node(nodeId.module(m.name), modX, moduleY.get(m)!, {
         kind: 'module',
         label: m.name,
-        detail: m.loadedBy && m.state === 'loaded' ? `loaded by ${m.loadedBy}` : m.state,
+        detail: moduleDetail(m),
         testId: `node-module-${m.name}`,
+        state: moduleState(m),
+        touched: touchedIds.has(nodeId.module(m.name)),
+        description: `module ${m.name}, ${moduleDetail(m)}`,
         view: m,
       }),
     );
     for (const id of m.drivers)
       if (yOfDriver.has(id)) edges.push(edge('module-provides-driver', nodeId.driver(id), nodeId.module(m.name)));
+    // uevent MODALIAS -> alias in modules.alias -> this module loaded
+    if (m.state === 'loaded' && m.loadedBy && m.loadedBy !== 'manual') {
+      for (const p of dev.placed)
+        if (p.item.modalias && aliasMatches(m.loadedBy, p.item.modalias))
+          edges.push(edge('alias-loaded', nodeId.device(p.item.devpath), nodeId.module(m.name), `MODALIAS ${p.item.modalias} → modprobe`));
+    }
   }
 
+  if (options.positions) {
+    const pos = options.positions;
+    for (const n of nodes) n.position = pos.get(n.id) ?? n.position;
+  }
   // Duplicates in the input (the same devpath listed twice by a driver) give one edge.
   const seen = new Set<string>();
   return { nodes, edges: edges.filter((e) => !seen.has(e.id) && !!seen.add(e.id)) };

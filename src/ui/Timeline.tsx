@@ -1,0 +1,127 @@
+import { useEffect } from 'react';
+import { useViewStore, useViewStoreApi } from './store';
+
+const PLAY_INTERVAL_MS = 700;
+
+function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable || target.closest('.cm-editor')) return true;
+  const tag = target.tagName;
+  if (tag === 'TEXTAREA' || tag === 'SELECT') return true;
+  return tag === 'INPUT' && !['range', 'checkbox', 'radio', 'button'].includes((target as HTMLInputElement).type);
+}
+
+/**
+ * Keyboard shortcuts for the timeline (arrows, space, Home/End) and the play loop.
+ * Arrows on a focused range input are left to the input (it steps by itself).
+ */
+export function useTimelineKeys() {
+  const store = useViewStoreApi();
+  const playing = useViewStore((s) => s.playing);
+  const step = useViewStore((s) => s.step);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.altKey || e.ctrlKey || e.metaKey || isTyping(e.target)) return;
+      const s = store.getState();
+      if (!s.summary) return;
+      const onRange = e.target instanceof HTMLInputElement && e.target.type === 'range';
+      const onButton = e.target instanceof HTMLButtonElement;
+      switch (e.key) {
+        case 'ArrowRight':
+          if (onRange) return;
+          e.preventDefault();
+          void s.stepBy(1);
+          break;
+        case 'ArrowLeft':
+          if (onRange) return;
+          e.preventDefault();
+          void s.stepBy(-1);
+          break;
+        case 'Home':
+          if (onRange) return;
+          e.preventDefault();
+          void s.goToStep(-1);
+          break;
+        case 'End':
+          if (onRange) return;
+          e.preventDefault();
+          void s.goToStep(s.summary.events.length - 1);
+          break;
+        case 'Escape':
+          if (s.selected) void s.select(null);
+          break;
+        case ' ':
+          if (onButton) return; // the button's own click
+          e.preventDefault();
+          s.setPlaying(!s.playing);
+          break;
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [store]);
+
+  useEffect(() => {
+    if (!playing) return;
+    const t = setTimeout(() => void store.getState().stepBy(1), PLAY_INTERVAL_MS);
+    return () => clearTimeout(t);
+  }, [playing, step, store]);
+}
+
+/** Play / step / jump controls, the scrubber, and the current event as a sentence. */
+export function Timeline() {
+  const summary = useViewStore((s) => s.summary);
+  const step = useViewStore((s) => s.step);
+  const playing = useViewStore((s) => s.playing);
+  const follow = useViewStore((s) => s.follow);
+  const goToStep = useViewStore((s) => s.goToStep);
+  const stepBy = useViewStore((s) => s.stepBy);
+  const setPlaying = useViewStore((s) => s.setPlaying);
+  const setFollow = useViewStore((s) => s.setFollow);
+  useTimelineKeys();
+
+  if (!summary) return null;
+  const last = summary.events.length - 1;
+  const event = step >= 0 ? summary.events[step] : undefined;
+
+  return (
+    <footer className="bs-footer" aria-label="Timeline">
+      <div className="bs-controls" role="toolbar" aria-label="Timeline controls">
+        <button type="button" onClick={() => void goToStep(-1)} disabled={step <= -1} aria-label="Jump to start (Home)" title="Jump to start (Home)">|◀</button>
+        <button type="button" onClick={() => void stepBy(-1)} disabled={step <= -1} aria-label="Step back (←)" title="Step back (←)" data-testid="step-back">◀ Back</button>
+        <button type="button" onClick={() => setPlaying(!playing)} aria-label={playing ? 'Pause (space)' : 'Play (space)'} title={playing ? 'Pause (space)' : 'Play (space)'} data-testid="play">
+          {playing ? '❚❚ Pause' : '▶ Play'}
+        </button>
+        <button type="button" onClick={() => void stepBy(1)} disabled={step >= last} aria-label="Step forward (→)" title="Step forward (→)" data-testid="step-forward">Step ▶</button>
+        <button type="button" onClick={() => void goToStep(last)} disabled={step >= last} aria-label="Jump to end (End)" title="Jump to end (End)" data-testid="step-end">▶|</button>
+        <input
+          type="range"
+          data-testid="step-slider"
+          aria-label="Timeline position"
+          aria-valuetext={event ? `step ${step}: ${event.text}` : 'before the first event'}
+          min={-1}
+          max={last}
+          value={step}
+          onChange={(e) => void goToStep(Number(e.target.value))}
+        />
+        <span className="bs-stepno" data-testid="step-label">
+          {step + 1}/{last + 1}
+        </span>
+        <label className="bs-field-inline" title="Pan the graph to what each event touches">
+          <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> follow
+        </label>
+      </div>
+      <p className="bs-sentence" data-testid="current-event" aria-live="polite">
+        {event ? (
+          <>
+            <span className={`bs-kind bs-kind--${event.kind}`}>{event.kind}</span> {event.text}
+            <span className="bs-cite"> — {event.cite}</span>
+          </>
+        ) : (
+          <span className="bs-muted">Before the first event: press → or ▶ to boot.</span>
+        )}
+      </p>
+    </footer>
+  );
+}

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import type { DeviceView, FirmwareNodeView, Snapshot, TraceEvent } from '../engine/api';
+import { alignStep, compareServices, serviceFacts } from './compare';
+
+// Hand-written snapshots in the shape of the faux and auxiliary designs (not engine output).
+const dev = (name: string, devpath: string, extra: Partial<DeviceView> = {}): DeviceView => ({
+  name, bus: null, class: null, devpath, parent: devpath.slice(0, devpath.lastIndexOf('/')) || null, driver: null, modalias: null,
+  driverOverride: null, unbindable: false, ofNode: null, acpiHid: null, firmwareNode: null, deferred: false, devmParent: null,
+  createdBy: null, uevent: [], ...extra,
+});
+const fw = (id: string, devices: string[]): FirmwareNodeView => ({ id, kind: 'smccc', label: id, props: {}, parent: 'smccc', devices });
+const snap = (parts: Partial<Snapshot>): Snapshot => ({
+  step: 0, devices: [], drivers: [], modules: [], uevents: [], sysfs: [], log: [], firmware: [], facts: {},
+  tsm: { reportProvider: null, classDevices: [] }, udevRunning: true, ...parts,
+});
+
+const faux = snap({
+  devices: [dev('arm-cca-dev', '/devices/faux/arm-cca-dev', { bus: 'faux', driver: 'faux_driver' })],
+  drivers: [{ id: 'faux/faux_driver', name: 'faux_driver', bus: 'faux', module: null, bindAttrs: false, devices: ['/devices/faux/arm-cca-dev'] }],
+  modules: [{ name: 'arm_cca_guest', state: 'not-loaded', loadedBy: null, location: 'module', aliases: ['platform:arm-cca-dev'], drivers: [] }],
+  firmware: [fw('smccc:RSI', ['/devices/faux/arm-cca-dev'])],
+});
+const AUX = '/devices/platform/arm-smccc/arm_cca_guest.arm-rsi-dev.0';
+const aux = snap({
+  devices: [
+    dev('arm-smccc', '/devices/platform/arm-smccc', { bus: 'platform', driver: 'arm-smccc', unbindable: true }),
+    dev('arm_cca_guest.arm-rsi-dev.0', AUX, { bus: 'auxiliary', driver: 'arm_cca_guest', modalias: 'auxiliary:arm_cca_guest.arm-rsi-dev', unbindable: true }),
+    dev('tsm0', `${AUX}/tsm/tsm0`, { class: 'tsm' }),
+  ],
+  drivers: [{ id: 'auxiliary/arm_cca_guest', name: 'arm_cca_guest', bus: 'auxiliary', module: 'arm_cca_guest', bindAttrs: true, devices: [AUX] }],
+  modules: [{ name: 'arm_cca_guest', state: 'loaded', loadedBy: 'auxiliary:arm_cca_guest.arm-rsi-dev', location: 'module', aliases: ['auxiliary:arm_cca_guest.arm-rsi-dev'], drivers: ['auxiliary/arm_cca_guest'] }],
+  // as in a design where the firmware node names the parent: the auxiliary child is the service's device
+  firmware: [fw('smccc:RSI', ['/devices/platform/arm-smccc'])],
+});
+
+describe('serviceFacts', () => {
+  it('faux: bound to faux_driver, no MODALIAS, TSM module not loaded, not unbindable', () => {
+    expect(serviceFacts(faux, 'smccc:RSI', 'arm_cca_guest')).toMatchObject({
+      device: 'arm-cca-dev (faux)', sysfs: '/sys/devices/faux/arm-cca-dev', modalias: 'none',
+      module: 'arm_cca_guest: not loaded', driver: 'faux_driver (faux bus binds at once)', unbindable: 'no', classDevice: 'none',
+    });
+  });
+
+  it('auxiliary: prefers the auxiliary child, module loaded by alias, tsm0 class device', () => {
+    expect(serviceFacts(aux, 'smccc:RSI', 'arm_cca_guest')).toMatchObject({
+      device: 'arm_cca_guest.arm-rsi-dev.0 (auxiliary)', sysfs: `/sys${AUX}`, modalias: 'auxiliary:arm_cca_guest.arm-rsi-dev',
+      module: 'arm_cca_guest: loaded by alias auxiliary:arm_cca_guest.arm-rsi-dev', driver: 'arm_cca_guest', unbindable: 'yes',
+      classDevice: '/sys/class/tsm/tsm0',
+    });
+  });
+
+  it('tells an absent service from a present one without a device', () => {
+    expect(serviceFacts(faux, 'smccc:RMI').device).toBe('service absent');
+    expect(serviceFacts(snap({ firmware: [fw('smccc:RSI', [])] }), 'smccc:RSI').device).toBe('no device');
+  });
+});
+
+describe('compareServices', () => {
+  it('lists services present in either design and marks differences', () => {
+    const sections = compareServices(faux, aux, { a: 'arm_cca_guest', b: 'arm_cca_guest' });
+    expect(sections.map((s) => s.service)).toEqual(['RSI (Realm guest)']);
+    const rows = sections[0]!.rows;
+    expect(rows.find((r) => r.label === 'MODALIAS')).toEqual({ label: 'MODALIAS', a: 'none', b: 'auxiliary:arm_cca_guest.arm-rsi-dev', differs: true });
+    expect(rows.every((r) => r.differs)).toBe(true);
+    expect(compareServices(aux, aux)[0]!.rows.some((r) => r.differs)).toBe(false);
+  });
+});
+
+describe('alignStep', () => {
+  const ev = (texts: string[]): TraceEvent[] =>
+    texts.map((t, index) => ({ index, kind: t.startsWith('#') ? 'phase' : 'device_add', depth: 0, text: t, cite: '', touches: {} }));
+  const a = ev(['#boot', 'x', 'x', '#userspace', 'y', 'y', 'y', '#end']);
+  const b = ev(['#boot', 'x', '#userspace', 'y', '#end']);
+  it('maps ends to ends and the same stage to the same stage', () => {
+    expect(alignStep(a, -1, b)).toBe(-1);
+    expect(alignStep(a, 7, b)).toBe(4);
+    expect(alignStep(a, 3, b)).toBe(2);
+    expect(alignStep(a, 4, b)).toBe(2);
+    expect(alignStep(a, 5, b)).toBe(3);
+    expect(alignStep(a, 6, b)).toBe(3);
+    expect(alignStep(a, 1, b)).toBe(0);
+  });
+  it('falls back to the same fraction of the run when the stage is unknown', () => {
+    expect(alignStep(ev(['#other', 'x', 'x', '#z']), 1, b)).toBe(1);
+  });
+});

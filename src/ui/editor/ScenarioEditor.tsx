@@ -1,0 +1,85 @@
+import { useEffect, useRef } from 'react';
+import { EditorView, basicSetup } from 'codemirror';
+import { json } from '@codemirror/lang-json';
+import { linter, lintGutter, forceLinting, type Diagnostic } from '@codemirror/lint';
+import { useViewStore, useViewStoreApi } from '../store';
+
+/**
+ * The scenario editor (CodeMirror 6, JSON). Text lives in the store (and localStorage);
+ * the store checks and runs it after a pause. Problems are drawn inline at their JSON path.
+ */
+export function ScenarioEditor() {
+  const store = useViewStoreApi();
+  const host = useRef<HTMLDivElement>(null);
+  const view = useRef<EditorView | null>(null);
+  const editor = useViewStore((s) => s.editor);
+  const loadScenarioIntoEditor = useViewStore((s) => s.loadScenarioIntoEditor);
+
+  useEffect(() => {
+    if (!host.current) return;
+    const problems = linter(
+      (v): Diagnostic[] => {
+        const len = v.state.doc.length;
+        return store.getState().editor.problems.map((p) => {
+          const from = Math.min(p.span?.from ?? 0, len);
+          const to = Math.min(Math.max(p.span?.to ?? from, from), len);
+          return { from, to, severity: 'error', message: `${p.path}: ${p.message}` };
+        });
+      },
+      { delay: 0 },
+    );
+    const v = new EditorView({
+      doc: store.getState().editor.text,
+      parent: host.current,
+      extensions: [
+        basicSetup,
+        json(),
+        problems,
+        lintGutter(),
+        EditorView.contentAttributes.of({ 'aria-label': 'Scenario JSON' }),
+        EditorView.updateListener.of((u) => {
+          if (u.docChanged) store.getState().setEditorText(u.state.doc.toString());
+        }),
+      ],
+    });
+    view.current = v;
+    return () => {
+      v.destroy();
+      view.current = null;
+    };
+  }, [store]);
+
+  // Text replaced from outside (Load current design): put it in the editor.
+  useEffect(() => {
+    const v = view.current;
+    if (v && v.state.doc.toString() !== editor.text) v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: editor.text } });
+  }, [editor.text]);
+
+  // New problems from the store: redraw the inline diagnostics.
+  useEffect(() => {
+    if (view.current) forceLinting(view.current);
+  }, [editor.problems]);
+
+  return (
+    <section className="bs-editor" aria-label="Scenario editor" data-testid="editor">
+      <div className="bs-editor__bar">
+        <button type="button" onClick={() => void loadScenarioIntoEditor()} data-testid="editor-load">
+          Load current design
+        </button>
+        <span className={`bs-editor__state bs-editor__state--${editor.state}`} data-testid="editor-state" role="status">
+          {editor.state === 'pending' ? 'checking…' : editor.state === 'valid' ? 'valid: running' : editor.state === 'invalid' ? `${editor.problems.length} problem(s): the last valid run stays on screen` : 'edit to run'}
+        </span>
+      </div>
+      <div className="bs-editor__cm" ref={host} />
+      {editor.problems.length > 0 && (
+        <ul className="bs-editor__problems" data-testid="editor-problems" aria-label="Problems">
+          {editor.problems.map((p, i) => (
+            <li key={i}>
+              <code>{p.path}</code>: {p.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

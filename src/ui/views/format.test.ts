@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import type { Snapshot } from '../../engine/api';
+import { formatDmesg, formatLsmod, formatUevent, isFile, sysfsFileContent, sysfsTree } from './format';
+
+const snap = (parts: Partial<Snapshot>): Snapshot => ({
+  step: 0, devices: [], drivers: [], modules: [], uevents: [], sysfs: [], log: [], firmware: [], facts: {},
+  tsm: { reportProvider: null, classDevices: [] }, udevRunning: true, ...parts,
+});
+
+describe('text views', () => {
+  it('prints a uevent like udevadm monitor --kernel --property', () => {
+    const text = formatUevent({
+      seq: 3, action: 'add', devpath: '/devices/platform/arm-cca-dev', subsystem: 'platform',
+      env: [['ACTION', 'add'], ['DEVPATH', '/devices/platform/arm-cca-dev'], ['SUBSYSTEM', 'platform'], ['MODALIAS', 'platform:arm-cca-dev'], ['SEQNUM', '3']],
+    });
+    expect(text.split('\n')).toEqual([
+      'KERNEL[3] add      /devices/platform/arm-cca-dev (platform)',
+      'ACTION=add', 'DEVPATH=/devices/platform/arm-cca-dev', 'SUBSYSTEM=platform', 'MODALIAS=platform:arm-cca-dev', 'SEQNUM=3',
+    ]);
+  });
+
+  it('numbers kernel log lines', () => {
+    expect(formatDmesg(['psci: PSCIv1.1 detected in firmware.'])).toBe('[    1] psci: PSCIv1.1 detected in firmware.');
+    expect(formatDmesg([])).toContain('empty');
+  });
+
+  it('lists only loaded modules in lsmod, with how they were loaded and what uses them', () => {
+    const text = formatLsmod(snap({
+      drivers: [{ id: 'auxiliary/arm_cca_guest', name: 'arm_cca_guest', bus: 'auxiliary', module: 'arm_cca_guest', bindAttrs: true, devices: ['/devices/x'] }],
+      modules: [
+        { name: 'arm_cca_guest', state: 'loaded', loadedBy: 'auxiliary:arm_cca_guest.arm-rsi-dev', location: 'module', aliases: [], drivers: ['auxiliary/arm_cca_guest'] },
+        { name: 'smccc', state: 'builtin', loadedBy: null, location: 'builtin', aliases: [], drivers: [] },
+        { name: 'gone', state: 'not-loaded', loadedBy: null, location: 'absent', aliases: [], drivers: [] },
+      ],
+    }));
+    const lines = text.split('\n');
+    expect(lines[1]).toMatch(/^arm_cca_guest\s+1\s+udev: alias auxiliary:arm_cca_guest.arm-rsi-dev$/);
+    expect(text).toContain('# built in (modules.builtin, not listed by lsmod): smccc');
+    expect(text).toContain('# absent from the initramfs/rootfs: gone');
+    expect(text).not.toContain('on disk, not loaded');
+  });
+
+  it('builds a sysfs tree with symlinks, files and directories', () => {
+    const root = sysfsTree([
+      '/sys/bus/platform/devices/arm-cca-dev -> ../../../devices/platform/arm-cca-dev',
+      '/sys/devices/platform/arm-cca-dev',
+      '/sys/devices/platform/arm-cca-dev/power',
+      '/sys/devices/platform/arm-cca-dev/uevent',
+    ]);
+    expect(root.children.map((c) => c.name)).toEqual(['bus', 'devices']);
+    const link = root.children[0]!.children[0]!.children[0]!.children[0]!;
+    expect(link).toMatchObject({ name: 'arm-cca-dev', path: '/sys/bus/platform/devices/arm-cca-dev', target: '../../../devices/platform/arm-cca-dev' });
+    const dev = root.children[1]!.children[0]!.children[0]!;
+    expect(dev.children.map((c) => [c.name, isFile(c)])).toEqual([['power', false], ['uevent', true]]);
+  });
+
+  it('knows the content of a device uevent, modalias and driver_override file', () => {
+    const s = snap({
+      devices: [{
+        name: 'arm-cca-dev', bus: 'platform', class: null, devpath: '/devices/platform/arm-cca-dev', parent: null, driver: null,
+        modalias: 'platform:arm-cca-dev', driverOverride: null, unbindable: false, ofNode: null, acpiHid: null, firmwareNode: null,
+        deferred: false, devmParent: null, createdBy: null, uevent: ['MODALIAS=platform:arm-cca-dev'],
+      }],
+    });
+    expect(sysfsFileContent(s, '/sys/devices/platform/arm-cca-dev/uevent')).toBe('MODALIAS=platform:arm-cca-dev');
+    expect(sysfsFileContent(s, '/sys/devices/platform/arm-cca-dev/modalias')).toBe('platform:arm-cca-dev');
+    expect(sysfsFileContent(s, '/sys/devices/platform/arm-cca-dev/driver_override')).toBe('(null)');
+    expect(sysfsFileContent(s, '/sys/bus/platform/uevent')).toBeNull();
+  });
+});

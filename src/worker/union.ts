@@ -1,0 +1,24 @@
+/**
+ * Union of snapshots: every device, driver, module and firmware node that appears in any
+ * of them, each in its latest form, in first-seen order. Pure; used by the worker to give
+ * the graph one layout for a whole run (see protocol.ts RunInfo.layoutBasis).
+ */
+import type { Snapshot } from '../engine/api';
+
+function merge<T>(lists: T[][], key: (t: T) => string): T[] {
+  const out = new Map<string, T>();
+  for (const list of lists) for (const item of list) out.set(key(item), item);
+  return [...out.values()];
+}
+
+export function unionSnapshot(snaps: Snapshot[]): Snapshot | null {
+  const last = snaps[snaps.length - 1];
+  if (!last) return null;
+  return {
+    ...last,
+    devices: merge(snaps.map((s) => s.devices), (d) => d.devpath),
+    drivers: merge(snaps.map((s) => s.drivers), (d) => d.id),
+    modules: merge(snaps.map((s) => s.modules), (m) => m.name),
+    firmware: merge(snaps.map((s) => s.firmware), (f) => f.id),
+  };
+}
