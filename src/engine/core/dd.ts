@@ -165,7 +165,9 @@ export function deferredProbeDel(k: Kernel, devpath: string): void {
 export function driverDeferredProbeTrigger(k: Kernel): void {
   if (!k.state.misc.deferredEnabled) return;
   k.deferredTriggerCount++;
-  const pending = [...k.state.devices.values()].filter((d) => d.deferred && !k.deferredActive.includes(d.devpath));
+  // deferred_probe_pending_list: the state's deferred index, not a scan of every device
+  const active = new Set(k.deferredActive);
+  const pending = [...k.state.deferredSet].map((p) => k.device(p)!).filter((d) => !active.has(d.devpath));
   k.deferredTriggered = true;
   if (pending.length === 0) return;
   pending.sort((a, b) => a.order - b.order);
@@ -222,7 +224,8 @@ export function deviceDriverDetach(k: Kernel, devpath: string): void {
 
 /** driver_detach(): devices bound to the driver, last bound first */
 export function driverDetach(k: Kernel, drvId: string): void {
-  const bound = [...k.state.devices.values()].filter((d) => d.driver === drvId).sort((a, b) => b.boundOrder - a.boundOrder);
+  // the driver's klist_devices (the state's bound-by index), not a scan of every device
+  const bound = [...(k.state.boundBy.get(drvId) ?? [])].map((p) => k.device(p)!).sort((a, b) => b.boundOrder - a.boundOrder);
   for (const d of bound) k.nested(() => releaseDriver(k, d.devpath));
 }
 

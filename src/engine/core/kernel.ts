@@ -38,7 +38,7 @@ export class Kernel {
   readonly busTypes = new Map<string, BusType>();
   readonly moduleDefs = new Map<string, ModuleDef>();
   /** uevents udev has received but not yet processed */
-  readonly udevQueue: UeventRecord[] = [];
+  readonly udevQueue = new Fifo<UeventRecord>();
   /** deferred_probe_active_list: devices queued for a retry by driver_deferred_probe_trigger */
   deferredActive: string[] = [];
   deferredTriggered = false;
@@ -139,16 +139,17 @@ export class Kernel {
 
   /** devices on a bus in klist (device_add) order */
   busDevices(bus: string): DeviceRec[] {
+    // the bus's klist_devices (a derived index of the state) instead of a scan of every device
     const out: DeviceRec[] = [];
-    for (const d of this.state.devices.values()) if (d.bus === bus) out.push(d);
-    return out.sort((a, b) => a.order - b.order);
+    for (const p of this.state.busDevices.get(bus) ?? []) out.push(this.device(p)!);
+    return byOrder(out);
   }
 
   /** drivers on a bus in registration order */
   busDrivers(bus: string): DriverRec[] {
     const out: DriverRec[] = [];
-    for (const d of this.state.drivers.values()) if (d.bus === bus) out.push(d);
-    return out.sort((a, b) => a.order - b.order);
+    for (const id of this.state.busDrivers.get(bus) ?? []) out.push(this.driver(id)!);
+    return byOrder(out);
   }
 
   /** the parent's klist_children, in device_add order */
@@ -158,7 +159,7 @@ export class Kernel {
       const d = this.device(p);
       if (d) out.push(d);
     }
-    return out.sort((a, b) => a.order - b.order);
+    return byOrder(out);
   }
 
   // ---- indexes (bus_for_each_drv / bus_for_each_dev without scanning everything) -------------
@@ -206,6 +207,38 @@ export class Kernel {
     for (const k of [...keys, '*']) for (const p of idx.get(k) ?? []) paths.add(p);
     return [...paths].map((p) => this.device(p)!).filter(Boolean).sort((a, b) => a.order - b.order);
   }
+}
+
+/** a FIFO with O(1) shift (Array.prototype.shift is O(n) on large arrays): udev's socket queue */
+export class Fifo<T> {
+  private items: T[] = [];
+  private head = 0;
+  get length(): number {
+    return this.items.length - this.head;
+  }
+  push(x: T): void {
+    this.items.push(x);
+  }
+  shift(): T | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const x = this.items[this.head]!;
+    this.items[this.head++] = undefined as T;
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return x;
+  }
+  clear(): void {
+    this.items = [];
+    this.head = 0;
+  }
+}
+
+/** sort by klist order; index sets are usually in that order already, so check before sorting */
+export function byOrder<T extends { order: number }>(xs: T[]): T[] {
+  for (let i = 1; i < xs.length; i++) if (xs[i - 1]!.order > xs[i]!.order) return xs.sort((a, b) => a.order - b.order);
+  return xs;
 }
 
 function updateIndex(index: Map<string, Map<string, Set<string>>>, bus: string, keys: string[], member: string, add: boolean): void {

@@ -98,6 +98,21 @@ export class JournaledState {
   };
   private pending: Patch[] = [];
 
+  /**
+   * Derived indexes, not journaled: kept in step with every device/driver record written (by the
+   * run, or by the timeline applying patches either way), so lookups that the driver core does
+   * through its klists (bus devices/drivers, a driver's bound devices, the deferred pending list,
+   * dev_name) cost the result size instead of a scan of every record.
+   */
+  readonly busDevices = new Map<string, Set<string>>();
+  readonly busDrivers = new Map<string, Set<string>>();
+  /** driver id → devpaths bound to it (the driver's klist_devices) */
+  readonly boundBy = new Map<string, Set<string>>();
+  /** deferred_probe_pending_list membership */
+  readonly deferredSet = new Set<string>();
+  /** dev_name → devpaths */
+  readonly byName = new Map<string, Set<string>>();
+
   private table(t: Exclude<Table, 'misc'>): Map<string, unknown> {
     return this[t] as Map<string, unknown>;
   }
@@ -120,6 +135,7 @@ export class JournaledState {
   private put(t: Exclude<Table, 'misc'>, key: string, rec: unknown): void {
     const map = this.table(t);
     const before = map.get(key);
+    this.reindex(t, before, rec);
     map.set(key, rec);
     this.pending.push([t, key, before, rec]);
   }
@@ -128,6 +144,7 @@ export class JournaledState {
     const map = this.table(t);
     const before = map.get(key);
     if (before === undefined) return;
+    this.reindex(t, before, undefined);
     map.delete(key);
     this.pending.push([t, key, before, undefined]);
   }
@@ -148,7 +165,46 @@ export class JournaledState {
       return;
     }
     const map = this.table(t);
+    this.reindex(t, map.get(key), v);
     if (v === undefined) map.delete(key);
     else map.set(key, v);
   }
+
+  private reindex(t: Exclude<Table, 'misc'>, before: unknown, after: unknown): void {
+    if (t === 'devices') {
+      const b = before as DeviceRec | undefined;
+      const a = after as DeviceRec | undefined;
+      if (!b && a) {
+        setAdd(this.byName, a.name, a.devpath);
+        if (a.bus) setAdd(this.busDevices, a.bus, a.devpath);
+      } else if (b && !a) {
+        setDel(this.byName, b.name, b.devpath);
+        if (b.bus) setDel(this.busDevices, b.bus, b.devpath);
+      }
+      if (b?.driver !== a?.driver) {
+        if (b?.driver) setDel(this.boundBy, b.driver, b.devpath);
+        if (a?.driver) setAdd(this.boundBy, a.driver, a.devpath);
+      }
+      if (a?.deferred) this.deferredSet.add(a.devpath);
+      else if (b?.deferred) this.deferredSet.delete(b.devpath);
+    } else if (t === 'drivers') {
+      const b = before as DriverRec | undefined;
+      const a = after as DriverRec | undefined;
+      if (!b && a) setAdd(this.busDrivers, a.bus, a.id);
+      else if (b && !a) setDel(this.busDrivers, b.bus, b.id);
+    }
+  }
+}
+
+function setAdd(m: Map<string, Set<string>>, key: string, v: string): void {
+  const set = m.get(key);
+  if (set) set.add(v);
+  else m.set(key, new Set([v]));
+}
+
+function setDel(m: Map<string, Set<string>>, key: string, v: string): void {
+  const set = m.get(key);
+  if (!set) return;
+  set.delete(v);
+  if (set.size === 0) m.delete(key);
 }

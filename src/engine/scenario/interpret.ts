@@ -21,14 +21,13 @@ export function resolveDevice(k: Kernel, ref: string, ctx: ExecContext): string 
   if (ref === '$dev') return ctx.dev;
   if (ref === '$parent') return ctx.dev ? k.device(ctx.dev)?.parent ?? null : null;
   if (ref.startsWith('/devices/')) return k.device(ref) ? ref : null;
-  let found: string | null = null;
-  for (const d of k.state.devices.values()) {
-    if (d.name === ref) {
-      if (found) return found; // first registered wins; names are unique in practice
-      found = d.devpath;
-    }
+  // first registered wins (names are unique in practice): the state's dev_name index, lowest klist order
+  let found: { devpath: string; order: number } | null = null;
+  for (const p of k.state.byName.get(ref) ?? []) {
+    const d = k.device(p)!;
+    if (!found || d.order < found.order) found = d;
   }
-  return found;
+  return found?.devpath ?? null;
 }
 
 function driverDef(k: Kernel, ctx: ExecContext, key: string) {

@@ -38,7 +38,12 @@ export function deviceViews(k: Kernel): DeviceView[] {
 
 export function driverViews(k: Kernel): DriverView[] {
   const bound = new Map<string, string[]>();
-  for (const d of k.state.devices.values()) if (d.driver) bound.set(d.driver, [...(bound.get(d.driver) ?? []), d.devpath]);
+  for (const d of k.state.devices.values()) {
+    if (!d.driver) continue;
+    const l = bound.get(d.driver);
+    if (l) l.push(d.devpath);
+    else bound.set(d.driver, [d.devpath]);
+  }
   return [...k.state.drivers.values()].sort((a, b) => a.order - b.order).map((d) => ({
     id: d.id, name: d.name, bus: d.bus, module: d.module, bindAttrs: d.bindAttrs, devices: (bound.get(d.id) ?? []).sort(),
   }));

@@ -56,6 +56,6 @@ export function udevStart(k: Kernel): void {
 
 export function udevStop(k: Kernel): void {
   k.state.setMisc('udevRunning', false);
-  k.udevQueue.length = 0;
+  k.udevQueue.clear();
   k.emit('udev', 'systemd-udevd stops: uevents from now on are not acted on', 'systemd-udevd', { boundary: true });
 }
