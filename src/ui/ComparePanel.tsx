@@ -96,11 +96,17 @@ export function ComparePanel() {
                       {sec.service}
                     </th>
                   )}
-                  <th scope="row">{r.label}</th>
+                  <th scope="row">
+                    {r.label}
+                    {r.differs && (
+                      <span className="bs-differs" title="differs" aria-label="differs">
+                        {' '}≠
+                      </span>
+                    )}
+                  </th>
                   <td className="cmp-a">{r.a}</td>
                   <td className="cmp-b">
                     {r.b}
-                    {r.differs && <span className="bs-sr"> (differs)</span>}
                   </td>
                 </tr>
               )),

@@ -286,7 +286,8 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
 
       async openDesign(id) {
         const mine = ++ticket;
-        set({ status: 'loading', message: null, playing: false });
+        // the switcher shows the choice at once (toggles act on it); the run confirms it
+        set({ status: 'loading', message: null, playing: false, designId: id });
         try {
           const v = get().variant;
           const scenario = v ? await engine.builtinWithVariant(id, v) : await engine.getScenario(id);
@@ -301,15 +302,20 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
         const { designId, variant } = get();
         if (!designId) return;
         const mine = ++ticket;
-        set({ status: 'loading', message: null, playing: false });
+        const next = { ...(variant ?? {}), ...change } as FirmwareVariant;
+        // the toggles show the new choice at once; the run that follows confirms it
+        set({ status: 'loading', message: null, playing: false, variant: next });
         try {
-          const next = { ...(variant ?? {}), ...change };
           // firmware changes re-run the design from boot: user actions (tied to steps) are dropped
           const scenario = await engine.builtinWithVariant(designId, next);
           if (mine !== ticket) return;
           await show(scenario, mine, { userActions: [] });
+          if (mine === ticket && get().run?.variant) set({ variant: get().run!.variant });
         } catch (err) {
-          if (mine === ticket) fail(err);
+          if (mine === ticket) {
+            set({ variant });
+            fail(err);
+          }
         }
       },
 

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { EditorView, basicSetup } from 'codemirror';
 import { json } from '@codemirror/lang-json';
-import { linter, lintGutter, forceLinting, type Diagnostic } from '@codemirror/lint';
+import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import { useViewStore, useViewStoreApi } from '../store';
 
 /**
@@ -17,24 +17,12 @@ export function ScenarioEditor() {
 
   useEffect(() => {
     if (!host.current) return;
-    const problems = linter(
-      (v): Diagnostic[] => {
-        const len = v.state.doc.length;
-        return store.getState().editor.problems.map((p) => {
-          const from = Math.min(p.span?.from ?? 0, len);
-          const to = Math.min(Math.max(p.span?.to ?? from, from), len);
-          return { from, to, severity: 'error', message: `${p.path}: ${p.message}` };
-        });
-      },
-      { delay: 0 },
-    );
     const v = new EditorView({
       doc: store.getState().editor.text,
       parent: host.current,
       extensions: [
         basicSetup,
         json(),
-        problems,
         lintGutter(),
         EditorView.contentAttributes.of({ 'aria-label': 'Scenario JSON' }),
         EditorView.updateListener.of((u) => {
@@ -55,9 +43,18 @@ export function ScenarioEditor() {
     if (v && v.state.doc.toString() !== editor.text) v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: editor.text } });
   }, [editor.text]);
 
-  // New problems from the store: redraw the inline diagnostics.
+  // New problems from the store: draw them inline, at the span of their JSON path.
   useEffect(() => {
-    if (view.current) forceLinting(view.current);
+    const v = view.current;
+    if (!v) return;
+    const len = v.state.doc.length;
+    const diagnostics: Diagnostic[] = editor.problems.map((p) => {
+      const from = Math.min(p.span?.from ?? 0, len);
+      // a syntax error is a point: mark the character there (or the last one)
+      const to = Math.min(Math.max(p.span?.to ?? from, from + 1), len);
+      return { from: Math.min(from, Math.max(to - 1, 0)), to, severity: 'error', message: `${p.path}: ${p.message}` };
+    });
+    v.dispatch(setDiagnostics(v.state, diagnostics));
   }, [editor.problems]);
 
   return (

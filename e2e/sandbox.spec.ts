@@ -1,0 +1,242 @@
+import { expect, test, type Page } from '@playwright/test';
+import { Simulation, getBuiltinScenario, listBuiltins } from '../src/engine/index';
+import { deviceState } from '../src/ui/graph/toFlow';
+
+// The sandbox as a reviewer uses it. Kernel outcomes asserted here are the ones the
+// domain brief states for each design (docs: /work/shared/domain.md section 7); if one
+// fails, check whether the engine changed before touching the UI.
+
+const SHOTS = 'test-results/screens';
+const VARIANT_SUFFIX = /-(nonrealm|acpi|psci02|hvc|builtin|missing|noudev)$/;
+const designs = listBuiltins().filter((b) => !VARIANT_SUFFIX.test(b.id));
+
+async function open(page: Page, id: string) {
+  const info = listBuiltins().find((b) => b.id === id)!;
+  const select = page.getByTestId('scenario-select');
+  if ((await select.inputValue()) !== id) await select.selectOption(id);
+  await expect(page.locator('.bs-caption')).toContainText(info.title);
+  await expect(page.getByTestId('status')).toHaveText('ready');
+}
+
+const device = (page: Page, name: string) => page.getByTestId(`node-device-${name}`);
+const mod = (page: Page, name: string) => page.getByTestId(`node-module-${name}`);
+
+let pageErrors: string[] = [];
+test.beforeEach(async ({ page }) => {
+  pageErrors = [];
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  await page.goto('/');
+  await expect(page.getByTestId('status')).toHaveText('ready');
+});
+test.afterEach(() => {
+  expect(pageErrors).toEqual([]);
+});
+
+/** the key outcome of each design, as a reviewer states it */
+const OUTCOMES: Record<string, (page: Page) => Promise<void>> = {
+  mainline: async (page) => {
+    await expect(device(page, 'arm-cca-dev')).toHaveAttribute('data-state', 'unbound');
+    await expect(mod(page, 'arm_cca_guest')).toContainText('loaded by alias platform:arm-cca-dev');
+  },
+  'host-rfc': async (page) => {
+    await expect(device(page, 'arm-rsi-dev')).toHaveAttribute('data-state', 'bound');
+    await expect(device(page, 'arm-rsi-dev')).toContainText('arm_cca_guest');
+  },
+  'host-rfc-host': async (page) => {
+    await expect(device(page, 'arm-rmi-dev')).toHaveAttribute('data-state', 'bound');
+    await expect(device(page, 'arm-rmi-dev')).toContainText('arm_cca_host');
+  },
+  faux: async (page) => {
+    await expect(device(page, 'arm-cca-dev')).toHaveAttribute('data-state', 'faux-bound');
+    await expect(device(page, 'arm-cca-dev')).toContainText('faux_driver');
+    await expect(mod(page, 'arm_cca_guest')).toHaveAttribute('data-state', 'not-loaded');
+  },
+  'faux-module-init': async (page) => {
+    await expect(mod(page, 'arm_cca_guest')).toHaveAttribute('data-state', 'not-loaded');
+    await expect(device(page, 'arm-rsi-dev')).toHaveCount(0);
+  },
+  auxiliary: async (page) => {
+    await expect(device(page, 'arm_cca_guest.arm-rsi-dev.0')).toHaveAttribute('data-state', 'bound');
+    await expect(page.getByTestId('node-driver-arm_cca_guest')).toContainText('auxiliary driver');
+    await expect(mod(page, 'arm_cca_guest')).toContainText('loaded by alias auxiliary:arm_cca_guest.arm-rsi-dev');
+    await expect(device(page, 'tsm0')).toBeVisible();
+  },
+  'auxiliary-host': async (page) => {
+    await expect(device(page, 'arm_cca_host.arm-rmi-dev.0')).toHaveAttribute('data-state', 'bound');
+    await expect(mod(page, 'arm_cca_host')).toContainText('loaded by alias auxiliary:arm_cca_host.arm-rmi-dev');
+  },
+  'smccc-bus': async (page) => {
+    await expect(page.locator('[data-kind="device"][data-state="bound"]', { hasText: 'arm-rsi-dev' })).toContainText('arm_smccc bus');
+    await expect(mod(page, 'arm_cca_guest')).toContainText('loaded by alias arm_smccc:arm-rsi-dev');
+  },
+  'smccc-bus-host': async (page) => {
+    await expect(page.locator('[data-kind="device"][data-state="bound"]', { hasText: 'arm-rmi-dev' })).toContainText('arm_smccc bus');
+    await expect(mod(page, 'arm_cca_host')).toContainText('loaded by alias arm_smccc:arm-rmi-dev');
+  },
+};
+
+test('every built-in design loads, shows its key outcome, and draws what the engine computed', async ({ page }) => {
+  expect(designs.map((d) => d.id).sort()).toEqual(Object.keys(OUTCOMES).sort());
+  for (const d of designs) {
+    await open(page, d.id);
+    await OUTCOMES[d.id]!(page);
+    // the graph shows each device and module in the state the engine reports at the last step
+    const sim = new Simulation(getBuiltinScenario(d.id));
+    const snap = sim.stateAt(sim.lastStep);
+    await expect(page.locator('[data-kind="device"]')).toHaveCount(snap.devices.length);
+    for (const dev of snap.devices) await expect(device(page, dev.name).first()).toHaveAttribute('data-state', deviceState(dev));
+    for (const m of snap.modules) await expect(mod(page, m.name)).toBeVisible();
+    await page.screenshot({ path: `${SHOTS}/design-${d.id}.png` });
+  }
+});
+
+test('firmware toggles re-run the design: not a Realm means no RSI device and no TSM module', async ({ page }) => {
+  await open(page, 'auxiliary');
+  await page.getByTestId('fw-realm').uncheck();
+  await expect(device(page, 'arm_cca_guest.arm-rsi-dev.0')).toHaveCount(0);
+  await expect(mod(page, 'arm_cca_guest')).toHaveAttribute('data-state', 'not-loaded');
+  // the toggles stay when switching design, and the side switch goes to the host design
+  await open(page, 'faux');
+  await expect(page.getByTestId('fw-realm')).not.toBeChecked();
+  await expect(device(page, 'arm-cca-dev')).toHaveCount(0);
+  await page.getByTestId('fw-realm').check();
+  await page.getByTestId('fw-module').selectOption('builtin');
+  await expect(mod(page, 'arm_cca_guest')).toHaveAttribute('data-state', 'builtin');
+  await open(page, 'auxiliary');
+  await page.getByTestId('side-host').check();
+  await expect(page.getByTestId('scenario-select')).toHaveValue('auxiliary-host');
+  await expect(device(page, 'arm_cca_host.arm-rmi-dev.0')).toBeVisible();
+});
+
+test('stepping through the timeline with the keyboard and the controls', async ({ page }) => {
+  await open(page, 'auxiliary');
+  const label = page.getByTestId('step-label');
+  const total = (await label.innerText()).split('/')[1]!;
+  await page.locator('body').press('Home');
+  await expect(label).toHaveText(`0/${total}`);
+  await expect(page.getByTestId('current-event')).toContainText('Before the first event');
+  await expect(page.locator('[data-kind="device"]')).toHaveCount(0);
+
+  await page.locator('body').press('ArrowRight');
+  await expect(label).toHaveText(`1/${total}`);
+  await expect(page.getByTestId('current-event')).toContainText('boots');
+  await page.getByTestId('step-forward').click();
+  await expect(label).toHaveText(`2/${total}`);
+  await page.locator('body').press('ArrowLeft');
+  await expect(label).toHaveText(`1/${total}`);
+
+  // jump to the uevent that makes udev load the module: a sentence with its citation, and the device highlighted
+  await page.getByTestId('tab-events').click();
+  const ev = page.getByTestId('event-list').getByRole('button', { name: /^\d+\s*uevent uevent add \/devices\/platform\/arm-smccc\/arm_cca_guest\.arm-rsi-dev\.0 / }).first();
+  await ev.click();
+  await expect(page.getByTestId('current-event')).toContainText(
+    'uevent add /devices/platform/arm-smccc/arm_cca_guest.arm-rsi-dev.0 SUBSYSTEM=auxiliary MODALIAS=auxiliary:arm_cca_guest.arm-rsi-dev',
+  );
+  await expect(page.getByTestId('current-event')).toContainText('drivers/base/auxiliary.c:auxiliary_uevent');
+  await expect(device(page, 'arm_cca_guest.arm-rsi-dev.0')).toHaveAttribute('data-touched', 'true');
+  await expect(device(page, 'arm_cca_guest.arm-rsi-dev.0')).toHaveAttribute('data-state', 'unbound');
+  await page.screenshot({ path: `${SHOTS}/timeline-uevent.png` });
+
+  // play runs on by itself; space pauses
+  await page.getByTestId('play').click();
+  const before = await label.innerText();
+  await expect(label).not.toHaveText(before);
+  await page.locator('body').press(' ');
+  await expect(page.getByTestId('play')).toContainText('Play');
+
+  await page.locator('body').press('End');
+  await expect(label).toHaveText(`${total}/${total}`);
+  await expect(device(page, 'arm_cca_guest.arm-rsi-dev.0')).toHaveAttribute('data-state', 'bound');
+});
+
+test('details, views beside the graph, and an unbind action that forks the run', async ({ page }) => {
+  await open(page, 'auxiliary');
+  await device(page, 'arm_cca_guest.arm-rsi-dev.0').click();
+  const details = page.getByTestId('details-panel');
+  await expect(details.getByTestId('detail-sysfs')).toContainText('/sys/devices/platform/arm-smccc/arm_cca_guest.arm-rsi-dev.0');
+  await expect(details.getByTestId('detail-modalias')).toContainText('auxiliary:arm_cca_guest.arm-rsi-dev');
+  await expect(details.getByTestId('detail-uevent')).toContainText('DRIVER=arm_cca_guest');
+  await expect(details.getByTestId('explain')).toContainText('auxiliary_match_id');
+
+  await page.getByTestId('tab-uevents').click();
+  await expect(page.getByTestId('view-uevents')).toContainText('MODALIAS=auxiliary:arm_cca_guest.arm-rsi-dev');
+  await expect(page.getByTestId('view-uevents')).toContainText('KERNEL[');
+  await page.getByTestId('tab-lsmod').click();
+  await expect(page.getByTestId('view-lsmod')).toContainText('arm_cca_guest');
+  await page.getByTestId('tab-dmesg').click();
+  await expect(page.getByTestId('view-dmesg')).toContainText('psci:');
+  await page.getByTestId('tab-sysfs').click();
+  const sysfs = page.getByTestId('sysfs');
+  await expect(sysfs).toContainText('tsm0');
+  await expect(sysfs).toContainText('-> ../../devices/platform/arm-smccc/arm_cca_guest.arm-rsi-dev.0/tsm/tsm0');
+  await page.screenshot({ path: `${SHOTS}/details-sysfs.png` });
+
+  await details.getByTestId('action-unbind').click();
+  await expect(page.getByTestId('user-actions')).toContainText('1 user action');
+  await expect(page.getByTestId('current-event')).toContainText(/unbind/i);
+  await page.locator('body').press('End');
+  await expect(device(page, 'arm_cca_guest.arm-rsi-dev.0')).toHaveAttribute('data-state', 'unbound');
+  await expect(device(page, 'tsm0')).toHaveCount(0);
+  await page.screenshot({ path: `${SHOTS}/after-unbind.png` });
+
+  // faux: the kernel has no unbind file to offer
+  await open(page, 'faux');
+  await device(page, 'arm-cca-dev').click();
+  await expect(page.getByTestId('no-unbind')).toBeVisible();
+  await expect(page.getByTestId('action-unbind')).toHaveCount(0);
+});
+
+test('compare mode: faux vs auxiliary on the same firmware, with the difference table', async ({ page }) => {
+  await open(page, 'auxiliary');
+  await page.getByTestId('mode-compare').click();
+  await expect(page.getByTestId('compare-select')).toHaveValue('faux');
+  const table = page.getByTestId('compare-table');
+  await expect(table.getByTestId('cmp-RSI-MODALIAS').locator('.cmp-a')).toHaveText('auxiliary:arm_cca_guest.arm-rsi-dev');
+  await expect(table.getByTestId('cmp-RSI-MODALIAS').locator('.cmp-b')).toHaveText('none');
+  await expect(table.getByTestId('cmp-RSI-Module').locator('.cmp-b')).toHaveText('arm_cca_guest: not loaded');
+  await expect(table.getByTestId('cmp-RSI-Unbindable').locator('.cmp-b')).toHaveText('no');
+  await expect(table.getByTestId('cmp-RSI-Class').locator('.cmp-a')).toHaveText('/sys/class/tsm/tsm0');
+  await expect(page.getByTestId('compare-graph-b').getByTestId('node-device-arm-cca-dev')).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/compare.png` });
+
+  // same firmware: a toggle re-runs both sides; without RSI on either side its rows go
+  await page.getByTestId('fw-realm').uncheck();
+  await expect(table.getByTestId('cmp-RSI-Device')).toHaveCount(0);
+  await expect(table.getByTestId('cmp-TRNG-Device').locator('.cmp-b')).toHaveText('smccc_trng (platform)');
+  await expect(page.getByTestId('compare-graph-b').getByTestId('node-device-arm-cca-dev')).toHaveCount(0);
+});
+
+test('scenario editor: errors inline with their path, the last valid run stays, text survives a reload', async ({ page }) => {
+  await open(page, 'auxiliary');
+  await page.getByTestId('mode-edit').click();
+  const editor = page.getByTestId('editor');
+  await expect(editor.locator('.cm-content')).toContainText('"id": "auxiliary"');
+
+  const scenario = getBuiltinScenario('auxiliary') as { modules: { location: string }[]; id: string; title: string };
+  const bad = structuredClone(scenario);
+  bad.modules[0]!.location = 'sideways';
+  await editor.locator('.cm-content').click();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.insertText(JSON.stringify(bad, null, 2));
+  await expect(page.getByTestId('editor-problems')).toContainText('modules[0].location');
+  await expect(device(page, 'tsm0')).toBeVisible(); // the last valid run stays on screen
+
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.insertText('{ "id": "broken", ');
+  await expect(page.getByTestId('editor-problems')).toContainText('JSON syntax');
+  await expect(editor.locator('.cm-lintRange-error').first()).toBeVisible(); // drawn inline
+  await expect(device(page, 'tsm0')).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/editor-error.png` });
+
+  const mine = { ...structuredClone(scenario), id: 'my-design', title: 'My design' };
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.insertText(JSON.stringify(mine, null, 2));
+  await expect(page.getByTestId('editor-state')).toContainText('valid');
+  await expect(page.locator('.bs-caption')).toContainText('My design');
+  await expect(page.getByTestId('scenario-select')).toContainText('custom: my-design');
+
+  await page.reload();
+  await expect(page.getByTestId('status')).toHaveText('ready');
+  await page.getByTestId('mode-edit').click();
+  await expect(page.getByTestId('editor').locator('.cm-content')).toContainText('"id": "my-design"');
+});
