@@ -151,12 +151,26 @@ test('stepping through the timeline with the keyboard and the controls', async (
 
 test('details, views beside the graph, and an unbind action that forks the run', async ({ page }) => {
   await open(page, 'auxiliary');
+  // keyboard: a focused graph node is selected with Enter, Escape closes the details
+  const node = page.locator('.react-flow__node', { has: device(page, 'arm-smccc') });
+  await expect(node).toHaveAttribute('aria-label', /device arm-smccc, platform bus · bound → arm-smccc/);
+  await node.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('details-panel')).toContainText('arm-smccc');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('details-panel')).toHaveCount(0);
+
   await device(page, 'arm_cca_guest.arm-rsi-dev.0').click();
   const details = page.getByTestId('details-panel');
   await expect(details.getByTestId('detail-sysfs')).toContainText('/sys/devices/platform/arm-smccc/arm_cca_guest.arm-rsi-dev.0');
   await expect(details.getByTestId('detail-modalias')).toContainText('auxiliary:arm_cca_guest.arm-rsi-dev');
   await expect(details.getByTestId('detail-uevent')).toContainText('DRIVER=arm_cca_guest');
   await expect(details.getByTestId('explain')).toContainText('auxiliary_match_id');
+  await page.getByRole('button', { name: 'Legend' }).click();
+  await expect(page.getByRole('list', { name: 'Legend' })).toContainText('faux device');
+  await page.screenshot({ path: `${SHOTS}/details-auxiliary.png` });
+  await page.getByRole('button', { name: 'Hide legend' }).click();
+  await page.screenshot({ path: `${SHOTS}/readme-auxiliary.png` }); // docs/screenshot.png
 
   await page.getByTestId('tab-uevents').click();
   await expect(page.getByTestId('view-uevents')).toContainText('MODALIAS=auxiliary:arm_cca_guest.arm-rsi-dev');

@@ -26,7 +26,8 @@ export function useTimelineKeys() {
       const s = store.getState();
       if (!s.summary) return;
       const onRange = e.target instanceof HTMLInputElement && e.target.type === 'range';
-      const onButton = e.target instanceof HTMLButtonElement;
+      // space on a button, tab or graph node is that element's own activation
+      const onButton = e.target instanceof HTMLElement && !!e.target.closest('button, [role="tab"], .react-flow__node');
       switch (e.key) {
         case 'ArrowRight':
           if (onRange) return;

@@ -164,20 +164,21 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
     const fail = (err: unknown) => set({ status: 'error', message: errorText(err), playing: false });
 
     /** runs a scenario in the main slot and shows `step` of it (default: the last step) */
-    const show = async (scenario: unknown, mine: number, extra: Partial<ViewState>, pickStep?: (info: RunInfo) => number) => {
+    /** true when the run replaced what is on screen */
+    const show = async (scenario: unknown, mine: number, extra: Partial<ViewState>, pickStep?: (info: RunInfo) => number): Promise<boolean> => {
       const run = await engine.run(scenario, 'main');
-      if (mine !== ticket) return;
+      if (mine !== ticket) return false;
       if (run.summary.errors.length) {
         // keep what is on screen; say why the new run did not replace it
         set({
           status: 'error',
           message: `Scenario "${run.summary.id}" is invalid: ` + run.summary.errors.map((e) => `${e.path}: ${e.message}`).join('; '),
         });
-        return;
+        return false;
       }
       const step = pickStep ? pickStep(run) : run.summary.events.length - 1;
       const snapshot = await engine.snapshot(step, 'main');
-      if (mine !== ticket) return;
+      if (mine !== ticket) return false;
       set({
         ...extra,
         run,
@@ -192,6 +193,7 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
       });
       await refreshExplain(mine);
       if (get().mode === 'compare') await syncCompare();
+      return true;
     };
 
     const refreshExplain = async (mine: number) => {
@@ -287,14 +289,19 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
       async openDesign(id) {
         const mine = ++ticket;
         // the switcher shows the choice at once (toggles act on it); the run confirms it
+        const shown = get().designId;
         set({ status: 'loading', message: null, playing: false, designId: id });
         try {
           const v = get().variant;
           const scenario = v ? await engine.builtinWithVariant(id, v) : await engine.getScenario(id);
           if (mine !== ticket) return;
-          await show(scenario, mine, { designId: id, userActions: [], selected: null });
+          const ok = await show(scenario, mine, { designId: id, userActions: [], selected: null });
+          if (!ok && mine === ticket) set({ designId: shown });
         } catch (err) {
-          if (mine === ticket) fail(err);
+          if (mine === ticket) {
+            set({ designId: shown });
+            fail(err);
+          }
         }
       },
 

@@ -65,7 +65,7 @@ export function parseJson(text: string): ParseResult {
       else {
         while (true) {
           ws();
-          if (text[i] !== '"') fail(text[i] === '}' ? 'trailing comma before }' : 'expected a "key"');
+          if (text[i] !== '"') fail(text[i] === '}' ? 'trailing comma before }' : i >= text.length ? 'expected a "key" but the text ended' : 'expected a "key"');
           const k = str();
           ws();
           expect(':');

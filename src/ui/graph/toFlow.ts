@@ -73,8 +73,8 @@ export const LAYOUT = {
   nodeHeight: 46,
   /** horizontal distance between tree levels / columns */
   columnGap: 200,
-  /** vertical distance between neighbouring nodes */
-  rowGap: 58,
+  /** vertical distance between neighbouring nodes (the gap below a device carries its bound-to edge) */
+  rowGap: 68,
   /** the firmware tree is one column, drawn as an indented list: indent per level */
   fwIndent: 18,
 } as const;
@@ -201,14 +201,27 @@ function node(
   };
 }
 
-function edge(kind: GraphEdgeKind, source: string, target: string, label?: string): GraphEdge {
+/** the handle under a device node: bound-to and alias edges leave there */
+export const DEVICE_LOWER_HANDLE = 'below';
+
+/**
+ * Bound-to and MODALIAS edges run right from a device to the drivers/modules columns, past
+ * the device's own children drawn on the same row; they leave from under the device and
+ * run along the gap between rows (a step path) so they never seem to start at a child.
+ */
+const ROUTED: Partial<Record<GraphEdgeKind, number>> = { 'bound-to': 7, 'alias-loaded': 15 };
+
+function edge(kind: GraphEdgeKind, source: string, target: string): GraphEdge {
+  const offset = ROUTED[kind];
   return {
     id: `${kind}:${source}->${target}`,
     source,
     target,
     data: { kind },
     className: `bs-edge bs-edge--${kind}`,
-    ...(label ? { label, labelBgPadding: [4, 2] as [number, number], labelBgBorderRadius: 3 } : {}),
+    ...(offset !== undefined
+      ? { type: 'smoothstep', sourceHandle: DEVICE_LOWER_HANDLE, pathOptions: { offset, borderRadius: 6 } }
+      : {}),
   };
 }
 
@@ -377,7 +390,7 @@ export function snapshotToFlow(snapshot: Snapshot, options: FlowOptions = {}): F
     if (m.state === 'loaded' && m.loadedBy && m.loadedBy !== 'manual') {
       for (const p of dev.placed)
         if (p.item.modalias && aliasMatches(m.loadedBy, p.item.modalias))
-          edges.push(edge('alias-loaded', nodeId.device(p.item.devpath), nodeId.module(m.name), `MODALIAS ${p.item.modalias} → modprobe`));
+          edges.push(edge('alias-loaded', nodeId.device(p.item.devpath), nodeId.module(m.name)));
     }
   }
 
