@@ -1,14 +1,13 @@
 import { expect, test, type Page } from '@playwright/test';
 import { Simulation, getBuiltinScenario, listBuiltins } from '../src/engine/index';
 import { deviceState } from '../src/ui/graph/toFlow';
+import { designs } from './designs';
 
 // The sandbox as a reviewer uses it. Kernel outcomes asserted here are the ones the
 // domain brief states for each design (docs: /work/shared/domain.md section 7); if one
 // fails, check whether the engine changed before touching the UI.
 
 const SHOTS = 'test-results/screens';
-const VARIANT_SUFFIX = /-(nonrealm|acpi|psci02|hvc|builtin|missing|noudev)$/;
-const designs = listBuiltins().filter((b) => !VARIANT_SUFFIX.test(b.id));
 
 async function open(page: Page, id: string) {
   const info = listBuiltins().find((b) => b.id === id)!;

@@ -6,6 +6,7 @@
  * Pure: unit-tested in compare.test.ts.
  */
 import type { DeviceView, Snapshot, TraceEvent } from '../engine/api';
+import { moduleDetail } from './graph/toFlow';
 
 export const SERVICES = [
   { id: 'smccc:RSI', label: 'RSI (Realm guest)' },
@@ -72,13 +73,7 @@ export function serviceFacts(snapshot: Snapshot, serviceId: string, focusModule?
   const mod = byDriver ?? byAlias ?? byFocus;
   let module = NONE;
   if (mod) {
-    const how =
-      mod.state === 'loaded'
-        ? mod.loadedBy === 'manual' ? 'loaded by hand' : mod.loadedBy ? `loaded by alias ${mod.loadedBy}` : 'loaded'
-        : mod.state === 'builtin' ? 'built in'
-        : mod.state === 'failed' ? 'init failed'
-        : mod.location === 'absent' ? 'not loaded (absent)' : 'not loaded';
-    module = `${mod.name}: ${how}`;
+    module = `${mod.name}: ${moduleDetail(mod)}`;
   } else if (driver && !driver.module) module = 'driver is built in';
 
   const classDevs = descendants(snapshot, dev.devpath).filter((d) => d.class);

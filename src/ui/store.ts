@@ -160,6 +160,14 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
     savedText = '';
   }
 
+  const persist = (text: string) => {
+    try {
+      storage?.setItem(EDITOR_STORAGE_KEY, text);
+    } catch {
+      // storage full or blocked: the text still lives in the store
+    }
+  };
+
   return createStore<ViewStore>()((set, get) => {
     const fail = (err: unknown) => set({ status: 'error', message: errorText(err), playing: false });
 
@@ -425,11 +433,7 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
 
       setEditorText(text) {
         set({ editor: { ...get().editor, text, state: 'pending' } });
-        try {
-          storage?.setItem(EDITOR_STORAGE_KEY, text);
-        } catch {
-          // storage full or blocked: the text still lives in the store
-        }
+        persist(text);
         if (editorTimer) clearTimeout(editorTimer);
         editorTimer = setTimeout(() => {
           editorTimer = null;
@@ -445,11 +449,7 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
         if (editorTimer) clearTimeout(editorTimer);
         editorTicket++;
         set({ editor: { text, state: 'idle', problems: [] } });
-        try {
-          storage?.setItem(EDITOR_STORAGE_KEY, text);
-        } catch {
-          // the text still lives in the store
-        }
+        persist(text);
       },
 
       dismissMessage() {

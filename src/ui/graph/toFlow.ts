@@ -254,7 +254,8 @@ function moduleState(m: ModuleView): NodeState {
   return m.location === 'absent' && m.state === 'not-loaded' ? 'absent' : m.state;
 }
 
-function moduleDetail(m: ModuleView): string {
+/** how a module came to be in the kernel, or why it is not (graph node, compare table) */
+export function moduleDetail(m: ModuleView): string {
   if (m.state === 'loaded') return m.loadedBy === 'manual' ? 'loaded by hand (modprobe)' : m.loadedBy ? `loaded by alias ${m.loadedBy}` : 'loaded';
   if (m.state === 'builtin') return 'built in (=y)';
   if (m.state === 'failed') return 'init failed';
