@@ -24,7 +24,7 @@ function fakeClient(overrides: Partial<EngineClient> = {}): EngineClient & { cal
   const info = (s: unknown, n: number): RunInfo => ({
     summary: summary((s as { id: string }).id, n),
     scenario: s as Scenario,
-    variant: { ...VARIANT },
+    variant: { ...VARIANT, ...(s as { v?: object }).v },
     actionStarts: (s as { actions?: unknown[] }).actions ? [n - 2] : [],
     layoutBasis: snap(n - 1),
   });
@@ -37,7 +37,7 @@ function fakeClient(overrides: Partial<EngineClient> = {}): EngineClient & { cal
     ],
     defaultScenarioId: async () => 'a',
     getScenario: async (id) => (calls.push(`get ${id}`), scenario(id)),
-    builtinWithVariant: async (id, v) => (calls.push(`variant ${id} ${JSON.stringify(v)}`), scenario(id)),
+    builtinWithVariant: async (id, v) => (calls.push(`variant ${id} ${JSON.stringify(v)}`), { ...scenario(id), v } as unknown as Scenario),
     validate: async (s) => (calls.push('validate'), (s as { id?: unknown }).id ? [] : [{ path: 'id', message: 'Required' }]),
     run: async (s, slot = 'main') => (calls.push(`run ${slot}`), info(s, 3)),
     snapshot: async (step, slot = 'main') => (calls.push(`snapshot ${step} ${slot}`), snap(step)),
@@ -140,6 +140,20 @@ describe('view store', () => {
     expect(store.getState().compare.snapshot?.step).toBe(2);
     await store.getState().goToStep(-1);
     expect(store.getState().compare.step).toBe(-1);
+  });
+
+  it('compare runs once even when the other design reads its toggles differently', async () => {
+    const client = fakeClient();
+    const run = client.run;
+    // e.g. a design without a TSM module: its variant says module "module" whatever was asked
+    client.run = async (sc, slot) => ({ ...(await run(sc, slot)), ...(slot === 'compare' ? { variant: { ...VARIANT, module: 'builtin' as const } } : {}) });
+    const store = createViewStore(client);
+    await store.getState().init();
+    await store.getState().setMode('compare');
+    await store.getState().goToStep(1);
+    expect(client.calls.filter((c) => c === 'run compare')).toHaveLength(1);
+    await store.getState().setVariant({ udev: false });
+    expect(client.calls.filter((c) => c === 'run compare')).toHaveLength(2);
   });
 
   it('editor: keeps the text, debounces, reports problems, runs valid text', async () => {

@@ -30,6 +30,8 @@ export interface EditorState {
 
 export interface CompareState {
   designId: string | null;
+  /** the firmware toggles the compare run was made with (the main run's, at the time) */
+  variant: FirmwareVariant | null;
   run: RunInfo | null;
   step: number;
   snapshot: Snapshot | null;
@@ -125,7 +127,7 @@ export const initialViewState: ViewState = {
   bottomTab: 'events',
   playing: false,
   follow: true,
-  compare: { designId: null, run: null, step: -1, snapshot: null },
+  compare: { designId: null, variant: null, run: null, step: -1, snapshot: null },
   editor: { text: '', state: 'idle', problems: [] },
 };
 
@@ -223,14 +225,14 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
       const scenario = await engine.builtinWithVariant(compare.designId, variant ?? {});
       const run = await engine.run(scenario, 'compare');
       if (mine !== compareTicket) return;
-      set({ compare: { ...get().compare, run } });
+      set({ compare: { ...get().compare, run, variant } });
       await syncCompare();
     };
 
     const syncCompare = async () => {
       const { compare, summary, step } = get();
       if (!compare.run || !summary) return;
-      if (compare.run.variant && get().variant && JSON.stringify(compare.run.variant) !== JSON.stringify(get().variant)) {
+      if (JSON.stringify(compare.variant) !== JSON.stringify(get().variant)) {
         await runCompare();
         return;
       }
@@ -423,7 +425,7 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
       },
 
       async setCompareDesign(id) {
-        set({ compare: { designId: id, run: null, step: -1, snapshot: null } });
+        set({ compare: { designId: id, variant: null, run: null, step: -1, snapshot: null } });
         try {
           await runCompare();
         } catch (err) {
