@@ -34,7 +34,7 @@ export class Simulation {
   readonly scenario: Scenario | null;
   private run: RunResult | null = null;
   private timeline: Timeline | null = null;
-  private events: TraceEvent[] = [];
+  private events: TraceEvent[] | null = null;
 
   /** opts.maxEvents raises the runaway guard (boot.ts MAX_EVENTS) for large generated scenarios (bench/run.ts) */
   constructor(input: unknown, opts: { maxEvents?: number } = {}) {
@@ -48,7 +48,12 @@ export class Simulation {
     this.scenario = v.scenario;
     this.run = runScenario(v.scenario, opts);
     this.timeline = new Timeline(this.run.kernel);
-    this.events = this.run.kernel.events.map(({ patches: _p, ueventCount: _u, logCount: _l, ...ev }) => ev);
+  }
+
+  /** the trace without its patches, built on first use (a 100k-device run need not hold two copies) */
+  private publicEvents(): TraceEvent[] {
+    if (!this.events) this.events = (this.run?.kernel.events ?? []).map(({ patches: _p, ueventCount: _u, logCount: _l, ...ev }) => ev);
+    return this.events;
   }
 
   get kernel() {
@@ -67,11 +72,11 @@ export class Simulation {
 
   summary(): RunSummary {
     const s = this.scenario;
-    return { id: s?.id ?? '(invalid)', title: s?.title ?? '(invalid scenario)', source: s?.source ?? '', events: this.events, errors: this.errors };
+    return { id: s?.id ?? '(invalid)', title: s?.title ?? '(invalid scenario)', source: s?.source ?? '', events: this.publicEvents(), errors: this.errors };
   }
 
   get lastStep(): number {
-    return this.events.length - 1;
+    return (this.run?.kernel.events.length ?? 0) - 1;
   }
 
   stateAt(step: number): Snapshot {

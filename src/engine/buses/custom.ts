@@ -53,16 +53,12 @@ export function customDeviceRegister(k: Kernel, def: BusDef, spec: { name: strin
   let idaId: number | null = null;
   const tpl = def.deviceName ?? '{name}';
   if (tpl.includes('{n}')) {
-    const used = new Set(k.state.misc.busIda[def.name] ?? []);
-    let n = def.idaStart ?? 0;
-    while (used.has(n)) n++;
-    idaId = n;
-    k.state.setMisc('busIda', { ...k.state.misc.busIda, [def.name]: [...used, n] });
+    idaId = k.ida(def.name).alloc(def.idaStart ?? 0);
   }
   devName = tpl.replace('{name}', spec.name).replace('{n}', String(idaId ?? ''));
   const parent = spec.parent ?? (def.rootDevice ? `/devices/${def.rootDevice}` : null);
   k.emit('device_add', `device_register on bus ${def.name}: "${devName}"`, `${def.source ?? def.name}:device_register`);
   const res = deviceAdd(k, { name: devName, baseName: spec.name, bus: def.name, parent, createdBy: ctx.module ?? 'kernel', idaId, devmOwner: spec.devm ? spec.parent : null, fwnode: spec.fwnode ?? null });
-  if (res.ret && idaId !== null) k.state.setMisc('busIda', { ...k.state.misc.busIda, [def.name]: (k.state.misc.busIda[def.name] ?? []).filter((x) => x !== idaId) });
+  if (res.ret && idaId !== null) k.ida(def.name).free(idaId);
   return res.ret ? { ret: res.ret || E.INVAL } : res;
 }

@@ -129,10 +129,7 @@ export function platformDeviceRegister(k: Kernel, spec: { name: string; id?: num
   if (id === PLATFORM_DEVID_NONE) devName = spec.name;
   else if (id === PLATFORM_DEVID_AUTO) {
     // ida_alloc(&platform_devid_ida): the lowest free id, shared by all names
-    const used = new Set(k.state.misc.platformIda);
-    let n = 0;
-    while (used.has(n)) n++;
-    k.state.setMisc('platformIda', [...k.state.misc.platformIda, n]);
+    const n = k.ida('platform').alloc();
     platformId = n;
     idAuto = true;
     devName = `${spec.name}.${n}.auto`;
@@ -146,7 +143,7 @@ export function platformDeviceRegister(k: Kernel, spec: { name: string; id?: num
     ofNode: spec.ofNode ?? null, acpiHid: spec.acpiHid ?? null, createdBy: ctx.module ?? 'kernel',
     platformId, idAuto, fwnode: spec.fwnode ?? (spec.ofNode ? `dt:${spec.ofNode}` : null),
   });
-  if (res.ret && idAuto) k.state.setMisc('platformIda', k.state.misc.platformIda.filter((x) => x !== platformId));
+  if (res.ret && idAuto) k.ida('platform').free(platformId);
   return res;
 }
 
@@ -155,7 +152,7 @@ export function platformDeviceUnregister(k: Kernel, devpath: string): number {
   const dev = k.device(devpath);
   if (!dev) return E.NODEV;
   const ret = deviceDel(k, devpath);
-  if (dev.idAuto) k.state.setMisc('platformIda', k.state.misc.platformIda.filter((x) => x !== dev.platformId));
+  if (dev.idAuto && dev.platformId !== null) k.ida('platform').free(dev.platformId);
   return ret;
 }
 

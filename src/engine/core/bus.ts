@@ -23,10 +23,9 @@ export function busRegister(k: Kernel, bt: BusType, rootDevice?: string): number
     const { ret } = deviceAdd(k, { name: rootDevice, bus: null, isRoot: true, createdBy: 'kernel' });
     if (ret) return ret;
   }
-  const counters = k.state.misc.counters;
-  k.state.setMisc('counters', { ...counters, bus: counters.bus + 1 });
+  const busOrder = ++k.counters.bus;
   k.busTypes.set(bt.name, bt);
-  k.state.setBus({ name: bt.name, autoprobe: true, order: counters.bus + 1 });
+  k.state.setBus({ name: bt.name, autoprobe: true, order: busOrder });
   k.emit('phase', `bus_register: /sys/bus/${bt.name} (drivers_autoprobe=1)`, `${BUS}:bus_register`);
   return 0;
 }
@@ -46,10 +45,9 @@ export function driverRegister(k: Kernel, def: DriverDef, module: string | null,
   if (k.findDriver(def.bus, name)) {
     return { ret: k.error(`driver_register ${name}: ${def.bus} already has a driver named ${name}: -EBUSY`, E.BUSY, `${DRIVER}:driver_register`, { drivers: [`${def.bus}/${name}`] }, `Error: Driver '${name}' is already registered, aborting...`) };
   }
-  const counters = k.state.misc.counters;
-  k.state.setMisc('counters', { ...counters, drv: counters.drv + 1 });
+  const drvOrder = ++k.counters.drv;
   const rec: DriverRec = {
-    id: `${def.bus}/${name}`, name, bus: def.bus, module, def, order: counters.drv + 1,
+    id: `${def.bus}/${name}`, name, bus: def.bus, module, def, order: drvOrder,
     bindAttrs: !(def.suppressBindAttrs ?? false) && !opts.probeOnce, probeFail: false,
     preventDeferredProbe: opts.probeOnce ?? false,
   };

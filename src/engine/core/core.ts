@@ -40,12 +40,11 @@ export function deviceAdd(k: Kernel, spec: NewDevice): { ret: number; dev?: Devi
     k.printk('error', `sysfs: cannot create duplicate filename '${devpath}'`, 'fs/sysfs/dir.c:sysfs_warn_dup', { errno: E.EXIST, touches: { devices: [devpath] } });
     return { ret: k.error(`device_add ${name}: kobject_add failed with -EEXIST (a sibling has that name)`, E.EXIST, `${CORE}:device_add`, { devices: [devpath] }, `kobject: kobject_add_internal failed for ${name} with -EEXIST, don't try to register things with the same name in the same directory.`) };
   }
-  const counters = k.state.misc.counters;
-  k.state.setMisc('counters', { ...counters, dev: counters.dev + 1 });
+  const order = ++k.counters.dev;
   const dev: DeviceRec = {
     devpath, name, baseName: spec.baseName ?? spec.name, bus: spec.bus, cls: spec.cls ?? null, parent,
     driver: null, driverOverride: null, ofNode: spec.ofNode ?? null, ofReused: spec.ofReused ?? false,
-    acpiHid: spec.acpiHid ?? null, order: counters.dev + 1, boundOrder: 0, devres: [],
+    acpiHid: spec.acpiHid ?? null, order, boundOrder: 0, devres: [],
     devmOwner: spec.devmOwner ?? null, createdBy: spec.createdBy ?? null, pmNotRequired: spec.pmNotRequired ?? false,
     platformId: spec.platformId ?? null, idAuto: spec.idAuto ?? false, idaId: spec.idaId ?? null,
     faux: spec.faux ?? null, deferred: false, isRoot: spec.isRoot ?? false, fwnode: spec.fwnode ?? null,
@@ -102,6 +101,8 @@ export function deviceDel(k: Kernel, devpath: string): number {
   if (cur.bus || cur.cls) deviceUevent(k, cur, 'remove');
   k.indexDevice(cur, false);
   k.state.deleteDevice(devpath);
+  // the release of a device on a data-defined bus frees its "{name}-{n}" id
+  if (cur.idaId !== null && cur.bus) k.ida(cur.bus).free(cur.idaId);
   if (cur.devmOwner) {
     const owner = k.device(cur.devmOwner);
     if (owner) k.state.setDevice({ ...owner, devres: owner.devres.filter((r) => r.target !== devpath) });

@@ -137,10 +137,9 @@ function runDriverCallback(k: Kernel, drv: DriverRec, devpath: string, which: 'p
 
 /** driver_bound(): klist add, deferred list kick, KOBJ_BIND */
 export function driverBound(k: Kernel, devpath: string, drv: DriverRec): void {
-  const counters = k.state.misc.counters;
-  k.state.setMisc('counters', { ...counters, bind: counters.bind + 1 });
+  const boundOrder = ++k.counters.bind;
   const dev = k.device(devpath)!;
-  k.state.setDevice({ ...dev, boundOrder: counters.bind + 1, deferred: false });
+  k.state.setDevice({ ...dev, boundOrder, deferred: false });
   k.emit('bind', `driver_bound: ${dev.name} bound to ${drv.bus} driver ${drv.name}`, `${DD}:driver_bound`, { touches: who(dev, drv) });
   driverDeferredProbeTrigger(k);
   deviceUevent(k, k.device(devpath)!, 'bind');

@@ -7,6 +7,7 @@ import type { Citation, EventKind, MatchInfo, TraceEvent, UeventRecord } from '.
 import type { BusType } from '../buses/types';
 import type { ModuleDef, Scenario } from '../scenario/schema';
 import type { Facts } from '../firmware/facts';
+import { Ida } from './ida';
 import { JournaledState, type DeviceRec, type DriverRec, type Patch } from './state';
 
 /** thrown when a run cannot terminate (a probe loop, runaway recursion); the run records it and stops */
@@ -44,6 +45,16 @@ export class Kernel {
   deferredTriggered = false;
   /** deferred_trigger_count: bumped by every effective driver_deferred_probe_trigger() */
   deferredTriggerCount = 0;
+  /** monotonic orders (klist positions); records keep their order, so these need no journaling */
+  readonly counters = { dev: 0, drv: 0, bind: 0, bus: 0 };
+  private readonly idas = new Map<string, Ida>();
+
+  /** the IDA of a namespace ("platform" for platform_devid_ida, or a bus name) */
+  ida(ns: string): Ida {
+    let ida = this.idas.get(ns);
+    if (!ida) this.idas.set(ns, (ida = new Ida()));
+    return ida;
+  }
   /** deferred-probe retries per device, to detect probe loops */
   readonly deferredRetries = new Map<string, number>();
   /** module-local driver key ("module:key") → registered driver id ("bus/name") */

@@ -78,10 +78,7 @@ export interface Misc {
   deferredEnabled: boolean;
   tsmProvider: string | null;
   tsmClassNext: number;
-  platformIda: number[]; // allocated PLATFORM_DEVID_AUTO ids
-  busIda: Record<string, number[]>;
   userspace: boolean; // init has started
-  counters: { dev: number; drv: number; bind: number; bus: number };
 }
 
 export type Table = 'devices' | 'drivers' | 'modules' | 'buses' | 'misc';
@@ -94,7 +91,7 @@ export class JournaledState {
   buses = new Map<string, BusRec>();
   misc: Misc = {
     seqnum: 0, udevRunning: false, deferredEnabled: false, tsmProvider: null, tsmClassNext: 0,
-    platformIda: [], busIda: {}, userspace: false, counters: { dev: 0, drv: 0, bind: 0, bus: 0 },
+    userspace: false,
   };
   private pending: Patch[] = [];
 
