@@ -15,7 +15,7 @@ import {
   validateScenario,
 } from '../engine/index';
 import type { EngineApi, RunInfo, Slot } from './protocol';
-import { unionSnapshot } from './union';
+import { layoutSteps, unionSnapshot } from './union';
 
 const sims = new Map<Slot, Simulation>();
 
@@ -28,8 +28,7 @@ function simulation(slot: Slot): Simulation {
 function runInfo(sim: Simulation): RunInfo {
   const summary = sim.summary();
   if (!sim.scenario) return { summary, scenario: null, variant: null, actionStarts: [], layoutBasis: null };
-  const snaps = [];
-  for (let i = -1; i <= sim.lastStep; i++) snaps.push(sim.stateAt(i));
+  const snaps = layoutSteps(summary.events, sim.lastStep).map((i) => sim.stateAt(i));
   return {
     summary,
     scenario: sim.scenario,

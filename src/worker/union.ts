@@ -22,3 +22,18 @@ export function unionSnapshot(snaps: Snapshot[]): Snapshot | null {
     firmware: merge(snaps.map((s) => s.firmware), (f) => f.id),
   };
 }
+
+/** Most snapshots the layout basis is built from: a huge run stays a fast one. */
+const MAX_LAYOUT_SNAPSHOTS = 400;
+
+/**
+ * Steps whose snapshots make the layout basis: every step of a normal run; for a huge one,
+ * the steps right after things appear (device_add, driver_register, module), sampled evenly,
+ * and the last step.
+ */
+export function layoutSteps(events: { kind: string }[], lastStep: number): number[] {
+  if (lastStep + 1 <= MAX_LAYOUT_SNAPSHOTS) return Array.from({ length: lastStep + 1 }, (_, i) => i);
+  const adds = events.map((e, i) => (['device_add', 'driver_register', 'module'].includes(e.kind) ? i : -1)).filter((i) => i >= 0);
+  const every = Math.ceil(adds.length / MAX_LAYOUT_SNAPSHOTS);
+  return [...adds.filter((_, k) => k % every === 0), lastStep];
+}

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import type { DeviceView, Snapshot } from '../engine/api';
+import { layoutSteps, unionSnapshot } from './union';
+
+const snap = (step: number, devices: string[]): Snapshot => ({
+  step, devices: devices.map((p) => ({ devpath: p, name: p } as DeviceView)), drivers: [], modules: [], uevents: [], sysfs: [], log: [],
+  firmware: [], facts: {}, tsm: { reportProvider: null, classDevices: [] }, udevRunning: true,
+});
+
+describe('layout basis', () => {
+  it('unions devices across steps, first-seen order, latest form', () => {
+    const u = unionSnapshot([snap(0, ['/a']), snap(1, ['/a', '/b']), snap(2, ['/b'])])!;
+    expect(u.devices.map((d) => d.devpath)).toEqual(['/a', '/b']);
+    expect(u.step).toBe(2);
+    expect(unionSnapshot([])).toBeNull();
+  });
+
+  it('uses every step of a normal run and a bounded sample of a huge one', () => {
+    expect(layoutSteps([{ kind: 'phase' }, { kind: 'device_add' }], 1)).toEqual([0, 1]);
+    const huge = Array.from({ length: 100_000 }, (_, i) => ({ kind: i % 2 ? 'device_add' : 'uevent' }));
+    const steps = layoutSteps(huge, huge.length - 1);
+    expect(steps.length).toBeLessThanOrEqual(401);
+    expect(steps.at(-1)).toBe(99_999);
+    expect(steps.slice(0, -1).every((i) => huge[i]!.kind === 'device_add')).toBe(true);
+  });
+});
