@@ -182,6 +182,9 @@ test('details, views beside the graph, and an unbind action that forks the run',
   const sysfs = page.getByTestId('sysfs');
   await expect(sysfs).toContainText('tsm0');
   await expect(sysfs).toContainText('-> ../../devices/platform/arm-smccc/arm_cca_guest.arm-rsi-dev.0/tsm/tsm0');
+  await sysfs.getByTitle('cat /sys/devices/platform/arm-smccc/arm_cca_guest.arm-rsi-dev.0/uevent').click();
+  await expect(sysfs).toContainText('$ cat /sys/devices/platform/arm-smccc/arm_cca_guest.arm-rsi-dev.0/uevent');
+  await expect(sysfs.locator('.bs-cat pre')).toContainText('MODALIAS=auxiliary:arm_cca_guest.arm-rsi-dev');
   await page.screenshot({ path: `${SHOTS}/details-sysfs.png` });
 
   await details.getByTestId('action-unbind').click();

@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import type { Snapshot } from '../../engine/api';
 import { isFile, sysfsFileContent, sysfsTree, type SysfsNode } from './format';
 
+const ROOT_ORDER = ['devices', 'bus', 'class', 'module', 'firmware'];
 const OPEN_BY_DEFAULT = new Set(['/sys', '/sys/devices', '/sys/devices/platform', '/sys/bus', '/sys/class']);
 
 function Entry({ node, snapshot, onCat }: { node: SysfsNode; snapshot: Snapshot; onCat(path: string): void }) {
@@ -43,7 +44,15 @@ function Entry({ node, snapshot, onCat }: { node: SysfsNode; snapshot: Snapshot;
 
 /** A browsable /sys at the current step; device attribute files show their content. */
 export function SysfsBrowser({ snapshot }: { snapshot: Snapshot }) {
-  const tree = useMemo(() => sysfsTree(snapshot.sysfs), [snapshot.sysfs]);
+  const tree = useMemo(() => {
+    const root = sysfsTree(snapshot.sysfs);
+    // the order a reviewer reads them in: the device tree first, then buses and classes
+    const rank = (n: SysfsNode) => {
+      const i = ROOT_ORDER.indexOf(n.name);
+      return i < 0 ? ROOT_ORDER.length : i;
+    };
+    return { ...root, children: [...root.children].sort((a, b) => rank(a) - rank(b)) };
+  }, [snapshot.sysfs]);
   const [cat, setCat] = useState<string | null>(null);
   const content = cat ? sysfsFileContent(snapshot, cat) : null;
   return (
