@@ -109,7 +109,7 @@ function auxiliaryDeviceInitAdd(k: Kernel, spec: { parent: string | null; modnam
   const res = deviceAdd(k, {
     name: devName, baseName: `${spec.modname}.${spec.name}`, bus: 'auxiliary', parent: spec.parent,
     ofNode: inherit ? parent!.ofNode : null, ofReused: inherit,
-    createdBy: ctx.module ?? 'kernel', devmOwner: spec.devm ? spec.parent : null, fwnode: null,
+    createdBy: ctx.module ?? 'kernel', devmOwner: spec.devm ? spec.parent : null, fwnode: ctx.fwnode ?? null,
   });
   if (res.ret) k.printk('error', `${parent?.name ?? ''}: adding auxiliary device failed!: ${res.ret}`, `${AUX}:__auxiliary_device_add`, { errno: res.ret });
   return res;

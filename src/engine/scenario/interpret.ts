@@ -131,7 +131,6 @@ function runAction(k: Kernel, a: KernelAction, ctx: ExecContext): number {
       const spec = { parent, modname: a.modname ?? ctx.module ?? 'kernel', name: a.name, id: a.id ?? 0, devm: a.devm ?? false };
       const res = a.op === 'auxiliary_device_create' ? auxiliaryDeviceCreate(k, spec, ctx) : auxiliaryDeviceAdd(k, spec, ctx);
       if (!res.ret && res.dev && !a.devm) ctx.registrations?.push({ op: 'auxiliary_device', target: res.dev.devpath });
-      if (!res.ret && res.dev && fw) k.state.setDevice({ ...k.device(res.dev.devpath)!, fwnode: fw });
       return onFailure(res.ret, a.orReturn);
     }
     case 'bus_register': {
