@@ -16,6 +16,8 @@ export class RunawayError extends Error {}
 /** a device retried by the deferred-probe work this many times is in a probe loop */
 export const MAX_DEFERRED_RETRIES = 100;
 
+const NO_TOUCHES: TraceEvent['touches'] = Object.freeze({});
+
 export interface RecordedEvent extends TraceEvent {
   patches: Patch[];
   ueventCount: number;
@@ -71,14 +73,19 @@ export class Kernel {
 
   // ---- trace -------------------------------------------------------------------------------
 
+  /** citations are a few hundred distinct strings built by concatenation: keep one copy of each */
+  private readonly citations = new Map<string, string>();
+
   emit(kind: EventKind, text: string, cite: Citation, extra: Partial<TraceEvent> = {}): RecordedEvent {
+    let c = this.citations.get(cite);
+    if (c === undefined) this.citations.set(cite, (c = cite));
     const ev: RecordedEvent = {
       index: this.events.length,
       kind,
       text,
-      cite,
+      cite: c,
       depth: this.depth,
-      touches: extra.touches ?? {},
+      touches: extra.touches ?? NO_TOUCHES,
       ...extra,
       patches: this.state.takePatches(),
       ueventCount: this.uevents.length,

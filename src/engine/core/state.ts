@@ -84,6 +84,9 @@ export interface Misc {
 export type Table = 'devices' | 'drivers' | 'modules' | 'buses' | 'misc';
 export type Patch = [table: Table, key: string, before: unknown, after: unknown];
 
+/** shared by every event that changed nothing (most of them): keeps the trace compact */
+const NO_PATCHES: Patch[] = Object.freeze([]) as unknown as Patch[];
+
 export class JournaledState {
   devices = new Map<string, DeviceRec>();
   drivers = new Map<string, DriverRec>();
@@ -149,6 +152,7 @@ export class JournaledState {
   /** hand the patches recorded since the last call to the trace */
   takePatches(): Patch[] {
     const p = this.pending;
+    if (p.length === 0) return NO_PATCHES;
     this.pending = [];
     return p;
   }
