@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DeviceView, Snapshot } from '../engine/api';
+import type { DeviceView, DriverView, ModuleView, Snapshot } from '../engine/api';
 import { layoutSteps, unionSnapshot } from './union';
 
 const snap = (step: number, devices: string[]): Snapshot => ({
@@ -13,6 +13,19 @@ describe('layout basis', () => {
     expect(u.devices.map((d) => d.devpath)).toEqual(['/a', '/b']);
     expect(u.step).toBe(2);
     expect(unionSnapshot([])).toBeNull();
+  });
+
+  it('keeps a driver next to the devices it was bound to after an unbind empties its list', () => {
+    const drv = (devices: string[]) => ({ id: 'platform/d', name: 'd', bus: 'platform', module: 'm', bindAttrs: true, devices } as DriverView);
+    const mod = (drivers: string[]) => ({ name: 'm', state: 'loaded', loadedBy: null, location: 'module', aliases: [], drivers } as ModuleView);
+    const a = { ...snap(0, ['/a']), drivers: [drv(['/a'])], modules: [mod(['platform/d'])] };
+    const b = { ...snap(1, ['/a']), drivers: [drv([])], modules: [mod([])] };
+    const u = unionSnapshot([a, b])!;
+    expect(u.drivers[0]!.devices).toEqual(['/a']);
+    expect(u.modules[0]!.drivers).toEqual(['platform/d']);
+    // a later binding replaces the earlier one
+    const c = { ...snap(2, ['/a', '/b']), drivers: [drv(['/b'])] };
+    expect(unionSnapshot([a, b, c])!.drivers[0]!.devices).toEqual(['/b']);
   });
 
   it('uses every step of a normal run and a bounded sample of a huge one', () => {

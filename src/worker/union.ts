@@ -5,9 +5,20 @@
  */
 import type { Snapshot } from '../engine/api';
 
-function merge<T>(lists: T[][], key: (t: T) => string): T[] {
+/**
+ * `keep` names a list field whose latest non-empty value is kept: a driver stays laid out
+ * next to the devices it was bound to (and a module next to its drivers) after an unbind or
+ * rmmod empties the list, so nodes do not jump when a user action forks the run.
+ */
+function merge<T>(lists: T[][], key: (t: T) => string, keep?: keyof T): T[] {
   const out = new Map<string, T>();
-  for (const list of lists) for (const item of list) out.set(key(item), item);
+  for (const list of lists)
+    for (const item of list) {
+      const k = key(item);
+      const before = out.get(k);
+      const emptied = keep && before && (item[keep] as unknown[]).length === 0 && (before[keep] as unknown[]).length > 0;
+      out.set(k, emptied ? { ...item, [keep]: before[keep] } : item);
+    }
   return [...out.values()];
 }
 
@@ -17,8 +28,8 @@ export function unionSnapshot(snaps: Snapshot[]): Snapshot | null {
   return {
     ...last,
     devices: merge(snaps.map((s) => s.devices), (d) => d.devpath),
-    drivers: merge(snaps.map((s) => s.drivers), (d) => d.id),
-    modules: merge(snaps.map((s) => s.modules), (m) => m.name),
+    drivers: merge(snaps.map((s) => s.drivers), (d) => d.id, 'devices'),
+    modules: merge(snaps.map((s) => s.modules), (m) => m.name, 'drivers'),
     firmware: merge(snaps.map((s) => s.firmware), (f) => f.id),
   };
 }
