@@ -2,6 +2,7 @@ import { lazy, Suspense } from 'react';
 import { ComparePanel } from './ComparePanel';
 import { FirmwareBar } from './FirmwareBar';
 import { DeviceGraph } from './graph/DeviceGraph';
+import { fitKey } from './graph/toFlow';
 import { Header } from './Header';
 import { NodeDetails } from './NodeDetails';
 import { useViewStore } from './store';
@@ -21,15 +22,16 @@ export function App() {
   const message = useViewStore((s) => s.message);
   const mode = useViewStore((s) => s.mode);
   const follow = useViewStore((s) => s.follow);
-  const designId = useViewStore((s) => s.designId);
   const select = useViewStore((s) => s.select);
   const dismissMessage = useViewStore((s) => s.dismissMessage);
 
+  const variant = useViewStore((s) => s.variant);
   const touched = summary && step >= 0 ? summary.events[step]?.touches : undefined;
   const graph = snapshot ? (
     <DeviceGraph
-      // a new design fits the view afresh; steps and actions within it keep the viewport
-      key={designId ?? run?.summary.id ?? ''}
+      // a new run of another design or firmware fits the view afresh (keyed on what ran, not
+      // on the switcher, which changes before the run lands); steps and actions keep the viewport
+      key={fitKey(summary?.id, variant)}
       snapshot={snapshot}
       basis={run?.layoutBasis ?? null}
       touched={touched}

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { compareServices } from './compare';
 import { DeviceGraph } from './graph/DeviceGraph';
+import { fitKey } from './graph/toFlow';
 import { useViewStore } from './store';
 
 /** Two designs side by side on the same firmware and timeline position, and their differences. */
@@ -58,7 +59,7 @@ export function ComparePanel() {
           </h2>
           {compare.snapshot ? (
             <DeviceGraph
-              key={compare.designId ?? ''}
+              key={fitKey(compare.run?.summary.id, compare.variant)}
               snapshot={compare.snapshot}
               basis={compare.run?.layoutBasis ?? null}
               touched={touchedB}

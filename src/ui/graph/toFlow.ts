@@ -269,6 +269,14 @@ export function aliasMatches(pattern: string, modalias: string): boolean {
   return new RegExp(`^${re}$`).test(modalias);
 }
 
+/**
+ * Identity of a graph view: the view fits afresh when it changes (another scenario ran, or
+ * the same one on other firmware toggles), and keeps its viewport for steps and user actions.
+ */
+export function fitKey(scenarioId: string | undefined, variant: unknown): string {
+  return `${scenarioId ?? ''}|${JSON.stringify(variant ?? null)}`;
+}
+
 /** Positions of every node of a snapshot laid out alone: pass it as FlowOptions.positions. */
 export function layoutPositions(snapshot: Snapshot): Map<string, { x: number; y: number }> {
   return new Map(snapshotToFlow(snapshot).nodes.map((n) => [n.id, n.position]));
