@@ -1,10 +1,12 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useMemo } from 'react';
 import { ComparePanel } from './ComparePanel';
 import { FirmwareBar } from './FirmwareBar';
 import { DeviceGraph } from './graph/DeviceGraph';
 import { fitKey } from './graph/toFlow';
 import { Header } from './Header';
 import { NodeDetails } from './NodeDetails';
+import { moduleOutcome } from './outcome';
+import { OutcomeLine } from './OutcomeLine';
 import { useViewStore } from './store';
 import { Timeline } from './Timeline';
 import { BottomPanel } from './views/BottomPanel';
@@ -26,6 +28,7 @@ export function App() {
   const dismissMessage = useViewStore((s) => s.dismissMessage);
 
   const variant = useViewStore((s) => s.variant);
+  const outcome = useMemo(() => (snapshot ? moduleOutcome(snapshot, run?.scenario?.focusModule) : null), [snapshot, run]);
   const touched = summary && step >= 0 ? summary.events[step]?.touches : undefined;
   const graph = snapshot ? (
     <DeviceGraph
@@ -42,9 +45,12 @@ export function App() {
       caption={
         summary && (
           <>
-            <strong>{summary.title}</strong>
-            <span className="bs-muted" title={summary.source}> · {summary.source}</span>
-            {!selected && <span className="bs-muted"> · select a node for its sysfs files, match rules and actions</span>}
+            <div className="bs-caption__title">
+              <strong>{summary.title}</strong>
+              <span className="bs-muted" title={summary.source}> · {summary.source}</span>
+              {!selected && <span className="bs-muted"> · select a node for its sysfs files, match rules and actions</span>}
+            </div>
+            <OutcomeLine outcome={outcome} />
           </>
         )
       }

@@ -2,6 +2,8 @@ import { useMemo } from 'react';
 import { compareServices } from './compare';
 import { DeviceGraph } from './graph/DeviceGraph';
 import { fitKey } from './graph/toFlow';
+import { moduleOutcome } from './outcome';
+import { OutcomeLine } from './OutcomeLine';
 import { useViewStore } from './store';
 
 /** Two designs side by side on the same firmware and timeline position, and their differences. */
@@ -23,6 +25,11 @@ export function ComparePanel() {
         : [],
     [snapshot, compare.snapshot, run, compare.run],
   );
+  const outcomeA = useMemo(() => (snapshot ? moduleOutcome(snapshot, run?.scenario?.focusModule) : null), [snapshot, run]);
+  const outcomeB = useMemo(
+    () => (compare.snapshot ? moduleOutcome(compare.snapshot, compare.run?.scenario?.focusModule) : null),
+    [compare.snapshot, compare.run],
+  );
   if (!snapshot || !summary) return null;
   const titleB = compare.run?.summary.title ?? '…';
   const touchedA = step >= 0 ? summary.events[step]?.touches : undefined;
@@ -33,6 +40,7 @@ export function ComparePanel() {
       <div className="bs-compare__graphs">
         <section className="bs-compare__side" aria-label={`Design A: ${summary.title}`}>
           <h2 className="bs-compare__title">A: {summary.title}</h2>
+          <OutcomeLine outcome={outcomeA} testId="outcome-a" />
           <DeviceGraph
             snapshot={snapshot}
             basis={run?.layoutBasis ?? null}
@@ -57,6 +65,7 @@ export function ComparePanel() {
             </label>
             <span className="bs-muted"> step {compare.step + 1}/{compare.run?.summary.events.length ?? 0}</span>
           </h2>
+          <OutcomeLine outcome={outcomeB} testId="outcome-b" />
           {compare.snapshot ? (
             <DeviceGraph
               key={fitKey(compare.run?.summary.id, compare.variant)}

@@ -2,6 +2,7 @@ import { useState, type ReactNode } from 'react';
 import type { DeviceView, DriverView, FirmwareNodeView, MatchInfo, ModuleView, RunSummary, Snapshot } from '../engine/api';
 import type { UserAction } from '../engine/index';
 import { nodeId } from './graph/toFlow';
+import { moduleOutcome } from './outcome';
 import { useViewStore } from './store';
 
 type Found =
@@ -166,10 +167,12 @@ export function NodeDetails({ snapshot, summary, selected }: Props) {
     );
   } else if (found.kind === 'module') {
     const m = found.view;
+    const outcome = moduleOutcome(snapshot, m.name);
     body = (
       <>
         <dl>
           <Field label="state" testId="detail-module-state">{m.state}</Field>
+          {outcome && <Field label="why" testId="detail-module-why">{outcome.why}</Field>}
           <Field label="loaded by">{m.loadedBy ? (m.loadedBy === 'manual' ? 'modprobe by hand' : `udev, alias ${m.loadedBy}`) : '—'}</Field>
           <Field label="where">{m.location === 'absent' ? 'absent from the initramfs/rootfs' : m.location}</Field>
           <Field label="modules.alias"><span className="bs-mono">{m.aliases.length ? m.aliases.join('\n') : 'none (nothing can autoload it)'}</span></Field>

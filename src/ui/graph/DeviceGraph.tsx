@@ -29,7 +29,7 @@ interface Props {
   label: string;
   testId?: string;
   showLegend?: boolean;
-  /** a caption drawn over the graph's top-left corner */
+  /** a caption drawn above the graph (not over it: it never hides a node) */
   caption?: ReactNode;
 }
 
@@ -88,6 +88,8 @@ function Graph({ snapshot, basis, touched, selected, onSelect, follow, label, te
   }, [flow, follow, rf, store]);
 
   return (
+    <div className="bs-graphbox">
+    {caption && <div className="bs-caption">{caption}</div>}
     <div className="bs-graph" ref={box} data-testid={testId ?? 'device-graph'} role="figure" aria-label={label}>
       <ReactFlow
         nodes={nodes}
@@ -109,17 +111,13 @@ function Graph({ snapshot, basis, touched, selected, onSelect, follow, label, te
       >
         <Background gap={24} />
         <Controls showInteractive={false} />
-        {caption && (
-          <Panel position="top-left" className="bs-caption">
-            {caption}
-          </Panel>
-        )}
         {showLegend && (
           <Panel position="top-right">
             <Legend />
           </Panel>
         )}
       </ReactFlow>
+    </div>
     </div>
   );
 }

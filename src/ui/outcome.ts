@@ -1,0 +1,84 @@
+/**
+ * The key outcome of a run at a step, as one sentence a reviewer reads first: did the
+ * design's TSM module (the scenario's focusModule) get into the kernel, and why or why not,
+ * told as the udev/kmod chain (uevent MODALIAS -> modules.alias -> modprobe).
+ * Pure: unit-tested in outcome.test.ts.
+ */
+import type { DeviceView, ModuleView, Snapshot } from '../engine/api';
+import { aliasMatches } from './graph/toFlow';
+
+export type OutcomeTone = 'loaded' | 'builtin' | 'not-loaded' | 'failed';
+
+export interface Outcome {
+  module: string;
+  tone: OutcomeTone;
+  /** "arm_cca_guest: loaded by udev", "arm_cca_guest: not loaded" */
+  headline: string;
+  /** why, in terms of MODALIAS, modules.alias and udev */
+  why: string;
+}
+
+const list = (xs: string[], max = 3): string =>
+  xs.length <= max ? xs.join(', ') : `${xs.slice(0, max).join(', ')} and ${xs.length - max} more`;
+
+/** devices whose MODALIAS matches one of the module's aliases, with the alias */
+export function aliasMatchesOf(snapshot: Snapshot, m: ModuleView): { device: DeviceView; alias: string }[] {
+  const out: { device: DeviceView; alias: string }[] = [];
+  for (const d of snapshot.devices) {
+    if (!d.modalias) continue;
+    const alias = m.aliases.find((a) => aliasMatches(a, d.modalias!));
+    if (alias) out.push({ device: d, alias });
+  }
+  return out;
+}
+
+export function moduleOutcome(snapshot: Snapshot, moduleName: string | null | undefined): Outcome | null {
+  if (!moduleName) return null;
+  const m = snapshot.modules.find((x) => x.name === moduleName);
+  if (!m) return null;
+  const name = m.name;
+  const matches = aliasMatchesOf(snapshot, m);
+
+  if (m.state === 'builtin')
+    return { module: name, tone: 'builtin', headline: `${name}: built in (=y)`, why: 'in the kernel from boot: no uevent or modprobe is needed to get its drivers registered.' };
+  if (m.state === 'failed')
+    return { module: name, tone: 'failed', headline: `${name}: init failed`, why: 'it was loaded but its module_init returned an error (see dmesg).' };
+  if (m.state === 'loaded') {
+    if (m.loadedBy === 'manual' || !m.loadedBy)
+      return { module: name, tone: 'loaded', headline: `${name}: loaded by hand`, why: 'modprobe from userspace, not autoloaded by a uevent.' };
+    const by = snapshot.devices.find((d) => d.modalias && aliasMatches(m.loadedBy!, d.modalias));
+    return {
+      module: name,
+      tone: 'loaded',
+      headline: `${name}: loaded by udev`,
+      why: by
+        ? `${by.name}'s uevent carried MODALIAS=${by.modalias}, which matches alias ${m.loadedBy} in modules.alias, so udev ran modprobe.`
+        : `a uevent's MODALIAS matched alias ${m.loadedBy} in modules.alias, so udev ran modprobe (that device is gone at this step).`,
+    };
+  }
+
+  // not loaded
+  const absent = m.location === 'absent';
+  const headline = `${name}: not loaded`;
+  if (matches.length) {
+    const { device, alias } = matches[0]!;
+    const ties = `${device.name}'s MODALIAS=${device.modalias} matches alias ${alias}`;
+    if (absent) return { module: name, tone: 'not-loaded', headline, why: `${ties}, but the module is absent from disk: modprobe fails.` };
+    if (!snapshot.udevRunning)
+      return { module: name, tone: 'not-loaded', headline, why: `${ties}, but udev is not running at this step: nothing has run modprobe for it.` };
+    return { module: name, tone: 'not-loaded', headline, why: `${ties}; udev has not loaded it yet at this step.` };
+  }
+  if (m.aliases.length === 0)
+    return { module: name, tone: 'not-loaded', headline, why: 'it has no alias in modules.alias: no uevent can autoload it.' };
+  const silent = snapshot.devices.filter((d) => d.bus && !d.modalias).map((d) => `${d.name} (${d.bus} bus)`);
+  const aliases = `alias${m.aliases.length > 1 ? 'es' : ''} ${list(m.aliases)}`;
+  return {
+    module: name,
+    tone: 'not-loaded',
+    headline,
+    why:
+      `no device's uevent carries a MODALIAS matching its ${aliases}` +
+      (silent.length ? `; ${list(silent)} ${silent.length > 1 ? 'have' : 'has'} no MODALIAS at all.` : '.') +
+      (absent ? ' It is also absent from disk.' : ''),
+  };
+}
