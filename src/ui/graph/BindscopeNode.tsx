@@ -1,5 +1,5 @@
 import { Handle, Position, type NodeProps } from '@xyflow/react';
-import { DEVICE_LOWER_HANDLE, type GraphNode } from './toFlow';
+import { DEVICE_LOWER_HANDLE, MODULE_LOWER_HANDLE, type GraphNode } from './toFlow';
 
 /** One box in the graph: a device, driver, module or firmware node. Draws only. */
 export function BindscopeNode({ data, sourcePosition, targetPosition, selected }: NodeProps<GraphNode>) {
@@ -25,6 +25,7 @@ export function BindscopeNode({ data, sourcePosition, targetPosition, selected }
       <div className="bs-box__detail">{data.detail}</div>
       {sourcePosition && <Handle type="source" position={sourcePosition} isConnectable={false} />}
       {data.kind === 'device' && <Handle type="source" id={DEVICE_LOWER_HANDLE} position={Position.Bottom} isConnectable={false} />}
+      {data.kind === 'module' && <Handle type="target" id={MODULE_LOWER_HANDLE} position={Position.Bottom} isConnectable={false} />}
     </div>
   );
 }

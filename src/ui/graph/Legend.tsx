@@ -23,6 +23,7 @@ const EDGES: [string, string][] = [
   ['bound-to', 'bound to driver'],
   ['module-provides-driver', 'module provides driver'],
   ['alias-loaded', 'uevent MODALIAS → alias → module loaded'],
+  ['alias-pending', 'MODALIAS matches an alias, module not loaded (yet)'],
 ];
 
 /** What each node style and edge means. Draws only. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Position } from '@xyflow/react';
 import type { DeviceView, DriverView, FirmwareNodeView, ModuleView, Snapshot } from '../../engine/api';
-import { LAYOUT, aliasMatches, layoutPositions, nodeId, snapshotToFlow, type GraphNode } from './toFlow';
+import { DEVICE_LOWER_HANDLE, LAYOUT, MODULE_LOWER_HANDLE, aliasMatches, fitKey, layoutPositions, nodeId, snapshotToFlow, type GraphNode } from './toFlow';
 
 // Hand-written snapshot (not produced by the engine): a Realm guest where the
 // arm-cca-dev platform device, created from the PSCI/SMCCC firmware node, is bound to
@@ -216,6 +216,14 @@ describe('snapshotToFlow', () => {
     const { edges } = snapshotToFlow(snapshot({ devices: withAlias, drivers, modules }));
     const alias = edges.filter((e) => e.data!.kind === 'alias-loaded');
     expect(alias.map((e) => [e.source, e.target])).toEqual([[nodeId.device('/devices/platform/arm-cca-dev'), nodeId.module('arm_cca_guest')]]);
+    // from under the device into the module from below: not along the bound-to edge through the driver
+    expect(alias[0]).toMatchObject({ sourceHandle: DEVICE_LOWER_HANDLE, targetHandle: MODULE_LOWER_HANDLE });
+    // before the load the same MODALIAS -> alias tie is drawn as pending
+    const pending = snapshotToFlow(snapshot({ devices: withAlias, drivers, modules: modules.map((m) => ({ ...m, state: 'not-loaded' as const, loadedBy: null })) }));
+    expect(pending.edges.filter((e) => e.data!.kind === 'alias-pending').map((e) => [e.source, e.target])).toEqual([
+      [nodeId.device('/devices/platform/arm-cca-dev'), nodeId.module('arm_cca_guest')],
+    ]);
+    expect(pending.edges.filter((e) => e.data!.kind === 'alias-loaded')).toEqual([]);
     expect(aliasMatches('of:N*T*Carm,psci*', 'of:NpsciT(null)Carm,psci-1.0')).toBe(true);
     expect(aliasMatches('platform:a.b', 'platform:aXb')).toBe(false);
   });
@@ -236,5 +244,13 @@ describe('snapshotToFlow', () => {
     // without the run's layout the same node would sit elsewhere
     const alone = snapshotToFlow(early).nodes.find((n) => n.id === nodeId.device('/devices/platform/serial8250'))!;
     expect(alone.position).not.toEqual(positions.get(nodeId.device('/devices/platform/serial8250')));
+  });
+});
+
+describe('fitKey', () => {
+  it('changes with the scenario or its firmware toggles, not with steps or actions', () => {
+    expect(fitKey('auxiliary', { realm: true })).toBe(fitKey('auxiliary', { realm: true }));
+    expect(fitKey('auxiliary', { realm: true })).not.toBe(fitKey('faux', { realm: true }));
+    expect(fitKey('auxiliary', { realm: true })).not.toBe(fitKey('auxiliary', { realm: false }));
   });
 });

@@ -7,7 +7,8 @@
  * Edges: firmware node -> device it gave rise to, parent device -> child device,
  * device -> driver it is bound to, driver -> module that provides it (drawn in that
  * direction so every edge runs left to right; read it as "module provides driver"),
- * device -> module its uevent's MODALIAS loaded (through the alias in modules.alias).
+ * device -> module its uevent's MODALIAS loaded (through the alias in modules.alias), and,
+ * before that load, device -> module whose alias its MODALIAS matches (alias-pending).
  *
  * Options: `positions` pins nodes to a layout computed once for the whole run (see
  * layoutPositions), so nodes do not jump between steps; `touched` marks what the current
@@ -20,7 +21,7 @@ import { Position, type Edge, type Node } from '@xyflow/react';
 import type { DeviceView, DriverView, FirmwareNodeView, ModuleView, Snapshot, TraceEvent } from '../../engine/api';
 
 export type GraphNodeKind = 'firmware' | 'device' | 'driver' | 'module';
-export type GraphEdgeKind = 'firmware-device' | 'parent-child' | 'bound-to' | 'module-provides-driver' | 'alias-loaded';
+export type GraphEdgeKind = 'firmware-device' | 'parent-child' | 'bound-to' | 'module-provides-driver' | 'alias-loaded' | 'alias-pending';
 
 /**
  * The visual state of a node, one per kind (the legend explains each):
@@ -203,13 +204,18 @@ function node(
 
 /** the handle under a device node: bound-to and alias edges leave there */
 export const DEVICE_LOWER_HANDLE = 'below';
+/**
+ * the handle under a module node: MODALIAS edges arrive there, from below, so they never
+ * run along the bound-to edge into the driver that sits on the module's row
+ */
+export const MODULE_LOWER_HANDLE = 'below-in';
 
 /**
  * Bound-to and MODALIAS edges run right from a device to the drivers/modules columns, past
  * the device's own children drawn on the same row; they leave from under the device and
  * run along the gap between rows (a step path) so they never seem to start at a child.
  */
-const ROUTED: Partial<Record<GraphEdgeKind, number>> = { 'bound-to': 7, 'alias-loaded': 15 };
+const ROUTED: Partial<Record<GraphEdgeKind, number>> = { 'bound-to': 7, 'alias-loaded': 15, 'alias-pending': 15 };
 
 function edge(kind: GraphEdgeKind, source: string, target: string): GraphEdge {
   const offset = ROUTED[kind];
@@ -222,6 +228,7 @@ function edge(kind: GraphEdgeKind, source: string, target: string): GraphEdge {
     ...(offset !== undefined
       ? { type: 'smoothstep', sourceHandle: DEVICE_LOWER_HANDLE, pathOptions: { offset, borderRadius: 6 } }
       : {}),
+    ...(kind === 'alias-loaded' || kind === 'alias-pending' ? { targetHandle: MODULE_LOWER_HANDLE } : {}),
   };
 }
 
@@ -400,6 +407,12 @@ export function snapshotToFlow(snapshot: Snapshot, options: FlowOptions = {}): F
       for (const p of dev.placed)
         if (p.item.modalias && aliasMatches(m.loadedBy, p.item.modalias))
           edges.push(edge('alias-loaded', nodeId.device(p.item.devpath), nodeId.module(m.name)));
+    }
+    // a MODALIAS that matches an alias of a module not (yet) loaded: what udev would modprobe
+    if (m.state === 'not-loaded') {
+      for (const p of dev.placed)
+        if (p.item.modalias && m.aliases.some((a) => aliasMatches(a, p.item.modalias!)))
+          edges.push(edge('alias-pending', nodeId.device(p.item.devpath), nodeId.module(m.name)));
     }
   }
 
