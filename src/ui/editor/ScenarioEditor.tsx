@@ -57,6 +57,18 @@ export function ScenarioEditor() {
     v.dispatch(setDiagnostics(v.state, diagnostics));
   }, [editor.problems]);
 
+  // a problem in the list jumps to its place in the text (the text may be long: it is
+  // often scrolled away from the inline mark)
+  const reveal = (from: number | undefined, to: number | undefined) => {
+    const v = view.current;
+    if (!v) return;
+    const len = v.state.doc.length;
+    const a = Math.min(from ?? 0, len);
+    const b = Math.min(Math.max(to ?? a, a), len);
+    v.dispatch({ selection: { anchor: a, head: b }, effects: EditorView.scrollIntoView(a, { y: 'center' }) });
+    v.focus();
+  };
+
   return (
     <section className="bs-editor" aria-label="Scenario editor" data-testid="editor">
       <div className="bs-editor__bar">
@@ -72,7 +84,10 @@ export function ScenarioEditor() {
         <ul className="bs-editor__problems" data-testid="editor-problems" aria-label="Problems">
           {editor.problems.map((p, i) => (
             <li key={i}>
-              <code>{p.path}</code>: {p.message}
+              <button type="button" className="bs-linkbtn" onClick={() => reveal(p.span?.from, p.span?.to)} title="Show in the text">
+                <code>{p.path}</code>
+              </button>
+              : {p.message}
             </li>
           ))}
         </ul>

@@ -38,7 +38,7 @@ export function BottomPanel({ summary, snapshot }: { summary: RunSummary; snapsh
           </button>
         ))}
       </div>
-      <div role="tabpanel" id="bottom-tabpanel" aria-labelledby={`tab-${tab}`} className="bs-tabpanel" tabIndex={0} data-testid={`view-${tab}`}>
+      <div key={tab} role="tabpanel" id="bottom-tabpanel" aria-labelledby={`tab-${tab}`} className="bs-tabpanel" tabIndex={0} data-testid={`view-${tab}`}>
         {tab === 'events' && <EventList events={summary.events} step={step} onJump={(i) => void goToStep(i)} />}
         {tab === 'uevents' && <pre className="bs-term">{formatUeventLog(snapshot.uevents)}</pre>}
         {tab === 'dmesg' && <pre className="bs-term">{formatDmesg(snapshot.log)}</pre>}
