@@ -18,6 +18,23 @@ async function open(page: Page, id: string) {
 }
 
 const device = (page: Page, name: string) => page.getByTestId(`node-device-${name}`);
+
+/** nodes drawn outside the graph's box (the view did not fit the graph) */
+async function nodesOutside(page: Page, graphTestId = 'device-graph'): Promise<string[]> {
+  return page.getByTestId(graphTestId).evaluate((g) => {
+    const box = g.getBoundingClientRect();
+    return [...g.querySelectorAll<HTMLElement>('.react-flow__node')]
+      .filter((n) => {
+        const r = n.getBoundingClientRect();
+        return r.left < box.left - 1 || r.top < box.top - 1 || r.right > box.right + 1 || r.bottom > box.bottom + 1;
+      })
+      .map((n) => n.dataset.id ?? '?');
+  });
+}
+
+/** a node's place in the graph (flow coordinates, from React Flow's transform) */
+const flowPosition = (page: Page, testId: string) =>
+  page.locator('.react-flow__node', { has: page.getByTestId(testId) }).evaluate((n) => (n as HTMLElement).style.transform);
 const mod = (page: Page, name: string) => page.getByTestId(`node-module-${name}`);
 
 let pageErrors: string[] = [];
@@ -46,6 +63,10 @@ const OUTCOMES: Record<string, (page: Page) => Promise<void>> = {
     await expect(device(page, 'arm-rmi-dev')).toContainText('arm_cca_host');
   },
   faux: async (page) => {
+    // the why, without hunting: the sentence above the graph
+    await expect(page.getByTestId('outcome')).toHaveAttribute('data-tone', 'not-loaded');
+    await expect(page.getByTestId('outcome')).toContainText("no device's uevent carries a MODALIAS matching its alias");
+    await expect(page.getByTestId('outcome')).toContainText('arm-cca-dev (faux bus) has no MODALIAS');
     await expect(device(page, 'arm-cca-dev')).toHaveAttribute('data-state', 'faux-bound');
     await expect(device(page, 'arm-cca-dev')).toContainText('faux_driver');
     await expect(mod(page, 'arm_cca_guest')).toHaveAttribute('data-state', 'not-loaded');
@@ -55,6 +76,11 @@ const OUTCOMES: Record<string, (page: Page) => Promise<void>> = {
     await expect(device(page, 'arm-rsi-dev')).toHaveCount(0);
   },
   auxiliary: async (page) => {
+    await expect(page.getByTestId('outcome')).toHaveAttribute('data-tone', 'loaded');
+    await expect(page.getByTestId('outcome')).toContainText(
+      "arm_cca_guest: loaded by udev — arm_cca_guest.arm-rsi-dev.0's uevent carried MODALIAS=auxiliary:arm_cca_guest.arm-rsi-dev",
+    );
+    await expect(page.locator('.react-flow__edge.bs-edge--alias-loaded')).toHaveCount(2); // arm_cca_guest and smccc_trng
     await expect(device(page, 'arm_cca_guest.arm-rsi-dev.0')).toHaveAttribute('data-state', 'bound');
     await expect(page.getByTestId('node-driver-arm_cca_guest')).toContainText('auxiliary driver');
     await expect(mod(page, 'arm_cca_guest')).toContainText('loaded by alias auxiliary:arm_cca_guest.arm-rsi-dev');
@@ -79,6 +105,8 @@ test('every built-in design loads, shows its key outcome, and draws what the eng
   for (const d of designs) {
     await open(page, d.id);
     await OUTCOMES[d.id]!(page);
+    // the whole graph is on screen: the view fitted the design's graph, not the one before it
+    await expect.poll(() => nodesOutside(page)).toEqual([]);
     // the graph shows each device and module in the state the engine reports at the last step
     const sim = new Simulation(getBuiltinScenario(d.id));
     const snap = sim.stateAt(sim.lastStep);
@@ -134,6 +162,10 @@ test('stepping through the timeline with the keyboard and the controls', async (
   await expect(page.getByTestId('current-event')).toContainText('drivers/base/auxiliary.c:auxiliary_uevent');
   await expect(device(page, 'arm_cca_guest.arm-rsi-dev.0')).toHaveAttribute('data-touched', 'true');
   await expect(device(page, 'arm_cca_guest.arm-rsi-dev.0')).toHaveAttribute('data-state', 'unbound');
+  // the MODALIAS already points at the module that is not loaded yet, and the sentence says why
+  await expect(page.locator('.react-flow__edge.bs-edge--alias-pending')).toHaveCount(1);
+  await expect(page.getByTestId('outcome')).toContainText('arm_cca_guest: not loaded');
+  await expect(page.getByTestId('outcome')).toContainText('matches alias auxiliary:arm_cca_guest.arm-rsi-dev');
   await page.screenshot({ path: `${SHOTS}/timeline-uevent.png` });
 
   // play runs on by itself; space pauses
@@ -202,6 +234,34 @@ test('details, views beside the graph, and an unbind action that forks the run',
   await expect(page.getByTestId('action-unbind')).toHaveCount(0);
 });
 
+test('unbinding arm-smccc releases its devm auxiliary child and tsm0; the other nodes keep their place', async ({ page }) => {
+  await open(page, 'auxiliary');
+  await device(page, 'arm-smccc').click();
+  const details = page.getByTestId('details-panel');
+  await expect(details.getByTestId('detail-driver')).toContainText('arm-smccc');
+  const before = await flowPosition(page, 'node-driver-arm_cca_guest');
+  const trng = await flowPosition(page, 'node-driver-smccc_trng');
+  await details.getByTestId('action-unbind').click();
+  await expect(page.getByTestId('user-actions')).toContainText('1 user action');
+  await page.locator('body').press('End');
+  await expect(device(page, 'arm-smccc')).toHaveAttribute('data-state', 'unbound');
+  await expect(device(page, 'arm_cca_guest.arm-rsi-dev.0')).toHaveCount(0);
+  await expect(device(page, 'tsm0')).toHaveCount(0);
+  await expect(page.getByTestId('node-driver-arm-smccc')).toBeVisible(); // the driver stays registered
+  expect(await flowPosition(page, 'node-driver-arm_cca_guest')).toBe(before);
+  expect(await flowPosition(page, 'node-driver-smccc_trng')).toBe(trng);
+  await page.screenshot({ path: `${SHOTS}/after-unbind-arm-smccc.png` });
+
+  // the faux device offers no unbind, and says why
+  await open(page, 'faux');
+  await device(page, 'arm-cca-dev').click();
+  await expect(page.getByTestId('no-unbind')).toContainText('suppress_bind_attrs');
+  await page.screenshot({ path: `${SHOTS}/details-faux.png` });
+  await page.locator('body').press('Escape');
+  await mod(page, 'arm_cca_guest').click();
+  await expect(page.getByTestId('detail-module-why')).toContainText('has no MODALIAS');
+});
+
 test('compare mode: faux vs auxiliary on the same firmware, with the difference table', async ({ page }) => {
   await open(page, 'auxiliary');
   await page.getByTestId('mode-compare').click();
@@ -213,6 +273,10 @@ test('compare mode: faux vs auxiliary on the same firmware, with the difference 
   await expect(table.getByTestId('cmp-RSI-Unbindable').locator('.cmp-b')).toHaveText('no');
   await expect(table.getByTestId('cmp-RSI-Class').locator('.cmp-a')).toHaveText('/sys/class/tsm/tsm0');
   await expect(page.getByTestId('compare-graph-b').getByTestId('node-device-arm-cca-dev')).toBeVisible();
+  await expect(page.getByTestId('outcome-a')).toContainText('arm_cca_guest: loaded by udev');
+  await expect(page.getByTestId('outcome-b')).toContainText('arm_cca_guest: not loaded');
+  await expect(page.getByTestId('outcome-b')).toContainText('has no MODALIAS');
+  await expect.poll(() => nodesOutside(page, 'compare-graph-b')).toEqual([]);
   await page.screenshot({ path: `${SHOTS}/compare.png` });
 
   // same firmware: a toggle re-runs both sides; without RSI on either side its rows go
@@ -236,7 +300,11 @@ test('scenario editor: errors inline with their path, the last valid run stays, 
   await page.keyboard.insertText(JSON.stringify(bad, null, 2));
   await expect(page.getByTestId('editor-problems')).toContainText('modules[0].location');
   await expect(device(page, 'tsm0')).toBeVisible(); // the last valid run stays on screen
+  await page.getByTestId('editor-problems').getByRole('button', { name: 'modules[0].location' }).click();
+  await expect(editor.locator('.cm-activeLine')).toContainText('"location": "sideways"');
+  await page.screenshot({ path: `${SHOTS}/editor-validation.png` });
 
+  await editor.locator('.cm-content').click();
   await page.keyboard.press('ControlOrMeta+a');
   await page.keyboard.insertText('{ "id": "broken", ');
   await expect(page.getByTestId('editor-problems')).toContainText('JSON syntax');
