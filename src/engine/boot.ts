@@ -93,6 +93,10 @@ function boot(k: Kernel, d: Discovery): void {
       k.emit('defer', 'late_initcall deferred_probe_initcall: deferred probing enabled, pending devices retried', 'drivers/base/dd.c:deferred_probe_initcall');
       k.nested(() => driverDeferredProbeTrigger(k));
       settleKernel(k);
+      // ... then sets initcalls_done and triggers and flushes once more
+      k.emit('defer', 'deferred_probe_initcall: initcalls done, the deferred list is retried once more', 'drivers/base/dd.c:deferred_probe_initcall');
+      k.nested(() => driverDeferredProbeTrigger(k));
+      settleKernel(k);
     }
   }
 }

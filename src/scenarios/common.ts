@@ -24,10 +24,10 @@ export function hostFirmware(): FirmwareDef {
   };
 }
 
-/** drivers/char/hw_random/arm_smccc_trng.c: a platform driver matched by name, MODULE_ALIAS("platform:smccc_trng") */
+/** drivers/char/hw_random/arm_smccc_trng.c (module arm_smccc_trng): platform driver "smccc_trng" matched by name, MODULE_ALIAS("platform:smccc_trng") */
 export function smcccTrngModule(): ModuleDef {
   return {
-    name: 'smccc_trng',
+    name: 'arm_smccc_trng',
     location: 'module',
     source: 'drivers/char/hw_random/arm_smccc_trng.c',
     aliases: ['platform:smccc_trng'],

@@ -227,22 +227,31 @@ const smcccBusDef: NonNullable<Scenario['buses']>[number] = {
   name: 'arm_smccc', match: 'id_table', modaliasPrefix: 'arm_smccc:', modaliasAttr: true,
   deviceName: '{name}-{n}', idaStart: 1,
   source: 'drivers/firmware/smccc/bus.c (arm_smccc bus series v6/v7)',
+  // arm_smccc_driver_register() sets driver.mod_name (v7)
+  setsModName: true,
 };
 
 function smcccBusCore(): Scenario['modules'] {
   return [
     { name: 'arm_smccc_bus', location: 'builtin', initcall: 'subsys', source: 'drivers/firmware/smccc/bus.c (subsys_initcall)', init: [{ op: 'bus_register', bus: 'arm_smccc' }] },
     {
+      // "coco: guest: arm64: Replace dummy CCA device with sysfs ABI": arm-cca-dev is gone; userspace reads this file instead
+      name: 'cca_realm_guest', location: 'builtin', initcall: 'device', source: 'arch/arm64 (v6 4/4, v7 6/6: /sys/firmware/cca/realm_guest)',
+      init: [{ op: 'if', when: 'realm', then: [{ op: 'firmware_file_create', path: 'cca/realm_guest', value: '1' }], else: [{ op: 'firmware_file_create', path: 'cca/realm_guest', value: '0' }] }],
+    },
+    {
       name: 'smccc', location: 'builtin', initcall: 'device', source: 'drivers/firmware/smccc/smccc.c (arm_smccc bus series)',
       init: [
         { op: 'if', when: 'trng', then: [{ op: 'device_register', bus: 'arm_smccc', name: 'arm-smccc-trng', orReturn: 'ignore' }] },
-        { op: 'if', when: 'rsi', then: [{ op: 'device_register', bus: 'arm_smccc', name: 'arm-rsi-dev', orReturn: 'ignore' }] },
+        // smccc_probe_smccc_device(): a device whenever RSI_ABI_VERSION answers over SMC; the version check is the driver's
+        { op: 'if', when: 'rsi_call', then: [{ op: 'device_register', bus: 'arm_smccc', name: 'arm-rsi-dev', orReturn: 'ignore' }] },
         { op: 'if', when: 'rmi', then: [{ op: 'device_register', bus: 'arm_smccc', name: 'arm-rmi-dev', orReturn: 'ignore' }] },
       ],
     },
     {
-      name: 'smccc_trng', location: 'module', source: 'drivers/char/hw_random/arm_smccc_trng.c (arm_smccc bus series)',
-      drivers: { smccc_trng: { name: 'smccc_trng', bus: 'arm_smccc', idTable: ['arm-smccc-trng'], probe: [] } },
+      name: 'arm_smccc_trng', location: 'module', source: 'drivers/char/hw_random/arm_smccc_trng.c (arm_smccc bus series)',
+      // .name = KBUILD_MODNAME; smccc_trng_probe() checks smccc_probe_trng() itself
+      drivers: { smccc_trng: { name: 'arm_smccc_trng', bus: 'arm_smccc', idTable: ['arm-smccc-trng'], probe: [{ op: 'if', when: '!trng', then: [{ op: 'return', errno: 'ENODEV' }] }] } },
       init: [{ op: 'driver_register', driver: 'smccc_trng' }],
     },
   ];
@@ -268,8 +277,15 @@ export const smcccBusGuest: Scenario = {
       drivers: {
         arm_cca_guest: {
           name: 'arm_cca_guest', bus: 'arm_smccc', idTable: ['arm-rsi-dev'],
-          probe: [{ op: 'tsm_report_register' }, { op: 'if', when: 'tsm_class', then: [{ op: 'tsm_register' }] }],
-          remove: [{ op: 'if', when: 'tsm_class', then: [{ op: 'tsm_unregister' }] }, { op: 'tsm_report_unregister' }],
+          // cca_tsm_probe(): -ENODEV outside a Realm (silent: the device stays unbound); the report
+          // provider is unregistered by a devm action
+          probe: [
+            { op: 'if', when: '!realm', then: [{ op: 'return', errno: 'ENODEV' }] },
+            { op: 'tsm_report_register' },
+            { op: 'devm_add_action', actions: [{ op: 'tsm_report_unregister' }] },
+            { op: 'if', when: 'tsm_class', then: [{ op: 'tsm_register' }] },
+          ],
+          remove: [{ op: 'if', when: 'tsm_class', then: [{ op: 'tsm_unregister' }] }],
         },
       },
       init: [{ op: 'driver_register', driver: 'arm_cca_guest' }],
@@ -280,8 +296,8 @@ export const smcccBusGuest: Scenario = {
 export const smcccBusHost: Scenario = {
   ...smcccBusGuest,
   id: 'smccc-bus-host',
-  title: 'Dedicated arm_smccc bus: device arm-rmi-dev-N (KVM host)',
-  description: 'On the host the bus carries arm-rmi-dev; arm_cca_host binds it by id table after udev loads it by arm_smccc: alias.',
+  title: 'Dedicated arm_smccc bus: device arm-rmi-dev-N (KVM host, extrapolated)',
+  description: 'Extrapolated: the v6/v7 series moves only TRNG and RSI onto the bus; this puts arm-rmi-dev there too (the v7 thread mentions ../../devices/arm-rmi-dev-1/tsm/tsm0). arm_cca_host binds it by id table after udev loads it by arm_smccc: alias.',
   side: 'host',
   focusModule: 'arm_cca_host',
   firmware: hostFirmware(),

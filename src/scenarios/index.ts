@@ -9,7 +9,8 @@ const DESIGNS: Scenario[] = [mainline, hostRfcGuest, hostRfcHost, faux, fauxModu
 
 function withVariants(s: Scenario): Scenario[] {
   const out = [s];
-  for (const [suffix, label, v] of STANDARD_VARIANTS) {
+  for (const [suffix, guestLabel, v] of STANDARD_VARIANTS) {
+    const label = s.side === 'host' && suffix === 'nonrealm' ? 'no RME (RMI absent)' : guestLabel;
     const variant = applyVariant(s, v);
     out.push({ ...variant, id: `${s.id}-${suffix}`, title: `${s.title} — ${label}` });
   }

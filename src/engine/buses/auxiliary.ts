@@ -63,6 +63,8 @@ export const auxiliaryBus: BusType = {
   driverKeys: (drv) => (drv.def.idTable ?? []).map((id) => `id:${id}`),
   deviceAttrs: () => [],
   readDeviceAttr: () => null,
+  // __auxiliary_driver_register(): auxdrv->driver.mod_name = modname
+  setsModName: true,
   rootDevpath: null,
 };
 
@@ -111,6 +113,6 @@ function auxiliaryDeviceInitAdd(k: Kernel, spec: { parent: string | null; modnam
     ofNode: inherit ? parent!.ofNode : null, ofReused: inherit,
     createdBy: ctx.module ?? 'kernel', devmOwner: spec.devm ? spec.parent : null, fwnode: ctx.fwnode ?? null,
   });
-  if (res.ret) k.printk('error', `${parent?.name ?? ''}: adding auxiliary device failed!: ${res.ret}`, `${AUX}:__auxiliary_device_add`, { errno: res.ret });
+  if (res.ret) k.printk('error', `auxiliary ${devName}: adding auxiliary device failed!: ${res.ret}`, `${AUX}:__auxiliary_device_add`, { errno: res.ret });
   return res;
 }

@@ -43,6 +43,7 @@ export function makeCustomBus(def: BusDef): BusType {
     },
     deviceAttrs: () => (def.modaliasAttr && def.modaliasPrefix !== null ? ['modalias'] : []),
     readDeviceAttr: (_k, dev, attr) => (attr === 'modalias' ? modalias(dev) : null),
+    setsModName: def.setsModName ?? false,
     rootDevpath: def.rootDevice ? `/devices/${def.rootDevice}` : null,
   };
 }

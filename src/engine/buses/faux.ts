@@ -9,7 +9,7 @@ import type { DeviceRec } from '../core/state';
 import { E } from '../core/errno';
 import { deviceAdd, deviceDel } from '../core/core';
 import { busRegister, driverRegister } from '../core/bus';
-import { runActions } from '../scenario/interpret';
+import { runActions, runVoidActions } from '../scenario/interpret';
 import type { BusType } from './types';
 
 const FAUX = 'drivers/base/faux.c';
@@ -29,7 +29,8 @@ export const fauxBus: BusType = {
   probeCite: `${FAUX}:faux_probe`,
   remove(k, dev) {
     const ops = dev.faux?.remove;
-    if (ops && ops.length) runActions(k, ops, { module: dev.createdBy, dev: dev.devpath });
+    // faux_device_ops.remove returns void
+    if (ops && ops.length) runVoidActions(k, ops, { module: dev.createdBy, dev: dev.devpath });
   },
   driverName: (def, _m, key) => def.name ?? key,
   aliases: () => [], // there is no faux_device_id and no file2alias support
@@ -37,6 +38,7 @@ export const fauxBus: BusType = {
   driverKeys: () => ['*'],
   deviceAttrs: () => [],
   readDeviceAttr: () => null,
+  setsModName: false,
   rootDevpath: '/devices/faux',
 };
 

@@ -112,6 +112,7 @@ export const platformBus: BusType = {
     if (attr === 'driver_override') return dev.driverOverride ?? '(null)';
     return null;
   },
+  setsModName: false,
   rootDevpath: '/devices/platform',
 };
 

@@ -39,6 +39,8 @@ export interface BusType {
   /** device attributes in the device's sysfs directory (besides uevent, subsystem, driver, power) */
   deviceAttrs(dev: DeviceRec): string[];
   readDeviceAttr(k: Kernel, dev: DeviceRec, attr: string): string | null;
+  /** the bus's register helper sets drv->mod_name, so module_add_driver() links even built-in drivers */
+  setsModName: boolean;
   /** devices registered without a parent go under this root device's devpath */
   rootDevpath: string | null;
 }

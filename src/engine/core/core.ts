@@ -63,7 +63,7 @@ export function deviceAdd(k: Kernel, spec: NewDevice): { ret: number; dev?: Devi
   k.indexDevice(dev, true);
   if (dev.devmOwner) {
     const owner = k.device(dev.devmOwner);
-    if (owner) k.state.setDevice({ ...owner, devres: [...owner.devres, { kind: 'device', target: devpath, cite: 'drivers/base/devres.c:devm_add_action' }] });
+    if (owner) k.state.setDevice({ ...owner, devres: [...owner.devres, { kind: 'device', target: devpath, cite: 'include/linux/device/devres.h:devm_add_action_or_reset' }] });
   }
   const where = dev.bus ? `bus ${dev.bus}` : dev.cls ? `class ${dev.cls}` : 'no bus, no class';
   k.emit('device_add', `device_add ${devpath} (${where})`, `${CORE}:device_add`, { touches: { devices: [devpath] } });
@@ -77,15 +77,6 @@ export function deviceAdd(k: Kernel, spec: NewDevice): { ret: number; dev?: Devi
 export function deviceDel(k: Kernel, devpath: string): number {
   const dev = k.device(devpath);
   if (!dev) return k.error(`device_del: ${devpath} is not registered`, E.NODEV, `${CORE}:device_del`);
-  // device_del(): children held by this device's devres go in device_release_driver() /
-  // devres_release_all() below, after the driver's remove() — they are not leftovers
-  const kids = k.children(devpath).filter((c) => c.devmOwner !== devpath);
-  if (kids.length > 0) {
-    // device_del() does not walk children; code that deletes a parent first is buggy. Show it, then
-    // delete the children so the model never keeps a device whose parent is gone.
-    k.error(`device_del ${devpath}: ${kids.length} child device(s) still registered (${kids.map((c) => c.name).join(', ')}); deleting them first`, E.BUSY, `${CORE}:device_del`, { devices: [devpath, ...kids.map((c) => c.devpath)] });
-    for (const c of [...kids].reverse()) k.nested(() => deviceDel(k, c.devpath));
-  }
   // device_del(): dpm_sysfs_remove, the uevent file and attrs, then bus_remove_device() drops the
   // subsystem and /sys/bus/<bus>/devices links — all before device_release_driver()
   k.state.setDevice({ ...k.device(devpath)!, deleting: true });
@@ -97,6 +88,14 @@ export function deviceDel(k: Kernel, devpath: string): number {
     // devres still held by an unbound device
     devresReleaseAll(k, devpath);
   });
+  // device_del() does not walk children: the driver's remove() and devres tear down what the
+  // driver created. Whatever is still registered now was leaked by the scenario's code — show it,
+  // then delete it, so the model never keeps a device whose parent is gone.
+  const kids = k.children(devpath);
+  if (kids.length > 0) {
+    k.error(`device_del ${devpath}: ${kids.length} child device(s) still registered after the driver let go (${kids.map((c) => c.name).join(', ')}): leaked by the code that created them; deleting them`, E.BUSY, `${CORE}:device_del`, { devices: [devpath, ...kids.map((c) => c.devpath)] });
+    for (const c of [...kids].reverse()) k.nested(() => deviceDel(k, c.devpath));
+  }
   const cur = k.device(devpath)!;
   if (cur.bus || cur.cls) deviceUevent(k, cur, 'remove');
   k.indexDevice(cur, false);
@@ -154,7 +153,9 @@ export function driverUevent(k: Kernel, bus: string, name: string, action: Ueven
 
 /** a module's kobject (/module/<name>) */
 export function moduleUevent(k: Kernel, name: string, action: UeventRecord['action']): UeventRecord {
-  return sendUevent(k, action, `/module/${name}`, 'module', [], 'kernel/module/main.c:do_init_module', { modules: [name] });
+  // add: sent by do_init_module() once init succeeded; remove: mod_sysfs_teardown() on unload
+  const cite = action === 'remove' ? 'kernel/module/sysfs.c:mod_sysfs_teardown' : 'kernel/module/main.c:do_init_module';
+  return sendUevent(k, action, `/module/${name}`, 'module', [], cite, { modules: [name] });
 }
 
 function sendUevent(k: Kernel, action: UeventRecord['action'], devpath: string, subsystem: string, vars: [string, string][], cite: string, touches: { devices?: string[]; drivers?: string[]; modules?: string[] }): UeventRecord {

@@ -7,7 +7,7 @@ import { E, errnoName } from './errno';
 import { RunawayError, MAX_DEFERRED_RETRIES, type Kernel } from './kernel';
 import type { DeviceRec, DriverRec } from './state';
 import { deviceUevent, deviceDel } from './core';
-import { runActions } from '../scenario/interpret';
+import { runActions, runVoidActions } from '../scenario/interpret';
 
 const DD = 'drivers/base/dd.c';
 
@@ -132,7 +132,13 @@ export function reallyProbe(k: Kernel, dev: DeviceRec, drv: DriverRec): number {
 function runDriverCallback(k: Kernel, drv: DriverRec, devpath: string, which: 'probe' | 'remove'): number {
   const actions = which === 'probe' ? drv.def.probe : drv.def.remove;
   if (!actions || actions.length === 0) return 0;
-  return runActions(k, actions, { module: drv.module, dev: devpath });
+  const ctx = { module: drv.module, dev: devpath };
+  // remove() returns void: a failing call inside it cannot stop the rest
+  if (which === 'remove') {
+    runVoidActions(k, actions, ctx);
+    return 0;
+  }
+  return runActions(k, actions, ctx);
 }
 
 /** driver_bound(): klist add, deferred list kick, KOBJ_BIND */
@@ -237,7 +243,10 @@ export function devresReleaseAll(k: Kernel, devpath: string): void {
   k.emit('unbind', `devres_release_all: ${dev.name} releases ${entries.length} managed resource(s)`, 'drivers/base/devres.c:devres_release_all', { touches: { devices: [devpath] } });
   for (const r of entries) {
     k.nested(() => {
-      if (k.device(r.target)) deviceDel(k, r.target);
+      if (r.kind === 'action') {
+        k.emit('unbind', `devres: running the devm action registered by ${r.module ?? 'kernel'} on ${dev.name}`, r.cite, { touches: { devices: [devpath] } });
+        runVoidActions(k, r.actions, { module: r.module, dev: devpath });
+      } else if (k.device(r.target)) deviceDel(k, r.target);
     });
   }
 }

@@ -8,12 +8,11 @@
  */
 import type { DriverDef, KernelAction } from '../scenario/schema';
 
-export interface DevresEntry {
+export type DevresEntry =
   /** a devm-created child device (devm_auxiliary_device_create, devm device_register) */
-  kind: 'device';
-  target: string; // devpath
-  cite: string;
-}
+  | { kind: 'device'; target: string; cite: string }
+  /** devm_add_action_or_reset(dev, fn, data): `actions` run when the devres is released */
+  | { kind: 'action'; target: string; actions: KernelAction[]; module: string | null; cite: string };
 
 export interface DeviceRec {
   devpath: string; // "/devices/platform/arm-cca-dev"
@@ -64,6 +63,8 @@ export interface ModuleRec {
   loadedBy: string | null;
   /** registrations made by init, undone by the default exit (module_driver() style) */
   registered: { op: string; target: string }[];
+  /** /sys/module/<name> exists: from mod_sysfs_setup() in load_module (before init runs) until unload */
+  inSysfs?: boolean;
 }
 
 export interface BusRec {
@@ -81,7 +82,7 @@ export interface Misc {
   userspace: boolean; // init has started
 }
 
-export type Table = 'devices' | 'drivers' | 'modules' | 'buses' | 'misc';
+export type Table = 'devices' | 'drivers' | 'modules' | 'buses' | 'files' | 'misc';
 export type Patch = [table: Table, key: string, before: unknown, after: unknown];
 
 /** shared by every event that changed nothing (most of them): keeps the trace compact */
@@ -92,6 +93,8 @@ export class JournaledState {
   drivers = new Map<string, DriverRec>();
   modules = new Map<string, ModuleRec>();
   buses = new Map<string, BusRec>();
+  /** sysfs files outside the device model (e.g. /sys/firmware/cca/realm_guest): path → contents */
+  files = new Map<string, string>();
   misc: Misc = {
     seqnum: 0, udevRunning: false, deferredEnabled: false, tsmProvider: null, tsmClassNext: 0,
     userspace: false,
@@ -121,6 +124,8 @@ export class JournaledState {
   setDriver(rec: DriverRec): void { this.put('drivers', rec.id, rec); }
   setModule(rec: ModuleRec): void { this.put('modules', rec.name, rec); }
   setBus(rec: BusRec): void { this.put('buses', rec.name, rec); }
+  setFile(path: string, contents: string): void { this.put('files', path, contents); }
+  deleteFile(path: string): void { this.remove('files', path); }
   deleteDevice(devpath: string): void { this.remove('devices', devpath); }
   deleteDriver(id: string): void { this.remove('drivers', id); }
 

@@ -39,7 +39,9 @@ export function listSysfs(k: Kernel): string[] {
     const dir = `/sys${d.devpath}`;
     out.push(dir);
     if (d.isRoot) {
+      // the bus roots are plain devices (device_register): uevent and power/, no subsystem
       out.push(`${dir}/uevent`);
+      if (!d.pmNotRequired) out.push(`${dir}/power`);
       continue;
     }
     if (d.deleting) {
@@ -76,8 +78,11 @@ export function listSysfs(k: Kernel): string[] {
     const dir = `/sys/bus/${drv.bus}/drivers/${drv.name}`;
     out.push(dir, `${dir}/uevent`);
     if (drv.bindAttrs) out.push(`${dir}/bind`, `${dir}/unbind`);
+    // module_add_driver(): the module's kobject, or for built-in code the one looked up by drv->mod_name
     const mod = drv.module ? k.state.modules.get(drv.module) : undefined;
-    if (mod && mod.state === 'loaded') {
+    const modName = k.busTypes.get(drv.bus)?.setsModName ?? false;
+    if (mod && (mod.inSysfs || mod.state === 'loaded' || (mod.state === 'builtin' && modName))) {
+      out.push(`/sys/module/${mod.name}`);
       link(out, `${dir}/module`, `/sys/module/${mod.name}`);
       link(out, `/sys/module/${mod.name}/drivers/${drv.bus}:${drv.name}`, dir);
     }
@@ -88,7 +93,11 @@ export function listSysfs(k: Kernel): string[] {
     if (drv) link(out, `/sys/bus/${drv.bus}/drivers/${drv.name}/${d.name}`, `/sys${d.devpath}`);
   }
   for (const m of k.state.modules.values()) {
-    if (m.state === 'loaded') out.push(`/sys/module/${m.name}`, `/sys/module/${m.name}/uevent`);
+    if (m.state === 'loaded' || m.inSysfs) out.push(`/sys/module/${m.name}`, `/sys/module/${m.name}/uevent`);
+  }
+  for (const [path] of k.state.files) {
+    const parts = path.split('/');
+    for (let i = 3; i <= parts.length; i++) out.push(parts.slice(0, i).join('/'));
   }
   for (const n of k.scenario.firmware.dt ?? []) {
     if (k.scenario.firmware.description === 'dt') out.push(`/sys/firmware/devicetree/base${n.path}`);
@@ -172,6 +181,8 @@ export function sysfsRead(k: Kernel, path: string): SysfsResult {
   };
   let m = /^\/sys\/bus\/([^/]+)\/drivers_autoprobe$/.exec(path);
   if (m && k.state.buses.get(m[1]!)) return out([k.state.buses.get(m[1]!)!.autoprobe ? '1' : '0']);
+  const file = k.state.files.get(path);
+  if (file !== undefined) return out([file]);
   const slash = path.lastIndexOf('/');
   const dir = path.slice(0, slash);
   const attr = path.slice(slash + 1);

@@ -139,7 +139,7 @@ export function discoverFirmware(fw: FirmwareDef, kernelVersion: string): Discov
   const smcccConduit = smccc11 ? conduit : 'NONE';
   const svc = fw.services;
   const trng = smccc11 && svc.trng !== undefined;
-  if (smccc11) info(trng ? `TRNG_VERSION answers ${svc.trng!.version}: smccc_trng_available` : 'TRNG call group absent', `${SMCCC}:smccc_probe_trng`);
+  if (smccc11) info(trng ? `TRNG_VERSION answers ${svc.trng!.version}: smccc_trng_available` : 'TRNG call group absent', 'arch/arm64/include/asm/archrandom.h:smccc_probe_trng');
 
   // arch/arm64/kernel/rsi.c:arm64_rsi_init(): conduit must be SMC, RSI ABI version must match (1.x)
   let rsi = false;
@@ -148,7 +148,7 @@ export function discoverFirmware(fw: FirmwareDef, kernelVersion: string): Discov
   } else if (!svc.rsi) {
     info('RSI_VERSION not supported: not a Realm', 'arch/arm64/kernel/rsi.c:rsi_version_matches');
   } else if (ver(svc.rsi.version)[0] !== 1) {
-    info(`RMM's RSI version ${svc.rsi.version} is not supported`, 'arch/arm64/kernel/rsi.c:rsi_version_matches', `RME: RMM doesn't support RSI version ${svc.rsi.version}. Supported range: 1.0-1.x`);
+    info(`RMM's RSI version ${svc.rsi.version} is not supported (the kernel logs an error with the supported range)`, 'arch/arm64/kernel/rsi.c:rsi_version_matches');
   } else {
     rsi = true;
     info(`RSI ${svc.rsi.version} present: running in a Realm (rsi_present enabled)`, 'arch/arm64/kernel/rsi.c:arm64_rsi_init');
@@ -181,6 +181,7 @@ export function discoverFirmware(fw: FirmwareDef, kernelVersion: string): Discov
     smccc_1_1: smccc11,
     rsi,
     realm: rsi,
+    rsi_call: smcccConduit === 'SMC' && svc.rsi !== undefined,
     rmi,
     rmi_da: rmi && svc.rmi?.da === true,
     trng,
@@ -195,7 +196,7 @@ export function discoverFirmware(fw: FirmwareDef, kernelVersion: string): Discov
 export function factNode(fact: string): string | null {
   const f = fact.replace(/^!/, '');
   if (fact.startsWith('!')) return null;
-  if (f === 'rsi' || f === 'realm') return 'smccc:RSI';
+  if (f === 'rsi' || f === 'realm' || f === 'rsi_call') return 'smccc:RSI';
   if (f === 'rmi' || f === 'rmi_da') return 'smccc:RMI';
   if (f === 'trng') return 'smccc:TRNG';
   if (f === 'smccc_1_1') return 'smccc';

@@ -13,6 +13,7 @@ export interface Facts {
   smccc_1_1: boolean;
   rsi: boolean; // rsi_present: is_realm_world()
   realm: boolean; // alias of rsi
+  rsi_call: boolean; // the RSI_ABI_VERSION call answers over SMC, whatever the version (arm_smccc bus series)
   rmi: boolean; // RMI call group answered over SMC (host side)
   rmi_da: boolean; // RMI reports device-assignment (DA) support
   trng: boolean; // smccc_trng_available
@@ -22,7 +23,7 @@ export interface Facts {
 }
 
 export const FACT_NAMES = [
-  'psci', 'smccc_1_1', 'rsi', 'realm', 'rmi', 'rmi_da', 'trng', 'faux_bus', 'tsm_class',
+  'psci', 'smccc_1_1', 'rsi', 'realm', 'rsi_call', 'rmi', 'rmi_da', 'trng', 'faux_bus', 'tsm_class',
   'auxiliary_device_create', 'dt', 'acpi', 'conduit_smc', 'conduit_hvc',
 ] as const;
 
@@ -36,7 +37,7 @@ export function evalFact(facts: Facts, expr: string): boolean {
     case 'acpi': v = facts.firmware === 'acpi'; break;
     case 'conduit_smc': v = facts.conduit === 'SMC'; break;
     case 'conduit_hvc': v = facts.conduit === 'HVC'; break;
-    case 'psci': case 'smccc_1_1': case 'rsi': case 'realm': case 'rmi': case 'rmi_da': case 'trng':
+    case 'psci': case 'smccc_1_1': case 'rsi': case 'realm': case 'rsi_call': case 'rmi': case 'rmi_da': case 'trng':
     case 'faux_bus': case 'tsm_class': case 'auxiliary_device_create':
       v = facts[name];
       break;

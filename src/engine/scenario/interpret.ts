@@ -52,6 +52,14 @@ export function runActions(k: Kernel, actions: KernelAction[], ctx: ExecContext)
   return 0;
 }
 
+/** run a void callback (remove(), module_exit, a devm action): failures are logged, the rest still runs */
+export function runVoidActions(k: Kernel, actions: KernelAction[], ctx: ExecContext): void {
+  for (const a of actions) {
+    if (a.op === 'return') return;
+    runAction(k, a, ctx);
+  }
+}
+
 function missing(k: Kernel, what: string, ref: string): number {
   return k.error(`${what}: no device "${ref}"`, E.NODEV, 'bindscope:resolve');
 }
@@ -72,13 +80,34 @@ function runAction(k: Kernel, a: KernelAction, ctx: ExecContext): number {
       k.emit('phase', `return ${errno}`, 'bindscope:return', { ...(errno ? { errno } : {}) });
       return errno;
     }
+    case 'devm_add_action': {
+      // devm_add_action_or_reset(dev, fn, data): fn runs when dev's devres is released
+      const dev = ctx.dev ? k.device(ctx.dev) : undefined;
+      if (!dev) return k.error('devm_add_action: no device (devm actions belong to the device being probed)', E.INVAL, 'include/linux/device/devres.h:devm_add_action_or_reset');
+      k.state.setDevice({ ...dev, devres: [...dev.devres, { kind: 'action', target: dev.devpath, actions: a.actions, module: ctx.module, cite: 'include/linux/device/devres.h:devm_add_action_or_reset' }] });
+      k.emit('probe', `devm_add_action_or_reset on ${dev.name}: runs when its managed resources are released`, 'include/linux/device/devres.h:devm_add_action_or_reset', { touches: { devices: [dev.devpath] } });
+      return 0;
+    }
+    case 'firmware_file_create': {
+      const path = `/sys/firmware/${a.path}`;
+      if (k.state.files.has(path)) return k.error(`sysfs: cannot create duplicate filename '${path}'`, E.EXIST, 'fs/sysfs/file.c:sysfs_create_file_ns');
+      k.state.setFile(path, a.value);
+      k.emit('phase', `${path} created (reads "${a.value}")`, 'lib/kobject.c:kobject_create_and_add');
+      return 0;
+    }
+    case 'firmware_file_remove': {
+      const path = `/sys/firmware/${a.path}`;
+      k.state.deleteFile(path);
+      k.emit('phase', `${path} removed`, 'fs/sysfs/file.c:sysfs_remove_file_ns');
+      return 0;
+    }
     case 'log':
       k.printk('phase', `${ctx.module ?? 'kernel'}: ${a.message}`, 'include/linux/printk.h:pr_info');
       return 0;
     case 'defer_until': {
       const dev = resolveDevice(k, a.device, ctx);
       if (dev) return 0;
-      k.emit('defer', `"${a.device}" does not exist yet: return -EPROBE_DEFER`, 'include/linux/dev_printk.h:dev_err_probe', { errno: E.PROBE_DEFER });
+      k.emit('defer', `"${a.device}" does not exist yet: return -EPROBE_DEFER`, 'drivers/base/core.c:dev_err_probe', { errno: E.PROBE_DEFER });
       return E.PROBE_DEFER;
     }
     case 'platform_device_register_simple': {

@@ -40,7 +40,10 @@ export type KernelAction =
   | { op: 'return'; errno: number | string }
   | { op: 'defer_until'; device: string }
   | { op: 'if'; when: string; then?: KernelAction[]; else?: KernelAction[] }
-  | { op: 'log'; message: string };
+  | { op: 'log'; message: string }
+  | { op: 'devm_add_action'; actions: KernelAction[] }
+  | { op: 'firmware_file_create'; path: string; value: string }
+  | { op: 'firmware_file_remove'; path: string };
 
 const actionList: z.ZodType<KernelAction[]> = z.lazy(() => z.array(kernelAction));
 
@@ -79,6 +82,9 @@ export const kernelAction: z.ZodType<KernelAction> = z.lazy(() =>
     z.object({ op: z.literal('defer_until'), device: devRef }).strict(),
     z.object({ op: z.literal('if'), when, then: actionList.optional(), else: actionList.optional() }).strict(),
     z.object({ op: z.literal('log'), message: z.string() }).strict(),
+    z.object({ op: z.literal('devm_add_action'), actions: actionList }).strict(),
+    z.object({ op: z.literal('firmware_file_create'), path: z.string().regex(/^[a-z0-9_-]+(\/[a-z0-9_-]+)+$/, 'a path under /sys/firmware such as "cca/realm_guest"'), value: z.string() }).strict(),
+    z.object({ op: z.literal('firmware_file_remove'), path: z.string() }).strict(),
   ]),
 );
 
@@ -111,8 +117,9 @@ export const moduleDef = z.object({
   aliases: z.array(name).optional(),
   drivers: z.record(z.string(), driverDef).optional(),
   init: actionList.optional(),
-  /** module_exit; when absent, the engine undoes init's registrations in reverse (module_driver() style) */
-  exit: actionList.optional(),
+  /** module_exit; when absent, the engine undoes init's registrations in reverse (module_driver() style);
+   *  null: the module has no module_exit, so delete_module refuses to unload it (-EBUSY) */
+  exit: actionList.nullable().optional(),
 }).strict();
 
 export const busDef = z.object({
@@ -128,6 +135,8 @@ export const busDef = z.object({
   idaStart: z.number().int().min(0).optional(),
   /** a root device /sys/devices/<rootDevice> registered with the bus, used as parent when none is given */
   rootDevice: z.string().optional(),
+  /** the bus's driver_register helper sets driver.mod_name (as auxiliary does): built-in drivers get /sys/module links */
+  setsModName: z.boolean().optional(),
   source: z.string().optional(),
 }).strict();
 

@@ -62,6 +62,7 @@ export function validateScenario(input: unknown): { ok: true; scenario: Scenario
           if (typeof v === 'string' && !(v.replace(/^-/, '') in ERRNO)) err(`${p}.${field}`, `unknown errno "${v}"`);
         }
         if (a.op === 'platform_device_register_simple' && a.ofNode && !(s.firmware.dt ?? []).some((n) => n.path === a.ofNode)) err(`${p}.ofNode`, `no DT node "${a.ofNode}" in firmware.dt`);
+        if (a.op === 'devm_add_action') walk(a.actions, `${p}.actions`);
         if (a.op === 'faux_device_create') {
           walk(a.probe, `${p}.probe`);
           walk(a.remove, `${p}.remove`);
@@ -69,7 +70,7 @@ export function validateScenario(input: unknown): { ok: true; scenario: Scenario
       });
     };
     walk(m.init, `modules[${i}].init`);
-    walk(m.exit, `modules[${i}].exit`);
+    walk(m.exit ?? undefined, `modules[${i}].exit`);
     for (const [key, d] of Object.entries(m.drivers ?? {})) {
       walk(d.probe, `modules[${i}].drivers.${key}.probe`);
       walk(d.remove, `modules[${i}].drivers.${key}.remove`);

@@ -6,9 +6,10 @@
 import type { Kernel, ExecContext } from '../core/kernel';
 import { E, strerror } from '../core/errno';
 import { moduleUevent } from '../core/core';
-import { runActions, undoRegistrations } from '../scenario/interpret';
+import { runActions, runVoidActions, undoRegistrations } from '../scenario/interpret';
 
 const MODULE = 'kernel/module/main.c';
+const KMOD_RMMOD = 'kmod: tools/remove.c (rmmod)';
 
 /** run a built-in module's init at its initcall level (do_one_initcall) */
 export function runBuiltinInit(k: Kernel, name: string, level: string): void {
@@ -26,13 +27,16 @@ export function loadModule(k: Kernel, name: string, loadedBy: string): number {
   const def = k.moduleDefs.get(name);
   const mod = k.state.modules.get(name);
   if (!def || !mod) return E.NOENT;
+  // load_module() → mod_sysfs_setup(): /sys/module/<name> appears before init runs; only the
+  // KOBJ_ADD uevent waits until init has finished
+  k.state.setModule({ ...mod, inSysfs: true });
   k.emit('module', `load_module ${name}: running its module_init${loadedBy === 'manual' ? ' (modprobe by hand)' : ` (udev: alias ${loadedBy})`}`, `${MODULE}:do_init_module`, { touches: { modules: [name] } });
   const regs: ExecContext['registrations'] = [];
   const ret = k.nested(() => runActions(k, def.init ?? [], { module: name, dev: null, registrations: regs }));
   if (ret) {
     // the module's own error path undoes what init registered; the module is freed
     k.nested(() => undoRegistrations(k, regs));
-    k.state.setModule({ ...k.state.modules.get(name)!, state: 'failed', loadedBy: null, registered: [] });
+    k.state.setModule({ ...k.state.modules.get(name)!, state: 'failed', loadedBy: null, registered: [], inSysfs: false });
     k.emit('module', `${name}: module_init returned ${ret}; the module is freed. modprobe: ERROR: could not insert '${name}': ${strerror(ret)}`, `${MODULE}:do_init_module`, { errno: ret, touches: { modules: [name] } });
     return ret;
   }
@@ -46,15 +50,19 @@ export function loadModule(k: Kernel, name: string, loadedBy: string): number {
 export function unloadModule(k: Kernel, name: string): number {
   const def = k.moduleDefs.get(name);
   const mod = k.state.modules.get(name);
-  if (!def || !mod) return k.error(`rmmod: ERROR: Module ${name} does not exist in /proc/modules`, E.NOENT, `${MODULE}:delete_module`);
-  if (mod.state === 'builtin') return k.error(`rmmod: ERROR: Module ${name} is builtin.`, E.BUSY, `${MODULE}:delete_module`, { modules: [name] });
-  if (mod.state !== 'loaded') return k.error(`rmmod: ERROR: Module ${name} is not currently loaded`, E.NOENT, `${MODULE}:delete_module`, { modules: [name] });
+  // these refusals come from kmod's rmmod in userspace (modules.builtin, /sys/module), not the kernel
+  if (!def || !mod) return k.error(`rmmod: ERROR: Module ${name} does not exist in /proc/modules`, E.NOENT, KMOD_RMMOD);
+  if (mod.state === 'builtin') return k.error(`rmmod: ERROR: Module ${name} is builtin.`, E.BUSY, KMOD_RMMOD, { modules: [name] });
+  if (mod.state !== 'loaded') return k.error(`rmmod: ERROR: Module ${name} is not currently loaded`, E.NOENT, KMOD_RMMOD, { modules: [name] });
+  // delete_module(): a module with an init but no module_exit cannot be unloaded (without --force)
+  if (def.exit === null) return k.error(`delete_module ${name}: it has no module_exit: -EBUSY. rmmod: ERROR: could not remove module ${name}: Device or resource busy`, E.BUSY, `${MODULE}:delete_module`, { modules: [name] });
   k.emit('module', `delete_module ${name}: running its module_exit`, `${MODULE}:delete_module`, { touches: { modules: [name] } });
   k.nested(() => {
-    if (def.exit) runActions(k, def.exit, { module: name, dev: null });
+    // module_exit returns void
+    if (def.exit) runVoidActions(k, def.exit, { module: name, dev: null });
     else undoRegistrations(k, mod.registered);
   });
-  k.state.setModule({ ...k.state.modules.get(name)!, state: 'not-loaded', loadedBy: null, registered: [] });
   moduleUevent(k, name, 'remove');
+  k.state.setModule({ ...k.state.modules.get(name)!, state: 'not-loaded', loadedBy: null, registered: [], inSysfs: false });
   return 0;
 }
