@@ -52,6 +52,18 @@ export function runActions(k: Kernel, actions: KernelAction[], ctx: ExecContext)
   return 0;
 }
 
+/** the code running: the module (KBUILD_MODNAME) and, in a probe/remove, the device */
+function codeOf(k: Kernel, ctx: ExecContext): string {
+  const dev = ctx.dev ? k.device(ctx.dev)?.name : undefined;
+  return `${ctx.module ?? 'kernel'}${dev ? ` (${dev})` : ''}`;
+}
+
+/** the scenario's own code has no kernel function to cite: cite the source file the module stands for */
+function sourceOf(k: Kernel, ctx: ExecContext): string {
+  const def = ctx.module ? k.moduleDefs.get(ctx.module) : undefined;
+  return def?.source ?? `module ${ctx.module ?? 'kernel'} (scenario code)`;
+}
+
 /** run a void callback (remove(), module_exit, a devm action): failures are logged, the rest still runs */
 export function runVoidActions(k: Kernel, actions: KernelAction[], ctx: ExecContext): void {
   for (const a of actions) {
@@ -69,7 +81,7 @@ function runAction(k: Kernel, a: KernelAction, ctx: ExecContext): number {
   switch (a.op) {
     case 'if': {
       const v = evalFact(k.facts, a.when);
-      k.emit('phase', `if (${a.when}) → ${v}`, 'bindscope:if', {});
+      k.emit('phase', `${codeOf(k, ctx)} tests ${a.when.replace(/^!/, 'not ')}: ${v}`, sourceOf(k, ctx), {});
       const branch = v ? a.then : a.else;
       if (!branch) return 0;
       const node = v ? factNode(a.when) : null;
@@ -77,7 +89,7 @@ function runAction(k: Kernel, a: KernelAction, ctx: ExecContext): number {
     }
     case 'return': {
       const errno = parseErrno(a.errno);
-      k.emit('phase', `return ${errno}`, 'bindscope:return', { ...(errno ? { errno } : {}) });
+      k.emit('phase', `${codeOf(k, ctx)} returns ${errno}`, sourceOf(k, ctx), { ...(errno ? { errno } : {}) });
       return errno;
     }
     case 'devm_add_action': {
