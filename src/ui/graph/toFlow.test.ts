@@ -247,6 +247,44 @@ describe('snapshotToFlow', () => {
   });
 });
 
+describe('snapshotToFlow without the firmware or drivers column', () => {
+  const compact = snapshotToFlow(full, { columns: { firmware: false, drivers: false } });
+
+  it('draws no firmware or driver node; devices start at x=0 and modules take the drivers column', () => {
+    const kinds = new Set(compact.nodes.map((n) => n.data.kind));
+    expect([...kinds].sort()).toEqual(['device', 'module']);
+    const x = (id: string) => byId(compact.nodes, id).position.x;
+    expect(x(nodeId.device('/devices/platform'))).toBe(0);
+    const aux = x(nodeId.device('/devices/platform/arm-cca-dev/arm_cca_guest.rsi.0'));
+    expect(x(nodeId.module('arm_cca_guest'))).toBe(aux + LAYOUT.columnGap);
+    expect(x(nodeId.module('unrelated'))).toBe(aux + LAYOUT.columnGap);
+  });
+
+  it('runs a bound device to the module of its driver, level with the device', () => {
+    const list = compact.edges.map((e) => `${e.data!.kind} ${e.source} ${e.target}`).sort();
+    expect(list).toEqual(
+      [
+        'bound-to device:/devices/platform/arm-cca-dev module:arm_cca_guest',
+        'parent-child device:/devices/platform device:/devices/platform/arm-cca-dev',
+        'parent-child device:/devices/platform device:/devices/platform/serial8250',
+        'parent-child device:/devices/platform/arm-cca-dev device:/devices/platform/arm-cca-dev/arm_cca_guest.rsi.0',
+      ].sort(),
+    );
+    const y = (id: string) => byId(compact.nodes, id).position.y;
+    expect(y(nodeId.module('arm_cca_guest'))).toBe(y(nodeId.device('/devices/platform/arm-cca-dev')));
+    expect(y(nodeId.module('unrelated'))).toBeGreaterThan(y(nodeId.module('arm_cca_guest'))); // no tie: below
+  });
+
+  it('pins nodes to a layout computed with the same columns', () => {
+    const positions = layoutPositions(full, { firmware: false, drivers: false });
+    const pinned = snapshotToFlow(snapshot({ devices: [devices[0]!, devices[3]!], modules }), {
+      positions,
+      columns: { firmware: false, drivers: false },
+    });
+    for (const n of pinned.nodes) expect(n.position).toEqual(positions.get(n.id));
+  });
+});
+
 describe('fitKey', () => {
   it('changes with the scenario or its firmware toggles, not with steps or actions', () => {
     expect(fitKey('auxiliary', { realm: true })).toBe(fitKey('auxiliary', { realm: true }));

@@ -12,7 +12,8 @@
  *
  * Options: `positions` pins nodes to a layout computed once for the whole run (see
  * layoutPositions), so nodes do not jump between steps; `touched` marks what the current
- * event touched (TraceEvent.touches) for highlighting.
+ * event touched (TraceEvent.touches) for highlighting; `columns` leaves out the firmware or
+ * drivers column (compare mode's compact graphs).
  *
  * No DOM, no React: unit-tested in toFlow.test.ts with hand-written snapshots.
  */
@@ -37,9 +38,22 @@ export type NodeState =
 /** colour family of a device: its bus (platform, auxiliary, faux; any other bus is "bus"), "class" or "none" */
 export type BusTone = 'platform' | 'auxiliary' | 'faux' | 'bus' | 'class' | 'none';
 
+/**
+ * Which columns to draw. Without the firmware column the device tree starts at x=0 (compare
+ * mode: both sides run on the same firmware, so that column shows no difference). Without
+ * the drivers column, modules take its place and a bound device's bound-to edge runs to
+ * the module that provides its driver (a built-in driver has no node; the device's second
+ * line still names it).
+ */
+export interface FlowColumns {
+  firmware?: boolean;
+  drivers?: boolean;
+}
+
 export interface FlowOptions {
   positions?: ReadonlyMap<string, { x: number; y: number }>;
   touched?: TraceEvent['touches'];
+  columns?: FlowColumns;
 }
 
 export type GraphNodeData = {
@@ -284,9 +298,12 @@ export function fitKey(scenarioId: string | undefined, variant: unknown): string
   return `${scenarioId ?? ''}|${JSON.stringify(variant ?? null)}`;
 }
 
-/** Positions of every node of a snapshot laid out alone: pass it as FlowOptions.positions. */
-export function layoutPositions(snapshot: Snapshot): Map<string, { x: number; y: number }> {
-  return new Map(snapshotToFlow(snapshot).nodes.map((n) => [n.id, n.position]));
+/**
+ * Positions of every node of a snapshot laid out alone: pass it as FlowOptions.positions
+ * (with the same `columns`).
+ */
+export function layoutPositions(snapshot: Snapshot, columns?: FlowColumns): Map<string, { x: number; y: number }> {
+  return new Map(snapshotToFlow(snapshot, { columns }).nodes.map((n) => [n.id, n.position]));
 }
 
 export function snapshotToFlow(snapshot: Snapshot, options: FlowOptions = {}): FlowGraph {
@@ -300,7 +317,9 @@ export function snapshotToFlow(snapshot: Snapshot, options: FlowOptions = {}): F
 
   // Column 0: the firmware tree as an indented list (it is mostly a chain: DT / -> /psci ->
   // PSCI -> SMCCC -> services, which would cost a column per level as a tree).
-  const fw = flatten(forest(snapshot.firmware, (f) => f.id, (f) => f.parent));
+  const showFirmware = options.columns?.firmware !== false;
+  const showDrivers = options.columns?.drivers !== false;
+  const fw = showFirmware ? flatten(forest(snapshot.firmware, (f) => f.id, (f) => f.parent)) : [];
   const fwDepth = Math.max(0, ...fw.map((p) => p.depth));
 
   // Device tree to the right of the firmware column.
@@ -362,7 +381,7 @@ export function snapshotToFlow(snapshot: Snapshot, options: FlowOptions = {}): F
     (drv) => mean(drv.devices.map((d) => deviceY.get(d)).filter((y): y is number => y !== undefined)),
     0,
   );
-  for (const drv of snapshot.drivers) {
+  for (const drv of showDrivers ? snapshot.drivers : []) {
     nodes.push(
       node(nodeId.driver(drv.id), drvX, driverY.get(drv)!, {
         kind: 'driver',
@@ -379,12 +398,20 @@ export function snapshotToFlow(snapshot: Snapshot, options: FlowOptions = {}): F
       if (deviceY.has(d)) edges.push(edge('bound-to', nodeId.device(d), nodeId.driver(drv.id)));
   }
 
-  // Modules column, each near the drivers it provides.
+
+  // Modules column, each near the drivers it provides (without the drivers column: near
+  // the devices bound to those drivers, in the drivers' place).
   const yOfDriver = new Map(snapshot.drivers.map((drv) => [drv.id, driverY.get(drv)!]));
-  const modX = drvX + LAYOUT.columnGap;
+  const driverById = new Map(snapshot.drivers.map((drv) => [drv.id, drv]));
+  const modX = showDrivers ? drvX + LAYOUT.columnGap : drvX;
+  const boundDevices = (m: ModuleView) =>
+    m.drivers.flatMap((id) => driverById.get(id)?.devices ?? []).filter((d) => deviceY.has(d));
   const moduleY = column(
     snapshot.modules,
-    (m) => mean(m.drivers.map((id) => yOfDriver.get(id)).filter((y): y is number => y !== undefined)),
+    (m) =>
+      showDrivers
+        ? mean(m.drivers.map((id) => yOfDriver.get(id)).filter((y): y is number => y !== undefined))
+        : mean(boundDevices(m).map((d) => deviceY.get(d)!)),
     0,
   );
   for (const m of snapshot.modules) {
@@ -400,8 +427,12 @@ export function snapshotToFlow(snapshot: Snapshot, options: FlowOptions = {}): F
         view: m,
       }),
     );
-    for (const id of m.drivers)
-      if (yOfDriver.has(id)) edges.push(edge('module-provides-driver', nodeId.driver(id), nodeId.module(m.name)));
+    if (showDrivers) {
+      for (const id of m.drivers)
+        if (yOfDriver.has(id)) edges.push(edge('module-provides-driver', nodeId.driver(id), nodeId.module(m.name)));
+    } else {
+      for (const d of boundDevices(m)) edges.push(edge('bound-to', nodeId.device(d), nodeId.module(m.name)));
+    }
     // uevent MODALIAS -> alias in modules.alias -> this module loaded
     if (m.state === 'loaded' && m.loadedBy && m.loadedBy !== 'manual') {
       for (const p of dev.placed)
