@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DeviceView, FirmwareNodeView, Snapshot, TraceEvent } from '../engine/api';
-import { alignStep, compareServices, serviceFacts } from './compare';
+import { alignStep, compareServices, scopedSnapshot, serviceFacts, serviceScope, shownSections } from './compare';
 
 // Hand-written snapshots in the shape of the faux and auxiliary designs (not engine output).
 const dev = (name: string, devpath: string, extra: Partial<DeviceView> = {}): DeviceView => ({
@@ -63,6 +63,67 @@ describe('compareServices', () => {
     expect(rows.find((r) => r.label === 'MODALIAS')).toEqual({ label: 'MODALIAS', a: 'none', b: 'auxiliary:arm_cca_guest.arm-rsi-dev', differs: true });
     expect(rows.every((r) => r.differs)).toBe(true);
     expect(compareServices(aux, aux)[0]!.rows.some((r) => r.differs)).toBe(false);
+  });
+});
+
+describe('shownSections', () => {
+  const trng = (s: Snapshot): Snapshot => ({
+    ...s,
+    devices: [...s.devices, dev('smccc_trng', '/devices/platform/smccc_trng', { bus: 'platform', driver: 'smccc_trng', modalias: 'platform:smccc_trng', unbindable: true })],
+    drivers: [...s.drivers, { id: 'platform/smccc_trng', name: 'smccc_trng', bus: 'platform', module: 'arm_smccc_trng', bindAttrs: true, devices: ['/devices/platform/smccc_trng'] }],
+    modules: [...s.modules, { name: 'arm_smccc_trng', state: 'loaded', loadedBy: 'platform:smccc_trng', location: 'module', aliases: ['platform:smccc_trng'], drivers: ['platform/smccc_trng'] }],
+    firmware: [...s.firmware, fw('smccc:TRNG', ['/devices/platform/smccc_trng'])],
+  });
+  const sections = compareServices(trng(aux), trng(faux), { a: 'arm_cca_guest', b: 'arm_cca_guest' });
+
+  it('folds a service both designs treat alike into one line naming its device and module', () => {
+    const [rsi, t] = shownSections(sections, false);
+    expect(rsi).toMatchObject({ service: 'RSI (Realm guest)', folded: 0, summary: null });
+    expect(rsi!.rows).toHaveLength(7);
+    expect(t).toEqual({
+      service: 'TRNG', rows: [], folded: 7,
+      summary: 'the same in A and B: smccc_trng (platform) · arm_smccc_trng: loaded by alias platform:smccc_trng',
+    });
+  });
+
+  it('keeps the differing rows of a partly equal service and counts the rest', () => {
+    const [rsi] = shownSections(compareServices(aux, { ...aux, devices: aux.devices.filter((d) => d.name !== 'tsm0') }), false);
+    expect(rsi!.rows.map((r) => r.label)).toEqual(['Class device']);
+    expect(rsi!.folded).toBe(6);
+    expect(rsi!.summary).toMatch(/^6 more rows the same in A and B: arm_cca_guest\.arm-rsi-dev\.0 \(auxiliary\) · arm_cca_guest: loaded by alias/);
+  });
+
+  it('shows every row on demand', () => {
+    expect(shownSections(sections, true).map((s) => [s.rows.length, s.folded, s.summary])).toEqual([[7, 0, null], [7, 0, null]]);
+  });
+});
+
+describe('serviceScope and scopedSnapshot', () => {
+  it('keeps the service device, what hangs under it and its module; drops firmware and the rest', () => {
+    // as the engine has it: the class device's parent is the device
+    const withTsm = { ...aux, devices: aux.devices.map((d) => (d.name === 'tsm0' ? { ...d, parent: AUX } : d)) };
+    const scope = serviceScope(withTsm, 'arm_cca_guest');
+    expect([...scope.devices]).toEqual([AUX, `${AUX}/tsm/tsm0`]);
+    expect([...scope.modules]).toEqual(['arm_cca_guest']);
+    const cut = scopedSnapshot(withTsm, scope);
+    expect(cut.firmware).toEqual([]);
+    expect(cut.devices.map((d) => [d.name, d.parent])).toEqual([['arm_cca_guest.arm-rsi-dev.0', null], ['tsm0', AUX]]);
+    expect(cut.drivers.map((d) => d.name)).toEqual(['arm_cca_guest']);
+    expect(cut.modules.map((m) => m.name)).toEqual(['arm_cca_guest']);
+    expect(aux.devices[1]!.parent).toBe('/devices/platform/arm-smccc'); // input untouched
+  });
+
+  it('keeps the TSM module of a design that never ties it to the device (faux)', () => {
+    const scope = serviceScope(faux, 'arm_cca_guest');
+    const cut = scopedSnapshot(faux, scope);
+    expect(cut.devices.map((d) => d.name)).toEqual(['arm-cca-dev']);
+    expect(cut.modules.map((m) => m.name)).toEqual(['arm_cca_guest']);
+  });
+
+  it('a scope taken from the whole run leaves out what a step does not have yet', () => {
+    const scope = serviceScope(aux, 'arm_cca_guest');
+    const early = scopedSnapshot(snap({ devices: aux.devices.slice(0, 1), firmware: aux.firmware }), scope);
+    expect(early.devices).toEqual([]);
   });
 });
 

@@ -5,7 +5,7 @@
  * service's device (the auxiliary designs hang the per-service device under arm-smccc).
  * Pure: unit-tested in compare.test.ts.
  */
-import type { DeviceView, Snapshot, TraceEvent } from '../engine/api';
+import type { DeviceView, ModuleView, Snapshot, TraceEvent } from '../engine/api';
 import { moduleDetail } from './graph/toFlow';
 
 export const SERVICES = [
@@ -52,6 +52,19 @@ function descendants(snapshot: Snapshot, devpath: string): DeviceView[] {
   return snapshot.devices.filter((d) => d.devpath.startsWith(devpath + '/'));
 }
 
+function boundDriver(snapshot: Snapshot, dev: DeviceView) {
+  return dev.driver ? snapshot.drivers.find((d) => d.name === dev.driver && d.bus === dev.bus) : undefined;
+}
+
+/** the module the table names for a service: its driver's, else the one its MODALIAS matches, else the TSM module */
+function serviceModule(snapshot: Snapshot, serviceId: string, dev: DeviceView, focusModule?: string): ModuleView | undefined {
+  const driver = boundDriver(snapshot, dev);
+  const byDriver = driver?.module ? snapshot.modules.find((m) => m.name === driver.module) : undefined;
+  const byAlias = dev.modalias ? snapshot.modules.find((m) => m.aliases.includes(dev.modalias!)) : undefined;
+  const byFocus = serviceId !== 'smccc:TRNG' && focusModule ? snapshot.modules.find((m) => m.name === focusModule) : undefined;
+  return byDriver ?? byAlias ?? byFocus;
+}
+
 /**
  * What one design made of one service. `focusModule` is the scenario's TSM module: the
  * module a reader expects to load for RSI/RMI even when nothing ties it to the device
@@ -66,11 +79,8 @@ export function serviceFacts(snapshot: Snapshot, serviceId: string, focusModule?
   };
   if (!dev) return { ...empty, device: present ? 'no device' : 'service absent' };
 
-  const driver = dev.driver ? snapshot.drivers.find((d) => d.name === dev.driver && d.bus === dev.bus) : undefined;
-  const byDriver = driver?.module ? snapshot.modules.find((m) => m.name === driver.module) : undefined;
-  const byAlias = dev.modalias ? snapshot.modules.find((m) => m.aliases.includes(dev.modalias!)) : undefined;
-  const byFocus = serviceId !== 'smccc:TRNG' && focusModule ? snapshot.modules.find((m) => m.name === focusModule) : undefined;
-  const mod = byDriver ?? byAlias ?? byFocus;
+  const driver = boundDriver(snapshot, dev);
+  const mod = serviceModule(snapshot, serviceId, dev, focusModule);
   let module = NONE;
   if (mod) {
     module = `${mod.name}: ${moduleDetail(mod)}`;
@@ -118,6 +128,79 @@ export function compareServices(
     });
   }
   return out;
+}
+
+/** What the table folds away: rows the same in A and B, shown again on demand. */
+export interface ShownSection {
+  service: string;
+  rows: CompareRow[];
+  /** how many identical rows are folded away (0 when shown or none) */
+  folded: number;
+  /** one line in place of folded rows: what both designs share */
+  summary: string | null;
+}
+
+/**
+ * The table as drawn: with `showSame` off, rows identical in A and B are folded into one
+ * summary line per service (a service the designs treat alike becomes a single line), so
+ * the differences fit on one screen.
+ */
+export function shownSections(sections: CompareSection[], showSame: boolean): ShownSection[] {
+  return sections.map((sec) => {
+    if (showSame) return { service: sec.service, rows: sec.rows, folded: 0, summary: null };
+    const rows = sec.rows.filter((r) => r.differs);
+    const folded = sec.rows.length - rows.length;
+    if (!folded) return { service: sec.service, rows, folded: 0, summary: null };
+    const same = (label: string) => sec.rows.find((r) => r.label === label && !r.differs)?.a;
+    const facts = [same('Device (bus)'), same('Module loaded, and how')].filter((t): t is string => !!t && t !== NONE);
+    const what = rows.length ? `${folded} more row${folded === 1 ? '' : 's'} the same in A and B` : `the same in A and B`;
+    return { service: sec.service, rows, folded, summary: facts.length ? `${what}: ${facts.join(' · ')}` : what };
+  });
+}
+
+/** What the compact compare graph keeps: devpaths and module names. */
+export interface ServiceScope {
+  devices: Set<string>;
+  modules: Set<string>;
+}
+
+/**
+ * The per-service part of a design: each service's device and the devices under it (a
+ * class device such as tsm0), and the module the table names for it. Taken from the run's
+ * layout basis (every node of the run) so the graph keeps the same nodes at every step.
+ */
+export function serviceScope(snapshot: Snapshot, focusModule?: string): ServiceScope {
+  const devices = new Set<string>();
+  const modules = new Set<string>();
+  for (const s of SERVICES) {
+    const dev = serviceDevice(snapshot, s.id);
+    if (!dev) continue;
+    devices.add(dev.devpath);
+    for (const d of descendants(snapshot, dev.devpath)) devices.add(d.devpath);
+    const mod = serviceModule(snapshot, s.id, dev, focusModule);
+    if (mod) modules.add(mod.name);
+  }
+  return { devices, modules };
+}
+
+/**
+ * A snapshot cut down to a scope, for the compact compare graph: no firmware nodes, the
+ * scope's devices (a parent outside the scope is dropped, so the device is top level),
+ * the drivers bound to them (to reach their modules) and the scope's modules.
+ */
+export function scopedSnapshot(snapshot: Snapshot, scope: ServiceScope): Snapshot {
+  const devices = snapshot.devices
+    .filter((d) => scope.devices.has(d.devpath))
+    .map((d) => (d.parent !== null && !scope.devices.has(d.parent) ? { ...d, parent: null } : d));
+  return {
+    ...snapshot,
+    firmware: [],
+    devices,
+    drivers: snapshot.drivers
+      .filter((drv) => drv.devices.some((p) => scope.devices.has(p)))
+      .map((drv) => ({ ...drv, devices: drv.devices.filter((p) => scope.devices.has(p)) })),
+    modules: snapshot.modules.filter((m) => scope.modules.has(m.name)),
+  };
 }
 
 /**
