@@ -142,6 +142,21 @@ describe('view store', () => {
     expect(store.getState().compare.step).toBe(-1);
   });
 
+  it('compare view: the table shows by default with identical rows folded; switching the view re-runs nothing', async () => {
+    const client = fakeClient();
+    const store = createViewStore(client);
+    await store.getState().init();
+    await store.getState().setMode('compare');
+    expect(store.getState().compareView).toEqual({ table: true, graphs: 'services', sameRows: false });
+    const calls = client.calls.length;
+    store.getState().setCompareView({ table: false });
+    store.getState().setCompareView({ graphs: 'all' });
+    expect(store.getState().compareView).toEqual({ table: false, graphs: 'all', sameRows: false });
+    expect(client.calls).toHaveLength(calls); // no worker call
+    await store.getState().setCompareDesign('a');
+    expect(store.getState().compareView.graphs).toBe('all'); // kept across designs
+  });
+
   it('compare runs once even when the other design reads its toggles differently', async () => {
     const client = fakeClient();
     const run = client.run;

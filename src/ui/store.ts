@@ -37,6 +37,16 @@ export interface CompareState {
   snapshot: Snapshot | null;
 }
 
+/** How compare mode is laid out (view state only: nothing re-runs). */
+export interface CompareView {
+  /** the difference table is shown (default: it is the one-slide answer) */
+  table: boolean;
+  /** the graphs: each service's device, what hangs under it and its module; or the whole designs */
+  graphs: 'services' | 'all';
+  /** the table shows rows identical in A and B (default: folded into one line per service) */
+  sameRows: boolean;
+}
+
 export interface ViewState {
   builtins: BuiltinInfo[];
   /** designs in their default form: what the design switcher lists */
@@ -67,6 +77,7 @@ export interface ViewState {
   /** the graph pans to what the current event touched */
   follow: boolean;
   compare: CompareState;
+  compareView: CompareView;
   editor: EditorState;
 }
 
@@ -90,6 +101,7 @@ export interface ViewActions {
   setMode(mode: Mode): Promise<void>;
   setBottomTab(tab: BottomTab): void;
   setCompareDesign(id: string): Promise<void>;
+  setCompareView(change: Partial<CompareView>): void;
   /** Editor text changed: stored at once, checked and run after a short pause. */
   setEditorText(text: string): void;
   /** Puts the current scenario's JSON into the editor. */
@@ -128,6 +140,7 @@ export const initialViewState: ViewState = {
   playing: false,
   follow: true,
   compare: { designId: null, variant: null, run: null, step: -1, snapshot: null },
+  compareView: { table: true, graphs: 'services', sameRows: false },
   editor: { text: '', state: 'idle', problems: [] },
 };
 
@@ -431,6 +444,10 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
         } catch (err) {
           fail(err);
         }
+      },
+
+      setCompareView(change) {
+        set({ compareView: { ...get().compareView, ...change } });
       },
 
       setEditorText(text) {
