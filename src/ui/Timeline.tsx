@@ -13,7 +13,8 @@ function isTyping(target: EventTarget | null): boolean {
 
 /**
  * Keyboard shortcuts for the timeline (arrows, space, Home/End) and the play loop.
- * Arrows on a focused range input are left to the input (it steps by itself).
+ * Arrows on a focused range input or radio button, and space on a checkbox or radio button,
+ * are left to the input.
  */
 export function useTimelineKeys() {
   const store = useViewStoreApi();
@@ -25,9 +26,13 @@ export function useTimelineKeys() {
       if (e.altKey || e.ctrlKey || e.metaKey || isTyping(e.target)) return;
       const s = store.getState();
       if (!s.summary) return;
-      const onRange = e.target instanceof HTMLInputElement && e.target.type === 'range';
-      // space on a button, tab or graph node is that element's own activation
-      const onButton = e.target instanceof HTMLElement && !!e.target.closest('button, [role="tab"], .react-flow__node');
+      const inputType = e.target instanceof HTMLInputElement ? e.target.type : null;
+      // arrows on a range input step it; on a radio button they pick the next choice
+      const onRange = inputType === 'range' || inputType === 'radio';
+      // space on a button, tab, graph node, checkbox or radio button is that element's own activation
+      const onButton =
+        inputType === 'checkbox' || inputType === 'radio' ||
+        (e.target instanceof HTMLElement && !!e.target.closest('button, [role="tab"], .react-flow__node'));
       switch (e.key) {
         case 'ArrowRight':
           if (onRange) return;
