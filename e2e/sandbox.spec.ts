@@ -262,28 +262,90 @@ test('unbinding arm-smccc releases its devm auxiliary child and tsm0; the other 
   await expect(page.getByTestId('detail-module-why')).toContainText('has no MODALIAS');
 });
 
+/** the size a node's name is drawn at, in screen px (font size times the graph's zoom) */
+const labelPx = (page: Page, graphTestId: string) =>
+  page.getByTestId(graphTestId).evaluate((g) => {
+    const zoom = new DOMMatrix(getComputedStyle(g.querySelector('.react-flow__viewport')!).transform).a;
+    return parseFloat(getComputedStyle(g.querySelector('.bs-box__label')!).fontSize) * zoom;
+  });
+
 test('compare mode: faux vs auxiliary on the same firmware, with the difference table', async ({ page }) => {
   await open(page, 'auxiliary');
   await page.getByTestId('mode-compare').click();
   await expect(page.getByTestId('compare-select')).toHaveValue('faux');
+  // the table is the slide: shown by default, with every difference and the identical service folded
   const table = page.getByTestId('compare-table');
+  const toggle = page.getByTestId('compare-table-toggle');
+  await expect(toggle).toHaveAccessibleName('Hide the difference table');
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+  await expect(page.getByRole('region', { name: 'Difference table' })).toBeVisible();
   await expect(table.getByTestId('cmp-RSI-MODALIAS').locator('.cmp-a')).toHaveText('auxiliary:arm_cca_guest.arm-rsi-dev');
   await expect(table.getByTestId('cmp-RSI-MODALIAS').locator('.cmp-b')).toHaveText('none');
   await expect(table.getByTestId('cmp-RSI-Module').locator('.cmp-b')).toHaveText('arm_cca_guest: not loaded');
   await expect(table.getByTestId('cmp-RSI-Unbindable').locator('.cmp-b')).toHaveText('no');
   await expect(table.getByTestId('cmp-RSI-Class').locator('.cmp-a')).toHaveText('/sys/class/tsm/tsm0');
-  await expect(page.getByTestId('compare-graph-b').getByTestId('node-device-arm-cca-dev')).toBeVisible();
+  await expect(table.getByTestId('cmp-TRNG-same').locator('td')).toHaveText(
+    'the same in A and B: smccc_trng (platform) · arm_smccc_trng: loaded by alias platform:smccc_trng',
+  );
+  await expect(table.getByTestId('cmp-TRNG-Device')).toHaveCount(0);
+  await expect(table.getByTestId('cmp-TRNG-same')).toBeInViewport(); // the whole table on screen
   await expect(page.getByTestId('outcome-a')).toContainText('arm_cca_guest: loaded by udev');
   await expect(page.getByTestId('outcome-b')).toContainText('arm_cca_guest: not loaded');
   await expect(page.getByTestId('outcome-b')).toContainText('has no MODALIAS');
+  // beside it, the per-service graphs: devices, what hangs under them, their modules; readable text
+  const graphA = page.getByTestId('compare-graph-a');
+  const graphB = page.getByTestId('compare-graph-b');
+  await expect(graphB.getByTestId('node-device-arm-cca-dev')).toBeVisible();
+  await expect(graphB.getByTestId('node-module-arm_cca_guest')).toHaveAttribute('data-state', 'not-loaded');
+  await expect(graphA.getByTestId('node-device-tsm0')).toBeVisible();
+  await expect(graphA.getByTestId('node-module-arm_cca_guest')).toContainText('loaded by alias auxiliary:arm_cca_guest');
+  for (const g of [graphA, graphB]) {
+    await expect(g.locator('[data-kind="firmware"], [data-kind="driver"]')).toHaveCount(0);
+    await expect(g.getByTestId('node-device-platform')).toHaveCount(0);
+  }
+  await expect.poll(() => nodesOutside(page, 'compare-graph-a')).toEqual([]);
   await expect.poll(() => nodesOutside(page, 'compare-graph-b')).toEqual([]);
+  await expect.poll(() => labelPx(page, 'compare-graph-a')).toBeGreaterThanOrEqual(10);
+  await expect.poll(() => labelPx(page, 'compare-graph-b')).toBeGreaterThanOrEqual(10);
   await page.screenshot({ path: `${SHOTS}/compare.png` });
+
+  // keyboard: unfold the identical rows, fold them again (space toggles the box, it does not play)
+  const step = await page.getByTestId('step-label').innerText();
+  const same = page.getByRole('checkbox', { name: /show rows that are the same/ });
+  await same.focus();
+  await page.keyboard.press('Space');
+  await expect(table.getByTestId('cmp-TRNG-Device').locator('.cmp-b')).toHaveText('smccc_trng (platform)');
+  await expect(table.getByTestId('cmp-TRNG-same')).toHaveCount(0);
+  await page.keyboard.press('Space');
+  await expect(table.getByTestId('cmp-TRNG-Device')).toHaveCount(0);
+  await expect(page.getByTestId('step-label')).toHaveText(step);
+
+  // the two graphs large: hide the table, then show the whole designs (arrows pick a radio, not a step)
+  await toggle.focus();
+  await page.keyboard.press('Enter');
+  await expect(table).toHaveCount(0);
+  await expect(toggle).toHaveAccessibleName('Show the difference table');
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  await page.getByRole('radio', { name: 'services only' }).focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByRole('radio', { name: 'whole designs' })).toBeChecked();
+  await expect(page.getByTestId('step-label')).toHaveText(step);
+  await expect(graphB.getByTestId('node-driver-faux_driver')).toBeVisible();
+  await expect(graphA.locator('[data-kind="firmware"]').first()).toBeVisible();
+  await expect.poll(() => nodesOutside(page, 'compare-graph-a')).toEqual([]);
+  await expect.poll(() => nodesOutside(page, 'compare-graph-b')).toEqual([]);
+  await page.screenshot({ path: `${SHOTS}/compare-whole-designs.png` });
+  await toggle.click();
+  await expect(table.getByTestId('cmp-RSI-MODALIAS')).toBeVisible();
+  await page.getByRole('radio', { name: 'services only' }).check();
+  await expect(graphB.locator('[data-kind="driver"]')).toHaveCount(0);
 
   // same firmware: a toggle re-runs both sides; without RSI on either side its rows go
   await page.getByTestId('fw-realm').uncheck();
   await expect(table.getByTestId('cmp-RSI-Device')).toHaveCount(0);
-  await expect(table.getByTestId('cmp-TRNG-Device').locator('.cmp-b')).toHaveText('smccc_trng (platform)');
-  await expect(page.getByTestId('compare-graph-b').getByTestId('node-device-arm-cca-dev')).toHaveCount(0);
+  await expect(table.getByTestId('cmp-TRNG-same')).toContainText('smccc_trng (platform)');
+  await expect(graphB.getByTestId('node-device-arm-cca-dev')).toHaveCount(0);
+  await expect(graphB.getByTestId('node-device-smccc_trng')).toBeVisible();
 });
 
 test('scenario editor: errors inline with their path, the last valid run stays, text survives a reload', async ({ page }) => {

@@ -1,54 +1,125 @@
 import { useMemo } from 'react';
-import { compareServices } from './compare';
+import type { Snapshot } from '../engine/api';
+import { compareServices, scopedSnapshot, serviceScope, shownSections } from './compare';
 import { DeviceGraph } from './graph/DeviceGraph';
-import { fitKey } from './graph/toFlow';
+import { fitKey, type FlowColumns } from './graph/toFlow';
 import { moduleOutcome } from './outcome';
 import { OutcomeLine } from './OutcomeLine';
-import { useViewStore } from './store';
+import { useViewStore, type CompareView } from './store';
+
+/** the compact graph: each service's device, what hangs under it, and its module */
+const SERVICE_COLUMNS: FlowColumns = { firmware: false, drivers: false };
+/** two graphs side by side: fitting never zooms one in beyond the other's text size */
+const MAX_FIT_ZOOM = 1;
+const TABLE_ID = 'bs-compare-table';
+
+/** A design's graph input for the chosen view: the whole design, or its per-service part. */
+function useGraphInput(snapshot: Snapshot | null, basis: Snapshot | null, focus: string | undefined, graphs: CompareView['graphs']) {
+  return useMemo(() => {
+    if (!snapshot || graphs === 'all') return { snapshot, basis, columns: undefined };
+    const scope = serviceScope(basis ?? snapshot, focus);
+    return { snapshot: scopedSnapshot(snapshot, scope), basis: basis && scopedSnapshot(basis, scope), columns: SERVICE_COLUMNS };
+  }, [snapshot, basis, focus, graphs]);
+}
 
 /** Two designs side by side on the same firmware and timeline position, and their differences. */
 export function ComparePanel() {
   const designs = useViewStore((s) => s.designs);
   const run = useViewStore((s) => s.run);
+  const variant = useViewStore((s) => s.variant);
   const snapshot = useViewStore((s) => s.snapshot);
   const step = useViewStore((s) => s.step);
   const summary = useViewStore((s) => s.summary);
   const compare = useViewStore((s) => s.compare);
+  const view = useViewStore((s) => s.compareView);
+  const setCompareView = useViewStore((s) => s.setCompareView);
   const setCompareDesign = useViewStore((s) => s.setCompareDesign);
   const select = useViewStore((s) => s.select);
   const selected = useViewStore((s) => s.selected);
 
+  const focusA = run?.scenario?.focusModule;
+  const focusB = compare.run?.scenario?.focusModule;
   const sections = useMemo(
-    () =>
-      snapshot && compare.snapshot
-        ? compareServices(snapshot, compare.snapshot, { a: run?.scenario?.focusModule, b: compare.run?.scenario?.focusModule })
-        : [],
-    [snapshot, compare.snapshot, run, compare.run],
+    () => (snapshot && compare.snapshot ? shownSections(compareServices(snapshot, compare.snapshot, { a: focusA, b: focusB }), view.sameRows) : []),
+    [snapshot, compare.snapshot, focusA, focusB, view.sameRows],
   );
-  const outcomeA = useMemo(() => (snapshot ? moduleOutcome(snapshot, run?.scenario?.focusModule) : null), [snapshot, run]);
-  const outcomeB = useMemo(
-    () => (compare.snapshot ? moduleOutcome(compare.snapshot, compare.run?.scenario?.focusModule) : null),
-    [compare.snapshot, compare.run],
-  );
+  const outcomeA = useMemo(() => (snapshot ? moduleOutcome(snapshot, focusA) : null), [snapshot, focusA]);
+  const outcomeB = useMemo(() => (compare.snapshot ? moduleOutcome(compare.snapshot, focusB) : null), [compare.snapshot, focusB]);
+  const graphA = useGraphInput(snapshot, run?.layoutBasis ?? null, focusA, view.graphs);
+  const graphB = useGraphInput(compare.snapshot, compare.run?.layoutBasis ?? null, focusB, view.graphs);
   if (!snapshot || !summary) return null;
   const titleB = compare.run?.summary.title ?? '…';
   const touchedA = step >= 0 ? summary.events[step]?.touches : undefined;
   const touchedB = compare.run && compare.step >= 0 ? compare.run.summary.events[compare.step]?.touches : undefined;
+  const folded = sections.reduce((n, s) => n + s.folded, 0);
+  const scopeText = view.graphs === 'services' ? 'per-service devices and modules' : 'whole design';
 
   return (
-    <div className="bs-compare" data-testid="compare">
+    <div className={`bs-compare${view.table ? '' : ' bs-compare--no-table'}`} data-testid="compare">
+      <div className="bs-compare__bar" role="group" aria-label="Compare view">
+        <button
+          type="button"
+          className="bs-compare__toggle"
+          data-testid="compare-table-toggle"
+          aria-expanded={view.table}
+          aria-controls={TABLE_ID}
+          onClick={() => setCompareView({ table: !view.table })}
+        >
+          {view.table ? 'Hide the difference table' : 'Show the difference table'}
+        </button>
+        <fieldset className="bs-seg">
+          <legend>Graphs:</legend>
+          <label className={view.graphs === 'services' ? 'bs-seg--on' : undefined}>
+            <input
+              type="radio"
+              name="bs-compare-graphs"
+              value="services"
+              data-testid="compare-graphs-services"
+              checked={view.graphs === 'services'}
+              onChange={() => setCompareView({ graphs: 'services' })}
+            />
+            services only
+          </label>
+          <label className={view.graphs === 'all' ? 'bs-seg--on' : undefined}>
+            <input
+              type="radio"
+              name="bs-compare-graphs"
+              value="all"
+              data-testid="compare-graphs-all"
+              checked={view.graphs === 'all'}
+              onChange={() => setCompareView({ graphs: 'all' })}
+            />
+            whole designs
+          </label>
+        </fieldset>
+        {view.table && (
+          <label className="bs-field-inline">
+            <input
+              type="checkbox"
+              data-testid="compare-same-rows"
+              checked={view.sameRows}
+              onChange={(e) => setCompareView({ sameRows: e.target.checked })}
+            />
+            show rows that are the same{!view.sameRows && folded ? ` (${folded} folded)` : ''}
+          </label>
+        )}
+        <span className="bs-compare__note bs-muted">same firmware, same boot stage</span>
+      </div>
       <div className="bs-compare__graphs">
         <section className="bs-compare__side" aria-label={`Design A: ${summary.title}`}>
           <h2 className="bs-compare__title">A: {summary.title}</h2>
           <OutcomeLine outcome={outcomeA} testId="outcome-a" />
           <DeviceGraph
-            snapshot={snapshot}
-            basis={run?.layoutBasis ?? null}
+            key={`${fitKey(summary.id, variant)}|${view.graphs}`}
+            snapshot={graphA.snapshot!}
+            basis={graphA.basis}
+            columns={graphA.columns}
+            maxFitZoom={MAX_FIT_ZOOM}
             touched={touchedA}
             selected={selected}
             onSelect={(id) => void select(id)}
             follow={false}
-            label={`Device graph of ${summary.title}`}
+            label={`Device graph of ${summary.title}, ${scopeText}`}
             testId="compare-graph-a"
             showLegend={false}
           />
@@ -66,16 +137,18 @@ export function ComparePanel() {
             <span className="bs-muted"> step {compare.step + 1}/{compare.run?.summary.events.length ?? 0}</span>
           </h2>
           <OutcomeLine outcome={outcomeB} testId="outcome-b" />
-          {compare.snapshot ? (
+          {graphB.snapshot ? (
             <DeviceGraph
-              key={fitKey(compare.run?.summary.id, compare.variant)}
-              snapshot={compare.snapshot}
-              basis={compare.run?.layoutBasis ?? null}
+              key={`${fitKey(compare.run?.summary.id, compare.variant)}|${view.graphs}`}
+              snapshot={graphB.snapshot}
+              basis={graphB.basis}
+              columns={graphB.columns}
+              maxFitZoom={MAX_FIT_ZOOM}
               touched={touchedB}
               selected={null}
               onSelect={() => {}}
               follow={false}
-              label={`Device graph of ${titleB}`}
+              label={`Device graph of ${titleB}, ${scopeText}`}
               testId="compare-graph-b"
               showLegend={false}
             />
@@ -84,46 +157,61 @@ export function ComparePanel() {
           )}
         </section>
       </div>
-      <div className="bs-compare__table">
-        <table data-testid="compare-table">
-          <caption>
-            What each design makes of the firmware services (same firmware, same boot stage). Differences are marked.
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Service</th>
-              <th scope="col"></th>
-              <th scope="col">A: {summary.id}</th>
-              <th scope="col">B: {compare.run?.summary.id ?? '…'}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {sections.flatMap((sec) =>
-              sec.rows.map((r, i) => (
-                <tr key={`${sec.service}-${r.label}`} className={r.differs ? 'bs-diff' : undefined} data-testid={`cmp-${sec.service.split(' ')[0]}-${r.label.split(' ')[0]}`}>
-                  {i === 0 && (
-                    <th scope="rowgroup" rowSpan={sec.rows.length}>
-                      {sec.service}
-                    </th>
+      {view.table && (
+        // a scrollable region: focusable so the keyboard can scroll it
+        <section id={TABLE_ID} className="bs-compare__table" aria-label="Difference table" tabIndex={0}>
+          <table data-testid="compare-table">
+            <caption>
+              What each design makes of the firmware services. Differences are marked ≠
+              {view.sameRows ? '.' : '; rows the same in A and B are folded into one line.'}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Service</th>
+                <th scope="col">
+                  <span className="bs-sr">Fact</span>
+                </th>
+                <th scope="col">A: {summary.id}</th>
+                <th scope="col">B: {compare.run?.summary.id ?? '…'}</th>
+              </tr>
+            </thead>
+            {sections.map((sec) => {
+              const key = sec.service.split(' ')[0];
+              const span = sec.rows.length + (sec.summary ? 1 : 0);
+              const head = (
+                <th scope="rowgroup" rowSpan={span}>
+                  {sec.service}
+                </th>
+              );
+              return (
+                <tbody key={sec.service}>
+                  {sec.rows.map((r, i) => (
+                    <tr key={r.label} className={r.differs ? 'bs-diff' : undefined} data-testid={`cmp-${key}-${r.label.split(' ')[0]}`}>
+                      {i === 0 && head}
+                      <th scope="row">
+                        {r.label}
+                        {r.differs && (
+                          <span className="bs-differs" title="differs" aria-label="differs">
+                            {' '}≠
+                          </span>
+                        )}
+                      </th>
+                      <td className="cmp-a">{r.a}</td>
+                      <td className="cmp-b">{r.b}</td>
+                    </tr>
+                  ))}
+                  {sec.summary && (
+                    <tr className="bs-same" data-testid={`cmp-${key}-same`}>
+                      {sec.rows.length === 0 && head}
+                      <td colSpan={3}>{sec.summary}</td>
+                    </tr>
                   )}
-                  <th scope="row">
-                    {r.label}
-                    {r.differs && (
-                      <span className="bs-differs" title="differs" aria-label="differs">
-                        {' '}≠
-                      </span>
-                    )}
-                  </th>
-                  <td className="cmp-a">{r.a}</td>
-                  <td className="cmp-b">
-                    {r.b}
-                  </td>
-                </tr>
-              )),
-            )}
-          </tbody>
-        </table>
-      </div>
+                </tbody>
+              );
+            })}
+          </table>
+        </section>
+      )}
     </div>
   );
 }

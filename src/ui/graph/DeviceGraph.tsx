@@ -13,9 +13,12 @@ import '@xyflow/react/dist/style.css';
 import type { Snapshot, TraceEvent } from '../../engine/api';
 import { BindscopeNode } from './BindscopeNode';
 import { Legend } from './Legend';
-import { LAYOUT, layoutPositions, snapshotToFlow, type GraphNode } from './toFlow';
+import { LAYOUT, layoutPositions, snapshotToFlow, type FlowColumns, type GraphNode } from './toFlow';
 
 const nodeTypes: NodeTypes = { bindscope: BindscopeNode };
+
+/** room around a fitted graph; on the left, the zoom controls' width, so they never cover a node */
+const FIT_PADDING = { left: '52px', right: '14px', top: '18px', bottom: '14px' } as const;
 
 interface Props {
   snapshot: Snapshot;
@@ -31,11 +34,16 @@ interface Props {
   showLegend?: boolean;
   /** a caption drawn above the graph (not over it: it never hides a node) */
   caption?: ReactNode;
+  /** leave out the firmware or drivers column (see FlowColumns) */
+  columns?: FlowColumns;
+  /** fitting never zooms in beyond this (two graphs side by side keep one text size) */
+  maxFitZoom?: number;
 }
 
-function Graph({ snapshot, basis, touched, selected, onSelect, follow, label, testId, showLegend = true, caption }: Props) {
-  const positions = useMemo(() => (basis ? layoutPositions(basis) : undefined), [basis]);
-  const flow = useMemo(() => snapshotToFlow(snapshot, { positions, touched }), [snapshot, positions, touched]);
+function Graph({ snapshot, basis, touched, selected, onSelect, follow, label, testId, showLegend = true, caption, columns, maxFitZoom = 2 }: Props) {
+  const positions = useMemo(() => (basis ? layoutPositions(basis, columns) : undefined), [basis, columns]);
+  const flow = useMemo(() => snapshotToFlow(snapshot, { positions, touched, columns }), [snapshot, positions, touched, columns]);
+  const fitOptions = useMemo(() => ({ padding: FIT_PADDING, maxZoom: maxFitZoom }), [maxFitZoom]);
   const nodes = useMemo<GraphNode[]>(
     () => flow.nodes.map((n) => (n.id === selected ? { ...n, selected: true } : n)),
     [flow, selected],
@@ -56,14 +64,14 @@ function Graph({ snapshot, basis, touched, selected, onSelect, follow, label, te
       if (Math.abs(now.w - last.w) < 8 && Math.abs(now.h - last.h) < 8) return;
       last = now;
       clearTimeout(timer);
-      timer = setTimeout(() => void rf.fitView({ padding: 0.08 }), 50);
+      timer = setTimeout(() => void rf.fitView(fitOptions), 50);
     });
     ro.observe(el);
     return () => {
       clearTimeout(timer);
       ro.disconnect();
     };
-  }, [rf]);
+  }, [rf, fitOptions]);
 
   // Follow the current event: pan (keeping the zoom) when what it touched is off screen.
   useEffect(() => {
@@ -96,7 +104,7 @@ function Graph({ snapshot, basis, touched, selected, onSelect, follow, label, te
         edges={flow.edges}
         nodeTypes={nodeTypes}
         fitView
-        fitViewOptions={{ padding: 0.08 }}
+        fitViewOptions={fitOptions}
         minZoom={0.1}
         nodesDraggable={false}
         nodesConnectable={false}
