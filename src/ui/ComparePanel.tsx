@@ -23,6 +23,11 @@ function useGraphInput(snapshot: Snapshot | null, basis: Snapshot | null, focus:
 }
 
 /** Two designs side by side on the same firmware and timeline position, and their differences. */
+const GRAPH_CHOICES: [value: 'services' | 'all', label: string][] = [
+  ['services', 'services only'],
+  ['all', 'whole designs'],
+];
+
 export function ComparePanel() {
   const designs = useViewStore((s) => s.designs);
   const run = useViewStore((s) => s.run);
@@ -69,28 +74,19 @@ export function ComparePanel() {
         </button>
         <fieldset className="bs-seg">
           <legend>Graphs:</legend>
-          <label className={view.graphs === 'services' ? 'bs-seg--on' : undefined}>
-            <input
-              type="radio"
-              name="bs-compare-graphs"
-              value="services"
-              data-testid="compare-graphs-services"
-              checked={view.graphs === 'services'}
-              onChange={() => setCompareView({ graphs: 'services' })}
-            />
-            services only
-          </label>
-          <label className={view.graphs === 'all' ? 'bs-seg--on' : undefined}>
-            <input
-              type="radio"
-              name="bs-compare-graphs"
-              value="all"
-              data-testid="compare-graphs-all"
-              checked={view.graphs === 'all'}
-              onChange={() => setCompareView({ graphs: 'all' })}
-            />
-            whole designs
-          </label>
+          {GRAPH_CHOICES.map(([value, label]) => (
+            <label key={value} className={view.graphs === value ? 'bs-seg--on' : undefined}>
+              <input
+                type="radio"
+                name="bs-compare-graphs"
+                value={value}
+                data-testid={`compare-graphs-${value}`}
+                checked={view.graphs === value}
+                onChange={() => setCompareView({ graphs: value })}
+              />
+              {label}
+            </label>
+          ))}
         </fieldset>
         {view.table && (
           <label className="bs-field-inline">
