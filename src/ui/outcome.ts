@@ -40,7 +40,7 @@ export function moduleOutcome(snapshot: Snapshot, moduleName: string | null | un
   const matches = aliasMatchesOf(snapshot, m);
 
   if (m.state === 'builtin')
-    return { module: name, tone: 'builtin', headline: `${name}: built in (=y)`, why: 'in the kernel from boot: no uevent or modprobe is needed to get its drivers registered.' };
+    return { module: name, tone: 'builtin', headline: `${name}: built in (=y)`, why: 'its module_init ran as an initcall at boot: no uevent, alias or modprobe is involved.' };
   if (m.state === 'failed')
     return { module: name, tone: 'failed', headline: `${name}: init failed`, why: 'it was loaded but its module_init returned an error (see dmesg).' };
   if (m.state === 'loaded') {
@@ -63,7 +63,7 @@ export function moduleOutcome(snapshot: Snapshot, moduleName: string | null | un
   if (matches.length) {
     const { device, alias } = matches[0]!;
     const ties = `${device.name}'s MODALIAS=${device.modalias} matches alias ${alias}`;
-    if (absent) return { module: name, tone: 'not-loaded', headline, why: `${ties}, but the module is absent from disk: modprobe fails.` };
+    if (absent) return { module: name, tone: 'not-loaded', headline, why: `${ties}, but the module is absent from disk (not in the initramfs/rootfs), so modules.alias there has no entry for it and udev's modprobe finds nothing to load.` };
     if (!snapshot.udevRunning)
       return { module: name, tone: 'not-loaded', headline, why: `${ties}, but udev is not running at this step: nothing has run modprobe for it.` };
     return { module: name, tone: 'not-loaded', headline, why: `${ties}; udev has not loaded it yet at this step.` };
