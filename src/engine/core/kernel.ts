@@ -18,6 +18,15 @@ export const MAX_DEFERRED_RETRIES = 100;
 
 const NO_TOUCHES: TraceEvent['touches'] = Object.freeze({});
 
+/**
+ * Template literals build rope (cons) strings; reading a character makes V8 flatten the rope in
+ * place, so the trace keeps one flat string per text instead of a tree of fragments.
+ */
+export function flat(s: string): string {
+  s.charCodeAt(0);
+  return s;
+}
+
 export interface RecordedEvent extends TraceEvent {
   patches: Patch[];
   ueventCount: number;
@@ -82,7 +91,7 @@ export class Kernel {
     const ev: RecordedEvent = {
       index: this.events.length,
       kind,
-      text,
+      text: flat(text),
       cite: c,
       depth: this.depth,
       touches: extra.touches ?? NO_TOUCHES,
