@@ -73,7 +73,3 @@ export function fauxDeviceCreate(k: Kernel, spec: { name: string; parent: string
   return res;
 }
 
-/** faux_device_destroy(): device_del (ops->remove, KOBJ_UNBIND, KOBJ_REMOVE) */
-export function fauxDeviceDestroy(k: Kernel, devpath: string): number {
-  return deviceDel(k, devpath);
-}

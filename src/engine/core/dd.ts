@@ -173,7 +173,6 @@ export function driverDeferredProbeTrigger(k: Kernel): void {
   // deferred_probe_pending_list: the state's deferred index, not a scan of every device
   const active = new Set(k.deferredActive);
   const pending = [...k.state.deferredSet].map((p) => k.device(p)!).filter((d) => !active.has(d.devpath));
-  k.deferredTriggered = true;
   if (pending.length === 0) return;
   pending.sort((a, b) => a.order - b.order);
   for (const d of pending) {
@@ -199,7 +198,6 @@ export function runDeferredWork(k: Kernel): boolean {
     k.emit('defer', `deferred probe work: retrying ${dev.name}`, `${DD}:deferred_probe_work_func`, { touches: { devices: [devpath] } });
     k.nested(() => busProbeDevice(k, devpath));
   }
-  k.deferredTriggered = false;
   return did;
 }
 
@@ -220,11 +218,6 @@ export function releaseDriver(k: Kernel, devpath: string): void {
   if (!cur) return;
   k.state.setDevice({ ...cur, driver: null, boundOrder: 0 });
   deviceUevent(k, k.device(devpath)!, 'unbind');
-}
-
-/** device_driver_detach() */
-export function deviceDriverDetach(k: Kernel, devpath: string): void {
-  releaseDriver(k, devpath);
 }
 
 /** driver_detach(): devices bound to the driver, last bound first */

@@ -53,7 +53,6 @@ export class Kernel {
   readonly udevQueue = new Fifo<UeventRecord>();
   /** deferred_probe_active_list: devices queued for a retry by driver_deferred_probe_trigger */
   deferredActive: string[] = [];
-  deferredTriggered = false;
   /** deferred_trigger_count: bumped by every effective driver_deferred_probe_trigger() */
   deferredTriggerCount = 0;
   /** monotonic orders (klist positions); records keep their order, so these need no journaling */

@@ -78,7 +78,6 @@ export interface Misc {
   udevRunning: boolean;
   deferredEnabled: boolean;
   tsmProvider: string | null;
-  tsmClassNext: number;
   userspace: boolean; // init has started
 }
 
@@ -96,7 +95,7 @@ export class JournaledState {
   /** sysfs files outside the device model (e.g. /sys/firmware/cca/realm_guest): path → contents */
   files = new Map<string, string>();
   misc: Misc = {
-    seqnum: 0, udevRunning: false, deferredEnabled: false, tsmProvider: null, tsmClassNext: 0,
+    seqnum: 0, udevRunning: false, deferredEnabled: false, tsmProvider: null,
     userspace: false,
   };
   private pending: Patch[] = [];

@@ -196,6 +196,5 @@ export function sysfsRead(k: Kernel, path: string): SysfsResult {
     const bt = dev.bus ? k.busTypes.get(dev.bus) : undefined;
     if (bt?.deviceAttrs(dev).includes(attr)) return out([bt.readDeviceAttr(k, dev, attr) ?? '']);
   }
-  m = /^\/sys\/bus\/([^/]+)\/drivers\/([^/]+)\/module$/.exec(path);
   return noFile(k, path, false);
 }
