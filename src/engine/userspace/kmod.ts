@@ -9,6 +9,7 @@ import { platformBus } from '../buses/platform';
 import { auxiliaryBus } from '../buses/auxiliary';
 import { fauxBus } from '../buses/faux';
 import { makeCustomBus } from '../buses/custom';
+import { fnmatchRegExp, hasWildcard } from './fnmatch';
 
 export interface AliasEntry {
   pattern: string;
@@ -58,31 +59,6 @@ export function buildModulesAlias(scenario: Scenario): { alias: AliasEntry[]; bu
 
 const aliasCache = new WeakMap<Scenario, { alias: AliasEntry[]; builtin: AliasEntry[] }>();
 
-/** fnmatch(3) without flags: '*', '?', '[...]' */
-export function fnmatch(pattern: string, s: string): boolean {
-  return fnmatchRegExp(pattern).test(s);
-}
-
-function fnmatchRegExp(pattern: string): RegExp {
-  let re = '^';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      const end = pattern.indexOf(']', i + 1);
-      if (end < 0) re += '\\[';
-      else {
-        let body = pattern.slice(i + 1, end);
-        if (body.startsWith('!')) body = '^' + body.slice(1);
-        re += '[' + body.replace(/\\/g, '\\\\') + ']';
-        i = end;
-      }
-    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(re + '$');
-}
-
 /** modprobe's lookup: every module whose alias pattern matches the MODALIAS */
 export function resolveAlias(entries: AliasEntry[], modalias: string): AliasEntry[] {
   // libkmod reads modules.alias into an index (modules.alias.bin); here: patterns without glob
@@ -112,7 +88,7 @@ function aliasIndex(entries: AliasEntry[]): AliasIndex {
   if (idx && (idx as AliasIndex & { n: number }).n === entries.length) return idx;
   idx = { exact: new Map(), globs: [] };
   entries.forEach((e, i) => {
-    if (/[*?[]/.test(e.pattern)) idx!.globs.push([i, fnmatchRegExp(e.pattern)]);
+    if (hasWildcard(e.pattern)) idx!.globs.push([i, fnmatchRegExp(e.pattern)]);
     else {
       const l = idx!.exact.get(e.pattern);
       if (l) l.push(i);

@@ -20,6 +20,7 @@
 import { hierarchy, tree, type HierarchyPointNode } from 'd3-hierarchy';
 import { Position, type Edge, type Node } from '@xyflow/react';
 import type { DeviceView, DriverView, FirmwareNodeView, ModuleView, Snapshot, TraceEvent } from '../../engine/api';
+import { fnmatch } from '../../engine/userspace/fnmatch';
 
 export type GraphNodeKind = 'firmware' | 'device' | 'driver' | 'module';
 export type GraphEdgeKind = 'firmware-device' | 'parent-child' | 'bound-to' | 'module-provides-driver' | 'alias-loaded' | 'alias-pending';
@@ -283,12 +284,8 @@ export function moduleDetail(m: ModuleView): string {
   return m.location === 'absent' ? 'not loaded · absent from disk' : 'not loaded';
 }
 
-/** modules.alias patterns may hold fnmatch wildcards (*, ?) */
-export function aliasMatches(pattern: string, modalias: string): boolean {
-  if (!/[*?[]/.test(pattern)) return pattern === modalias;
-  const re = pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${re}$`).test(modalias);
-}
+/** modules.alias patterns may hold fnmatch wildcards: matched exactly as the engine's kmod does */
+export const aliasMatches = fnmatch;
 
 /**
  * Identity of a graph view: the view fits afresh when it changes (another scenario ran, or
