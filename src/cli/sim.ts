@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Simulation, getBuiltinScenario, listBuiltins } from '../engine/index';
 import type { Snapshot } from '../engine/api';
-import { formatDeviceTree, formatDmesg, formatLsmod, formatUevent } from '../engine/trace/format';
+import { formatDeviceTree, formatDmesg, formatLsmod, formatUeventLog } from '../engine/trace/format';
 
 function usage(): string {
   return 'usage: npm run sim -- <built-in id | scenario.json> [--json] [--step N]\n       npm run sim -- --list';
@@ -106,7 +106,7 @@ function main(argv: string[]): void {
   const sum = sim.summary();
   lines.push(`# ${sum.title}`, `# source: ${sum.source}`, `# step ${snap.step} of ${sim.lastStep}`, '');
   lines.push(formatDeviceTree(snap), '');
-  lines.push('# udevadm monitor --kernel --property', ...snap.uevents.map(formatUevent));
+  lines.push('# udevadm monitor --kernel --property', formatUeventLog(snap.uevents), '');
   lines.push('# dmesg', formatDmesg(snap.log), '');
   lines.push('# lsmod', formatLsmod(snap), '');
   lines.push(`# TSM report provider: ${snap.tsm.reportProvider ?? '(none)'}${snap.tsm.classDevices.length ? `; /sys/class/tsm: ${snap.tsm.classDevices.join(', ')}` : ''}`);

@@ -1,25 +1,50 @@
 /**
  * Text renderings of a snapshot in the styles kernel developers know: `tree /sys/devices`,
- * `udevadm monitor --kernel --property`, `dmesg`, `lsmod`. Pure functions, shared by the CLI
- * and the UI.
+ * `udevadm monitor --kernel --property`, `dmesg`, `lsmod`. Pure functions of the engine's
+ * types, shared by the CLI and the UI (src/ui/views).
  */
-import type { Snapshot, UeventRecord } from '../api';
+import type { ModuleView, Snapshot, UeventRecord } from '../api';
 
-/** KERNEL[ts] action devpath (subsystem), then the properties */
+/**
+ * One uevent as `udevadm monitor --kernel --property` prints it. The engine has no clock,
+ * so the bracket holds the SEQNUM where udevadm shows a timestamp.
+ */
 export function formatUevent(u: UeventRecord): string {
-  const ts = (u.seq / 1000).toFixed(6);
-  return [`KERNEL[${ts}] ${u.action.padEnd(8)} ${u.devpath} (${u.subsystem})`, ...u.env.map(([k, v]) => `${k}=${v}`), ''].join('\n');
+  const head = `KERNEL[${u.seq}] ${u.action.padEnd(8)} ${u.devpath} (${u.subsystem})`;
+  return [head, ...u.env.map(([k, v]) => `${k}=${v}`)].join('\n');
+}
+
+export function formatUeventLog(uevents: UeventRecord[]): string {
+  if (uevents.length === 0) return '(no uevents yet)';
+  return ['monitor will print the received events for:', 'KERNEL - the kernel uevent', '', ...uevents.map((u) => formatUevent(u) + '\n')].join('\n');
 }
 
 export function formatDmesg(log: string[]): string {
-  return log.map((l, i) => `[${(i * 0.001).toFixed(6).padStart(12)}] ${l}`).join('\n');
+  if (log.length === 0) return '(kernel log empty)';
+  return log.map((line, i) => `[${String(i + 1).padStart(5)}] ${line}`).join('\n');
 }
 
-export function formatLsmod(s: Snapshot): string {
-  const rows = s.modules.map((m) => [m.name, m.state, m.loadedBy ?? '-', s.drivers.filter((d) => d.module === m.name).map((d) => d.name).join(',') || '-']);
-  const head = ['Module', 'State', 'Loaded by', 'Drivers'];
-  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  return [head, ...rows].map((r) => r.map((c, i) => c.padEnd(w[i]!)).join('  ').trimEnd()).join('\n');
+/**
+ * lsmod lists loaded modules only; built-in code is in modules.builtin and never in lsmod.
+ * Sizes are not modelled; "Used by" counts the devices bound to the module's drivers.
+ */
+export function formatLsmod(snapshot: Snapshot): string {
+  const usedBy = (m: ModuleView) =>
+    snapshot.drivers.filter((d) => m.drivers.includes(d.id)).reduce((n, d) => n + d.devices.length, 0);
+  const loaded = snapshot.modules.filter((m) => m.state === 'loaded');
+  const rows = loaded.map((m) => `${m.name.padEnd(24)}${String(usedBy(m)).padStart(4)}   ${m.loadedBy === 'manual' ? 'modprobe by hand' : m.loadedBy ? `udev: alias ${m.loadedBy}` : ''}`);
+  const others = (state: ModuleView['state'] | 'absent', title: string) => {
+    const ms = snapshot.modules.filter((m) => (state === 'absent' ? m.location === 'absent' && m.state === 'not-loaded' : m.state === state && !(state === 'not-loaded' && m.location === 'absent')));
+    return ms.length ? ['', `# ${title}: ${ms.map((m) => m.name).join(', ')}`] : [];
+  };
+  return [
+    `${'Module'.padEnd(24)}Used by   Loaded through`,
+    ...(rows.length ? rows : ['(no modules loaded)']),
+    ...others('builtin', 'built in (modules.builtin, not listed by lsmod)'),
+    ...others('not-loaded', 'on disk, not loaded'),
+    ...others('absent', 'absent from the initramfs/rootfs'),
+    ...others('failed', 'module_init failed'),
+  ].join('\n');
 }
 
 /** `tree /sys/devices`, each device annotated with its bus, driver and MODALIAS */

@@ -1,51 +1,12 @@
 /**
  * Pure text views of a Snapshot, in the style of the tools a kernel developer knows:
- * `udevadm monitor --kernel --property`, `dmesg`, `lsmod`, and a sysfs tree.
+ * a sysfs tree and file contents (the udevadm/dmesg/lsmod texts come from engine/trace/format.ts).
  * No React, no DOM: unit-tested in format.test.ts.
  */
-import type { ModuleView, Snapshot, UeventRecord } from '../../engine/api';
+import type { Snapshot } from '../../engine/api';
 
-/**
- * One uevent as `udevadm monitor --kernel --property` prints it. The engine has no clock,
- * so the bracket holds the SEQNUM where udevadm shows a timestamp.
- */
-export function formatUevent(u: UeventRecord): string {
-  const head = `KERNEL[${u.seq}] ${u.action.padEnd(8)} ${u.devpath} (${u.subsystem})`;
-  return [head, ...u.env.map(([k, v]) => `${k}=${v}`)].join('\n');
-}
-
-export function formatUeventLog(uevents: UeventRecord[]): string {
-  if (uevents.length === 0) return '(no uevents yet)';
-  return ['monitor will print the received events for:', 'KERNEL - the kernel uevent', '', ...uevents.map((u) => formatUevent(u) + '\n')].join('\n');
-}
-
-export function formatDmesg(log: string[]): string {
-  if (log.length === 0) return '(kernel log empty)';
-  return log.map((line, i) => `[${String(i + 1).padStart(5)}] ${line}`).join('\n');
-}
-
-/**
- * lsmod lists loaded modules only; built-in code is in modules.builtin and never in lsmod.
- * Sizes are not modelled; "Used by" counts the devices bound to the module's drivers.
- */
-export function formatLsmod(snapshot: Snapshot): string {
-  const usedBy = (m: ModuleView) =>
-    snapshot.drivers.filter((d) => m.drivers.includes(d.id)).reduce((n, d) => n + d.devices.length, 0);
-  const loaded = snapshot.modules.filter((m) => m.state === 'loaded');
-  const rows = loaded.map((m) => `${m.name.padEnd(24)}${String(usedBy(m)).padStart(4)}   ${m.loadedBy === 'manual' ? 'modprobe by hand' : m.loadedBy ? `udev: alias ${m.loadedBy}` : ''}`);
-  const others = (state: ModuleView['state'] | 'absent', title: string) => {
-    const ms = snapshot.modules.filter((m) => (state === 'absent' ? m.location === 'absent' && m.state === 'not-loaded' : m.state === state && !(state === 'not-loaded' && m.location === 'absent')));
-    return ms.length ? ['', `# ${title}: ${ms.map((m) => m.name).join(', ')}`] : [];
-  };
-  return [
-    `${'Module'.padEnd(24)}Used by   Loaded through`,
-    ...(rows.length ? rows : ['(no modules loaded)']),
-    ...others('builtin', 'built in (modules.builtin, not listed by lsmod)'),
-    ...others('not-loaded', 'on disk, not loaded'),
-    ...others('absent', 'absent from the initramfs/rootfs'),
-    ...others('failed', 'module_init failed'),
-  ].join('\n');
-}
+// the tool-style text views are shared with the CLI; they live beside the engine's other pure views
+export { formatDmesg, formatLsmod, formatUevent, formatUeventLog } from '../../engine/trace/format';
 
 export interface SysfsNode {
   name: string;
