@@ -152,9 +152,10 @@ export class Kernel {
 
   /** bus_find_device_by_name: the device named `name` on `bus` */
   findBusDevice(bus: string, name: string): DeviceRec | undefined {
-    const set = this.devIndex.get(bus)?.get(`dev:${name}`);
-    if (!set) return undefined;
-    for (const p of set) return this.device(p);
+    for (const p of this.state.byName.get(name) ?? []) {
+      const d = this.device(p);
+      if (d?.bus === bus) return d;
+    }
     return undefined;
   }
 
@@ -199,8 +200,7 @@ export class Kernel {
     }
     const bt = dev.bus ? this.busTypes.get(dev.bus) : undefined;
     if (!bt || !dev.bus) return;
-    const keys = [...bt.deviceKeys(this, dev), `dev:${dev.name}`];
-    updateIndex(this.devIndex, dev.bus, keys, dev.devpath, add);
+    updateIndex(this.devIndex, dev.bus, bt.deviceKeys(this, dev), dev.devpath, add);
   }
 
   indexDriver(drv: DriverRec, add: boolean): void {
