@@ -2,27 +2,16 @@
 import type { FirmwareDef, ModuleDef } from '../engine/scenario/schema';
 import { psciDtNode } from './variants';
 
-/** a Realm guest: PSCI 1.1 over SMC, SMCCC 1.2, RSI 1.0, TRNG */
-export function guestFirmware(): FirmwareDef {
-  return {
-    description: 'dt',
-    dt: [psciDtNode('1.1', 'smc')],
-    psciVersion: '1.1',
-    smcccVersion: '1.2',
-    services: { rsi: { version: '1.0' }, trng: { version: '1.0' } },
-  };
+/** DT firmware with PSCI 1.1 over SMC and SMCCC 1.2, offering the given call groups */
+function smcccFirmware(services: FirmwareDef['services']): FirmwareDef {
+  return { description: 'dt', dt: [psciDtNode('1.1', 'smc')], psciVersion: '1.1', smcccVersion: '1.2', services };
 }
 
-/** a KVM host on an RME-capable machine: RMI 1.0 with device assignment (DA), TRNG */
-export function hostFirmware(): FirmwareDef {
-  return {
-    description: 'dt',
-    dt: [psciDtNode('1.1', 'smc')],
-    psciVersion: '1.1',
-    smcccVersion: '1.2',
-    services: { rmi: { version: '1.0', da: true }, trng: { version: '1.0' } },
-  };
-}
+/** a Realm guest: RSI 1.0 and TRNG */
+export const guestFirmware = (): FirmwareDef => smcccFirmware({ rsi: { version: '1.0' }, trng: { version: '1.0' } });
+
+/** a KVM host on an RME-capable machine: RMI 1.0 with device assignment (DA), and TRNG */
+export const hostFirmware = (): FirmwareDef => smcccFirmware({ rmi: { version: '1.0', da: true }, trng: { version: '1.0' } });
 
 /** drivers/char/hw_random/arm_smccc_trng.c (module arm_smccc_trng): platform driver "smccc_trng" matched by name, MODULE_ALIAS("platform:smccc_trng") */
 export function smcccTrngModule(): ModuleDef {
