@@ -145,6 +145,9 @@ function userspace(k: Kernel, s: Scenario, actionStarts: number[], actionResults
   while (timed.length > 0) runOne(timed.shift()!);
 }
 
+/** userspace names devices by their sysfs name; it runs no module's code and probes nothing */
+const USERSPACE = { module: null, dev: null };
+
 /** a userspace action (or a kernel-side hot-unplug); sysfs writes and reads return what userspace saw */
 function userAction(k: Kernel, a: UserAction): ActionResult | null {
   const hdr = (text: string, cite: string) => k.emit('action', text, cite, { boundary: true });
@@ -157,7 +160,7 @@ function userAction(k: Kernel, a: UserAction): ActionResult | null {
       return k.nested(() => sysfsRead(k, a.path));
     case 'bind':
     case 'unbind': {
-      const dev = resolveDevice(k, a.device, { module: null, dev: null });
+      const dev = resolveDevice(k, a.device, USERSPACE);
       const rec = dev ? k.device(dev) : undefined;
       const bus = a.bus ?? rec?.bus ?? 'platform';
       const drvName = a.op === 'bind' ? a.driver : rec?.driver ? k.driver(rec.driver)?.name : undefined;
@@ -166,7 +169,7 @@ function userAction(k: Kernel, a: UserAction): ActionResult | null {
       return k.nested(() => sysfsWrite(k, path, a.device));
     }
     case 'driver_override': {
-      const dev = resolveDevice(k, a.device, { module: null, dev: null });
+      const dev = resolveDevice(k, a.device, USERSPACE);
       const path = `/sys${dev ?? `/devices/${a.device}`}/driver_override`;
       hdr(`userspace: echo ${JSON.stringify(a.value)} > ${path}`, 'drivers/base/driver.c');
       return k.nested(() => sysfsWrite(k, path, a.value));
@@ -197,7 +200,7 @@ function userAction(k: Kernel, a: UserAction): ActionResult | null {
       return null;
     case 'remove_device': {
       hdr(`hot-unplug: remove device ${a.device}`, 'drivers/base/core.c:device_unregister');
-      const dev = resolveDevice(k, a.device, { module: null, dev: null });
+      const dev = resolveDevice(k, a.device, USERSPACE);
       if (!dev) {
         k.error(`remove: no device "${a.device}"`, E.NODEV, 'drivers/base/core.c:device_unregister');
         return null;
