@@ -3,13 +3,11 @@
  * the bus has no uevent callback (no MODALIAS, so no module autoload); faux_driver has
  * suppress_bind_attrs (no bind/unbind files); a device whose probe fails is destroyed at once.
  */
-import type { KernelAction } from '../scenario/schema';
 import type { Kernel, ExecContext } from '../core/kernel';
-import type { DeviceRec } from '../core/state';
+import type { DeviceRec, DriverOps } from '../core/state';
 import { E } from '../core/errno';
 import { deviceAdd, deviceDel } from '../core/core';
 import { busRegister, driverRegister } from '../core/bus';
-import { runActions, runVoidActions } from '../scenario/interpret';
 import type { BusType } from './types';
 
 const FAUX = 'drivers/base/faux.c';
@@ -20,17 +18,14 @@ export const fauxBus: BusType = {
   match: () => ({ matched: true, rule: 'always (faux_match)', compared: 'faux_match() returns 1 for every device and driver', cite: `${FAUX}:faux_match` }),
   uevent: null,
   ueventCite: null,
-  probe(k, dev) {
+  probe(_k, dev) {
     // faux_probe(): the creator's ops->probe, if any
-    const ops = dev.faux?.probe;
-    if (!ops || ops.length === 0) return 0;
-    return runActions(k, ops, { module: dev.createdBy, dev: dev.devpath });
+    return dev.faux?.probe ? dev.faux.probe(dev.devpath) : 0;
   },
   probeCite: `${FAUX}:faux_probe`,
-  remove(k, dev) {
-    const ops = dev.faux?.remove;
+  remove(_k, dev) {
     // faux_device_ops.remove returns void
-    if (ops && ops.length) runVoidActions(k, ops, { module: dev.createdBy, dev: dev.devpath });
+    dev.faux?.remove?.(dev.devpath);
   },
   driverName: (def, _m, key) => def.name ?? key,
   aliases: () => [], // there is no faux_device_id and no file2alias support
@@ -49,14 +44,14 @@ export function fauxBusInit(k: Kernel): void {
 }
 
 /** faux_device_create(name, parent, ops): returns the device, or ret < 0 for the NULL return */
-export function fauxDeviceCreate(k: Kernel, spec: { name: string; parent: string | null; probe?: KernelAction[]; remove?: KernelAction[]; fwnode?: string | null }, ctx: ExecContext): { ret: number; dev?: DeviceRec } {
+export function fauxDeviceCreate(k: Kernel, spec: { name: string; parent: string | null; ops: DriverOps; fwnode?: string | null }, ctx: ExecContext): { ret: number; dev?: DeviceRec } {
   if (!k.facts.faux_bus) {
     return { ret: k.error(`faux_device_create() does not exist in Linux ${k.facts.kernel} (the faux bus arrived in 6.14)`, E.INVAL, `${FAUX}:faux_device_create`) };
   }
   k.emit('device_add', `faux_device_create: "${spec.name}" under ${spec.parent ?? '/devices/faux'} (no power/ directory)`, `${FAUX}:faux_device_create_with_groups`);
   const res = deviceAdd(k, {
     name: spec.name, bus: 'faux', parent: spec.parent ?? '/devices/faux', createdBy: ctx.module ?? 'kernel',
-    pmNotRequired: true, faux: { ...(spec.probe ? { probe: spec.probe } : {}), ...(spec.remove ? { remove: spec.remove } : {}) },
+    pmNotRequired: true, faux: spec.ops,
     fwnode: spec.fwnode ?? null,
   });
   if (res.ret || !res.dev) {

@@ -4,7 +4,7 @@
  */
 import type { DriverDef } from '../scenario/schema';
 import type { Kernel, ExecContext } from '../core/kernel';
-import type { DeviceRec } from '../core/state';
+import type { DeviceRec, DriverOps } from '../core/state';
 import { E } from '../core/errno';
 import { deviceAdd, deviceDel } from '../core/core';
 import { busRegister, driverRegister, driverUnregister } from '../core/bus';
@@ -158,8 +158,8 @@ export function platformDeviceUnregister(k: Kernel, devpath: string): number {
 }
 
 /** __platform_driver_probe(): probe once, no bind files, -ENODEV and unregister if nothing bound */
-export function platformDriverProbe(k: Kernel, def: DriverDef, module: string | null, key: string): { ret: number; id?: string } {
-  const res = driverRegister(k, def, module, key, { probeOnce: true });
+export function platformDriverProbe(k: Kernel, def: DriverDef, module: string | null, key: string, ops: DriverOps = {}): { ret: number; id?: string } {
+  const res = driverRegister(k, def, module, key, { probeOnce: true, ops });
   if (res.ret || !res.id) return res;
   const drv = k.driver(res.id)!;
   k.state.setDriver({ ...drv, probeFail: true });

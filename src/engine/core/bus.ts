@@ -7,7 +7,7 @@ import type { DriverDef } from '../scenario/schema';
 import type { BusType } from '../buses/types';
 import { E } from './errno';
 import type { Kernel } from './kernel';
-import type { DriverRec } from './state';
+import type { DriverOps, DriverRec } from './state';
 import { driverUevent, deviceAdd } from './core';
 import { driverAttach, driverDetach, driverMatchDevice, driverProbeDeviceNoDefer, deviceAttach, releaseDriver } from './dd';
 
@@ -31,7 +31,7 @@ export function busRegister(k: Kernel, bt: BusType, rootDevice?: string): number
 }
 
 /** driver_register(): returns 0 and the driver id, or -errno */
-export function driverRegister(k: Kernel, def: DriverDef, module: string | null, key: string, opts: { probeOnce?: boolean } = {}): { ret: number; id?: string } {
+export function driverRegister(k: Kernel, def: DriverDef, module: string | null, key: string, opts: { probeOnce?: boolean; ops?: DriverOps } = {}): { ret: number; id?: string } {
   const bt = k.bus(def.bus);
   const label = def.name ?? key;
   if (!bt) {
@@ -47,7 +47,7 @@ export function driverRegister(k: Kernel, def: DriverDef, module: string | null,
   }
   const drvOrder = ++k.counters.drv;
   const rec: DriverRec = {
-    id: `${def.bus}/${name}`, name, bus: def.bus, module, def, order: drvOrder,
+    id: `${def.bus}/${name}`, name, bus: def.bus, module, def, ops: opts.ops ?? {}, order: drvOrder,
     bindAttrs: !(def.suppressBindAttrs ?? false) && !opts.probeOnce, probeFail: false,
     preventDeferredProbe: opts.probeOnce ?? false,
   };

@@ -7,7 +7,6 @@ import { E, errnoName } from './errno';
 import { RunawayError, MAX_DEFERRED_RETRIES, type Kernel } from './kernel';
 import type { DeviceRec, DriverRec } from './state';
 import { deviceUevent, deviceDel } from './core';
-import { runActions, runVoidActions } from '../scenario/interpret';
 
 const DD = 'drivers/base/dd.c';
 
@@ -106,7 +105,7 @@ export function reallyProbe(k: Kernel, dev: DeviceRec, drv: DriverRec): number {
   k.emit('probe', `really_probe: ${drv.bus} driver ${drv.name} probes ${dev.name}`, `${DD}:really_probe`, { touches: who(dev, drv) });
   const bt = k.busTypes.get(drv.bus)!;
   const ret = k.nested(() =>
-    bt.probe(k, k.device(dev.devpath)!, drv, () => runDriverCallback(k, drv, dev.devpath, 'probe')),
+    bt.probe(k, k.device(dev.devpath)!, drv, () => runDriverCallback(drv, dev.devpath, 'probe')),
   );
   // call_driver_probe(): which results are logged
   if (ret !== 0) {
@@ -128,17 +127,13 @@ export function reallyProbe(k: Kernel, dev: DeviceRec, drv: DriverRec): number {
   return 0;
 }
 
-/** run a driver's probe/remove actions in the context of the device */
-function runDriverCallback(k: Kernel, drv: DriverRec, devpath: string, which: 'probe' | 'remove'): number {
-  const actions = which === 'probe' ? drv.def.probe : drv.def.remove;
-  if (!actions || actions.length === 0) return 0;
-  const ctx = { module: drv.module, dev: devpath };
-  // remove() returns void: a failing call inside it cannot stop the rest
+/** call_driver_probe() / device_remove(): drv->probe or drv->remove, if the driver has one */
+function runDriverCallback(drv: DriverRec, devpath: string, which: 'probe' | 'remove'): number {
   if (which === 'remove') {
-    runVoidActions(k, actions, ctx);
+    drv.ops.remove?.(devpath);
     return 0;
   }
-  return runActions(k, actions, ctx);
+  return drv.ops.probe ? drv.ops.probe(devpath) : 0;
 }
 
 /** driver_bound(): klist add, deferred list kick, KOBJ_BIND */
@@ -210,7 +205,7 @@ export function releaseDriver(k: Kernel, devpath: string): void {
   k.nested(() => {
     const bt = k.busTypes.get(drv.bus)!;
     // device_remove(): bus->remove if set, else drv->remove
-    bt.remove(k, dev, drv, () => { runDriverCallback(k, drv, devpath, 'remove'); });
+    bt.remove(k, dev, drv, () => { runDriverCallback(drv, devpath, 'remove'); });
     // device_unbind_cleanup(): devres_release_all() runs after remove()
     devresReleaseAll(k, devpath);
   });
@@ -238,7 +233,7 @@ export function devresReleaseAll(k: Kernel, devpath: string): void {
     k.nested(() => {
       if (r.kind === 'action') {
         k.emit('unbind', `devres: running the devm action registered by ${r.module ?? 'kernel'} on ${dev.name}`, r.cite, { touches: { devices: [devpath] } });
-        runVoidActions(k, r.actions, { module: r.module, dev: devpath });
+        r.run();
       } else if (k.device(r.target)) deviceDel(k, r.target);
     });
   }

@@ -6,13 +6,25 @@
  * so the state at any step can be reached from any other step by applying patches forward or
  * backward (see trace/timeline.ts) — no replay from scratch.
  */
-import type { DriverDef, KernelAction } from '../scenario/schema';
+import type { DriverDef } from '../scenario/schema';
+
+/**
+ * A driver's callbacks as the core calls them (struct device_driver .probe/.remove, or
+ * faux_device_ops): the code that registered the driver supplies them, so the core never knows
+ * whether they are a scenario's declarative actions or the engine's own code.
+ */
+export interface DriverOps {
+  /** returns 0 or -errno */
+  probe?: (devpath: string) => number;
+  /** returns void: a failure inside it cannot stop the unbind */
+  remove?: (devpath: string) => void;
+}
 
 export type DevresEntry =
   /** a devm-created child device (devm_auxiliary_device_create, devm device_register) */
   | { kind: 'device'; target: string; cite: string }
   /** devm_add_action_or_reset(dev, fn, data): `actions` run when the devres is released */
-  | { kind: 'action'; target: string; actions: KernelAction[]; module: string | null; cite: string };
+  | { kind: 'action'; target: string; run: () => void; module: string | null; cite: string };
 
 export interface DeviceRec {
   devpath: string; // "/devices/platform/arm-cca-dev"
@@ -36,7 +48,8 @@ export interface DeviceRec {
   platformId: number | null; // platform: pdev->id (after AUTO allocation)
   idAuto: boolean;
   idaId: number | null; // custom bus instance number
-  faux: { probe?: KernelAction[]; remove?: KernelAction[] } | null;
+  /** faux_device_ops of the device's creator */
+  faux: DriverOps | null;
   deferred: boolean; // on deferred_probe_pending_list
   isRoot: boolean; // /sys/devices/platform, /sys/devices/faux (no bus, no class)
   fwnode: string | null; // the firmware node (DT node, SMCCC call group) this device stands for
@@ -50,6 +63,8 @@ export interface DriverRec {
   bus: string;
   module: string | null; // owning module (null: core code such as faux_driver)
   def: DriverDef;
+  /** drv->probe / drv->remove, handed over by the code that registered the driver */
+  ops: DriverOps;
   order: number; // registration order on the bus
   bindAttrs: boolean;
   probeFail: boolean; // platform_driver_probe(): .probe replaced by platform_probe_fail

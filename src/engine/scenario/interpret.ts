@@ -3,7 +3,8 @@
  * faux ops run as lists of kernel-API-like calls. Each call goes to the engine function that
  * models it; a failing call returns its errno to the "calling code" as the scenario says.
  */
-import type { KernelAction } from './schema';
+import type { DriverDef, KernelAction } from './schema';
+import type { DriverOps } from '../core/state';
 import type { Kernel, ExecContext } from '../core/kernel';
 import { E, parseErrno } from '../core/errno';
 import { deviceDel } from '../core/core';
@@ -64,6 +65,23 @@ function sourceOf(k: Kernel, ctx: ExecContext): string {
   return def?.source ?? `module ${ctx.module ?? 'kernel'} (scenario code)`;
 }
 
+/**
+ * The callbacks a scenario's driver (or faux device) hands the core: its declarative probe and
+ * remove lists, run in the context of the device. Absent lists give absent callbacks, as a C
+ * driver without .remove has none.
+ */
+export function actionOps(k: Kernel, module: string | null, lists: { probe?: KernelAction[] | undefined; remove?: KernelAction[] | undefined }): DriverOps {
+  const { probe, remove } = lists;
+  return {
+    ...(probe ? { probe: (dev: string) => runActions(k, probe, { module, dev }) } : {}),
+    ...(remove ? { remove: (dev: string) => runVoidActions(k, remove, { module, dev }) } : {}),
+  };
+}
+
+function driverOps(k: Kernel, module: string | null, def: DriverDef): DriverOps {
+  return actionOps(k, module, def);
+}
+
 /** run a void callback (remove(), module_exit, a devm action): failures are logged, the rest still runs */
 export function runVoidActions(k: Kernel, actions: KernelAction[], ctx: ExecContext): void {
   for (const a of actions) {
@@ -96,7 +114,8 @@ function runAction(k: Kernel, a: KernelAction, ctx: ExecContext): number {
       // devm_add_action_or_reset(dev, fn, data): fn runs when dev's devres is released
       const dev = ctx.dev ? k.device(ctx.dev) : undefined;
       if (!dev) return k.error('devm_add_action: no device (devm actions belong to the device being probed)', E.INVAL, 'include/linux/device/devres.h:devm_add_action_or_reset');
-      k.state.setDevice({ ...dev, devres: [...dev.devres, { kind: 'action', target: dev.devpath, actions: a.actions, module: ctx.module, cite: 'include/linux/device/devres.h:devm_add_action_or_reset' }] });
+      const run = () => runVoidActions(k, a.actions, { module: ctx.module, dev: dev.devpath });
+      k.state.setDevice({ ...dev, devres: [...dev.devres, { kind: 'action', target: dev.devpath, run, module: ctx.module, cite: 'include/linux/device/devres.h:devm_add_action_or_reset' }] });
       k.emit('probe', `devm_add_action_or_reset on ${dev.name}: runs when its managed resources are released`, 'include/linux/device/devres.h:devm_add_action_or_reset', { touches: { devices: [dev.devpath] } });
       return 0;
     }
@@ -145,7 +164,8 @@ function runAction(k: Kernel, a: KernelAction, ctx: ExecContext): number {
       if (!def) return k.error(`${a.op}: module ${ctx.module} declares no driver "${a.driver}"`, E.INVAL, 'bindscope:resolve');
       const wantBus = a.op === 'platform_driver_register' || a.op === 'platform_driver_probe' ? 'platform' : a.op === 'auxiliary_driver_register' ? 'auxiliary' : null;
       if (wantBus && def.bus !== wantBus) return k.error(`${a.op}: driver "${a.driver}" is on bus ${def.bus}, not ${wantBus}`, E.INVAL, 'bindscope:resolve');
-      const res = a.op === 'platform_driver_probe' ? platformDriverProbe(k, def, ctx.module, a.driver) : driverRegister(k, def, ctx.module, a.driver);
+      const ops = driverOps(k, ctx.module, def);
+      const res = a.op === 'platform_driver_probe' ? platformDriverProbe(k, def, ctx.module, a.driver, ops) : driverRegister(k, def, ctx.module, a.driver, { ops });
       if (!res.ret && res.id) {
         k.driverIds.set(`${ctx.module}:${a.driver}`, res.id);
         ctx.registrations?.push({ op: 'driver', target: res.id });
@@ -162,7 +182,7 @@ function runAction(k: Kernel, a: KernelAction, ctx: ExecContext): number {
     case 'faux_device_create': {
       const parent = a.parent ? resolveDevice(k, a.parent, ctx) : null;
       if (a.parent && !parent) return onFailure(missing(k, a.op, a.parent), a.orReturn);
-      const res = fauxDeviceCreate(k, { name: a.name, parent, ...(a.probe ? { probe: a.probe } : {}), ...(a.remove ? { remove: a.remove } : {}), fwnode: fw }, ctx);
+      const res = fauxDeviceCreate(k, { name: a.name, parent, ops: actionOps(k, ctx.module ?? 'kernel', a), fwnode: fw }, ctx);
       if (!res.ret && res.dev) ctx.registrations?.push({ op: 'faux_device', target: res.dev.devpath });
       return onFailure(res.ret, a.orReturn);
     }
