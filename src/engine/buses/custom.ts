@@ -1,27 +1,102 @@
 /**
- * A bus defined by the scenario as data (e.g. the arm_smccc bus of the SMCCC-bus series): it
- * compiles into the same operations table as the kernel's own buses, and the core treats it alike.
+ * A bus defined by the scenario as data (e.g. the arm_smccc bus, or PCI): it compiles into the
+ * same operations table as the kernel's own buses, and the core treats it alike. It can match by
+ * name or id table (strings), or by numeric ids (an SMCCC function ID, PCI vendor/device) against
+ * an id table of numeric entries, and build MODALIAS from a printf-like format.
  */
-import type { BusDef } from '../scenario/schema';
+import type { BusDef, DriverDef } from '../scenario/schema';
 import type { Kernel, ExecContext } from '../core/kernel';
 import type { DeviceRec } from '../core/state';
 import { E } from '../core/errno';
 import { deviceAdd } from '../core/core';
 import type { BusType, MatchResult } from './types';
 
+/** "0xC4000190" or 3288334736 → 3288334736 */
+export function idNumber(v: number | string): number {
+  return typeof v === 'number' ? v : parseInt(v.slice(2), 16);
+}
+
+function hex(n: number): string {
+  return `0x${n.toString(16).toUpperCase().padStart(8, '0')}`;
+}
+
+/** one field of a format: "{func_id:08X}" with value, or "*" when an id-table entry leaves it open */
+function formatField(spec: string, value: number | string | null): string {
+  if (value === null) return '*';
+  if (typeof value === 'string') return value;
+  const m = /^(0?)(\d*)([xXd])$/.exec(spec);
+  if (!m) return String(value);
+  const [, zero, width, conv] = m;
+  let s = conv === 'd' ? String(value) : value.toString(16);
+  if (conv === 'X') s = s.toUpperCase();
+  const w = Number(width || 0);
+  return s.padStart(w, zero ? '0' : ' ');
+}
+
+/** expand "arm_smccc:f{func_id:08X}" over a device's (or an id entry's) fields; "{name}" is the base name */
+export function expandFormat(fmt: string, fields: (field: string) => number | string | null): string {
+  let out = '';
+  let i = 0;
+  while (i < fmt.length) {
+    const open = fmt.indexOf('{', i);
+    if (open < 0) { out += fmt.slice(i); break; }
+    const close = fmt.indexOf('}', open);
+    out += fmt.slice(i, open);
+    const inner = fmt.slice(open + 1, close);
+    const colon = inner.indexOf(':');
+    const field = colon < 0 ? inner : inner.slice(0, colon);
+    out += formatField(colon < 0 ? 'd' : inner.slice(colon + 1), fields(field));
+    i = close + 1;
+  }
+  return out;
+}
+
 export function makeCustomBus(def: BusDef): BusType {
   const src = def.source ?? `scenario-defined bus "${def.name}"`;
-  const modalias = (dev: DeviceRec) => (def.modaliasPrefix === null ? null : `${def.modaliasPrefix}${dev.baseName}`);
-  const match = (dev: DeviceRec, drv: { name: string; def: { idTable?: string[] | undefined } }): MatchResult => {
-    const table = drv.def.idTable;
-    const byTable = (): MatchResult => ({ matched: !!table && table.includes(dev.baseName), rule: 'id_table', compared: table ? `device name "${dev.baseName}" vs id_table [${table.join(', ')}]` : `driver ${drv.name} has no id_table: matches nothing`, cite: `${src}:match` });
-    const byName = (): MatchResult => ({ matched: dev.baseName === drv.name, rule: 'name', compared: `device name "${dev.baseName}" vs driver name "${drv.name}"`, cite: `${src}:match` });
-    switch (def.match) {
-      case 'always': return { matched: true, rule: 'always', compared: 'the bus matches every device with every driver', cite: `${src}:match` };
-      case 'name': return byName();
-      case 'id_table': return byTable();
-      case 'id_table_or_name': return table ? byTable() : byName();
+  const byIds = def.match === 'ids';
+  const fieldsOf = def.idFields ?? [];
+  const anyId = def.anyId !== undefined ? idNumber(def.anyId) : null;
+  const modalias = (dev: DeviceRec): string | null => {
+    if (def.modaliasPrefix === null) return null;
+    if (def.modaliasFormat) return def.modaliasPrefix + expandFormat(def.modaliasFormat, (f) => (f === 'name' ? dev.baseName : dev.ids?.[f] ?? 0));
+    return `${def.modaliasPrefix}${dev.baseName}`;
+  };
+  /** an id-table entry as the driver declared it: absent or anyId fields match any value */
+  const entryField = (entry: Record<string, number | string>, f: string): number | null => {
+    const v = entry[f];
+    if (v === undefined) return null;
+    const n = idNumber(v);
+    return n === anyId ? null : n;
+  };
+  const showEntry = (entry: Record<string, number | string>) => `{${fieldsOf.map((f) => `${f} ${entryField(entry, f) === null ? 'any' : hex(entryField(entry, f)!)}`).join(', ')}}`;
+  const showDev = (dev: DeviceRec) => fieldsOf.map((f) => `${f} ${hex(dev.ids?.[f] ?? 0)}`).join(', ');
+  const match = (dev: DeviceRec, drv: { name: string; def: DriverDef }): MatchResult => {
+    const cite = `${src}:match`;
+    if (byIds) {
+      const table = drv.def.ids;
+      if (!table) return { matched: false, rule: 'id_table', compared: `driver ${drv.name} has no id_table: matches nothing`, cite };
+      const hit = table.find((e) => fieldsOf.every((f) => { const v = entryField(e, f); return v === null || v === (dev.ids?.[f] ?? 0); }));
+      return { matched: !!hit, rule: 'id_table', compared: `device ${showDev(dev)} vs id_table [${table.map(showEntry).join(', ')}]`, cite };
     }
+    const table = drv.def.idTable;
+    const byTable = (): MatchResult => ({ matched: !!table && table.includes(dev.baseName), rule: 'id_table', compared: table ? `device name "${dev.baseName}" vs id_table [${table.join(', ')}]` : `driver ${drv.name} has no id_table: matches nothing`, cite });
+    const byName = (): MatchResult => ({ matched: dev.baseName === drv.name, rule: 'name', compared: `device name "${dev.baseName}" vs driver name "${drv.name}"`, cite });
+    switch (def.match) {
+      case 'always': return { matched: true, rule: 'always', compared: 'the bus matches every device with every driver', cite };
+      case 'name': return byName();
+      case 'id_table_or_name': return table ? byTable() : byName();
+      default: return byTable();
+    }
+  };
+  const idKey = (get: (f: string) => number | null) => `ids:${fieldsOf.map((f) => get(f)).join(',')}`;
+  const aliasOf = (d: DriverDef): string[] => {
+    if (d.deviceTable === false || def.modaliasPrefix === null) return [];
+    const star = def.aliasWildcard ? '*' : '';
+    if (byIds) {
+      const fmt = def.modaliasFormat ?? fieldsOf.map((f) => `{${f}:08X}`).join('');
+      return (d.ids ?? []).map((e) => def.modaliasPrefix + expandFormat(fmt, (f) => entryField(e, f)) + star);
+    }
+    return (d.idTable ?? []).map((id) => `${def.modaliasPrefix}${id}${star}`);
   };
   return {
     name: def.name,
@@ -33,10 +108,18 @@ export function makeCustomBus(def: BusDef): BusType {
     probeCite: `${src}:probe`,
     remove: (_k, _dev, _drv, driverRemove) => driverRemove(),
     driverName: (d, _m, key) => d.name ?? key,
-    aliases: (d) => (d.deviceTable === false || def.modaliasPrefix === null ? [] : (d.idTable ?? []).map((id) => `${def.modaliasPrefix}${id}`)),
-    deviceKeys: (_k, dev) => (def.match === 'always' ? ['*'] : [`name:${dev.baseName}`]),
+    checkDriver: def.requireDriverFields?.length
+      ? (k, d, name) => {
+        const missing = def.requireDriverFields!.filter((f) => (f === 'probe' ? !d.probe : byIds ? !d.ids : !d.idTable));
+        if (!missing.length) return 0;
+        return k.error(`driver_register ${name} on ${def.name}: no ${missing.map((f) => (f === 'idTable' ? 'id_table' : f)).join(' and no ')}: -EINVAL`, E.INVAL, `${src}:driver_register`);
+      }
+      : undefined,
+    aliases: aliasOf,
+    deviceKeys: (_k, dev) => (def.match === 'always' ? ['*'] : byIds ? [idKey((f) => dev.ids?.[f] ?? 0)] : [`name:${dev.baseName}`]),
     driverKeys: (drv) => {
       if (def.match === 'always') return ['*'];
+      if (byIds) return (drv.def.ids ?? []).map((e) => (fieldsOf.some((f) => entryField(e, f) === null) ? '*' : idKey((f) => entryField(e, f))));
       const table = drv.def.idTable;
       if (def.match === 'name' || (def.match === 'id_table_or_name' && !table)) return [`name:${drv.name}`];
       return (table ?? []).map((id) => `name:${id}`);
@@ -49,17 +132,19 @@ export function makeCustomBus(def: BusDef): BusType {
 }
 
 /** device_register() on a scenario-defined bus, with the bus's naming rule */
-export function customDeviceRegister(k: Kernel, def: BusDef, spec: { name: string; parent: string | null; devm: boolean; fwnode?: string | null }, ctx: ExecContext): { ret: number; dev?: DeviceRec } {
-  let devName = spec.name;
+export function customDeviceRegister(k: Kernel, def: BusDef, spec: { name: string; ids?: Record<string, number | string> | undefined; parent: string | null; devm: boolean; fwnode?: string | null }, ctx: ExecContext): { ret: number; dev?: DeviceRec } {
   let idaId: number | null = null;
   const tpl = def.deviceName ?? '{name}';
   if (tpl.includes('{n}')) {
     idaId = k.ida(def.name).alloc(def.idaStart ?? 0);
   }
-  devName = tpl.replace('{name}', spec.name).replace('{n}', String(idaId ?? ''));
+  // split/join, not String.replace: a "$&" in a name must stay literal
+  const devName = tpl.split('{name}').join(spec.name).split('{n}').join(String(idaId ?? ''));
+  const ids = spec.ids ? Object.fromEntries(Object.entries(spec.ids).map(([f, v]) => [f, idNumber(v)])) : null;
   const parent = spec.parent ?? (def.rootDevice ? `/devices/${def.rootDevice}` : null);
-  k.emit('device_add', `device_register on bus ${def.name}: "${devName}"`, `${def.source ?? def.name}:device_register`);
-  const res = deviceAdd(k, { name: devName, baseName: spec.name, bus: def.name, parent, createdBy: ctx.module ?? 'kernel', idaId, devmOwner: spec.devm ? spec.parent : null, fwnode: spec.fwnode ?? null });
+  const idText = ids ? ` (${Object.entries(ids).map(([f, v]) => `${f} ${hex(v)}`).join(', ')})` : '';
+  k.emit('device_add', `device_register on bus ${def.name}: "${devName}"${idText}${parent ? '' : ', no parent: /sys/devices/' + devName}`, `${def.source ?? def.name}:device_register`);
+  const res = deviceAdd(k, { name: devName, baseName: spec.name, bus: def.name, parent, createdBy: ctx.module ?? 'kernel', idaId, ids, devmOwner: spec.devm ? spec.parent : null, fwnode: spec.fwnode ?? null });
   if (res.ret && idaId !== null) k.ida(def.name).free(idaId);
   return res.ret ? { ret: res.ret || E.INVAL } : res;
 }

@@ -46,7 +46,7 @@ export function deviceAdd(k: Kernel, spec: NewDevice): { ret: number; dev?: Devi
     driver: null, driverOverride: null, ofNode: spec.ofNode ?? null, ofReused: spec.ofReused ?? false,
     acpiHid: spec.acpiHid ?? null, order, boundOrder: 0, devres: [],
     devmOwner: spec.devmOwner ?? null, createdBy: spec.createdBy ?? null, pmNotRequired: spec.pmNotRequired ?? false,
-    platformId: spec.platformId ?? null, idAuto: spec.idAuto ?? false, idaId: spec.idaId ?? null,
+    platformId: spec.platformId ?? null, idAuto: spec.idAuto ?? false, idaId: spec.idaId ?? null, ids: spec.ids ?? null,
     faux: spec.faux ?? null, deferred: false, isRoot: spec.isRoot ?? false, fwnode: spec.fwnode ?? null,
   };
   // bus_add_device(): /sys/bus/<bus>/devices/<name> must be unique on the bus

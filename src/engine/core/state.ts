@@ -48,6 +48,8 @@ export interface DeviceRec {
   platformId: number | null; // platform: pdev->id (after AUTO allocation)
   idAuto: boolean;
   idaId: number | null; // custom bus instance number
+  /** numeric ids on a bus that matches by id (arm_smccc func_id, PCI vendor/device...) */
+  ids?: Record<string, number> | null;
   /** faux_device_ops of the device's creator */
   faux: DriverOps | null;
   deferred: boolean; // on deferred_probe_pending_list

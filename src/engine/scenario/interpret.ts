@@ -204,7 +204,7 @@ function runAction(k: Kernel, a: KernelAction, ctx: ExecContext): number {
       if (!def || !k.bus(a.bus)) return onFailure(k.error(`device_register: bus "${a.bus}" is not registered: -EINVAL`, E.INVAL, 'drivers/base/core.c:device_add'), a.orReturn);
       const parent = a.parent ? resolveDevice(k, a.parent, ctx) : null;
       if (a.parent && !parent) return onFailure(missing(k, a.op, a.parent), a.orReturn);
-      const res = customDeviceRegister(k, def, { name: a.name, parent, devm: a.devm ?? false, fwnode: fw }, ctx);
+      const res = customDeviceRegister(k, def, { name: a.name, ids: a.ids, parent, devm: a.devm ?? false, fwnode: fw }, ctx);
       if (!res.ret && res.dev && !a.devm) ctx.registrations?.push({ op: 'device', target: res.dev.devpath });
       return onFailure(res.ret, a.orReturn);
     }

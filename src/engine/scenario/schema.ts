@@ -31,7 +31,7 @@ export type KernelAction =
   | { op: 'driver_register'; driver: string } & OrReturn
   | { op: 'driver_unregister'; driver: string }
   | { op: 'bus_register'; bus: string } & OrReturn
-  | { op: 'device_register'; bus: string; name: string; parent?: string; devm?: boolean } & OrReturn
+  | { op: 'device_register'; bus: string; name: string; ids?: Record<string, number | string>; parent?: string; devm?: boolean } & OrReturn
   | { op: 'device_unregister'; device: string }
   | { op: 'tsm_report_register'; provider?: string } & OrReturn
   | { op: 'tsm_report_unregister'; provider?: string }
@@ -44,6 +44,14 @@ export type KernelAction =
   | { op: 'devm_add_action'; actions: KernelAction[] }
   | { op: 'firmware_file_create'; path: string; value: string }
   | { op: 'firmware_file_remove'; path: string };
+
+/** a 32-bit id (an SMCCC function ID, a PCI vendor): a number, or a hex string such as "0xC4000190" */
+export const idValue = z.union([
+  z.number().int().min(0).max(0xffffffff, 'must fit in 32 bits'),
+  z.string().regex(/^0x[0-9a-fA-F]{1,8}$/, 'must be a number or a hex string such as "0xC4000190"'),
+]);
+/** the numeric identity of a device on a bus that matches by id (struct arm_smccc_device_id, struct pci_device_id) */
+const idFields = z.record(z.string().regex(/^[a-z_][a-z0-9_]*$/, 'id field names are [a-z0-9_]'), idValue);
 
 const actionList: z.ZodType<KernelAction[]> = z.lazy(() => z.array(kernelAction));
 
@@ -72,7 +80,7 @@ export const kernelAction: z.ZodType<KernelAction> = z.lazy(() =>
     z.object({ op: z.literal('driver_register'), driver: name , orReturn}).strict(),
     z.object({ op: z.literal('driver_unregister'), driver: name }).strict(),
     z.object({ op: z.literal('bus_register'), bus: name , orReturn}).strict(),
-    z.object({ op: z.literal('device_register'), bus: name, name, parent: devRef.optional(), devm: z.boolean().optional() , orReturn}).strict(),
+    z.object({ op: z.literal('device_register'), bus: name, name, ids: idFields.optional(), parent: devRef.optional(), devm: z.boolean().optional() , orReturn}).strict(),
     z.object({ op: z.literal('device_unregister'), device: devRef }).strict(),
     z.object({ op: z.literal('tsm_report_register'), provider: name.optional() , orReturn}).strict(),
     z.object({ op: z.literal('tsm_report_unregister'), provider: name.optional() }).strict(),
@@ -94,6 +102,9 @@ export const driverDef = z.object({
   bus: name,
   /** id_table entries (platform_device_id / auxiliary_device_id / a custom bus's table) */
   idTable: z.array(name).optional(),
+  /** id_table entries of a bus that matches numeric ids (`match: "ids"`): e.g. [{ "func_id": "0xC4000190" }];
+   *  a field left out (or equal to the bus's anyId) matches any value, as PCI_ANY_ID does */
+  ids: z.array(idFields).optional(),
   /** of_match_table compatibles */
   ofMatch: z.array(name).optional(),
   /** acpi_match_table HIDs */
@@ -124,10 +135,21 @@ export const moduleDef = z.object({
 
 export const busDef = z.object({
   name: name.regex(/^[a-z0-9_]+$/, 'bus names are [a-z0-9_]'),
-  /** how a device matches a driver */
-  match: z.enum(['id_table', 'name', 'id_table_or_name', 'always']),
+  /** how a device matches a driver; "ids": the device's numeric ids against the driver's `ids` table */
+  match: z.enum(['id_table', 'name', 'id_table_or_name', 'always', 'ids']),
   /** MODALIAS prefix, e.g. "arm_smccc:"; null = the bus has no uevent callback (no MODALIAS) */
   modaliasPrefix: z.string().nullable(),
+  /** for `match: "ids"`: the id fields every device has, in struct order (e.g. ["func_id"], or PCI's vendor, device, ...) */
+  idFields: z.array(z.string().regex(/^[a-z_][a-z0-9_]*$/, 'id field names are [a-z0-9_]')).min(1).optional(),
+  /** the "match any" value of an id field (PCI_ANY_ID = 0xffffffff); a field absent from an entry also matches any */
+  anyId: idValue.optional(),
+  /** MODALIAS (and the `modalias` attribute, and file2alias's aliases) from a format: "{name}" or "{field:08X}"
+   *  (printf-style width and x/X/d), e.g. "arm_smccc:f{func_id:08X}"; a field an id-table entry leaves open becomes "*" */
+  modaliasFormat: z.string().regex(/^[^{}]*(\{[a-z_][a-z0-9_]*(:0?\d*[xXd])?\}[^{}]*)*$/, 'a format such as "arm_smccc:f{func_id:08X}"').optional(),
+  /** file2alias appends "*" to every alias (as it does for pci: and most buses) */
+  aliasWildcard: z.boolean().optional(),
+  /** the bus's driver-register helper refuses a driver without these (-EINVAL), e.g. arm_smccc_driver_register() */
+  requireDriverFields: z.array(z.enum(['probe', 'idTable'])).optional(),
   /** a `modalias` sysfs attribute on devices */
   modaliasAttr: z.boolean().optional(),
   /** device naming: "{name}" or "{name}-{n}" (n from an IDA starting at idaStart) */

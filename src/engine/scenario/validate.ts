@@ -36,12 +36,39 @@ export function validateScenario(input: unknown): { ok: true; scenario: Scenario
     if (busNames.has(b.name)) err(`buses[${i}].name`, `duplicate bus name "${b.name}"${BUILTIN_BUSES.includes(b.name) ? ' (a kernel bus has that name)' : ''}`);
     busNames.add(b.name);
   });
+  const busDefs = new Map((s.buses ?? []).map((b) => [b.name, b]));
+  (s.buses ?? []).forEach((b, i) => {
+    const fields = new Set(b.idFields ?? []);
+    if (b.match === 'ids' && !b.idFields) err(`buses[${i}].idFields`, `a bus that matches by ids needs "idFields" (e.g. ["func_id"])`);
+    if (b.match !== 'ids' && b.idFields) err(`buses[${i}].idFields`, `"idFields" is only for "match": "ids"`);
+    for (const m of (b.modaliasFormat ?? '').matchAll(/\{([a-z0-9_]+)/g)) {
+      if (m[1] !== 'name' && !fields.has(m[1]!)) err(`buses[${i}].modaliasFormat`, `"{${m[1]}}" is neither "name" nor one of idFields (${[...fields].join(', ') || 'none'})`);
+    }
+  });
+  /** ids given to a device or an id-table entry must be the bus's fields */
+  const checkIds = (ids: Record<string, unknown> | undefined, bus: string, path: string, required: boolean) => {
+    const b = busDefs.get(bus);
+    if (!b) return;
+    if (b.match !== 'ids') {
+      if (ids) err(path, `bus "${bus}" does not match by ids ("match": "${b.match}")`);
+      return;
+    }
+    const fields = b.idFields ?? [];
+    if (!ids) {
+      if (required) err(path, `bus "${bus}" matches by ids: give the device's ${fields.join(', ')}`);
+      return;
+    }
+    for (const f of Object.keys(ids)) if (!fields.includes(f)) err(`${path}.${f}`, `bus "${bus}" has no id field "${f}" (idFields: ${fields.join(', ')})`);
+  };
   const modNames = new Set<string>();
   s.modules.forEach((m, i) => {
     if (modNames.has(m.name)) err(`modules[${i}].name`, `duplicate module name "${m.name}"`);
     modNames.add(m.name);
     for (const [key, d] of Object.entries(m.drivers ?? {})) {
       if (!busNames.has(d.bus)) err(`modules[${i}].drivers.${key}.bus`, `unknown bus "${d.bus}" (known: ${[...busNames].join(', ')})`);
+      (d.ids ?? []).forEach((e, j) => checkIds(e, d.bus, `modules[${i}].drivers.${key}.ids[${j}]`, false));
+      if (d.ids && !busDefs.has(d.bus)) err(`modules[${i}].drivers.${key}.ids`, `bus "${d.bus}" does not match by ids (use idTable)`);
+      if (d.idTable && busDefs.get(d.bus)?.match === 'ids') err(`modules[${i}].drivers.${key}.idTable`, `bus "${d.bus}" matches by ids: use "ids" (e.g. [{ "func_id": "0xC4000190" }])`);
     }
     const drivers = new Set(Object.keys(m.drivers ?? {}));
     const walk = (list: KernelAction[] | undefined, path: string) => {
@@ -49,6 +76,7 @@ export function validateScenario(input: unknown): { ok: true; scenario: Scenario
         const p = `${path}[${j}]`;
         if ('driver' in a && !drivers.has(a.driver)) err(`${p}.driver`, `module "${m.name}" declares no driver "${a.driver}" (declared: ${[...drivers].join(', ') || 'none'})`);
         if ((a.op === 'bus_register' || a.op === 'device_register') && !(s.buses ?? []).some((b) => b.name === a.bus)) err(`${p}.bus`, `the scenario defines no bus "${a.bus}" in "buses"`);
+        if (a.op === 'device_register') checkIds(a.ids, a.bus, `${p}.ids`, true);
         if (a.op === 'if') {
           const f = a.when.replace(/^!/, '');
           if (!(FACT_NAMES as readonly string[]).includes(f)) err(`${p}.when`, `unknown fact "${f}" (known: ${FACT_NAMES.join(', ')})`);
