@@ -7,8 +7,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { Simulation, getBuiltinScenario, listBuiltins } from '../engine/index';
-import type { Snapshot } from '../engine/api';
+import { Simulation, errnoName, getBuiltinScenario, listBuiltins, strerror } from '../engine/index';
+import type { ActionResult, Snapshot } from '../engine/api';
+import type { UserAction } from '../engine/scenario/schema';
 import { formatDeviceTree, formatDmesg, formatLsmod, formatUeventLog } from '../engine/trace/format';
 
 function usage(): string {
@@ -35,14 +36,31 @@ function fail(msg: string): never {
   throw new CliExit(2);
 }
 
-/** the CLI's JSON: exactly devices, drivers, modules, uevents, sysfs, log, errors */
-export function toCliJson(s: Snapshot | null, errors: { path: string; message: string }[]) {
+/** an errno as the JSON shows it: null for success, else { errno: -19, name: "ENODEV", message: "No such device" } */
+function errnoJson(rc: number | null) {
+  if (rc === null || rc === 0) return null;
+  return { errno: rc, name: errnoName(rc), message: strerror(rc) };
+}
+
+/** one userspace action and what it returned (sysfs writes/reads: rc and output; others: null) */
+function actionJson(a: UserAction, r: ActionResult | null | undefined, ran: boolean) {
+  const { at: _at, ...rest } = a;
+  return { ...rest, ran, rc: r ? r.rc : null, error: errnoJson(r ? r.rc : null), output: r ? r.output : null };
+}
+
+/** the CLI's JSON contract (docs/cli-json.md) */
+export function toCliJson(s: Snapshot | null, errors: { path: string; message: string }[], run?: { actions: UserAction[]; results: (ActionResult | null)[]; starts: number[] }) {
   return {
-    devices: (s?.devices ?? []).map((d) => ({ name: d.name, bus: d.bus, devpath: d.devpath, parent: d.parent, driver: d.driver, modalias: d.modalias })),
+    kernel: s?.kernelVersion ?? null,
+    step: s?.step ?? null,
+    devices: (s?.devices ?? []).map((d) => ({ name: d.name, bus: d.bus, class: d.class, devpath: d.devpath, parent: d.parent, driver: d.driver, modalias: d.modalias, unbindable: d.unbindable })),
     drivers: (s?.drivers ?? []).map((d) => ({ name: d.name, bus: d.bus, module: d.module, bindAttrs: d.bindAttrs })),
-    modules: (s?.modules ?? []).map((m) => ({ name: m.name, state: m.state, loadedBy: m.loadedBy })),
+    modules: (s?.modules ?? []).map((m) => ({ name: m.name, state: m.state, loadedBy: m.loadedBy, initRet: m.initRet, initError: errnoJson(m.initRet) })),
     uevents: (s?.uevents ?? []).map((u) => ({ seq: u.seq, action: u.action, devpath: u.devpath, subsystem: u.subsystem, env: Object.fromEntries(u.env) })),
     sysfs: s?.sysfs ?? [],
+    files: s?.files ?? {},
+    tsm: s?.tsm ?? { reportProvider: null, classDevices: [] },
+    actions: (run?.actions ?? []).map((a, i) => actionJson(a, run!.results[i], (run!.starts[i] ?? Infinity) <= (s?.step ?? -1))),
     log: s?.log ?? [],
     errors,
   };
@@ -99,7 +117,7 @@ function main(argv: string[]): void {
   }
   const snap = sim.stateAt(step ?? sim.lastStep);
   if (json) {
-    print(JSON.stringify(toCliJson(snap, []), null, 2) + '\n');
+    print(JSON.stringify(toCliJson(snap, [], { actions: sim.scenario?.actions ?? [], results: sim.actionResults, starts: sim.actionStarts }), null, 2) + '\n');
     return;
   }
   const lines: string[] = [];

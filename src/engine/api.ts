@@ -103,6 +103,7 @@ export interface ModuleView {
   location: 'builtin' | 'module' | 'absent';
   aliases: string[]; // what depmod put in modules.alias for it
   drivers: string[]; // driver ids it registered
+  initRet: number | null; // what module_init (or the initcall) last returned: 0 or -errno; null: never ran
 }
 
 export interface FirmwareNodeView {
@@ -126,6 +127,9 @@ export interface Snapshot {
   firmware: FirmwareNodeView[];
   facts: Record<string, string | number | boolean>; // psci version, conduit, services...
   tsm: { reportProvider: string | null; classDevices: string[] };
+  /** sysfs files outside the device model, e.g. /sys/firmware/cca/realm_guest: path → contents */
+  files: Record<string, string>;
+  kernelVersion: string;
   udevRunning: boolean;
 }
 

@@ -110,3 +110,4 @@ export class Simulation {
 
 export { applyVariant, currentVariant, STANDARD_VARIANTS, type Variant } from '../scenarios';
 export { evalFact } from './firmware/facts';
+export { errnoName, strerror } from './core/errno';

@@ -11,13 +11,13 @@ const dev = (name: string, devpath: string, extra: Partial<DeviceView> = {}): De
 const fw = (id: string, devices: string[]): FirmwareNodeView => ({ id, kind: 'smccc', label: id, props: {}, parent: 'smccc', devices });
 const snap = (parts: Partial<Snapshot>): Snapshot => ({
   step: 0, devices: [], drivers: [], modules: [], uevents: [], sysfs: [], log: [], firmware: [], facts: {},
-  tsm: { reportProvider: null, classDevices: [] }, udevRunning: true, ...parts,
+  tsm: { reportProvider: null, classDevices: [] }, udevRunning: true, files: {}, kernelVersion: '7.0', ...parts,
 });
 
 const faux = snap({
   devices: [dev('arm-cca-dev', '/devices/faux/arm-cca-dev', { bus: 'faux', driver: 'faux_driver' })],
   drivers: [{ id: 'faux/faux_driver', name: 'faux_driver', bus: 'faux', module: null, bindAttrs: false, devices: ['/devices/faux/arm-cca-dev'] }],
-  modules: [{ name: 'arm_cca_guest', state: 'not-loaded', loadedBy: null, location: 'module', aliases: ['platform:arm-cca-dev'], drivers: [] }],
+  modules: [{ name: 'arm_cca_guest', state: 'not-loaded', loadedBy: null, location: 'module', aliases: ['platform:arm-cca-dev'], drivers: [], initRet: null }],
   firmware: [fw('smccc:RSI', ['/devices/faux/arm-cca-dev'])],
 });
 const AUX = '/devices/platform/arm-smccc/arm_cca_guest.arm-rsi-dev.0';
@@ -28,7 +28,7 @@ const aux = snap({
     dev('tsm0', `${AUX}/tsm/tsm0`, { class: 'tsm' }),
   ],
   drivers: [{ id: 'auxiliary/arm_cca_guest', name: 'arm_cca_guest', bus: 'auxiliary', module: 'arm_cca_guest', bindAttrs: true, devices: [AUX] }],
-  modules: [{ name: 'arm_cca_guest', state: 'loaded', loadedBy: 'auxiliary:arm_cca_guest.arm-rsi-dev', location: 'module', aliases: ['auxiliary:arm_cca_guest.arm-rsi-dev'], drivers: ['auxiliary/arm_cca_guest'] }],
+  modules: [{ name: 'arm_cca_guest', state: 'loaded', loadedBy: 'auxiliary:arm_cca_guest.arm-rsi-dev', location: 'module', aliases: ['auxiliary:arm_cca_guest.arm-rsi-dev'], drivers: ['auxiliary/arm_cca_guest'], initRet: null }],
   // as in a design where the firmware node names the parent: the auxiliary child is the service's device
   firmware: [fw('smccc:RSI', ['/devices/platform/arm-smccc'])],
 });
@@ -71,7 +71,7 @@ describe('shownSections', () => {
     ...s,
     devices: [...s.devices, dev('smccc_trng', '/devices/platform/smccc_trng', { bus: 'platform', driver: 'smccc_trng', modalias: 'platform:smccc_trng', unbindable: true })],
     drivers: [...s.drivers, { id: 'platform/smccc_trng', name: 'smccc_trng', bus: 'platform', module: 'arm_smccc_trng', bindAttrs: true, devices: ['/devices/platform/smccc_trng'] }],
-    modules: [...s.modules, { name: 'arm_smccc_trng', state: 'loaded', loadedBy: 'platform:smccc_trng', location: 'module', aliases: ['platform:smccc_trng'], drivers: ['platform/smccc_trng'] }],
+    modules: [...s.modules, { name: 'arm_smccc_trng', state: 'loaded', loadedBy: 'platform:smccc_trng', location: 'module', aliases: ['platform:smccc_trng'], drivers: ['platform/smccc_trng'], initRet: null }],
     firmware: [...s.firmware, fw('smccc:TRNG', ['/devices/platform/smccc_trng'])],
   });
   const sections = compareServices(trng(aux), trng(faux), { a: 'arm_cca_guest', b: 'arm_cca_guest' });

@@ -8,11 +8,11 @@ const dev = (name: string, devpath: string, extra: Partial<DeviceView> = {}): De
   ofNode: null, acpiHid: null, firmwareNode: null, deferred: false, devmParent: null, createdBy: null, uevent: [], ...extra,
 });
 const mod = (extra: Partial<ModuleView> = {}): ModuleView => ({
-  name: 'arm_cca_guest', state: 'not-loaded', loadedBy: null, location: 'module', aliases: ['auxiliary:arm_cca_guest.arm-rsi-dev'], drivers: [], ...extra,
+  name: 'arm_cca_guest', state: 'not-loaded', loadedBy: null, location: 'module', aliases: ['auxiliary:arm_cca_guest.arm-rsi-dev'], drivers: [], initRet: null, ...extra,
 });
 const snap = (parts: Partial<Snapshot>): Snapshot => ({
   step: 0, devices: [], drivers: [], modules: [], uevents: [], sysfs: [], log: [], firmware: [], facts: {},
-  tsm: { reportProvider: null, classDevices: [] }, udevRunning: true, ...parts,
+  tsm: { reportProvider: null, classDevices: [] }, udevRunning: true, files: {}, kernelVersion: '7.0', ...parts,
 });
 const AUXDEV = dev('arm_cca_guest.arm-rsi-dev.0', '/devices/platform/arm-smccc/arm_cca_guest.arm-rsi-dev.0', {
   bus: 'auxiliary', modalias: 'auxiliary:arm_cca_guest.arm-rsi-dev',

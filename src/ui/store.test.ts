@@ -18,7 +18,7 @@ function fakeClient(overrides: Partial<EngineClient> = {}): EngineClient & { cal
   });
   const snap = (step: number): Snapshot => ({
     step, devices: [], drivers: [], modules: [], uevents: [], sysfs: [], log: [], firmware: [], facts: {},
-    tsm: { reportProvider: null, classDevices: [] }, udevRunning: true,
+    tsm: { reportProvider: null, classDevices: [] }, udevRunning: true, files: {}, kernelVersion: '7.0',
   });
   const scenario = (id: string) => ({ id }) as unknown as Scenario;
   const info = (s: unknown, n: number): RunInfo => ({

@@ -4,7 +4,7 @@ import { layoutSteps, unionSnapshot } from './union';
 
 const snap = (step: number, devices: string[]): Snapshot => ({
   step, devices: devices.map((p) => ({ devpath: p, name: p } as DeviceView)), drivers: [], modules: [], uevents: [], sysfs: [], log: [],
-  firmware: [], facts: {}, tsm: { reportProvider: null, classDevices: [] }, udevRunning: true,
+  firmware: [], facts: {}, tsm: { reportProvider: null, classDevices: [] }, udevRunning: true, files: {}, kernelVersion: '7.0',
 });
 
 describe('layout basis', () => {
@@ -17,7 +17,7 @@ describe('layout basis', () => {
 
   it('keeps a driver next to the devices it was bound to after an unbind empties its list', () => {
     const drv = (devices: string[]) => ({ id: 'platform/d', name: 'd', bus: 'platform', module: 'm', bindAttrs: true, devices } as DriverView);
-    const mod = (drivers: string[]) => ({ name: 'm', state: 'loaded', loadedBy: null, location: 'module', aliases: [], drivers } as ModuleView);
+    const mod = (drivers: string[]) => ({ name: 'm', state: 'loaded', loadedBy: null, location: 'module', aliases: [], drivers, initRet: 0 } as ModuleView);
     const a = { ...snap(0, ['/a']), drivers: [drv(['/a'])], modules: [mod(['platform/d'])] };
     const b = { ...snap(1, ['/a']), drivers: [drv([])], modules: [mod([])] };
     const u = unionSnapshot([a, b])!;

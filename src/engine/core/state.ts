@@ -80,6 +80,8 @@ export interface ModuleRec {
   loadedBy: string | null;
   /** registrations made by init, undone by the default exit (module_driver() style) */
   registered: { op: string; target: string }[];
+  /** what the last module_init (or the built-in initcall) returned: 0 or -errno; null until it ran */
+  initRet?: number | null;
   /** /sys/module/<name> exists: from mod_sysfs_setup() in load_module (before init runs) until unload */
   inSysfs?: boolean;
 }

@@ -57,6 +57,7 @@ export function moduleViews(k: Kernel): ModuleView[] {
     location: m.location,
     aliases: moduleAliases(k.scenario, m.name).map((a) => a.pattern),
     drivers: [...k.state.drivers.values()].filter((d) => d.module === m.name).map((d) => d.id),
+    initRet: m.initRet ?? null,
   }));
 }
 
@@ -85,6 +86,8 @@ export function makeSnapshot(k: Kernel, d: Discovery, step: number, ueventCount:
       classDevices: [...k.state.devices.values()].filter((x) => x.cls === 'tsm').map((x) => x.devpath).sort(),
     },
     udevRunning: k.state.misc.udevRunning,
+    files: Object.fromEntries([...k.state.files.entries()].sort(([a], [b]) => (a < b ? -1 : 1))),
+    kernelVersion: k.scenario.kernel.version,
   };
 }
 

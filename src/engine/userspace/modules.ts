@@ -18,7 +18,7 @@ export function runBuiltinInit(k: Kernel, name: string, level: string): void {
   const regs: ExecContext['registrations'] = [];
   const ret = k.nested(() => runActions(k, def.init ?? [], { module: name, dev: null, registrations: regs }));
   const mod = k.state.modules.get(name)!;
-  k.state.setModule({ ...mod, registered: regs });
+  k.state.setModule({ ...mod, registered: regs, initRet: ret });
   if (ret) k.emit('module', `initcall ${name} returned ${ret} (logged only with initcall_debug)`, 'init/main.c:do_one_initcall', { errno: ret, touches: { modules: [name] } });
 }
 
@@ -36,11 +36,11 @@ export function loadModule(k: Kernel, name: string, loadedBy: string): number {
   if (ret) {
     // the module's own error path undoes what init registered; the module is freed
     k.nested(() => undoRegistrations(k, regs));
-    k.state.setModule({ ...k.state.modules.get(name)!, state: 'failed', loadedBy: null, registered: [], inSysfs: false });
+    k.state.setModule({ ...k.state.modules.get(name)!, state: 'failed', loadedBy: null, registered: [], inSysfs: false, initRet: ret });
     k.emit('module', `${name}: module_init returned ${ret}; the module is freed. modprobe: ERROR: could not insert '${name}': ${strerror(ret)}`, `${MODULE}:do_init_module`, { errno: ret, touches: { modules: [name] } });
     return ret;
   }
-  k.state.setModule({ ...k.state.modules.get(name)!, state: 'loaded', loadedBy, registered: regs });
+  k.state.setModule({ ...k.state.modules.get(name)!, state: 'loaded', loadedBy, registered: regs, initRet: 0 });
   k.emit('module', `${name} is live`, `${MODULE}:do_init_module`, { touches: { modules: [name] } });
   moduleUevent(k, name, 'add');
   return 0;

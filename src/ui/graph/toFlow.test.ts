@@ -42,6 +42,8 @@ function snapshot(parts: Partial<Snapshot>): Snapshot {
     facts: {},
     tsm: { reportProvider: null, classDevices: [] },
     udevRunning: true,
+    files: {},
+    kernelVersion: '7.0',
     ...parts,
   };
 }
@@ -63,8 +65,8 @@ const drivers: DriverView[] = [
   { id: 'auxiliary/tsm-unused', name: 'tsm-unused', bus: 'auxiliary', module: null, bindAttrs: true, devices: [] },
 ];
 const modules: ModuleView[] = [
-  { name: 'arm_cca_guest', state: 'loaded', loadedBy: 'platform:arm-cca-dev', location: 'module', aliases: ['platform:arm-cca-dev'], drivers: ['platform/arm-cca-guest'] },
-  { name: 'unrelated', state: 'not-loaded', loadedBy: null, location: 'module', aliases: [], drivers: [] },
+  { name: 'arm_cca_guest', state: 'loaded', loadedBy: 'platform:arm-cca-dev', location: 'module', aliases: ['platform:arm-cca-dev'], drivers: ['platform/arm-cca-guest'], initRet: null },
+  { name: 'unrelated', state: 'not-loaded', loadedBy: null, location: 'module', aliases: [], drivers: [], initRet: null },
 ];
 const firmware: FirmwareNodeView[] = [
   { id: '/', kind: 'dt', label: '/', props: {}, parent: null, devices: [] },
@@ -192,8 +194,8 @@ describe('snapshotToFlow', () => {
       devices: [...devices, faux, tsm, custom],
       drivers: [{ id: 'faux/faux_driver', name: 'faux_driver', bus: 'faux', module: null, bindAttrs: false, devices: [faux.devpath] }],
       modules: [
-        { name: 'b', state: 'builtin', loadedBy: null, location: 'builtin', aliases: [], drivers: [] },
-        { name: 'gone', state: 'not-loaded', loadedBy: null, location: 'absent', aliases: [], drivers: [] },
+        { name: 'b', state: 'builtin', loadedBy: null, location: 'builtin', aliases: [], drivers: [], initRet: null },
+        { name: 'gone', state: 'not-loaded', loadedBy: null, location: 'absent', aliases: [], drivers: [], initRet: null },
         ...modules,
       ],
     }));

@@ -4,7 +4,7 @@ import { formatDmesg, formatLsmod, formatUevent, isFile, sysfsFileContent, sysfs
 
 const snap = (parts: Partial<Snapshot>): Snapshot => ({
   step: 0, devices: [], drivers: [], modules: [], uevents: [], sysfs: [], log: [], firmware: [], facts: {},
-  tsm: { reportProvider: null, classDevices: [] }, udevRunning: true, ...parts,
+  tsm: { reportProvider: null, classDevices: [] }, udevRunning: true, files: {}, kernelVersion: '7.0', ...parts,
 });
 
 describe('text views', () => {
@@ -28,9 +28,9 @@ describe('text views', () => {
     const text = formatLsmod(snap({
       drivers: [{ id: 'auxiliary/arm_cca_guest', name: 'arm_cca_guest', bus: 'auxiliary', module: 'arm_cca_guest', bindAttrs: true, devices: ['/devices/x'] }],
       modules: [
-        { name: 'arm_cca_guest', state: 'loaded', loadedBy: 'auxiliary:arm_cca_guest.arm-rsi-dev', location: 'module', aliases: [], drivers: ['auxiliary/arm_cca_guest'] },
-        { name: 'smccc', state: 'builtin', loadedBy: null, location: 'builtin', aliases: [], drivers: [] },
-        { name: 'gone', state: 'not-loaded', loadedBy: null, location: 'absent', aliases: [], drivers: [] },
+        { name: 'arm_cca_guest', state: 'loaded', loadedBy: 'auxiliary:arm_cca_guest.arm-rsi-dev', location: 'module', aliases: [], drivers: ['auxiliary/arm_cca_guest'], initRet: null },
+        { name: 'smccc', state: 'builtin', loadedBy: null, location: 'builtin', aliases: [], drivers: [], initRet: null },
+        { name: 'gone', state: 'not-loaded', loadedBy: null, location: 'absent', aliases: [], drivers: [], initRet: null },
       ],
     }));
     const lines = text.split('\n');
