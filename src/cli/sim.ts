@@ -39,7 +39,7 @@ function fail(msg: string): never {
 /** an errno as the JSON shows it: null for success, else { errno: -19, name: "ENODEV", message: "No such device" } */
 function errnoJson(rc: number | null) {
   if (rc === null || rc === 0) return null;
-  return { errno: rc, name: errnoName(rc), message: strerror(rc) };
+  return { errno: rc, name: errnoName(rc).replace(/^-/, ''), message: strerror(rc) };
 }
 
 /** one userspace action and what it returned (sysfs writes/reads: rc and output; others: null) */
