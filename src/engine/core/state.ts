@@ -53,6 +53,8 @@ export interface DeviceRec {
   /** faux_device_ops of the device's creator */
   faux: DriverOps | null;
   deferred: boolean; // on deferred_probe_pending_list
+  /** the last dev_err_probe(-EPROBE_DEFER) reason (device_set_deferred_probe_reason): /sys/kernel/debug/devices_deferred */
+  deferReason?: string | null;
   isRoot: boolean; // /sys/devices/platform, /sys/devices/faux (no bus, no class)
   fwnode: string | null; // the firmware node (DT node, SMCCC call group) this device stands for
   /** device_del() has begun: power/, uevent, attrs and the bus/subsystem links are already gone */

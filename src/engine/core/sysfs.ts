@@ -183,6 +183,11 @@ export function sysfsRead(k: Kernel, path: string): SysfsResult {
   if (m && k.state.buses.get(m[1]!)) return out([k.state.buses.get(m[1]!)!.autoprobe ? '1' : '0']);
   const file = k.state.files.get(path);
   if (file !== undefined) return out([file]);
+  if (path === '/sys/kernel/debug/devices_deferred') {
+    // deferred_devs_show(): "%s\t%s" of dev_name and the dev_err_probe() reason, per pending device
+    const pending = [...k.state.deferredSet].map((p) => k.device(p)!).filter(Boolean).sort((a, b) => a.order - b.order);
+    return out(pending.map((d) => `${d.name}\t${d.deferReason ?? ''}`));
+  }
   const slash = path.lastIndexOf('/');
   const dir = path.slice(0, slash);
   const attr = path.slice(slash + 1);

@@ -138,8 +138,10 @@ export function discoverFirmware(fw: FirmwareDef, kernelVersion: string): Discov
   // arm_smccc_1_1_get_conduit(): NONE below SMCCC 1.1
   const smcccConduit = smccc11 ? conduit : 'NONE';
   const svc = fw.services;
-  const trng = smccc11 && svc.trng !== undefined;
-  if (smccc11) info(trng ? `TRNG_VERSION answers ${svc.trng!.version}: smccc_trng_available` : 'TRNG call group absent', 'arch/arm64/include/asm/archrandom.h:smccc_probe_trng');
+  // smccc_probe_trng(): TRNG_VERSION answers, and with at least v1.0 (ARM_SMCCC_TRNG_MIN_VERSION)
+  const trngCall = smccc11 && smcccConduit !== 'NONE' && svc.trng !== undefined;
+  const trng = trngCall && versionAtLeast(svc.trng!.version, '1.0');
+  if (smccc11) info(trng ? `TRNG_VERSION answers ${svc.trng!.version}: smccc_trng_available` : trngCall ? `TRNG_VERSION answers ${svc.trng!.version}, below 1.0: smccc_trng_available stays false` : 'TRNG call group absent', 'arch/arm64/include/asm/archrandom.h:smccc_probe_trng');
 
   // arch/arm64/kernel/rsi.c:arm64_rsi_init(): conduit must be SMC, RSI ABI version must match (1.x)
   let rsi = false;
@@ -181,10 +183,12 @@ export function discoverFirmware(fw: FirmwareDef, kernelVersion: string): Discov
     smccc_1_1: smccc11,
     rsi,
     realm: rsi,
+    rsi_da: rsi && svc.rsi?.da === true,
     rsi_call: smcccConduit === 'SMC' && svc.rsi !== undefined,
     rmi,
     rmi_da: rmi && svc.rmi?.da === true,
     trng,
+    trng_call: trngCall,
     faux_bus: versionAtLeast(kernelVersion, '6.14'),
     tsm_class: versionAtLeast(kernelVersion, '6.19'),
     auxiliary_device_create: versionAtLeast(kernelVersion, '6.16'),
@@ -196,9 +200,9 @@ export function discoverFirmware(fw: FirmwareDef, kernelVersion: string): Discov
 export function factNode(fact: string): string | null {
   const f = fact.replace(/^!/, '');
   if (fact.startsWith('!')) return null;
-  if (f === 'rsi' || f === 'realm' || f === 'rsi_call') return 'smccc:RSI';
+  if (f === 'rsi' || f === 'realm' || f === 'rsi_call' || f === 'rsi_da') return 'smccc:RSI';
   if (f === 'rmi' || f === 'rmi_da') return 'smccc:RMI';
-  if (f === 'trng') return 'smccc:TRNG';
+  if (f === 'trng' || f === 'trng_call') return 'smccc:TRNG';
   if (f === 'smccc_1_1') return 'smccc';
   if (f === 'psci') return 'psci';
   return null;

@@ -13,17 +13,19 @@ export interface Facts {
   smccc_1_1: boolean;
   rsi: boolean; // rsi_present: is_realm_world()
   realm: boolean; // alias of rsi
+  rsi_da: boolean; // rsi_has_da_feature(): the RSI feature register reports device assignment (guest DA series)
   rsi_call: boolean; // the RSI_ABI_VERSION call answers over SMC, whatever the version (arm_smccc bus series)
   rmi: boolean; // RMI call group answered over SMC (host side)
   rmi_da: boolean; // RMI reports device-assignment (DA) support
-  trng: boolean; // smccc_trng_available
+  trng: boolean; // smccc_trng_available: smccc_probe_trng(), TRNG_VERSION >= 1.0
+  trng_call: boolean; // the TRNG_VERSION call answers (anything but NOT_SUPPORTED) over a conduit (queued arm_smccc bus: smccc_probe_smccc_device)
   faux_bus: boolean; // drivers/base/faux.c exists (6.14+)
   tsm_class: boolean; // drivers/virt/coco/tsm-core.c class "tsm" (6.19+)
   auxiliary_device_create: boolean; // auxiliary_device_create() exists (6.16+)
 }
 
 export const FACT_NAMES = [
-  'psci', 'smccc_1_1', 'rsi', 'realm', 'rsi_call', 'rmi', 'rmi_da', 'trng', 'faux_bus', 'tsm_class',
+  'psci', 'smccc_1_1', 'rsi', 'realm', 'rsi_da', 'rsi_call', 'rmi', 'rmi_da', 'trng', 'trng_call', 'faux_bus', 'tsm_class',
   'auxiliary_device_create', 'dt', 'acpi', 'conduit_smc', 'conduit_hvc',
 ] as const;
 
@@ -37,7 +39,7 @@ export function evalFact(facts: Facts, expr: string): boolean {
     case 'acpi': v = facts.firmware === 'acpi'; break;
     case 'conduit_smc': v = facts.conduit === 'SMC'; break;
     case 'conduit_hvc': v = facts.conduit === 'HVC'; break;
-    case 'psci': case 'smccc_1_1': case 'rsi': case 'realm': case 'rsi_call': case 'rmi': case 'rmi_da': case 'trng':
+    case 'psci': case 'smccc_1_1': case 'rsi': case 'realm': case 'rsi_da': case 'rsi_call': case 'rmi': case 'rmi_da': case 'trng': case 'trng_call':
     case 'faux_bus': case 'tsm_class': case 'auxiliary_device_create':
       v = facts[name];
       break;

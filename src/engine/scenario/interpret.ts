@@ -6,7 +6,7 @@
 import type { DriverDef, KernelAction } from './schema';
 import type { DriverOps } from '../core/state';
 import type { Kernel, ExecContext } from '../core/kernel';
-import { E, parseErrno } from '../core/errno';
+import { E, errnoName, parseErrno } from '../core/errno';
 import { deviceDel } from '../core/core';
 import { busRegister, driverRegister, driverUnregister } from '../core/bus';
 import { evalFact } from '../firmware/facts';
@@ -36,12 +36,35 @@ function driverDef(k: Kernel, ctx: ExecContext, key: string) {
   return mod?.drivers?.[key];
 }
 
-/** the errno the calling code returns when a call fails */
-function onFailure(ret: number, orReturn: number | string | undefined): number {
+/** printk's %d / %ld / %pe of an errno */
+export function formatErrno(fmt: string, ret: number): string {
+  return fmt.split('%pe').join(errnoName(ret)).split('%ld').join(String(ret)).split('%d').join(String(ret));
+}
+
+/** what the calling code does when a call fails: log (pr_err, dev_err_probe), then return an errno or carry on */
+function onFailure(k: Kernel, ctx: ExecContext, ret: number, a: { orReturn?: number | string; orLog?: string; orDevErrProbe?: string }): number {
   if (ret === 0) return 0;
-  if (orReturn === 'ignore') return 0;
-  if (orReturn !== undefined) return parseErrno(orReturn);
+  if (a.orLog !== undefined) k.printk('error', formatErrno(a.orLog, ret), `${sourceOf(k, ctx)}:pr_err`, { errno: ret });
+  if (a.orDevErrProbe !== undefined) devErrProbe(k, ctx, ret, a.orDevErrProbe);
+  if (a.orReturn === 'ignore') return 0;
+  if (a.orReturn !== undefined) return parseErrno(a.orReturn);
   return ret;
+}
+
+/**
+ * dev_err_probe(dev, err, fmt): "error %pe: <message>" at dev_err level; for -EPROBE_DEFER it
+ * prints nothing and records the reason for /sys/kernel/debug/devices_deferred instead.
+ */
+export function devErrProbe(k: Kernel, ctx: ExecContext, err: number, message: string): void {
+  const dev = ctx.dev ? k.device(ctx.dev) : undefined;
+  const drv = dev?.driver ? k.driver(dev.driver) : undefined;
+  const prefix = dev ? `${drv?.name ?? dev.bus ?? ''} ${dev.name}: ` : '';
+  if (err === E.PROBE_DEFER) {
+    if (dev) k.state.setDevice({ ...dev, deferReason: message });
+    k.emit('defer', `${prefix}dev_err_probe: -EPROBE_DEFER, reason recorded for devices_deferred: ${message}`, 'drivers/base/core.c:dev_err_probe', { errno: err, ...(dev ? { touches: { devices: [dev.devpath] } } : {}) });
+    return;
+  }
+  k.printk('error', `${prefix}error ${errnoName(err)}: ${message}`, 'drivers/base/core.c:dev_err_probe', { errno: err, ...(dev ? { touches: { devices: [dev.devpath] } } : {}) });
 }
 
 /** run a list of actions; returns 0, or the errno that a `return` or a failing call produced */
@@ -143,10 +166,10 @@ function runAction(k: Kernel, a: KernelAction, ctx: ExecContext): number {
     }
     case 'platform_device_register_simple': {
       const parent = a.parent ? resolveDevice(k, a.parent, ctx) : null;
-      if (a.parent && !parent) return onFailure(missing(k, a.op, a.parent), a.orReturn);
+      if (a.parent && !parent) return onFailure(k, ctx, missing(k, a.op, a.parent), a);
       const res = platformDeviceRegister(k, { name: a.name, ...(a.id !== undefined ? { id: a.id } : {}), parent, ...(a.ofNode ? { ofNode: a.ofNode } : {}), ...(a.acpiHid ? { acpiHid: a.acpiHid } : {}), fwnode: fw }, ctx);
       if (!res.ret && res.dev) ctx.registrations?.push({ op: 'platform_device', target: res.dev.devpath });
-      return onFailure(res.ret, a.orReturn);
+      return onFailure(k, ctx, res.ret, a);
     }
     case 'platform_device_unregister':
     case 'faux_device_destroy':
@@ -170,7 +193,7 @@ function runAction(k: Kernel, a: KernelAction, ctx: ExecContext): number {
         k.driverIds.set(`${ctx.module}:${a.driver}`, res.id);
         ctx.registrations?.push({ op: 'driver', target: res.id });
       }
-      return onFailure(res.ret, a.orReturn);
+      return onFailure(k, ctx, res.ret, a);
     }
     case 'platform_driver_unregister':
     case 'auxiliary_driver_unregister':
@@ -181,10 +204,10 @@ function runAction(k: Kernel, a: KernelAction, ctx: ExecContext): number {
     }
     case 'faux_device_create': {
       const parent = a.parent ? resolveDevice(k, a.parent, ctx) : null;
-      if (a.parent && !parent) return onFailure(missing(k, a.op, a.parent), a.orReturn);
+      if (a.parent && !parent) return onFailure(k, ctx, missing(k, a.op, a.parent), a);
       const res = fauxDeviceCreate(k, { name: a.name, parent, ops: actionOps(k, ctx.module ?? 'kernel', a), fwnode: fw }, ctx);
       if (!res.ret && res.dev) ctx.registrations?.push({ op: 'faux_device', target: res.dev.devpath });
-      return onFailure(res.ret, a.orReturn);
+      return onFailure(k, ctx, res.ret, a);
     }
     case 'auxiliary_device_create':
     case 'auxiliary_device_add': {
@@ -192,34 +215,34 @@ function runAction(k: Kernel, a: KernelAction, ctx: ExecContext): number {
       const spec = { parent, modname: a.modname ?? ctx.module ?? 'kernel', name: a.name, id: a.id ?? 0, devm: a.devm ?? false };
       const res = a.op === 'auxiliary_device_create' ? auxiliaryDeviceCreate(k, spec, ctx) : auxiliaryDeviceAdd(k, spec, ctx);
       if (!res.ret && res.dev && !a.devm) ctx.registrations?.push({ op: 'auxiliary_device', target: res.dev.devpath });
-      return onFailure(res.ret, a.orReturn);
+      return onFailure(k, ctx, res.ret, a);
     }
     case 'bus_register': {
       const def = k.scenario.buses?.find((b) => b.name === a.bus);
       if (!def) return k.error(`bus_register: the scenario defines no bus "${a.bus}"`, E.INVAL, 'bindscope:resolve');
-      return onFailure(busRegister(k, makeCustomBus(def), def.rootDevice), a.orReturn);
+      return onFailure(k, ctx, busRegister(k, makeCustomBus(def), def.rootDevice), a);
     }
     case 'device_register': {
       const def = k.scenario.buses?.find((b) => b.name === a.bus);
-      if (!def || !k.bus(a.bus)) return onFailure(k.error(`device_register: bus "${a.bus}" is not registered: -EINVAL`, E.INVAL, 'drivers/base/core.c:device_add'), a.orReturn);
+      if (!def || !k.bus(a.bus)) return onFailure(k, ctx, k.error(`device_register: bus "${a.bus}" is not registered: -EINVAL`, E.INVAL, 'drivers/base/core.c:device_add'), a);
       const parent = a.parent ? resolveDevice(k, a.parent, ctx) : null;
-      if (a.parent && !parent) return onFailure(missing(k, a.op, a.parent), a.orReturn);
+      if (a.parent && !parent) return onFailure(k, ctx, missing(k, a.op, a.parent), a);
       const res = customDeviceRegister(k, def, { name: a.name, ids: a.ids, parent, devm: a.devm ?? false, fwnode: fw }, ctx);
       if (!res.ret && res.dev && !a.devm) ctx.registrations?.push({ op: 'device', target: res.dev.devpath });
-      return onFailure(res.ret, a.orReturn);
+      return onFailure(k, ctx, res.ret, a);
     }
     case 'tsm_report_register': {
       const provider = a.provider ?? ctx.module ?? 'kernel';
       const ret = tsmReportRegister(k, provider);
       if (!ret) ctx.registrations?.push({ op: 'tsm_report', target: provider });
-      return onFailure(ret, a.orReturn);
+      return onFailure(k, ctx, ret, a);
     }
     case 'tsm_report_unregister':
       return tsmReportUnregister(k, a.provider ?? ctx.module ?? 'kernel');
     case 'tsm_register': {
       const parent = resolveDevice(k, a.parent ?? '$dev', ctx);
-      if (!parent) return onFailure(missing(k, a.op, a.parent ?? '$dev'), a.orReturn);
-      return onFailure(tsmRegister(k, parent, ctx), a.orReturn);
+      if (!parent) return onFailure(k, ctx, missing(k, a.op, a.parent ?? '$dev'), a);
+      return onFailure(k, ctx, tsmRegister(k, parent, ctx, a.pciOps ?? false), a);
     }
     case 'tsm_unregister': {
       const parent = resolveDevice(k, a.parent ?? '$dev', ctx);

@@ -13,7 +13,11 @@ const when = z.string().regex(/^!?[a-z_0-9.]+$/, 'must be a fact name, optionall
 const devRef = name;
 /** what the calling code does when the call fails: return this errno (default: the call's own error), or "ignore" */
 const orReturn = z.union([errno, z.literal('ignore')]).optional();
-type OrReturn = { orReturn?: number | string };
+/** what the calling code prints when the call fails: pr_err(orLog) with %d/%ld (the errno) and %pe ("-ENODEV") */
+const orLog = z.string().max(300).optional();
+/** in a probe: dev_err_probe(dev, err, orDevErrProbe), which prints "<drv> <dev>: error -EBUSY: <message>" */
+const orDevErrProbe = z.string().max(300).optional();
+type OrReturn = { orReturn?: number | string; orLog?: string; orDevErrProbe?: string };
 
 export type KernelAction =
   | { op: 'platform_device_register_simple'; name: string; id?: number | 'NONE' | 'AUTO'; parent?: string; ofNode?: string; acpiHid?: string } & OrReturn
@@ -35,7 +39,7 @@ export type KernelAction =
   | { op: 'device_unregister'; device: string }
   | { op: 'tsm_report_register'; provider?: string } & OrReturn
   | { op: 'tsm_report_unregister'; provider?: string }
-  | { op: 'tsm_register'; parent?: string } & OrReturn
+  | { op: 'tsm_register'; parent?: string; pciOps?: boolean } & OrReturn
   | { op: 'tsm_unregister'; parent?: string }
   | { op: 'return'; errno: number | string }
   | { op: 'defer_until'; device: string }
@@ -64,27 +68,27 @@ export const kernelAction: z.ZodType<KernelAction> = z.lazy(() =>
       parent: devRef.optional(),
       ofNode: z.string().optional(),
       acpiHid: z.string().optional(),
-     orReturn,}).strict(),
+     orReturn, orLog, orDevErrProbe }).strict(),
     z.object({ op: z.literal('platform_device_unregister'), device: devRef }).strict(),
-    z.object({ op: z.literal('platform_driver_register'), driver: name , orReturn}).strict(),
+    z.object({ op: z.literal('platform_driver_register'), driver: name , orReturn, orLog, orDevErrProbe }).strict(),
     z.object({ op: z.literal('platform_driver_unregister'), driver: name }).strict(),
-    z.object({ op: z.literal('platform_driver_probe'), driver: name , orReturn}).strict(),
-    z.object({ op: z.literal('faux_device_create'), name, parent: devRef.optional(), probe: actionList.optional(), remove: actionList.optional() , orReturn}).strict(),
+    z.object({ op: z.literal('platform_driver_probe'), driver: name , orReturn, orLog, orDevErrProbe }).strict(),
+    z.object({ op: z.literal('faux_device_create'), name, parent: devRef.optional(), probe: actionList.optional(), remove: actionList.optional() , orReturn, orLog, orDevErrProbe }).strict(),
     z.object({ op: z.literal('faux_device_destroy'), device: devRef }).strict(),
-    z.object({ op: z.literal('auxiliary_device_create'), modname: name, name, id: z.number().int().min(0).optional(), parent: devRef.optional(), devm: z.boolean().optional() , orReturn}).strict(),
+    z.object({ op: z.literal('auxiliary_device_create'), modname: name, name, id: z.number().int().min(0).optional(), parent: devRef.optional(), devm: z.boolean().optional() , orReturn, orLog, orDevErrProbe }).strict(),
     /** auxiliary_device_init() + auxiliary_device_add() by hand (any kernel); modname defaults to KBUILD_MODNAME */
-    z.object({ op: z.literal('auxiliary_device_add'), modname: name.optional(), name, id: z.number().int().min(0).optional(), parent: devRef.optional(), devm: z.boolean().optional() , orReturn}).strict(),
+    z.object({ op: z.literal('auxiliary_device_add'), modname: name.optional(), name, id: z.number().int().min(0).optional(), parent: devRef.optional(), devm: z.boolean().optional() , orReturn, orLog, orDevErrProbe }).strict(),
     z.object({ op: z.literal('auxiliary_device_destroy'), device: devRef }).strict(),
-    z.object({ op: z.literal('auxiliary_driver_register'), driver: name , orReturn}).strict(),
+    z.object({ op: z.literal('auxiliary_driver_register'), driver: name , orReturn, orLog, orDevErrProbe }).strict(),
     z.object({ op: z.literal('auxiliary_driver_unregister'), driver: name }).strict(),
-    z.object({ op: z.literal('driver_register'), driver: name , orReturn}).strict(),
+    z.object({ op: z.literal('driver_register'), driver: name , orReturn, orLog, orDevErrProbe }).strict(),
     z.object({ op: z.literal('driver_unregister'), driver: name }).strict(),
-    z.object({ op: z.literal('bus_register'), bus: name , orReturn}).strict(),
-    z.object({ op: z.literal('device_register'), bus: name, name, ids: idFields.optional(), parent: devRef.optional(), devm: z.boolean().optional() , orReturn}).strict(),
+    z.object({ op: z.literal('bus_register'), bus: name , orReturn, orLog, orDevErrProbe }).strict(),
+    z.object({ op: z.literal('device_register'), bus: name, name, ids: idFields.optional(), parent: devRef.optional(), devm: z.boolean().optional() , orReturn, orLog, orDevErrProbe }).strict(),
     z.object({ op: z.literal('device_unregister'), device: devRef }).strict(),
-    z.object({ op: z.literal('tsm_report_register'), provider: name.optional() , orReturn}).strict(),
+    z.object({ op: z.literal('tsm_report_register'), provider: name.optional() , orReturn, orLog, orDevErrProbe }).strict(),
     z.object({ op: z.literal('tsm_report_unregister'), provider: name.optional() }).strict(),
-    z.object({ op: z.literal('tsm_register'), parent: devRef.optional() , orReturn}).strict(),
+    z.object({ op: z.literal('tsm_register'), parent: devRef.optional(), pciOps: z.boolean().optional(), orReturn, orLog, orDevErrProbe }).strict(),
     z.object({ op: z.literal('tsm_unregister'), parent: devRef.optional() }).strict(),
     z.object({ op: z.literal('return'), errno }).strict(),
     z.object({ op: z.literal('defer_until'), device: devRef }).strict(),
@@ -196,7 +200,8 @@ export const firmwareDef = z.object({
   smcccVersion: version,
   /** SMCCC call groups the firmware implements */
   services: z.object({
-    rsi: z.object({ version }).strict().optional(),
+    /** da: the RSI feature register reports device assignment (rsi_has_da_feature) */
+    rsi: z.object({ version, da: z.boolean().optional() }).strict().optional(),
     rmi: z.object({ version, da: z.boolean().optional() }).strict().optional(),
     trng: z.object({ version }).strict().optional(),
   }).strict(),

@@ -5,7 +5,7 @@
  */
 import type { Kernel, ExecContext } from '../core/kernel';
 import { E } from '../core/errno';
-import { deviceAdd, deviceDel } from '../core/core';
+import { deviceAdd, deviceDel, deviceUevent } from '../core/core';
 
 const REPORT = 'drivers/virt/coco/guest/report.c';
 const CORE = 'drivers/virt/coco/tsm-core.c';
@@ -29,8 +29,12 @@ export function tsmReportUnregister(k: Kernel, provider: string): number {
   return 0;
 }
 
-/** tsm_register(parent, ops): a tsm%d device in class "tsm" under the parent (6.19+) */
-export function tsmRegister(k: Kernel, parent: string, ctx: ExecContext): number {
+/**
+ * tsm_register(parent, pci_ops): a tsm%d device in class "tsm" under the parent (6.19+); with
+ * PCI ops, tsm_register_pci_or_reset() then calls pci_tsm_register() and "Notify[s] TSM userspace
+ * that PCI/TSM operations are now possible" with a KOBJ_CHANGE on tsmN.
+ */
+export function tsmRegister(k: Kernel, parent: string, ctx: ExecContext, pciOps: boolean): number {
   if (!k.facts.tsm_class) {
     return k.error(`tsm_register() does not exist in Linux ${k.facts.kernel} (the tsm class arrived in 6.19)`, E.INVAL, `${CORE}:tsm_register`);
   }
@@ -39,7 +43,10 @@ export function tsmRegister(k: Kernel, parent: string, ctx: ExecContext): number
   while (used.has(`tsm${n}`)) n++;
   k.emit('tsm', `tsm_register: class device tsm${n} under ${k.device(parent)?.name ?? parent}`, `${CORE}:tsm_register`, { touches: { devices: [parent] } });
   const res = deviceAdd(k, { name: `tsm${n}`, bus: null, cls: 'tsm', parent, createdBy: ctx.module ?? 'kernel' });
-  return res.ret;
+  if (res.ret || !res.dev || !pciOps) return res.ret;
+  k.emit('tsm', `tsm_register_pci_or_reset: pci_tsm_register(tsm${n}) succeeded: PCI/TSM operations are now possible`, `${CORE}:tsm_register_pci_or_reset`, { touches: { devices: [res.dev.devpath] } });
+  deviceUevent(k, k.device(res.dev.devpath)!, 'change');
+  return 0;
 }
 
 export function tsmUnregister(k: Kernel, parent: string): number {
