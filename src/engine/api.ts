@@ -152,4 +152,10 @@ export interface BuiltinInfo {
   description: string;
   design: string; // mainline | host-rfc | faux | auxiliary | smccc-bus | custom
   side: 'guest' | 'host';
+  /** the posting this built-in follows ("v5", "queued"); the design's default revision has id === design (+ "-host") */
+  revision: string;
+  source: string;
+  kernel: string;
+  /** behaviour shown that the cited code does not have */
+  extrapolated: string[];
 }

@@ -20,6 +20,7 @@ export const DEFAULT_SCENARIO_ID = 'auxiliary';
 export function listBuiltins(): BuiltinInfo[] {
   return BUILTIN_SCENARIOS.map((s) => ({
     id: s.id, title: s.title, description: s.description ?? '', design: s.design ?? 'custom', side: s.side ?? 'guest',
+    revision: s.revision ?? '', source: s.source ?? '', kernel: s.kernel.version, extrapolated: s.extrapolated ?? [],
   }));
 }
 

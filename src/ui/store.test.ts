@@ -30,10 +30,10 @@ function fakeClient(overrides: Partial<EngineClient> = {}): EngineClient & { cal
   });
   return {
     calls,
-    listBuiltins: async () => [{ id: 'a', title: 'A', description: '', design: 'mainline', side: 'guest' }],
+    listBuiltins: async () => [{ id: 'a', title: 'A', description: '', design: 'mainline', side: 'guest', revision: '', source: '', kernel: '7.0', extrapolated: [] }],
     listDesigns: async () => [
-      { id: 'a', title: 'A', description: '', design: 'mainline', side: 'guest' },
-      { id: 'f', title: 'F', description: '', design: 'faux', side: 'guest' },
+      { id: 'a', title: 'A', description: '', design: 'mainline', side: 'guest', revision: '', source: '', kernel: '7.0', extrapolated: [] },
+      { id: 'f', title: 'F', description: '', design: 'faux', side: 'guest', revision: '', source: '', kernel: '7.0', extrapolated: [] },
     ],
     defaultScenarioId: async () => 'a',
     getScenario: async (id) => (calls.push(`get ${id}`), scenario(id)),
@@ -201,7 +201,7 @@ describe('view store', () => {
   });
 
   it('picks faux vs auxiliary as the default comparison', () => {
-    const d = (id: string, design: string, side: 'guest' | 'host' = 'guest') => ({ id, title: id, description: '', design, side });
+    const d = (id: string, design: string, side: 'guest' | 'host' = 'guest') => ({ id, title: id, description: '', design, side, revision: '', source: '', kernel: '7.0', extrapolated: [] });
     const designs = [d('mainline', 'mainline'), d('faux', 'faux'), d('auxiliary', 'auxiliary'), d('auxiliary-host', 'auxiliary', 'host')];
     expect(defaultCompareDesign('auxiliary', designs)).toBe('faux');
     expect(defaultCompareDesign('faux', designs)).toBe('auxiliary');

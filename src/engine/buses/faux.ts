@@ -6,6 +6,7 @@
 import type { Kernel, ExecContext } from '../core/kernel';
 import type { DeviceRec, DriverOps } from '../core/state';
 import { E } from '../core/errno';
+import { gateNote, since } from '../core/versions';
 import { deviceAdd, deviceDel } from '../core/core';
 import { busRegister, driverRegister } from '../core/bus';
 import type { BusType } from './types';
@@ -48,10 +49,11 @@ export function fauxDeviceCreate(k: Kernel, spec: { name: string; parent: string
   if (!k.facts.faux_bus) {
     return { ret: k.error(`faux_device_create() does not exist in Linux ${k.facts.kernel} (the faux bus arrived in 6.14)`, E.INVAL, `${FAUX}:faux_device_create`) };
   }
-  k.emit('device_add', `faux_device_create: "${spec.name}" under ${spec.parent ?? '/devices/faux'} (no power/ directory)`, `${FAUX}:faux_device_create_with_groups`);
+  const noPower = since(k.facts.kernel, 'fauxPmNotRequired');
+  k.emit('device_add', `faux_device_create: "${spec.name}" under ${spec.parent ?? '/devices/faux'}${noPower ? ' (device_set_pm_not_required: no power/ directory)' : ''}`, `${FAUX}:faux_device_create_with_groups${gateNote(k.facts.kernel, 'fauxPmNotRequired')}`);
   const res = deviceAdd(k, {
     name: spec.name, bus: 'faux', parent: spec.parent ?? '/devices/faux', createdBy: ctx.module ?? 'kernel',
-    pmNotRequired: true, faux: spec.ops,
+    pmNotRequired: noPower, faux: spec.ops,
     fwnode: spec.fwnode ?? null,
   });
   if (res.ret || !res.dev) {

@@ -4,6 +4,7 @@
  * and the devres release in drivers/base/devres.c.
  */
 import { E, errnoName } from './errno';
+import { gateNote, since } from './versions';
 import { RunawayError, MAX_DEFERRED_RETRIES, type Kernel } from './kernel';
 import type { DeviceRec, DriverRec } from './state';
 import { deviceUevent, deviceDel } from './core';
@@ -114,7 +115,11 @@ export function reallyProbe(k: Kernel, dev: DeviceRec, drv: DriverRec): number {
     } else if (ret === E.NODEV || ret === E.NXIO) {
       k.emit('probe', `probe with driver ${drv.name} rejects match ${ret} (silent)`, `${DD}:call_driver_probe`, { errno: ret, touches: who(dev, drv) });
     } else {
-      k.printk('error', `${drv.name} ${dev.name}: probe with driver ${drv.name} failed with error ${ret}`, `${DD}:call_driver_probe`, { errno: ret, touches: who(dev, drv) });
+      // 6.9+: dev_err() (prefix "<driver> <device>: ", dev->driver is set); before: pr_warn()
+      const line = since(k.facts.kernel, 'probeErrDevErr')
+        ? `${drv.name} ${dev.name}: probe with driver ${drv.name} failed with error ${ret}`
+        : `${drv.name}: probe of ${dev.name} failed with error ${ret}`;
+      k.printk('error', line, `${DD}:call_driver_probe${gateNote(k.facts.kernel, 'probeErrDevErr')}`, { errno: ret, touches: who(dev, drv) });
     }
     // probe_failed: driver_sysfs_remove(); device_unbind_cleanup(): devres_release_all, dev->driver = NULL
     k.nested(() => devresReleaseAll(k, dev.devpath));

@@ -213,6 +213,10 @@ export const scenarioSchema = z.object({
   description: z.string().optional(),
   source: z.string().optional(),
   design: z.string().optional(),
+  /** which posting of the design this is ("v5", "queued", "rfc-v1"); the UI lists a design's revisions */
+  revision: z.string().max(40).optional(),
+  /** behaviour this scenario shows that is not in the posted code it cites (labelled in the UI) */
+  extrapolated: z.array(z.string().max(400)).max(20).optional(),
   side: z.enum(['guest', 'host']).optional(),
   /** the module the UI's built-in / loadable / missing toggle changes (the TSM module) */
   focusModule: z.string().optional(),

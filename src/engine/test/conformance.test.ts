@@ -502,8 +502,13 @@ describe('faux bus', () => {
     expect(r.uevents.some((u) => u.devpath === '/devices/faux')).toBe(false);
   });
 
-  it('faux_match: faux_driver binds every faux device; no MODALIAS in any uevent, no power/ dir (drivers/base/faux.c:faux_match)', () => {
-    const r = run(scenario([builtin('m', [faux('thing')])]));
+  it('faux_device_create_with_groups: device_set_pm_not_required() from 6.18 (1ad926459970): a power/ dir in 6.17, none in 6.18', () => {
+    expect(run(scenario([builtin('m', [faux('thing')])], { version: '6.17' })).final.sysfs).toContain('/sys/devices/faux/thing/power');
+    expect(run(scenario([builtin('m', [faux('thing')])], { version: '6.18' })).final.sysfs).not.toContain('/sys/devices/faux/thing/power');
+  });
+
+  it('faux_match: faux_driver binds every faux device; no MODALIAS in any uevent, no power/ dir in 6.18 (drivers/base/faux.c:faux_match)', () => {
+    const r = run(scenario([builtin('m', [faux('thing')])], { version: '6.18' }));
     const d = dev(r.final, 'thing')!;
     expect(d.devpath).toBe('/devices/faux/thing');
     expect(d.driver).toBe('faux_driver');

@@ -1,0 +1,36 @@
+/**
+ * What changed between the kernel versions bindscope offers (6.1 for the real-kernel traces, 6.18,
+ * 7.0, 7.4): each gate names the first release with the new behaviour, what changed, and where
+ * that was checked (docs/research/version-gates.md). The engine asks `since(k, gate)`; a
+ * citation can say which side of a gate a behaviour comes from with `gateNote`.
+ */
+import { versionAtLeast } from '../firmware/facts';
+
+export interface VersionGate {
+  since: string;
+  what: string;
+  checked: string;
+}
+
+export const GATES = {
+  kobjectPrefix: { since: '6.4', what: 'lib/kobject.c gains pr_fmt "kobject: " (its errors were unprefixed)', checked: '984063339e9e, driver-core-6.4-rc1' },
+  probeErrDevErr: { since: '6.9', what: 'call_driver_probe() logs dev_err "probe with driver %s failed with error %d" (was pr_warn "%s: probe of %s failed with error %d")', checked: '32de4b4f9dfa / 448af2d28899, driver-core-6.9-rc1' },
+  fauxBus: { since: '6.14', what: 'drivers/base/faux.c: the faux bus', checked: 'faux.c in 6.14+ trees' },
+  auxiliaryDeviceCreate: { since: '6.16', what: 'auxiliary_device_create() and __devm_auxiliary_device_create()', checked: 'eaa0d30216c1 (version inferred)' },
+  fauxPmNotRequired: { since: '6.18', what: 'faux_device_create_with_groups() calls device_set_pm_not_required(): no power/ directory', checked: '1ad926459970 (6.18-rc1; backported to 6.16.y)' },
+  tsmClass: { since: '6.19', what: 'drivers/virt/coco/tsm-core.c: class "tsm", tsm_register(parent, pci_ops), KOBJ_CHANGE after pci_tsm_register()', checked: 'tsm-for-6.19 pull, merged 2025-12-06' },
+  genericDriverOverride: { since: '7.0', what: 'driver_override becomes driver-core code (bus_type.driver_override, device_match_driver_override); platform keeps the same sysfs behaviour', checked: 'cb3d1049f4ea + 2b38efc05bf7' },
+  rsiInDriversFirmware: { since: '7.4', what: 'RSI support moves from arch/arm64/kernel/rsi.c to drivers/firmware/arm_rmm/rsi.c', checked: '4cd84902 (arm64 for-next/smccc-bus)' },
+} satisfies Record<string, VersionGate>;
+
+export type GateName = keyof typeof GATES;
+
+export function since(kernel: string, gate: GateName): boolean {
+  return versionAtLeast(kernel, GATES[gate].since);
+}
+
+/** " [6.9+: ...]" or " [before 6.9: ...]": appended to a citation that a gate decided */
+export function gateNote(kernel: string, gate: GateName): string {
+  const g = GATES[gate];
+  return since(kernel, gate) ? ` [Linux ${g.since}+]` : ` [before Linux ${g.since}]`;
+}
