@@ -8,7 +8,7 @@ import type { BusType } from '../buses/types';
 import { E } from './errno';
 import type { Kernel } from './kernel';
 import type { DriverOps, DriverRec } from './state';
-import { driverUevent, deviceAdd } from './core';
+import { busUevent, driverUevent, deviceAdd } from './core';
 import { driverAttach, driverDetach, driverMatchDevice, driverProbeDeviceNoDefer, deviceAttach, releaseDriver } from './dd';
 
 const BUS = 'drivers/base/bus.c';
@@ -27,6 +27,7 @@ export function busRegister(k: Kernel, bt: BusType, rootDevice?: string): number
   k.busTypes.set(bt.name, bt);
   k.state.setBus({ name: bt.name, autoprobe: true, order: busOrder });
   k.emit('phase', `bus_register: /sys/bus/${bt.name} (drivers_autoprobe=1)`, `${BUS}:bus_register`);
+  busUevent(k, bt.name, 'add');
   return 0;
 }
 

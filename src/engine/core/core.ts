@@ -152,6 +152,11 @@ export function driverUevent(k: Kernel, bus: string, name: string, action: Ueven
   return sendUevent(k, action, `/bus/${bus}/drivers/${name}`, 'drivers', envpExt, `${UEVENT}:kobject_uevent_env`, { drivers: [`${bus}/${name}`] });
 }
 
+/** a bus's kobject (/bus/<name>): kset_register() in bus_register() sends KOBJ_ADD, SUBSYSTEM=bus */
+export function busUevent(k: Kernel, bus: string, action: UeventRecord['action']): UeventRecord {
+  return sendUevent(k, action, `/bus/${bus}`, 'bus', [], 'lib/kobject.c:kset_register', {});
+}
+
 /** a module's kobject (/module/<name>) */
 export function moduleUevent(k: Kernel, name: string, action: UeventRecord['action']): UeventRecord {
   // add: sent by do_init_module() once init succeeded; remove: mod_sysfs_teardown() on unload

@@ -6,6 +6,7 @@
 import type { EventKind, FirmwareNodeView } from '../api';
 import type { FirmwareDef } from '../scenario/schema';
 import { versionAtLeast, type Facts } from './facts';
+import { since } from '../core/versions';
 
 export interface FirmwareStep {
   kind: EventKind;
@@ -143,17 +144,26 @@ export function discoverFirmware(fw: FirmwareDef, kernelVersion: string): Discov
   const trng = trngCall && versionAtLeast(svc.trng!.version, '1.0');
   if (smccc11) info(trng ? `TRNG_VERSION answers ${svc.trng!.version}: smccc_trng_available` : trngCall ? `TRNG_VERSION answers ${svc.trng!.version}, below 1.0: smccc_trng_available stays false` : 'TRNG call group absent', 'arch/arm64/include/asm/archrandom.h:smccc_probe_trng');
 
-  // arch/arm64/kernel/rsi.c:arm64_rsi_init(): conduit must be SMC, RSI ABI version must match (1.x)
+  // arm64_rsi_init() (arch/arm64/kernel/rsi.c; drivers/firmware/arm_rmm/rsi.c from 7.4): conduit must
+  // be SMC, then rsi_version_matches(): the RMM's range must include the kernel's RSI ABI 1.0
+  const RSI = since(kernelVersion, 'rsiInDriversFirmware') ? 'drivers/firmware/arm_rmm/rsi.c' : 'arch/arm64/kernel/rsi.c';
+  const hasRsiCode = versionAtLeast(kernelVersion, '6.13');
   let rsi = false;
-  if (smcccConduit !== 'SMC') {
-    info(`RSI not probed: arm_smccc_1_1_get_conduit() is ${smcccConduit}, not SMC`, 'arch/arm64/kernel/rsi.c:arm64_rsi_init');
+  if (!hasRsiCode) {
+    if (svc.rsi) info(`Linux ${kernelVersion} has no RSI support (arch/arm64/kernel/rsi.c arrived in 6.13)`, 'arch/arm64/kernel/rsi.c');
+  } else if (smcccConduit !== 'SMC') {
+    info(`RSI not probed: arm_smccc_1_1_get_conduit() is ${smcccConduit}, not SMC`, `${RSI}:arm64_rsi_init`);
   } else if (!svc.rsi) {
-    info('RSI_VERSION not supported: not a Realm', 'arch/arm64/kernel/rsi.c:rsi_version_matches');
+    info('RSI_VERSION not supported: not a Realm', `${RSI}:rsi_version_matches`);
   } else if (ver(svc.rsi.version)[0] !== 1) {
-    info(`RMM's RSI version ${svc.rsi.version} is not supported (the kernel logs an error with the supported range)`, 'arch/arm64/kernel/rsi.c:rsi_version_matches');
+    const [a, b] = ver(svc.rsi.version);
+    // pr_err(... RSI_ABI_VERSION_MAJOR, RSI_ABI_VERSION_MINOR, lower, higher): the RMM offers only its own version
+    info(`RMM's RSI version ${svc.rsi.version} does not include the kernel's 1.0: not a Realm`, `${RSI}:rsi_version_matches`, `RME: RMM doesn't support RSI version 1.0. Supported range: ${a}.${b}-${a}.${b}`);
   } else {
     rsi = true;
-    info(`RSI ${svc.rsi.version} present: running in a Realm (rsi_present enabled)`, 'arch/arm64/kernel/rsi.c:arm64_rsi_init');
+    // RSI_VERSION(1.0): "lower" is the revision the RMM will use for the kernel's request, 1.0
+    info(`RSI_VERSION(1.0) succeeds (the RMM implements ${svc.rsi.version})`, `${RSI}:rsi_version_matches`, 'RME: Using RSI version 1.0');
+    info(`RSI ${svc.rsi.version} present: running in a Realm (rsi_present enabled)`, `${RSI}:arm64_rsi_init`);
   }
   const rmi = smcccConduit === 'SMC' && svc.rmi !== undefined;
   if (svc.rmi) info(rmi ? `RMI ${svc.rmi.version} answers over SMC${svc.rmi.da ? ' and reports DA support' : ''}` : 'RMI not reachable: conduit is not SMC', 'arch/arm64/kvm/rme.c (host RFC):kvm_init_rme');

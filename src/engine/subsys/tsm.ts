@@ -13,7 +13,8 @@ const CORE = 'drivers/virt/coco/tsm-core.c';
 export function tsmReportRegister(k: Kernel, provider: string): number {
   const cur = k.state.misc.tsmProvider;
   if (cur !== null) {
-    return k.error(`tsm_report_register "${provider}": "${cur}" is already the provider: -EBUSY`, E.BUSY, `${REPORT}:tsm_report_register`, { modules: [provider] }, `tsm: "${provider}" ops already registered`);
+    // pr_err("\"%s\" ops already registered\n", provider.ops->name): the provider already registered, prefix "tsm_report: "
+    return k.error(`tsm_report_register "${provider}": "${cur}" is already the provider: -EBUSY`, E.BUSY, `${REPORT}:tsm_report_register`, { modules: [provider] }, `tsm_report: "${cur}" ops already registered`);
   }
   k.state.setMisc('tsmProvider', provider);
   k.emit('tsm', `tsm_report_register: "${provider}" is the TSM report provider (configfs tsm/report)`, `${REPORT}:tsm_report_register`, { touches: { modules: [provider] } });
