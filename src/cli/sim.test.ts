@@ -18,6 +18,9 @@ type CliJson = {
   sysfs: string[];
   log: string[];
   errors: { path: string; message: string }[];
+  files: Record<string, string>;
+  tsm: { reportProvider: string | null; classDevices: string[] };
+  actions: { op: string; ran: boolean; rc: number | null; error: { errno: number; name: string; message: string } | null; output: string[] | null }[];
 };
 
 function sim(args: string[]): CliJson {
@@ -60,13 +63,14 @@ describe('CLI JSON shape', () => {
   });
   it('a scenario that fails validation prints its errors with JSON paths and exits 2', () => {
     const s = getBuiltinScenario('auxiliary') as Record<string, unknown> & { modules: { drivers?: Record<string, { bus: string }> }[] };
-    s.modules[2]!.drivers!['arm_cca_guest']!.bus = 'no_such_bus';
+    const i = s.modules.findIndex((m) => m.drivers?.['arm_cca_guest']);
+    s.modules[i]!.drivers!['arm_cca_guest']!.bus = 'no_such_bus';
     const file = join(dir, 'unknown-bus.json');
     writeFileSync(file, JSON.stringify(s));
     const r = runCli([file, '--json']);
     expect(r.code).toBe(2);
     const j = JSON.parse(r.stdout) as CliJson;
-    expect(j.errors).toEqual([expect.objectContaining({ path: 'modules[2].drivers.arm_cca_guest.bus', message: expect.stringMatching(/unknown bus "no_such_bus"/) })]);
+    expect(j.errors).toEqual([expect.objectContaining({ path: `modules[${i}].drivers.arm_cca_guest.bus`, message: expect.stringMatching(/unknown bus "no_such_bus"/) })]);
   });
   it('--step shows the state at an earlier step', () => {
     const early = sim(['auxiliary', '--step', '5']);
@@ -95,8 +99,8 @@ describe('mainline: platform device arm-cca-dev (drivers/virt/coco/arm-cca-guest
   });
 });
 
-describe('faux: faux_device_create("arm-cca-dev") (drivers/base/faux.c)', () => {
-  const j = sim(['faux']);
+describe('faux, as suggested in review: faux_device_create("arm-cca-dev") (drivers/base/faux.c)', () => {
+  const j = sim(['faux-suggestion']);
   it('sits under /sys/devices/faux and is bound to faux_driver', () => {
     expect(dev(j, 'arm-cca-dev')).toMatchObject({ devpath: '/devices/faux/arm-cca-dev', bus: 'faux', driver: 'faux_driver', modalias: null });
   });
@@ -114,8 +118,10 @@ describe('faux: faux_device_create("arm-cca-dev") (drivers/base/faux.c)', () => 
     expect(j.drivers.find((d) => d.name === 'faux_driver')!.bindAttrs).toBe(false);
   });
   it('userspace cannot unbind it: the write fails to open the missing file', () => {
-    const r = simWith('faux', [{ op: 'write', path: '/sys/bus/faux/drivers/faux_driver/unbind', value: 'arm-cca-dev\n' }]);
+    const r = simWith('faux-suggestion', [{ op: 'write', path: '/sys/bus/faux/drivers/faux_driver/unbind', value: 'arm-cca-dev\n' }]);
     expect(dev(r, 'arm-cca-dev')!.driver).toBe('faux_driver');
+    // open(O_CREAT) of a file sysfs does not have: the shell cannot create it
+    expect(r.actions[0]).toMatchObject({ op: 'write', ran: true, rc: -13, error: { name: 'EACCES' } });
   });
 });
 
@@ -130,20 +136,15 @@ describe('auxiliary: arm_cca_guest.arm-rsi-dev.0 under arm-smccc (drivers/base/a
     expect(dev(j, 'arm_cca_guest.arm-rsi-dev.0')!.driver).toBe('arm_cca_guest');
     expect(j.drivers).toContainEqual({ name: 'arm_cca_guest', bus: 'auxiliary', module: 'arm_cca_guest', bindAttrs: true });
   });
-  it('/sys/class/tsm/tsm0 points into the auxiliary device (7.0 has the tsm class)', () => {
-    expect(j.sysfs).toContain('/sys/class/tsm/tsm0 -> ../../devices/platform/arm-smccc/arm_cca_guest.arm-rsi-dev.0/tsm/tsm0');
+  it('no guest tsm0: the posted probe (v5 1/3 cca_devsec_tsm_probe) only calls tsm_report_register', () => {
+    expect(j.tsm).toEqual({ reportProvider: 'arm_cca_guest', classDevices: [] });
   });
   const tail = (r: CliJson, from: number) => r.uevents.slice(from).map((u) => `${u.action} ${u.devpath}`);
-  it('unbinding the parent tears the devm child down first: child unbind, child remove, then parent unbind', () => {
-    const r = simWith('auxiliary', [{ op: 'write', path: '/sys/bus/platform/drivers/arm-smccc/unbind', value: 'arm-smccc\n' }]);
-    const from = j.uevents.length;
-    expect(tail(r, from).filter((x) => !x.includes('/tsm/'))).toEqual([`unbind ${child}`, `remove ${child}`, 'unbind /devices/platform/arm-smccc']);
-    expect(dev(r, 'arm_cca_guest.arm-rsi-dev.0')).toBeUndefined();
-  });
-  it('deleting the parent device does the same, then removes the parent', () => {
+  it('removing arm-smccc releases its devres: the devm children go (unbind, remove), then arm-smccc itself', () => {
     const r = simWith('auxiliary', [{ op: 'remove_device', device: 'arm-smccc' }]);
     const from = j.uevents.length;
-    expect(tail(r, from).filter((x) => !x.includes('/tsm/'))).toEqual([`unbind ${child}`, `remove ${child}`, 'unbind /devices/platform/arm-smccc', 'remove /devices/platform/arm-smccc']);
+    const trng = '/devices/platform/arm-smccc/arm_smccc_trng.smccc_trng.0';
+    expect(tail(r, from)).toEqual([`unbind ${trng}`, `remove ${trng}`, `unbind ${child}`, `remove ${child}`, 'remove /devices/platform/arm-smccc']);
   });
 });
 
@@ -202,17 +203,17 @@ describe('firmware variants (drivers/firmware/psci/psci.c, smccc.c)', () => {
 });
 
 describe('host side (RMI)', () => {
-  it('host RFC: arm-rmi-dev is a platform device bound by arm_cca_host, tsm0 under it', () => {
+  it('host RFC v1 11/38, 12/38: arm-rmi-dev is a platform device bound by cca_tsm (module arm_cca_host), tsm0 under it', () => {
     const j = sim(['host-rfc-host']);
-    expect(dev(j, 'arm-rmi-dev')).toMatchObject({ devpath: '/devices/platform/arm-rmi-dev', driver: 'arm_cca_host', modalias: 'platform:arm-rmi-dev' });
+    expect(dev(j, 'arm-rmi-dev')).toMatchObject({ devpath: '/devices/platform/arm-rmi-dev', driver: 'cca_tsm', modalias: 'platform:arm-rmi-dev' });
     expect(j.sysfs).toContain('/sys/class/tsm/tsm0 -> ../../devices/platform/arm-rmi-dev/tsm/tsm0');
   });
-  it('auxiliary host: arm_cca_host.arm-rmi-dev.0 under arm-smccc', () => {
+  it('auxiliary v5 host (host RFC v4 01/14): arm_cca_host.arm-rmi-dev.0 under arm-smccc', () => {
     const j = sim(['auxiliary-host']);
     expect(dev(j, 'arm_cca_host.arm-rmi-dev.0')).toMatchObject({ parent: '/devices/platform/arm-smccc', driver: 'arm_cca_host', modalias: 'auxiliary:arm_cca_host.arm-rmi-dev' });
   });
-  it('arm_smccc bus: MODALIAS=arm_smccc:<name> loads the driver, which binds by id table', () => {
-    const j = sim(['smccc-bus-host']);
+  it('arm_smccc bus v7, host extrapolated: MODALIAS=arm_smccc:<name> loads the driver, which binds by id table', () => {
+    const j = sim(['smccc-bus-v7-host']);
     const rmi = j.devices.find((d) => d.bus === 'arm_smccc' && d.name.startsWith('arm-rmi-dev-'))!;
     expect(rmi).toMatchObject({ driver: 'arm_cca_host', modalias: 'arm_smccc:arm-rmi-dev' });
     expect(mod(j, 'arm_cca_host')!.loadedBy).toBe('arm_smccc:arm-rmi-dev');

@@ -156,7 +156,8 @@ function runAction(k: Kernel, a: KernelAction, ctx: ExecContext): number {
       return 0;
     }
     case 'log':
-      k.printk('phase', `${ctx.module ?? 'kernel'}: ${a.message}`, 'include/linux/printk.h:pr_info');
+      // pr_info(message): printed as written (a pr_fmt prefix, if the file has one, is part of the message)
+      k.printk('phase', a.message, `${sourceOf(k, ctx)}:pr_info`);
       return 0;
     case 'defer_until': {
       const dev = resolveDevice(k, a.device, ctx);

@@ -20,7 +20,7 @@ describe('built-in scenarios', () => {
   });
   it('each design ships guest and host where it has one, and names its source', () => {
     const ids = listBuiltins().map((b) => b.id);
-    for (const id of ['mainline', 'host-rfc', 'host-rfc-host', 'faux', 'auxiliary', 'auxiliary-host', 'smccc-bus', 'smccc-bus-host']) expect(ids).toContain(id);
+    for (const id of ['mainline', 'host-rfc', 'host-rfc-host', 'faux', 'faux-suggestion', 'auxiliary', 'auxiliary-host', 'auxiliary-v4', 'auxiliary-v2', 'auxiliary-v2-host', 'smccc-bus', 'smccc-bus-v7', 'smccc-bus-v7-host', 'smccc-bus-v6']) expect(ids).toContain(id);
     for (const b of listBuiltins()) expect(getBuiltinScenario(b.id).source, b.id).toMatch(/20\d\d|Linux/);
   });
 });
