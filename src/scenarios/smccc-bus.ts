@@ -132,6 +132,7 @@ export const smcccBusV7Host: Scenario = {
   ],
   modules: [
     busInit('drivers/firmware/smccc/bus.c:arm_smccc_bus_init (v7 1/6, subsys_initcall)'),
+    realmGuestAlways('v7 6/6'),
     {
       name: 'smccc', location: 'builtin', initcall: 'device', source: 'drivers/firmware/smccc/smccc.c:smccc_devices_init (v7, RMI entry extrapolated)',
       init: [
