@@ -56,13 +56,20 @@ const OUTCOMES: Record<string, (page: Page) => Promise<void>> = {
   },
   'host-rfc': async (page) => {
     await expect(device(page, 'arm-rsi-dev')).toHaveAttribute('data-state', 'bound');
-    await expect(device(page, 'arm-rsi-dev')).toContainText('arm_cca_guest');
+    await expect(device(page, 'arm-rsi-dev')).toContainText('arm-cca-guest');
   },
   'host-rfc-host': async (page) => {
     await expect(device(page, 'arm-rmi-dev')).toHaveAttribute('data-state', 'bound');
-    await expect(device(page, 'arm-rmi-dev')).toContainText('arm_cca_host');
+    await expect(device(page, 'arm-rmi-dev')).toContainText('cca_tsm');
+    await expect(device(page, 'tsm0')).toBeVisible();
   },
   faux: async (page) => {
+    // the posted patch: the module would create its own faux device, but nothing loads the module
+    await expect(page.getByTestId('outcome')).toHaveAttribute('data-tone', 'not-loaded');
+    await expect(mod(page, 'arm_cca_guest')).toHaveAttribute('data-state', 'not-loaded');
+    await expect(device(page, 'arm-rsi-dev')).toHaveCount(0);
+  },
+  'faux-suggestion': async (page) => {
     // the why, without hunting: the sentence above the graph
     await expect(page.getByTestId('outcome')).toHaveAttribute('data-tone', 'not-loaded');
     await expect(page.getByTestId('outcome')).toContainText("no device's uevent carries a MODALIAS matching its alias");
@@ -70,33 +77,62 @@ const OUTCOMES: Record<string, (page: Page) => Promise<void>> = {
     await expect(device(page, 'arm-cca-dev')).toHaveAttribute('data-state', 'faux-bound');
     await expect(device(page, 'arm-cca-dev')).toContainText('faux_driver');
     await expect(mod(page, 'arm_cca_guest')).toHaveAttribute('data-state', 'not-loaded');
-  },
-  'faux-module-init': async (page) => {
-    await expect(mod(page, 'arm_cca_guest')).toHaveAttribute('data-state', 'not-loaded');
-    await expect(device(page, 'arm-rsi-dev')).toHaveCount(0);
+    await expect(page.getByTestId('extrapolated')).toBeVisible();
   },
   auxiliary: async (page) => {
     await expect(page.getByTestId('outcome')).toHaveAttribute('data-tone', 'loaded');
     await expect(page.getByTestId('outcome')).toContainText(
       "arm_cca_guest: loaded by udev — arm_cca_guest.arm-rsi-dev.0's uevent carried MODALIAS=auxiliary:arm_cca_guest.arm-rsi-dev",
     );
-    await expect(page.locator('.react-flow__edge.bs-edge--alias-loaded')).toHaveCount(2); // arm_cca_guest and smccc_trng
+    await expect(page.locator('.react-flow__edge.bs-edge--alias-loaded')).toHaveCount(2); // arm_cca_guest and arm_smccc_trng
+    await expect(device(page, 'arm-smccc')).toHaveAttribute('data-state', 'unbound');
     await expect(device(page, 'arm_cca_guest.arm-rsi-dev.0')).toHaveAttribute('data-state', 'bound');
+    await expect(device(page, 'arm_smccc_trng.smccc_trng.0')).toHaveAttribute('data-state', 'bound');
     await expect(page.getByTestId('node-driver-arm_cca_guest')).toContainText('auxiliary driver');
     await expect(mod(page, 'arm_cca_guest')).toContainText('loaded by alias auxiliary:arm_cca_guest.arm-rsi-dev');
-    await expect(device(page, 'tsm0')).toBeVisible();
+    await expect(device(page, 'tsm0')).toHaveCount(0); // the posted guest probe registers the report provider only
+    await expect(page.getByTestId('kernel-version')).toHaveText('Linux 7.0');
   },
   'auxiliary-host': async (page) => {
     await expect(device(page, 'arm_cca_host.arm-rmi-dev.0')).toHaveAttribute('data-state', 'bound');
     await expect(mod(page, 'arm_cca_host')).toContainText('loaded by alias auxiliary:arm_cca_host.arm-rmi-dev');
+    await expect(device(page, 'tsm0')).toBeVisible();
+  },
+  'auxiliary-v4': async (page) => {
+    await expect(device(page, 'arm-smccc')).toHaveAttribute('data-state', 'unbound');
+    await expect(device(page, 'arm_cca_guest.arm-rsi-dev.0')).toHaveAttribute('data-state', 'bound');
+    await expect(device(page, 'smccc_trng')).toHaveAttribute('data-state', 'bound');
+    await expect(page.getByTestId('extrapolated')).toBeVisible();
+  },
+  'auxiliary-v2': async (page) => {
+    await expect(device(page, 'arm-smccc')).toHaveAttribute('data-state', 'unbound');
+    await expect(device(page, 'arm_cca_guest.arm-rsi-dev.0')).toHaveAttribute('data-state', 'bound');
+    await expect(page.getByTestId('extrapolated')).toHaveCount(0);
+  },
+  'auxiliary-v2-host': async (page) => {
+    await expect(device(page, 'arm_cca_host.arm-rmi-dev.0')).toHaveAttribute('data-state', 'bound');
+    await expect(device(page, 'tsm0')).toBeVisible();
   },
   'smccc-bus': async (page) => {
-    await expect(page.locator('[data-kind="device"][data-state="bound"]', { hasText: 'arm-rsi-dev' })).toContainText('arm_smccc bus');
+    await expect(device(page, 'arm-rsi')).toHaveAttribute('data-state', 'bound');
+    await expect(device(page, 'arm-rsi')).toContainText('arm_smccc bus');
+    await expect(mod(page, 'arm_cca_guest')).toContainText('loaded by alias arm_smccc:fC4000190');
+    await expect(device(page, 'arm-cca-dev')).toHaveCount(0);
+    await expect(page.getByTestId('kernel-version')).toHaveText('Linux 7.4');
+    await expect(page.getByTestId('extrapolated')).toHaveCount(0);
+  },
+  'smccc-bus-v7': async (page) => {
+    await expect(device(page, 'arm-rsi-dev-2')).toHaveAttribute('data-state', 'bound');
     await expect(mod(page, 'arm_cca_guest')).toContainText('loaded by alias arm_smccc:arm-rsi-dev');
   },
-  'smccc-bus-host': async (page) => {
-    await expect(page.locator('[data-kind="device"][data-state="bound"]', { hasText: 'arm-rmi-dev' })).toContainText('arm_smccc bus');
+  'smccc-bus-v7-host': async (page) => {
+    await expect(device(page, 'arm-rmi-dev-2')).toHaveAttribute('data-state', 'bound');
     await expect(mod(page, 'arm_cca_host')).toContainText('loaded by alias arm_smccc:arm-rmi-dev');
+    await expect(page.getByTestId('extrapolated')).toBeVisible();
+  },
+  'smccc-bus-v6': async (page) => {
+    await expect(device(page, 'arm-rsi-dev-1')).toHaveAttribute('data-state', 'bound');
+    await expect(device(page, 'arm-smccc-trng-2')).toHaveAttribute('data-state', 'bound');
   },
 };
 
@@ -133,6 +169,26 @@ test('firmware toggles re-run the design: not a Realm means no RSI device and no
   await page.getByTestId('side-host').check();
   await expect(page.getByTestId('scenario-select')).toHaveValue('auxiliary-host');
   await expect(device(page, 'arm_cca_host.arm-rmi-dev.0')).toBeVisible();
+});
+
+test('design → revision: the revision select lists what was posted, and the side switch keeps the revision', async ({ page }) => {
+  await open(page, 'smccc-bus');
+  const rev = page.getByTestId('revision-select');
+  await expect(rev.locator('option')).toHaveText([/^queued \(default\) · Linux 7\.4$/, /^v7 · Linux 7\.0$/, /^v6 · Linux 7\.0$/]);
+  await rev.selectOption('smccc-bus-v7');
+  await expect(page.locator('.bs-caption')).toContainText('arm_smccc bus v7');
+  await expect(device(page, 'arm-rsi-dev-2')).toHaveAttribute('data-state', 'bound');
+  await page.getByTestId('side-host').check();
+  await expect(page.getByTestId('scenario-select')).toHaveValue('smccc-bus-v7-host');
+  await expect(page.getByTestId('extrapolated')).toBeVisible();
+  // the queued code has no host side: from v6 the host radio is off
+  await page.getByTestId('side-guest').check();
+  await rev.selectOption('smccc-bus-v6');
+  await expect(page.getByTestId('side-host')).toBeDisabled();
+  await open(page, 'auxiliary-v2');
+  await expect(page.getByTestId('revision-select')).toHaveValue('auxiliary-v2');
+  await page.getByTestId('side-host').check();
+  await expect(page.getByTestId('scenario-select')).toHaveValue('auxiliary-v2-host');
 });
 
 test('stepping through the timeline with the keyboard and the controls', async ({ page }) => {
@@ -184,10 +240,13 @@ test('details, views beside the graph, and an unbind action that forks the run',
   await open(page, 'auxiliary');
   // keyboard: a focused graph node is selected with Enter, Escape closes the details
   const node = page.locator('.react-flow__node', { has: device(page, 'arm-smccc') });
-  await expect(node).toHaveAttribute('aria-label', /device arm-smccc, platform bus · bound → arm-smccc/);
+  await expect(node).toHaveAttribute('aria-label', /device arm-smccc, platform bus · unbound/);
   await node.focus();
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('details-panel')).toContainText('arm-smccc');
+  // nothing binds arm-smccc, yet it holds the children's devres: the panel says what that means
+  await expect(page.getByTestId('unbound-devres')).toContainText('Resources present before probing');
+  await expect(page.getByTestId('action-unbind')).toHaveCount(0);
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('details-panel')).toHaveCount(0);
 
@@ -212,8 +271,7 @@ test('details, views beside the graph, and an unbind action that forks the run',
   await expect(page.getByTestId('view-dmesg')).toContainText('psci:');
   await page.getByTestId('tab-sysfs').click();
   const sysfs = page.getByTestId('sysfs');
-  await expect(sysfs).toContainText('tsm0');
-  await expect(sysfs).toContainText('-> ../../devices/platform/arm-smccc/arm_cca_guest.arm-rsi-dev.0/tsm/tsm0');
+  await expect(sysfs).toContainText('arm_cca_guest.arm-rsi-dev.0');
   await sysfs.getByTitle('cat /sys/devices/platform/arm-smccc/arm_cca_guest.arm-rsi-dev.0/uevent').click();
   await expect(sysfs).toContainText('$ cat /sys/devices/platform/arm-smccc/arm_cca_guest.arm-rsi-dev.0/uevent');
   await expect(sysfs.locator('.bs-cat pre')).toContainText('MODALIAS=auxiliary:arm_cca_guest.arm-rsi-dev');
@@ -224,36 +282,33 @@ test('details, views beside the graph, and an unbind action that forks the run',
   await expect(page.getByTestId('current-event')).toContainText(/unbind/i);
   await page.locator('body').press('End');
   await expect(device(page, 'arm_cca_guest.arm-rsi-dev.0')).toHaveAttribute('data-state', 'unbound');
-  await expect(device(page, 'tsm0')).toHaveCount(0);
   await page.screenshot({ path: `${SHOTS}/after-unbind.png` });
 
   // faux: the kernel has no unbind file to offer
-  await open(page, 'faux');
+  await open(page, 'faux-suggestion');
   await device(page, 'arm-cca-dev').click();
   await expect(page.getByTestId('no-unbind')).toBeVisible();
   await expect(page.getByTestId('action-unbind')).toHaveCount(0);
 });
 
-test('unbinding arm-smccc releases its devm auxiliary child and tsm0; the other nodes keep their place', async ({ page }) => {
+test('removing the unbound arm-smccc releases its devm auxiliary children; the other nodes keep their place', async ({ page }) => {
   await open(page, 'auxiliary');
   await device(page, 'arm-smccc').click();
   const details = page.getByTestId('details-panel');
-  await expect(details.getByTestId('detail-driver')).toContainText('arm-smccc');
+  await expect(details.getByTestId('detail-driver')).toContainText('none (unbound)');
   const before = await flowPosition(page, 'node-driver-arm_cca_guest');
-  const trng = await flowPosition(page, 'node-driver-smccc_trng');
-  await details.getByTestId('action-unbind').click();
+  await details.getByTestId('action-remove').click();
   await expect(page.getByTestId('user-actions')).toContainText('1 user action');
   await page.locator('body').press('End');
-  await expect(device(page, 'arm-smccc')).toHaveAttribute('data-state', 'unbound');
+  await expect(device(page, 'arm-smccc')).toHaveCount(0);
   await expect(device(page, 'arm_cca_guest.arm-rsi-dev.0')).toHaveCount(0);
-  await expect(device(page, 'tsm0')).toHaveCount(0);
-  await expect(page.getByTestId('node-driver-arm-smccc')).toBeVisible(); // the driver stays registered
+  await expect(device(page, 'arm_smccc_trng.smccc_trng.0')).toHaveCount(0);
+  await expect(page.getByTestId('node-driver-arm_cca_guest')).toBeVisible(); // the driver stays registered
   expect(await flowPosition(page, 'node-driver-arm_cca_guest')).toBe(before);
-  expect(await flowPosition(page, 'node-driver-smccc_trng')).toBe(trng);
-  await page.screenshot({ path: `${SHOTS}/after-unbind-arm-smccc.png` });
+  await page.screenshot({ path: `${SHOTS}/after-remove-arm-smccc.png` });
 
   // the faux device offers no unbind, and says why
-  await open(page, 'faux');
+  await open(page, 'faux-suggestion');
   await device(page, 'arm-cca-dev').click();
   await expect(page.getByTestId('no-unbind')).toContainText('suppress_bind_attrs');
   await page.screenshot({ path: `${SHOTS}/details-faux.png` });
@@ -270,9 +325,11 @@ const labelPx = (page: Page, graphTestId: string) =>
   });
 
 test('compare mode: faux vs auxiliary on the same firmware, with the difference table', async ({ page }) => {
-  await open(page, 'auxiliary');
+  await open(page, 'auxiliary-v2');
   await page.getByTestId('mode-compare').click();
   await expect(page.getByTestId('compare-select')).toHaveValue('faux');
+  // the faux device as suggested in review shows what the faux bus does with it
+  await page.getByTestId('compare-select').selectOption('faux-suggestion');
   // the table is the slide: shown by default, with every difference and the identical service folded
   const table = page.getByTestId('compare-table');
   const toggle = page.getByTestId('compare-table-toggle');
@@ -283,7 +340,6 @@ test('compare mode: faux vs auxiliary on the same firmware, with the difference 
   await expect(table.getByTestId('cmp-RSI-MODALIAS').locator('.cmp-b')).toHaveText('none');
   await expect(table.getByTestId('cmp-RSI-Module').locator('.cmp-b')).toHaveText('arm_cca_guest: not loaded');
   await expect(table.getByTestId('cmp-RSI-Unbindable').locator('.cmp-b')).toHaveText('no');
-  await expect(table.getByTestId('cmp-RSI-Class').locator('.cmp-a')).toHaveText('/sys/class/tsm/tsm0');
   await expect(table.getByTestId('cmp-TRNG-same').locator('td')).toHaveText(
     'the same in A and B: smccc_trng (platform) · arm_smccc_trng: loaded by alias platform:smccc_trng',
   );
@@ -297,7 +353,7 @@ test('compare mode: faux vs auxiliary on the same firmware, with the difference 
   const graphB = page.getByTestId('compare-graph-b');
   await expect(graphB.getByTestId('node-device-arm-cca-dev')).toBeVisible();
   await expect(graphB.getByTestId('node-module-arm_cca_guest')).toHaveAttribute('data-state', 'not-loaded');
-  await expect(graphA.getByTestId('node-device-tsm0')).toBeVisible();
+  await expect(graphA.getByTestId('node-device-arm_cca_guest.arm-rsi-dev.0')).toBeVisible();
   await expect(graphA.getByTestId('node-module-arm_cca_guest')).toContainText('loaded by alias auxiliary:arm_cca_guest');
   for (const g of [graphA, graphB]) {
     await expect(g.locator('[data-kind="firmware"], [data-kind="driver"]')).toHaveCount(0);
@@ -361,7 +417,7 @@ test('scenario editor: errors inline with their path, the last valid run stays, 
   await page.keyboard.press('ControlOrMeta+a');
   await page.keyboard.insertText(JSON.stringify(bad, null, 2));
   await expect(page.getByTestId('editor-problems')).toContainText('modules[0].location');
-  await expect(device(page, 'tsm0')).toBeVisible(); // the last valid run stays on screen
+  await expect(device(page, 'arm_cca_guest.arm-rsi-dev.0')).toBeVisible(); // the last valid run stays on screen
   await page.getByTestId('editor-problems').getByRole('button', { name: 'modules[0].location' }).click();
   await expect(editor.locator('.cm-activeLine')).toContainText('"location": "sideways"');
   await page.screenshot({ path: `${SHOTS}/editor-validation.png` });
@@ -371,7 +427,7 @@ test('scenario editor: errors inline with their path, the last valid run stays, 
   await page.keyboard.insertText('{ "id": "broken", ');
   await expect(page.getByTestId('editor-problems')).toContainText('JSON syntax');
   await expect(editor.locator('.cm-lintRange-error').first()).toBeVisible(); // drawn inline
-  await expect(device(page, 'tsm0')).toBeVisible();
+  await expect(device(page, 'arm_cca_guest.arm-rsi-dev.0')).toBeVisible();
   await page.screenshot({ path: `${SHOTS}/editor-error.png` });
 
   const mine = { ...structuredClone(scenario), id: 'my-design', title: 'My design' };

@@ -47,6 +47,12 @@ export function App() {
           <>
             <div className="bs-caption__title">
               <strong>{summary.title}</strong>
+              {run?.scenario && <span className="bs-badge" data-testid="kernel-version" title="kernel.version: the behaviour that changed between releases follows this version">Linux {run.scenario.kernel.version}</span>}
+              {run?.scenario?.extrapolated?.length ? (
+                <span className="bs-badge bs-badge--warn" data-testid="extrapolated" title={`Not in the posted code:\n• ${run.scenario.extrapolated.join('\n• ')}`}>
+                  extrapolated
+                </span>
+              ) : null}
               <span className="bs-muted" title={summary.source}> · {summary.source}</span>
               {!selected && <span className="bs-muted"> · select a node for its sysfs files, match rules and actions</span>}
             </div>

@@ -6,6 +6,7 @@ import { fitKey, type FlowColumns } from './graph/toFlow';
 import { moduleOutcome } from './outcome';
 import { OutcomeLine } from './OutcomeLine';
 import { useViewStore, type CompareView } from './store';
+import { designFamilies } from './Header';
 
 /** the compact graph: each service's device, what hangs under it, and its module */
 const SERVICE_COLUMNS: FlowColumns = { firmware: false, drivers: false };
@@ -125,8 +126,12 @@ export function ComparePanel() {
             <label>
               B:{' '}
               <select data-testid="compare-select" value={compare.designId ?? ''} onChange={(e) => void setCompareDesign(e.target.value)}>
-                {designs.map((d) => (
-                  <option key={d.id} value={d.id}>{d.title}</option>
+                {designFamilies(designs).map((f) => (
+                  <optgroup key={f.design} label={f.label}>
+                    {f.members.map((d) => (
+                      <option key={d.id} value={d.id}>{d.title}</option>
+                    ))}
+                  </optgroup>
                 ))}
               </select>
             </label>

@@ -7,11 +7,30 @@ const MODES: [Mode, string][] = [
   ['edit', 'Edit JSON'],
 ];
 
-/** the design of the other side (guest <-> host), if the design has one */
+/** the same revision of the design on the other side (guest <-> host), if it has one */
 export function counterpart(designs: BuiltinInfo[], id: string | null): BuiltinInfo | undefined {
   const me = designs.find((d) => d.id === id);
   if (!me) return undefined;
-  return designs.find((d) => d.design === me.design && d.side !== me.side);
+  return designs.find((d) => d.design === me.design && d.revision === me.revision && d.side !== me.side);
+}
+
+const FAMILY_LABELS: Record<string, string> = {
+  mainline: 'Mainline (platform device)',
+  'host-rfc': 'Host RFC (platform devices)',
+  faux: 'Faux device',
+  auxiliary: 'Auxiliary devices under arm-smccc',
+  'smccc-bus': 'arm_smccc bus',
+};
+
+/** the built-ins grouped by design, in list order: design → its revisions */
+export function designFamilies(designs: BuiltinInfo[]): { design: string; label: string; members: BuiltinInfo[] }[] {
+  const out: { design: string; label: string; members: BuiltinInfo[] }[] = [];
+  for (const d of designs) {
+    let f = out.find((x) => x.design === d.design);
+    if (!f) out.push((f = { design: d.design, label: FAMILY_LABELS[d.design] ?? d.design, members: [] }));
+    f.members.push(d);
+  }
+  return out;
 }
 
 /** Title, mode tabs, design switcher, guest/host side, status. */
@@ -53,13 +72,29 @@ export function Header() {
           onChange={(e) => void openDesign(e.target.value)}
         >
           {!designId && <option value="">{scenarioId ? `custom: ${scenarioId}` : '—'}</option>}
-          {designs.map((b) => (
-            <option key={b.id} value={b.id} title={b.description}>
-              {b.title}
-            </option>
+          {designFamilies(designs).map((f) => (
+            <optgroup key={f.design} label={f.label}>
+              {f.members.map((b) => (
+                <option key={b.id} value={b.id} title={`${b.description}\n${b.source}`}>
+                  {b.title}
+                </option>
+              ))}
+            </optgroup>
           ))}
         </select>
       </label>
+      {me && (
+        <label className="bs-field-inline">
+          Revision{' '}
+          <select data-testid="revision-select" value={me.id} onChange={(e) => void openDesign(e.target.value)} title={me.source}>
+            {designs.filter((d) => d.design === me.design && d.side === me.side).map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.revision || d.id}{d.id === me.design || d.id === `${me.design}-host` ? ' (default)' : ''}{d.extrapolated.length ? ' — extrapolated' : ''} · Linux {d.kernel}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       <fieldset className="bs-side" disabled={!me}>
         <legend className="bs-sr">Side</legend>
         {(['guest', 'host'] as const).map((side) => {

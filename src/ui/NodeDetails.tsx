@@ -50,8 +50,16 @@ function DeviceActions({ d, snapshot, act }: { d: DeviceView; snapshot: Snapshot
   const [bindTo, setBindTo] = useState('');
   const hasOverride = snapshot.sysfs.includes(`/sys${d.devpath}/driver_override`);
   const bus = d.bus ?? undefined;
+  const devmKids = snapshot.devices.filter((x) => x.devmParent === d.devpath);
   return (
     <div className="bs-actions" role="group" aria-label={`Actions on ${d.name}`}>
+      {!d.driver && d.bus && devmKids.length > 0 && (
+        <p className="bs-muted" data-testid="unbound-devres">
+          Unbound, yet it holds the devres of {devmKids.map((x) => x.name).join(', ')}: they go only when {d.name} is deleted, and a driver that
+          later matched it would fail in really_probe() with "Resources present before probing" (-EBUSY).
+          <span className="bs-cite">drivers/base/dd.c:really_probe · drivers/base/auxiliary.c:__devm_auxiliary_device_create</span>
+        </p>
+      )}
       {d.driver && d.unbindable && (
         <button type="button" data-testid="action-unbind" onClick={() => act({ op: 'unbind', device: d.name, bus })}>
           echo {d.name} &gt; …/drivers/{d.driver}/unbind

@@ -91,12 +91,13 @@ export function makeCustomBus(def: BusDef): BusType {
   const idKey = (get: (f: string) => number | null) => `ids:${fieldsOf.map((f) => get(f)).join(',')}`;
   const aliasOf = (d: DriverDef): string[] => {
     if (d.deviceTable === false || def.modaliasPrefix === null) return [];
-    const star = def.aliasWildcard ? '*' : '';
+    // file2alias add_wildcard(): a trailing "*" unless the alias already ends in one
+    const wild = (a: string) => (def.aliasWildcard && !a.endsWith('*') ? `${a}*` : a);
     if (byIds) {
       const fmt = def.modaliasFormat ?? fieldsOf.map((f) => `{${f}:08X}`).join('');
-      return (d.ids ?? []).map((e) => def.modaliasPrefix + expandFormat(fmt, (f) => entryField(e, f)) + star);
+      return (d.ids ?? []).map((e) => wild(def.modaliasPrefix + expandFormat(fmt, (f) => entryField(e, f))));
     }
-    return (d.idTable ?? []).map((id) => `${def.modaliasPrefix}${id}${star}`);
+    return (d.idTable ?? []).map((id) => wild(`${def.modaliasPrefix}${id}`));
   };
   return {
     name: def.name,
