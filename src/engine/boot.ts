@@ -46,6 +46,8 @@ export function runScenario(s: Scenario, opts: { maxEvents?: number } = {}): Run
     if (k.depth > MAX_DEPTH) throw new RunawayError(`call nesting exceeded ${MAX_DEPTH}: a probe that creates a device its own driver matches, recursively (a cycle)`);
     return origEmit(...args);
   };
+  // msleep() during the initcalls: the deferred-probe work runs; userspace() widens this to udev
+  k.sleep = () => settleKernel(k);
   const actionStarts: number[] = [];
   const actionResults: (ActionResult | null)[] = (s.actions ?? []).map(() => null);
   try {
@@ -133,6 +135,14 @@ function userspace(k: Kernel, s: Scenario, actionStarts: number[], actionResults
   };
   const atBoundary = () => {
     while (timed.length > 0 && timed[0]!.a.at! <= k.events.length) runOne(timed.shift()!);
+  };
+  // msleep() in module code from now on: deferred work and udev's queue drain meanwhile
+  k.sleep = () => {
+    for (;;) {
+      if (k.deferredActive.length > 0) k.nested(() => runDeferredWork(k));
+      else if (k.udevQueue.length > 0) udevHandle(k);
+      else break;
+    }
   };
   if (s.udev.running) {
     udevStart(k);

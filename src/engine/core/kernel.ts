@@ -40,6 +40,8 @@ export interface ExecContext {
   registrations?: { op: string; target: string }[];
   /** the firmware node the enclosing `if <fact>` stands for (graph edge firmware → device) */
   fwnode?: string | null;
+  /** in a probe: how many times this callback has now been called for this device (1 = first) */
+  call?: number;
 }
 
 export class Kernel {
@@ -70,6 +72,16 @@ export class Kernel {
   /** module-local driver key ("module:key") → registered driver id ("bus/name") */
   readonly driverIds = new Map<string, string>();
   depth = 0;
+  /** calls of each callback per device ("driver m:key:probe" + devpath → n) */
+  private readonly calls = new Map<string, number>();
+  countCall(callback: string, devpath: string): number {
+    const key = `${callback}\u0000${devpath}`;
+    const n = (this.calls.get(key) ?? 0) + 1;
+    this.calls.set(key, n);
+    return n;
+  }
+  /** msleep() in module code: boot.ts runs the kernel's (and, in userspace, udev's) pending work */
+  sleep: (ms: number) => void = () => {};
   /** per-bus candidate indexes: bus → key → members */
   private devIndex = new Map<string, Map<string, Set<string>>>();
   private drvIndex = new Map<string, Map<string, Set<string>>>();

@@ -9,6 +9,7 @@ import type { Kernel, ExecContext } from '../core/kernel';
 import { E, errnoName, parseErrno } from '../core/errno';
 import { deviceDel } from '../core/core';
 import { busRegister, driverRegister, driverUnregister } from '../core/bus';
+import { deviceAttach, driverProbeDeviceNoDefer } from '../core/dd';
 import { evalFact } from '../firmware/facts';
 import { factNode } from '../firmware/discovery';
 import { platformDeviceRegister, platformDeviceUnregister, platformDriverProbe } from '../buses/platform';
@@ -93,16 +94,16 @@ function sourceOf(k: Kernel, ctx: ExecContext): string {
  * remove lists, run in the context of the device. Absent lists give absent callbacks, as a C
  * driver without .remove has none.
  */
-export function actionOps(k: Kernel, module: string | null, lists: { probe?: KernelAction[] | undefined; remove?: KernelAction[] | undefined }): DriverOps {
+export function actionOps(k: Kernel, module: string | null, lists: { probe?: KernelAction[] | undefined; remove?: KernelAction[] | undefined }, who: string): DriverOps {
   const { probe, remove } = lists;
   return {
-    ...(probe ? { probe: (dev: string) => runActions(k, probe, { module, dev }) } : {}),
+    ...(probe ? { probe: (dev: string) => runActions(k, probe, { module, dev, call: k.countCall(`${who}:probe`, dev) }) } : {}),
     ...(remove ? { remove: (dev: string) => runVoidActions(k, remove, { module, dev }) } : {}),
   };
 }
 
-function driverOps(k: Kernel, module: string | null, def: DriverDef): DriverOps {
-  return actionOps(k, module, def);
+function driverOps(k: Kernel, module: string | null, def: DriverDef, key: string): DriverOps {
+  return actionOps(k, module, def, `driver ${module}:${key}`);
 }
 
 /** run a void callback (remove(), module_exit, a devm action): failures are logged, the rest still runs */
@@ -121,12 +122,63 @@ function runAction(k: Kernel, a: KernelAction, ctx: ExecContext): number {
   const fw = ctx.fwnode ?? null;
   switch (a.op) {
     case 'if': {
-      const v = evalFact(k.facts, a.when);
-      k.emit('phase', `${codeOf(k, ctx)} tests ${a.when.replace(/^!/, 'not ')}: ${v}`, sourceOf(k, ctx), {});
+      // every condition given must hold: a fact, the probed device's name, the Nth call of this callback
+      const tests: string[] = [];
+      let v = true;
+      if (a.when !== undefined) {
+        const f = evalFact(k.facts, a.when);
+        tests.push(`${a.when.replace(/^!/, 'not ')}: ${f}`);
+        v &&= f;
+      }
+      if (a.device !== undefined) {
+        const name = ctx.dev ? k.device(ctx.dev)?.name ?? null : null;
+        const f = name === a.device;
+        tests.push(`device is ${a.device}: ${f}${name && !f ? ` (it is ${name})` : ''}`);
+        v &&= f;
+      }
+      if (a.call !== undefined) {
+        const f = ctx.call === a.call;
+        tests.push(`call ${a.call}: ${f} (this is call ${ctx.call ?? 1})`);
+        v &&= f;
+      }
+      k.emit('phase', `${codeOf(k, ctx)} tests ${tests.join('; ')}`, sourceOf(k, ctx), {});
       const branch = v ? a.then : a.else;
       if (!branch) return 0;
-      const node = v ? factNode(a.when) : null;
+      const node = v && a.when ? factNode(a.when) : null;
       return k.nested(() => runActions(k, branch, node ? { ...ctx, fwnode: node } : ctx));
+    }
+    case 'dev_err_probe': {
+      const errno = parseErrno(a.errno);
+      devErrProbe(k, ctx, errno, a.message);
+      return errno;
+    }
+    case 'msleep': {
+      // the calling thread sleeps; the deferred-probe workqueue and userspace (udev) run meanwhile
+      k.emit('phase', `${codeOf(k, ctx)}: msleep(${a.ms}): other work runs meanwhile`, 'kernel/time/sleep_timeout.c:msleep');
+      k.nested(() => k.sleep(a.ms));
+      k.emit('phase', `${codeOf(k, ctx)}: msleep(${a.ms}) returns`, 'kernel/time/sleep_timeout.c:msleep');
+      return 0;
+    }
+    case 'device_attach': {
+      const dev = resolveDevice(k, a.device, ctx);
+      if (!dev) return onFailure(k, ctx, missing(k, a.op, a.device), a);
+      // device_attach(): 1 if bound (or already bound), 0 if no driver matched, -errno on error
+      const ret = k.nested(() => deviceAttach(k, dev));
+      k.emit('probe', `device_attach(${k.device(dev)?.name ?? a.device}) returns ${ret}${ret === 1 ? ' (bound)' : ret === 0 ? ' (no driver bound)' : ''}`, 'drivers/base/dd.c:device_attach', { touches: { devices: [dev] } });
+      return ret < 0 ? onFailure(k, ctx, ret, a) : 0;
+    }
+    case 'device_driver_attach': {
+      const dev = resolveDevice(k, a.device, ctx);
+      if (!dev) return onFailure(k, ctx, missing(k, a.op, a.device), a);
+      const id = k.driverIds.get(`${ctx.module}:${a.driver}`);
+      const drv = id ? k.driver(id) : undefined;
+      if (!drv) return onFailure(k, ctx, k.error(`device_driver_attach: driver "${a.driver}" is not registered`, E.INVAL, 'drivers/base/dd.c:device_driver_attach'), a);
+      // no match check; probe errors come back negative, -EPROBE_DEFER as -EAGAIN (not queued)
+      let ret = k.nested(() => driverProbeDeviceNoDefer(k, drv, k.device(dev)!));
+      if (ret > 0) ret = -ret;
+      if (ret === E.PROBE_DEFER) ret = E.AGAIN;
+      k.emit('probe', `device_driver_attach(${drv.name}, ${k.device(dev)?.name ?? a.device}) returns ${ret}`, 'drivers/base/dd.c:device_driver_attach', { ...(ret ? { errno: ret } : {}), touches: { devices: [dev], drivers: [drv.id] } });
+      return onFailure(k, ctx, ret, a);
     }
     case 'return': {
       const errno = parseErrno(a.errno);
@@ -188,7 +240,7 @@ function runAction(k: Kernel, a: KernelAction, ctx: ExecContext): number {
       if (!def) return k.error(`${a.op}: module ${ctx.module} declares no driver "${a.driver}"`, E.INVAL, 'bindscope:resolve');
       const wantBus = a.op === 'platform_driver_register' || a.op === 'platform_driver_probe' ? 'platform' : a.op === 'auxiliary_driver_register' ? 'auxiliary' : null;
       if (wantBus && def.bus !== wantBus) return k.error(`${a.op}: driver "${a.driver}" is on bus ${def.bus}, not ${wantBus}`, E.INVAL, 'bindscope:resolve');
-      const ops = driverOps(k, ctx.module, def);
+      const ops = driverOps(k, ctx.module, def, a.driver);
       const res = a.op === 'platform_driver_probe' ? platformDriverProbe(k, def, ctx.module, a.driver, ops) : driverRegister(k, def, ctx.module, a.driver, { ops });
       if (!res.ret && res.id) {
         k.driverIds.set(`${ctx.module}:${a.driver}`, res.id);
@@ -206,7 +258,7 @@ function runAction(k: Kernel, a: KernelAction, ctx: ExecContext): number {
     case 'faux_device_create': {
       const parent = a.parent ? resolveDevice(k, a.parent, ctx) : null;
       if (a.parent && !parent) return onFailure(k, ctx, missing(k, a.op, a.parent), a);
-      const res = fauxDeviceCreate(k, { name: a.name, parent, ops: actionOps(k, ctx.module ?? 'kernel', a), fwnode: fw }, ctx);
+      const res = fauxDeviceCreate(k, { name: a.name, parent, ops: actionOps(k, ctx.module ?? 'kernel', a, `faux ${a.name}`), fwnode: fw }, ctx);
       if (!res.ret && res.dev) ctx.registrations?.push({ op: 'faux_device', target: res.dev.devpath });
       return onFailure(k, ctx, res.ret, a);
     }

@@ -43,7 +43,11 @@ export type KernelAction =
   | { op: 'tsm_unregister'; parent?: string }
   | { op: 'return'; errno: number | string }
   | { op: 'defer_until'; device: string }
-  | { op: 'if'; when: string; then?: KernelAction[]; else?: KernelAction[] }
+  | { op: 'if'; when?: string; device?: string; call?: number; then?: KernelAction[]; else?: KernelAction[] }
+  | { op: 'device_attach'; device: string } & OrReturn
+  | { op: 'device_driver_attach'; driver: string; device: string } & OrReturn
+  | { op: 'msleep'; ms: number }
+  | { op: 'dev_err_probe'; errno: number | string; message: string }
   | { op: 'log'; message: string }
   | { op: 'devm_add_action'; actions: KernelAction[] }
   | { op: 'firmware_file_create'; path: string; value: string }
@@ -92,7 +96,15 @@ export const kernelAction: z.ZodType<KernelAction> = z.lazy(() =>
     z.object({ op: z.literal('tsm_unregister'), parent: devRef.optional() }).strict(),
     z.object({ op: z.literal('return'), errno }).strict(),
     z.object({ op: z.literal('defer_until'), device: devRef }).strict(),
-    z.object({ op: z.literal('if'), when, then: actionList.optional(), else: actionList.optional() }).strict(),
+    /** every condition given must hold: a fact, the probed device's name, the Nth call of this callback for this device */
+    z.object({ op: z.literal('if'), when: when.optional(), device: name.optional(), call: z.number().int().min(1).max(1_000_000).optional(), then: actionList.optional(), else: actionList.optional() }).strict()
+      .refine((a) => a.when !== undefined || a.device !== undefined || a.call !== undefined, { message: '"if" needs "when", "device" or "call"' }),
+    z.object({ op: z.literal('device_attach'), device: devRef, orReturn, orLog, orDevErrProbe }).strict(),
+    z.object({ op: z.literal('device_driver_attach'), driver: name, device: devRef, orReturn, orLog, orDevErrProbe }).strict(),
+    /** msleep() in module code: the deferred-probe work and udev run meanwhile */
+    z.object({ op: z.literal('msleep'), ms: z.number().int().min(0).max(600_000) }).strict(),
+    /** return dev_err_probe(dev, err, message): logs (or, for -EPROBE_DEFER, records the reason) and returns err */
+    z.object({ op: z.literal('dev_err_probe'), errno, message: z.string().max(300) }).strict(),
     z.object({ op: z.literal('log'), message: z.string() }).strict(),
     z.object({ op: z.literal('devm_add_action'), actions: actionList }).strict(),
     z.object({ op: z.literal('firmware_file_create'), path: z.string().regex(/^[a-z0-9_-]+(\/[a-z0-9_-]+)+$/, 'a path under /sys/firmware such as "cca/realm_guest"'), value: z.string() }).strict(),

@@ -78,13 +78,13 @@ export function validateScenario(input: unknown): { ok: true; scenario: Scenario
         if ((a.op === 'bus_register' || a.op === 'device_register') && !(s.buses ?? []).some((b) => b.name === a.bus)) err(`${p}.bus`, `the scenario defines no bus "${a.bus}" in "buses"`);
         if (a.op === 'device_register') checkIds(a.ids, a.bus, `${p}.ids`, true);
         if (a.op === 'if') {
-          const f = a.when.replace(/^!/, '');
-          if (!(FACT_NAMES as readonly string[]).includes(f)) err(`${p}.when`, `unknown fact "${f}" (known: ${FACT_NAMES.join(', ')})`);
+          const f = (a.when ?? '').replace(/^!/, '');
+          if (a.when !== undefined && !(FACT_NAMES as readonly string[]).includes(f)) err(`${p}.when`, `unknown fact "${f}" (known: ${FACT_NAMES.join(', ')})`);
           walk(a.then, `${p}.then`);
           walk(a.else, `${p}.else`);
         }
         const errnos: [string, unknown][] = [];
-        if (a.op === 'return') errnos.push(['errno', a.errno]);
+        if (a.op === 'return' || a.op === 'dev_err_probe') errnos.push(['errno', a.errno]);
         if ('orReturn' in a && a.orReturn !== undefined && a.orReturn !== 'ignore') errnos.push(['orReturn', a.orReturn]);
         for (const [field, v] of errnos) {
           if (typeof v === 'string' && !(v.replace(/^-/, '') in ERRNO)) err(`${p}.${field}`, `unknown errno "${v}"`);

@@ -32,6 +32,11 @@ export function udevHandle(k: Kernel): boolean {
       k.emit('udev', `udev: kmod load ${modalias} → ${h.module} (alias ${h.pattern}) is already loaded`, UDEV, { touches: { ...touches, modules: [h.module] } });
       continue;
     }
+    if (mod?.inSysfs) {
+      // libkmod module_is_inkernel(): initstate "coming" counts as loaded; nothing to insert
+      k.emit('udev', `udev: kmod load ${modalias} → ${h.module} is still in its module_init (initstate coming): nothing to do`, 'kmod: libkmod/libkmod-module.c:kmod_module_probe_insert_module', { touches: { ...touches, modules: [h.module] } });
+      continue;
+    }
     k.emit('udev', `udev: add ${ev.devpath}: kmod load ${modalias} matches alias ${h.pattern} → modprobe ${h.module}`, UDEV, { touches: { ...touches, modules: [h.module] } });
     k.nested(() => loadModule(k, h.module, modalias));
   }

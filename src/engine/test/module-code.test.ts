@@ -1,0 +1,114 @@
+/**
+ * What real driver and module code does that a plain action list could not say: a probe that
+ * branches on the device it probes and counts its calls, dev_err_probe() and devices_deferred,
+ * device_attach()/device_driver_attach() called from module code, and msleep() in module_init
+ * during which the deferred-probe work and udev run.
+ */
+import { describe, expect, it } from 'vitest';
+import { Simulation, type Scenario, type UserAction } from '../index';
+import type { DriverDef, KernelAction, ModuleDef } from '../scenario/schema';
+
+function scenario(modules: ModuleDef[], actions: UserAction[] = []): Scenario {
+  return {
+    id: 'module-code', title: 'module code', kernel: { version: '7.0' }, udev: { running: true }, modules, actions,
+    firmware: { description: 'dt', dt: [{ path: '/psci', compatible: ['arm,psci-1.0', 'arm,psci-0.2', 'arm,psci'], method: 'smc' }], psciVersion: '1.1', smcccVersion: '1.2', services: {} },
+  };
+}
+function run(s: Scenario) {
+  const sim = new Simulation(s);
+  expect(sim.errors).toEqual([]);
+  return { sim, end: sim.stateAt(sim.lastStep), events: sim.summary().events };
+}
+const pdev = (name: string): KernelAction => ({ op: 'platform_device_register_simple', name, id: 'NONE' });
+const drvModule = (name: string, def: Partial<DriverDef>, init: KernelAction[] = [{ op: 'platform_driver_register', driver: 'd' }], location: ModuleDef['location'] = 'builtin'): ModuleDef => ({
+  name, location, ...(location === 'builtin' ? { initcall: 'device' as const } : {}), drivers: { d: { name, bus: 'platform', ...def } }, init,
+});
+const bound = (end: ReturnType<typeof run>['end'], dev: string) => end.devices.find((d) => d.name === dev)?.driver ?? null;
+
+describe('a probe that branches on its device and counts its calls', () => {
+  it('"defer on the first call": deferred at device_initcall, bound when deferred_probe_initcall retries it (call 2)', () => {
+    const { end, events } = run(scenario([
+      { name: 'board', location: 'builtin', initcall: 'arch', init: [pdev('foo')] },
+      drvModule('foo', { probe: [{ op: 'if', call: 1, then: [{ op: 'return', errno: 'EPROBE_DEFER' }] }] }),
+    ]));
+    expect(bound(end, 'foo')).toBe('foo');
+    expect(events.some((e) => e.text.includes('tests call 1: true (this is call 1)'))).toBe(true);
+    expect(events.some((e) => e.text.includes('tests call 1: false (this is call 2)'))).toBe(true);
+  });
+  it('one driver, two devices: the probe rejects one by name (-ENODEV, silent) and binds the other', () => {
+    const { end, events } = run(scenario([
+      { name: 'board', location: 'builtin', initcall: 'arch', init: [pdev('foo'), pdev('bar')] },
+      drvModule('both', { idTable: ['foo', 'bar'], probe: [{ op: 'if', device: 'bar', then: [{ op: 'return', errno: 'ENODEV' }] }] }),
+    ]));
+    expect(bound(end, 'foo')).toBe('both');
+    expect(bound(end, 'bar')).toBeNull();
+    expect(events.some((e) => e.text.includes('tests device is bar: false (it is foo)'))).toBe(true);
+  });
+});
+
+describe('dev_err_probe() and /sys/kernel/debug/devices_deferred (drivers/base/core.c, dd.c:deferred_devs_show)', () => {
+  it('-EPROBE_DEFER: nothing logged, the reason recorded; devices_deferred lists "<dev>\\t<reason>"', () => {
+    const { end, sim } = run(scenario([
+      { name: 'board', location: 'builtin', initcall: 'arch', init: [pdev('foo')] },
+      drvModule('foo', { probe: [{ op: 'dev_err_probe', errno: 'EPROBE_DEFER', message: 'supplier clk-main not ready' }] }),
+    ], [{ op: 'read', path: '/sys/kernel/debug/devices_deferred' }]));
+    expect(bound(end, 'foo')).toBeNull();
+    expect(sim.actionResults[0]).toEqual({ rc: 0, output: ['foo\tsupplier clk-main not ready'] });
+    expect(end.log.some((l) => l.includes('clk-main'))).toBe(false);
+  });
+  it('another error: "<drv> <dev>: error -EIO: <message>" at dev_err level, then the probe failure line', () => {
+    const { end } = run(scenario([
+      { name: 'board', location: 'builtin', initcall: 'arch', init: [pdev('foo')] },
+      drvModule('foo', { probe: [{ op: 'dev_err_probe', errno: 'EIO', message: 'firmware did not answer' }] }),
+    ]));
+    expect(end.log).toContain('foo foo: error -EIO: firmware did not answer');
+    expect(end.log).toContain('foo foo: probe with driver foo failed with error -5');
+  });
+});
+
+describe('device_attach() and device_driver_attach() from module code (drivers/base/dd.c)', () => {
+  it('device_attach() binds even with drivers_autoprobe=0 and returns 1', () => {
+    const { end, events } = run(scenario([
+      { name: 'board', location: 'builtin', initcall: 'arch', init: [pdev('foo')] },
+      drvModule('foo', { probe: [] }, [{ op: 'platform_driver_register', driver: 'd' }, { op: 'device_attach', device: 'foo' }], 'module'),
+    ], [{ op: 'write', path: '/sys/bus/platform/drivers_autoprobe', value: '0' }, { op: 'modprobe', module: 'foo' }]));
+    expect(bound(end, 'foo')).toBe('foo');
+    expect(events.some((e) => e.text === 'device_attach(foo) returns 1 (bound)')).toBe(true);
+  });
+  it('device_driver_attach(): a deferring probe comes back -EAGAIN and is not queued for a retry; the module init fails with it', () => {
+    const { end, events } = run(scenario([
+      { name: 'board', location: 'builtin', initcall: 'arch', init: [pdev('foo')] },
+      drvModule('foo', { probe: [{ op: 'return', errno: 'EPROBE_DEFER' }] }, [
+        { op: 'platform_driver_register', driver: 'd' },
+        { op: 'device_driver_attach', driver: 'd', device: 'foo' },
+      ], 'module'),
+    ], [{ op: 'write', path: '/sys/bus/platform/drivers_autoprobe', value: '0' }, { op: 'modprobe', module: 'foo' }]));
+    expect(events.some((e) => e.text === 'device_driver_attach(foo, foo) returns -11')).toBe(true);
+    expect(end.modules.find((m) => m.name === 'foo')).toMatchObject({ state: 'failed', initRet: -11 });
+    expect(end.devices.find((d) => d.name === 'foo')!.deferred).toBe(false);
+  });
+});
+
+describe('msleep() in module_init: the deferred-probe work and udev run meanwhile', () => {
+  const helper: ModuleDef = { name: 'helper', location: 'module', aliases: ['platform:needs-helper'], init: [] };
+  it('udev loads another module by alias while the sleeping module_init is still running', () => {
+    const { end } = run(scenario([
+      helper,
+      { name: 'sleeper', location: 'module', init: [pdev('needs-helper'), { op: 'msleep', ms: 100 }, { op: 'log', message: 'sleeper: awake' }] },
+    ], [{ op: 'modprobe', module: 'sleeper' }]));
+    const order = end.uevents.filter((u) => u.devpath.startsWith('/module/')).map((u) => u.devpath);
+    expect(order).toEqual(['/module/helper', '/module/sleeper']);
+    expect(end.modules.find((m) => m.name === 'helper')!.loadedBy).toBe('platform:needs-helper');
+  });
+  it('a module whose own alias matches a device it creates is not loaded twice (initstate "coming")', () => {
+    const { end, events } = run(scenario([
+      { name: 'self', location: 'module', aliases: ['platform:self-dev'], init: [pdev('self-dev'), { op: 'msleep', ms: 10 }] },
+    ], [{ op: 'modprobe', module: 'self' }]));
+    expect(events.some((e) => e.text.includes('self is still in its module_init (initstate coming)'))).toBe(true);
+    expect(end.modules.find((m) => m.name === 'self')).toMatchObject({ state: 'loaded', loadedBy: 'manual' });
+  });
+  it('an invalid "if" without a condition is refused with its path', () => {
+    const s = scenario([{ name: 'x', location: 'builtin', init: [{ op: 'if', then: [] } as unknown as KernelAction] }]);
+    expect(new Simulation(s).errors).toEqual([{ path: 'modules[0].init[0]', message: '"if" needs "when", "device" or "call"' }]);
+  });
+});
