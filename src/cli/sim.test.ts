@@ -220,3 +220,18 @@ describe('host side (RMI)', () => {
     expect(j.sysfs).toContain(`/sys/devices/${rmi.name}/modalias`);
   });
 });
+
+describe('--kernel runs a design on another release', () => {
+  it('auxiliary on 6.1: no auxiliary_device_create() (6.16) and no faux bus (6.14), so no children under arm-smccc', () => {
+    const j = sim(['auxiliary', '--kernel', '6.1']);
+    expect(j.kernel).toBe('6.1');
+    expect(j.devices.filter((d) => d.bus === 'auxiliary')).toEqual([]);
+    expect(j.devices.some((d) => d.devpath === '/devices/faux')).toBe(false);
+    expect(dev(j, 'arm-smccc')!.driver).toBeNull();
+  });
+  it('a malformed version exits 2 with the usage', () => {
+    const r = runCli(['auxiliary', '--kernel', 'seven']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--kernel needs a version such as 6.1 or 7.4, got "seven"/);
+  });
+});

@@ -2,7 +2,7 @@
  * bindscope's command-line runner: run a built-in design or a scenario file in Node and print
  * what the kernel would show.
  *
- *   npm run sim -- <built-in id | scenario.json> [--json] [--step N]
+ *   npm run sim -- <built-in id | scenario.json> [--json] [--step N] [--kernel X.Y]
  *   npm run sim -- --list
  */
 import { readFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import type { UserAction } from '../engine/scenario/schema';
 import { formatDeviceTree, formatDmesg, formatLsmod, formatUeventLog } from '../engine/trace/format';
 
 function usage(): string {
-  return 'usage: npm run sim -- <built-in id | scenario.json> [--json] [--step N]\n       npm run sim -- --list';
+  return 'usage: npm run sim -- <built-in id | scenario.json> [--json] [--step N] [--kernel X.Y]\n       npm run sim -- --list';
 }
 
 class CliExit extends Error {
@@ -79,6 +79,14 @@ function main(argv: string[]): void {
     step = Number(v);
     args.splice(si, 2);
   }
+  let kernel: string | null = null;
+  const ki = args.indexOf('--kernel');
+  if (ki >= 0) {
+    const v = args[ki + 1];
+    if (v === undefined || !/^\d+\.\d+$/.test(v)) fail(`--kernel needs a version such as 6.1 or 7.4, got ${v === undefined ? 'nothing' : JSON.stringify(v)}\n${usage()}`);
+    kernel = v;
+    args.splice(ki, 2);
+  }
   const unknown = args.filter((a) => a.startsWith('--') && a !== '--json' && a !== '--list');
   if (unknown.length) fail(`unknown option ${unknown.join(' ')}\n${usage()}`);
   if (list) {
@@ -109,6 +117,8 @@ function main(argv: string[]): void {
       fail(`unknown built-in scenario "${target}": run 'npm run sim -- --list' for the list`);
     }
   }
+  // --kernel: the same design on another release; the engine gates what changed
+  if (kernel && input && typeof input === 'object' && !Array.isArray(input)) input = { ...(input as Record<string, unknown>), kernel: { version: kernel } };
   const sim = new Simulation(input);
   if (sim.errors.length) {
     if (json) print(JSON.stringify(toCliJson(null, sim.errors), null, 2) + '\n');

@@ -6,6 +6,7 @@ import type { DriverDef } from '../scenario/schema';
 import type { Kernel, ExecContext } from '../core/kernel';
 import type { DeviceRec, DriverOps } from '../core/state';
 import { E } from '../core/errno';
+import { gateNote, since } from '../core/versions';
 import { deviceAdd, deviceDel } from '../core/core';
 import { busRegister, driverRegister, driverUnregister } from '../core/bus';
 import type { BusType, MatchResult } from './types';
@@ -39,7 +40,9 @@ function platformModalias(k: Kernel, dev: DeviceRec): string {
 function match(k: Kernel, dev: DeviceRec, drv: { name: string; def: DriverDef }): MatchResult {
   const cite = `${PLAT}:platform_match`;
   if (dev.driverOverride !== null) {
-    return { matched: dev.driverOverride === drv.name, rule: 'driver_override', compared: `driver_override "${dev.driverOverride}" vs driver "${drv.name}" (nothing else is checked)`, cite };
+    // 7.0+: the generic device_match_driver_override() (bus_type.driver_override); before, platform's own strcmp
+    const how = since(k.facts.kernel, 'genericDriverOverride') ? 'drivers/base/driver.c:device_match_driver_override' : `${PLAT}:platform_match`;
+    return { matched: dev.driverOverride === drv.name, rule: 'driver_override', compared: `driver_override "${dev.driverOverride}" vs driver "${drv.name}" (nothing else is checked)`, cite: `${how}${gateNote(k.facts.kernel, 'genericDriverOverride')}` };
   }
   const tried: string[] = [];
   const node = dtNode(k, dev.ofNode);

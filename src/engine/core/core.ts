@@ -5,7 +5,7 @@
 import type { UeventRecord } from '../api';
 import type { DeviceRec } from './state';
 import { E } from './errno';
-import { since } from './versions';
+import { gateNote, since } from './versions';
 import type { Kernel } from './kernel';
 import { busProbeDevice, deferredProbeDel, releaseDriver, devresReleaseAll } from './dd';
 
@@ -39,7 +39,7 @@ export function deviceAdd(k: Kernel, spec: NewDevice): { ret: number; dev?: Devi
   if (k.device(devpath)) {
     // kobject_add() → sysfs_create_dir_ns() → sysfs_warn_dup(): no uevent is sent
     k.printk('error', `sysfs: cannot create duplicate filename '${devpath}'`, 'fs/sysfs/dir.c:sysfs_warn_dup', { errno: E.EXIST, touches: { devices: [devpath] } });
-    return { ret: k.error(`device_add ${name}: kobject_add failed with -EEXIST (a sibling has that name)`, E.EXIST, `${CORE}:device_add`, { devices: [devpath] }, `${since(k.facts.kernel, 'kobjectPrefix') ? 'kobject: ' : ''}kobject_add_internal failed for ${name} with -EEXIST, don't try to register things with the same name in the same directory.`) };
+    return { ret: k.error(`device_add ${name}: kobject_add failed with -EEXIST (a sibling has that name)`, E.EXIST, `${CORE}:device_add → lib/kobject.c:kobject_add_internal${gateNote(k.facts.kernel, 'kobjectPrefix')}`, { devices: [devpath] }, `${since(k.facts.kernel, 'kobjectPrefix') ? 'kobject: ' : ''}kobject_add_internal failed for ${name} with -EEXIST, don't try to register things with the same name in the same directory.`) };
   }
   const order = ++k.counters.dev;
   const dev: DeviceRec = {

@@ -5,6 +5,7 @@
  */
 import type { Kernel } from './kernel';
 import type { DeviceRec } from './state';
+import { gateNote, since } from './versions';
 import { E, strerror } from './errno';
 import { devUeventVars, deviceUevent, driverUevent } from './core';
 import { bindStore, unbindStore, driversProbeStore, driversAutoprobeStore, sysfsBuf } from './bus';
@@ -167,7 +168,7 @@ export function sysfsWrite(k: Kernel, path: string, value: string): SysfsResult 
     k.indexDevice(dev, false);
     k.state.setDevice({ ...dev, driverOverride: v === '' ? null : v });
     k.indexDevice(k.device(dev.devpath)!, true);
-    k.emit('sysfs', `${dev.name}: driver_override = ${v === '' ? '(null)' : `"${v}"`} (takes effect at the next probe)`, 'drivers/base/driver.c:driver_set_override', { touches: { devices: [dev.devpath] } });
+    k.emit('sysfs', `${dev.name}: driver_override = ${v === '' ? '(null)' : `"${v}"`} (takes effect at the next probe)`, `${since(k.facts.kernel, 'genericDriverOverride') ? 'drivers/base/core.c:driver_override_store (generic)' : 'drivers/base/platform.c:driver_override_store → driver_set_override'}${gateNote(k.facts.kernel, 'genericDriverOverride')}`, { touches: { devices: [dev.devpath] } });
     return res(0);
   }
   return noFile(k, path, true);
