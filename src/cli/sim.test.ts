@@ -11,6 +11,7 @@ import { getBuiltinScenario, Simulation } from '../engine/index';
 import type { UserAction } from '../engine/index';
 
 type CliJson = {
+  kernel: string | null;
   devices: { name: string; bus: string | null; devpath: string; parent: string | null; driver: string | null; modalias: string | null }[];
   drivers: { name: string; bus: string; module: string | null; bindAttrs: boolean }[];
   modules: { name: string; state: string; loadedBy: string | null; initRet: number | null; initError: { errno: number; name: string; message: string } | null }[];
