@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DeviceView, FirmwareNodeView, Snapshot, TraceEvent } from '../engine/api';
 import { alignStep, compareServices, scopedSnapshot, serviceFacts, serviceScope, shownSections } from './compare';
+import { Simulation, getBuiltinScenario } from '../engine/index';
 
 // Hand-written snapshots in the shape of the faux and auxiliary designs (not engine output).
 const dev = (name: string, devpath: string, extra: Partial<DeviceView> = {}): DeviceView => ({
@@ -143,5 +144,24 @@ describe('alignStep', () => {
   });
   it('falls back to the same fraction of the run when the stage is unknown', () => {
     expect(alignStep(ev(['#other', 'x', 'x', '#z']), 1, b)).toBe(1);
+  });
+});
+
+describe('compareServices on real runs: any two revisions side by side', () => {
+  const end = (id: string) => {
+    const sim = new Simulation(getBuiltinScenario(id));
+    return sim.stateAt(sim.lastStep);
+  };
+  it('arm_smccc bus v7 vs the queued code: the RSI device name, MODALIAS and alias differ; the driver and module do not', () => {
+    const rsi = compareServices(end('smccc-bus-v7'), end('smccc-bus'), { a: 'arm_cca_guest', b: 'arm_cca_guest' }).find((s) => s.service.startsWith('RSI'))!;
+    const row = (label: string) => rsi.rows.find((r) => r.label.startsWith(label))!;
+    expect(row('Device')).toMatchObject({ differs: true, a: expect.stringContaining('arm-rsi-dev-2'), b: expect.stringContaining('arm-rsi') });
+    expect(row('MODALIAS')).toMatchObject({ a: 'arm_smccc:arm-rsi-dev', b: 'arm_smccc:fC4000190', differs: true });
+    expect(row('Module').differs).toBe(true); // loaded by a different alias
+    expect(row('Driver')).toMatchObject({ differs: false, a: 'arm_cca_guest' });
+  });
+  it('auxiliary v2 vs v5: TRNG moves from platform smccc_trng to arm_smccc_trng.smccc_trng.0', () => {
+    const trng = compareServices(end('auxiliary-v2'), end('auxiliary')).find((s) => s.service.startsWith('TRNG'))!;
+    expect(trng.rows.find((r) => r.label.startsWith('Device'))).toMatchObject({ a: 'smccc_trng (platform)', b: expect.stringContaining('arm_smccc_trng.smccc_trng.0'), differs: true });
   });
 });
