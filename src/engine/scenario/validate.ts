@@ -7,6 +7,7 @@ import type { ScenarioError } from '../api';
 import { scenarioSchema, type KernelAction, type Scenario } from './schema';
 import { FACT_NAMES } from '../firmware/facts';
 import { ERRNO } from '../core/errno';
+import { globProblem } from '../userspace/fnmatch';
 
 const BUILTIN_BUSES = ['platform', 'auxiliary', 'faux'];
 
@@ -69,6 +70,16 @@ export function validateScenario(input: unknown): { ok: true; scenario: Scenario
       (d.ids ?? []).forEach((e, j) => checkIds(e, d.bus, `modules[${i}].drivers.${key}.ids[${j}]`, false));
       if (d.ids && !busDefs.has(d.bus)) err(`modules[${i}].drivers.${key}.ids`, `bus "${d.bus}" does not match by ids (use idTable)`);
       if (d.idTable && busDefs.get(d.bus)?.match === 'ids') err(`modules[${i}].drivers.${key}.idTable`, `bus "${d.bus}" matches by ids: use "ids" (e.g. [{ "func_id": "0xC4000190" }])`);
+    }
+    (m.aliases ?? []).forEach((a, j) => {
+      const why = globProblem(a);
+      if (why) err(`modules[${i}].aliases[${j}]`, `alias pattern ${JSON.stringify(a)}: ${why}`);
+    });
+    for (const [key, d] of Object.entries(m.drivers ?? {})) {
+      (d.idTable ?? []).forEach((id, j) => {
+        const why = globProblem(id);
+        if (why) err(`modules[${i}].drivers.${key}.idTable[${j}]`, `id ${JSON.stringify(id)} becomes an alias pattern: ${why}`);
+      });
     }
     const drivers = new Set(Object.keys(m.drivers ?? {}));
     const walk = (list: KernelAction[] | undefined, path: string) => {

@@ -9,7 +9,7 @@ import { platformBus } from '../buses/platform';
 import { auxiliaryBus } from '../buses/auxiliary';
 import { fauxBus } from '../buses/faux';
 import { makeCustomBus } from '../buses/custom';
-import { fnmatchRegExp, hasWildcard } from './fnmatch';
+import { globMatch, hasWildcard, parseGlob, type Glob } from './fnmatch';
 
 export interface AliasEntry {
   pattern: string;
@@ -62,11 +62,11 @@ const aliasCache = new WeakMap<Scenario, { alias: AliasEntry[]; builtin: AliasEn
 /** modprobe's lookup: every module whose alias pattern matches the MODALIAS */
 export function resolveAlias(entries: AliasEntry[], modalias: string): AliasEntry[] {
   // libkmod reads modules.alias into an index (modules.alias.bin); here: patterns without glob
-  // characters by exact string, the others with their regexes compiled once; hits are returned
+  // characters by exact string, the others parsed once (fnmatch, no regular expressions); hits are returned
   // in modules.alias order, first pattern per module, exactly as a linear fnmatch() walk would
   const idx = aliasIndex(entries);
   const hits: number[] = [...(idx.exact.get(modalias) ?? [])];
-  for (const [i, re] of idx.globs) if (re.test(modalias)) hits.push(i);
+  for (const [i, g] of idx.globs) if (globMatch(g, modalias)) hits.push(i);
   if (idx.globs.length && hits.length > 1) hits.sort((a, b) => a - b);
   const seen = new Set<string>();
   const out: AliasEntry[] = [];
@@ -80,7 +80,7 @@ export function resolveAlias(entries: AliasEntry[], modalias: string): AliasEntr
   return out;
 }
 
-interface AliasIndex { exact: Map<string, number[]>; globs: [number, RegExp][] }
+interface AliasIndex { exact: Map<string, number[]>; globs: [number, Glob][] }
 const aliasIndexes = new WeakMap<AliasEntry[], AliasIndex>();
 
 function aliasIndex(entries: AliasEntry[]): AliasIndex {
@@ -88,7 +88,7 @@ function aliasIndex(entries: AliasEntry[]): AliasIndex {
   if (idx && (idx as AliasIndex & { n: number }).n === entries.length) return idx;
   idx = { exact: new Map(), globs: [] };
   entries.forEach((e, i) => {
-    if (hasWildcard(e.pattern)) idx!.globs.push([i, fnmatchRegExp(e.pattern)]);
+    if (hasWildcard(e.pattern)) idx!.globs.push([i, parseGlob(e.pattern)]);
     else {
       const l = idx!.exact.get(e.pattern);
       if (l) l.push(i);

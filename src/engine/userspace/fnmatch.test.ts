@@ -1,0 +1,60 @@
+/** fnmatch(3) as libkmod uses it (no flags), against glibc's documented behaviour, and its cost. */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { fnmatch, globProblem } from './fnmatch';
+
+describe('fnmatch (no flags)', () => {
+  it.each([
+    ['platform:arm-cca-dev', 'platform:arm-cca-dev', true],
+    ['platform:arm-cca-de', 'platform:arm-cca-dev', false],
+    ['of:N*T*Carm,psci-1.0*', 'of:NpsciT(null)Carm,psci-1.0Carm,psci-0.2', true],
+    ['pci:v00008086d00001593sv*sd*bc*sc*i*', 'pci:v00008086d00001593sv00008086sd00000002bc02sc00i00', true],
+    ['pci:v00008086d00001594sv*sd*bc*sc*i*', 'pci:v00008086d00001593sv00008086sd00000002bc02sc00i00', false],
+    ['a?c', 'abc', true],
+    ['a?c', 'ac', false],
+    ['[abc]x', 'bx', true],
+    ['[!abc]x', 'bx', false],
+    ['[^abc]x', 'dx', true],
+    ['[a-c]', 'b', true],
+    ['[z-a]', 'm', false], // a reversed range matches nothing
+    ['[]]', ']', true], // "]" first is literal
+    ['[!]]', 'a', true],
+    ['[ab', '[ab', true], // no closing "]": a literal "["
+    ['a\\*b', 'a*b', true],
+    ['a\\*b', 'axb', false],
+    ['*', '', true],
+    ['a*', 'a', true],
+    ['*a*b*c*', 'xaybzc', true],
+    ['*a*b*c*', 'xaybz', false],
+    ['a*b*a', 'aba', true],
+    ['a*b*a', 'ab', false],
+    ['*ab', 'aab', true],
+    ['ab*ba', 'aba', false],
+  ])('fnmatch(%j, %j) is %s', (p, s, want) => expect(fnmatch(p, s)).toBe(want));
+
+  it('agrees with a reference backtracking matcher on random patterns over a small alphabet', () => {
+    // the textbook recursive definition (exponential, fine for tiny inputs)
+    const ref = (p: string, s: string): boolean => {
+      if (p === '') return s === '';
+      if (p[0] === '*') return ref(p.slice(1), s) || (s !== '' && ref(p, s.slice(1)));
+      if (s === '') return false;
+      if (p[0] === '?' || p[0] === s[0]) return ref(p.slice(1), s.slice(1));
+      return false;
+    };
+    fc.assert(fc.property(fc.stringMatching(/^[ab*?]{0,8}$/), fc.stringMatching(/^[ab]{0,10}$/), (p, s) => fnmatch(p, s) === ref(p, s)), { numRuns: 3000 });
+  });
+
+  it('a pathological alias costs a polynomial walk, not a regex backtrack: *a*a*a…*b against 20k "a"s', () => {
+    const pattern = `${'*a'.repeat(40)}*b`;
+    const s = 'a'.repeat(20_000);
+    // a backtracking regular expression takes minutes here, past the test timeout
+    expect(fnmatch(pattern, s)).toBe(false);
+    expect(fnmatch(pattern, `${s}b`)).toBe(true);
+  });
+
+  it('globProblem names what fnmatch will make of a suspicious pattern', () => {
+    expect(globProblem('pci:v[z-a]*')).toMatch(/range z-a is reversed/);
+    expect(globProblem('acpi:[ABC')).toMatch(/no closing "\]"/);
+    expect(globProblem('platform:x*')).toBeNull();
+  });
+});
