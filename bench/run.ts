@@ -44,14 +44,14 @@ function measure(n: number, runs: number, budgetMs: number): Row {
     sim = null;
     gc();
     const t0 = performance.now();
-    sim = new Simulation(scenario, { maxEvents: 1e9 });
+    sim = new Simulation(scenario, { maxEvents: 1e9, maxMillis: 600_000, maxDevices: 1e7 });
     times.push(performance.now() - t0);
     if (sim.errors.length) throw new Error(`invalid bench scenario: ${JSON.stringify(sim.errors.slice(0, 3))}`);
     if (performance.now() - started > budgetMs) break;
   }
   const s = sim!;
   const events = s.lastStep + 1;
-  const stopped = s.summary().events.find((e) => e.cite === 'bindscope:runaway');
+  const stopped = s.summary().events.find((e) => e.cite === 'bindscope:budget');
   if (stopped) throw new Error(stopped.text);
   let t0 = performance.now();
   s.stateAt(s.lastStep);
@@ -77,7 +77,7 @@ const sizes = (arg('sizes') ?? '1000,10000,100000').split(',').map(Number);
 const runs = Number(arg('runs') ?? 5);
 const budget = Number(arg('budget') ?? 60_000); // stop repeating a size after this many ms
 // warm the JIT on a small run so the smallest N is not charged for compilation
-new Simulation(benchScenario(200), { maxEvents: 1e9 });
+new Simulation(benchScenario(200), { maxEvents: 1e9, maxMillis: 600_000, maxDevices: 1e7 });
 const rows: Row[] = [];
 console.log('N        events      run (median)  per device  ratio  stateAt(end)  stateAt(scrub)  heap MB  runs');
 for (const n of sizes) {

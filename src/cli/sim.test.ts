@@ -45,7 +45,7 @@ const mod = (j: CliJson, name: string) => j.modules.find((m) => m.name === name)
 
 describe('CLI JSON shape', () => {
   it('has exactly the documented top-level keys', () => {
-    expect(Object.keys(sim(['mainline']))).toEqual(['kernel', 'step', 'devices', 'drivers', 'modules', 'uevents', 'sysfs', 'files', 'tsm', 'actions', 'log', 'errors']);
+    expect(Object.keys(sim(['mainline']))).toEqual(['kernel', 'step', 'stopped', 'devices', 'drivers', 'modules', 'uevents', 'sysfs', 'files', 'tsm', 'actions', 'log', 'errors']);
   });
   it('--list lists every built-in with a description', () => {
     const r = runCli(['--list']);
@@ -234,5 +234,37 @@ describe('--kernel runs a design on another release', () => {
     const r = runCli(['auxiliary', '--kernel', 'seven']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--kernel needs a version such as 6.1 or 7.4, got "seven"/);
+  });
+});
+
+describe('a run that outgrows its budget', () => {
+  it('stops with the budget, the step and what was running; the CLI exits 3 and says so in text and JSON', () => {
+    const devs = Array.from({ length: 300 }, (_, i) => ({ op: 'platform_device_register_simple' as const, name: `d${i}`, id: 'NONE' as const }));
+    const s = { ...getBuiltinScenario('mainline'), modules: [{ name: 'many', location: 'builtin', initcall: 'device', init: devs }] };
+    const big = join(dir, 'big.json');
+    writeFileSync(big, JSON.stringify(s));
+    const sim = new Simulation(s, { maxDevices: 100 });
+    expect(sim.stopped).toMatchObject({ budget: 'devices', message: expect.stringMatching(/more than 100 devices/) });
+    expect(sim.stopped!.running).toMatch(/device_add|platform_device/);
+    // the CLI runs with the default budget; the same file with 300 devices is fine there
+    expect(runCli([big]).code).toBe(0);
+    const loop = join(dir, 'loop.json');
+    writeFileSync(loop, JSON.stringify({ ...getBuiltinScenario('mainline'), modules: [{
+      name: 'm', location: 'builtin', initcall: 'device',
+      drivers: { p: { name: 'parent', bus: 'platform', probe: [{ op: 'auxiliary_device_create', modname: 'm', name: 'c', devm: true }, { op: 'return', errno: 'EPROBE_DEFER' }] }, c: { bus: 'auxiliary', idTable: ['m.c'], probe: [] } },
+      init: [{ op: 'auxiliary_driver_register', driver: 'c' }, { op: 'platform_driver_register', driver: 'p' }, { op: 'platform_device_register_simple', name: 'parent' }],
+    }] }));
+    const text = runCli([loop]);
+    expect(text.code).toBe(3);
+    expect(text.stdout).toMatch(/^# STOPPED at event \d+ \(probe-loop budget\): probe loop: parent was retried/m);
+    expect(text.stderr).toMatch(/stopped at event \d+: probe-loop budget/);
+    const j = runCli([loop, '--json']);
+    expect(j.code).toBe(3);
+    expect(JSON.parse(j.stdout).stopped).toMatchObject({ budget: 'probe-loop' });
+  });
+  it('the wall-time and event budgets stop a run too', () => {
+    expect(new Simulation(getBuiltinScenario('auxiliary'), { maxMillis: -1 }).stopped).toMatchObject({ budget: 'time', step: 0 });
+    expect(new Simulation(getBuiltinScenario('auxiliary'), { maxEvents: 40 }).stopped).toMatchObject({ budget: 'events', step: 40 });
+    expect(new Simulation(getBuiltinScenario('auxiliary')).stopped).toBeNull();
   });
 });

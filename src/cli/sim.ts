@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Simulation, errnoName, getBuiltinScenario, listBuiltins, strerror } from '../engine/index';
 import type { ActionResult, Snapshot } from '../engine/api';
+import type { RunStop } from '../engine/index';
 import type { UserAction } from '../engine/scenario/schema';
 import { formatDeviceTree, formatDmesg, formatLsmod, formatUeventLog } from '../engine/trace/format';
 
@@ -49,10 +50,11 @@ function actionJson(a: UserAction, r: ActionResult | null | undefined, ran: bool
 }
 
 /** the CLI's JSON contract (docs/cli-json.md) */
-export function toCliJson(s: Snapshot | null, errors: { path: string; message: string }[], run?: { actions: UserAction[]; results: (ActionResult | null)[]; starts: number[] }) {
+export function toCliJson(s: Snapshot | null, errors: { path: string; message: string }[], run?: { actions: UserAction[]; results: (ActionResult | null)[]; starts: number[]; stopped: RunStop | null }) {
   return {
     kernel: s?.kernelVersion ?? null,
     step: s?.step ?? null,
+    stopped: run?.stopped ?? null,
     devices: (s?.devices ?? []).map((d) => ({ name: d.name, bus: d.bus, class: d.class, devpath: d.devpath, parent: d.parent, driver: d.driver, modalias: d.modalias, unbindable: d.unbindable })),
     drivers: (s?.drivers ?? []).map((d) => ({ name: d.name, bus: d.bus, module: d.module, bindAttrs: d.bindAttrs })),
     modules: (s?.modules ?? []).map((m) => ({ name: m.name, state: m.state, loadedBy: m.loadedBy, initRet: m.initRet, initError: errnoJson(m.initRet) })),
@@ -126,19 +128,26 @@ function main(argv: string[]): void {
     throw new CliExit(2);
   }
   const snap = sim.stateAt(step ?? sim.lastStep);
+  const stopped = sim.stopped;
   if (json) {
-    print(JSON.stringify(toCliJson(snap, [], { actions: sim.scenario?.actions ?? [], results: sim.actionResults, starts: sim.actionStarts }), null, 2) + '\n');
+    print(JSON.stringify(toCliJson(snap, [], { actions: sim.scenario?.actions ?? [], results: sim.actionResults, starts: sim.actionStarts, stopped }), null, 2) + '\n');
+    if (stopped) throw new CliExit(3);
     return;
   }
   const lines: string[] = [];
   const sum = sim.summary();
   lines.push(`# ${sum.title}`, `# source: ${sum.source}`, `# step ${snap.step} of ${sim.lastStep}`, '');
+  if (stopped) lines.push(`# STOPPED at event ${stopped.step} (${stopped.budget} budget): ${stopped.message}`, ...(stopped.running ? [`# last running: ${stopped.running}`] : []), '');
   lines.push(formatDeviceTree(snap), '');
   lines.push('# udevadm monitor --kernel --property', formatUeventLog(snap.uevents), '');
   lines.push('# dmesg', formatDmesg(snap.log), '');
   lines.push('# lsmod', formatLsmod(snap), '');
   lines.push(`# TSM report provider: ${snap.tsm.reportProvider ?? '(none)'}${snap.tsm.classDevices.length ? `; /sys/class/tsm: ${snap.tsm.classDevices.join(', ')}` : ''}`);
   print(lines.join('\n') + '\n');
+  if (stopped) {
+    err.push(`bindscope sim: the run was stopped at event ${stopped.step}: ${stopped.budget} budget\n`);
+    throw new CliExit(3);
+  }
 }
 
 /** run the CLI in-process (tests use this; the script entry below prints and exits) */

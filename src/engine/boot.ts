@@ -21,9 +21,28 @@ import { platformDeviceUnregister } from './buses/platform';
 import { E } from './core/errno';
 
 export const INITCALL_LEVELS = ['core', 'arch', 'subsys', 'fs', 'device', 'late'] as const;
-/** a run that records more events than this is stopped: a probe loop or runaway recursion */
-export const MAX_EVENTS = 20_000_000;
+/**
+ * A run's budget: it stops, with the reason recorded, when it records more events than this, runs
+ * longer than this wall time, or holds more devices than this (checked as events are recorded,
+ * i.e. inside every engine loop). Large generated runs (bench/) raise them.
+ */
+export interface RunBudget {
+  maxEvents: number;
+  maxMillis: number;
+  maxDevices: number;
+}
+export const DEFAULT_BUDGET: RunBudget = { maxEvents: 5_000_000, maxMillis: 10_000, maxDevices: 200_000 };
 export const MAX_DEPTH = 200;
+
+/** why a run stopped before its end */
+export interface RunStop {
+  budget: 'events' | 'time' | 'devices' | 'depth' | 'probe-loop';
+  /** the event index at which it stopped */
+  step: number;
+  message: string;
+  /** the last module or driver code that was running */
+  running: string | null;
+}
 
 export { RunawayError };
 
@@ -34,18 +53,27 @@ export interface RunResult {
   actionStarts: number[];
   /** what userspace saw for each `write`/`read` action (null for other actions), by action index */
   actionResults: (ActionResult | null)[];
+  /** set when the run hit its budget or a runaway guard and was stopped */
+  stopped: RunStop | null;
 }
 
-export function runScenario(s: Scenario, opts: { maxEvents?: number } = {}): RunResult {
+export function runScenario(s: Scenario, opts: Partial<RunBudget> = {}): RunResult {
   const discovery = discoverFirmware(s.firmware, s.kernel.version);
   const k = new Kernel(s, discovery.facts);
-  const maxEvents = opts.maxEvents ?? MAX_EVENTS;
+  const budget: RunBudget = { ...DEFAULT_BUDGET, ...opts };
+  const started = Date.now();
   const origEmit = k.emit.bind(k);
   k.emit = (...args) => {
-    if (k.events.length >= maxEvents) throw new RunawayError(`the run exceeded ${maxEvents} events: a probe loop (e.g. a probe that creates a device, then defers) or a cycle between modules`);
-    if (k.depth > MAX_DEPTH) throw new RunawayError(`call nesting exceeded ${MAX_DEPTH}: a probe that creates a device its own driver matches, recursively (a cycle)`);
+    const n = k.events.length;
+    if (n >= budget.maxEvents) throw new RunawayError(`the run recorded ${budget.maxEvents} events, its budget: a probe loop, a cycle between modules, or a scenario too large for the default budget`, 'events');
+    if (k.depth > MAX_DEPTH) throw new RunawayError(`call nesting exceeded ${MAX_DEPTH}: a probe that creates a device its own driver matches, recursively (a cycle)`, 'depth');
+    if ((n & 1023) === 0) {
+      if (Date.now() - started > budget.maxMillis) throw new RunawayError(`the run took longer than ${budget.maxMillis / 1000} s, its wall-time budget`, 'time');
+      if (k.state.devices.size > budget.maxDevices) throw new RunawayError(`the run holds more than ${budget.maxDevices} devices, its budget`, 'devices');
+    }
     return origEmit(...args);
   };
+  let stopped: RunStop | null = null;
   // msleep() during the initcalls: the deferred-probe work runs; userspace() widens this to udev
   k.sleep = () => settleKernel(k);
   const actionStarts: number[] = [];
@@ -57,10 +85,12 @@ export function runScenario(s: Scenario, opts: { maxEvents?: number } = {}): Run
     if (!(e instanceof RunawayError)) throw e;
     k.depth = 0;
     k.emit = origEmit;
-    k.error(`run stopped: ${e.message}`, E.INVAL, 'bindscope:runaway');
+    const last = [...k.events.slice(-2000)].reverse().find((ev) => ev.kind === 'probe' || ev.kind === 'module' || ev.kind === 'device_add');
+    stopped = { budget: e.budget, step: k.events.length, message: e.message, running: last?.text ?? null };
+    k.error(`run stopped at event ${k.events.length} (${e.budget} budget): ${e.message}${last ? `; last running: ${last.text}` : ''}`, E.INVAL, 'bindscope:budget');
   }
   k.flush('end of run');
-  return { kernel: k, discovery, actionStarts, actionResults };
+  return { kernel: k, discovery, actionStarts, actionResults, stopped };
 }
 
 function boot(k: Kernel, d: Discovery): void {

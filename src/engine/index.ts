@@ -6,7 +6,8 @@ import type { ActionResult, BuiltinInfo, MatchInfo, RunSummary, ScenarioError, S
 import { validateScenario } from './scenario/validate';
 import { cloneData } from './scenario/clone';
 import type { Scenario, UserAction } from './scenario/schema';
-import { runScenario, type RunResult } from './boot';
+import { runScenario, type RunBudget, type RunResult, type RunStop } from './boot';
+export type { RunBudget, RunStop } from './boot';
 import { Timeline } from './trace/timeline';
 import { explainDevice, makeSnapshot } from './trace/snapshot';
 import { BUILTIN_SCENARIOS } from '../scenarios';
@@ -37,8 +38,8 @@ export class Simulation {
   private timeline: Timeline | null = null;
   private events: TraceEvent[] | null = null;
 
-  /** opts.maxEvents raises the runaway guard (boot.ts MAX_EVENTS) for large generated scenarios (bench/run.ts) */
-  constructor(input: unknown, opts: { maxEvents?: number } = {}) {
+  /** opts raise the run's budget (boot.ts DEFAULT_BUDGET) for large generated scenarios (bench/run.ts) */
+  constructor(input: unknown, opts: Partial<RunBudget> = {}) {
     const v = validateScenario(input);
     if (!v.ok) {
       this.errors = v.errors;
@@ -64,6 +65,11 @@ export class Simulation {
   /** event index at which each scenario action started */
   get actionStarts(): number[] {
     return this.run?.actionStarts ?? [];
+  }
+
+  /** set when the run hit its budget or a runaway guard: which, at which event, what was running */
+  get stopped(): RunStop | null {
+    return this.run?.stopped ?? null;
   }
 
   /** per scenario action: the result of a sysfs write/read (rc 0 or -errno, output lines), else null */

@@ -193,7 +193,7 @@ export function runDeferredWork(k: Kernel): boolean {
     const n = (k.deferredRetries.get(devpath) ?? 0) + 1;
     k.deferredRetries.set(devpath, n);
     if (n > MAX_DEFERRED_RETRIES) {
-      throw new RunawayError(`probe loop: ${dev.name} was retried ${n - 1} times by the deferred-probe work (each attempt binds something, which re-triggers the deferred list, and then defers again)`);
+      throw new RunawayError(`probe loop: ${dev.name} was retried ${n - 1} times by the deferred-probe work (each attempt binds something, which re-triggers the deferred list, and then defers again)`, 'probe-loop');
     }
     k.emit('defer', `deferred probe work: retrying ${dev.name}`, `${DD}:deferred_probe_work_func`, { touches: { devices: [devpath] } });
     k.nested(() => busProbeDevice(k, devpath));

@@ -20,7 +20,7 @@ const STRERROR: Record<number, string> = {
 export function parseErrno(v: number | string): number {
   if (typeof v === 'number') return v === 0 ? 0 : -Math.abs(v);
   const key = v.replace(/^-/, '');
-  const n = ERRNO[key];
+  const n = Object.hasOwn(ERRNO, key) ? ERRNO[key] : undefined;
   if (n === undefined) throw new Error(`unknown errno "${v}"`);
   return -n;
 }
@@ -33,5 +33,5 @@ export function errnoName(n: number): string {
 
 /** what `sh` prints for a failing write: strerror(errno) */
 export function strerror(n: number): string {
-  return STRERROR[Math.abs(n)] ?? `Unknown error ${Math.abs(n)}`;
+  return (Object.hasOwn(STRERROR, Math.abs(n)) ? STRERROR[Math.abs(n)] : undefined) ?? `Unknown error ${Math.abs(n)}`;
 }

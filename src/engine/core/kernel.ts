@@ -10,8 +10,15 @@ import type { Facts } from '../firmware/facts';
 import { Ida } from './ida';
 import { JournaledState, type DeviceRec, type DriverRec, type Patch } from './state';
 
-/** thrown when a run cannot terminate (a probe loop, runaway recursion); the run records it and stops */
-export class RunawayError extends Error {}
+/** which budget a run exceeded (or the probe-loop / recursion guards) */
+export type BudgetName = 'events' | 'time' | 'devices' | 'depth' | 'probe-loop';
+
+/** thrown when a run cannot terminate or outgrows its budget; the run records it and stops */
+export class RunawayError extends Error {
+  constructor(message: string, readonly budget: BudgetName = 'probe-loop') {
+    super(message);
+  }
+}
 
 /** a device retried by the deferred-probe work this many times is in a probe loop */
 export const MAX_DEFERRED_RETRIES = 100;

@@ -89,7 +89,7 @@ export function discoverFirmware(fw: FirmwareDef, kernelVersion: string): Discov
     // prefers the earliest compatible string in the node's own list
     let found: { node: NonNullable<FirmwareDef['dt']>[number]; init: '0.1' | '0.2' | '1.0' } | null = null;
     for (const n of fw.dt ?? []) {
-      const compat = n.compatible.find((c) => c in PSCI_OF_MATCH);
+      const compat = n.compatible.find((c) => Object.hasOwn(PSCI_OF_MATCH, c));
       if (compat) {
         found = { node: n, init: PSCI_OF_MATCH[compat]! };
         break;

@@ -34,7 +34,7 @@ export function resolveDevice(k: Kernel, ref: string, ctx: ExecContext): string 
 
 function driverDef(k: Kernel, ctx: ExecContext, key: string) {
   const mod = ctx.module ? k.moduleDefs.get(ctx.module) : undefined;
-  return mod?.drivers?.[key];
+  return mod?.drivers && Object.hasOwn(mod.drivers, key) ? mod.drivers[key] : undefined;
 }
 
 /** printk's %d / %ld / %pe of an errno */

@@ -17,15 +17,84 @@ function zodPath(path: PropertyKey[]): string {
   return out || '(root)';
 }
 
+/** limits on input, before any schema runs (docs/scenario-format.md "Limits") */
+export const LIMITS = {
+  depth: 64,
+  arrayLength: 10_000,
+  stringLength: 10_000,
+  keys: 1_000,
+  nodes: 1_000_000,
+  errors: 100,
+} as const;
+
+/**
+ * The shape limits, checked without recursion so no input can overflow the stack: nesting depth,
+ * array and string lengths, keys per object, total size, and no "__proto__" key (a plain object
+ * built from it would silently lose the entry).
+ */
+export function checkLimits(input: unknown): ScenarioError[] {
+  const errors: ScenarioError[] = [];
+  const stack: [unknown, string, number][] = [[input, '', 0]];
+  let nodes = 0;
+  while (stack.length > 0 && errors.length <= LIMITS.errors) {
+    const [v, path, depth] = stack.pop()!;
+    const where = path || '(root)';
+    if (++nodes > LIMITS.nodes) {
+      errors.push({ path: '(root)', message: `more than ${LIMITS.nodes} values: too large` });
+      break;
+    }
+    if (typeof v === 'string') {
+      if (v.length > LIMITS.stringLength) errors.push({ path: where, message: `a string of ${v.length} characters: the limit is ${LIMITS.stringLength}` });
+      continue;
+    }
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= LIMITS.depth) {
+      errors.push({ path: where, message: `nested more than ${LIMITS.depth} levels deep` });
+      continue;
+    }
+    if (Array.isArray(v)) {
+      if (v.length > LIMITS.arrayLength) {
+        errors.push({ path: where, message: `an array of ${v.length} items: the limit is ${LIMITS.arrayLength}` });
+        continue;
+      }
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${path}[${i}]`, depth + 1]);
+      continue;
+    }
+    const keys = Object.keys(v);
+    if (keys.length > LIMITS.keys) {
+      errors.push({ path: where, message: `an object with ${keys.length} keys: the limit is ${LIMITS.keys}` });
+      continue;
+    }
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const key = keys[i]!;
+      const kp = path ? `${path}.${key}` : key;
+      if (key === '__proto__') {
+        errors.push({ path: kp, message: 'the key "__proto__" is not allowed' });
+        continue;
+      }
+      stack.push([(v as Record<string, unknown>)[key], kp, depth + 1]);
+    }
+  }
+  return errors;
+}
+
+/** the first LIMITS.errors problems, then one line with how many more */
+function capped(errors: ScenarioError[]): ScenarioError[] {
+  if (errors.length <= LIMITS.errors) return errors;
+  return [...errors.slice(0, LIMITS.errors), { path: '(root)', message: `… and ${errors.length - LIMITS.errors} more problems` }];
+}
+
 export function validateScenario(input: unknown): { ok: true; scenario: Scenario } | { ok: false; errors: ScenarioError[] } {
+  const shape = checkLimits(input);
+  if (shape.length) return { ok: false, errors: capped(shape) };
   const parsed = scenarioSchema.safeParse(input);
   if (!parsed.success) {
     return {
       ok: false,
-      errors: parsed.error.issues.map((i) => ({
+      errors: capped(parsed.error.issues.map((i) => ({
         path: zodPath(i.path),
         message: /received undefined$/.test(i.message) ? `required ${i.message.replace(/^Invalid input: expected (\w+), received undefined$/, '$1')} is missing` : i.message,
-      })),
+      }))),
     };
   }
   const s = parsed.data;
@@ -98,7 +167,7 @@ export function validateScenario(input: unknown): { ok: true; scenario: Scenario
         if (a.op === 'return' || a.op === 'dev_err_probe') errnos.push(['errno', a.errno]);
         if ('orReturn' in a && a.orReturn !== undefined && a.orReturn !== 'ignore') errnos.push(['orReturn', a.orReturn]);
         for (const [field, v] of errnos) {
-          if (typeof v === 'string' && !(v.replace(/^-/, '') in ERRNO)) err(`${p}.${field}`, `unknown errno "${v}"`);
+          if (typeof v === 'string' && !Object.hasOwn(ERRNO, v.replace(/^-/, ''))) err(`${p}.${field}`, `unknown errno "${v}"`);
         }
         if (a.op === 'platform_device_register_simple' && a.ofNode && !(s.firmware.dt ?? []).some((n) => n.path === a.ofNode)) err(`${p}.ofNode`, `no DT node "${a.ofNode}" in firmware.dt`);
         if (a.op === 'devm_add_action') walk(a.actions, `${p}.actions`);
@@ -124,5 +193,5 @@ export function validateScenario(input: unknown): { ok: true; scenario: Scenario
   (s.actions ?? []).forEach((a, i) => {
     if ((a.op === 'modprobe' || a.op === 'rmmod') && !modNames.has(a.module)) err(`actions[${i}].module`, `no module "${a.module}" in modules`);
   });
-  return errors.length ? { ok: false, errors } : { ok: true, scenario: s };
+  return errors.length ? { ok: false, errors: capped(errors) } : { ok: true, scenario: s };
 }

@@ -15,7 +15,7 @@ describe('built-in scenarios', () => {
     for (const b of listBuiltins()) {
       const sim = new Simulation(getBuiltinScenario(b.id));
       expect(sim.errors, b.id).toEqual([]);
-      expect(sim.summary().events.filter((e) => e.cite === 'bindscope:runaway'), b.id).toEqual([]);
+      expect(sim.summary().events.filter((e) => e.cite === 'bindscope:budget'), b.id).toEqual([]);
     }
   });
   it('each design ships guest and host where it has one, and names its source', () => {
@@ -89,7 +89,7 @@ describe('bad input never throws', () => {
       init: [{ op: 'platform_driver_register', driver: 'd' }, { op: 'platform_device_register_simple', name: 'loop', id: 'AUTO' }],
     }]);
     const sim = new Simulation(s);
-    const last = sim.summary().events.find((e) => e.cite === 'bindscope:runaway');
+    const last = sim.summary().events.find((e) => e.cite === 'bindscope:budget');
     expect(last?.text).toMatch(/cycle/);
     expect(() => sim.stateAt(sim.lastStep)).not.toThrow();
   });
@@ -103,6 +103,6 @@ describe('bad input never throws', () => {
       init: [{ op: 'auxiliary_driver_register', driver: 'c' }, { op: 'platform_driver_register', driver: 'p' }, { op: 'platform_device_register_simple', name: 'parent' }],
     }], { kernel: { version: '6.18' } });
     const sim = new Simulation(s);
-    expect(sim.summary().events.some((e) => e.cite === 'bindscope:runaway' && /probe loop/.test(e.text))).toBe(true);
+    expect(sim.summary().events.some((e) => e.cite === 'bindscope:budget' && /probe loop/.test(e.text))).toBe(true);
   });
 });
