@@ -60,7 +60,7 @@ describe('CLI JSON shape', () => {
     writeFileSync(bad, '{ "id": ');
     const r2 = runCli([bad]);
     expect(r2.code).toBe(2);
-    expect(r2.stderr).toMatch(/not valid JSON/);
+    expect(r2.stderr).toMatch(/bad\.json:1:9: not valid JSON/);
   });
   it('a scenario that fails validation prints its errors with JSON paths and exits 2', () => {
     const s = getBuiltinScenario('auxiliary') as Record<string, unknown> & { modules: { drivers?: Record<string, { bus: string }> }[] };

@@ -5,13 +5,33 @@
  *   npm run sim -- <built-in id | scenario.json> [--json] [--step N] [--kernel X.Y]
  *   npm run sim -- --list
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
 import { pathToFileURL } from 'node:url';
 import { Simulation, errnoName, getBuiltinScenario, listBuiltins, strerror } from '../engine/index';
 import type { ActionResult, Snapshot } from '../engine/api';
 import type { RunStop } from '../engine/index';
 import type { UserAction } from '../engine/scenario/schema';
-import { formatDeviceTree, formatDmesg, formatLsmod, formatUeventLog } from '../engine/trace/format';
+import { escapeControl, escapeStrings, formatDeviceTree, formatDmesg, formatLsmod, formatUeventLog } from '../engine/trace/format';
+
+/** the largest scenario file the CLI reads (docs/scenario-format.md "Limits") */
+export const MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+/** "line:column" of the first JSON syntax error (jsonc-parser's scanner, strict JSON: no comments, no trailing commas) */
+export function jsonErrorPlace(text: string): string {
+  const errors: ParseError[] = [];
+  parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const pos = Math.min(errors[0]?.offset ?? text.length, text.length);
+  let line = 1;
+  let col = 1;
+  for (let i = 0; i < pos; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      col = 1;
+    } else col++;
+  }
+  return `${line}:${col}`;
+}
 
 function usage(): string {
   return 'usage: npm run sim -- <built-in id | scenario.json> [--json] [--step N] [--kernel X.Y]\n       npm run sim -- --list';
@@ -103,14 +123,19 @@ function main(argv: string[]): void {
   if (target.endsWith('.json') || target.includes('/')) {
     let text: string;
     try {
+      // a regular file of bounded size: not /dev/zero, a FIFO or a directory
+      const st = statSync(target);
+      if (!st.isFile()) fail(`${escapeControl(target)} is not a regular file`);
+      if (st.size > MAX_FILE_BYTES) fail(`${escapeControl(target)} is ${st.size} bytes: scenarios are limited to ${MAX_FILE_BYTES} bytes`);
       text = readFileSync(target, 'utf8');
     } catch (e) {
-      fail(`cannot read ${target}: ${(e as Error).message}`);
+      if (e instanceof CliExit) throw e;
+      fail(`cannot read ${escapeControl(target)}: ${escapeControl((e as Error).message)}`);
     }
     try {
       input = JSON.parse(text);
     } catch (e) {
-      fail(`${target} is not valid JSON: ${(e as Error).message}`);
+      fail(`${escapeControl(target)}:${jsonErrorPlace(text)}: not valid JSON: ${escapeControl((e as Error).message.slice(0, 200))}`);
     }
   } else {
     try {
@@ -124,7 +149,7 @@ function main(argv: string[]): void {
   const sim = new Simulation(input);
   if (sim.errors.length) {
     if (json) print(JSON.stringify(toCliJson(null, sim.errors), null, 2) + '\n');
-    else for (const e of sim.errors) err.push(`${target}: ${e.path}: ${e.message}\n`);
+    else for (const e of sim.errors) err.push(`${escapeControl(target)}: ${escapeControl(e.path)}: ${escapeControl(e.message)}\n`);
     throw new CliExit(2);
   }
   const snap = sim.stateAt(step ?? sim.lastStep);
@@ -136,13 +161,15 @@ function main(argv: string[]): void {
   }
   const lines: string[] = [];
   const sum = sim.summary();
-  lines.push(`# ${sum.title}`, `# source: ${sum.source}`, `# step ${snap.step} of ${sim.lastStep}`, '');
-  if (stopped) lines.push(`# STOPPED at event ${stopped.step} (${stopped.budget} budget): ${stopped.message}`, ...(stopped.running ? [`# last running: ${stopped.running}`] : []), '');
-  lines.push(formatDeviceTree(snap), '');
-  lines.push('# udevadm monitor --kernel --property', formatUeventLog(snap.uevents), '');
-  lines.push('# dmesg', formatDmesg(snap.log), '');
-  lines.push('# lsmod', formatLsmod(snap), '');
-  lines.push(`# TSM report provider: ${snap.tsm.reportProvider ?? '(none)'}${snap.tsm.classDevices.length ? `; /sys/class/tsm: ${snap.tsm.classDevices.join(', ')}` : ''}`);
+  // text for a terminal: control characters from the input are shown escaped, never sent raw
+  const snapText = escapeStrings(snap);
+  lines.push(`# ${escapeControl(sum.title)}`, `# source: ${escapeControl(sum.source)}`, `# step ${snap.step} of ${sim.lastStep}`, '');
+  if (stopped) lines.push(`# STOPPED at event ${stopped.step} (${stopped.budget} budget): ${escapeControl(stopped.message)}`, ...(stopped.running ? [`# last running: ${escapeControl(stopped.running)}`] : []), '');
+  lines.push(formatDeviceTree(snapText), '');
+  lines.push('# udevadm monitor --kernel --property', formatUeventLog(snapText.uevents), '');
+  lines.push('# dmesg', formatDmesg(snapText.log), '');
+  lines.push('# lsmod', formatLsmod(snapText), '');
+  lines.push(`# TSM report provider: ${snapText.tsm.reportProvider ?? '(none)'}${snapText.tsm.classDevices.length ? `; /sys/class/tsm: ${snapText.tsm.classDevices.join(', ')}` : ''}`);
   print(lines.join('\n') + '\n');
   if (stopped) {
     err.push(`bindscope sim: the run was stopped at event ${stopped.step}: ${stopped.budget} budget\n`);

@@ -37,7 +37,7 @@ export const MAX_DEPTH = 200;
 
 /** why a run stopped before its end */
 export interface RunStop {
-  budget: 'events' | 'time' | 'devices' | 'depth' | 'probe-loop';
+  budget: 'events' | 'time' | 'devices' | 'depth' | 'probe-loop' | 'deadlock';
   /** the event index at which it stopped */
   step: number;
   message: string;

@@ -78,6 +78,7 @@ export function deviceAdd(k: Kernel, spec: NewDevice): { ret: number; dev?: Devi
 export function deviceDel(k: Kernel, devpath: string): number {
   const dev = k.device(devpath);
   if (!dev) return k.error(`device_del: ${devpath} is not registered`, E.NODEV, `${CORE}:device_del`);
+  k.checkDeviceLock(devpath, 'device_del');
   // device_del(): dpm_sysfs_remove, the uevent file and attrs, then bus_remove_device() drops the
   // subsystem and /sys/bus/<bus>/devices links — all before device_release_driver()
   k.state.setDevice({ ...k.device(devpath)!, deleting: true });

@@ -105,9 +105,10 @@ export function reallyProbe(k: Kernel, dev: DeviceRec, drv: DriverRec): number {
   k.state.setDevice({ ...dev, driver: drv.id });
   k.emit('probe', `really_probe: ${drv.bus} driver ${drv.name} probes ${dev.name}`, `${DD}:really_probe`, { touches: who(dev, drv) });
   const bt = k.busTypes.get(drv.bus)!;
-  const ret = k.nested(() =>
+  // __device_attach() / __driver_attach() hold device_lock(dev) across the probe
+  const ret = k.withDeviceLock(dev.devpath, () => k.nested(() =>
     bt.probe(k, k.device(dev.devpath)!, drv, () => runDriverCallback(drv, dev.devpath, 'probe')),
-  );
+  ));
   // call_driver_probe(): which results are logged
   if (ret !== 0) {
     if (ret === E.PROBE_DEFER) {
@@ -210,7 +211,8 @@ export function releaseDriver(k: Kernel, devpath: string): void {
   k.nested(() => {
     const bt = k.busTypes.get(drv.bus)!;
     // device_remove(): bus->remove if set, else drv->remove
-    bt.remove(k, dev, drv, () => { runDriverCallback(drv, devpath, 'remove'); });
+    // device_release_driver_internal() holds device_lock(dev) across remove()
+    k.withDeviceLock(devpath, () => bt.remove(k, dev, drv, () => { runDriverCallback(drv, devpath, 'remove'); }));
     // device_unbind_cleanup(): devres_release_all() runs after remove()
     devresReleaseAll(k, devpath);
   });

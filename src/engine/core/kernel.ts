@@ -11,7 +11,7 @@ import { Ida } from './ida';
 import { JournaledState, type DeviceRec, type DriverRec, type Patch } from './state';
 
 /** which budget a run exceeded (or the probe-loop / recursion guards) */
-export type BudgetName = 'events' | 'time' | 'devices' | 'depth' | 'probe-loop';
+export type BudgetName = 'events' | 'time' | 'devices' | 'depth' | 'probe-loop' | 'deadlock';
 
 /** thrown when a run cannot terminate or outgrows its budget; the run records it and stops */
 export class RunawayError extends Error {
@@ -86,6 +86,22 @@ export class Kernel {
     const n = (this.calls.get(key) ?? 0) + 1;
     this.calls.set(key, n);
     return n;
+  }
+  /** devices whose device_lock() is held by a probe or remove running now */
+  private readonly locked = new Set<string>();
+  withDeviceLock<T>(devpath: string, fn: () => T): T {
+    this.locked.add(devpath);
+    try {
+      return fn();
+    } finally {
+      this.locked.delete(devpath);
+    }
+  }
+  /** device_del() takes device_lock(dev): from inside that device's own probe or remove, the thread waits on itself */
+  checkDeviceLock(devpath: string, what: string): void {
+    if (this.locked.has(devpath)) {
+      throw new RunawayError(`deadlock: ${what} of ${devpath} from inside its own probe/remove: device_del() takes device_lock(), which the running probe/remove already holds; the kernel thread blocks for good (hung task warning after 120 s)`, 'deadlock');
+    }
   }
   /** msleep() in module code: boot.ts runs the kernel's (and, in userspace, udev's) pending work */
   sleep: (ms: number) => void = () => {};

@@ -128,6 +128,37 @@ function noFile(k: Kernel, path: string, write: boolean): SysfsResult {
   return { rc: errno, output: [write ? `sh: can't create ${path}: Permission denied` : `cat: can't open '${path}': No such file or directory`] };
 }
 
+const KOBJECT_ACTIONS = ['add', 'remove', 'change', 'move', 'online', 'offline', 'bind', 'unbind'] as const;
+type KobjectAction = (typeof KOBJECT_ACTIONS)[number];
+
+/**
+ * kobject_synth_uevent(): kobject_action_type() takes the word before the first space (one
+ * trailing '\n' or '\0' dropped; an empty write is -EINVAL), then kobject_action_args() wants a
+ * UUID and optional KEY=VALUE pairs (SYNTH_UUID, SYNTH_ARG_KEY). Without arguments: SYNTH_UUID=0.
+ */
+export function parseSynthUevent(buf: string): { action: KobjectAction; env: [string, string][] } | { error: string } {
+  let count = buf.length;
+  if (count && (buf[count - 1] === '\n' || buf[count - 1] === '\0')) count--;
+  const b = buf.slice(0, count);
+  if (!count) return { error: 'unknown uevent action string' };
+  const sp = b.indexOf(' ');
+  const first = sp < 0 ? b : b.slice(0, sp);
+  const action = KOBJECT_ACTIONS.find((a) => a === first);
+  if (!action) return { error: 'unknown uevent action string' };
+  if (sp < 0) return { action, env: [['SYNTH_UUID', '0']] };
+  const args = b.slice(sp + 1).split(' ').filter((x) => x !== '');
+  const uuid = args.shift() ?? '';
+  if (!/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(uuid)) return { error: 'incorrect uevent action arguments' };
+  const env: [string, string][] = [['SYNTH_UUID', uuid]];
+  for (const kv of args) {
+    const eq = kv.indexOf('=');
+    const key = eq < 0 ? kv : kv.slice(0, eq);
+    if (eq < 1 || !/^[A-Za-z0-9]+$/.test(key)) return { error: 'incorrect uevent action arguments' };
+    env.push([`SYNTH_ARG_${key}`, kv.slice(eq + 1)]);
+  }
+  return { action, env };
+}
+
 /** `echo value > path` */
 export function sysfsWrite(k: Kernel, path: string, value: string): SysfsResult {
   const res = (rc: number): SysfsResult => {
@@ -139,9 +170,13 @@ export function sysfsWrite(k: Kernel, path: string, value: string): SysfsResult 
     const drv = k.findDriver(m[1]!, m[2]!);
     if (!drv) return noFile(k, path, true);
     if (m[3] === 'uevent') {
-      // kobject_synth_uevent() on the driver's kobject
-      const action = sysfsBuf(value).split(' ')[0] as 'add';
-      driverUevent(k, drv.bus, drv.name, action, [['SYNTH_UUID', '0']]);
+      // drivers/base/bus.c uevent_store(): kobject_synth_uevent() on the driver's kobject
+      const p = parseSynthUevent(value);
+      if ('error' in p) {
+        k.printk('error', `synth uevent: /bus/${drv.bus}/drivers/${drv.name}: ${p.error}`, 'lib/kobject_uevent.c:kobject_synth_uevent', { errno: E.INVAL });
+        return res(E.INVAL);
+      }
+      driverUevent(k, drv.bus, drv.name, p.action, p.env);
       return res(0);
     }
     if (!drv.bindAttrs) return noFile(k, path, true);
@@ -157,9 +192,15 @@ export function sysfsWrite(k: Kernel, path: string, value: string): SysfsResult 
   const attr = path.slice(slash + 1);
   if (!dev) return noFile(k, path, true);
   if (attr === 'uevent') {
-    const action = sysfsBuf(value).trim().split(' ')[0] || 'change';
-    if (!['add', 'remove', 'change', 'move', 'online', 'offline', 'bind', 'unbind'].includes(action)) return res(E.INVAL);
-    if (dev.bus || dev.cls) deviceUevent(k, dev, action as 'add', [['SYNTH_UUID', '0']]);
+    // drivers/base/core.c uevent_store() → kobject_synth_uevent()
+    const p = parseSynthUevent(value);
+    if ('error' in p) {
+      const drv = dev.driver ? k.driver(dev.driver) : undefined;
+      k.printk('error', `synth uevent: ${dev.devpath}: ${p.error}`, 'lib/kobject_uevent.c:kobject_synth_uevent', { errno: E.INVAL });
+      k.printk('error', `${drv?.name ?? dev.bus ?? dev.cls ?? ''} ${dev.name}: uevent: failed to send synthetic uevent: ${E.INVAL}`, 'drivers/base/core.c:uevent_store', { errno: E.INVAL });
+      return res(E.INVAL);
+    }
+    if (dev.bus || dev.cls) deviceUevent(k, dev, p.action, p.env);
     return res(0);
   }
   if (attr === 'driver_override' && dev.bus && k.busTypes.get(dev.bus)?.deviceAttrs(dev).includes('driver_override')) {

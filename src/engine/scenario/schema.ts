@@ -6,7 +6,10 @@ import { z } from 'zod';
 
 const name = z.string().min(1, 'must be a non-empty string');
 /** an errno as a number (-19) or a name ("ENODEV" / "-ENODEV") */
-const errno = z.union([z.number().int(), z.string().regex(/^-?E[A-Z_0-9]+$/, 'must be an errno name such as "ENODEV"')]);
+/** an errno as a number (-19) or a name ("ENODEV" / "-ENODEV"); MAX_ERRNO is 4095 (include/linux/err.h) */
+const errno = z.union([z.number().int().min(-4095).max(4095), z.string().regex(/^-?E[A-Z_0-9]{1,30}$/, 'must be an errno name such as "ENODEV"')]);
+/** IDA ids and platform ids are ints: ida_alloc_range() takes at most INT_MAX */
+const INT_MAX = 2_147_483_647;
 /** a fact expression: "realm", "!realm", "rmi_da" — see firmware/facts.ts */
 const when = z.string().regex(/^!?[a-z_0-9.]+$/, 'must be a fact name, optionally prefixed by "!"');
 /** a device reference: "$dev" (the device being probed), "$parent", or a device's sysfs name */
@@ -68,7 +71,7 @@ export const kernelAction: z.ZodType<KernelAction> = z.lazy(() =>
     z.object({
       op: z.literal('platform_device_register_simple'),
       name,
-      id: z.union([z.number().int().min(-2), z.literal('NONE'), z.literal('AUTO')]).optional(),
+      id: z.union([z.number().int().min(-2).max(INT_MAX), z.literal('NONE'), z.literal('AUTO')]).optional(),
       parent: devRef.optional(),
       ofNode: z.string().optional(),
       acpiHid: z.string().optional(),
@@ -79,9 +82,9 @@ export const kernelAction: z.ZodType<KernelAction> = z.lazy(() =>
     z.object({ op: z.literal('platform_driver_probe'), driver: name , orReturn, orLog, orDevErrProbe }).strict(),
     z.object({ op: z.literal('faux_device_create'), name, parent: devRef.optional(), probe: actionList.optional(), remove: actionList.optional() , orReturn, orLog, orDevErrProbe }).strict(),
     z.object({ op: z.literal('faux_device_destroy'), device: devRef }).strict(),
-    z.object({ op: z.literal('auxiliary_device_create'), modname: name, name, id: z.number().int().min(0).optional(), parent: devRef.optional(), devm: z.boolean().optional() , orReturn, orLog, orDevErrProbe }).strict(),
+    z.object({ op: z.literal('auxiliary_device_create'), modname: name, name, id: z.number().int().min(0).max(INT_MAX).optional(), parent: devRef.optional(), devm: z.boolean().optional() , orReturn, orLog, orDevErrProbe }).strict(),
     /** auxiliary_device_init() + auxiliary_device_add() by hand (any kernel); modname defaults to KBUILD_MODNAME */
-    z.object({ op: z.literal('auxiliary_device_add'), modname: name.optional(), name, id: z.number().int().min(0).optional(), parent: devRef.optional(), devm: z.boolean().optional() , orReturn, orLog, orDevErrProbe }).strict(),
+    z.object({ op: z.literal('auxiliary_device_add'), modname: name.optional(), name, id: z.number().int().min(0).max(INT_MAX).optional(), parent: devRef.optional(), devm: z.boolean().optional() , orReturn, orLog, orDevErrProbe }).strict(),
     z.object({ op: z.literal('auxiliary_device_destroy'), device: devRef }).strict(),
     z.object({ op: z.literal('auxiliary_driver_register'), driver: name , orReturn, orLog, orDevErrProbe }).strict(),
     z.object({ op: z.literal('auxiliary_driver_unregister'), driver: name }).strict(),
@@ -170,7 +173,7 @@ export const busDef = z.object({
   modaliasAttr: z.boolean().optional(),
   /** device naming: "{name}" or "{name}-{n}" (n from an IDA starting at idaStart) */
   deviceName: z.string().optional(),
-  idaStart: z.number().int().min(0).optional(),
+  idaStart: z.number().int().min(0).max(INT_MAX).optional(),
   /** a root device /sys/devices/<rootDevice> registered with the bus, used as parent when none is given */
   rootDevice: z.string().optional(),
   /** the bus's driver_register helper sets driver.mod_name (as auxiliary does): built-in drivers get /sys/module links */
@@ -179,17 +182,17 @@ export const busDef = z.object({
 }).strict();
 
 export const userAction = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('write'), path: z.string().startsWith('/sys/'), value: z.string(), at: z.number().int().min(0).optional() }).strict(),
-  z.object({ op: z.literal('read'), path: z.string().startsWith('/sys/'), at: z.number().int().min(0).optional() }).strict(),
-  z.object({ op: z.literal('bind'), device: name, driver: name, bus: name.optional(), at: z.number().int().min(0).optional() }).strict(),
-  z.object({ op: z.literal('unbind'), device: name, bus: name.optional(), at: z.number().int().min(0).optional() }).strict(),
-  z.object({ op: z.literal('driver_override'), device: name, value: z.string(), at: z.number().int().min(0).optional() }).strict(),
-  z.object({ op: z.literal('modprobe'), module: name, at: z.number().int().min(0).optional() }).strict(),
-  z.object({ op: z.literal('rmmod'), module: name, at: z.number().int().min(0).optional() }).strict(),
-  z.object({ op: z.literal('udev_start'), at: z.number().int().min(0).optional() }).strict(),
-  z.object({ op: z.literal('udev_stop'), at: z.number().int().min(0).optional() }).strict(),
+  z.object({ op: z.literal('write'), path: z.string().startsWith('/sys/'), value: z.string(), at: z.number().int().min(0).max(100_000_000).optional() }).strict(),
+  z.object({ op: z.literal('read'), path: z.string().startsWith('/sys/'), at: z.number().int().min(0).max(100_000_000).optional() }).strict(),
+  z.object({ op: z.literal('bind'), device: name, driver: name, bus: name.optional(), at: z.number().int().min(0).max(100_000_000).optional() }).strict(),
+  z.object({ op: z.literal('unbind'), device: name, bus: name.optional(), at: z.number().int().min(0).max(100_000_000).optional() }).strict(),
+  z.object({ op: z.literal('driver_override'), device: name, value: z.string(), at: z.number().int().min(0).max(100_000_000).optional() }).strict(),
+  z.object({ op: z.literal('modprobe'), module: name, at: z.number().int().min(0).max(100_000_000).optional() }).strict(),
+  z.object({ op: z.literal('rmmod'), module: name, at: z.number().int().min(0).max(100_000_000).optional() }).strict(),
+  z.object({ op: z.literal('udev_start'), at: z.number().int().min(0).max(100_000_000).optional() }).strict(),
+  z.object({ op: z.literal('udev_stop'), at: z.number().int().min(0).max(100_000_000).optional() }).strict(),
   /** kernel-side hot-unplug of a device (device_unregister / faux_device_destroy) */
-  z.object({ op: z.literal('remove_device'), device: name, at: z.number().int().min(0).optional() }).strict(),
+  z.object({ op: z.literal('remove_device'), device: name, at: z.number().int().min(0).max(100_000_000).optional() }).strict(),
 ]);
 
 const dtNode = z.object({
@@ -200,7 +203,7 @@ const dtNode = z.object({
   deviceType: z.string().optional(),
 }).strict();
 
-const version = z.string().regex(/^\d+\.\d+$/, 'must be "MAJOR.MINOR"');
+const version = z.string().regex(/^\d{1,3}\.\d{1,3}$/, 'must be "MAJOR.MINOR"');
 
 export const firmwareDef = z.object({
   description: z.enum(['dt', 'acpi']),

@@ -6,6 +6,28 @@
 import type { ModuleView, Snapshot, UeventRecord } from '../api';
 
 /**
+ * Control characters (C0, DEL, C1) in a string from input, made visible as \xNN (\n, \t as
+ * themselves escaped): a device name with a newline or an ANSI escape cannot forge a
+ * MODALIAS= or SEQNUM= line, or recolour a terminal, in any text output.
+ */
+export function escapeControl(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+}
+
+/** every string in a value, escaped with escapeControl (for text output of a snapshot) */
+export function escapeStrings<T>(v: T): T {
+  if (typeof v === 'string') return escapeControl(v) as T;
+  if (Array.isArray(v)) return v.map((x) => escapeStrings(x)) as T;
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = escapeStrings(x);
+    return out as T;
+  }
+  return v;
+}
+
+/**
  * One uevent as `udevadm monitor --kernel --property` prints it. The engine has no clock,
  * so the bracket holds the SEQNUM where udevadm shows a timestamp.
  */
