@@ -1,8 +1,12 @@
 /**
- * A small JSON parser that remembers where each value sits in the text, so validation
- * errors ("modules[2].init[0].op") can be drawn at their place in the editor, and syntax
- * errors get an exact offset. Pure; unit-tested in jsonSpans.test.ts.
+ * Where each value of a JSON text sits, so validation errors ("modules[2].init[0].op") can be
+ * drawn at their place in the editor, and syntax errors get an exact offset. The scanning is
+ * jsonc-parser's (strict JSON: no comments, no trailing commas); the value is JSON.parse's, so
+ * the editor and the engine see the same data (a "__proto__" key stays an own property, which
+ * the engine's validation then refuses). No recursion: nesting deeper than the engine accepts
+ * is reported before any parser runs. Pure; unit-tested in jsonSpans.test.ts.
  */
+import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 
 export interface Span {
   from: number;
@@ -13,107 +17,73 @@ export type ParseResult =
   | { ok: true; value: unknown; spans: Map<string, Span> }
   | { ok: false; message: string; at: number };
 
-class JsonError extends Error {
-  constructor(message: string, readonly at: number) {
-    super(message);
+/** the engine's nesting limit (src/engine/scenario/validate.ts LIMITS.depth) */
+export const MAX_DEPTH = 64;
+
+/** jsonc-parser's error codes by name (printParseErrorCode), in the editor's words */
+const MESSAGES: Record<string, string> = {
+  InvalidSymbol: 'unexpected character',
+  InvalidNumberFormat: 'invalid number',
+  PropertyNameExpected: 'expected a property name in double quotes',
+  ValueExpected: 'expected a value',
+  ColonExpected: "expected ':'",
+  CommaExpected: "expected ','",
+  CloseBraceExpected: "expected '}'",
+  CloseBracketExpected: "expected ']'",
+  EndOfFileExpected: 'unexpected text after the end of the JSON value',
+  InvalidCommentToken: 'comments are not JSON',
+  UnexpectedEndOfComment: 'comments are not JSON',
+  UnexpectedEndOfString: 'unterminated string',
+  UnexpectedEndOfNumber: 'invalid number',
+  InvalidUnicode: 'invalid \\u escape',
+  InvalidEscapeCharacter: 'invalid escape',
+  InvalidCharacter: 'invalid character in a string',
+};
+
+/** the offset where nesting passes MAX_DEPTH, scanning brackets outside strings; -1 if it never does */
+function tooDeepAt(text: string): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > MAX_DEPTH) return i;
+    } else if (c === 125 || c === 93) depth--;
   }
+  return -1;
 }
 
 export function parseJson(text: string): ParseResult {
-  const spans = new Map<string, Span>();
-  let i = 0;
-  const ws = () => {
-    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
-  };
-  const fail = (msg: string): never => {
-    throw new JsonError(msg, i);
-  };
-  const expect = (ch: string) => {
-    if (text[i] !== ch) fail(i >= text.length ? `expected '${ch}' but the text ended` : `expected '${ch}' but found '${text[i]}'`);
-    i++;
-  };
-  const str = (): string => {
-    const start = i;
-    expect('"');
-    let out = '';
-    while (true) {
-      if (i >= text.length) { i = start; fail('unterminated string'); }
-      const c = text[i]!;
-      if (c === '"') { i++; return out; }
-      if (c === '\n') fail('line break inside a string');
-      if (c === '\\') {
-        const e = text[i + 1];
-        const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
-        if (e && e in simple) { out += simple[e]; i += 2; continue; }
-        if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) { out += String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16)); i += 6; continue; }
-        fail('bad escape in string');
-      }
-      out += c;
-      i++;
-    }
-  };
-  const value = (path: string): unknown => {
-    ws();
-    const from = i;
-    let v: unknown;
-    const c = text[i];
-    if (c === '{') {
-      i++;
-      const obj: Record<string, unknown> = {};
-      ws();
-      if (text[i] === '}') i++;
-      else {
-        while (true) {
-          ws();
-          if (text[i] !== '"') fail(text[i] === '}' ? 'trailing comma before }' : i >= text.length ? 'expected a "key" but the text ended' : 'expected a "key"');
-          const k = str();
-          ws();
-          expect(':');
-          obj[k] = value(path ? `${path}.${k}` : k);
-          ws();
-          if (text[i] === ',') { i++; continue; }
-          if (text[i] === '}') { i++; break; }
-          fail(i >= text.length ? "expected ',' or '}' but the text ended" : `expected ',' or '}' but found '${text[i]}'`);
-        }
-      }
-      v = obj;
-    } else if (c === '[') {
-      i++;
-      const arr: unknown[] = [];
-      ws();
-      if (text[i] === ']') i++;
-      else {
-        while (true) {
-          if (text[i] === ']' && arr.length) fail('trailing comma before ]');
-          arr.push(value(`${path}[${arr.length}]`));
-          ws();
-          if (text[i] === ',') { i++; ws(); continue; }
-          if (text[i] === ']') { i++; break; }
-          fail(i >= text.length ? "expected ',' or ']' but the text ended" : `expected ',' or ']' but found '${text[i]}'`);
-        }
-      }
-      v = arr;
-    } else if (c === '"') v = str();
-    else {
-      const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
-      if (m) { v = Number(m[0]); i += m[0].length; }
-      else if (text.startsWith('true', i)) { v = true; i += 4; }
-      else if (text.startsWith('false', i)) { v = false; i += 5; }
-      else if (text.startsWith('null', i)) { v = null; i += 4; }
-      else fail(i >= text.length ? 'expected a value but the text ended' : `unexpected '${c}'`);
-    }
-    spans.set(path, { from, to: i });
-    return v;
-  };
-  try {
-    const v = value('');
-    ws();
-    if (i < text.length) fail('unexpected text after the end of the JSON value');
-    return { ok: true, value: v, spans };
-  } catch (err) {
-    if (err instanceof JsonError) return { ok: false, message: err.message, at: Math.min(err.at, text.length) };
-    throw err;
+  const deep = tooDeepAt(text);
+  if (deep >= 0) return { ok: false, message: `nested more than ${MAX_DEPTH} levels deep`, at: deep };
+  const errors: ParseError[] = [];
+  const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const first = errors[0];
+  if (first || !root) {
+    const at = Math.min(first?.offset ?? text.length, text.length);
+    const code = first ? printParseErrorCode(first.error) : 'ValueExpected';
+    const base = Object.hasOwn(MESSAGES, code) ? MESSAGES[code]! : 'invalid JSON';
+    return { ok: false, message: at >= text.length ? `${base} but the text ended` : base, at };
   }
+  const spans = new Map<string, Span>();
+  const stack: [Node, string][] = [[root, '']];
+  while (stack.length > 0) {
+    const [node, path] = stack.pop()!;
+    spans.set(path, { from: node.offset, to: node.offset + node.length });
+    if (node.type === 'object') {
+      for (const prop of node.children ?? []) {
+        const [key, val] = prop.children ?? [];
+        if (key && val) stack.push([val, path ? `${path}.${String(key.value)}` : String(key.value)]);
+      }
+    } else if (node.type === 'array') {
+      (node.children ?? []).forEach((child, i) => stack.push([child, `${path}[${i}]`]));
+    }
+  }
+  return { ok: true, value: JSON.parse(text) as unknown, spans };
 }
 
 /**
