@@ -42,6 +42,7 @@ export function Header() {
   const mode = useViewStore((s) => s.mode);
   const openDesign = useViewStore((s) => s.openDesign);
   const setMode = useViewStore((s) => s.setMode);
+  const cancelRun = useViewStore((s) => s.cancelRun);
 
   const me = designs.find((d) => d.id === designId);
   const other = counterpart(designs, designId);
@@ -118,6 +119,11 @@ export function Header() {
       <span className={`bs-status bs-status--${status}`} data-testid="status" role="status">
         {status === 'loading' ? 'running…' : status}
       </span>
+      {status === 'loading' && (
+        <button type="button" className="bs-cancel" data-testid="cancel-run" onClick={cancelRun} title="Stop the engine and keep the last good view">
+          Cancel
+        </button>
+      )}
     </header>
   );
 }

@@ -1,56 +1,143 @@
 /**
- * UI-side handle on the engine worker. Every call returns a promise; a worker that
- * fails to load or crashes rejects all pending and future calls instead of hanging.
+ * UI-side handle on the engine worker, supervised. Every call returns a promise that settles:
+ * - a worker that throws, fails to load, or sends an unreadable message is terminated and
+ *   replaced, and the calls in flight reject with the reason;
+ * - a call that gets no answer within `timeoutMs` (the engine's own run budget is 8 s) does the
+ *   same: the worker is presumed hung;
+ * - `cancel()` stops whatever runs now, the same way.
+ * After a restart the new worker re-runs the last scenario that ran successfully in each slot, so
+ * the next snapshot or step request finds the last good view, and later requests never queue
+ * behind a runaway one. Scenarios cross as JSON text, which survives any nesting that
+ * structured clone would not.
  */
 import * as Comlink from 'comlink';
-import type { EngineApi } from '../worker/protocol';
+import type { EngineApi, EngineWire, Slot } from '../worker/protocol';
 
 type Promised<T> = { [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<Awaited<R>> : never };
 
-export type EngineClient = Promised<EngineApi> & { dispose(): void };
+export type EngineClient = Promised<EngineApi> & {
+  /** stop what runs now: the worker is replaced and the calls in flight reject */
+  cancel(): void;
+  /** called with a sentence whenever the worker was restarted (crash, timeout, cancel) */
+  onRestart(listener: (reason: string) => void): void;
+  dispose(): void;
+};
 
-export function createEngineClient(): EngineClient {
-  const worker = new Worker(new URL('../worker/engine.worker.ts', import.meta.url), {
-    type: 'module',
-    name: 'bindscope-engine',
-  });
-  const remote = Comlink.wrap<EngineApi>(worker);
+export interface EngineClientOptions {
+  timeoutMs?: number;
+  /** for tests: how to start a worker */
+  spawn?: () => Worker;
+}
 
-  let crashed: Error | null = null;
-  let rejectAll: (err: Error) => void = () => {};
-  const crash = new Promise<never>((_, reject) => {
-    rejectAll = reject;
-  });
-  crash.catch(() => {}); // observed through race() below
-  const fail = (err: Error) => {
-    if (crashed) return;
-    crashed = err;
-    rejectAll(err);
+/** what calls in flight reject with when the worker is restarted (the store shows the reason once, from onRestart) */
+export class EngineRestartError extends Error {}
+
+const spawnDefault = () => new Worker(new URL('../worker/engine.worker.ts', import.meta.url), { type: 'module', name: 'bindscope-engine' });
+
+export function createEngineClient(opts: EngineClientOptions = {}): EngineClient {
+  const timeoutMs = opts.timeoutMs ?? 15_000;
+  const spawn = opts.spawn ?? spawnDefault;
+  const listeners: ((reason: string) => void)[] = [];
+  /** the last scenario (JSON) that ran without error, per slot: replayed after a restart */
+  const lastGood = new Map<Slot, string>();
+  let disposed = false;
+
+  interface Live {
+    worker: Worker;
+    remote: Comlink.Remote<EngineWire>;
+    pending: Set<(err: Error) => void>;
+    /** settles once the replay of lastGood has run on this worker */
+    ready: Promise<void>;
+  }
+  let live: Live;
+
+  const start = (replay: boolean): Live => {
+    const worker = spawn();
+    const remote = Comlink.wrap<EngineWire>(worker);
+    const me: Live = { worker, remote, pending: new Set(), ready: Promise.resolve() };
+    worker.addEventListener('error', (ev: ErrorEvent) => {
+      ev.preventDefault();
+      restart(`the engine worker failed (${ev.message || 'could not load the worker script'}) and was restarted`);
+    });
+    worker.addEventListener('messageerror', () => restart('the engine worker sent a message that could not be read, and was restarted'));
+    if (replay && lastGood.size) {
+      me.ready = (async () => {
+        for (const [slot, json] of lastGood) {
+          try {
+            await remote.run(json, slot);
+          } catch {
+            lastGood.delete(slot);
+          }
+        }
+      })();
+    }
+    return me;
   };
-  worker.addEventListener('error', (ev: ErrorEvent) => {
-    ev.preventDefault();
-    fail(new Error(`engine worker failed: ${ev.message || 'could not load the worker script'}`));
-  });
-  worker.addEventListener('messageerror', () => fail(new Error('engine worker sent a message that could not be read')));
 
-  const call = <T>(fn: () => Promise<T>): Promise<T> =>
-    crashed ? Promise.reject(crashed) : Promise.race([fn(), crash]);
+  const restart = (reason: string): void => {
+    if (disposed) return;
+    const old = live;
+    old.remote[Comlink.releaseProxy]();
+    old.worker.terminate();
+    const err = new EngineRestartError(reason);
+    for (const reject of old.pending) reject(err);
+    live = start(true);
+    for (const l of listeners) l(reason);
+  };
+
+  live = start(false);
+
+  const call = <T>(fn: (r: Comlink.Remote<EngineWire>) => Promise<T>): Promise<T> => {
+    if (disposed) return Promise.reject(new Error('the engine was disposed'));
+    const me = live;
+    return new Promise<T>((resolve, reject) => {
+      me.pending.add(reject);
+      const timer = setTimeout(() => {
+        if (live === me) restart(`the engine did not answer within ${timeoutMs / 1000} s and was restarted; the last good view is kept`);
+      }, timeoutMs);
+      me.ready
+        .then(() => fn(me.remote))
+        .then(resolve, reject)
+        .finally(() => {
+          clearTimeout(timer);
+          me.pending.delete(reject);
+        });
+    });
+  };
+
+  const toJson = (scenario: unknown): string => {
+    try {
+      return JSON.stringify(scenario) ?? 'null';
+    } catch (e) {
+      throw new Error(`the scenario cannot be sent to the engine: ${(e as Error).message}`);
+    }
+  };
 
   return {
-    listBuiltins: () => call(() => remote.listBuiltins()),
-    defaultScenarioId: () => call(() => remote.defaultScenarioId()),
-    listDesigns: () => call(() => remote.listDesigns()),
-    validate: (scenario) => call(() => remote.validate(scenario)),
-    getScenario: (id) => call(() => remote.getScenario(id)),
-    builtinWithVariant: (id, v) => call(() => remote.builtinWithVariant(id, v)),
-    run: (scenario, slot) => call(() => remote.run(scenario, slot)),
-    snapshot: (step, slot) => call(() => remote.snapshot(step, slot)),
-    explain: (step, devpath, slot) => call(() => remote.explain(step, devpath, slot)),
-    withAction: (action, step, slot) => call(() => remote.withAction(action, step, slot)),
+    listBuiltins: () => call((r) => r.listBuiltins()),
+    defaultScenarioId: () => call((r) => r.defaultScenarioId()),
+    listDesigns: () => call((r) => r.listDesigns()),
+    validate: (scenario) => call((r) => r.validate(toJson(scenario))),
+    getScenario: (id) => call((r) => r.getScenario(id)),
+    builtinWithVariant: (id, v) => call((r) => r.builtinWithVariant(id, v)),
+    run: async (scenario, slot = 'main') => {
+      const json = toJson(scenario);
+      const info = await call((r) => r.run(json, slot));
+      if (info.scenario) lastGood.set(slot, json);
+      return info;
+    },
+    snapshot: (step, slot) => call((r) => r.snapshot(step, slot)),
+    explain: (step, devpath, slot) => call((r) => r.explain(step, devpath, slot)),
+    withAction: (action, step, slot) => call((r) => r.withAction(action, step, slot)),
+    cancel: () => restart('cancelled: the engine was stopped and restarted; the last good view is kept'),
+    onRestart: (l) => void listeners.push(l),
     dispose() {
-      remote[Comlink.releaseProxy]();
-      worker.terminate();
-      fail(new Error('engine worker was disposed'));
+      if (disposed) return;
+      disposed = true;
+      live.remote[Comlink.releaseProxy]();
+      live.worker.terminate();
+      const err = new Error('the engine was disposed');
+      for (const reject of live.pending) reject(err);
     },
   };
 }

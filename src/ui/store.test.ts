@@ -30,6 +30,8 @@ function fakeClient(overrides: Partial<EngineClient> = {}): EngineClient & { cal
   });
   return {
     calls,
+    cancel: () => calls.push('cancel'),
+    onRestart: () => {},
     listBuiltins: async () => [{ id: 'a', title: 'A', description: '', design: 'mainline', side: 'guest', revision: '', source: '', kernel: '7.0', extrapolated: [] }],
     listDesigns: async () => [
       { id: 'a', title: 'A', description: '', design: 'mainline', side: 'guest', revision: '', source: '', kernel: '7.0', extrapolated: [] },

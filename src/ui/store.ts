@@ -8,7 +8,7 @@ import { createContext, useContext } from 'react';
 import { createStore, useStore } from 'zustand';
 import type { BuiltinInfo, MatchInfo, RunSummary, ScenarioError, Snapshot, UserAction, Variant } from '../engine/index';
 import type { FirmwareVariant, RunInfo, Slot } from '../worker/protocol';
-import type { EngineClient } from './engineClient';
+import { EngineRestartError, type EngineClient } from './engineClient';
 import { alignStep } from './compare';
 import { lineCol, parseJson, spanOf, type Span } from './editor/jsonSpans';
 import { nodeId } from './graph/toFlow';
@@ -107,6 +107,8 @@ export interface ViewActions {
   /** Puts the current scenario's JSON into the editor. */
   loadScenarioIntoEditor(): Promise<void>;
   dismissMessage(): void;
+  /** Stops the run in progress (the worker is restarted; the last good view stays). */
+  cancelRun(): void;
 }
 
 export type ViewStore = ViewState & ViewActions;
@@ -184,7 +186,18 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
   };
 
   return createStore<ViewStore>()((set, get) => {
-    const fail = (err: unknown) => set({ status: 'error', message: errorText(err), playing: false });
+    // a worker restart (crash, timeout, cancel) rejects the request in flight; the view keeps
+    // its last good state and says what happened
+    engine.onRestart((reason) => {
+      ticket++;
+      compareTicket++;
+      set({ status: get().snapshot ? 'ready' : 'error', message: reason, playing: false });
+    });
+    const fail = (err: unknown) => {
+      // a restart already said what happened and kept the last good view
+      if (err instanceof EngineRestartError) return;
+      set({ status: 'error', message: errorText(err), playing: false });
+    };
 
     /** runs a scenario in the main slot and shows `step` of it (default: the last step) */
     /** true when the run replaced what is on screen */
@@ -473,6 +486,9 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
 
       dismissMessage() {
         set({ message: null, status: get().snapshot ? 'ready' : get().status });
+      },
+      cancelRun() {
+        engine.cancel();
       },
     };
   });

@@ -14,7 +14,7 @@ import {
   listBuiltins,
   validateScenario,
 } from '../engine/index';
-import type { EngineApi, RunInfo, Slot } from './protocol';
+import type { EngineWire, RunInfo, Slot } from './protocol';
 import { layoutSteps, unionSnapshot } from './union';
 
 const sims = new Map<Slot, Simulation>();
@@ -38,7 +38,16 @@ function runInfo(sim: Simulation): RunInfo {
   };
 }
 
-const api: EngineApi = {
+/** scenarios arrive as JSON text (any nesting survives the post) */
+function parse(json: string): { ok: true; value: unknown } | { ok: false; message: string } {
+  try {
+    return { ok: true, value: JSON.parse(json) as unknown };
+  } catch (e) {
+    return { ok: false, message: `the scenario is not JSON: ${(e as Error).message.slice(0, 200)}` };
+  }
+}
+
+const api: EngineWire = {
   listBuiltins: () => listBuiltins(),
   defaultScenarioId: () => DEFAULT_SCENARIO_ID,
   listDesigns: () => {
@@ -47,13 +56,17 @@ const api: EngineApi = {
   },
   getScenario: (id) => getBuiltinScenario(id),
   builtinWithVariant: (id, variant) => applyVariant(getBuiltinScenario(id), variant),
-  run(scenario, slot = 'main') {
-    const sim = new Simulation(scenario);
+  run(json, slot = 'main') {
+    const p = parse(json);
+    if (!p.ok) return { summary: { id: '(invalid)', title: '(invalid scenario)', source: '', events: [], errors: [{ path: '(root)', message: p.message }] }, scenario: null, variant: null, actionStarts: [], layoutBasis: null };
+    const sim = new Simulation(p.value);
     sims.set(slot, sim);
     return runInfo(sim);
   },
-  validate: (scenario) => {
-    const v = validateScenario(scenario);
+  validate: (json) => {
+    const p = parse(json);
+    if (!p.ok) return [{ path: '(root)', message: p.message }];
+    const v = validateScenario(p.value);
     return v.ok ? [] : v.errors;
   },
   snapshot: (step, slot = 'main') => simulation(slot).stateAt(step),

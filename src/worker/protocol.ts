@@ -53,3 +53,9 @@ export interface EngineApi {
   /** The slot's scenario with a user action inserted after `step` (Simulation.withAction). */
   withAction(action: UserAction, step: number, slot?: Slot): Scenario;
 }
+
+/** What actually crosses the worker boundary: EngineApi with scenarios as JSON text, which survives any nesting */
+export interface EngineWire extends Omit<EngineApi, 'run' | 'validate'> {
+  run(scenarioJson: string, slot?: Slot): RunInfo;
+  validate(scenarioJson: string): ScenarioError[];
+}

@@ -1,0 +1,64 @@
+/** The supervised engine client with an in-process fake worker (a MessageChannel serving Comlink). */
+import { describe, expect, it } from 'vitest';
+import * as Comlink from 'comlink';
+import { createEngineClient, EngineRestartError } from './engineClient';
+
+/** a fake worker: `run` of a scenario titled "hang" never answers; everything else answers at once */
+function fakeWorkers() {
+  const started: { runs: string[]; terminated: boolean }[] = [];
+  const spawn = () => {
+    const { port1, port2 } = new MessageChannel();
+    const me = { runs: [] as string[], terminated: false };
+    started.push(me);
+    Comlink.expose({
+      run: (json: string) => {
+        me.runs.push(json);
+        if (JSON.parse(json).title === 'hang') return new Promise(() => {});
+        return { summary: { id: 'x', title: 't', source: '', events: [], errors: [] }, scenario: JSON.parse(json), variant: null, actionStarts: [], layoutBasis: null };
+      },
+      snapshot: (step: number) => ({ step }),
+      listBuiltins: () => [],
+    }, port2);
+    port1.start();
+    const worker = Object.assign(port1, { terminate: () => { me.terminated = true; port1.close(); port2.close(); } });
+    return worker as unknown as Worker;
+  };
+  return { spawn, started };
+}
+
+describe('engine client supervision', () => {
+  it('a call with no answer within the timeout rejects, the worker is replaced and the last good run replayed', async () => {
+    const { spawn, started } = fakeWorkers();
+    const reasons: string[] = [];
+    const engine = createEngineClient({ spawn, timeoutMs: 100 });
+    engine.onRestart((r) => reasons.push(r));
+    await engine.run({ id: 'good', title: 'ok' });
+    await expect(engine.run({ id: 'bad', title: 'hang' })).rejects.toBeInstanceOf(EngineRestartError);
+    expect(reasons).toEqual([expect.stringContaining('did not answer within 0.1 s')]);
+    expect(started).toHaveLength(2);
+    expect(started[0]!.terminated).toBe(true);
+    // the next request waits for the replay of the last good run on the new worker, then answers
+    expect(await engine.snapshot(3)).toEqual({ step: 3 });
+    expect(started[1]!.runs.map((j) => JSON.parse(j).id)).toEqual(['good']);
+    engine.dispose();
+  });
+  it('cancel() stops a run in flight the same way, and later calls never queue behind it', async () => {
+    const { spawn, started } = fakeWorkers();
+    const engine = createEngineClient({ spawn, timeoutMs: 60_000 });
+    const hung = engine.run({ id: 'bad', title: 'hang' });
+    engine.cancel();
+    await expect(hung).rejects.toThrow(/cancelled/);
+    expect(await engine.listBuiltins()).toEqual([]);
+    expect(started).toHaveLength(2);
+    engine.dispose();
+  });
+  it('scenarios cross as JSON text, so nesting structured clone would choke on survives the post', async () => {
+    const { spawn, started } = fakeWorkers();
+    const engine = createEngineClient({ spawn });
+    let deep: unknown = { leaf: true };
+    for (let i = 0; i < 500; i++) deep = { a: [deep] };
+    await engine.run({ id: 'deep', title: 'ok', deep });
+    expect(typeof started[0]!.runs[0]).toBe('string');
+    engine.dispose();
+  });
+});
