@@ -20,10 +20,11 @@ function zodPath(path: PropertyKey[]): string {
 /** limits on input, before any schema runs (docs/scenario-format.md "Limits") */
 export const LIMITS = {
   depth: 64,
-  arrayLength: 10_000,
+  // a real machine's worth: 100k devices and their drivers fit
+  arrayLength: 200_000,
   stringLength: 10_000,
-  keys: 1_000,
-  nodes: 1_000_000,
+  keys: 100_000,
+  nodes: 5_000_000,
   errors: 100,
 } as const;
 
