@@ -171,6 +171,8 @@ export function deferredProbeDel(k: Kernel, devpath: string): void {
 export function driverDeferredProbeTrigger(k: Kernel): void {
   if (!k.state.misc.deferredEnabled) return;
   k.deferredTriggerCount++;
+  // an empty pending list moves nothing (every bind triggers: this is the common case)
+  if (k.state.deferredSet.size === 0) return;
   // deferred_probe_pending_list: the state's deferred index, not a scan of every device
   const active = new Set(k.deferredActive);
   const pending = [...k.state.deferredSet].map((p) => k.device(p)!).filter((d) => !active.has(d.devpath));
