@@ -11,6 +11,8 @@ import { pathToFileURL } from 'node:url';
 import { Simulation, errnoName, getBuiltinScenario, listBuiltins, strerror } from '../engine/index';
 import type { ActionResult, Snapshot } from '../engine/api';
 import type { RunStop } from '../engine/index';
+import { review, reviewRules, type Finding, type ReviewRule } from '../engine/review/review';
+import { REVIEW_RULES } from '../scenarios/review-rules';
 import type { UserAction } from '../engine/scenario/schema';
 import { escapeControl, escapeStrings, formatDeviceTree, formatDmesg, formatLsmod, formatUeventLog } from '../engine/trace/format';
 
@@ -33,8 +35,28 @@ export function jsonErrorPlace(text: string): string {
   return `${line}:${col}`;
 }
 
+/** a bounded regular file of JSON, or a one-line failure naming the file (and line:column) */
+function readJsonFile(target: string): unknown {
+  let text: string;
+  try {
+    // a regular file of bounded size: not /dev/zero, a FIFO or a directory
+    const st = statSync(target);
+    if (!st.isFile()) fail(`${escapeControl(target)} is not a regular file`);
+    if (st.size > MAX_FILE_BYTES) fail(`${escapeControl(target)} is ${st.size} bytes: scenarios are limited to ${MAX_FILE_BYTES} bytes`);
+    text = readFileSync(target, 'utf8');
+  } catch (e) {
+    if (e instanceof CliExit) throw e;
+    fail(`cannot read ${escapeControl(target)}: ${escapeControl((e as Error).message)}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    fail(`${escapeControl(target)}:${jsonErrorPlace(text)}: not valid JSON: ${escapeControl((e as Error).message.slice(0, 200))}`);
+  }
+}
+
 function usage(): string {
-  return 'usage: npm run sim -- <built-in id | scenario.json> [--json] [--step N] [--kernel X.Y]\n       npm run sim -- --list';
+  return 'usage: npm run sim -- <built-in id | scenario.json> [--json] [--step N] [--kernel X.Y]\n       npm run sim -- review <built-in id | scenario.json> [--json] [--rules rules.json]\n       npm run sim -- --list';
 }
 
 class CliExit extends Error {
@@ -55,6 +77,17 @@ let err: string[] = [];
 function fail(msg: string): never {
   err.push(`bindscope sim: ${msg}\n`);
   throw new CliExit(2);
+}
+
+/** the review as a reviewer reads it: one block per finding, the quote where the thread argued it */
+export function formatFindings(title: string, findings: Finding[]): string {
+  const lines = [`# review: ${escapeControl(title)}`, `# ${findings.length} finding(s)`, ''];
+  for (const f of findings) {
+    lines.push(`${f.severity.toUpperCase()} ${f.rule}: ${f.title}`, `  ${escapeControl(f.where)}: ${escapeControl(f.message)}`, `  rests on: ${f.cite}`);
+    if (f.quote) lines.push(`  "${f.quote.text}" (${f.quote.author}, ${f.quote.date}, ${f.quote.list})`);
+    lines.push('');
+  }
+  return lines.join('\n');
 }
 
 /** an errno as the JSON shows it: null for success, else { errno: -19, name: "ENODEV", message: "No such device" } */
@@ -109,6 +142,16 @@ function main(argv: string[]): void {
     kernel = v;
     args.splice(ki, 2);
   }
+  let rulesFile: string | null = null;
+  const ri = args.indexOf('--rules');
+  if (ri >= 0) {
+    const v = args[ri + 1];
+    if (v === undefined) fail(`--rules needs a file\n${usage()}`);
+    rulesFile = v;
+    args.splice(ri, 2);
+  }
+  const reviewMode = args[0] === 'review';
+  if (reviewMode) args.shift();
   const unknown = args.filter((a) => a.startsWith('--') && a !== '--json' && a !== '--list');
   if (unknown.length) fail(`unknown option ${unknown.join(' ')}\n${usage()}`);
   if (list) {
@@ -121,23 +164,7 @@ function main(argv: string[]): void {
   if (!target) fail(`no scenario given\n${usage()}`);
   let input: unknown;
   if (target.endsWith('.json') || target.includes('/')) {
-    let text: string;
-    try {
-      // a regular file of bounded size: not /dev/zero, a FIFO or a directory
-      const st = statSync(target);
-      if (!st.isFile()) fail(`${escapeControl(target)} is not a regular file`);
-      if (st.size > MAX_FILE_BYTES) fail(`${escapeControl(target)} is ${st.size} bytes: scenarios are limited to ${MAX_FILE_BYTES} bytes`);
-      text = readFileSync(target, 'utf8');
-    } catch (e) {
-      if (e instanceof CliExit) throw e;
-      fail(`cannot read ${escapeControl(target)}: ${escapeControl((e as Error).message)}`);
-    }
-    try {
-      input = JSON.parse(text);
-    } catch (e) {
-      fail(`${escapeControl(target)}:${jsonErrorPlace(text)}: not valid JSON: ${escapeControl((e as Error).message.slice(0, 200))}`);
-    }
-  } else {
+    input = readJsonFile(target);  } else {
     try {
       input = getBuiltinScenario(target);
     } catch (e) {
@@ -154,6 +181,18 @@ function main(argv: string[]): void {
   }
   const snap = sim.stateAt(step ?? sim.lastStep);
   const stopped = sim.stopped;
+  if (reviewMode) {
+    let rules: ReviewRule[] = REVIEW_RULES;
+    if (rulesFile) {
+      const parsed = reviewRules.safeParse(readJsonFile(rulesFile));
+      if (!parsed.success) fail(`${escapeControl(rulesFile)}: ${parsed.error.issues.slice(0, 10).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+      rules = [...REVIEW_RULES, ...parsed.data];
+    }
+    const findings = review(snap, sim.summary().events, rules);
+    if (json) print(JSON.stringify({ findings }, null, 2) + '\n');
+    else print(formatFindings(sim.summary().title, findings) + '\n');
+    return;
+  }
   if (json) {
     print(JSON.stringify(toCliJson(snap, [], { actions: sim.scenario?.actions ?? [], results: sim.actionResults, starts: sim.actionStarts, stopped }), null, 2) + '\n');
     if (stopped) throw new CliExit(3);

@@ -1,0 +1,119 @@
+/**
+ * Design review: rules, written as data, that flag what maintainers flag in a design's run —
+ * each rule selects rows (devices, modules or trace events at the end of the run), filters them
+ * with field conditions, and reports a finding per row with the kernel source it rests on and,
+ * where the Arm CCA thread argued it, the quote. Rules are validated like scenarios.
+ */
+import { z } from 'zod';
+import type { Snapshot, TraceEvent } from '../api';
+
+const scalar = z.union([z.string().max(400), z.number(), z.boolean(), z.null()]);
+/** a condition on one field: a value (equality), or { not }, { in }, { gt }, { lt } */
+const condition = z.union([
+  scalar,
+  z.object({ not: scalar }).strict(),
+  z.object({ in: z.array(scalar).max(100) }).strict(),
+  z.object({ gt: z.number() }).strict(),
+  z.object({ lt: z.number() }).strict(),
+  z.object({ startsWith: z.string().max(200) }).strict(),
+]);
+
+export const reviewRule = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'rule ids are lower-case words joined by "-"').max(80),
+  severity: z.enum(['error', 'warning', 'info']),
+  title: z.string().max(200),
+  /** what the rule looks at: the final devices or modules, or every event of the trace */
+  select: z.enum(['devices', 'modules', 'events']),
+  /** every field condition must hold (fields: docs/review-rules.md) */
+  where: z.record(z.string().regex(/^[A-Za-z]+$/).max(40), condition),
+  /** the finding: "{field}" is replaced by the row's value */
+  message: z.string().max(600),
+  /** the kernel source or documentation it rests on */
+  cite: z.string().max(300),
+  /** where the CCA thread argued it */
+  quote: z.object({ text: z.string().max(600), author: z.string().max(120), date: z.string().max(40), list: z.string().max(80) }).strict().optional(),
+}).strict();
+
+export type ReviewRule = z.infer<typeof reviewRule>;
+export const reviewRules = z.array(reviewRule).max(200);
+
+export interface Finding {
+  rule: string;
+  severity: ReviewRule['severity'];
+  title: string;
+  /** the device path, module name or event index the finding is about */
+  where: string;
+  message: string;
+  cite: string;
+  quote?: ReviewRule['quote'];
+}
+
+type Row = Record<string, string | number | boolean | null>;
+
+/** the rows a rule can select, with the fields its conditions may name */
+export function reviewRows(snap: Snapshot, events: TraceEvent[]): Record<ReviewRule['select'], { where: string; row: Row }[]> {
+  const devmKids = new Map<string, number>();
+  for (const d of snap.devices) if (d.devmParent) devmKids.set(d.devmParent, (devmKids.get(d.devmParent) ?? 0) + 1);
+  const byPath = new Map(snap.devices.map((d) => [d.devpath, d]));
+  const devices = snap.devices.map((d) => {
+    const parent = d.parent ? byPath.get(d.parent) : undefined;
+    return {
+      where: d.devpath,
+      row: {
+        name: d.name, devpath: d.devpath, bus: d.bus, class: d.class, driver: d.driver, modalias: d.modalias,
+        ofNode: d.ofNode, acpiHid: d.acpiHid, createdBy: d.createdBy, unbindable: d.unbindable, deferred: d.deferred,
+        devmChildren: devmKids.get(d.devpath) ?? 0,
+        parentName: parent?.name ?? null, parentBus: parent?.bus ?? null, parentDriver: parent ? parent.driver : null,
+        isRoot: !d.bus && !d.class,
+      },
+    };
+  });
+  const boundBy = new Map<string, number>();
+  for (const drv of snap.drivers) if (drv.module) boundBy.set(drv.module, (boundBy.get(drv.module) ?? 0) + drv.devices.length);
+  const fauxBy = new Map<string, number>();
+  for (const d of snap.devices) if (d.bus === 'faux' && d.createdBy) fauxBy.set(d.createdBy, (fauxBy.get(d.createdBy) ?? 0) + 1);
+  const modules = snap.modules.map((m) => ({
+    where: m.name,
+    row: {
+      name: m.name, state: m.state, location: m.location, loadedBy: m.loadedBy, initRet: m.initRet,
+      drivers: m.drivers.length, aliases: m.aliases.length, boundDevices: boundBy.get(m.name) ?? 0, fauxDevices: fauxBy.get(m.name) ?? 0,
+    },
+  }));
+  const evs = events.map((e) => ({
+    where: `event ${e.index + 1}`,
+    row: {
+      kind: e.kind, errno: e.errno ?? null, cite: e.cite, text: e.text,
+      matchRule: e.match?.rule ?? null, matched: e.match?.matched ?? null, bus: e.match?.bus ?? null, driver: e.match?.driver ?? null, device: e.match?.device ?? null,
+    },
+  }));
+  return { devices, modules, events: evs };
+}
+
+function holds(v: Row[string] | undefined, c: z.infer<typeof condition>): boolean {
+  const value = v ?? null;
+  if (c === null || typeof c !== 'object') return value === c;
+  if ('not' in c) return value !== c.not;
+  if ('in' in c) return c.in.includes(value);
+  if ('gt' in c) return typeof value === 'number' && value > c.gt;
+  if ('lt' in c) return typeof value === 'number' && value < c.lt;
+  return typeof value === 'string' && value.startsWith(c.startsWith);
+}
+
+/** "{name}" → the row's value; unknown fields stay as written */
+function fill(template: string, row: Row): string {
+  return template.replace(/\{([A-Za-z]+)\}/g, (all, f: string) => (Object.hasOwn(row, f) ? String(row[f]) : all));
+}
+
+export function review(snap: Snapshot, events: TraceEvent[], rules: ReviewRule[]): Finding[] {
+  const rows = reviewRows(snap, events);
+  const out: Finding[] = [];
+  for (const r of rules) {
+    for (const { where, row } of rows[r.select]) {
+      if (!Object.entries(r.where).every(([f, c]) => holds(Object.hasOwn(row, f) ? row[f] : undefined, c))) continue;
+      out.push({ rule: r.id, severity: r.severity, title: r.title, where, message: fill(r.message, row), cite: r.cite, ...(r.quote ? { quote: r.quote } : {}) });
+      // one finding per event rule: the first event that shows it
+      if (r.select === 'events') break;
+    }
+  }
+  return out;
+}
