@@ -25,8 +25,9 @@ export function benchScenario(n: number): Scenario {
     groupInit.push({ op: 'platform_driver_register', driver: `grp${g}` });
   }
   let auxTable: string[] = [];
+  let auxCount = 0; // Object.keys(auxDrivers).length per flush made the generator quadratic
   const flushAux = () => {
-    const key = `baux${Object.keys(auxDrivers).length}`;
+    const key = `baux${auxCount++}`;
     auxDrivers[key] = { bus: 'auxiliary', name: key, idTable: auxTable, probe: [] };
     auxInit.push({ op: 'auxiliary_driver_register', driver: key });
     auxTable = [];
