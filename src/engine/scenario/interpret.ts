@@ -96,10 +96,25 @@ function sourceOf(k: Kernel, ctx: ExecContext): string {
  */
 export function actionOps(k: Kernel, module: string | null, lists: { probe?: KernelAction[] | undefined; remove?: KernelAction[] | undefined }, who: string): DriverOps {
   const { probe, remove } = lists;
+  // only a probe that tests "call" needs its calls counted (the count is a map entry per device)
+  const counted = probe ? testsCall(probe) : false;
   return {
-    ...(probe ? { probe: (dev: string) => runActions(k, probe, { module, dev, call: k.countCall(`${who}:probe`, dev) }) } : {}),
+    ...(probe ? { probe: (dev: string) => runActions(k, probe, { module, dev, ...(counted ? { call: k.countCall(`${who}:probe`, dev) } : {}) }) } : {}),
     ...(remove ? { remove: (dev: string) => runVoidActions(k, remove, { module, dev }) } : {}),
   };
+}
+
+/** does an action list (or an if nested in it) test "call"? */
+function testsCall(actions: KernelAction[]): boolean {
+  const stack = [...actions];
+  while (stack.length) {
+    const a = stack.pop()!;
+    if (a.op === 'if') {
+      if (a.call !== undefined) return true;
+      stack.push(...(a.then ?? []), ...(a.else ?? []));
+    } else if (a.op === 'devm_add_action') stack.push(...a.actions);
+  }
+  return false;
 }
 
 function driverOps(k: Kernel, module: string | null, def: DriverDef, key: string): DriverOps {
