@@ -5,26 +5,38 @@ import { App } from './App';
 import { ErrorBoundary } from './ErrorBoundary';
 import { createEngineClient } from './engineClient';
 import { ViewStoreContext, createViewStore } from './store';
+import { createTextPersistence, indexedDbBlobs, type BlobStore } from './persist';
+import { SaveWarning } from './SaveWarning';
 
 const rootEl = document.getElementById('root');
 if (!rootEl) throw new Error('index.html has no #root element');
 
-let storage: Storage | null = null;
+let local: Storage | null = null;
 try {
-  storage = window.localStorage;
+  local = window.localStorage;
 } catch {
-  storage = null; // blocked storage: the editor text lives in the store only
+  local = null; // blocked storage: IndexedDB, or the store only
 }
-const store = createViewStore(createEngineClient(), { storage });
+let blobs: BlobStore | null = null;
+try {
+  blobs = typeof indexedDB === 'undefined' ? null : indexedDbBlobs(indexedDB);
+} catch {
+  blobs = null;
+}
+// the editor text: localStorage, IndexedDB past its quota, a warning with a download when neither works
+const persistence = createTextPersistence(local, blobs);
 
-createRoot(rootEl).render(
-  <StrictMode>
-    <ErrorBoundary>
-      <ViewStoreContext value={store}>
-        <App />
-      </ViewStoreContext>
-    </ErrorBoundary>
-  </StrictMode>,
-);
-
-void store.getState().init();
+void persistence.init().finally(() => {
+  const store = createViewStore(createEngineClient(), { storage: persistence });
+  createRoot(rootEl).render(
+    <StrictMode>
+      <ErrorBoundary>
+        <SaveWarning persistence={persistence} />
+        <ViewStoreContext value={store}>
+          <App />
+        </ViewStoreContext>
+      </ErrorBoundary>
+    </StrictMode>,
+  );
+  void store.getState().init();
+});
