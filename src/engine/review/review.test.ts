@@ -4,7 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getBuiltinScenario, Simulation, type Scenario } from '../index';
-import { review, reviewRules } from './review';
+import { review } from './review';
+import { reviewRules } from './schema';
 import { REVIEW_RULES } from '../../scenarios/review-rules';
 import { runCli } from '../../cli/sim';
 

@@ -4,38 +4,28 @@
  * with field conditions, and reports a finding per row with the kernel source it rests on and,
  * where the Arm CCA thread argued it, the quote. Rules are validated like scenarios.
  */
-import { z } from 'zod';
 import type { Snapshot, TraceEvent } from '../api';
 
-const scalar = z.union([z.string().max(400), z.number(), z.boolean(), z.null()]);
-/** a condition on one field: a value (equality), or { not }, { in }, { gt }, { lt } */
-const condition = z.union([
-  scalar,
-  z.object({ not: scalar }).strict(),
-  z.object({ in: z.array(scalar).max(100) }).strict(),
-  z.object({ gt: z.number() }).strict(),
-  z.object({ lt: z.number() }).strict(),
-  z.object({ startsWith: z.string().max(200) }).strict(),
-]);
+type Scalar = string | number | boolean | null;
+/** a condition on one field: a value (equality), or { not }, { in }, { gt }, { lt }, { startsWith } */
+export type Condition = Scalar | { not: Scalar } | { in: Scalar[] } | { gt: number } | { lt: number } | { startsWith: string };
 
-export const reviewRule = z.object({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'rule ids are lower-case words joined by "-"').max(80),
-  severity: z.enum(['error', 'warning', 'info']),
-  title: z.string().max(200),
+/** a rule (validated from JSON by ./schema.ts; the evaluator here imports nothing, so the UI can run it) */
+export interface ReviewRule {
+  id: string;
+  severity: 'error' | 'warning' | 'info';
+  title: string;
   /** what the rule looks at: the final devices or modules, or every event of the trace */
-  select: z.enum(['devices', 'modules', 'events']),
+  select: 'devices' | 'modules' | 'events';
   /** every field condition must hold (fields: docs/review-rules.md) */
-  where: z.record(z.string().regex(/^[A-Za-z]+$/).max(40), condition),
+  where: Record<string, Condition>;
   /** the finding: "{field}" is replaced by the row's value */
-  message: z.string().max(600),
+  message: string;
   /** the kernel source or documentation it rests on */
-  cite: z.string().max(300),
+  cite: string;
   /** where the CCA thread argued it */
-  quote: z.object({ text: z.string().max(600), author: z.string().max(120), date: z.string().max(40), list: z.string().max(80) }).strict().optional(),
-}).strict();
-
-export type ReviewRule = z.infer<typeof reviewRule>;
-export const reviewRules = z.array(reviewRule).max(200);
+  quote?: { text: string; author: string; date: string; list: string };
+}
 
 export interface Finding {
   rule: string;
@@ -89,7 +79,7 @@ export function reviewRows(snap: Snapshot, events: TraceEvent[]): Record<ReviewR
   return { devices, modules, events: evs };
 }
 
-function holds(v: Row[string] | undefined, c: z.infer<typeof condition>): boolean {
+function holds(v: Row[string] | undefined, c: Condition): boolean {
   const value = v ?? null;
   if (c === null || typeof c !== 'object') return value === c;
   if ('not' in c) return value !== c.not;

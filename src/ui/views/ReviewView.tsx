@@ -1,0 +1,35 @@
+import { useMemo } from 'react';
+import type { RunSummary, Snapshot } from '../../engine/api';
+import { review, type Finding } from '../../engine/review/review';
+import { REVIEW_RULES } from '../../scenarios/review-rules';
+
+/** the findings at a step: the review rules over the state then and the events so far (pure) */
+export function findingsAt(snapshot: Snapshot, summary: RunSummary): Finding[] {
+  return review(snapshot, summary.events.slice(0, snapshot.step + 1), REVIEW_RULES);
+}
+
+/** What a maintainer would flag in this design, at this step, with the thread's quotes. */
+export function ReviewView({ snapshot, summary }: { snapshot: Snapshot; summary: RunSummary }) {
+  const findings = useMemo(() => findingsAt(snapshot, summary), [snapshot, summary]);
+  if (findings.length === 0) return <p className="bs-muted" data-testid="review-none">No findings at this step: nothing the review rules flag (docs/review-rules.md).</p>;
+  return (
+    <ul className="bs-review" aria-label="Review findings">
+      {findings.map((f, i) => (
+        <li key={`${f.rule}-${f.where}-${i}`} className={`bs-review__item bs-review__item--${f.severity}`} data-testid={`finding-${f.rule}`}>
+          <div>
+            <span className={`bs-badge bs-review__sev--${f.severity}`}>{f.severity}</span> <strong>{f.title}</strong> <span className="bs-muted">({f.rule})</span>
+          </div>
+          <div>
+            <code>{f.where}</code>: {f.message}
+          </div>
+          <div className="bs-cite">{f.cite}</div>
+          {f.quote && (
+            <blockquote className="bs-review__quote">
+              “{f.quote.text}” — {f.quote.author}, {f.quote.date}, {f.quote.list}
+            </blockquote>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}
