@@ -268,3 +268,15 @@ describe('a run that outgrows its budget', () => {
     expect(new Simulation(getBuiltinScenario('auxiliary')).stopped).toBeNull();
   });
 });
+
+describe('the bundled bin (build/cli/bindscope.mjs, made by npm install/ci)', () => {
+  it('prints the same JSON as the TypeScript runner, and exits with the same codes', { timeout: 60_000 }, async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { existsSync } = await import('node:fs');
+    if (!existsSync('build/cli/bindscope.mjs')) expect(spawnSync(process.execPath, ['scripts/build-cli.mjs']).status).toBe(0);
+    const bin = spawnSync(process.execPath, ['build/cli/bindscope.mjs', 'smccc-bus', '--json'], { encoding: 'utf8' });
+    expect(bin.status).toBe(0);
+    expect(JSON.parse(bin.stdout)).toEqual(JSON.parse(runCli(['smccc-bus', '--json']).stdout));
+    expect(spawnSync(process.execPath, ['build/cli/bindscope.mjs', 'no-such-design'], { encoding: 'utf8' }).status).toBe(2);
+  });
+});

@@ -5,7 +5,7 @@
  *   npm run sim -- <built-in id | scenario.json> [--json] [--step N] [--kernel X.Y]
  *   npm run sim -- --list
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
 import { pathToFileURL } from 'node:url';
 import { Simulation, errnoName, getBuiltinScenario, listBuiltins, strerror } from '../engine/index';
@@ -231,7 +231,8 @@ export function runCli(argv: string[]): CliResult {
   return { code, stdout: out.join(''), stderr: err.join('') };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+// run as a script (tsx, or the bundled bin through its node_modules/.bin symlink), not when imported by tests
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
   const r = runCli(process.argv.slice(2));
   process.stdout.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? 0 : 1));
   process.stderr.write(r.stderr);
