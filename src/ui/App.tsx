@@ -53,8 +53,10 @@ export function App() {
                   extrapolated
                 </span>
               ) : null}
-              <span className="bs-muted" title={summary.source}> · {summary.source}</span>
-              {!selected && <span className="bs-muted"> · select a node for its sysfs files, match rules and actions</span>}
+              <span className="bs-muted bs-caption__source" title={summary.source}>
+                · {summary.source}
+                {!selected && ' · select a node for its sysfs files, match rules and actions'}
+              </span>
             </div>
             <OutcomeLine outcome={outcome} />
           </>

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunSummary, Scenario, Snapshot } from '../engine/index';
 import type { RunInfo } from '../worker/protocol';
 import type { EngineClient } from './engineClient';
-import { EDITOR_STORAGE_KEY, createViewStore, defaultCompareDesign } from './store';
+import { BOTTOM_PANEL, EDITOR_STORAGE_KEY, LAYOUT_STORAGE_KEY, createViewStore, defaultCompareDesign, parseBottomPanel } from './store';
 
 // A stand-in for the worker client (the store's only dependency); not an engine.
 const VARIANT = { realm: true, firmware: 'dt', psci: '1.1', conduit: 'smc', module: 'module', udev: true } as const;
@@ -206,5 +206,26 @@ describe('view store', () => {
     expect(defaultCompareDesign('auxiliary', designs)).toBe('faux');
     expect(defaultCompareDesign('faux', designs)).toBe('auxiliary');
     expect(defaultCompareDesign('auxiliary-host', designs)).toBe('mainline');
+  });
+});
+
+describe('event panel layout', () => {
+  it('reads a stored panel state, clamped, and falls back to the default on junk', () => {
+    expect(parseBottomPanel(null)).toEqual({ open: true, height: BOTTOM_PANEL.initial });
+    expect(parseBottomPanel('not json')).toEqual({ open: true, height: BOTTOM_PANEL.initial });
+    expect(parseBottomPanel(JSON.stringify({ bottom: { open: false, height: 240 } }))).toEqual({ open: false, height: 240 });
+    expect(parseBottomPanel(JSON.stringify({ bottom: { open: true, height: 5 } }))).toEqual({ open: true, height: BOTTOM_PANEL.min });
+    expect(parseBottomPanel(JSON.stringify({ bottom: { height: 'x' } }))).toEqual({ open: true, height: BOTTOM_PANEL.initial });
+  });
+
+  it('keeps the panel state in storage and starts from it', () => {
+    const data = new Map<string, string>();
+    const storage = { getItem: (k: string) => data.get(k) ?? null, setItem: (k: string, v: string) => void data.set(k, v) };
+    const a = createViewStore(fakeClient(), { storage });
+    a.getState().setBottomPanel({ height: 300 });
+    a.getState().setBottomPanel({ open: false });
+    expect(JSON.parse(data.get(LAYOUT_STORAGE_KEY)!)).toEqual({ bottom: { open: false, height: 300 } });
+    const b = createViewStore(fakeClient(), { storage });
+    expect(b.getState().bottomPanel).toEqual({ open: false, height: 300 });
   });
 });

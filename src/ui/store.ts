@@ -47,6 +47,14 @@ export interface CompareView {
   sameRows: boolean;
 }
 
+/** The event panel under the graph: open or folded to its tab bar, and its height (px). Kept in localStorage. */
+export interface BottomPanelState {
+  open: boolean;
+  height: number;
+}
+
+export const BOTTOM_PANEL = { min: 64, max: 600, initial: 132 } as const;
+
 export interface ViewState {
   builtins: BuiltinInfo[];
   /** designs in their default form: what the design switcher lists */
@@ -73,6 +81,7 @@ export interface ViewState {
   message: string | null;
   mode: Mode;
   bottomTab: BottomTab;
+  bottomPanel: BottomPanelState;
   playing: boolean;
   /** the graph pans to what the current event touched */
   follow: boolean;
@@ -100,6 +109,8 @@ export interface ViewActions {
   resetActions(): Promise<void>;
   setMode(mode: Mode): Promise<void>;
   setBottomTab(tab: BottomTab): void;
+  /** Folds, opens or resizes the event panel (remembered across reloads). */
+  setBottomPanel(change: Partial<BottomPanelState>): void;
   setCompareDesign(id: string): Promise<void>;
   setCompareView(change: Partial<CompareView>): void;
   /** Editor text changed: stored at once, checked and run after a short pause. */
@@ -119,6 +130,26 @@ export interface StoreOptions {
 }
 
 export const EDITOR_STORAGE_KEY = 'bindscope.editor.text';
+export const LAYOUT_STORAGE_KEY = 'bindscope.layout';
+
+/** a stored panel state, or the default when there is none or it is not one */
+export function parseBottomPanel(text: string | null | undefined): BottomPanelState {
+  const fallback = { open: true, height: BOTTOM_PANEL.initial };
+  if (!text) return fallback;
+  try {
+    const v = JSON.parse(text) as { bottom?: Partial<BottomPanelState> };
+    const b = v?.bottom;
+    if (!b || typeof b !== 'object') return fallback;
+    return {
+      open: typeof b.open === 'boolean' ? b.open : true,
+      height: typeof b.height === 'number' && Number.isFinite(b.height) ? clampPanel(b.height) : BOTTOM_PANEL.initial,
+    };
+  } catch {
+    return fallback;
+  }
+}
+
+export const clampPanel = (h: number) => Math.round(Math.max(BOTTOM_PANEL.min, Math.min(BOTTOM_PANEL.max, h)));
 
 export const initialViewState: ViewState = {
   builtins: [],
@@ -137,6 +168,7 @@ export const initialViewState: ViewState = {
   message: null,
   mode: 'explore',
   bottomTab: 'events',
+  bottomPanel: { open: true, height: BOTTOM_PANEL.initial },
   playing: false,
   follow: true,
   compare: { designId: null, variant: null, run: null, step: -1, snapshot: null },
@@ -173,6 +205,13 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
     savedText = storage?.getItem(EDITOR_STORAGE_KEY) ?? '';
   } catch {
     savedText = '';
+  }
+
+  let savedLayout: BottomPanelState = { open: true, height: BOTTOM_PANEL.initial };
+  try {
+    savedLayout = parseBottomPanel(storage?.getItem(LAYOUT_STORAGE_KEY));
+  } catch {
+    // blocked storage: defaults
   }
 
   const persist = (text: string) => {
@@ -295,6 +334,7 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
     return {
       ...initialViewState,
       editor: { ...initialViewState.editor, text: savedText },
+      bottomPanel: savedLayout,
 
       async init() {
         const mine = ++ticket;
@@ -435,6 +475,17 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
 
       setBottomTab(tab) {
         set({ bottomTab: tab });
+      },
+
+      setBottomPanel(change) {
+        const next = { ...get().bottomPanel, ...change };
+        next.height = clampPanel(next.height);
+        set({ bottomPanel: next });
+        try {
+          storage?.setItem(LAYOUT_STORAGE_KEY, JSON.stringify({ bottom: next }));
+        } catch {
+          // storage full or blocked: the size lives in the store
+        }
       },
 
       async setCompareDesign(id) {

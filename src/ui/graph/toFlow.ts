@@ -51,8 +51,20 @@ export interface FlowColumns {
   drivers?: boolean;
 }
 
+/** a node's place in flow coordinates; `height`: the height its slot reserves (the tallest it is in the run) */
+export interface NodePlace {
+  x: number;
+  y: number;
+  height?: number;
+}
+
+/** the width (px) a text takes in a node's label or detail line, at the fonts of FONT */
+export type TextMeasure = (text: string, role: 'label' | 'detail') => number;
+
 export interface FlowOptions {
-  positions?: ReadonlyMap<string, { x: number; y: number }>;
+  positions?: ReadonlyMap<string, NodePlace>;
+  /** measures text for the node heights (the browser passes a canvas measure); default: an estimate */
+  measure?: TextMeasure;
   touched?: TraceEvent['touches'];
   columns?: FlowColumns;
 }
@@ -83,17 +95,81 @@ export interface FlowGraph {
   edges: GraphEdge[];
 }
 
+/**
+ * Node text sizes (px, flow coordinates; styles.css .bs-box__label / .bs-box__detail use the
+ * same). Chosen so that a design's graph fitted at 1280×720 draws them at 12 px or more.
+ */
+export const FONT = {
+  label: 14,
+  detail: 13,
+  lineHeight: 1.2,
+  family: "system-ui, -apple-system, 'Segoe UI', sans-serif",
+} as const;
+
 /** Node box size and spacing (px). DeviceGraph renders nodes at this size. */
 export const LAYOUT = {
   nodeWidth: 172,
-  nodeHeight: 46,
+  /** the smallest node (one label line, one detail line) */
+  nodeHeight: Math.ceil(1.2 * (14 + 13) + 12),
+  /** horizontal room the box's border and padding take (styles.css .bs-box) */
+  chromeX: 25,
+  /** vertical room the box's border and padding take */
+  chromeY: 12,
   /** horizontal distance between tree levels / columns */
-  columnGap: 200,
-  /** vertical distance between neighbouring nodes (the gap below a device carries its bound-to edge) */
-  rowGap: 68,
+  columnGap: 198,
+  /** vertical gap between neighbouring devices (it carries their bound-to and MODALIAS edges) */
+  rowGap: 24,
+  /** vertical gap between neighbours in the firmware, drivers and modules columns */
+  listGap: 10,
   /** the firmware tree is one column, drawn as an indented list: indent per level */
-  fwIndent: 18,
+  fwIndent: 12,
 } as const;
+
+/**
+ * Where a long name may wrap: after . - : _ / = , and at spaces (device names, MODALIAS
+ * strings, aliases and driver names break at their own boundaries, never mid-word); never
+ * inside a number ("1.0").
+ */
+export const BREAK_AFTER = /(?<=[\-:_/=,\s])|(?<=\D\.)|(?<=\.)(?=\D)/;
+
+/** the text cut into pieces that may each end a line */
+export function breakPieces(text: string): string[] {
+  return text.split(BREAK_AFTER).filter((p) => p.length > 0);
+}
+
+/** an estimate of the text width when no browser measures it (DejaVu Sans / system-ui widths) */
+export const estimateText: TextMeasure = (text, role) => text.length * (role === 'label' ? 0.6 * FONT.label : 0.54 * FONT.detail);
+
+/** how many lines a text wraps to in `width` px, breaking only between breakPieces */
+export function lineCount(text: string, width: number, role: 'label' | 'detail', measure: TextMeasure = estimateText): number {
+  if (!text) return 0;
+  let lines = 1;
+  let line = '';
+  for (const piece of breakPieces(text)) {
+    const next = line + piece;
+    if (line && measure(next.trimEnd(), role) > width) {
+      lines++;
+      line = piece.trimStart();
+    } else line = next;
+    // a piece wider than the box on its own wraps inside it (overflow-wrap: break-word)
+    const w = measure(line.trimEnd(), role);
+    if (w > width) {
+      lines += Math.ceil(w / width) - 1;
+      line = '';
+    }
+  }
+  return lines;
+}
+
+/** a node's height for its label and detail text, wrapped in the node's width */
+export function nodeHeight(label: string, detail: string, measure: TextMeasure = estimateText): number {
+  const width = LAYOUT.nodeWidth - LAYOUT.chromeX;
+  const h =
+    LAYOUT.chromeY +
+    lineCount(label, width, 'label', measure) * FONT.label * FONT.lineHeight +
+    lineCount(detail, width, 'detail', measure) * FONT.detail * FONT.lineHeight;
+  return Math.max(LAYOUT.nodeHeight, Math.ceil(h));
+}
 
 export const nodeId = {
   device: (devpath: string) => `device:${devpath}`,
@@ -142,30 +218,40 @@ function forest<T>(items: T[], key: (t: T) => string, parent: (t: T) => string |
 interface Placed<T> {
   item: T;
   depth: number; // 0 = top level
+  /** top of the node */
   y: number;
 }
 
-/** Tidy-tree layout of a forest; returns items with depth and vertical position (top at 0). */
-function layoutForest<T>(root: TreeItem<T>): { placed: Placed<T>[]; depth: number } {
+/**
+ * Tidy-tree layout of a forest; returns items with depth and vertical position (top at 0).
+ * Neighbours in a column are `gap` apart, whatever their heights.
+ */
+function layoutForest<T>(root: TreeItem<T>, height: (t: T) => number, gap: number): { placed: Placed<T>[]; depth: number } {
   if (root.children.length === 0) return { placed: [], depth: 0 };
   const h = hierarchy(root, (n) => n.children);
-  const laid = tree<TreeItem<T>>().nodeSize([LAYOUT.rowGap, LAYOUT.columnGap])(h);
+  const hOf = (n: HierarchyPointNode<TreeItem<T>>) => (n.data.item === null ? 0 : height(n.data.item));
+  const laid = tree<TreeItem<T>>()
+    .nodeSize([1, LAYOUT.columnGap])
+    .separation((a, b) => (hOf(a as HierarchyPointNode<TreeItem<T>>) + hOf(b as HierarchyPointNode<TreeItem<T>>)) / 2 + gap)(h);
   const nodes: HierarchyPointNode<TreeItem<T>>[] = laid.descendants().filter((n) => n.data.item !== null);
-  const minX = Math.min(...nodes.map((n) => n.x));
+  const top = (n: HierarchyPointNode<TreeItem<T>>) => n.x - hOf(n) / 2;
+  const minTop = Math.min(...nodes.map(top));
   let maxDepth = 0;
   const placed = nodes.map((n) => {
     maxDepth = Math.max(maxDepth, n.depth);
-    return { item: n.data.item as T, depth: n.depth - 1, y: n.x - minX };
+    return { item: n.data.item as T, depth: n.depth - 1, y: Math.round(top(n) - minTop) };
   });
   return { placed, depth: maxDepth };
 }
 
 /** A forest in depth-first order, one row each: an indented list. */
-function flatten<T>(root: TreeItem<T>): Placed<T>[] {
+function flatten<T>(root: TreeItem<T>, height: (t: T) => number, gap: number): Placed<T>[] {
   const out: Placed<T>[] = [];
+  let y = 0;
   const walk = (n: TreeItem<T>, depth: number) => {
     for (const c of n.children) {
-      out.push({ item: c.item as T, depth, y: out.length * LAYOUT.rowGap });
+      out.push({ item: c.item as T, depth, y });
+      y += height(c.item as T) + gap;
       walk(c, depth + 1);
     }
   };
@@ -174,23 +260,32 @@ function flatten<T>(root: TreeItem<T>): Placed<T>[] {
 }
 
 /**
- * Places a column of items near their desired y (the mean y of what they connect to),
- * in order of that y, without overlap. Items with no desired y go below.
+ * Places a column of items (tops) so that each is centred near its desired centre (the mean
+ * centre of what it connects to), in order of that centre, without overlap. Items with no
+ * desired centre (connected to nothing drawn) take the first free room from the top, so
+ * they do not make the graph taller than it needs to be.
  */
-function column<T>(items: T[], desired: (t: T) => number | null, top: number): Map<T, number> {
+function column<T>(items: T[], desired: (t: T) => number | null, top: number, height: (t: T) => number, gap = LAYOUT.listGap): Map<T, number> {
   const withY = items.map((item, i) => ({ item, i, want: desired(item) }));
   const known = withY.filter((e) => e.want !== null).sort((a, b) => a.want! - b.want! || a.i - b.i);
   const unknown = withY.filter((e) => e.want === null);
   const out = new Map<T, number>();
   let next = top;
   for (const e of known) {
-    const y = Math.max(e.want!, next);
+    const y = Math.max(Math.round(e.want! - height(e.item) / 2), next);
     out.set(e.item, y);
-    next = y + LAYOUT.rowGap;
+    next = y + height(e.item) + gap;
   }
+  const taken = known.map((e) => ({ top: out.get(e.item)!, bottom: out.get(e.item)! + height(e.item) }));
   for (const e of unknown) {
-    out.set(e.item, next);
-    next += LAYOUT.rowGap;
+    const h = height(e.item);
+    let y = top;
+    for (const t of [...taken].sort((a, b) => a.top - b.top)) {
+      if (y + h + gap <= t.top) break; // fits above this one
+      y = Math.max(y, t.bottom + gap);
+    }
+    out.set(e.item, y);
+    taken.push({ top: y, bottom: y + h });
   }
   return out;
 }
@@ -201,6 +296,7 @@ function node(
   id: string,
   x: number,
   y: number,
+  height: number,
   data: GraphNodeData,
 ): GraphNode {
   return {
@@ -211,7 +307,7 @@ function node(
     sourcePosition: Position.Right,
     targetPosition: Position.Left,
     width: LAYOUT.nodeWidth,
-    height: LAYOUT.nodeHeight,
+    height,
     className: `bs-node bs-node--${data.kind}`,
     ariaLabel: data.description,
   };
@@ -299,8 +395,18 @@ export function fitKey(scenarioId: string | undefined, variant: unknown): string
  * Positions of every node of a snapshot laid out alone: pass it as FlowOptions.positions
  * (with the same `columns`).
  */
-export function layoutPositions(snapshot: Snapshot, columns?: FlowColumns): Map<string, { x: number; y: number }> {
-  return new Map(snapshotToFlow(snapshot, { columns }).nodes.map((n) => [n.id, n.position]));
+export function layoutPositions(snapshot: Snapshot, columns?: FlowColumns, measure?: TextMeasure): Map<string, NodePlace> {
+  return new Map(
+    snapshotToFlow(snapshot, { columns, measure }).nodes.map((n) => [n.id, { ...n.position, height: n.height ?? LAYOUT.nodeHeight }]),
+  );
+}
+
+function firmwareDetail(f: FirmwareNodeView): string {
+  return Object.entries(f.props).filter(([k]) => k !== 'compatible').map(([k, v]) => `${k} ${v}`).join(' · ') || f.kind;
+}
+
+function driverDetail(drv: DriverView): string {
+  return `${drv.bus} driver${drv.module ? ` · ${drv.module}` : ' · built-in'}${drv.bindAttrs ? '' : ' · no bind/unbind'}`;
 }
 
 export function snapshotToFlow(snapshot: Snapshot, options: FlowOptions = {}): FlowGraph {
@@ -311,34 +417,51 @@ export function snapshotToFlow(snapshot: Snapshot, options: FlowOptions = {}): F
   ]);
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
+  const measure = options.measure ?? estimateText;
+  // a node's height: its text wrapped in the node's width, at least what its slot in the
+  // run's layout reserves (so a taller state later in the run never overlaps a neighbour)
+  const heights = new Map<string, number>();
+  const heightOf = (id: string, label: string, detail: string): number => {
+    let h = heights.get(id);
+    if (h === undefined) {
+      h = Math.max(nodeHeight(label, detail, measure), options.positions?.get(id)?.height ?? 0);
+      heights.set(id, h);
+    }
+    return h;
+  };
+  const fwHeight = (f: FirmwareNodeView) => heightOf(nodeId.firmware(f.id), f.label, firmwareDetail(f));
+  const devHeight = (d: DeviceView) => heightOf(nodeId.device(d.devpath), d.name, deviceDetail(d, deviceState(d)));
+  const drvHeight = (d: DriverView) => heightOf(nodeId.driver(d.id), d.name, driverDetail(d));
+  const modHeight = (m: ModuleView) => heightOf(nodeId.module(m.name), m.name, moduleDetail(m));
 
   // Column 0: the firmware tree as an indented list (it is mostly a chain: DT / -> /psci ->
   // PSCI -> SMCCC -> services, which would cost a column per level as a tree).
   const showFirmware = options.columns?.firmware !== false;
   const showDrivers = options.columns?.drivers !== false;
-  const fw = showFirmware ? flatten(forest(snapshot.firmware, (f) => f.id, (f) => f.parent)) : [];
+  const fw = showFirmware ? flatten(forest(snapshot.firmware, (f) => f.id, (f) => f.parent), fwHeight, LAYOUT.listGap) : [];
   const fwDepth = Math.max(0, ...fw.map((p) => p.depth));
 
   // Device tree to the right of the firmware column.
-  const dev = layoutForest(forest(snapshot.devices, (d) => d.devpath, (d) => d.parent));
+  const dev = layoutForest(forest(snapshot.devices, (d) => d.devpath, (d) => d.parent), devHeight, LAYOUT.rowGap);
   const devX0 = fw.length ? fwDepth * LAYOUT.fwIndent + LAYOUT.columnGap : 0;
   const devColumns = dev.placed.length ? dev.depth : 0;
 
+  /** centre line of each device (what neighbours in other columns line up with) */
   const deviceY = new Map<string, number>();
-  for (const p of dev.placed) deviceY.set(p.item.devpath, p.y);
+  for (const p of dev.placed) deviceY.set(p.item.devpath, p.y + devHeight(p.item) / 2);
 
   // Firmware tree: vertically centred on the devices it gave rise to.
   const fwWant = mean(
     fw.flatMap((p) => p.item.devices.map((d) => deviceY.get(d)).filter((y): y is number => y !== undefined)),
   );
-  const fwShift = fwWant === null ? 0 : Math.max(0, fwWant - mean(fw.map((p) => p.y))!);
+  const fwShift = fwWant === null ? 0 : Math.max(0, Math.round(fwWant - mean(fw.map((p) => p.y + fwHeight(p.item) / 2))!));
   for (const p of fw) {
     const f = p.item;
     nodes.push(
-      node(nodeId.firmware(f.id), p.depth * LAYOUT.fwIndent, p.y + fwShift, {
+      node(nodeId.firmware(f.id), p.depth * LAYOUT.fwIndent, p.y + fwShift, fwHeight(f), {
         kind: 'firmware',
         label: f.label,
-        detail: Object.entries(f.props).filter(([k]) => k !== 'compatible').map(([k, v]) => `${k} ${v}`).join(' · ') || f.kind,
+        detail: firmwareDetail(f),
         testId: `node-firmware-${f.id}`,
         state: f.kind,
         touched: false,
@@ -355,7 +478,7 @@ export function snapshotToFlow(snapshot: Snapshot, options: FlowOptions = {}): F
     const state = deviceState(d);
     const detail = deviceDetail(d, state);
     nodes.push(
-      node(nodeId.device(d.devpath), devX0 + p.depth * LAYOUT.columnGap, p.y, {
+      node(nodeId.device(d.devpath), devX0 + p.depth * LAYOUT.columnGap, p.y, devHeight(d), {
         kind: 'device',
         label: d.name,
         detail,
@@ -377,13 +500,14 @@ export function snapshotToFlow(snapshot: Snapshot, options: FlowOptions = {}): F
     snapshot.drivers,
     (drv) => mean(drv.devices.map((d) => deviceY.get(d)).filter((y): y is number => y !== undefined)),
     0,
+    drvHeight,
   );
   for (const drv of showDrivers ? snapshot.drivers : []) {
     nodes.push(
-      node(nodeId.driver(drv.id), drvX, driverY.get(drv)!, {
+      node(nodeId.driver(drv.id), drvX, driverY.get(drv)!, drvHeight(drv), {
         kind: 'driver',
         label: drv.name,
-        detail: `${drv.bus} driver${drv.module ? ` · ${drv.module}` : ' · built-in'}${drv.bindAttrs ? '' : ' · no bind/unbind'}`,
+        detail: driverDetail(drv),
         testId: `node-driver-${drv.name}`,
         state: drv.bindAttrs ? 'bind-attrs' : 'no-bind-attrs',
         touched: touchedIds.has(nodeId.driver(drv.id)),
@@ -398,7 +522,7 @@ export function snapshotToFlow(snapshot: Snapshot, options: FlowOptions = {}): F
 
   // Modules column, each near the drivers it provides (without the drivers column: near
   // the devices bound to those drivers, in the drivers' place).
-  const yOfDriver = new Map(snapshot.drivers.map((drv) => [drv.id, driverY.get(drv)!]));
+  const yOfDriver = new Map(snapshot.drivers.map((drv) => [drv.id, driverY.get(drv)! + drvHeight(drv) / 2]));
   const driverById = new Map(snapshot.drivers.map((drv) => [drv.id, drv]));
   const modX = showDrivers ? drvX + LAYOUT.columnGap : drvX;
   const boundDevices = (m: ModuleView) =>
@@ -410,10 +534,11 @@ export function snapshotToFlow(snapshot: Snapshot, options: FlowOptions = {}): F
         ? mean(m.drivers.map((id) => yOfDriver.get(id)).filter((y): y is number => y !== undefined))
         : mean(boundDevices(m).map((d) => deviceY.get(d)!)),
     0,
+    modHeight,
   );
   for (const m of snapshot.modules) {
     nodes.push(
-      node(nodeId.module(m.name), modX, moduleY.get(m)!, {
+      node(nodeId.module(m.name), modX, moduleY.get(m)!, modHeight(m), {
         kind: 'module',
         label: m.name,
         detail: moduleDetail(m),
@@ -446,7 +571,10 @@ export function snapshotToFlow(snapshot: Snapshot, options: FlowOptions = {}): F
 
   if (options.positions) {
     const pos = options.positions;
-    for (const n of nodes) n.position = pos.get(n.id) ?? n.position;
+    for (const n of nodes) {
+      const p = pos.get(n.id);
+      if (p) n.position = { x: p.x, y: p.y };
+    }
   }
   // Duplicates in the input (the same devpath listed twice by a driver) give one edge.
   const seen = new Set<string>();

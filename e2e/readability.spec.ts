@@ -1,0 +1,253 @@
+import { expect, test, type Page } from '@playwright/test';
+import { Simulation, getBuiltinScenario, listBuiltins } from '../src/engine/index';
+import { snapshotToFlow } from '../src/ui/graph/toFlow';
+import { designs } from './designs';
+
+// Readable on a shared screen and in a 1280×720 video, and honest at every step (issue 10).
+// Every number here is measured from the rendered page: font size × the graph's zoom,
+// element boxes, SVG edge paths.
+
+const SHOTS = 'test-results/screens';
+/** the smallest text a room can read off a 1280×720 screen share */
+const MIN_PX = 12;
+
+async function open(page: Page, id: string) {
+  const info = listBuiltins().find((b) => b.id === id)!;
+  const select = page.getByTestId('scenario-select');
+  if ((await select.inputValue()) !== id) await select.selectOption(id);
+  await expect(page.locator('.bs-caption')).toContainText(info.title);
+  await expect(page.getByTestId('status')).toHaveText('ready');
+}
+
+/** the graph's zoom (React Flow viewport transform scale) */
+const zoomOf = (page: Page, graphTestId = 'device-graph') =>
+  page.getByTestId(graphTestId).evaluate((g) => new DOMMatrix(getComputedStyle(g.querySelector('.react-flow__viewport')!).transform).a);
+
+/** waits until the graph's viewport stops moving (fit and pan animations done) */
+async function settled(page: Page, graphTestId = 'device-graph') {
+  let last = '';
+  await expect
+    .poll(async () => {
+      const now = await viewportOf(page, graphTestId);
+      const same = now === last;
+      last = now;
+      return same;
+    }, { intervals: [150] })
+    .toBe(true);
+}
+
+/** the viewport transform as a string (zoom and pan) */
+const viewportOf = (page: Page, graphTestId = 'device-graph') =>
+  page.getByTestId(graphTestId).evaluate((g) => getComputedStyle(g.querySelector('.react-flow__viewport')!).transform);
+
+/** the smallest on-screen size (font size × zoom, px) of a node label, and of any text in a node */
+const nodeTextPx = (page: Page, graphTestId = 'device-graph') =>
+  page.getByTestId(graphTestId).evaluate((g) => {
+    const zoom = new DOMMatrix(getComputedStyle(g.querySelector('.react-flow__viewport')!).transform).a;
+    const px = (sel: string) =>
+      Math.min(...[...g.querySelectorAll<HTMLElement>(sel)].map((e) => parseFloat(getComputedStyle(e).fontSize) * zoom));
+    return { label: px('.bs-box__label'), detail: px('.bs-box__detail'), zoom };
+  });
+
+/**
+ * Elements under `root` that cut their text off: hidden/clipped overflow with content wider
+ * or taller than the box, or a text-overflow ellipsis that is in effect.
+ */
+const cutOff = (page: Page, selector: string) =>
+  page.locator(selector).evaluateAll((roots) => {
+    const out: string[] = [];
+    for (const root of roots)
+      for (const el of [root, ...root.querySelectorAll<HTMLElement>('*')] as HTMLElement[]) {
+        if (el instanceof SVGElement || !el.textContent?.trim()) continue;
+        const cs = getComputedStyle(el);
+        const hides = (v: string) => v === 'hidden' || v === 'clip';
+        const wide = el.scrollWidth > el.clientWidth + 1;
+        const tall = el.scrollHeight > el.clientHeight + 1;
+        if ((hides(cs.overflowX) && wide) || (hides(cs.overflowY) && tall) || (cs.textOverflow === 'ellipsis' && wide))
+          out.push(`${el.className || el.tagName}: ${el.textContent.trim().slice(0, 60)}`);
+      }
+    return out;
+  });
+
+/**
+ * Line breaks inside a word: for each text node under `selector`, where a line ends the
+ * character before the break must be a space or one of . - : _ / = , (a name boundary).
+ * Returns the broken words as "before|after".
+ */
+const midWordBreaks = (page: Page, selector: string) =>
+  page.locator(selector).evaluateAll((roots) => {
+    const out: string[] = [];
+    const ok = /[\s.\-:_/=,]/;
+    for (const root of roots) {
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      // characters in reading order with their line's top, across text nodes (a <wbr> splits them)
+      const chars: { ch: string; top: number; block: Element | null }[] = [];
+      const blockOf = (el: Element | null): Element | null => {
+        for (let e = el; e && e !== root.parentElement; e = e.parentElement) if (!getComputedStyle(e).display.startsWith('inline')) return e;
+        return null;
+      };
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const t = n.textContent ?? '';
+        const block = blockOf(n.parentElement);
+        for (let i = 0; i < t.length; i++) {
+          const r = document.createRange();
+          r.setStart(n, i);
+          r.setEnd(n, i + 1);
+          const rect = r.getClientRects()[0];
+          // a space that ends a line has no box: it stays on the line before
+          const top = rect && rect.width > 0 ? Math.round(rect.top) : (chars[chars.length - 1]?.top ?? 0);
+          chars.push({ ch: t[i]!, top, block });
+        }
+      }
+      for (let i = 1; i < chars.length; i++) {
+        const a = chars[i - 1]!;
+        const b = chars[i]!;
+        if (a.block !== b.block || b.top <= a.top + 2) continue; // same line or another block
+        if (ok.test(a.ch) || ok.test(b.ch) || a.ch === '\n') continue;
+        out.push(
+          chars.slice(Math.max(0, i - 8), i).map((c) => c.ch).join('') + '|' + chars.slice(i, i + 8).map((c) => c.ch).join(''),
+        );
+      }
+    }
+    return out;
+  });
+
+/** each graph node's visible text (without break opportunities), by its test id */
+const nodeTexts = (page: Page, graphTestId = 'device-graph') =>
+  page.getByTestId(graphTestId).evaluate((g) =>
+    Object.fromEntries(
+      [...g.querySelectorAll<HTMLElement>('.bs-box')].map((b) => [
+        b.dataset.testid ?? '?',
+        [...b.querySelectorAll<HTMLElement>('.bs-box__label, .bs-box__detail')].map((e) => e.innerText.replace(/\s+/g, ' ').trim()).join(' | '),
+      ]),
+    ),
+  );
+
+/** what snapshotToFlow says each node at the last step is labelled, by test id */
+function expectedTexts(id: string): Record<string, string> {
+  const sim = new Simulation(getBuiltinScenario(id));
+  const { nodes } = snapshotToFlow(sim.stateAt(sim.lastStep));
+  return Object.fromEntries(nodes.map((n) => [n.data.testId, `${n.data.label} | ${n.data.detail}`.replace(/\s+/g, ' ').trim()]));
+}
+
+/**
+ * Edge segments that pass under a node they do not connect: each edge path is sampled
+ * every 4 px (screen coordinates) and tested against every other node's box (shrunk by 3 px
+ * so a path that grazes a border does not count).
+ */
+const edgesUnderNodes = (page: Page, graphTestId = 'device-graph') =>
+  page.getByTestId(graphTestId).evaluate((g) => {
+    const boxes = [...g.querySelectorAll<HTMLElement>('.react-flow__node')].map((n) => ({ id: n.dataset.id!, r: n.getBoundingClientRect() }));
+    const out: string[] = [];
+    for (const e of g.querySelectorAll<SVGGElement>('.react-flow__edge')) {
+      const id = e.getAttribute('data-id') ?? e.getAttribute('data-testid')?.replace(/^rf__edge-/, '') ?? '';
+      const [src, dst] = id.replace(/^[^:]+:/, '').split('->');
+      const path = e.querySelector<SVGPathElement>('path.react-flow__edge-path');
+      if (!path) continue;
+      const m = path.getScreenCTM()!;
+      const len = path.getTotalLength();
+      const hit = new Set<string>();
+      for (let s = 0; s <= len; s += 4) {
+        const p = new DOMPoint(path.getPointAtLength(s).x, path.getPointAtLength(s).y).matrixTransform(m);
+        for (const b of boxes) {
+          if (b.id === src || b.id === dst) continue;
+          if (p.x > b.r.left + 3 && p.x < b.r.right - 3 && p.y > b.r.top + 3 && p.y < b.r.bottom - 3) hit.add(b.id);
+        }
+      }
+      for (const h of hit) out.push(`${id} under ${h}`);
+    }
+    return out;
+  });
+
+let pageErrors: string[] = [];
+test.beforeEach(async ({ page }) => {
+  pageErrors = [];
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  await page.goto('/');
+  await expect(page.getByTestId('status')).toHaveText('ready');
+});
+test.afterEach(() => {
+  expect(pageErrors).toEqual([]);
+});
+
+const graphBox = (page: Page) => page.getByTestId('device-graph').evaluate((g) => g.getBoundingClientRect().toJSON() as DOMRect);
+
+test('1280×720: every design draws node labels at 12 px or more with the details panel open; selecting keeps the zoom', async ({ page }) => {
+  const report: string[] = [];
+  for (const d of designs) {
+    await open(page, d.id);
+    await settled(page);
+    const before = await nodeTextPx(page);
+    // select a device: the details panel opens beside the graph
+    await page.locator('[data-kind="device"]').first().click();
+    await expect(page.getByTestId('details-panel')).toBeVisible();
+    await page.waitForTimeout(200); // the graph's resize handling runs after 50 ms
+    await settled(page);
+    const after = await nodeTextPx(page);
+    report.push(`${d.id}: label ${after.label.toFixed(1)} px, detail ${after.detail.toFixed(1)} px (zoom ${after.zoom.toFixed(2)})`);
+    expect(after.label, `${d.id} label px`).toBeGreaterThanOrEqual(MIN_PX);
+    expect(after.detail, `${d.id} detail px`).toBeGreaterThanOrEqual(11);
+    expect(after.zoom, `${d.id}: selecting a node must not shrink the text`).toBeCloseTo(before.zoom, 3);
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('details-panel')).toHaveCount(0);
+  }
+  console.log(report.join('\n'));
+  await open(page, 'auxiliary');
+  await page.getByTestId('node-device-arm_cca_guest.arm-rsi-dev.0').click();
+  await page.screenshot({ path: `${SHOTS}/readable-1280-details.png` });
+});
+
+test('the event panel folds and resizes, gives its room to the graph, and remembers both after a reload', async ({ page }) => {
+  await open(page, 'auxiliary');
+  const panel = page.getByTestId('bottom-panel');
+  const h0 = (await panel.boundingBox())!.height;
+  const g0 = (await graphBox(page)).height;
+
+  // resize from the keyboard: ↑ on the separator makes the panel taller
+  await page.getByTestId('bottom-resizer').focus();
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('ArrowUp');
+  await expect.poll(async () => (await panel.boundingBox())!.height).toBeCloseTo(h0 + 48, 0);
+  // and with the mouse: drag the top edge down by 40 px
+  const r = (await page.getByTestId('bottom-resizer').boundingBox())!;
+  await page.mouse.move(r.x + 200, r.y + r.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(r.x + 200, r.y + r.height / 2 + 40, { steps: 4 });
+  await page.mouse.up();
+  await expect.poll(async () => (await panel.boundingBox())!.height).toBeCloseTo(h0 + 8, 0);
+
+  // fold: only the tab bar stays, the graph takes the room
+  await page.getByTestId('bottom-fold').click();
+  await expect(page.getByTestId('bottom-fold')).toHaveAttribute('aria-expanded', 'false');
+  await expect(page.getByTestId('view-events')).toHaveCount(0);
+  await expect.poll(async () => (await graphBox(page)).height).toBeGreaterThan(g0 + 60);
+  await page.screenshot({ path: `${SHOTS}/readable-panel-folded.png` });
+
+  await page.reload();
+  await expect(page.getByTestId('status')).toHaveText('ready');
+  await expect(page.getByTestId('bottom-fold')).toHaveAttribute('aria-expanded', 'false');
+  // a tab opens it again, at the size it had
+  await page.getByTestId('tab-events').click();
+  await expect(page.getByTestId('view-events')).toBeVisible();
+  await expect.poll(async () => (await panel.boundingBox())!.height).toBeCloseTo(h0 + 8, 0);
+});
+
+test('browser zoom 150% (853×480 CSS px): the graph keeps most of the height, the panels give way', async ({ page }) => {
+  await page.setViewportSize({ width: 853, height: 480 });
+  await open(page, 'auxiliary');
+  await page.getByTestId('node-device-arm-smccc').click();
+  await expect(page.getByTestId('details-panel')).toBeVisible();
+  const g = await graphBox(page);
+  const footer = (await page.locator('.bs-footer').boundingBox())!;
+  const bottom = (await page.getByTestId('bottom-panel').boundingBox())!;
+  // the event panel sits below the graph, never over it
+  expect(bottom.y).toBeGreaterThanOrEqual(g.bottom - 1);
+  // the graph is a real area, not a strip: at least 150 px tall and 40% of the window's width
+  await page.screenshot({ path: `${SHOTS}/readable-853x480.png` });
+  expect(g.height).toBeGreaterThanOrEqual(150);
+  expect(g.width).toBeGreaterThanOrEqual(853 * 0.4);
+  // nothing is pushed off the window: the timeline stays on screen
+  expect(footer.y + footer.height).toBeLessThanOrEqual(481);
+  await expect(page.getByTestId('bottom-panel')).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/readable-853x480.png` });
+});
