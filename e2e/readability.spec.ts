@@ -184,6 +184,7 @@ test('1280×720: every design draws node labels at 12 px or more with the detail
     await page.waitForTimeout(200); // the graph's resize handling runs after 50 ms
     await settled(page);
     const after = await nodeTextPx(page);
+    await page.screenshot({ path: `${SHOTS}/readable-${d.id}.png` });
     report.push(`${d.id}: label ${after.label.toFixed(1)} px, detail ${after.detail.toFixed(1)} px (zoom ${after.zoom.toFixed(2)})`);
     expect(after.label, `${d.id} label px`).toBeGreaterThanOrEqual(MIN_PX);
     expect(after.detail, `${d.id} detail px`).toBeGreaterThanOrEqual(11);
@@ -250,4 +251,34 @@ test('browser zoom 150% (853×480 CSS px): the graph keeps most of the height, t
   expect(footer.y + footer.height).toBeLessThanOrEqual(481);
   await expect(page.getByTestId('bottom-panel')).toBeVisible();
   await page.screenshot({ path: `${SHOTS}/readable-853x480.png` });
+});
+
+test('nothing cut off: every node shows its full name and state, and the details panel wraps names at their boundaries', async ({ page }) => {
+  test.setTimeout(180_000);
+  const NODES = '.react-flow__node';
+  const PANEL = '[data-testid="details-panel"]';
+  for (const d of designs) {
+    await open(page, d.id);
+    // the rendered text of each node is its whole label and detail line
+    expect(await nodeTexts(page), `${d.id}: node texts`).toEqual(expectedTexts(d.id));
+    expect(await cutOff(page, NODES), `${d.id}: cut-off node text`).toEqual([]);
+    expect(await midWordBreaks(page, NODES), `${d.id}: words broken inside nodes`).toEqual([]);
+    expect(await cutOff(page, '.bs-caption, .bs-sentence'), `${d.id}: caption and current event`).toEqual([]);
+    // the details of every device and module: names, paths, MODALIAS, aliases, citations
+    const ids = await page.locator('[data-kind="device"], [data-kind="module"]').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.testid!));
+    for (const id of ids) {
+      await page.getByTestId(id).click();
+      const panel = page.getByTestId('details-panel');
+      await expect(panel.locator('h2')).toBeVisible();
+      await expect(panel).not.toContainText('Asking the engine');
+      expect(await cutOff(page, PANEL), `${d.id} ${id}: cut off in the details`).toEqual([]);
+      expect(await midWordBreaks(page, PANEL), `${d.id} ${id}: words broken in the details`).toEqual([]);
+      // nothing runs past the panel's edge (it would scroll sideways)
+      expect(await panel.evaluate((p) => p.scrollWidth - p.clientWidth), `${d.id} ${id}: panel overflows sideways`).toBeLessThanOrEqual(0);
+    }
+    await page.keyboard.press('Escape');
+  }
+  await open(page, 'auxiliary');
+  await page.getByTestId('node-device-arm_cca_guest.arm-rsi-dev.0').click();
+  await page.screenshot({ path: `${SHOTS}/readable-details-wrapped.png` });
 });

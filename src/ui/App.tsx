@@ -1,4 +1,5 @@
 import { lazy, Suspense, useMemo } from 'react';
+import { Breakable } from './Breakable';
 import { ComparePanel } from './ComparePanel';
 import { FirmwareBar } from './FirmwareBar';
 import { DeviceGraph } from './graph/DeviceGraph';
@@ -53,10 +54,13 @@ export function App() {
                   extrapolated
                 </span>
               ) : null}
-              <span className="bs-muted bs-caption__source" title={summary.source}>
-                · {summary.source}
-                {!selected && ' · select a node for its sysfs files, match rules and actions'}
-              </span>
+              {!selected && <span className="bs-muted">select a node for its sysfs files, match rules and actions</span>}
+              <details className="bs-caption__source" data-testid="design-source">
+                <summary>source</summary>
+                <span className="bs-muted">
+                  <Breakable text={summary.source} />
+                </span>
+              </details>
             </div>
             <OutcomeLine outcome={outcome} />
           </>

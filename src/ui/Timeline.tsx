@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { Breakable as B } from './Breakable';
 import { useViewStore, useViewStoreApi } from './store';
 
 const PLAY_INTERVAL_MS = 700;
@@ -121,8 +122,8 @@ export function Timeline() {
       <p className="bs-sentence" data-testid="current-event" aria-live="polite">
         {event ? (
           <>
-            <span className={`bs-kind bs-kind--${event.kind}`}>{event.kind}</span> {event.text}
-            <span className="bs-cite"> — {event.cite}</span>
+            <span className={`bs-kind bs-kind--${event.kind}`}>{event.kind}</span> <B text={event.text} />
+            <span className="bs-cite"> — <B text={event.cite} /></span>
           </>
         ) : (
           <span className="bs-muted">Before the first event: press → or ▶ to boot.</span>

@@ -53,7 +53,7 @@ export interface BottomPanelState {
   height: number;
 }
 
-export const BOTTOM_PANEL = { min: 64, max: 600, initial: 132 } as const;
+export const BOTTOM_PANEL = { min: 64, max: 600, initial: 112 } as const;
 
 export interface ViewState {
   builtins: BuiltinInfo[];
