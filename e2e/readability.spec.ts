@@ -282,3 +282,71 @@ test('nothing cut off: every node shows its full name and state, and the details
   await page.getByTestId('node-device-arm_cca_guest.arm-rsi-dev.0').click();
   await page.screenshot({ path: `${SHOTS}/readable-details-wrapped.png` });
 });
+
+/**
+ * Pairs of firmware → device edges that cross: their order at the firmware column differs
+ * from their order at the devices (node centres, screen coordinates). Pairs ending at a
+ * device and its own descendant are left out: a tidy tree draws a parent between its
+ * children, so no row order can keep those apart.
+ */
+const crossingFirmwareEdges = (page: Page, graphTestId = 'device-graph') =>
+  page.getByTestId(graphTestId).evaluate((g) => {
+    const centre = new Map(
+      [...g.querySelectorAll<HTMLElement>('.react-flow__node')].map((n) => {
+        const r = n.getBoundingClientRect();
+        return [n.dataset.id!, r.top + r.height / 2];
+      }),
+    );
+    const fw = [...g.querySelectorAll<SVGGElement>('.react-flow__edge')]
+      .map((e) => e.getAttribute('data-id') ?? e.getAttribute('data-testid')?.replace(/^rf__edge-/, '') ?? '')
+      .filter((id) => id.startsWith('firmware-device:'))
+      .map((id) => {
+        const [src, dst] = id.replace(/^[^:]+:/, '').split('->') as [string, string];
+        return { id, dst, s: centre.get(src)!, t: centre.get(dst)! };
+      });
+    const out: string[] = [];
+    for (let i = 0; i < fw.length; i++)
+      for (let j = i + 1; j < fw.length; j++) {
+        const a = fw[i]!;
+        const b = fw[j]!;
+        if (a.s === b.s || a.t === b.t) continue; // one end shared: they meet, they do not cross
+        // a device and its own descendant: the tree draws a parent between its children, no order helps
+        if (a.dst.startsWith(`${b.dst}/`) || b.dst.startsWith(`${a.dst}/`)) continue;
+        if (Math.sign(a.s - b.s) !== Math.sign(a.t - b.t)) out.push(`${a.id} × ${b.id}`);
+      }
+    return out;
+  });
+
+test('edges: none passes under a node it does not connect, firmware edges do not cross, the legend covers nothing', async ({ page }) => {
+  test.setTimeout(120_000);
+  for (const d of designs) {
+    await open(page, d.id);
+    const last = Number((await page.getByTestId('step-label').innerText()).split('/')[1]) - 1;
+    // the end of the run and two steps on the way (nodes appear, edges come and go)
+    for (const step of [last, Math.round(last / 3), Math.round((2 * last) / 3)]) {
+      await page.getByTestId('step-slider').fill(String(step));
+      await expect(page.getByTestId('step-label')).toHaveText(`${step + 1}/${last + 1}`);
+      await settled(page);
+      expect(await edgesUnderNodes(page), `${d.id} at step ${step + 1}: edges under nodes`).toEqual([]);
+    }
+    expect(await crossingFirmwareEdges(page), `${d.id}: crossing firmware edges`).toEqual([]);
+  }
+  // the open legend sits beside the graph: no node under it
+  await open(page, 'auxiliary');
+  await page.getByTestId('legend-toggle').click();
+  const legend = (await page.getByTestId('legend').boundingBox())!;
+  await settled(page);
+  const covered = await page.locator('.react-flow__node').evaluateAll(
+    (ns, l) =>
+      ns
+        .filter((n) => {
+          const r = n.getBoundingClientRect();
+          return r.right > l.x && r.left < l.x + l.width && r.bottom > l.y && r.top < l.y + l.height;
+        })
+        .map((n) => (n as HTMLElement).dataset.id),
+    legend,
+  );
+  expect(covered).toEqual([]);
+  await expect(page.getByRole('list', { name: 'Legend' })).toContainText('faux device');
+  await page.screenshot({ path: `${SHOTS}/readable-legend-open.png` });
+});

@@ -1,6 +1,6 @@
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { Breakable } from '../Breakable';
-import { DEVICE_LOWER_HANDLE, MODULE_LOWER_HANDLE, type GraphNode } from './toFlow';
+import { DEVICE_LOWER_HANDLE, MODULE_ALIAS_AT, MODULE_ALIAS_HANDLE, type GraphNode } from './toFlow';
 
 /** One box in the graph: a device, driver, module or firmware node. Draws only. */
 export function BindscopeNode({ data, sourcePosition, targetPosition, selected }: NodeProps<GraphNode>) {
@@ -26,7 +26,9 @@ export function BindscopeNode({ data, sourcePosition, targetPosition, selected }
       <div className="bs-box__detail"><Breakable text={data.detail} /></div>
       {sourcePosition && <Handle type="source" position={sourcePosition} isConnectable={false} />}
       {data.kind === 'device' && <Handle type="source" id={DEVICE_LOWER_HANDLE} position={Position.Bottom} isConnectable={false} />}
-      {data.kind === 'module' && <Handle type="target" id={MODULE_LOWER_HANDLE} position={Position.Bottom} isConnectable={false} />}
+      {data.kind === 'module' && (
+        <Handle type="target" id={MODULE_ALIAS_HANDLE} position={Position.Left} style={{ top: `${MODULE_ALIAS_AT * 100}%` }} isConnectable={false} />
+      )}
     </div>
   );
 }

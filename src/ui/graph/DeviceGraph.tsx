@@ -1,18 +1,19 @@
-import { useEffect, useMemo, useRef, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import {
   Background,
   Controls,
-  Panel,
   ReactFlow,
   ReactFlowProvider,
   useReactFlow,
   useStoreApi,
+  type EdgeTypes,
   type NodeTypes,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import type { Snapshot, TraceEvent } from '../../engine/api';
 import { BindscopeNode } from './BindscopeNode';
-import { Legend } from './Legend';
+import { LaneEdge } from './LaneEdge';
+import { Legend, LegendToggle } from './Legend';
 import { FONT, LAYOUT, layoutPositions, snapshotToFlow, type FlowColumns, type GraphNode, type TextMeasure } from './toFlow';
 
 /** node text measured as the browser draws it (canvas, the node fonts), for node heights */
@@ -29,6 +30,7 @@ const browserMeasure: TextMeasure | undefined = (() => {
 })();
 
 const nodeTypes: NodeTypes = { bindscope: BindscopeNode };
+const edgeTypes: EdgeTypes = { lane: LaneEdge };
 
 /** room around a fitted graph; on the left, the zoom controls' width, so they never cover a node */
 const FIT_PADDING = { left: '46px', right: '10px', top: '14px', bottom: '12px' } as const;
@@ -64,6 +66,7 @@ function Graph({ snapshot, basis, touched, selected, onSelect, follow, label, te
     () => flow.nodes.map((n) => (n.id === selected ? { ...n, selected: true } : n)),
     [flow, selected],
   );
+  const [legendOpen, setLegendOpen] = useState(false);
   const rf = useReactFlow();
   const store = useStoreApi();
   const first = useRef(true);
@@ -136,12 +139,19 @@ function Graph({ snapshot, basis, touched, selected, onSelect, follow, label, te
 
   return (
     <div className="bs-graphbox">
-    {caption && <div className="bs-caption">{caption}</div>}
+    {(caption || showLegend) && (
+      <div className="bs-caption">
+        {showLegend && <LegendToggle open={legendOpen} onToggle={() => setLegendOpen(!legendOpen)} />}
+        {caption}
+      </div>
+    )}
+    <div className="bs-graphrow">
     <div className="bs-graph" ref={box} data-testid={testId ?? 'device-graph'} role="figure" aria-label={label}>
       <ReactFlow
         nodes={nodes}
         edges={flow.edges}
         nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
         fitView
         fitViewOptions={fitOptions}
         minZoom={0.1}
@@ -158,12 +168,9 @@ function Graph({ snapshot, basis, touched, selected, onSelect, follow, label, te
       >
         <Background gap={24} />
         <Controls showInteractive={false} />
-        {showLegend && (
-          <Panel position="top-right">
-            <Legend />
-          </Panel>
-        )}
       </ReactFlow>
+    </div>
+    {showLegend && legendOpen && <Legend />}
     </div>
     </div>
   );

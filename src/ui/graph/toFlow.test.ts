@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Position } from '@xyflow/react';
 import type { DeviceView, DriverView, FirmwareNodeView, ModuleView, Snapshot } from '../../engine/api';
-import { DEVICE_LOWER_HANDLE, FONT, LAYOUT, MODULE_LOWER_HANDLE, aliasMatches, breakPieces, fitKey, layoutPositions, lineCount, nodeHeight, nodeId, snapshotToFlow, type GraphNode, type TextMeasure } from './toFlow';
+import { DEVICE_LOWER_HANDLE, FONT, LAYOUT, MODULE_ALIAS_AT, MODULE_ALIAS_HANDLE, aliasMatches, breakPieces, fitKey, layoutPositions, lineCount, nodeHeight, nodeId, snapshotToFlow, type GraphEdge, type GraphNode, type TextMeasure } from './toFlow';
 
 // Hand-written snapshot (not produced by the engine): a Realm guest where the
 // arm-cca-dev platform device, created from the PSCI/SMCCC firmware node, is bound to
@@ -224,7 +224,7 @@ describe('snapshotToFlow', () => {
     const alias = edges.filter((e) => e.data!.kind === 'alias-loaded');
     expect(alias.map((e) => [e.source, e.target])).toEqual([[nodeId.device('/devices/platform/arm-cca-dev'), nodeId.module('arm_cca_guest')]]);
     // from under the device into the module from below: not along the bound-to edge through the driver
-    expect(alias[0]).toMatchObject({ sourceHandle: DEVICE_LOWER_HANDLE, targetHandle: MODULE_LOWER_HANDLE });
+    expect(alias[0]).toMatchObject({ sourceHandle: DEVICE_LOWER_HANDLE, targetHandle: MODULE_ALIAS_HANDLE });
     // before the load the same MODALIAS -> alias tie is drawn as pending
     const pending = snapshotToFlow(snapshot({ devices: withAlias, drivers, modules: modules.map((m) => ({ ...m, state: 'not-loaded' as const, loadedBy: null })) }));
     expect(pending.edges.filter((e) => e.data!.kind === 'alias-pending').map((e) => [e.source, e.target])).toEqual([
@@ -358,5 +358,63 @@ describe('column placement', () => {
   it('never breaks inside a number', () => {
     expect(breakPieces('version 1.0')).toEqual(['version ', '1.0']);
     expect(breakPieces('dev.0')).toEqual(['dev.', '0']);
+  });
+});
+
+describe('edge routing', () => {
+  /** the polyline an edge is drawn along (its handles and its route points) */
+  function polyline(g: ReturnType<typeof snapshotToFlow>, e: GraphEdge): [number, number][] {
+    const s = byId(g.nodes, e.source);
+    const t = byId(g.nodes, e.target);
+    const start: [number, number] =
+      e.sourceHandle === DEVICE_LOWER_HANDLE
+        ? [s.position.x + LAYOUT.nodeWidth / 2, s.position.y + s.height!]
+        : [s.position.x + LAYOUT.nodeWidth, s.position.y + s.height! / 2];
+    const end: [number, number] = [t.position.x, t.position.y + t.height! * (e.targetHandle === MODULE_ALIAS_HANDLE ? MODULE_ALIAS_AT : 0.5)];
+    return [start, ...(e.data?.route?.points ?? []), end];
+  }
+  /** nodes an axis-parallel segment passes through (their inside, 1 px in from the border) */
+  function crossed(g: ReturnType<typeof snapshotToFlow>, a: [number, number], b: [number, number], except: string[]): string[] {
+    const [x0, x1] = [Math.min(a[0], b[0]), Math.max(a[0], b[0])];
+    const [y0, y1] = [Math.min(a[1], b[1]), Math.max(a[1], b[1])];
+    return g.nodes
+      .filter((n) => !except.includes(n.id))
+      .filter((n) => x1 > n.position.x + 1 && x0 < n.position.x + LAYOUT.nodeWidth - 1 && y1 > n.position.y + 1 && y0 < n.position.y + n.height! - 1)
+      .map((n) => n.id);
+  }
+
+  it('routes firmware, bound-to and MODALIAS edges around every node they do not connect', () => {
+    for (const columns of [undefined, { firmware: false, drivers: false }]) {
+      const g = snapshotToFlow(full, { columns });
+      const lanes = g.edges.filter((e) => e.type === 'lane');
+      expect(lanes.length).toBeGreaterThan(0);
+      for (const e of lanes) {
+        const pts = polyline(g, e);
+        for (let i = 1; i < pts.length; i++) {
+          const [a, b] = [pts[i - 1]!, pts[i]!];
+          expect(a[0] === b[0] || a[1] === b[1], `${e.id}: segment ${i} is axis-parallel`).toBe(true);
+          expect(crossed(g, a, b, [e.source, e.target]), `${e.id}: segment ${i}`).toEqual([]);
+        }
+      }
+    }
+  });
+
+  it('orders sibling devices as the firmware nodes that gave rise to them', () => {
+    const fwNode = (id: string, devs: string[]): FirmwareNodeView =>
+      ({ id, label: id, kind: 'smccc-service', parent: null, props: {}, devices: devs }) as unknown as FirmwareNodeView;
+    const snap = snapshot({
+      devices: [
+        device('platform', '/devices/platform', null),
+        device('second', '/devices/platform/second', '/devices/platform', { bus: 'platform' }),
+        device('first', '/devices/platform/first', '/devices/platform', { bus: 'platform' }),
+      ],
+      firmware: [fwNode('A', ['/devices/platform/first']), fwNode('B', ['/devices/platform/second'])],
+    });
+    const { nodes } = snapshotToFlow(snap);
+    const y = (p: string) => byId(nodes, nodeId.device(p)).position.y;
+    expect(y('/devices/platform/first')).toBeLessThan(y('/devices/platform/second'));
+    // without firmware the snapshot's order stays
+    const plain = snapshotToFlow(snap, { columns: { firmware: false } }).nodes;
+    expect(byId(plain, nodeId.device('/devices/platform/second')).position.y).toBeLessThan(byId(plain, nodeId.device('/devices/platform/first')).position.y);
   });
 });

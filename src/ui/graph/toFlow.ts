@@ -88,7 +88,16 @@ export type GraphNodeData = {
   view: DeviceView | DriverView | ModuleView | FirmwareNodeView;
 };
 export type GraphNode = Node<GraphNodeData, 'bindscope'>;
-export type GraphEdge = Edge<{ kind: GraphEdgeKind }>;
+/**
+ * An edge drawn along free lanes (type 'lane', graph/LaneEdge.tsx): an orthogonal path from
+ * its source handle through `points` (flow coordinates) to its target handle. Horizontal
+ * runs are on lanes (a y where no node they pass is), vertical runs in the gaps between
+ * columns or right under the source: it never passes under a node it does not connect.
+ */
+export interface EdgeRoute {
+  points: [number, number][];
+}
+export type GraphEdge = Edge<{ kind: GraphEdgeKind; route?: EdgeRoute }>;
 
 export interface FlowGraph {
   nodes: GraphNode[];
@@ -215,6 +224,16 @@ function forest<T>(items: T[], key: (t: T) => string, parent: (t: T) => string |
   return root;
 }
 
+/** Orders each node's children (stably) by the smallest rank in their subtree; unranked ones keep their place after the ranked. */
+function orderByRank<T>(root: TreeItem<T>, rank: (t: T) => number | undefined): number {
+  let best = root.item === null ? Infinity : (rank(root.item) ?? Infinity);
+  const ranked = root.children.map((c, i) => ({ c, i, r: orderByRank(c, rank) }));
+  ranked.sort((a, b) => a.r - b.r || a.i - b.i);
+  root.children = ranked.map((x) => x.c);
+  for (const x of ranked) best = Math.min(best, x.r);
+  return best;
+}
+
 interface Placed<T> {
   item: T;
   depth: number; // 0 = top level
@@ -316,31 +335,103 @@ function node(
 /** the handle under a device node: bound-to and alias edges leave there */
 export const DEVICE_LOWER_HANDLE = 'below';
 /**
- * the handle under a module node: MODALIAS edges arrive there, from below, so they never
- * run along the bound-to edge into the driver that sits on the module's row
+ * the lower handle on a module's left side: MODALIAS edges arrive there, apart from the
+ * module-provides-driver edge that arrives at the middle
  */
-export const MODULE_LOWER_HANDLE = 'below-in';
+export const MODULE_ALIAS_HANDLE = 'alias-in';
+/** where MODULE_ALIAS_HANDLE sits, as a fraction of the module's height */
+export const MODULE_ALIAS_AT = 0.75;
 
 /**
  * Bound-to and MODALIAS edges run right from a device to the drivers/modules columns, past
- * the device's own children drawn on the same row; they leave from under the device and
- * run along the gap between rows (a step path) so they never seem to start at a child.
+ * the device's own children and other devices; they leave from under the device and run
+ * along a free lane (first free y below the device, this far under it) to the gap before
+ * their target's column. Firmware edges run along a free lane too.
  */
-const ROUTED: Partial<Record<GraphEdgeKind, number>> = { 'bound-to': 7, 'alias-loaded': 15, 'alias-pending': 15 };
+const BELOW: Partial<Record<GraphEdgeKind, number>> = { 'bound-to': 7, 'alias-loaded': 15, 'alias-pending': 15 };
 
 function edge(kind: GraphEdgeKind, source: string, target: string): GraphEdge {
-  const offset = ROUTED[kind];
+  const below = BELOW[kind] !== undefined;
   return {
     id: `${kind}:${source}->${target}`,
     source,
     target,
     data: { kind },
     className: `bs-edge bs-edge--${kind}`,
-    ...(offset !== undefined
-      ? { type: 'smoothstep', sourceHandle: DEVICE_LOWER_HANDLE, pathOptions: { offset, borderRadius: 6 } }
-      : {}),
-    ...(kind === 'alias-loaded' || kind === 'alias-pending' ? { targetHandle: MODULE_LOWER_HANDLE } : {}),
+    ...(below || kind === 'firmware-device' ? { type: 'lane' } : {}),
+    ...(below ? { sourceHandle: DEVICE_LOWER_HANDLE } : {}),
+    ...(kind === 'alias-loaded' || kind === 'alias-pending' ? { targetHandle: MODULE_ALIAS_HANDLE } : {}),
   };
+}
+
+interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** room kept between a lane and a node */
+const LANE_MARGIN = 4;
+
+/** the free y nearest to `want` (or, with `down`, the first free y at or below it) among the boxes' y ranges */
+function freeY(want: number, boxes: Box[], down: boolean): number {
+  const blocked = (y: number) => boxes.some((b) => y > b.y - LANE_MARGIN && y < b.y + b.h + LANE_MARGIN);
+  if (!blocked(want)) return want;
+  const candidates = boxes
+    .flatMap((b) => [b.y + b.h + LANE_MARGIN, b.y - LANE_MARGIN])
+    .filter((y) => !blocked(y) && (!down || y >= want))
+    .sort((a, b) => Math.abs(a - want) - Math.abs(b - want));
+  return candidates[0] ?? Math.max(...boxes.map((b) => b.y + b.h)) + LANE_MARGIN;
+}
+
+/** nodes whose box meets the x range [x0, x1], except the edge's own ends */
+function inXRange(boxes: Map<string, Box>, x0: number, x1: number, except: string[]): Box[] {
+  const out: Box[] = [];
+  for (const [id, b] of boxes) if (!except.includes(id) && b.x < x1 && b.x + b.w > x0) out.push(b);
+  return out;
+}
+
+/** Routes the 'lane' edges on the final node places (see EdgeRoute). */
+function routeEdges(nodes: GraphNode[], edges: GraphEdge[], devX0: number): void {
+  const boxes = new Map<string, Box>(
+    nodes.map((n) => [n.id, { x: n.position.x, y: n.position.y, w: LAYOUT.nodeWidth, h: n.height ?? LAYOUT.nodeHeight }]),
+  );
+  const gap = LAYOUT.columnGap - LAYOUT.nodeWidth;
+  let fwIndex = 0;
+  for (const e of edges) {
+    if (e.type !== 'lane' || !e.data) continue;
+    const s = boxes.get(e.source);
+    const t = boxes.get(e.target);
+    if (!s || !t) continue;
+    const ty = e.targetHandle === MODULE_ALIAS_HANDLE ? t.y + t.h * MODULE_ALIAS_AT : t.y + t.h / 2;
+    if (e.data.kind === 'firmware-device') {
+      // out of the firmware column in the gap before the device tree, along a lane free of
+      // the device columns before the target's, then into the target from the gap before it
+      const k = fwIndex++ % 4;
+      const sy = s.y + s.h / 2;
+      const xa = devX0 - gap / 2 + 4 - 4 * k;
+      const xb = t.x - gap / 2 + 4 - 4 * (k % 3);
+      const lane = freeY(ty, inXRange(boxes, xa, xb, [e.source, e.target]).filter((b) => b.x >= devX0), false);
+      e.data.route = { points: [[xa, sy], [xa, lane], [xb, lane], [xb, ty]] };
+    } else {
+      // from under the device along the first free lane below it, up or down in the gap
+      // before the target's column; when the row gap under the device is not free all the
+      // way, along it to the gap right of the device's column, and from there on a free lane
+      const sx = s.x + s.w / 2;
+      const sy = s.y + s.h;
+      const xb = t.x - (e.data.kind === 'bound-to' ? gap / 3 : (2 * gap) / 3);
+      const l1 = sy + BELOW[e.data.kind]!;
+      const across = inXRange(boxes, sx, xb, [e.source, e.target]);
+      if (freeY(l1, across, true) === l1) {
+        e.data.route = { points: [[sx, l1], [xb, l1], [xb, ty]] };
+      } else {
+        const x1 = s.x + s.w + gap / 2 - (e.data.kind === 'bound-to' ? 4 : 0);
+        const l2 = freeY(l1, inXRange(boxes, x1, xb, [e.source, e.target]), false);
+        e.data.route = { points: [[sx, l1], [x1, l1], [x1, l2], [xb, l2], [xb, ty]] };
+      }
+    }
+  }
 }
 
 const KNOWN_TONES = new Set(['platform', 'auxiliary', 'faux']);
@@ -441,8 +532,20 @@ export function snapshotToFlow(snapshot: Snapshot, options: FlowOptions = {}): F
   const fw = showFirmware ? flatten(forest(snapshot.firmware, (f) => f.id, (f) => f.parent), fwHeight, LAYOUT.listGap) : [];
   const fwDepth = Math.max(0, ...fw.map((p) => p.depth));
 
-  // Device tree to the right of the firmware column.
-  const dev = layoutForest(forest(snapshot.devices, (d) => d.devpath, (d) => d.parent), devHeight, LAYOUT.rowGap);
+  // Device tree to the right of the firmware column, siblings in the order of the firmware
+  // nodes that gave rise to them (or to their descendants), so firmware edges do not cross.
+  const devTree = forest(snapshot.devices, (d) => d.devpath, (d) => d.parent);
+  // (the device's own firmwareNode counts too: a firmware node's list loses a device that
+  // was removed, the device's view in the run's layout basis keeps it, so the order is stable)
+  const fwRank = new Map<string, number>();
+  const fwIndex = new Map(fw.map((p, i) => [p.item.id, i]));
+  fw.forEach((p, i) => p.item.devices.forEach((d) => fwRank.set(d, Math.min(fwRank.get(d) ?? i, i))));
+  for (const d of snapshot.devices) {
+    const i = d.firmwareNode !== null ? fwIndex.get(d.firmwareNode) : undefined;
+    if (i !== undefined) fwRank.set(d.devpath, Math.min(fwRank.get(d.devpath) ?? i, i));
+  }
+  if (fwRank.size) orderByRank(devTree, (d) => fwRank.get(d.devpath));
+  const dev = layoutForest(devTree, devHeight, LAYOUT.rowGap);
   const devX0 = fw.length ? fwDepth * LAYOUT.fwIndent + LAYOUT.columnGap : 0;
   const devColumns = dev.placed.length ? dev.depth : 0;
 
@@ -578,5 +681,7 @@ export function snapshotToFlow(snapshot: Snapshot, options: FlowOptions = {}): F
   }
   // Duplicates in the input (the same devpath listed twice by a driver) give one edge.
   const seen = new Set<string>();
-  return { nodes, edges: edges.filter((e) => !seen.has(e.id) && !!seen.add(e.id)) };
+  const unique = edges.filter((e) => !seen.has(e.id) && !!seen.add(e.id));
+  routeEdges(nodes, unique, devX0);
+  return { nodes, edges: unique };
 }
