@@ -350,3 +350,66 @@ test('edges: none passes under a node it does not connect, firmware edges do not
   await expect(page.getByRole('list', { name: 'Legend' })).toContainText('faux device');
   await page.screenshot({ path: `${SHOTS}/readable-legend-open.png` });
 });
+
+test('settings that cannot mislead: changed toggles are marked, one click resets them, the outcome says "not loaded yet" and when', async ({ page }) => {
+  await open(page, 'auxiliary');
+  await expect(page.getByTestId('fw-reset')).toHaveCount(0);
+  // udev off carries over to the next design: marked there with the design's own value
+  await page.getByTestId('fw-udev').uncheck();
+  await expect(page.getByTestId('fw-changed-udev')).toHaveText('≠ design: on');
+  await open(page, 'faux-suggestion');
+  await expect(page.getByTestId('fw-udev')).not.toBeChecked();
+  await expect(page.getByTestId('fw-changed-udev')).toBeVisible();
+  await page.getByTestId('fw-module').selectOption('builtin');
+  await expect(page.getByTestId('fw-changed-module')).toHaveText('≠ design: loadable (=m)');
+  await expect(page.getByTestId('fw-reset')).toHaveText("Reset to the design's defaults (2 changed)");
+  await page.screenshot({ path: `${SHOTS}/readable-settings-changed.png` });
+  await page.getByTestId('fw-reset').click();
+  await expect(page.getByTestId('fw-reset')).toHaveCount(0);
+  await expect(page.getByTestId('fw-udev')).toBeChecked();
+  await expect(page.getByTestId('fw-module')).toHaveValue('module');
+  await expect(page.locator('.bs-changed')).toHaveCount(0);
+
+  // at a step before the module loads: "not loaded yet", and the step it loads at, from the engine's states
+  await open(page, 'auxiliary');
+  const sim = new Simulation(getBuiltinScenario('auxiliary'));
+  const focus = sim.scenario!.focusModule!;
+  const total = sim.lastStep + 1;
+  let loads = -1;
+  for (let i = 0; i <= sim.lastStep && loads < 0; i++) if (sim.stateAt(i).modules.find((m) => m.name === focus)?.state === 'loaded') loads = i;
+  expect(loads).toBeGreaterThan(15);
+  await page.getByTestId('step-slider').fill('14');
+  await expect(page.getByTestId('outcome')).toContainText(`${focus}: not loaded yet (step 15 of ${total}; loads at step ${loads + 1})`);
+  await page.getByTestId('step-slider').fill(String(loads - 1));
+  await expect(page.getByTestId('outcome')).toContainText(`not loaded yet (step ${loads} of ${total}; loads at step ${loads + 1})`);
+  await page.getByTestId('step-slider').fill(String(loads));
+  await expect(page.getByTestId('outcome')).toContainText(`${focus}: loaded by udev`);
+
+  // Realm off: the sentence says that no RSI device was ever created
+  await page.getByTestId('fw-realm').uncheck();
+  await expect(page.getByTestId('outcome')).toContainText('no RSI device was ever created in this run');
+  await expect(page.getByTestId('fw-changed-realm')).toBeVisible();
+  await page.getByTestId('fw-reset').click();
+  await expect(page.getByTestId('fw-realm')).toBeChecked();
+});
+
+test('the viewport stays put while stepping: Home, then step after step, keeps zoom and pan', async ({ page }) => {
+  for (const id of ['auxiliary', 'smccc-bus', 'faux']) {
+    await open(page, id);
+    await settled(page);
+    const atEnd = await viewportOf(page);
+    await page.locator('body').press('Home');
+    await expect(page.getByTestId('step-label')).toHaveText(/^0\//);
+    await settled(page);
+    expect(await viewportOf(page), `${id}: Home`).toBe(atEnd);
+    for (let i = 1; i <= 12; i++) {
+      await page.locator('body').press('ArrowRight');
+      await expect(page.getByTestId('step-label')).toHaveText(new RegExp(`^${i}/`));
+    }
+    await settled(page);
+    expect(await viewportOf(page), `${id}: after 12 steps`).toBe(atEnd);
+    await page.locator('body').press('End');
+    await settled(page);
+    expect(await viewportOf(page), `${id}: End`).toBe(atEnd);
+  }
+});

@@ -6,7 +6,7 @@ import { DeviceGraph } from './graph/DeviceGraph';
 import { fitKey } from './graph/toFlow';
 import { Header } from './Header';
 import { NodeDetails } from './NodeDetails';
-import { moduleOutcome } from './outcome';
+import { moduleOutcome, outcomeContext } from './outcome';
 import { OutcomeLine } from './OutcomeLine';
 import { useViewStore } from './store';
 import { Timeline } from './Timeline';
@@ -29,7 +29,11 @@ export function App() {
   const dismissMessage = useViewStore((s) => s.dismissMessage);
 
   const variant = useViewStore((s) => s.variant);
-  const outcome = useMemo(() => (snapshot ? moduleOutcome(snapshot, run?.scenario?.focusModule) : null), [snapshot, run]);
+  const side = useViewStore((s) => s.designs.find((d) => d.id === s.designId)?.side);
+  const outcome = useMemo(
+    () => (snapshot ? moduleOutcome(snapshot, run?.scenario?.focusModule, outcomeContext(run, step, side)) : null),
+    [snapshot, run, step, side],
+  );
   const touched = summary && step >= 0 ? summary.events[step]?.touches : undefined;
   const graph = snapshot ? (
     <DeviceGraph
@@ -62,7 +66,7 @@ export function App() {
                 </span>
               </details>
             </div>
-            <OutcomeLine outcome={outcome} />
+            <OutcomeLine outcome={outcome} reserve />
           </>
         )
       }

@@ -3,7 +3,7 @@ import type { DeviceView, DriverView, FirmwareNodeView, MatchInfo, ModuleView, R
 import type { UserAction } from '../engine/index';
 import { Breakable as B } from './Breakable';
 import { nodeId } from './graph/toFlow';
-import { moduleOutcome } from './outcome';
+import { moduleOutcome, outcomeContext } from './outcome';
 import { useViewStore } from './store';
 
 type Found =
@@ -111,6 +111,8 @@ export function NodeDetails({ snapshot, summary, selected }: Props) {
   const applyAction = useViewStore((s) => s.applyAction);
   const step = useViewStore((s) => s.step);
   const select = useViewStore((s) => s.select);
+  const run = useViewStore((s) => s.run);
+  const side = useViewStore((s) => s.designs.find((d) => d.id === s.designId)?.side);
   const act = (a: UserAction) => void applyAction(a);
   const close = (
     <button type="button" className="bs-close" onClick={() => void select(null)} aria-label="Close details" data-testid="details-close">
@@ -176,7 +178,7 @@ export function NodeDetails({ snapshot, summary, selected }: Props) {
     );
   } else if (found.kind === 'module') {
     const m = found.view;
-    const outcome = moduleOutcome(snapshot, m.name);
+    const outcome = moduleOutcome(snapshot, m.name, outcomeContext(run, step, side));
     body = (
       <>
         <dl>

@@ -42,6 +42,7 @@ export function createEngineClient(): EngineClient {
     listDesigns: () => call(() => remote.listDesigns()),
     validate: (scenario) => call(() => remote.validate(scenario)),
     getScenario: (id) => call(() => remote.getScenario(id)),
+    defaultVariant: (id) => call(() => remote.defaultVariant(id)),
     builtinWithVariant: (id, v) => call(() => remote.builtinWithVariant(id, v)),
     run: (scenario, slot) => call(() => remote.run(scenario, slot)),
     snapshot: (step, slot) => call(() => remote.snapshot(step, slot)),

@@ -27,6 +27,7 @@ function fakeClient(overrides: Partial<EngineClient> = {}): EngineClient & { cal
     variant: { ...VARIANT, ...(s as { v?: object }).v },
     actionStarts: (s as { actions?: unknown[] }).actions ? [n - 2] : [],
     layoutBasis: snap(n - 1),
+    moduleChanges: [],
   });
   return {
     calls,
@@ -37,6 +38,7 @@ function fakeClient(overrides: Partial<EngineClient> = {}): EngineClient & { cal
     ],
     defaultScenarioId: async () => 'a',
     getScenario: async (id) => (calls.push(`get ${id}`), scenario(id)),
+    defaultVariant: async () => ({ ...VARIANT }),
     builtinWithVariant: async (id, v) => (calls.push(`variant ${id} ${JSON.stringify(v)}`), { ...scenario(id), v } as unknown as Scenario),
     validate: async (s) => (calls.push('validate'), (s as { id?: unknown }).id ? [] : [{ path: 'id', message: 'Required' }]),
     run: async (s, slot = 'main') => (calls.push(`run ${slot}`), info(s, 3)),

@@ -65,6 +65,8 @@ export interface ViewState {
   scenarioId: string | null;
   /** firmware toggles of the run (applied to the design on the next switch too) */
   variant: FirmwareVariant | null;
+  /** the shown design's own toggles, as it ships: the toolbar marks what differs from them */
+  designVariant: FirmwareVariant | null;
   run: RunInfo | null;
   summary: RunSummary | null;
   /** user actions added on top of the design (each forks the timeline) */
@@ -97,6 +99,8 @@ export interface ViewActions {
   openDesign(id: string): Promise<void>;
   /** Changes firmware toggles and re-runs the design (user actions are dropped). */
   setVariant(change: Variant): Promise<void>;
+  /** Puts every firmware toggle back to the design's own (designVariant) and re-runs. */
+  resetVariant(): Promise<void>;
   /** Shows the state after event `step` of the current run. */
   goToStep(step: number): Promise<void>;
   stepBy(delta: number): Promise<void>;
@@ -157,6 +161,7 @@ export const initialViewState: ViewState = {
   designId: null,
   scenarioId: null,
   variant: null,
+  designVariant: null,
   run: null,
   summary: null,
   userActions: [],
@@ -325,7 +330,7 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
         set({ editor: { text, state: 'valid', problems: [] } });
         const runTicket = ++ticket;
         set({ status: 'loading' });
-        await show(parsed.value, runTicket, { designId: null, userActions: [], selected: null, playing: false });
+        await show(parsed.value, runTicket, { designId: null, designVariant: null, userActions: [], selected: null, playing: false });
       } catch (err) {
         if (mine === editorTicket) fail(err);
       }
@@ -356,9 +361,12 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
         set({ status: 'loading', message: null, playing: false, designId: id });
         try {
           const v = get().variant;
-          const scenario = v ? await engine.builtinWithVariant(id, v) : await engine.getScenario(id);
+          const [scenario, designVariant] = await Promise.all([
+            v ? engine.builtinWithVariant(id, v) : engine.getScenario(id),
+            engine.defaultVariant(id),
+          ]);
           if (mine !== ticket) return;
-          const ok = await show(scenario, mine, { designId: id, userActions: [], selected: null });
+          const ok = await show(scenario, mine, { designId: id, userActions: [], selected: null, designVariant });
           if (!ok && mine === ticket) set({ designId: shown });
         } catch (err) {
           if (mine === ticket) {
@@ -387,6 +395,11 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
             fail(err);
           }
         }
+      },
+
+      async resetVariant() {
+        const { designVariant } = get();
+        if (designVariant) await get().setVariant(designVariant);
       },
 
       async goToStep(step) {

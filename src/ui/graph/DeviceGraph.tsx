@@ -4,6 +4,7 @@ import {
   Controls,
   ReactFlow,
   ReactFlowProvider,
+  getViewportForBounds,
   useReactFlow,
   useStoreApi,
   type EdgeTypes,
@@ -61,7 +62,22 @@ function Graph({ snapshot, basis, touched, selected, onSelect, follow, label, te
     () => snapshotToFlow(snapshot, { positions, touched, columns, measure: browserMeasure }),
     [snapshot, positions, touched, columns],
   );
-  const fitOptions = useMemo(() => ({ padding: FIT_PADDING, maxZoom: maxFitZoom }), [maxFitZoom]);
+  // The view fits the whole run (every node of the layout basis), not the step on screen:
+  // stepping never needs another fit, so zoom and pan stay put while stepping.
+  const bounds = useMemo(() => {
+    const places = positions
+      ? [...positions.values()].map((p) => ({ x: p.x, y: p.y, h: p.height ?? LAYOUT.nodeHeight }))
+      : flow.nodes.map((n) => ({ x: n.position.x, y: n.position.y, h: n.height ?? LAYOUT.nodeHeight }));
+    if (!places.length) return null;
+    const x = Math.min(...places.map((p) => p.x));
+    const y = Math.min(...places.map((p) => p.y));
+    return {
+      x,
+      y,
+      width: Math.max(...places.map((p) => p.x + LAYOUT.nodeWidth)) - x,
+      height: Math.max(...places.map((p) => p.y + p.h)) - y,
+    };
+  }, [positions, flow]);
   const nodes = useMemo<GraphNode[]>(
     () => flow.nodes.map((n) => (n.id === selected ? { ...n, selected: true } : n)),
     [flow, selected],
@@ -75,6 +91,33 @@ function Graph({ snapshot, basis, touched, selected, onSelect, follow, label, te
   selectedRef.current = selected;
   const flowRef = useRef(flow);
   flowRef.current = flow;
+  const boundsRef = useRef(bounds);
+  boundsRef.current = bounds;
+
+  /** fits the whole run into the box; with `floor`, never zooms out below it (returns false then) */
+  const fitAll = useRef((floor?: number): boolean => {
+    const b = boundsRef.current;
+    const { width, height } = store.getState();
+    if (!b || !width || !height) return true;
+    const vp = getViewportForBounds(b, width, height, 0.1, maxFitZoomRef.current, FIT_PADDING);
+    if (floor !== undefined && vp.zoom < floor) return false;
+    void rf.setViewport(vp);
+    return true;
+  });
+  const maxFitZoomRef = useRef(maxFitZoom);
+  maxFitZoomRef.current = maxFitZoom;
+
+  // the first fit, once the box has its size
+  useEffect(() => {
+    let frame = 0;
+    const tryFit = () => {
+      const { width, height } = store.getState();
+      if (width && height) fitAll.current();
+      else frame = requestAnimationFrame(tryFit);
+    };
+    tryFit();
+    return () => cancelAnimationFrame(frame);
+  }, [store]);
 
   // Fit again when the graph's box changes size (editor opened, compare table shown, window
   // resized, event panel resized). While a node is selected (its details panel opened or
@@ -104,8 +147,9 @@ function Graph({ snapshot, basis, touched, selected, onSelect, follow, label, te
       clearTimeout(timer);
       timer = setTimeout(() => {
         if (selectedRef.current && !grew) keepSelectedInView();
-        else if (selectedRef.current) void rf.fitView({ ...fitOptions, minZoom: rf.getZoom() });
-        else void rf.fitView(fitOptions);
+        else if (selectedRef.current) {
+          if (!fitAll.current(rf.getZoom())) keepSelectedInView();
+        } else fitAll.current();
       }, 50);
     });
     ro.observe(el);
@@ -113,7 +157,7 @@ function Graph({ snapshot, basis, touched, selected, onSelect, follow, label, te
       clearTimeout(timer);
       ro.disconnect();
     };
-  }, [rf, fitOptions, store]);
+  }, [rf, store]);
 
   // Follow the current event: pan (keeping the zoom) when what it touched is off screen.
   useEffect(() => {
@@ -152,8 +196,6 @@ function Graph({ snapshot, basis, touched, selected, onSelect, follow, label, te
         edges={flow.edges}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
-        fitView
-        fitViewOptions={fitOptions}
         minZoom={0.1}
         nodesDraggable={false}
         nodesConnectable={false}
