@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { Simulation, getBuiltinScenario, listBuiltins } from '../src/engine/index';
 import { snapshotToFlow } from '../src/ui/graph/toFlow';
@@ -412,4 +413,92 @@ test('the viewport stays put while stepping: Home, then step after step, keeps z
     await settled(page);
     expect(await viewportOf(page), `${id}: End`).toBe(atEnd);
   }
+});
+
+/** the focused element's test id (its own, or a graph node's box's), for keyboard-only tests */
+const focused = (page: Page) =>
+  page.evaluate(() => {
+    const a = document.activeElement as HTMLElement | null;
+    if (!a) return '';
+    if (a.classList.contains('react-flow__node')) return a.querySelector<HTMLElement>(':scope > .bs-box')?.dataset.testid ?? '?';
+    return a.dataset.testid ?? a.tagName.toLowerCase();
+  });
+
+/** presses Tab (or Shift+Tab) until `want` has focus; fails after `max` presses */
+async function tabTo(page: Page, want: string, max: number, back = false): Promise<number> {
+  for (let i = 1; i <= max; i++) {
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+    const f = await focused(page);
+    if (process.env.DEBUG_TAB) console.log('tab', i, f);
+    if (f === want) return i;
+  }
+  throw new Error(`${want} not reached in ${max} ${back ? 'Shift+Tab' : 'Tab'} presses (at ${await focused(page)})`);
+}
+
+test('keyboard only: pick a design, step, select a node, unbind it, compare', async ({ page }) => {
+  const NODE = 'node-device-arm_cca_guest.arm-rsi-dev.0';
+  // pick the design: Tab to the switcher (round from wherever the page starts), type the start of its title
+  await tabTo(page, 'scenario-select', 20);
+  await page.keyboard.type('Faux');
+  await expect(page.locator('.bs-caption')).toContainText('Faux');
+  await page.waitForTimeout(1100); // the select's type-ahead starts a new search after a pause
+  await page.keyboard.type('Aux');
+  await expect(page.locator('.bs-caption')).toContainText('Auxiliary v5');
+  await expect(page.getByTestId('status')).toHaveText('ready');
+  // step: Tab to a button, then ← and → move through the run
+  await tabTo(page, 'legend-toggle', 15);
+  const label = page.getByTestId('step-label');
+  const total = (await label.innerText()).split('/')[1]!;
+  await page.keyboard.press('Home');
+  await expect(label).toHaveText(`0/${total}`);
+  await page.keyboard.press('End');
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowRight');
+  await expect(label).toHaveText(`${total}/${total}`);
+  // select: Tab to the node; its focus ring shows; Enter opens its details and moves focus there
+  await tabTo(page, NODE, 20);
+  const ring = await page.locator('.react-flow__node:focus-visible > .bs-box').evaluate((b) => getComputedStyle(b).outlineWidth);
+  expect(parseFloat(ring)).toBeGreaterThanOrEqual(2);
+  await page.screenshot({ path: `${SHOTS}/readable-focus-ring.png` });
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('details-panel')).toContainText('arm_cca_guest.arm-rsi-dev.0');
+  expect(await page.evaluate(() => !!document.activeElement?.closest('[data-testid="details-panel"]'))).toBe(true);
+  // Esc gives focus back to the node; Enter again, and the unbind action is one Tab away
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('details-panel')).toHaveCount(0);
+  await expect.poll(() => focused(page)).toBe(NODE);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('details-panel')).toBeVisible();
+  expect(await tabTo(page, 'action-unbind', 2)).toBe(1);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('user-actions')).toContainText('1 user action');
+  await page.keyboard.press('End');
+  await expect(page.getByTestId(NODE)).toHaveAttribute('data-state', 'unbound');
+  await page.keyboard.press('Escape');
+  await expect.poll(() => focused(page)).toBe(NODE);
+  // compare: back to the mode buttons, Enter
+  await tabTo(page, 'mode-compare', 40, true);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('compare-table')).toBeVisible();
+  await expect(page.getByTestId('outcome-b')).toContainText('arm_cca_guest');
+});
+
+test('axe: no serious or critical findings in Explore, Compare and Edit for the default design', async ({ page }) => {
+  const check = async (what: string) => {
+    const r = await new AxeBuilder({ page }).analyze();
+    const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(bad.map((v) => `${what}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).slice(0, 4).join(', ')}`)).toEqual([]);
+  };
+  await check('explore, first screen');
+  // mid-run (events still to come in the list), with a node's details and the legend open
+  await page.getByTestId('step-slider').fill('20');
+  await page.locator('[data-kind="device"]').first().click();
+  await page.getByTestId('legend-toggle').click();
+  await check('explore, step 21, details and legend');
+  await page.getByTestId('mode-compare').click();
+  await expect(page.getByTestId('compare-table')).toBeVisible();
+  await check('compare');
+  await page.getByTestId('mode-edit').click();
+  await expect(page.getByTestId('editor').locator('.cm-content')).toBeVisible();
+  await check('edit');
 });

@@ -58,7 +58,7 @@ export function FirmwareBar() {
   }
 
   return (
-    <div className="bs-toolbar" role="group" aria-label="Firmware and configuration">
+    <section className="bs-toolbar" aria-label="Firmware and configuration">
       <label className={`bs-field-inline${differs('realm') ? ' bs-changed' : ''}`}>
         <input
           type="checkbox"
@@ -99,6 +99,6 @@ export function FirmwareBar() {
           </button>
         </span>
       )}
-    </div>
+    </section>
   );
 }

@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { DeviceView, DriverView, FirmwareNodeView, MatchInfo, ModuleView, RunSummary, Snapshot } from '../engine/api';
 import type { UserAction } from '../engine/index';
 import { Breakable as B } from './Breakable';
@@ -99,6 +99,14 @@ function DeviceActions({ d, snapshot, act }: { d: DeviceView; snapshot: Snapshot
   );
 }
 
+/** gives keyboard focus back to a node of the main graph (after its details close) */
+export function focusGraphNode(id: string): void {
+  requestAnimationFrame(() => {
+    const el = document.querySelector<HTMLElement>(`[data-testid="device-graph"] .react-flow__node[data-id="${CSS.escape(id)}"]`);
+    el?.focus();
+  });
+}
+
 interface Props {
   snapshot: Snapshot | null;
   summary: RunSummary | null;
@@ -114,8 +122,24 @@ export function NodeDetails({ snapshot, summary, selected }: Props) {
   const run = useViewStore((s) => s.run);
   const side = useViewStore((s) => s.designs.find((d) => d.id === s.designId)?.side);
   const act = (a: UserAction) => void applyAction(a);
+  const heading = useRef<HTMLHeadingElement>(null);
+  // a node chosen from the graph (Enter on it, or a click): focus moves here, so its
+  // actions are a Tab away; Esc (or ×) gives focus back to the node (focusGraphNode)
+  useEffect(() => {
+    if (document.activeElement?.closest('.react-flow__node')) heading.current?.focus();
+  }, [selected]);
   const close = (
-    <button type="button" className="bs-close" onClick={() => void select(null)} aria-label="Close details" data-testid="details-close">
+    <button
+      type="button"
+      className="bs-close"
+      onClick={() => {
+        const id = selected;
+        void select(null);
+        if (id) focusGraphNode(id);
+      }}
+      aria-label="Close details"
+      data-testid="details-close"
+    >
       ×
     </button>
   );
@@ -217,7 +241,7 @@ export function NodeDetails({ snapshot, summary, selected }: Props) {
   return (
     <aside className="bs-panel" data-testid="details-panel" aria-label="Details">
       {close}
-      <h2>
+      <h2 ref={heading} tabIndex={-1}>
         <span className={`bs-tag bs-tag--${found.kind}`}>{found.kind}</span>{' '}
         <B text={'name' in found.view ? found.view.name : found.view.label} />
       </h2>

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { Breakable as B } from './Breakable';
+import { focusGraphNode } from './NodeDetails';
 import { useViewStore, useViewStoreApi } from './store';
 
 const PLAY_INTERVAL_MS = 700;
@@ -56,7 +57,12 @@ export function useTimelineKeys() {
           void s.goToStep(s.summary.events.length - 1);
           break;
         case 'Escape':
-          if (s.selected) void s.select(null);
+          if (s.selected) {
+            const id = s.selected;
+            void s.select(null);
+            // back to the node whose details closed (in Explore and Edit, where the panel is)
+            if (s.mode !== 'compare') focusGraphNode(id);
+          }
           break;
         case ' ':
           if (onButton) return; // the button's own click
