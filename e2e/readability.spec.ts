@@ -502,3 +502,47 @@ test('axe: no serious or critical findings in Explore, Compare and Edit for the 
   await expect(page.getByTestId('editor').locator('.cm-content')).toBeVisible();
   await check('edit');
 });
+
+test('play: speeds, and play to the next uevent, bind or module load', async ({ page }) => {
+  await open(page, 'auxiliary');
+  const label = page.getByTestId('step-label');
+  const at = async () => Number((await label.innerText()).split('/')[0]);
+  const steps = async (speed: string, ms: number) => {
+    await page.locator('body').press('Home');
+    await page.getByTestId('play-speed').selectOption(speed);
+    await page.getByTestId('play').click();
+    await page.waitForTimeout(ms);
+    await page.getByTestId('play').click(); // pause
+    return at();
+  };
+  // 700 ms per step at 1×: in 1.5 s, 4× makes about 8 steps, 0.5× at most 2
+  const fast = await steps('4', 1500);
+  const slow = await steps('0.5', 1500);
+  expect(fast).toBeGreaterThanOrEqual(5);
+  expect(slow).toBeLessThanOrEqual(2);
+
+  const sim = new Simulation(getBuiltinScenario('auxiliary'));
+  const events = sim.summary().events;
+  await page.getByTestId('play-speed').selectOption('4');
+  await page.locator('body').press('Home');
+  // the next uevent: playing stops on it
+  const firstUevent = events.findIndex((e) => e.kind === 'uevent');
+  await page.getByTestId('play-to-uevent').click();
+  await expect(label).toHaveText(new RegExp(`^${firstUevent + 1}/`), { timeout: 30_000 });
+  await expect(page.getByTestId('play')).toContainText('Play');
+  await expect(page.getByTestId('current-event')).toContainText('uevent');
+  // the next bind
+  const nextBind = events.findIndex((e, i) => i > firstUevent && e.kind === 'bind');
+  await page.getByTestId('play-to-bind').click();
+  await expect(label).toHaveText(new RegExp(`^${nextBind + 1}/`), { timeout: 30_000 });
+  // the next module load: where the engine's state of a module changes to loaded or built in
+  let load = -1;
+  for (let i = nextBind + 1; i <= sim.lastStep && load < 0; i++) {
+    const before = sim.stateAt(i - 1).modules;
+    if (sim.stateAt(i).modules.some((m) => m.state !== 'not-loaded' && before.find((b) => b.name === m.name)?.state !== m.state)) load = i;
+  }
+  expect(load).toBeGreaterThan(nextBind);
+  await page.getByTestId('play-to-module').click();
+  await expect(label).toHaveText(new RegExp(`^${load + 1}/`), { timeout: 30_000 });
+  await expect(page.getByTestId('play')).toContainText('Play');
+});

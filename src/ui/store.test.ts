@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunSummary, Scenario, Snapshot } from '../engine/index';
 import type { RunInfo } from '../worker/protocol';
 import type { EngineClient } from './engineClient';
-import { BOTTOM_PANEL, EDITOR_STORAGE_KEY, LAYOUT_STORAGE_KEY, createViewStore, defaultCompareDesign, parseBottomPanel } from './store';
+import { BOTTOM_PANEL, EDITOR_STORAGE_KEY, LAYOUT_STORAGE_KEY, createViewStore, defaultCompareDesign, nextStop, parseBottomPanel } from './store';
 
 // A stand-in for the worker client (the store's only dependency); not an engine.
 const VARIANT = { realm: true, firmware: 'dt', psci: '1.1', conduit: 'smc', module: 'module', udev: true } as const;
@@ -229,5 +229,20 @@ describe('event panel layout', () => {
     expect(JSON.parse(data.get(LAYOUT_STORAGE_KEY)!)).toEqual({ bottom: { open: false, height: 300 } });
     const b = createViewStore(fakeClient(), { storage });
     expect(b.getState().bottomPanel).toEqual({ open: false, height: 300 });
+  });
+});
+
+describe('play to the next …', () => {
+  const events = ['phase', 'uevent', 'match', 'bind', 'uevent', 'module'].map((kind) => ({ kind }));
+  it('finds the next uevent or bind after the step, and the next module state change', () => {
+    expect(nextStop(events, -1, 'uevent', null)).toBe(1);
+    expect(nextStop(events, 1, 'uevent', null)).toBe(4);
+    expect(nextStop(events, 4, 'uevent', null)).toBeNull();
+    expect(nextStop(events, 0, 'bind', null)).toBe(3);
+    const changes = [{ step: 2, state: 'builtin' }, { step: 5, state: 'loaded' }, { step: 6, state: 'not-loaded' }];
+    expect(nextStop(events, -1, 'module', changes)).toBe(2);
+    expect(nextStop(events, 2, 'module', changes)).toBe(5);
+    expect(nextStop(events, 5, 'module', changes)).toBeNull(); // an rmmod is not a load
+    expect(nextStop(events, 0, 'module', null)).toBeNull();
   });
 });

@@ -16,6 +16,30 @@ import { nodeId } from './graph/toFlow';
 export type Status = 'idle' | 'loading' | 'ready' | 'error';
 export type Mode = 'explore' | 'compare' | 'edit';
 export type BottomTab = 'events' | 'uevents' | 'dmesg' | 'lsmod' | 'sysfs';
+/** what "play to the next …" stops at */
+export type PlayTarget = 'uevent' | 'bind' | 'module';
+export const PLAY_SPEEDS = [0.5, 1, 2, 4] as const;
+/** ms per step at 1× */
+export const PLAY_INTERVAL_MS = 700;
+
+/**
+ * The next step after `step` that "play to the next …" stops at: a uevent, a driver bound
+ * to a device, or a module whose state changes (loaded, built in, failed: from the run's
+ * module state changes). Null when none is left in the run.
+ */
+export function nextStop(
+  events: { kind: string }[],
+  step: number,
+  target: PlayTarget,
+  changes: { step: number; state: string }[] | null,
+): number | null {
+  if (target === 'module') {
+    const c = (changes ?? []).filter((x) => x.step > step && x.state !== 'not-loaded').map((x) => x.step);
+    return c.length ? Math.min(...c) : null;
+  }
+  for (let i = step + 1; i < events.length; i++) if (events[i]!.kind === target) return i;
+  return null;
+}
 
 export interface EditorProblem extends ScenarioError {
   span: Span | null;
@@ -85,6 +109,10 @@ export interface ViewState {
   bottomTab: BottomTab;
   bottomPanel: BottomPanelState;
   playing: boolean;
+  /** steps per 700 ms while playing */
+  playSpeed: number;
+  /** playing stops at this step (play to the next uevent, bind, module load) */
+  playStop: number | null;
   /** the graph pans to what the current event touched */
   follow: boolean;
   compare: CompareState;
@@ -105,6 +133,9 @@ export interface ViewActions {
   goToStep(step: number): Promise<void>;
   stepBy(delta: number): Promise<void>;
   setPlaying(playing: boolean): void;
+  setPlaySpeed(speed: number): void;
+  /** Plays on to the next uevent, bind or module load, and stops there. */
+  playTo(target: PlayTarget): void;
   setFollow(follow: boolean): void;
   select(nodeId: string | null): Promise<void>;
   /** Inserts a user action after the current step, re-runs, and jumps to the action. */
@@ -175,6 +206,8 @@ export const initialViewState: ViewState = {
   bottomTab: 'events',
   bottomPanel: { open: true, height: BOTTOM_PANEL.initial },
   playing: false,
+  playSpeed: 1,
+  playStop: null,
   follow: true,
   compare: { designId: null, variant: null, run: null, step: -1, snapshot: null },
   compareView: { table: true, graphs: 'services', sameRows: false },
@@ -411,7 +444,8 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
           const snapshot = await engine.snapshot(clamped, 'main');
           if (mine !== ticket) return;
           set({ step: clamped, snapshot });
-          if (clamped >= summary.events.length - 1 && get().playing) set({ playing: false });
+          const stop = get().playStop;
+          if (get().playing && (clamped >= summary.events.length - 1 || (stop !== null && clamped >= stop))) set({ playing: false, playStop: null });
           await refreshExplain(mine);
           if (get().mode === 'compare') await syncCompare();
         } catch (err) {
@@ -427,11 +461,27 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
         const { summary, step } = get();
         if (playing && summary && step >= summary.events.length - 1) {
           // play from the start when at the end
-          set({ playing: true });
+          set({ playing: true, playStop: null });
           void get().goToStep(-1);
           return;
         }
-        set({ playing });
+        set({ playing, playStop: null });
+      },
+
+      setPlaySpeed(speed) {
+        set({ playSpeed: speed > 0 ? speed : 1 });
+      },
+
+      playTo(target) {
+        const { summary, step, run } = get();
+        if (!summary) return;
+        const stop = nextStop(summary.events, step, target, run?.moduleChanges ?? null);
+        const what = target === 'module' ? 'module load' : target;
+        if (stop === null) {
+          set({ playing: false, playStop: null, message: `No ${what} after step ${step + 1} in this run.` });
+          return;
+        }
+        set({ playing: true, playStop: stop, message: null });
       },
 
       setFollow(follow) {
