@@ -1,11 +1,12 @@
 import { lazy, Suspense, useMemo } from 'react';
+import { Breakable } from './Breakable';
 import { ComparePanel } from './ComparePanel';
 import { FirmwareBar } from './FirmwareBar';
 import { DeviceGraph } from './graph/DeviceGraph';
 import { fitKey } from './graph/toFlow';
 import { Header } from './Header';
 import { NodeDetails } from './NodeDetails';
-import { moduleOutcome } from './outcome';
+import { moduleOutcome, outcomeContext } from './outcome';
 import { OutcomeLine } from './OutcomeLine';
 import { useViewStore } from './store';
 import { Timeline } from './Timeline';
@@ -28,7 +29,11 @@ export function App() {
   const dismissMessage = useViewStore((s) => s.dismissMessage);
 
   const variant = useViewStore((s) => s.variant);
-  const outcome = useMemo(() => (snapshot ? moduleOutcome(snapshot, run?.scenario?.focusModule) : null), [snapshot, run]);
+  const side = useViewStore((s) => s.designs.find((d) => d.id === s.designId)?.side);
+  const outcome = useMemo(
+    () => (snapshot ? moduleOutcome(snapshot, run?.scenario?.focusModule, outcomeContext(run, step, side)) : null),
+    [snapshot, run, step, side],
+  );
   const touched = summary && step >= 0 ? summary.events[step]?.touches : undefined;
   const graph = snapshot ? (
     <DeviceGraph
@@ -53,10 +58,15 @@ export function App() {
                   extrapolated
                 </span>
               ) : null}
-              <span className="bs-muted" title={summary.source}> · {summary.source}</span>
-              {!selected && <span className="bs-muted"> · select a node for its sysfs files, match rules and actions</span>}
+              {!selected && <span className="bs-muted">select a node for its sysfs files, match rules and actions</span>}
+              <details className="bs-caption__source" data-testid="design-source">
+                <summary>source</summary>
+                <span className="bs-muted">
+                  <Breakable text={summary.source} />
+                </span>
+              </details>
             </div>
-            <OutcomeLine outcome={outcome} />
+            <OutcomeLine outcome={outcome} reserve />
           </>
         )
       }

@@ -3,7 +3,7 @@ import type { Snapshot } from '../engine/api';
 import { compareServices, scopedSnapshot, serviceScope, shownSections } from './compare';
 import { DeviceGraph } from './graph/DeviceGraph';
 import { fitKey, type FlowColumns } from './graph/toFlow';
-import { moduleOutcome } from './outcome';
+import { moduleOutcome, outcomeContext } from './outcome';
 import { OutcomeLine } from './OutcomeLine';
 import { useViewStore, type CompareView } from './store';
 import { designFamilies } from './Header';
@@ -49,8 +49,16 @@ export function ComparePanel() {
     () => (snapshot && compare.snapshot ? shownSections(compareServices(snapshot, compare.snapshot, { a: focusA, b: focusB }), view.sameRows) : []),
     [snapshot, compare.snapshot, focusA, focusB, view.sameRows],
   );
-  const outcomeA = useMemo(() => (snapshot ? moduleOutcome(snapshot, focusA) : null), [snapshot, focusA]);
-  const outcomeB = useMemo(() => (compare.snapshot ? moduleOutcome(compare.snapshot, focusB) : null), [compare.snapshot, focusB]);
+  const sideA = designs.find((d) => d.id === run?.summary.id)?.side;
+  const sideB = designs.find((d) => d.id === compare.run?.summary.id)?.side;
+  const outcomeA = useMemo(
+    () => (snapshot ? moduleOutcome(snapshot, focusA, outcomeContext(run, step, sideA)) : null),
+    [snapshot, focusA, run, step, sideA],
+  );
+  const outcomeB = useMemo(
+    () => (compare.snapshot ? moduleOutcome(compare.snapshot, focusB, outcomeContext(compare.run, compare.step, sideB)) : null),
+    [compare.snapshot, focusB, compare.run, compare.step, sideB],
+  );
   const graphA = useGraphInput(snapshot, run?.layoutBasis ?? null, focusA, view.graphs);
   const graphB = useGraphInput(compare.snapshot, compare.run?.layoutBasis ?? null, focusB, view.graphs);
   if (!snapshot || !summary) return null;

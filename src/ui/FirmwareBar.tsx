@@ -8,19 +8,37 @@ const PSCI: Choice<'psci'> = [['1.1', '1.1'], ['1.0', '1.0'], ['0.2', '0.2']];
 const CONDUIT: Choice<'conduit'> = [['smc', 'SMC'], ['hvc', 'HVC']];
 const MODULE: Choice<'module'> = [['module', 'loadable (=m)'], ['builtin', 'built in (=y)'], ['absent', 'missing']];
 
-/** Firmware and configuration toggles; each change re-runs the design in the worker. */
+const TEXT: Record<string, string> = Object.fromEntries([...FIRMWARE, ...PSCI, ...CONDUIT, ...MODULE].map(([v, t]) => [String(v), t]));
+const shown = (v: unknown) => (typeof v === 'boolean' ? (v ? 'on' : 'off') : (TEXT[String(v)] ?? String(v)));
+
+/**
+ * Firmware and configuration toggles; each change re-runs the design in the worker.
+ * Toggles carry over to the next design: any that differs from the shown design's own
+ * setting is marked (with the design's value), and one click puts them all back.
+ */
 export function FirmwareBar() {
   const variant = useViewStore((s) => s.variant);
+  const designVariant = useViewStore((s) => s.designVariant);
+  const resetVariant = useViewStore((s) => s.resetVariant);
   const designId = useViewStore((s) => s.designId);
   const side = useViewStore((s) => s.designs.find((d) => d.id === s.designId)?.side ?? 'guest');
   const userActions = useViewStore((s) => s.userActions);
   const setVariant = useViewStore((s) => s.setVariant);
   const resetActions = useViewStore((s) => s.resetActions);
   const disabled = !variant || !designId;
+  type Key = keyof NonNullable<typeof variant>;
+  const differs = (key: Key) => !!variant && !!designVariant && variant[key] !== designVariant[key];
+  const changed = (['realm', 'firmware', 'psci', 'conduit', 'module', 'udev'] as Key[]).filter(differs);
+  const mark = (key: Key) =>
+    differs(key) ? (
+      <span className="bs-changed__mark" data-testid={`fw-changed-${key}`}>
+        {' '}≠ design: {shown(designVariant![key])}
+      </span>
+    ) : null;
 
   function select<K extends 'firmware' | 'psci' | 'conduit' | 'module'>(key: K, label: string, choices: Choice<K>) {
     return (
-      <label className="bs-field-inline">
+      <label className={`bs-field-inline${differs(key) ? ' bs-changed' : ''}`}>
         {label}{' '}
         <select
           data-testid={`fw-${key}`}
@@ -34,13 +52,14 @@ export function FirmwareBar() {
             </option>
           ))}
         </select>
+        {mark(key)}
       </label>
     );
   }
 
   return (
-    <div className="bs-toolbar" role="group" aria-label="Firmware and configuration">
-      <label className="bs-field-inline">
+    <section className="bs-toolbar" aria-label="Firmware and configuration">
+      <label className={`bs-field-inline${differs('realm') ? ' bs-changed' : ''}`}>
         <input
           type="checkbox"
           data-testid="fw-realm"
@@ -49,12 +68,13 @@ export function FirmwareBar() {
           onChange={(e) => void setVariant({ realm: e.target.checked })}
         />{' '}
         {side === 'host' ? 'RMM present (RMI)' : 'Realm (RSI present)'}
+        {mark('realm')}
       </label>
       {select('firmware', 'Firmware', FIRMWARE)}
       {select('psci', 'PSCI', PSCI)}
       {select('conduit', 'Conduit', CONDUIT)}
       {select('module', 'TSM module', MODULE)}
-      <label className="bs-field-inline">
+      <label className={`bs-field-inline${differs('udev') ? ' bs-changed' : ''}`}>
         <input
           type="checkbox"
           data-testid="fw-udev"
@@ -63,7 +83,13 @@ export function FirmwareBar() {
           onChange={(e) => void setVariant({ udev: e.target.checked })}
         />{' '}
         udev running
+        {mark('udev')}
       </label>
+      {changed.length > 0 && (
+        <button type="button" className="bs-reset" data-testid="fw-reset" onClick={() => void resetVariant()}>
+          Reset to the design's defaults ({changed.length} changed)
+        </button>
+      )}
       {!designId && <span className="bs-muted">custom scenario: firmware is in its JSON</span>}
       {userActions.length > 0 && (
         <span className="bs-actions-note" data-testid="user-actions">
@@ -73,6 +99,6 @@ export function FirmwareBar() {
           </button>
         </span>
       )}
-    </div>
+    </section>
   );
 }

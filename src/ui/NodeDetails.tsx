@@ -1,8 +1,9 @@
-import { useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { DeviceView, DriverView, FirmwareNodeView, MatchInfo, ModuleView, RunSummary, Snapshot } from '../engine/api';
 import type { UserAction } from '../engine/index';
+import { Breakable as B } from './Breakable';
 import { nodeId } from './graph/toFlow';
-import { moduleOutcome } from './outcome';
+import { moduleOutcome, outcomeContext } from './outcome';
 import { useViewStore } from './store';
 
 type Found =
@@ -22,7 +23,7 @@ function findView(snapshot: Snapshot, id: string): Found | null {
 function Field({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
   return (
     <div className="bs-field" data-testid={testId}>
-      <dt>{label}</dt>
+      <dt><B text={label} /></dt>
       <dd>{children ?? '—'}</dd>
     </div>
   );
@@ -35,9 +36,9 @@ function Explain({ matches }: { matches: MatchInfo[] | null }) {
     <ul className="bs-explain" data-testid="explain">
       {matches.map((m, i) => (
         <li key={i} className={m.matched ? 'bs-explain--yes' : 'bs-explain--no'}>
-          <strong>{m.matched ? '✓ matches' : '✗ no match'}</strong> {m.bus} driver <code>{m.driver}</code> by {m.rule}
-          <div className="bs-mono">{m.compared}</div>
-          <div className="bs-cite">{m.cite}</div>
+          <strong>{m.matched ? '✓ matches' : '✗ no match'}</strong> {m.bus} driver <code><B text={m.driver} /></code> by <B text={m.rule} />
+          <div className="bs-mono"><B text={m.compared} /></div>
+          <div className="bs-cite"><B text={m.cite} /></div>
         </li>
       ))}
     </ul>
@@ -55,19 +56,19 @@ function DeviceActions({ d, snapshot, act }: { d: DeviceView; snapshot: Snapshot
     <div className="bs-actions" role="group" aria-label={`Actions on ${d.name}`}>
       {!d.driver && d.bus && devmKids.length > 0 && (
         <p className="bs-muted" data-testid="unbound-devres">
-          Unbound, yet it holds the devres of {devmKids.map((x) => x.name).join(', ')}: they go only when {d.name} is deleted, and a driver that
+          Unbound, yet it holds the devres of <B text={devmKids.map((x) => x.name).join(', ')} />: they go only when <B text={d.name} /> is deleted, and a driver that
           later matched it would fail in really_probe() with "Resources present before probing" (-EBUSY).
-          <span className="bs-cite">drivers/base/dd.c:really_probe · drivers/base/auxiliary.c:__devm_auxiliary_device_create</span>
+          <span className="bs-cite"><B text="drivers/base/dd.c:really_probe · drivers/base/auxiliary.c:__devm_auxiliary_device_create" /></span>
         </p>
       )}
       {d.driver && d.unbindable && (
         <button type="button" data-testid="action-unbind" onClick={() => act({ op: 'unbind', device: d.name, bus })}>
-          echo {d.name} &gt; …/drivers/{d.driver}/unbind
+          <B text={`echo ${d.name} > …/drivers/${d.driver}/unbind`} />
         </button>
       )}
       {d.driver && !d.unbindable && (
         <p className="bs-muted" data-testid="no-unbind">
-          No unbind: driver {d.driver} has no bind/unbind files (suppress_bind_attrs).
+          No unbind: driver <B text={d.driver} /> has no bind/unbind files (suppress_bind_attrs).
         </p>
       )}
       {!d.driver && d.bus && candidates.length > 0 && (
@@ -98,6 +99,14 @@ function DeviceActions({ d, snapshot, act }: { d: DeviceView; snapshot: Snapshot
   );
 }
 
+/** gives keyboard focus back to a node of the main graph (after its details close) */
+export function focusGraphNode(id: string): void {
+  requestAnimationFrame(() => {
+    const el = document.querySelector<HTMLElement>(`[data-testid="device-graph"] .react-flow__node[data-id="${CSS.escape(id)}"]`);
+    el?.focus();
+  });
+}
+
 interface Props {
   snapshot: Snapshot | null;
   summary: RunSummary | null;
@@ -110,9 +119,27 @@ export function NodeDetails({ snapshot, summary, selected }: Props) {
   const applyAction = useViewStore((s) => s.applyAction);
   const step = useViewStore((s) => s.step);
   const select = useViewStore((s) => s.select);
+  const run = useViewStore((s) => s.run);
+  const side = useViewStore((s) => s.designs.find((d) => d.id === s.designId)?.side);
   const act = (a: UserAction) => void applyAction(a);
+  const heading = useRef<HTMLHeadingElement>(null);
+  // a node chosen from the graph (Enter on it, or a click): focus moves here, so its
+  // actions are a Tab away; Esc (or ×) gives focus back to the node (focusGraphNode)
+  useEffect(() => {
+    if (document.activeElement?.closest('.react-flow__node')) heading.current?.focus();
+  }, [selected]);
   const close = (
-    <button type="button" className="bs-close" onClick={() => void select(null)} aria-label="Close details" data-testid="details-close">
+    <button
+      type="button"
+      className="bs-close"
+      onClick={() => {
+        const id = selected;
+        void select(null);
+        if (id) focusGraphNode(id);
+      }}
+      aria-label="Close details"
+      data-testid="details-close"
+    >
       ×
     </button>
   );
@@ -141,17 +168,17 @@ export function NodeDetails({ snapshot, summary, selected }: Props) {
     body = (
       <>
         <dl>
-          <Field label="sysfs path" testId="detail-sysfs"><span className="bs-mono">/sys{d.devpath}</span></Field>
-          <Field label="bus / class">{d.bus ?? (d.class ? `class ${d.class}` : 'none')}</Field>
-          <Field label="driver" testId="detail-driver">{d.driver ?? (d.deferred ? 'none (probe deferred)' : 'none (unbound)')}</Field>
-          <Field label="MODALIAS" testId="detail-modalias"><span className="bs-mono">{d.modalias ?? 'none'}</span></Field>
+          <Field label="sysfs path" testId="detail-sysfs"><span className="bs-mono"><B text={`/sys${d.devpath}`} /></span></Field>
+          <Field label="bus / class"><B text={d.bus ?? (d.class ? `class ${d.class}` : 'none')} /></Field>
+          <Field label="driver" testId="detail-driver"><B text={d.driver ?? (d.deferred ? 'none (probe deferred)' : 'none (unbound)')} /></Field>
+          <Field label="MODALIAS" testId="detail-modalias"><span className="bs-mono"><B text={d.modalias ?? 'none'} /></span></Field>
           <Field label="uevent file" testId="detail-uevent">
-            <pre className="bs-pre">{d.uevent.length ? d.uevent.join('\n') : '(empty)'}</pre>
+            <pre className="bs-pre">{d.uevent.length ? d.uevent.map((l, i) => <div key={i}><B text={l} /></div>) : '(empty)'}</pre>
           </Field>
-          {d.driverOverride !== null && <Field label="driver_override">{d.driverOverride}</Field>}
-          <Field label="firmware">{d.firmwareNode ?? d.ofNode ?? d.acpiHid ?? '—'}</Field>
-          {d.devmParent && <Field label="devm owner"><span className="bs-mono">{d.devmParent}</span></Field>}
-          <Field label="created by">{d.createdBy ?? '—'}</Field>
+          {d.driverOverride !== null && <Field label="driver_override"><B text={d.driverOverride} /></Field>}
+          <Field label="firmware"><B text={d.firmwareNode ?? d.ofNode ?? d.acpiHid ?? '—'} /></Field>
+          {d.devmParent && <Field label="devm owner"><span className="bs-mono"><B text={d.devmParent} /></span></Field>}
+          <Field label="created by"><B text={d.createdBy ?? '—'} /></Field>
         </dl>
         {d.bus && (
           <>
@@ -167,32 +194,32 @@ export function NodeDetails({ snapshot, summary, selected }: Props) {
     const d = found.view;
     body = (
       <dl>
-        <Field label="bus">{d.bus}</Field>
-        <Field label="module">{d.module ?? 'built in'}</Field>
-        <Field label="bind/unbind">{d.bindAttrs ? `/sys/bus/${d.bus}/drivers/${d.name}/{bind,unbind}` : 'none (suppress_bind_attrs)'}</Field>
-        <Field label="devices bound"><span className="bs-mono">{d.devices.length ? d.devices.join('\n') : 'none'}</span></Field>
+        <Field label="bus"><B text={d.bus} /></Field>
+        <Field label="module"><B text={d.module ?? 'built in'} /></Field>
+        <Field label="bind/unbind"><B text={d.bindAttrs ? `/sys/bus/${d.bus}/drivers/${d.name}/{bind,unbind}` : 'none (suppress_bind_attrs)'} /></Field>
+        <Field label="devices bound"><span className="bs-mono">{d.devices.length ? d.devices.map((x) => <div key={x}><B text={x} /></div>) : 'none'}</span></Field>
       </dl>
     );
   } else if (found.kind === 'module') {
     const m = found.view;
-    const outcome = moduleOutcome(snapshot, m.name);
+    const outcome = moduleOutcome(snapshot, m.name, outcomeContext(run, step, side));
     body = (
       <>
         <dl>
           <Field label="state" testId="detail-module-state">{m.state}</Field>
-          {outcome && <Field label="why" testId="detail-module-why">{outcome.why}</Field>}
-          <Field label="loaded by">{m.loadedBy ? (m.loadedBy === 'manual' ? 'modprobe by hand' : `udev, alias ${m.loadedBy}`) : '—'}</Field>
+          {outcome && <Field label="why" testId="detail-module-why"><B text={outcome.why} /></Field>}
+          <Field label="loaded by"><B text={m.loadedBy ? (m.loadedBy === 'manual' ? 'modprobe by hand' : `udev, alias ${m.loadedBy}`) : '—'} /></Field>
           <Field label="where">{m.location === 'absent' ? 'absent from the initramfs/rootfs' : m.location}</Field>
-          <Field label="modules.alias"><span className="bs-mono">{m.aliases.length ? m.aliases.join('\n') : 'none (nothing can autoload it)'}</span></Field>
-          <Field label="drivers">{m.drivers.length ? m.drivers.join(', ') : 'none'}</Field>
+          <Field label="modules.alias"><span className="bs-mono">{m.aliases.length ? m.aliases.map((a) => <div key={a}><B text={a} /></div>) : 'none (nothing can autoload it)'}</span></Field>
+          <Field label="drivers"><B text={m.drivers.length ? m.drivers.join(', ') : 'none'} /></Field>
         </dl>
         <h3>Act at this step</h3>
         <div className="bs-actions">
           {m.state !== 'loaded' && m.state !== 'builtin' && (
-            <button type="button" data-testid="action-modprobe" onClick={() => act({ op: 'modprobe', module: m.name })}>modprobe {m.name}</button>
+            <button type="button" data-testid="action-modprobe" onClick={() => act({ op: 'modprobe', module: m.name })}><B text={`modprobe ${m.name}`} /></button>
           )}
           {m.state === 'loaded' && (
-            <button type="button" data-testid="action-rmmod" onClick={() => act({ op: 'rmmod', module: m.name })}>rmmod {m.name}</button>
+            <button type="button" data-testid="action-rmmod" onClick={() => act({ op: 'rmmod', module: m.name })}><B text={`rmmod ${m.name}`} /></button>
           )}
           {m.state === 'builtin' && <p className="bs-muted">Built-in code cannot be loaded or removed.</p>}
         </div>
@@ -202,11 +229,11 @@ export function NodeDetails({ snapshot, summary, selected }: Props) {
     const f = found.view;
     body = (
       <dl>
-        <Field label="kind">{f.kind}</Field>
+        <Field label="kind"><B text={f.kind} /></Field>
         {Object.entries(f.props).map(([k, v]) => (
-          <Field key={k} label={k}>{v}</Field>
+          <Field key={k} label={k}><B text={String(v)} /></Field>
         ))}
-        <Field label="gave rise to"><span className="bs-mono">{f.devices.length ? f.devices.join('\n') : 'no device'}</span></Field>
+        <Field label="gave rise to"><span className="bs-mono">{f.devices.length ? f.devices.map((x) => <div key={x}><B text={x} /></div>) : 'no device'}</span></Field>
       </dl>
     );
   }
@@ -214,9 +241,9 @@ export function NodeDetails({ snapshot, summary, selected }: Props) {
   return (
     <aside className="bs-panel" data-testid="details-panel" aria-label="Details">
       {close}
-      <h2>
+      <h2 ref={heading} tabIndex={-1}>
         <span className={`bs-tag bs-tag--${found.kind}`}>{found.kind}</span>{' '}
-        {'name' in found.view ? found.view.name : found.view.label}
+        <B text={'name' in found.view ? found.view.name : found.view.label} />
       </h2>
       {body}
     </aside>

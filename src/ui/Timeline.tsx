@@ -1,7 +1,13 @@
 import { useEffect } from 'react';
-import { useViewStore, useViewStoreApi } from './store';
+import { Breakable as B } from './Breakable';
+import { focusGraphNode } from './NodeDetails';
+import { PLAY_INTERVAL_MS, PLAY_SPEEDS, useViewStore, useViewStoreApi, type PlayTarget } from './store';
 
-const PLAY_INTERVAL_MS = 700;
+const PLAY_TO: [PlayTarget, string, string][] = [
+  ['uevent', '▸ uevent', 'Play to the next uevent'],
+  ['bind', '▸ bind', 'Play to the next driver bind'],
+  ['module', '▸ module load', 'Play to the next module load (or init)'],
+];
 
 function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -20,6 +26,7 @@ export function useTimelineKeys() {
   const store = useViewStoreApi();
   const playing = useViewStore((s) => s.playing);
   const step = useViewStore((s) => s.step);
+  const speed = useViewStore((s) => s.playSpeed);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -55,7 +62,12 @@ export function useTimelineKeys() {
           void s.goToStep(s.summary.events.length - 1);
           break;
         case 'Escape':
-          if (s.selected) void s.select(null);
+          if (s.selected) {
+            const id = s.selected;
+            void s.select(null);
+            // back to the node whose details closed (in Explore and Edit, where the panel is)
+            if (s.mode !== 'compare') focusGraphNode(id);
+          }
           break;
         case ' ':
           if (onButton) return; // the button's own click
@@ -70,9 +82,9 @@ export function useTimelineKeys() {
 
   useEffect(() => {
     if (!playing) return;
-    const t = setTimeout(() => void store.getState().stepBy(1), PLAY_INTERVAL_MS);
+    const t = setTimeout(() => void store.getState().stepBy(1), PLAY_INTERVAL_MS / speed);
     return () => clearTimeout(t);
-  }, [playing, step, store]);
+  }, [playing, step, store, speed]);
 }
 
 /** Play / step / jump controls, the scrubber, and the current event as a sentence. */
@@ -85,6 +97,9 @@ export function Timeline() {
   const stepBy = useViewStore((s) => s.stepBy);
   const setPlaying = useViewStore((s) => s.setPlaying);
   const setFollow = useViewStore((s) => s.setFollow);
+  const speed = useViewStore((s) => s.playSpeed);
+  const setPlaySpeed = useViewStore((s) => s.setPlaySpeed);
+  const playTo = useViewStore((s) => s.playTo);
   useTimelineKeys();
 
   if (!summary) return null;
@@ -111,6 +126,23 @@ export function Timeline() {
           value={step}
           onChange={(e) => void goToStep(Number(e.target.value))}
         />
+        <label className="bs-field-inline" title="Play speed">
+          <span className="bs-sr">Play speed</span>
+          <select data-testid="play-speed" aria-label="Play speed" value={speed} onChange={(e) => setPlaySpeed(Number(e.target.value))}>
+            {PLAY_SPEEDS.map((x) => (
+              <option key={x} value={x}>
+                {x}×
+              </option>
+            ))}
+          </select>
+        </label>
+        <span className="bs-playto" role="group" aria-label="Play to">
+          {PLAY_TO.map(([target, text, title]) => (
+            <button key={target} type="button" data-testid={`play-to-${target}`} title={title} aria-label={title} disabled={step >= last} onClick={() => playTo(target)}>
+              {text}
+            </button>
+          ))}
+        </span>
         <span className="bs-stepno" data-testid="step-label">
           {step + 1}/{last + 1}
         </span>
@@ -121,8 +153,8 @@ export function Timeline() {
       <p className="bs-sentence" data-testid="current-event" aria-live="polite">
         {event ? (
           <>
-            <span className={`bs-kind bs-kind--${event.kind}`}>{event.kind}</span> {event.text}
-            <span className="bs-cite"> — {event.cite}</span>
+            <span className={`bs-kind bs-kind--${event.kind}`}>{event.kind}</span> <B text={event.text} />
+            <span className="bs-cite"> — <B text={event.cite} /></span>
           </>
         ) : (
           <span className="bs-muted">Before the first event: press → or ▶ to boot.</span>

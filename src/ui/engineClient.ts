@@ -119,6 +119,7 @@ export function createEngineClient(opts: EngineClientOptions = {}): EngineClient
     listDesigns: () => call((r) => r.listDesigns()),
     validate: (scenario) => call((r) => r.validate(toJson(scenario))),
     getScenario: (id) => call((r) => r.getScenario(id)),
+    defaultVariant: (id) => call((r) => r.defaultVariant(id)),
     builtinWithVariant: (id, v) => call((r) => r.builtinWithVariant(id, v)),
     run: async (scenario, slot = 'main') => {
       const json = toJson(scenario);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DeviceView, ModuleView, Snapshot } from '../engine/api';
-import { moduleOutcome } from './outcome';
+import { moduleOutcome, type OutcomeContext } from './outcome';
 
 // Hand-written snapshots in the shape of the faux and auxiliary designs (not engine output).
 const dev = (name: string, devpath: string, extra: Partial<DeviceView> = {}): DeviceView => ({
@@ -61,5 +61,34 @@ describe('moduleOutcome', () => {
     expect(moduleOutcome(snap({ modules: [mod({ aliases: [] })] }), 'arm_cca_guest')!.why).toContain('no alias');
     expect(moduleOutcome(snap({ modules: [mod()] }), 'other')).toBeNull();
     expect(moduleOutcome(snap({ modules: [mod()] }), undefined)).toBeNull();
+  });
+});
+
+describe('moduleOutcome at a step of the run', () => {
+  const events = Array.from({ length: 72 }, (_, index) => ({ index, kind: 'phase' as const, text: '', cite: '', depth: 0, touches: {} }));
+  const ctx = (step: number, extra: Partial<OutcomeContext> = {}): OutcomeContext => ({
+    step,
+    events,
+    changes: [{ module: 'arm_cca_guest', step: 37, state: 'loaded' }],
+    ...extra,
+  });
+
+  it('says "not loaded yet" and when it loads, when the module loads later in the run', () => {
+    const s = snap({ devices: [AUXDEV], modules: [mod()] });
+    const o = moduleOutcome(s, 'arm_cca_guest', ctx(14))!;
+    expect(o.headline).toBe('arm_cca_guest: not loaded yet (step 15 of 72; loads at step 38)');
+    expect(o.why).toContain('MODALIAS=auxiliary:arm_cca_guest.arm-rsi-dev');
+    // after the load, or with no load to come, the plain outcome
+    expect(moduleOutcome(snap({ modules: [mod()] }), 'arm_cca_guest', ctx(40))!.headline).toBe('arm_cca_guest: not loaded');
+    expect(moduleOutcome(snap({ modules: [mod()] }), 'arm_cca_guest', ctx(14, { changes: [] }))!.headline).toBe('arm_cca_guest: not loaded');
+  });
+
+  it('with Realm off: no RSI device was ever created', () => {
+    const s = snap({ modules: [mod()], facts: { rsi: false, rmi: false } });
+    const o = moduleOutcome(s, 'arm_cca_guest', ctx(70, { changes: [], service: 'RSI', everDevices: [] }))!;
+    expect(o.why).toContain('no RSI device was ever created in this run');
+    // an RSI device earlier in the run (removed since): not that sentence
+    const rsiDev = dev('x', '/devices/x', { firmwareNode: 'smccc:RSI' });
+    expect(moduleOutcome(s, 'arm_cca_guest', ctx(70, { changes: [], service: 'RSI', everDevices: [rsiDev] }))!.why).not.toContain('ever created');
   });
 });

@@ -4,7 +4,8 @@
  * told as the udev/kmod chain (uevent MODALIAS -> modules.alias -> modprobe).
  * Pure: unit-tested in outcome.test.ts.
  */
-import type { DeviceView, ModuleView, Snapshot } from '../engine/api';
+import type { DeviceView, ModuleView, Snapshot, TraceEvent } from '../engine/api';
+import type { ModuleChange } from '../worker/union';
 import { aliasMatches } from './graph/toFlow';
 
 export type OutcomeTone = 'loaded' | 'builtin' | 'not-loaded' | 'failed';
@@ -32,12 +33,63 @@ export function aliasMatchesOf(snapshot: Snapshot, m: ModuleView): { device: Dev
   return out;
 }
 
-export function moduleOutcome(snapshot: Snapshot, moduleName: string | null | undefined): Outcome | null {
+/**
+ * Where in the run the outcome is read: a module not loaded at this step may load later
+ * (`changes`); `service` is the firmware service the design's device stands for.
+ */
+export interface OutcomeContext {
+  /** the step shown (0-based event index, -1 before the first event) */
+  step: number;
+  events: TraceEvent[];
+  /** where module states change in the run (RunInfo.moduleChanges) */
+  changes?: ModuleChange[] | null;
+  /** 'RSI' for a Realm guest design, 'RMI' for a KVM host one */
+  service?: 'RSI' | 'RMI';
+  /** the run's devices at any step (layout basis): was a device of the service ever created */
+  everDevices?: DeviceView[];
+}
+
+/** the context of a run at a step (the run as the worker returned it; side from the design list) */
+export function outcomeContext(
+  run: { summary: { events: TraceEvent[] }; layoutBasis: Snapshot | null; moduleChanges: ModuleChange[] | null } | null,
+  step: number,
+  side: 'guest' | 'host' | undefined,
+): OutcomeContext | undefined {
+  if (!run) return undefined;
+  return {
+    step,
+    events: run.summary.events,
+    changes: run.moduleChanges,
+    service: side === 'host' ? 'RMI' : side === 'guest' ? 'RSI' : undefined,
+    everDevices: run.layoutBasis?.devices,
+  };
+}
+
+/** the next change of the module's state after `step` in the run, or null */
+export function nextChange(changes: ModuleChange[] | null | undefined, step: number, moduleName: string): ModuleChange | null {
+  return changes?.find((c) => c.module === moduleName && c.step > step) ?? null;
+}
+
+export function moduleOutcome(snapshot: Snapshot, moduleName: string | null | undefined, ctx?: OutcomeContext): Outcome | null {
   if (!moduleName) return null;
   const m = snapshot.modules.find((x) => x.name === moduleName);
   if (!m) return null;
   const name = m.name;
   const matches = aliasMatchesOf(snapshot, m);
+
+  // not loaded at this step, but it will be later in the run: say so, and when
+  const next = ctx && m.state === 'not-loaded' ? nextChange(ctx.changes, ctx.step, name) : null;
+  if (ctx && next) {
+    {
+      const total = ctx.events.length;
+      const will = next.state === 'builtin' ? 'built in from' : next.state === 'failed' ? 'its init fails at' : 'loads at';
+      const headline = `${name}: not loaded yet (step ${ctx.step + 1} of ${total}; ${will} step ${next.step + 1})`;
+      const ties = matches.length
+        ? `${matches[0]!.device.name}'s MODALIAS=${matches[0]!.device.modalias} matches alias ${matches[0]!.alias}; udev has not acted on that uevent yet at this step.`
+        : 'the uevent that loads it has not happened yet at this step.';
+      return { module: name, tone: 'not-loaded', headline, why: ties };
+    }
+  }
 
   if (m.state === 'builtin')
     return { module: name, tone: 'builtin', headline: `${name}: built in (=y)`, why: 'its module_init ran as an initcall at boot: no uevent, alias or modprobe is involved.' };
@@ -70,6 +122,17 @@ export function moduleOutcome(snapshot: Snapshot, moduleName: string | null | un
   }
   if (m.aliases.length === 0)
     return { module: name, tone: 'not-loaded', headline, why: 'it has no alias in modules.alias: no uevent can autoload it.' };
+  // the firmware has no such service (Realm off): nothing the module's alias could match was ever made
+  const svc = ctx?.service;
+  const fact = svc === 'RMI' ? snapshot.facts['rmi'] : svc === 'RSI' ? snapshot.facts['rsi'] : undefined;
+  const everMade = (ctx?.everDevices ?? snapshot.devices).some((d) => d.firmwareNode?.endsWith(`:${svc}`));
+  if (svc && fact === false && !everMade)
+    return {
+      module: name,
+      tone: 'not-loaded',
+      headline,
+      why: `the firmware offers no ${svc} (${svc === 'RSI' ? 'not a Realm guest' : 'no RMM'}): no ${svc} device was ever created in this run, so no uevent carried a MODALIAS for its ${m.aliases.length > 1 ? 'aliases' : 'alias'} ${list(m.aliases)}.`,
+    };
   const silent = snapshot.devices.filter((d) => d.bus && !d.modalias).map((d) => `${d.name} (${d.bus} bus)`);
   const aliases = `alias${m.aliases.length > 1 ? 'es' : ''} ${list(m.aliases)}`;
   return {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunSummary, Scenario, Snapshot } from '../engine/index';
 import type { RunInfo } from '../worker/protocol';
 import type { EngineClient } from './engineClient';
-import { EDITOR_STORAGE_KEY, createViewStore, defaultCompareDesign } from './store';
+import { BOTTOM_PANEL, EDITOR_STORAGE_KEY, LAYOUT_STORAGE_KEY, createViewStore, defaultCompareDesign, nextStop, parseBottomPanel } from './store';
 
 // A stand-in for the worker client (the store's only dependency); not an engine.
 const VARIANT = { realm: true, firmware: 'dt', psci: '1.1', conduit: 'smc', module: 'module', udev: true } as const;
@@ -27,6 +27,7 @@ function fakeClient(overrides: Partial<EngineClient> = {}): EngineClient & { cal
     variant: { ...VARIANT, ...(s as { v?: object }).v },
     actionStarts: (s as { actions?: unknown[] }).actions ? [n - 2] : [],
     layoutBasis: snap(n - 1),
+    moduleChanges: [],
   });
   return {
     calls,
@@ -39,6 +40,7 @@ function fakeClient(overrides: Partial<EngineClient> = {}): EngineClient & { cal
     ],
     defaultScenarioId: async () => 'a',
     getScenario: async (id) => (calls.push(`get ${id}`), scenario(id)),
+    defaultVariant: async () => ({ ...VARIANT }),
     builtinWithVariant: async (id, v) => (calls.push(`variant ${id} ${JSON.stringify(v)}`), { ...scenario(id), v } as unknown as Scenario),
     validate: async (s) => (calls.push('validate'), (s as { id?: unknown }).id ? [] : [{ path: 'id', message: 'Required' }]),
     run: async (s, slot = 'main') => (calls.push(`run ${slot}`), info(s, 3)),
@@ -208,5 +210,41 @@ describe('view store', () => {
     expect(defaultCompareDesign('auxiliary', designs)).toBe('faux');
     expect(defaultCompareDesign('faux', designs)).toBe('auxiliary');
     expect(defaultCompareDesign('auxiliary-host', designs)).toBe('mainline');
+  });
+});
+
+describe('event panel layout', () => {
+  it('reads a stored panel state, clamped, and falls back to the default on junk', () => {
+    expect(parseBottomPanel(null)).toEqual({ open: true, height: BOTTOM_PANEL.initial });
+    expect(parseBottomPanel('not json')).toEqual({ open: true, height: BOTTOM_PANEL.initial });
+    expect(parseBottomPanel(JSON.stringify({ bottom: { open: false, height: 240 } }))).toEqual({ open: false, height: 240 });
+    expect(parseBottomPanel(JSON.stringify({ bottom: { open: true, height: 5 } }))).toEqual({ open: true, height: BOTTOM_PANEL.min });
+    expect(parseBottomPanel(JSON.stringify({ bottom: { height: 'x' } }))).toEqual({ open: true, height: BOTTOM_PANEL.initial });
+  });
+
+  it('keeps the panel state in storage and starts from it', () => {
+    const data = new Map<string, string>();
+    const storage = { getItem: (k: string) => data.get(k) ?? null, setItem: (k: string, v: string) => void data.set(k, v) };
+    const a = createViewStore(fakeClient(), { storage });
+    a.getState().setBottomPanel({ height: 300 });
+    a.getState().setBottomPanel({ open: false });
+    expect(JSON.parse(data.get(LAYOUT_STORAGE_KEY)!)).toEqual({ bottom: { open: false, height: 300 } });
+    const b = createViewStore(fakeClient(), { storage });
+    expect(b.getState().bottomPanel).toEqual({ open: false, height: 300 });
+  });
+});
+
+describe('play to the next …', () => {
+  const events = ['phase', 'uevent', 'match', 'bind', 'uevent', 'module'].map((kind) => ({ kind }));
+  it('finds the next uevent or bind after the step, and the next module state change', () => {
+    expect(nextStop(events, -1, 'uevent', null)).toBe(1);
+    expect(nextStop(events, 1, 'uevent', null)).toBe(4);
+    expect(nextStop(events, 4, 'uevent', null)).toBeNull();
+    expect(nextStop(events, 0, 'bind', null)).toBe(3);
+    const changes = [{ step: 2, state: 'builtin' }, { step: 5, state: 'loaded' }, { step: 6, state: 'not-loaded' }];
+    expect(nextStop(events, -1, 'module', changes)).toBe(2);
+    expect(nextStop(events, 2, 'module', changes)).toBe(5);
+    expect(nextStop(events, 5, 'module', changes)).toBeNull(); // an rmmod is not a load
+    expect(nextStop(events, 0, 'module', null)).toBeNull();
   });
 });

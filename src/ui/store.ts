@@ -16,6 +16,30 @@ import { nodeId } from './graph/toFlow';
 export type Status = 'idle' | 'loading' | 'ready' | 'error';
 export type Mode = 'explore' | 'compare' | 'edit';
 export type BottomTab = 'events' | 'uevents' | 'dmesg' | 'lsmod' | 'sysfs';
+/** what "play to the next …" stops at */
+export type PlayTarget = 'uevent' | 'bind' | 'module';
+export const PLAY_SPEEDS = [0.5, 1, 2, 4] as const;
+/** ms per step at 1× */
+export const PLAY_INTERVAL_MS = 700;
+
+/**
+ * The next step after `step` that "play to the next …" stops at: a uevent, a driver bound
+ * to a device, or a module whose state changes (loaded, built in, failed: from the run's
+ * module state changes). Null when none is left in the run.
+ */
+export function nextStop(
+  events: { kind: string }[],
+  step: number,
+  target: PlayTarget,
+  changes: { step: number; state: string }[] | null,
+): number | null {
+  if (target === 'module') {
+    const c = (changes ?? []).filter((x) => x.step > step && x.state !== 'not-loaded').map((x) => x.step);
+    return c.length ? Math.min(...c) : null;
+  }
+  for (let i = step + 1; i < events.length; i++) if (events[i]!.kind === target) return i;
+  return null;
+}
 
 export interface EditorProblem extends ScenarioError {
   span: Span | null;
@@ -47,6 +71,14 @@ export interface CompareView {
   sameRows: boolean;
 }
 
+/** The event panel under the graph: open or folded to its tab bar, and its height (px). Kept in localStorage. */
+export interface BottomPanelState {
+  open: boolean;
+  height: number;
+}
+
+export const BOTTOM_PANEL = { min: 64, max: 600, initial: 112 } as const;
+
 export interface ViewState {
   builtins: BuiltinInfo[];
   /** designs in their default form: what the design switcher lists */
@@ -57,6 +89,8 @@ export interface ViewState {
   scenarioId: string | null;
   /** firmware toggles of the run (applied to the design on the next switch too) */
   variant: FirmwareVariant | null;
+  /** the shown design's own toggles, as it ships: the toolbar marks what differs from them */
+  designVariant: FirmwareVariant | null;
   run: RunInfo | null;
   summary: RunSummary | null;
   /** user actions added on top of the design (each forks the timeline) */
@@ -73,7 +107,12 @@ export interface ViewState {
   message: string | null;
   mode: Mode;
   bottomTab: BottomTab;
+  bottomPanel: BottomPanelState;
   playing: boolean;
+  /** steps per 700 ms while playing */
+  playSpeed: number;
+  /** playing stops at this step (play to the next uevent, bind, module load) */
+  playStop: number | null;
   /** the graph pans to what the current event touched */
   follow: boolean;
   compare: CompareState;
@@ -88,10 +127,15 @@ export interface ViewActions {
   openDesign(id: string): Promise<void>;
   /** Changes firmware toggles and re-runs the design (user actions are dropped). */
   setVariant(change: Variant): Promise<void>;
+  /** Puts every firmware toggle back to the design's own (designVariant) and re-runs. */
+  resetVariant(): Promise<void>;
   /** Shows the state after event `step` of the current run. */
   goToStep(step: number): Promise<void>;
   stepBy(delta: number): Promise<void>;
   setPlaying(playing: boolean): void;
+  setPlaySpeed(speed: number): void;
+  /** Plays on to the next uevent, bind or module load, and stops there. */
+  playTo(target: PlayTarget): void;
   setFollow(follow: boolean): void;
   select(nodeId: string | null): Promise<void>;
   /** Inserts a user action after the current step, re-runs, and jumps to the action. */
@@ -100,6 +144,8 @@ export interface ViewActions {
   resetActions(): Promise<void>;
   setMode(mode: Mode): Promise<void>;
   setBottomTab(tab: BottomTab): void;
+  /** Folds, opens or resizes the event panel (remembered across reloads). */
+  setBottomPanel(change: Partial<BottomPanelState>): void;
   setCompareDesign(id: string): Promise<void>;
   setCompareView(change: Partial<CompareView>): void;
   /** Editor text changed: stored at once, checked and run after a short pause. */
@@ -121,6 +167,26 @@ export interface StoreOptions {
 }
 
 export const EDITOR_STORAGE_KEY = 'bindscope.editor.text';
+export const LAYOUT_STORAGE_KEY = 'bindscope.layout';
+
+/** a stored panel state, or the default when there is none or it is not one */
+export function parseBottomPanel(text: string | null | undefined): BottomPanelState {
+  const fallback = { open: true, height: BOTTOM_PANEL.initial };
+  if (!text) return fallback;
+  try {
+    const v = JSON.parse(text) as { bottom?: Partial<BottomPanelState> };
+    const b = v?.bottom;
+    if (!b || typeof b !== 'object') return fallback;
+    return {
+      open: typeof b.open === 'boolean' ? b.open : true,
+      height: typeof b.height === 'number' && Number.isFinite(b.height) ? clampPanel(b.height) : BOTTOM_PANEL.initial,
+    };
+  } catch {
+    return fallback;
+  }
+}
+
+export const clampPanel = (h: number) => Math.round(Math.max(BOTTOM_PANEL.min, Math.min(BOTTOM_PANEL.max, h)));
 
 export const initialViewState: ViewState = {
   builtins: [],
@@ -128,6 +194,7 @@ export const initialViewState: ViewState = {
   designId: null,
   scenarioId: null,
   variant: null,
+  designVariant: null,
   run: null,
   summary: null,
   userActions: [],
@@ -139,7 +206,10 @@ export const initialViewState: ViewState = {
   message: null,
   mode: 'explore',
   bottomTab: 'events',
+  bottomPanel: { open: true, height: BOTTOM_PANEL.initial },
   playing: false,
+  playSpeed: 1,
+  playStop: null,
   follow: true,
   compare: { designId: null, variant: null, run: null, step: -1, snapshot: null },
   compareView: { table: true, graphs: 'services', sameRows: false },
@@ -175,6 +245,13 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
     savedText = storage?.getItem(EDITOR_STORAGE_KEY) ?? '';
   } catch {
     savedText = '';
+  }
+
+  let savedLayout: BottomPanelState = { open: true, height: BOTTOM_PANEL.initial };
+  try {
+    savedLayout = parseBottomPanel(storage?.getItem(LAYOUT_STORAGE_KEY));
+  } catch {
+    // blocked storage: defaults
   }
 
   const persist = (text: string) => {
@@ -299,7 +376,7 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
         set({ editor: { text, state: 'valid', problems: [] } });
         const runTicket = ++ticket;
         set({ status: 'loading' });
-        await show(parsed.value, runTicket, { designId: null, userActions: [], selected: null, playing: false });
+        await show(parsed.value, runTicket, { designId: null, designVariant: null, userActions: [], selected: null, playing: false });
       } catch (err) {
         if (mine === editorTicket) fail(err);
       }
@@ -308,6 +385,7 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
     return {
       ...initialViewState,
       editor: { ...initialViewState.editor, text: savedText },
+      bottomPanel: savedLayout,
 
       async init() {
         const mine = ++ticket;
@@ -329,9 +407,12 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
         set({ status: 'loading', message: null, playing: false, designId: id });
         try {
           const v = get().variant;
-          const scenario = v ? await engine.builtinWithVariant(id, v) : await engine.getScenario(id);
+          const [scenario, designVariant] = await Promise.all([
+            v ? engine.builtinWithVariant(id, v) : engine.getScenario(id),
+            engine.defaultVariant(id),
+          ]);
           if (mine !== ticket) return;
-          const ok = await show(scenario, mine, { designId: id, userActions: [], selected: null });
+          const ok = await show(scenario, mine, { designId: id, userActions: [], selected: null, designVariant });
           if (!ok && mine === ticket) set({ designId: shown });
         } catch (err) {
           if (mine === ticket) {
@@ -362,6 +443,11 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
         }
       },
 
+      async resetVariant() {
+        const { designVariant } = get();
+        if (designVariant) await get().setVariant(designVariant);
+      },
+
       async goToStep(step) {
         const { summary } = get();
         if (!summary) return;
@@ -371,7 +457,8 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
           const snapshot = await engine.snapshot(clamped, 'main');
           if (mine !== ticket) return;
           set({ step: clamped, snapshot });
-          if (clamped >= summary.events.length - 1 && get().playing) set({ playing: false });
+          const stop = get().playStop;
+          if (get().playing && (clamped >= summary.events.length - 1 || (stop !== null && clamped >= stop))) set({ playing: false, playStop: null });
           await refreshExplain(mine);
           if (get().mode === 'compare') await syncCompare();
         } catch (err) {
@@ -387,11 +474,27 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
         const { summary, step } = get();
         if (playing && summary && step >= summary.events.length - 1) {
           // play from the start when at the end
-          set({ playing: true });
+          set({ playing: true, playStop: null });
           void get().goToStep(-1);
           return;
         }
-        set({ playing });
+        set({ playing, playStop: null });
+      },
+
+      setPlaySpeed(speed) {
+        set({ playSpeed: speed > 0 ? speed : 1 });
+      },
+
+      playTo(target) {
+        const { summary, step, run } = get();
+        if (!summary) return;
+        const stop = nextStop(summary.events, step, target, run?.moduleChanges ?? null);
+        const what = target === 'module' ? 'module load' : target;
+        if (stop === null) {
+          set({ playing: false, playStop: null, message: `No ${what} after step ${step + 1} in this run.` });
+          return;
+        }
+        set({ playing: true, playStop: stop, message: null });
       },
 
       setFollow(follow) {
@@ -448,6 +551,17 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
 
       setBottomTab(tab) {
         set({ bottomTab: tab });
+      },
+
+      setBottomPanel(change) {
+        const next = { ...get().bottomPanel, ...change };
+        next.height = clampPanel(next.height);
+        set({ bottomPanel: next });
+        try {
+          storage?.setItem(LAYOUT_STORAGE_KEY, JSON.stringify({ bottom: next }));
+        } catch {
+          // storage full or blocked: the size lives in the store
+        }
       },
 
       async setCompareDesign(id) {

@@ -15,7 +15,7 @@ import {
   validateScenario,
 } from '../engine/index';
 import type { EngineWire, RunInfo, Slot } from './protocol';
-import { layoutSteps, unionSnapshot } from './union';
+import { layoutSteps, moduleChanges, unionSnapshot } from './union';
 
 const sims = new Map<Slot, Simulation>();
 
@@ -27,14 +27,17 @@ function simulation(slot: Slot): Simulation {
 
 function runInfo(sim: Simulation): RunInfo {
   const summary = sim.summary();
-  if (!sim.scenario) return { summary, scenario: null, variant: null, actionStarts: [], layoutBasis: null };
-  const snaps = layoutSteps(summary.events, sim.lastStep).map((i) => sim.stateAt(i));
+  if (!sim.scenario) return { summary, scenario: null, variant: null, actionStarts: [], layoutBasis: null, moduleChanges: null };
+  const steps = layoutSteps(summary.events, sim.lastStep);
+  const snaps = steps.map((i) => sim.stateAt(i));
   return {
     summary,
     scenario: sim.scenario,
     variant: currentVariant(sim.scenario),
     actionStarts: sim.actionStarts,
     layoutBasis: unionSnapshot(snaps),
+    // exact only when every step was looked at
+    moduleChanges: steps.length === sim.lastStep + 1 ? moduleChanges(snaps, steps) : null,
   };
 }
 
@@ -55,10 +58,11 @@ const api: EngineWire = {
     return listBuiltins().filter((b) => !suffixes.some((x) => b.id.endsWith(x)));
   },
   getScenario: (id) => getBuiltinScenario(id),
+  defaultVariant: (id) => currentVariant(getBuiltinScenario(id)),
   builtinWithVariant: (id, variant) => applyVariant(getBuiltinScenario(id), variant),
   run(json, slot = 'main') {
     const p = parse(json);
-    if (!p.ok) return { summary: { id: '(invalid)', title: '(invalid scenario)', source: '', events: [], errors: [{ path: '(root)', message: p.message }] }, scenario: null, variant: null, actionStarts: [], layoutBasis: null };
+    if (!p.ok) return { summary: { id: '(invalid)', title: '(invalid scenario)', source: '', events: [], errors: [{ path: '(root)', message: p.message }] }, scenario: null, variant: null, actionStarts: [], layoutBasis: null, moduleChanges: null };
     const sim = new Simulation(p.value);
     sims.set(slot, sim);
     return runInfo(sim);

@@ -8,6 +8,8 @@
  */
 import type { BuiltinInfo, MatchInfo, RunSummary, Scenario, ScenarioError, Snapshot, UserAction, Variant } from '../engine/index';
 
+import type { ModuleChange } from './union';
+
 export type Slot = 'main' | 'compare';
 export type FirmwareVariant = Required<Variant>;
 
@@ -25,6 +27,11 @@ export interface RunInfo {
    * while the user steps through time. Null when the scenario is invalid.
    */
   layoutBasis: Snapshot | null;
+  /**
+   * The steps where each module's state changes (union.ts moduleChanges): the outcome line
+   * says "not loaded yet; loads at step N". Null for an invalid or a huge (sampled) run.
+   */
+  moduleChanges: ModuleChange[] | null;
 }
 
 export interface EngineApi {
@@ -36,6 +43,8 @@ export interface EngineApi {
   listDesigns(): BuiltinInfo[];
   /** A built-in scenario's JSON data. Rejects for an unknown id. */
   getScenario(id: string): Scenario;
+  /** A built-in scenario's own firmware/config toggles, as the design ships (currentVariant). */
+  defaultVariant(id: string): FirmwareVariant;
   /** A built-in scenario with firmware/config toggles applied (applyVariant). */
   builtinWithVariant(id: string, variant: Variant): Scenario;
   /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DeviceView, DriverView, ModuleView, Snapshot } from '../engine/api';
-import { layoutSteps, unionSnapshot } from './union';
+import { layoutSteps, moduleChanges, unionSnapshot } from './union';
 
 const snap = (step: number, devices: string[]): Snapshot => ({
   step, devices: devices.map((p) => ({ devpath: p, name: p } as DeviceView)), drivers: [], modules: [], uevents: [], sysfs: [], log: [],
@@ -35,5 +35,17 @@ describe('layout basis', () => {
     expect(steps.length).toBeLessThanOrEqual(401);
     expect(steps.at(-1)).toBe(99_999);
     expect(steps.slice(0, -1).every((i) => huge[i]!.kind === 'device_add')).toBe(true);
+  });
+});
+
+describe('module changes', () => {
+  const withModule = (step: number, state: ModuleView['state']): Snapshot => ({ ...snap(step, []), modules: [{ name: 'm', state } as ModuleView] });
+  it('lists the steps where a module changes state, not its first not-loaded', () => {
+    const snaps = [withModule(0, 'not-loaded'), withModule(1, 'not-loaded'), withModule(2, 'loaded'), withModule(3, 'loaded'), withModule(4, 'not-loaded')];
+    expect(moduleChanges(snaps, [0, 1, 2, 3, 4])).toEqual([
+      { module: 'm', step: 2, state: 'loaded' },
+      { module: 'm', step: 4, state: 'not-loaded' },
+    ]);
+    expect(moduleChanges([withModule(0, 'builtin')], [0])).toEqual([{ module: 'm', step: 0, state: 'builtin' }]);
   });
 });

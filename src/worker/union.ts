@@ -48,3 +48,28 @@ export function layoutSteps(events: { kind: string }[], lastStep: number): numbe
   const every = Math.ceil(adds.length / MAX_LAYOUT_SNAPSHOTS);
   return [...adds.filter((_, k) => k % every === 0), lastStep];
 }
+
+/** A module's state from a step on (the steps where it changes), for "loads at step N". */
+export interface ModuleChange {
+  module: string;
+  /** 0-based event index of the first snapshot in the new state */
+  step: number;
+  state: string;
+}
+
+/**
+ * Where each module's state changes over a run, from its snapshots at `steps` (ascending).
+ * Exact when `steps` holds every step; the caller leaves it out for a sampled run.
+ */
+export function moduleChanges(snaps: Snapshot[], steps: number[]): ModuleChange[] {
+  const out: ModuleChange[] = [];
+  const last = new Map<string, string>();
+  snaps.forEach((snap, i) => {
+    for (const m of snap.modules) {
+      if (last.get(m.name) === m.state) continue;
+      if (last.has(m.name) || m.state !== 'not-loaded') out.push({ module: m.name, step: steps[i]!, state: m.state });
+      last.set(m.name, m.state);
+    }
+  });
+  return out;
+}

@@ -1,5 +1,6 @@
 import { Handle, Position, type NodeProps } from '@xyflow/react';
-import { DEVICE_LOWER_HANDLE, MODULE_LOWER_HANDLE, type GraphNode } from './toFlow';
+import { Breakable } from '../Breakable';
+import { DEVICE_LOWER_HANDLE, MODULE_ALIAS_AT, MODULE_ALIAS_HANDLE, type GraphNode } from './toFlow';
 
 /** One box in the graph: a device, driver, module or firmware node. Draws only. */
 export function BindscopeNode({ data, sourcePosition, targetPosition, selected }: NodeProps<GraphNode>) {
@@ -21,11 +22,13 @@ export function BindscopeNode({ data, sourcePosition, targetPosition, selected }
       title={data.description}
     >
       {targetPosition && <Handle type="target" position={targetPosition} isConnectable={false} />}
-      <div className="bs-box__label">{data.label}</div>
-      <div className="bs-box__detail">{data.detail}</div>
+      <div className="bs-box__label"><Breakable text={data.label} /></div>
+      <div className="bs-box__detail"><Breakable text={data.detail} /></div>
       {sourcePosition && <Handle type="source" position={sourcePosition} isConnectable={false} />}
       {data.kind === 'device' && <Handle type="source" id={DEVICE_LOWER_HANDLE} position={Position.Bottom} isConnectable={false} />}
-      {data.kind === 'module' && <Handle type="target" id={MODULE_LOWER_HANDLE} position={Position.Bottom} isConnectable={false} />}
+      {data.kind === 'module' && (
+        <Handle type="target" id={MODULE_ALIAS_HANDLE} position={Position.Left} style={{ top: `${MODULE_ALIAS_AT * 100}%` }} isConnectable={false} />
+      )}
     </div>
   );
 }

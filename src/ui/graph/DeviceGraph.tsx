@@ -1,24 +1,40 @@
-import { useEffect, useMemo, useRef, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import {
   Background,
   Controls,
-  Panel,
   ReactFlow,
   ReactFlowProvider,
+  getViewportForBounds,
   useReactFlow,
   useStoreApi,
+  type EdgeTypes,
   type NodeTypes,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import type { Snapshot, TraceEvent } from '../../engine/api';
 import { BindscopeNode } from './BindscopeNode';
-import { Legend } from './Legend';
-import { LAYOUT, layoutPositions, snapshotToFlow, type FlowColumns, type GraphNode } from './toFlow';
+import { LaneEdge } from './LaneEdge';
+import { Legend, LegendToggle } from './Legend';
+import { FONT, LAYOUT, layoutPositions, snapshotToFlow, type FlowColumns, type GraphNode, type TextMeasure } from './toFlow';
+
+/** node text measured as the browser draws it (canvas, the node fonts), for node heights */
+const browserMeasure: TextMeasure | undefined = (() => {
+  if (typeof document === 'undefined') return undefined;
+  const ctx = document.createElement('canvas').getContext('2d');
+  if (!ctx) return undefined;
+  const fonts = { label: `600 ${FONT.label}px ${FONT.family}`, detail: `${FONT.detail}px ${FONT.family}` };
+  return (text, role) => {
+    ctx.font = fonts[role];
+    // a little room for rounding between canvas and layout text widths
+    return ctx.measureText(text).width * 1.02 + 1;
+  };
+})();
 
 const nodeTypes: NodeTypes = { bindscope: BindscopeNode };
+const edgeTypes: EdgeTypes = { lane: LaneEdge };
 
 /** room around a fitted graph; on the left, the zoom controls' width, so they never cover a node */
-const FIT_PADDING = { left: '52px', right: '14px', top: '18px', bottom: '14px' } as const;
+const FIT_PADDING = { left: '46px', right: '10px', top: '14px', bottom: '12px' } as const;
 
 interface Props {
   snapshot: Snapshot;
@@ -41,37 +57,107 @@ interface Props {
 }
 
 function Graph({ snapshot, basis, touched, selected, onSelect, follow, label, testId, showLegend = true, caption, columns, maxFitZoom = 2 }: Props) {
-  const positions = useMemo(() => (basis ? layoutPositions(basis, columns) : undefined), [basis, columns]);
-  const flow = useMemo(() => snapshotToFlow(snapshot, { positions, touched, columns }), [snapshot, positions, touched, columns]);
-  const fitOptions = useMemo(() => ({ padding: FIT_PADDING, maxZoom: maxFitZoom }), [maxFitZoom]);
+  const positions = useMemo(() => (basis ? layoutPositions(basis, columns, browserMeasure) : undefined), [basis, columns]);
+  const flow = useMemo(
+    () => snapshotToFlow(snapshot, { positions, touched, columns, measure: browserMeasure }),
+    [snapshot, positions, touched, columns],
+  );
+  // The view fits the whole run (every node of the layout basis), not the step on screen:
+  // stepping never needs another fit, so zoom and pan stay put while stepping.
+  const bounds = useMemo(() => {
+    const places = positions
+      ? [...positions.values()].map((p) => ({ x: p.x, y: p.y, h: p.height ?? LAYOUT.nodeHeight }))
+      : flow.nodes.map((n) => ({ x: n.position.x, y: n.position.y, h: n.height ?? LAYOUT.nodeHeight }));
+    if (!places.length) return null;
+    const x = Math.min(...places.map((p) => p.x));
+    const y = Math.min(...places.map((p) => p.y));
+    return {
+      x,
+      y,
+      width: Math.max(...places.map((p) => p.x + LAYOUT.nodeWidth)) - x,
+      height: Math.max(...places.map((p) => p.y + p.h)) - y,
+    };
+  }, [positions, flow]);
   const nodes = useMemo<GraphNode[]>(
     () => flow.nodes.map((n) => (n.id === selected ? { ...n, selected: true } : n)),
     [flow, selected],
   );
+  const [legendOpen, setLegendOpen] = useState(false);
   const rf = useReactFlow();
   const store = useStoreApi();
   const first = useRef(true);
   const box = useRef<HTMLDivElement>(null);
+  const selectedRef = useRef(selected);
+  selectedRef.current = selected;
+  const flowRef = useRef(flow);
+  flowRef.current = flow;
+  const boundsRef = useRef(bounds);
+  boundsRef.current = bounds;
 
-  // Fit again when the graph's box changes size (editor opened, compare table shown, window resized).
+  /** fits the whole run into the box; with `floor`, never zooms out below it (returns false then) */
+  const fitAll = useRef((floor?: number): boolean => {
+    const b = boundsRef.current;
+    const { width, height } = store.getState();
+    if (!b || !width || !height) return true;
+    const vp = getViewportForBounds(b, width, height, 0.1, maxFitZoomRef.current, FIT_PADDING);
+    if (floor !== undefined && vp.zoom < floor) return false;
+    void rf.setViewport(vp);
+    return true;
+  });
+  const maxFitZoomRef = useRef(maxFitZoom);
+  maxFitZoomRef.current = maxFitZoom;
+
+  // the first fit, once the box has its size
+  useEffect(() => {
+    let frame = 0;
+    const tryFit = () => {
+      const { width, height } = store.getState();
+      if (width && height) fitAll.current();
+      else frame = requestAnimationFrame(tryFit);
+    };
+    tryFit();
+    return () => cancelAnimationFrame(frame);
+  }, [store]);
+
+  // Fit again when the graph's box changes size (editor opened, compare table shown, window
+  // resized, event panel resized). While a node is selected (its details panel opened or
+  // closed beside the graph) the zoom stays: selecting never shrinks the text; the view
+  // pans only if the selected node would leave it.
   useEffect(() => {
     const el = box.current;
     if (!el || typeof ResizeObserver === 'undefined') return;
     let last = { w: el.clientWidth, h: el.clientHeight };
     let timer: ReturnType<typeof setTimeout> | undefined;
+    const keepSelectedInView = () => {
+      const n = flowRef.current.nodes.find((x) => x.id === selectedRef.current);
+      if (!n) return;
+      const { width, height, transform } = store.getState();
+      const [tx, ty, zoom] = transform;
+      const h = n.height ?? LAYOUT.nodeHeight;
+      const x = n.position.x * zoom + tx;
+      const y = n.position.y * zoom + ty;
+      if (x >= 0 && y >= 0 && x + LAYOUT.nodeWidth * zoom <= width && y + h * zoom <= height) return;
+      void rf.setCenter(n.position.x + LAYOUT.nodeWidth / 2, n.position.y + h / 2, { zoom });
+    };
     const ro = new ResizeObserver(() => {
       const now = { w: el.clientWidth, h: el.clientHeight };
       if (Math.abs(now.w - last.w) < 8 && Math.abs(now.h - last.h) < 8) return;
+      const grew = now.w >= last.w && now.h >= last.h;
       last = now;
       clearTimeout(timer);
-      timer = setTimeout(() => void rf.fitView(fitOptions), 50);
+      timer = setTimeout(() => {
+        if (selectedRef.current && !grew) keepSelectedInView();
+        else if (selectedRef.current) {
+          if (!fitAll.current(rf.getZoom())) keepSelectedInView();
+        } else fitAll.current();
+      }, 50);
     });
     ro.observe(el);
     return () => {
       clearTimeout(timer);
       ro.disconnect();
     };
-  }, [rf, fitOptions]);
+  }, [rf, store]);
 
   // Follow the current event: pan (keeping the zoom) when what it touched is off screen.
   useEffect(() => {
@@ -87,24 +173,29 @@ function Graph({ snapshot, basis, touched, selected, onSelect, follow, label, te
     const visible = hit.every((n) => {
       const x = n.position.x * zoom + tx;
       const y = n.position.y * zoom + ty;
-      return x >= 0 && y >= 0 && x + LAYOUT.nodeWidth * zoom <= width && y + LAYOUT.nodeHeight * zoom <= height;
+      return x >= 0 && y >= 0 && x + LAYOUT.nodeWidth * zoom <= width && y + (n.height ?? LAYOUT.nodeHeight) * zoom <= height;
     });
     if (visible) return;
     const cx = hit.reduce((s, n) => s + n.position.x, 0) / hit.length + LAYOUT.nodeWidth / 2;
-    const cy = hit.reduce((s, n) => s + n.position.y, 0) / hit.length + LAYOUT.nodeHeight / 2;
+    const cy = hit.reduce((s, n) => s + n.position.y + (n.height ?? LAYOUT.nodeHeight) / 2, 0) / hit.length;
     void rf.setCenter(cx, cy, { zoom, duration: 250 });
   }, [flow, follow, rf, store]);
 
   return (
     <div className="bs-graphbox">
-    {caption && <div className="bs-caption">{caption}</div>}
+    {(caption || showLegend) && (
+      <div className="bs-caption">
+        {showLegend && <LegendToggle open={legendOpen} onToggle={() => setLegendOpen(!legendOpen)} />}
+        {caption}
+      </div>
+    )}
+    <div className="bs-graphrow">
     <div className="bs-graph" ref={box} data-testid={testId ?? 'device-graph'} role="figure" aria-label={label}>
       <ReactFlow
         nodes={nodes}
         edges={flow.edges}
         nodeTypes={nodeTypes}
-        fitView
-        fitViewOptions={fitOptions}
+        edgeTypes={edgeTypes}
         minZoom={0.1}
         nodesDraggable={false}
         nodesConnectable={false}
@@ -119,12 +210,9 @@ function Graph({ snapshot, basis, touched, selected, onSelect, follow, label, te
       >
         <Background gap={24} />
         <Controls showInteractive={false} />
-        {showLegend && (
-          <Panel position="top-right">
-            <Legend />
-          </Panel>
-        )}
       </ReactFlow>
+    </div>
+    {showLegend && legendOpen && <Legend />}
     </div>
     </div>
   );

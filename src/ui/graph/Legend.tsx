@@ -1,5 +1,3 @@
-import { useState } from 'react';
-
 const ITEMS: [string, string][] = [
   ['bs-box bs-box--firmware', 'firmware node (indented under its parent)'],
   ['bs-box bs-box--device bs-tone--platform bs-state--bound', 'platform device, bound'],
@@ -26,32 +24,35 @@ const EDGES: [string, string][] = [
   ['alias-pending', 'MODALIAS matches an alias, module not loaded (yet)'],
 ];
 
-/** What each node style and edge means. Draws only. */
-export function Legend({ initiallyOpen = false }: { initiallyOpen?: boolean }) {
-  const [open, setOpen] = useState(initiallyOpen);
+/** The button that shows or hides the legend (it sits above the graph, never over it). */
+export function LegendToggle({ open, onToggle }: { open: boolean; onToggle(): void }) {
   return (
-    <div className="bs-legend" data-testid="legend">
-      <button type="button" className="bs-legend__toggle" aria-expanded={open} onClick={() => setOpen(!open)}>
-        {open ? 'Hide legend' : 'Legend'}
-      </button>
-      {open && (
-        <ul aria-label="Legend" className="bs-legend__list">
-          {ITEMS.map(([cls, text]) => (
-            <li key={text}>
-              <span className={`bs-legend__swatch ${cls}`} aria-hidden="true" />
-              {text}
-            </li>
-          ))}
-          {EDGES.map(([kind, text]) => (
-            <li key={kind}>
-              <svg className={`bs-legend__edge bs-edge--${kind}`} width="28" height="8" aria-hidden="true">
-                <path d="M0 4 H28" />
-              </svg>
-              {text}
-            </li>
-          ))}
-        </ul>
-      )}
-    </div>
+    <button type="button" className="bs-legend__toggle" aria-expanded={open} aria-controls="bs-legend" data-testid="legend-toggle" onClick={onToggle}>
+      {open ? 'Hide legend' : 'Legend'}
+    </button>
+  );
+}
+
+/** What each node style and edge means: a column beside the graph, so it never covers a node. Draws only. */
+export function Legend() {
+  return (
+    <aside className="bs-legend" data-testid="legend" id="bs-legend" aria-label="Legend">
+      <ul aria-label="Legend" className="bs-legend__list">
+        {ITEMS.map(([cls, text]) => (
+          <li key={text}>
+            <span className={`bs-legend__swatch ${cls}`} aria-hidden="true" />
+            {text}
+          </li>
+        ))}
+        {EDGES.map(([kind, text]) => (
+          <li key={kind}>
+            <svg className={`bs-legend__edge bs-edge--${kind}`} width="28" height="8" aria-hidden="true">
+              <path d="M0 4 H28" />
+            </svg>
+            {text}
+          </li>
+        ))}
+      </ul>
+    </aside>
   );
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Position } from '@xyflow/react';
 import type { DeviceView, DriverView, FirmwareNodeView, ModuleView, Snapshot } from '../../engine/api';
-import { DEVICE_LOWER_HANDLE, LAYOUT, MODULE_LOWER_HANDLE, aliasMatches, fitKey, layoutPositions, nodeId, snapshotToFlow, type GraphNode } from './toFlow';
+import { DEVICE_LOWER_HANDLE, FONT, LAYOUT, MODULE_ALIAS_AT, MODULE_ALIAS_HANDLE, aliasMatches, breakPieces, fitKey, layoutPositions, lineCount, nodeHeight, nodeId, snapshotToFlow, type GraphEdge, type GraphNode, type TextMeasure } from './toFlow';
 
 // Hand-written snapshot (not produced by the engine): a Realm guest where the
 // arm-cca-dev platform device, created from the PSCI/SMCCC firmware node, is bound to
@@ -131,7 +131,8 @@ describe('snapshotToFlow', () => {
 
     expect(fwRoot).toBe(0);
     expect(psci).toBe(LAYOUT.fwIndent); // indented under its parent, same column
-    expect(byId(nodes, nodeId.firmware('/psci')).position.y).toBe(byId(nodes, nodeId.firmware('/')).position.y + LAYOUT.rowGap);
+    const fwRootNode = byId(nodes, nodeId.firmware('/'));
+    expect(byId(nodes, nodeId.firmware('/psci')).position.y).toBe(fwRootNode.position.y + fwRootNode.height! + LAYOUT.listGap);
     expect(platform).toBe(LAYOUT.fwIndent + LAYOUT.columnGap); // after the firmware column
     expect(cca).toBe(platform + LAYOUT.columnGap);
     expect(serial).toBe(cca); // siblings share a column
@@ -148,17 +149,21 @@ describe('snapshotToFlow', () => {
 
   it('never overlaps nodes in a column and puts a bound driver level with its device', () => {
     const { nodes } = snapshotToFlow(full);
-    const columns = new Map<number, number[]>();
+    const columns = new Map<number, GraphNode[]>();
     // the firmware list is one column whatever its indentation
     const col = (n: GraphNode) => (n.data.kind === 'firmware' ? -1 : n.position.x);
-    for (const n of nodes) columns.set(col(n), [...(columns.get(col(n)) ?? []), n.position.y]);
-    for (const ys of columns.values()) {
-      const sorted = [...ys].sort((a, b) => a - b);
-      for (let i = 1; i < sorted.length; i++) expect(sorted[i]! - sorted[i - 1]!).toBeGreaterThanOrEqual(LAYOUT.rowGap);
+    for (const n of nodes) columns.set(col(n), [...(columns.get(col(n)) ?? []), n]);
+    for (const ns of columns.values()) {
+      const sorted = [...ns].sort((a, b) => a.position.y - b.position.y);
+      for (let i = 1; i < sorted.length; i++) {
+        const gap = sorted[i]!.data.kind === 'device' ? LAYOUT.rowGap : LAYOUT.listGap;
+        expect(sorted[i]!.position.y - sorted[i - 1]!.position.y).toBeGreaterThanOrEqual(sorted[i - 1]!.height! + gap);
+      }
     }
-    const y = (id: string) => byId(nodes, id).position.y;
-    expect(y(nodeId.driver('platform/arm-cca-guest'))).toBe(y(nodeId.device('/devices/platform/arm-cca-dev')));
-    expect(y(nodeId.module('arm_cca_guest'))).toBe(y(nodeId.driver('platform/arm-cca-guest')));
+    // level: the centre lines meet (nodes differ in height when their text wraps)
+    const y = (id: string) => byId(nodes, id).position.y + byId(nodes, id).height! / 2;
+    expect(Math.abs(y(nodeId.driver('platform/arm-cca-guest')) - y(nodeId.device('/devices/platform/arm-cca-dev')))).toBeLessThanOrEqual(1);
+    expect(Math.abs(y(nodeId.module('arm_cca_guest')) - y(nodeId.driver('platform/arm-cca-guest')))).toBeLessThanOrEqual(1);
     // unbound driver goes below the bound one
     expect(y(nodeId.driver('auxiliary/tsm-unused'))).toBeGreaterThan(y(nodeId.driver('platform/arm-cca-guest')));
     for (const n of nodes) expect(Number.isFinite(n.position.y) && n.position.y >= 0).toBe(true);
@@ -219,7 +224,7 @@ describe('snapshotToFlow', () => {
     const alias = edges.filter((e) => e.data!.kind === 'alias-loaded');
     expect(alias.map((e) => [e.source, e.target])).toEqual([[nodeId.device('/devices/platform/arm-cca-dev'), nodeId.module('arm_cca_guest')]]);
     // from under the device into the module from below: not along the bound-to edge through the driver
-    expect(alias[0]).toMatchObject({ sourceHandle: DEVICE_LOWER_HANDLE, targetHandle: MODULE_LOWER_HANDLE });
+    expect(alias[0]).toMatchObject({ sourceHandle: DEVICE_LOWER_HANDLE, targetHandle: MODULE_ALIAS_HANDLE });
     // before the load the same MODALIAS -> alias tie is drawn as pending
     const pending = snapshotToFlow(snapshot({ devices: withAlias, drivers, modules: modules.map((m) => ({ ...m, state: 'not-loaded' as const, loadedBy: null })) }));
     expect(pending.edges.filter((e) => e.data!.kind === 'alias-pending').map((e) => [e.source, e.target])).toEqual([
@@ -242,10 +247,11 @@ describe('snapshotToFlow', () => {
     const early = snapshot({ devices: [devices[0]!, devices[3]!] });
     const positions = layoutPositions(full);
     const pinned = snapshotToFlow(early, { positions });
-    for (const n of pinned.nodes) expect(n.position).toEqual(positions.get(n.id));
+    for (const n of pinned.nodes) expect(n.position).toEqual({ x: positions.get(n.id)!.x, y: positions.get(n.id)!.y });
     // without the run's layout the same node would sit elsewhere
     const alone = snapshotToFlow(early).nodes.find((n) => n.id === nodeId.device('/devices/platform/serial8250'))!;
-    expect(alone.position).not.toEqual(positions.get(nodeId.device('/devices/platform/serial8250')));
+    const at = positions.get(nodeId.device('/devices/platform/serial8250'))!;
+    expect(alone.position).not.toEqual({ x: at.x, y: at.y });
   });
 });
 
@@ -283,7 +289,7 @@ describe('snapshotToFlow without the firmware or drivers column', () => {
       positions,
       columns: { firmware: false, drivers: false },
     });
-    for (const n of pinned.nodes) expect(n.position).toEqual(positions.get(n.id));
+    for (const n of pinned.nodes) expect(n.position).toEqual({ x: positions.get(n.id)!.x, y: positions.get(n.id)!.y });
   });
 });
 
@@ -292,5 +298,123 @@ describe('fitKey', () => {
     expect(fitKey('auxiliary', { realm: true })).toBe(fitKey('auxiliary', { realm: true }));
     expect(fitKey('auxiliary', { realm: true })).not.toBe(fitKey('faux', { realm: true }));
     expect(fitKey('auxiliary', { realm: true })).not.toBe(fitKey('auxiliary', { realm: false }));
+  });
+});
+
+describe('node text wrapping and heights', () => {
+  // a fixed-width measure: 8 px per character
+  const mono: TextMeasure = (t) => t.length * 8;
+
+  it('cuts names only after . - : _ / = , and spaces', () => {
+    expect(breakPieces('arm_cca_guest.arm-rsi-dev.0')).toEqual(['arm_', 'cca_', 'guest.', 'arm-', 'rsi-', 'dev.', '0']);
+    expect(breakPieces('MODALIAS=auxiliary:arm_cca_guest')).toEqual(['MODALIAS=', 'auxiliary:', 'arm_', 'cca_', 'guest']);
+    expect(breakPieces('loaded by alias')).toEqual(['loaded ', 'by ', 'alias']);
+    expect(breakPieces('').length).toBe(0);
+  });
+
+  it('counts the lines a text wraps to, never splitting a piece that fits', () => {
+    expect(lineCount('arm-smccc', 100, 'label', mono)).toBe(1); // 72 px
+    // 27 chars = 216 px in 120 px: "arm_cca_guest." (112) / "arm-rsi-dev.0" (104)
+    expect(lineCount('arm_cca_guest.arm-rsi-dev.0', 120, 'label', mono)).toBe(2);
+    // one piece wider than the box wraps inside it
+    expect(lineCount('abcdefghijklmnopqrstuvwxyz', 80, 'label', mono)).toBe(3); // 208 px
+    expect(lineCount('', 80, 'label', mono)).toBe(0);
+  });
+
+  it('makes a node as tall as its wrapped text, and reserves the slot height given by the layout', () => {
+    const short = nodeHeight('faux', 'no bus', mono);
+    const long = nodeHeight('arm_cca_guest.arm-rsi-dev.0', 'loaded by alias auxiliary:arm_cca_guest.arm-rsi-dev', mono);
+    expect(short).toBe(LAYOUT.nodeHeight);
+    expect(long).toBeGreaterThan(short + FONT.detail);
+    const snap = snapshot({ devices: [device('platform', '/devices/platform', null)] });
+    const positions = new Map([[nodeId.device('/devices/platform'), { x: 0, y: 0, height: 120 }]]);
+    expect(snapshotToFlow(snap, { positions, measure: mono }).nodes[0]!.height).toBe(120);
+    expect(snapshotToFlow(snap, { measure: mono }).nodes[0]!.height).toBe(LAYOUT.nodeHeight);
+  });
+});
+
+describe('column placement', () => {
+  it('puts nodes connected to nothing in free room from the top, not below everything', () => {
+    // three devices; only the last is bound: its driver sits low, leaving room above it
+    const snap = snapshot({
+      devices: [
+        device('platform', '/devices/platform', null),
+        device('x1', '/devices/platform/x1', '/devices/platform', { bus: 'platform' }),
+        device('x2', '/devices/platform/x2', '/devices/platform', { bus: 'platform' }),
+        device('x3', '/devices/platform/x3', '/devices/platform', { bus: 'platform', driver: 'c' }),
+      ],
+      drivers: [
+        { id: 'platform/c', name: 'c', bus: 'platform', module: null, devices: ['/devices/platform/x3'], bindAttrs: true },
+        { id: 'platform/lonely', name: 'lonely', bus: 'platform', module: null, devices: [], bindAttrs: true },
+      ] as DriverView[],
+    });
+    const { nodes } = snapshotToFlow(snap);
+    const c = byId(nodes, nodeId.driver('platform/c'));
+    const lonely = byId(nodes, nodeId.driver('platform/lonely'));
+    expect(c.position.y).toBeGreaterThan(lonely.height! + LAYOUT.listGap);
+    expect(lonely.position.y).toBe(0); // above c, not below it
+  });
+
+  it('never breaks inside a number', () => {
+    expect(breakPieces('version 1.0')).toEqual(['version ', '1.0']);
+    expect(breakPieces('dev.0')).toEqual(['dev.', '0']);
+  });
+});
+
+describe('edge routing', () => {
+  /** the polyline an edge is drawn along (its handles and its route points) */
+  function polyline(g: ReturnType<typeof snapshotToFlow>, e: GraphEdge): [number, number][] {
+    const s = byId(g.nodes, e.source);
+    const t = byId(g.nodes, e.target);
+    const start: [number, number] =
+      e.sourceHandle === DEVICE_LOWER_HANDLE
+        ? [s.position.x + LAYOUT.nodeWidth / 2, s.position.y + s.height!]
+        : [s.position.x + LAYOUT.nodeWidth, s.position.y + s.height! / 2];
+    const end: [number, number] = [t.position.x, t.position.y + t.height! * (e.targetHandle === MODULE_ALIAS_HANDLE ? MODULE_ALIAS_AT : 0.5)];
+    return [start, ...(e.data?.route?.points ?? []), end];
+  }
+  /** nodes an axis-parallel segment passes through (their inside, 1 px in from the border) */
+  function crossed(g: ReturnType<typeof snapshotToFlow>, a: [number, number], b: [number, number], except: string[]): string[] {
+    const [x0, x1] = [Math.min(a[0], b[0]), Math.max(a[0], b[0])];
+    const [y0, y1] = [Math.min(a[1], b[1]), Math.max(a[1], b[1])];
+    return g.nodes
+      .filter((n) => !except.includes(n.id))
+      .filter((n) => x1 > n.position.x + 1 && x0 < n.position.x + LAYOUT.nodeWidth - 1 && y1 > n.position.y + 1 && y0 < n.position.y + n.height! - 1)
+      .map((n) => n.id);
+  }
+
+  it('routes firmware, bound-to and MODALIAS edges around every node they do not connect', () => {
+    for (const columns of [undefined, { firmware: false, drivers: false }]) {
+      const g = snapshotToFlow(full, { columns });
+      const lanes = g.edges.filter((e) => e.type === 'lane');
+      expect(lanes.length).toBeGreaterThan(0);
+      for (const e of lanes) {
+        const pts = polyline(g, e);
+        for (let i = 1; i < pts.length; i++) {
+          const [a, b] = [pts[i - 1]!, pts[i]!];
+          expect(a[0] === b[0] || a[1] === b[1], `${e.id}: segment ${i} is axis-parallel`).toBe(true);
+          expect(crossed(g, a, b, [e.source, e.target]), `${e.id}: segment ${i}`).toEqual([]);
+        }
+      }
+    }
+  });
+
+  it('orders sibling devices as the firmware nodes that gave rise to them', () => {
+    const fwNode = (id: string, devs: string[]): FirmwareNodeView =>
+      ({ id, label: id, kind: 'smccc-service', parent: null, props: {}, devices: devs }) as unknown as FirmwareNodeView;
+    const snap = snapshot({
+      devices: [
+        device('platform', '/devices/platform', null),
+        device('second', '/devices/platform/second', '/devices/platform', { bus: 'platform' }),
+        device('first', '/devices/platform/first', '/devices/platform', { bus: 'platform' }),
+      ],
+      firmware: [fwNode('A', ['/devices/platform/first']), fwNode('B', ['/devices/platform/second'])],
+    });
+    const { nodes } = snapshotToFlow(snap);
+    const y = (p: string) => byId(nodes, nodeId.device(p)).position.y;
+    expect(y('/devices/platform/first')).toBeLessThan(y('/devices/platform/second'));
+    // without firmware the snapshot's order stays
+    const plain = snapshotToFlow(snap, { columns: { firmware: false } }).nodes;
+    expect(byId(plain, nodeId.device('/devices/platform/second')).position.y).toBeLessThan(byId(plain, nodeId.device('/devices/platform/first')).position.y);
   });
 });

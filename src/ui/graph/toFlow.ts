@@ -51,8 +51,20 @@ export interface FlowColumns {
   drivers?: boolean;
 }
 
+/** a node's place in flow coordinates; `height`: the height its slot reserves (the tallest it is in the run) */
+export interface NodePlace {
+  x: number;
+  y: number;
+  height?: number;
+}
+
+/** the width (px) a text takes in a node's label or detail line, at the fonts of FONT */
+export type TextMeasure = (text: string, role: 'label' | 'detail') => number;
+
 export interface FlowOptions {
-  positions?: ReadonlyMap<string, { x: number; y: number }>;
+  positions?: ReadonlyMap<string, NodePlace>;
+  /** measures text for the node heights (the browser passes a canvas measure); default: an estimate */
+  measure?: TextMeasure;
   touched?: TraceEvent['touches'];
   columns?: FlowColumns;
 }
@@ -76,24 +88,97 @@ export type GraphNodeData = {
   view: DeviceView | DriverView | ModuleView | FirmwareNodeView;
 };
 export type GraphNode = Node<GraphNodeData, 'bindscope'>;
-export type GraphEdge = Edge<{ kind: GraphEdgeKind }>;
+/**
+ * An edge drawn along free lanes (type 'lane', graph/LaneEdge.tsx): an orthogonal path from
+ * its source handle through `points` (flow coordinates) to its target handle. Horizontal
+ * runs are on lanes (a y where no node they pass is), vertical runs in the gaps between
+ * columns or right under the source: it never passes under a node it does not connect.
+ */
+export interface EdgeRoute {
+  points: [number, number][];
+}
+export type GraphEdge = Edge<{ kind: GraphEdgeKind; route?: EdgeRoute }>;
 
 export interface FlowGraph {
   nodes: GraphNode[];
   edges: GraphEdge[];
 }
 
+/**
+ * Node text sizes (px, flow coordinates; styles.css .bs-box__label / .bs-box__detail use the
+ * same). Chosen so that a design's graph fitted at 1280×720 draws them at 12 px or more.
+ */
+export const FONT = {
+  label: 14,
+  detail: 13,
+  lineHeight: 1.2,
+  family: "system-ui, -apple-system, 'Segoe UI', sans-serif",
+} as const;
+
 /** Node box size and spacing (px). DeviceGraph renders nodes at this size. */
 export const LAYOUT = {
   nodeWidth: 172,
-  nodeHeight: 46,
+  /** the smallest node (one label line, one detail line) */
+  nodeHeight: Math.ceil(1.2 * (14 + 13) + 12),
+  /** horizontal room the box's border and padding take (styles.css .bs-box) */
+  chromeX: 25,
+  /** vertical room the box's border and padding take */
+  chromeY: 12,
   /** horizontal distance between tree levels / columns */
-  columnGap: 200,
-  /** vertical distance between neighbouring nodes (the gap below a device carries its bound-to edge) */
-  rowGap: 68,
+  columnGap: 198,
+  /** vertical gap between neighbouring devices (it carries their bound-to and MODALIAS edges) */
+  rowGap: 24,
+  /** vertical gap between neighbours in the firmware, drivers and modules columns */
+  listGap: 10,
   /** the firmware tree is one column, drawn as an indented list: indent per level */
-  fwIndent: 18,
+  fwIndent: 12,
 } as const;
+
+/**
+ * Where a long name may wrap: after . - : _ / = , and at spaces (device names, MODALIAS
+ * strings, aliases and driver names break at their own boundaries, never mid-word); never
+ * inside a number ("1.0").
+ */
+export const BREAK_AFTER = /(?<=[\-:_/=,\s])|(?<=\D\.)|(?<=\.)(?=\D)/;
+
+/** the text cut into pieces that may each end a line */
+export function breakPieces(text: string): string[] {
+  return text.split(BREAK_AFTER).filter((p) => p.length > 0);
+}
+
+/** an estimate of the text width when no browser measures it (DejaVu Sans / system-ui widths) */
+export const estimateText: TextMeasure = (text, role) => text.length * (role === 'label' ? 0.6 * FONT.label : 0.54 * FONT.detail);
+
+/** how many lines a text wraps to in `width` px, breaking only between breakPieces */
+export function lineCount(text: string, width: number, role: 'label' | 'detail', measure: TextMeasure = estimateText): number {
+  if (!text) return 0;
+  let lines = 1;
+  let line = '';
+  for (const piece of breakPieces(text)) {
+    const next = line + piece;
+    if (line && measure(next.trimEnd(), role) > width) {
+      lines++;
+      line = piece.trimStart();
+    } else line = next;
+    // a piece wider than the box on its own wraps inside it (overflow-wrap: break-word)
+    const w = measure(line.trimEnd(), role);
+    if (w > width) {
+      lines += Math.ceil(w / width) - 1;
+      line = '';
+    }
+  }
+  return lines;
+}
+
+/** a node's height for its label and detail text, wrapped in the node's width */
+export function nodeHeight(label: string, detail: string, measure: TextMeasure = estimateText): number {
+  const width = LAYOUT.nodeWidth - LAYOUT.chromeX;
+  const h =
+    LAYOUT.chromeY +
+    lineCount(label, width, 'label', measure) * FONT.label * FONT.lineHeight +
+    lineCount(detail, width, 'detail', measure) * FONT.detail * FONT.lineHeight;
+  return Math.max(LAYOUT.nodeHeight, Math.ceil(h));
+}
 
 export const nodeId = {
   device: (devpath: string) => `device:${devpath}`,
@@ -139,33 +224,53 @@ function forest<T>(items: T[], key: (t: T) => string, parent: (t: T) => string |
   return root;
 }
 
+/** Orders each node's children (stably) by the smallest rank in their subtree; unranked ones keep their place after the ranked. */
+function orderByRank<T>(root: TreeItem<T>, rank: (t: T) => number | undefined): number {
+  let best = root.item === null ? Infinity : (rank(root.item) ?? Infinity);
+  const ranked = root.children.map((c, i) => ({ c, i, r: orderByRank(c, rank) }));
+  ranked.sort((a, b) => a.r - b.r || a.i - b.i);
+  root.children = ranked.map((x) => x.c);
+  for (const x of ranked) best = Math.min(best, x.r);
+  return best;
+}
+
 interface Placed<T> {
   item: T;
   depth: number; // 0 = top level
+  /** top of the node */
   y: number;
 }
 
-/** Tidy-tree layout of a forest; returns items with depth and vertical position (top at 0). */
-function layoutForest<T>(root: TreeItem<T>): { placed: Placed<T>[]; depth: number } {
+/**
+ * Tidy-tree layout of a forest; returns items with depth and vertical position (top at 0).
+ * Neighbours in a column are `gap` apart, whatever their heights.
+ */
+function layoutForest<T>(root: TreeItem<T>, height: (t: T) => number, gap: number): { placed: Placed<T>[]; depth: number } {
   if (root.children.length === 0) return { placed: [], depth: 0 };
   const h = hierarchy(root, (n) => n.children);
-  const laid = tree<TreeItem<T>>().nodeSize([LAYOUT.rowGap, LAYOUT.columnGap])(h);
+  const hOf = (n: HierarchyPointNode<TreeItem<T>>) => (n.data.item === null ? 0 : height(n.data.item));
+  const laid = tree<TreeItem<T>>()
+    .nodeSize([1, LAYOUT.columnGap])
+    .separation((a, b) => (hOf(a as HierarchyPointNode<TreeItem<T>>) + hOf(b as HierarchyPointNode<TreeItem<T>>)) / 2 + gap)(h);
   const nodes: HierarchyPointNode<TreeItem<T>>[] = laid.descendants().filter((n) => n.data.item !== null);
-  const minX = Math.min(...nodes.map((n) => n.x));
+  const top = (n: HierarchyPointNode<TreeItem<T>>) => n.x - hOf(n) / 2;
+  const minTop = Math.min(...nodes.map(top));
   let maxDepth = 0;
   const placed = nodes.map((n) => {
     maxDepth = Math.max(maxDepth, n.depth);
-    return { item: n.data.item as T, depth: n.depth - 1, y: n.x - minX };
+    return { item: n.data.item as T, depth: n.depth - 1, y: Math.round(top(n) - minTop) };
   });
   return { placed, depth: maxDepth };
 }
 
 /** A forest in depth-first order, one row each: an indented list. */
-function flatten<T>(root: TreeItem<T>): Placed<T>[] {
+function flatten<T>(root: TreeItem<T>, height: (t: T) => number, gap: number): Placed<T>[] {
   const out: Placed<T>[] = [];
+  let y = 0;
   const walk = (n: TreeItem<T>, depth: number) => {
     for (const c of n.children) {
-      out.push({ item: c.item as T, depth, y: out.length * LAYOUT.rowGap });
+      out.push({ item: c.item as T, depth, y });
+      y += height(c.item as T) + gap;
       walk(c, depth + 1);
     }
   };
@@ -174,23 +279,32 @@ function flatten<T>(root: TreeItem<T>): Placed<T>[] {
 }
 
 /**
- * Places a column of items near their desired y (the mean y of what they connect to),
- * in order of that y, without overlap. Items with no desired y go below.
+ * Places a column of items (tops) so that each is centred near its desired centre (the mean
+ * centre of what it connects to), in order of that centre, without overlap. Items with no
+ * desired centre (connected to nothing drawn) take the first free room from the top, so
+ * they do not make the graph taller than it needs to be.
  */
-function column<T>(items: T[], desired: (t: T) => number | null, top: number): Map<T, number> {
+function column<T>(items: T[], desired: (t: T) => number | null, top: number, height: (t: T) => number, gap = LAYOUT.listGap): Map<T, number> {
   const withY = items.map((item, i) => ({ item, i, want: desired(item) }));
   const known = withY.filter((e) => e.want !== null).sort((a, b) => a.want! - b.want! || a.i - b.i);
   const unknown = withY.filter((e) => e.want === null);
   const out = new Map<T, number>();
   let next = top;
   for (const e of known) {
-    const y = Math.max(e.want!, next);
+    const y = Math.max(Math.round(e.want! - height(e.item) / 2), next);
     out.set(e.item, y);
-    next = y + LAYOUT.rowGap;
+    next = y + height(e.item) + gap;
   }
+  const taken = known.map((e) => ({ top: out.get(e.item)!, bottom: out.get(e.item)! + height(e.item) }));
   for (const e of unknown) {
-    out.set(e.item, next);
-    next += LAYOUT.rowGap;
+    const h = height(e.item);
+    let y = top;
+    for (const t of [...taken].sort((a, b) => a.top - b.top)) {
+      if (y + h + gap <= t.top) break; // fits above this one
+      y = Math.max(y, t.bottom + gap);
+    }
+    out.set(e.item, y);
+    taken.push({ top: y, bottom: y + h });
   }
   return out;
 }
@@ -201,6 +315,7 @@ function node(
   id: string,
   x: number,
   y: number,
+  height: number,
   data: GraphNodeData,
 ): GraphNode {
   return {
@@ -211,7 +326,7 @@ function node(
     sourcePosition: Position.Right,
     targetPosition: Position.Left,
     width: LAYOUT.nodeWidth,
-    height: LAYOUT.nodeHeight,
+    height,
     className: `bs-node bs-node--${data.kind}`,
     ariaLabel: data.description,
   };
@@ -220,31 +335,103 @@ function node(
 /** the handle under a device node: bound-to and alias edges leave there */
 export const DEVICE_LOWER_HANDLE = 'below';
 /**
- * the handle under a module node: MODALIAS edges arrive there, from below, so they never
- * run along the bound-to edge into the driver that sits on the module's row
+ * the lower handle on a module's left side: MODALIAS edges arrive there, apart from the
+ * module-provides-driver edge that arrives at the middle
  */
-export const MODULE_LOWER_HANDLE = 'below-in';
+export const MODULE_ALIAS_HANDLE = 'alias-in';
+/** where MODULE_ALIAS_HANDLE sits, as a fraction of the module's height */
+export const MODULE_ALIAS_AT = 0.75;
 
 /**
  * Bound-to and MODALIAS edges run right from a device to the drivers/modules columns, past
- * the device's own children drawn on the same row; they leave from under the device and
- * run along the gap between rows (a step path) so they never seem to start at a child.
+ * the device's own children and other devices; they leave from under the device and run
+ * along a free lane (first free y below the device, this far under it) to the gap before
+ * their target's column. Firmware edges run along a free lane too.
  */
-const ROUTED: Partial<Record<GraphEdgeKind, number>> = { 'bound-to': 7, 'alias-loaded': 15, 'alias-pending': 15 };
+const BELOW: Partial<Record<GraphEdgeKind, number>> = { 'bound-to': 7, 'alias-loaded': 15, 'alias-pending': 15 };
 
 function edge(kind: GraphEdgeKind, source: string, target: string): GraphEdge {
-  const offset = ROUTED[kind];
+  const below = BELOW[kind] !== undefined;
   return {
     id: `${kind}:${source}->${target}`,
     source,
     target,
     data: { kind },
     className: `bs-edge bs-edge--${kind}`,
-    ...(offset !== undefined
-      ? { type: 'smoothstep', sourceHandle: DEVICE_LOWER_HANDLE, pathOptions: { offset, borderRadius: 6 } }
-      : {}),
-    ...(kind === 'alias-loaded' || kind === 'alias-pending' ? { targetHandle: MODULE_LOWER_HANDLE } : {}),
+    ...(below || kind === 'firmware-device' ? { type: 'lane' } : {}),
+    ...(below ? { sourceHandle: DEVICE_LOWER_HANDLE } : {}),
+    ...(kind === 'alias-loaded' || kind === 'alias-pending' ? { targetHandle: MODULE_ALIAS_HANDLE } : {}),
   };
+}
+
+interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** room kept between a lane and a node */
+const LANE_MARGIN = 4;
+
+/** the free y nearest to `want` (or, with `down`, the first free y at or below it) among the boxes' y ranges */
+function freeY(want: number, boxes: Box[], down: boolean): number {
+  const blocked = (y: number) => boxes.some((b) => y > b.y - LANE_MARGIN && y < b.y + b.h + LANE_MARGIN);
+  if (!blocked(want)) return want;
+  const candidates = boxes
+    .flatMap((b) => [b.y + b.h + LANE_MARGIN, b.y - LANE_MARGIN])
+    .filter((y) => !blocked(y) && (!down || y >= want))
+    .sort((a, b) => Math.abs(a - want) - Math.abs(b - want));
+  return candidates[0] ?? Math.max(...boxes.map((b) => b.y + b.h)) + LANE_MARGIN;
+}
+
+/** nodes whose box meets the x range [x0, x1], except the edge's own ends */
+function inXRange(boxes: Map<string, Box>, x0: number, x1: number, except: string[]): Box[] {
+  const out: Box[] = [];
+  for (const [id, b] of boxes) if (!except.includes(id) && b.x < x1 && b.x + b.w > x0) out.push(b);
+  return out;
+}
+
+/** Routes the 'lane' edges on the final node places (see EdgeRoute). */
+function routeEdges(nodes: GraphNode[], edges: GraphEdge[], devX0: number): void {
+  const boxes = new Map<string, Box>(
+    nodes.map((n) => [n.id, { x: n.position.x, y: n.position.y, w: LAYOUT.nodeWidth, h: n.height ?? LAYOUT.nodeHeight }]),
+  );
+  const gap = LAYOUT.columnGap - LAYOUT.nodeWidth;
+  let fwIndex = 0;
+  for (const e of edges) {
+    if (e.type !== 'lane' || !e.data) continue;
+    const s = boxes.get(e.source);
+    const t = boxes.get(e.target);
+    if (!s || !t) continue;
+    const ty = e.targetHandle === MODULE_ALIAS_HANDLE ? t.y + t.h * MODULE_ALIAS_AT : t.y + t.h / 2;
+    if (e.data.kind === 'firmware-device') {
+      // out of the firmware column in the gap before the device tree, along a lane free of
+      // the device columns before the target's, then into the target from the gap before it
+      const k = fwIndex++ % 4;
+      const sy = s.y + s.h / 2;
+      const xa = devX0 - gap / 2 + 4 - 4 * k;
+      const xb = t.x - gap / 2 + 4 - 4 * (k % 3);
+      const lane = freeY(ty, inXRange(boxes, xa, xb, [e.source, e.target]).filter((b) => b.x >= devX0), false);
+      e.data.route = { points: [[xa, sy], [xa, lane], [xb, lane], [xb, ty]] };
+    } else {
+      // from under the device along the first free lane below it, up or down in the gap
+      // before the target's column; when the row gap under the device is not free all the
+      // way, along it to the gap right of the device's column, and from there on a free lane
+      const sx = s.x + s.w / 2;
+      const sy = s.y + s.h;
+      const xb = t.x - (e.data.kind === 'bound-to' ? gap / 3 : (2 * gap) / 3);
+      const l1 = sy + BELOW[e.data.kind]!;
+      const across = inXRange(boxes, sx, xb, [e.source, e.target]);
+      if (freeY(l1, across, true) === l1) {
+        e.data.route = { points: [[sx, l1], [xb, l1], [xb, ty]] };
+      } else {
+        const x1 = s.x + s.w + gap / 2 - (e.data.kind === 'bound-to' ? 4 : 0);
+        const l2 = freeY(l1, inXRange(boxes, x1, xb, [e.source, e.target]), false);
+        e.data.route = { points: [[sx, l1], [x1, l1], [x1, l2], [xb, l2], [xb, ty]] };
+      }
+    }
+  }
 }
 
 const KNOWN_TONES = new Set(['platform', 'auxiliary', 'faux']);
@@ -299,8 +486,18 @@ export function fitKey(scenarioId: string | undefined, variant: unknown): string
  * Positions of every node of a snapshot laid out alone: pass it as FlowOptions.positions
  * (with the same `columns`).
  */
-export function layoutPositions(snapshot: Snapshot, columns?: FlowColumns): Map<string, { x: number; y: number }> {
-  return new Map(snapshotToFlow(snapshot, { columns }).nodes.map((n) => [n.id, n.position]));
+export function layoutPositions(snapshot: Snapshot, columns?: FlowColumns, measure?: TextMeasure): Map<string, NodePlace> {
+  return new Map(
+    snapshotToFlow(snapshot, { columns, measure }).nodes.map((n) => [n.id, { ...n.position, height: n.height ?? LAYOUT.nodeHeight }]),
+  );
+}
+
+function firmwareDetail(f: FirmwareNodeView): string {
+  return Object.entries(f.props).filter(([k]) => k !== 'compatible').map(([k, v]) => `${k} ${v}`).join(' · ') || f.kind;
+}
+
+function driverDetail(drv: DriverView): string {
+  return `${drv.bus} driver${drv.module ? ` · ${drv.module}` : ' · built-in'}${drv.bindAttrs ? '' : ' · no bind/unbind'}`;
 }
 
 export function snapshotToFlow(snapshot: Snapshot, options: FlowOptions = {}): FlowGraph {
@@ -311,34 +508,63 @@ export function snapshotToFlow(snapshot: Snapshot, options: FlowOptions = {}): F
   ]);
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
+  const measure = options.measure ?? estimateText;
+  // a node's height: its text wrapped in the node's width, at least what its slot in the
+  // run's layout reserves (so a taller state later in the run never overlaps a neighbour)
+  const heights = new Map<string, number>();
+  const heightOf = (id: string, label: string, detail: string): number => {
+    let h = heights.get(id);
+    if (h === undefined) {
+      h = Math.max(nodeHeight(label, detail, measure), options.positions?.get(id)?.height ?? 0);
+      heights.set(id, h);
+    }
+    return h;
+  };
+  const fwHeight = (f: FirmwareNodeView) => heightOf(nodeId.firmware(f.id), f.label, firmwareDetail(f));
+  const devHeight = (d: DeviceView) => heightOf(nodeId.device(d.devpath), d.name, deviceDetail(d, deviceState(d)));
+  const drvHeight = (d: DriverView) => heightOf(nodeId.driver(d.id), d.name, driverDetail(d));
+  const modHeight = (m: ModuleView) => heightOf(nodeId.module(m.name), m.name, moduleDetail(m));
 
   // Column 0: the firmware tree as an indented list (it is mostly a chain: DT / -> /psci ->
   // PSCI -> SMCCC -> services, which would cost a column per level as a tree).
   const showFirmware = options.columns?.firmware !== false;
   const showDrivers = options.columns?.drivers !== false;
-  const fw = showFirmware ? flatten(forest(snapshot.firmware, (f) => f.id, (f) => f.parent)) : [];
+  const fw = showFirmware ? flatten(forest(snapshot.firmware, (f) => f.id, (f) => f.parent), fwHeight, LAYOUT.listGap) : [];
   const fwDepth = Math.max(0, ...fw.map((p) => p.depth));
 
-  // Device tree to the right of the firmware column.
-  const dev = layoutForest(forest(snapshot.devices, (d) => d.devpath, (d) => d.parent));
+  // Device tree to the right of the firmware column, siblings in the order of the firmware
+  // nodes that gave rise to them (or to their descendants), so firmware edges do not cross.
+  const devTree = forest(snapshot.devices, (d) => d.devpath, (d) => d.parent);
+  // (the device's own firmwareNode counts too: a firmware node's list loses a device that
+  // was removed, the device's view in the run's layout basis keeps it, so the order is stable)
+  const fwRank = new Map<string, number>();
+  const fwIndex = new Map(fw.map((p, i) => [p.item.id, i]));
+  fw.forEach((p, i) => p.item.devices.forEach((d) => fwRank.set(d, Math.min(fwRank.get(d) ?? i, i))));
+  for (const d of snapshot.devices) {
+    const i = d.firmwareNode !== null ? fwIndex.get(d.firmwareNode) : undefined;
+    if (i !== undefined) fwRank.set(d.devpath, Math.min(fwRank.get(d.devpath) ?? i, i));
+  }
+  if (fwRank.size) orderByRank(devTree, (d) => fwRank.get(d.devpath));
+  const dev = layoutForest(devTree, devHeight, LAYOUT.rowGap);
   const devX0 = fw.length ? fwDepth * LAYOUT.fwIndent + LAYOUT.columnGap : 0;
   const devColumns = dev.placed.length ? dev.depth : 0;
 
+  /** centre line of each device (what neighbours in other columns line up with) */
   const deviceY = new Map<string, number>();
-  for (const p of dev.placed) deviceY.set(p.item.devpath, p.y);
+  for (const p of dev.placed) deviceY.set(p.item.devpath, p.y + devHeight(p.item) / 2);
 
   // Firmware tree: vertically centred on the devices it gave rise to.
   const fwWant = mean(
     fw.flatMap((p) => p.item.devices.map((d) => deviceY.get(d)).filter((y): y is number => y !== undefined)),
   );
-  const fwShift = fwWant === null ? 0 : Math.max(0, fwWant - mean(fw.map((p) => p.y))!);
+  const fwShift = fwWant === null ? 0 : Math.max(0, Math.round(fwWant - mean(fw.map((p) => p.y + fwHeight(p.item) / 2))!));
   for (const p of fw) {
     const f = p.item;
     nodes.push(
-      node(nodeId.firmware(f.id), p.depth * LAYOUT.fwIndent, p.y + fwShift, {
+      node(nodeId.firmware(f.id), p.depth * LAYOUT.fwIndent, p.y + fwShift, fwHeight(f), {
         kind: 'firmware',
         label: f.label,
-        detail: Object.entries(f.props).filter(([k]) => k !== 'compatible').map(([k, v]) => `${k} ${v}`).join(' · ') || f.kind,
+        detail: firmwareDetail(f),
         testId: `node-firmware-${f.id}`,
         state: f.kind,
         touched: false,
@@ -355,7 +581,7 @@ export function snapshotToFlow(snapshot: Snapshot, options: FlowOptions = {}): F
     const state = deviceState(d);
     const detail = deviceDetail(d, state);
     nodes.push(
-      node(nodeId.device(d.devpath), devX0 + p.depth * LAYOUT.columnGap, p.y, {
+      node(nodeId.device(d.devpath), devX0 + p.depth * LAYOUT.columnGap, p.y, devHeight(d), {
         kind: 'device',
         label: d.name,
         detail,
@@ -377,13 +603,14 @@ export function snapshotToFlow(snapshot: Snapshot, options: FlowOptions = {}): F
     snapshot.drivers,
     (drv) => mean(drv.devices.map((d) => deviceY.get(d)).filter((y): y is number => y !== undefined)),
     0,
+    drvHeight,
   );
   for (const drv of showDrivers ? snapshot.drivers : []) {
     nodes.push(
-      node(nodeId.driver(drv.id), drvX, driverY.get(drv)!, {
+      node(nodeId.driver(drv.id), drvX, driverY.get(drv)!, drvHeight(drv), {
         kind: 'driver',
         label: drv.name,
-        detail: `${drv.bus} driver${drv.module ? ` · ${drv.module}` : ' · built-in'}${drv.bindAttrs ? '' : ' · no bind/unbind'}`,
+        detail: driverDetail(drv),
         testId: `node-driver-${drv.name}`,
         state: drv.bindAttrs ? 'bind-attrs' : 'no-bind-attrs',
         touched: touchedIds.has(nodeId.driver(drv.id)),
@@ -398,7 +625,7 @@ export function snapshotToFlow(snapshot: Snapshot, options: FlowOptions = {}): F
 
   // Modules column, each near the drivers it provides (without the drivers column: near
   // the devices bound to those drivers, in the drivers' place).
-  const yOfDriver = new Map(snapshot.drivers.map((drv) => [drv.id, driverY.get(drv)!]));
+  const yOfDriver = new Map(snapshot.drivers.map((drv) => [drv.id, driverY.get(drv)! + drvHeight(drv) / 2]));
   const driverById = new Map(snapshot.drivers.map((drv) => [drv.id, drv]));
   const modX = showDrivers ? drvX + LAYOUT.columnGap : drvX;
   const boundDevices = (m: ModuleView) =>
@@ -410,10 +637,11 @@ export function snapshotToFlow(snapshot: Snapshot, options: FlowOptions = {}): F
         ? mean(m.drivers.map((id) => yOfDriver.get(id)).filter((y): y is number => y !== undefined))
         : mean(boundDevices(m).map((d) => deviceY.get(d)!)),
     0,
+    modHeight,
   );
   for (const m of snapshot.modules) {
     nodes.push(
-      node(nodeId.module(m.name), modX, moduleY.get(m)!, {
+      node(nodeId.module(m.name), modX, moduleY.get(m)!, modHeight(m), {
         kind: 'module',
         label: m.name,
         detail: moduleDetail(m),
@@ -446,9 +674,14 @@ export function snapshotToFlow(snapshot: Snapshot, options: FlowOptions = {}): F
 
   if (options.positions) {
     const pos = options.positions;
-    for (const n of nodes) n.position = pos.get(n.id) ?? n.position;
+    for (const n of nodes) {
+      const p = pos.get(n.id);
+      if (p) n.position = { x: p.x, y: p.y };
+    }
   }
   // Duplicates in the input (the same devpath listed twice by a driver) give one edge.
   const seen = new Set<string>();
-  return { nodes, edges: edges.filter((e) => !seen.has(e.id) && !!seen.add(e.id)) };
+  const unique = edges.filter((e) => !seen.has(e.id) && !!seen.add(e.id));
+  routeEdges(nodes, unique, devX0);
+  return { nodes, edges: unique };
 }

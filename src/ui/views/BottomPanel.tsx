@@ -1,5 +1,6 @@
+import { useRef, type KeyboardEvent, type PointerEvent } from 'react';
 import type { RunSummary, Snapshot } from '../../engine/api';
-import { useViewStore, type BottomTab } from '../store';
+import { BOTTOM_PANEL, useViewStore, type BottomTab } from '../store';
 import { EventList } from './EventList';
 import { formatDmesg, formatLsmod, formatUeventLog } from './format';
 import { SysfsBrowser } from './SysfsBrowser';
@@ -12,15 +13,63 @@ const TABS: [BottomTab, string][] = [
   ['sysfs', '/sys'],
 ];
 
-/** Views beside the graph: the event list, uevent monitor, kernel log, lsmod, sysfs. */
+/**
+ * Views under the graph: the event list, uevent monitor, kernel log, lsmod, sysfs. It folds
+ * to its tab bar and is resized by dragging its top edge (or ↑/↓ on it); both are kept.
+ */
 export function BottomPanel({ summary, snapshot }: { summary: RunSummary; snapshot: Snapshot }) {
   const tab = useViewStore((s) => s.bottomTab);
   const setTab = useViewStore((s) => s.setBottomTab);
   const step = useViewStore((s) => s.step);
   const goToStep = useViewStore((s) => s.goToStep);
+  const panel = useViewStore((s) => s.bottomPanel);
+  const setPanel = useViewStore((s) => s.setBottomPanel);
+  const drag = useRef<{ y: number; h: number } | null>(null);
+
+  const onPointerDown = (e: PointerEvent<HTMLDivElement>) => {
+    drag.current = { y: e.clientY, h: panel.open ? panel.height : 0 };
+    e.currentTarget.setPointerCapture(e.pointerId);
+  };
+  const onPointerMove = (e: PointerEvent<HTMLDivElement>) => {
+    if (!drag.current) return;
+    const h = drag.current.h + (drag.current.y - e.clientY);
+    if (h < BOTTOM_PANEL.min / 2) setPanel({ open: false });
+    else setPanel({ open: true, height: h });
+  };
+  const onPointerUp = () => {
+    drag.current = null;
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const by = e.key === 'ArrowUp' ? 24 : e.key === 'ArrowDown' ? -24 : 0;
+    if (!by) return;
+    e.preventDefault();
+    setPanel({ open: true, height: panel.height + by });
+  };
+
   return (
-    <section className="bs-bottom" aria-label="Views">
-      <div role="tablist" className="bs-tabs" aria-label="Views">
+    <section
+      className={`bs-bottom${panel.open ? '' : ' bs-bottom--folded'}`}
+      aria-label="Views"
+      data-testid="bottom-panel"
+      style={panel.open ? { height: panel.height } : undefined}
+    >
+      <div
+        className="bs-resizer"
+        role="separator"
+        aria-orientation="horizontal"
+        aria-label="Resize the event panel (↑ ↓)"
+        aria-valuemin={BOTTOM_PANEL.min}
+        aria-valuemax={BOTTOM_PANEL.max}
+        aria-valuenow={panel.open ? panel.height : 0}
+        tabIndex={0}
+        data-testid="bottom-resizer"
+        onPointerDown={onPointerDown}
+        onPointerMove={onPointerMove}
+        onPointerUp={onPointerUp}
+        onKeyDown={onKeyDown}
+      />
+      <div className="bs-tabs">
+      <div role="tablist" className="bs-tabs__list" aria-label="Views">
         {TABS.map(([t, label]) => (
           <button
             key={t}
@@ -31,20 +80,35 @@ export function BottomPanel({ summary, snapshot }: { summary: RunSummary; snapsh
             aria-controls="bottom-tabpanel"
             data-testid={`tab-${t}`}
             className={tab === t ? 'bs-tab bs-tab--on' : 'bs-tab'}
-            onClick={() => setTab(t)}
+            onClick={() => {
+              setTab(t);
+              if (!panel.open) setPanel({ open: true });
+            }}
           >
             {label}
             {t === 'uevents' ? ` (${snapshot.uevents.length})` : ''}
           </button>
         ))}
       </div>
-      <div key={tab} role="tabpanel" id="bottom-tabpanel" aria-labelledby={`tab-${tab}`} className="bs-tabpanel" tabIndex={0} data-testid={`view-${tab}`}>
+      <button
+        type="button"
+        className="bs-fold"
+        data-testid="bottom-fold"
+        aria-expanded={panel.open}
+        aria-controls="bottom-tabpanel"
+        onClick={() => setPanel({ open: !panel.open })}
+        title={panel.open ? 'Fold the panel to its tabs: more room for the graph' : 'Open the panel'}
+      >
+        {panel.open ? '▾ Fold panel' : '▴ Open panel'}
+      </button>
+      </div>
+      {panel.open && <div key={tab} role="tabpanel" id="bottom-tabpanel" aria-labelledby={`tab-${tab}`} className="bs-tabpanel" tabIndex={0} data-testid={`view-${tab}`}>
         {tab === 'events' && <EventList events={summary.events} step={step} onJump={(i) => void goToStep(i)} />}
         {tab === 'uevents' && <pre className="bs-term">{formatUeventLog(snapshot.uevents)}</pre>}
         {tab === 'dmesg' && <pre className="bs-term">{formatDmesg(snapshot.log)}</pre>}
         {tab === 'lsmod' && <pre className="bs-term">{formatLsmod(snapshot)}</pre>}
         {tab === 'sysfs' && <SysfsBrowser snapshot={snapshot} />}
-      </div>
+      </div>}
     </section>
   );
 }

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import type { TraceEvent } from '../../engine/api';
+import { Breakable as B } from '../Breakable';
 
 interface Props {
   events: TraceEvent[];
@@ -24,8 +25,8 @@ export function EventList({ events, step, onJump }: Props) {
         >
           <button type="button" onClick={() => onJump(e.index)} style={{ paddingLeft: `${0.3 + Math.min(e.depth, 8) * 0.8}rem` }}>
             <span className="bs-ev__no">{e.index + 1}</span>
-            <span className={`bs-kind bs-kind--${e.kind}`}>{e.kind}</span> {e.text}
-            <span className="bs-cite"> — {e.cite}</span>
+            <span className={`bs-kind bs-kind--${e.kind}`}>{e.kind}</span> <B text={e.text} />
+            <span className="bs-cite"> — <B text={e.cite} /></span>
           </button>
         </li>
       ))}
