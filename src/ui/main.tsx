@@ -5,6 +5,7 @@ import { App } from './App';
 import { ErrorBoundary } from './ErrorBoundary';
 import { createEngineClient } from './engineClient';
 import { ViewStoreContext, createViewStore } from './store';
+import { startUrlSync } from './urlSync';
 
 const rootEl = document.getElementById('root');
 if (!rootEl) throw new Error('index.html has no #root element');
@@ -27,4 +28,5 @@ createRoot(rootEl).render(
   </StrictMode>,
 );
 
-void store.getState().init();
+// the view lives in the URL: a link opens the view it names (urlSync.ts)
+startUrlSync(store);

@@ -12,6 +12,7 @@ import type { EngineClient } from './engineClient';
 import { alignStep } from './compare';
 import { lineCol, parseJson, spanOf, type Span } from './editor/jsonSpans';
 import { nodeId } from './graph/toFlow';
+import { EMPTY_LINK, runKey, type DecodedLink, type LinkView } from './link';
 
 export type Status = 'idle' | 'loading' | 'ready' | 'error';
 export type Mode = 'explore' | 'compare' | 'edit';
@@ -82,8 +83,14 @@ export interface ViewState {
 }
 
 export interface ViewActions {
-  /** Lists built-ins and opens the default design at its last step. */
-  init(): Promise<void>;
+  /** Lists built-ins and opens the default design at its last step, or what a link names. */
+  init(link?: DecodedLink): Promise<void>;
+  /**
+   * Opens the view a link describes (see link.ts). What the link names but cannot be used
+   * (an unknown design, an invalid scenario, a damaged hash) is said in the message, and the
+   * default design opens in its place: never a blank page.
+   */
+  openLink(link: DecodedLink): Promise<void>;
   /** Runs a built-in design (with the current firmware toggles) and shows its last step. */
   openDesign(id: string): Promise<void>;
   /** Changes firmware toggles and re-runs the design (user actions are dropped). */
@@ -167,6 +174,11 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
   let compareTicket = 0;
   let editorTicket = 0;
   let editorTimer: ReturnType<typeof setTimeout> | null = null;
+  /**
+   * The step the last goToStep asked for, until its snapshot lands: stepBy counts from it, so
+   * N quick presses move N steps even when the worker answers slower than the keys arrive.
+   */
+  let pendingStep: number | null = null;
 
   let savedText = '';
   try {
@@ -182,6 +194,8 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
       // storage full or blocked: the text still lives in the store
     }
   };
+
+  let defaultId = 'auxiliary';
 
   return createStore<ViewStore>()((set, get) => {
     const fail = (err: unknown) => set({ status: 'error', message: errorText(err), playing: false });
@@ -202,6 +216,7 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
       const step = pickStep ? pickStep(run) : run.summary.events.length - 1;
       const snapshot = await engine.snapshot(step, 'main');
       if (mine !== ticket) return false;
+      pendingStep = null;
       set({
         ...extra,
         run,
@@ -296,17 +311,79 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
       ...initialViewState,
       editor: { ...initialViewState.editor, text: savedText },
 
-      async init() {
+      async init(link) {
         const mine = ++ticket;
         set({ status: 'loading', message: null });
         try {
           const [builtins, designs, id] = await Promise.all([engine.listBuiltins(), engine.listDesigns(), engine.defaultScenarioId()]);
           if (mine !== ticket) return;
+          defaultId = id;
           set({ builtins, designs });
-          await get().openDesign(id);
+          if (link?.given) await get().openLink(link);
+          else await get().openDesign(id);
         } catch (err) {
           if (mine === ticket) fail(err);
         }
+      },
+
+      async openLink({ view, problems: given }) {
+        const problems = [...given];
+        const say = () => {
+          if (problems.length) set({ message: `This link could not be opened as it was: ${problems.join('; ')}.` });
+        };
+        const { builtins } = get();
+        const known = (id: string | null) => !!id && builtins.some((b) => b.id === id);
+        if (view.design && !known(view.design)) problems.push(`there is no built-in design "${view.design}"; the default design is shown`);
+        const fallback = !view.custom && !known(view.design);
+        const link: LinkView = fallback
+          ? { ...EMPTY_LINK, variant: view.variant, mode: view.mode, compare: view.compare, walk: view.walk, stop: view.stop }
+          : view;
+        const current = linkFromState(get());
+        const sameRun = get().run !== null && runKey({ ...link, design: link.design ?? (link.custom ? null : defaultId) }) === runKey(current);
+        if (!sameRun) {
+          const mine = ++ticket;
+          set({ status: 'loading', message: null, playing: false });
+          try {
+            let scenario: unknown;
+            const designId = link.custom ? null : (link.design ?? defaultId);
+            if (link.custom) scenario = link.custom;
+            else {
+              const base = link.variant ? await engine.builtinWithVariant(designId!, link.variant) : await engine.getScenario(designId!);
+              scenario = link.actions ? { ...base, actions: link.actions } : base;
+            }
+            if (mine !== ticket) return;
+            const acts = ((scenario as { actions?: UserAction[] }).actions ?? []);
+            const userActions = link.userActions > 0 ? acts.slice(-link.userActions).map(({ at: _at, ...a }) => a as UserAction) : [];
+            const ok = await show(scenario, mine, { designId, userActions, selected: link.selected }, (info) =>
+              link.step === null ? info.summary.events.length - 1 : Math.max(-1, Math.min(link.step, info.summary.events.length - 1)),
+            );
+            if (mine !== ticket) return;
+            if (!ok) {
+              // an invalid scenario in the link: say why, and open the default design
+              problems.push(get().message ?? 'its scenario did not run');
+              await get().openDesign(defaultId);
+              say();
+              return;
+            }
+          } catch (err) {
+            if (mine !== ticket) return;
+            problems.push(errorText(err));
+            await get().openDesign(defaultId);
+            say();
+            return;
+          }
+        } else {
+          const last = (get().summary?.events.length ?? 0) - 1;
+          await get().goToStep(link.step ?? last);
+          if (get().selected !== link.selected) await get().select(link.selected);
+        }
+        if (link.mode === 'compare') {
+          if (link.compare && !known(link.compare)) problems.push(`there is no built-in design "${link.compare}" to compare with`);
+          else if (link.compare && link.compare !== get().compare.designId) set({ compare: { designId: link.compare, variant: null, run: null, step: -1, snapshot: null } });
+        }
+        if (get().mode !== link.mode) await get().setMode(link.mode);
+        else if (link.mode === 'compare' && get().compare.run?.summary.id !== get().compare.designId) await get().setMode('compare');
+        say();
       },
 
       async openDesign(id) {
@@ -354,9 +431,11 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
         if (!summary) return;
         const clamped = Math.max(-1, Math.min(step, summary.events.length - 1));
         const mine = ++ticket;
+        pendingStep = clamped;
         try {
           const snapshot = await engine.snapshot(clamped, 'main');
           if (mine !== ticket) return;
+          pendingStep = null;
           set({ step: clamped, snapshot });
           if (clamped >= summary.events.length - 1 && get().playing) set({ playing: false });
           await refreshExplain(mine);
@@ -367,7 +446,7 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
       },
 
       stepBy(delta) {
-        return get().goToStep(get().step + delta);
+        return get().goToStep((pendingStep ?? get().step) + delta);
       },
 
       setPlaying(playing) {
@@ -479,6 +558,24 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
 }
 
 export type ViewStoreApi = ReturnType<typeof createViewStore>;
+
+/** The link of what is on screen (see link.ts). */
+export function linkFromState(s: ViewState): LinkView {
+  const last = (s.summary?.events.length ?? 0) - 1;
+  const custom = s.designId ? null : (s.run?.scenario ?? null);
+  return {
+    ...EMPTY_LINK,
+    design: s.designId,
+    custom,
+    variant: s.designId ? s.variant : null,
+    actions: s.designId && s.userActions.length ? (s.run?.scenario?.actions ?? null) : null,
+    userActions: s.userActions.length,
+    step: s.step >= last ? null : s.step,
+    selected: s.selected,
+    mode: s.mode,
+    compare: s.mode === 'compare' ? s.compare.designId : null,
+  };
+}
 
 /** The app's store, provided once in main.tsx: `<ViewStoreContext value={store}>`. */
 export const ViewStoreContext = createContext<ViewStoreApi | null>(null);
