@@ -11,9 +11,10 @@ import { Simulation, errnoName, getBuiltinScenario, listBuiltins, strerror } fro
 import type { ActionResult, Snapshot } from '../engine/api';
 import type { UserAction } from '../engine/scenario/schema';
 import { formatDeviceTree, formatDmesg, formatLsmod, formatUeventLog } from '../engine/trace/format';
+import { formatMail } from '../ui/views/mail';
 
 function usage(): string {
-  return 'usage: npm run sim -- <built-in id | scenario.json> [--json] [--step N]\n       npm run sim -- --list';
+  return 'usage: npm run sim -- <built-in id | scenario.json> [--json | --format mail] [--compare <built-in id>] [--step N]\n       npm run sim -- --list';
 }
 
 class CliExit extends Error {
@@ -79,6 +80,22 @@ function main(argv: string[]): void {
     step = Number(v);
     args.splice(si, 2);
   }
+  let format: 'text' | 'mail' = 'text';
+  const fi = args.indexOf('--format');
+  if (fi >= 0) {
+    const v = args[fi + 1];
+    if (v !== 'mail' && v !== 'text') fail(`--format takes "mail" or "text", got ${v === undefined ? 'nothing' : JSON.stringify(v)}\n${usage()}`);
+    format = v;
+    args.splice(fi, 2);
+  }
+  let compareId: string | null = null;
+  const ci = args.indexOf('--compare');
+  if (ci >= 0) {
+    const v = args[ci + 1];
+    if (v === undefined || v.startsWith('--')) fail(`--compare needs a built-in id\n${usage()}`);
+    compareId = v;
+    args.splice(ci, 2);
+  }
   const unknown = args.filter((a) => a.startsWith('--') && a !== '--json' && a !== '--list');
   if (unknown.length) fail(`unknown option ${unknown.join(' ')}\n${usage()}`);
   if (list) {
@@ -120,8 +137,23 @@ function main(argv: string[]): void {
     print(JSON.stringify(toCliJson(snap, [], { actions: sim.scenario?.actions ?? [], results: sim.actionResults, starts: sim.actionStarts }), null, 2) + '\n');
     return;
   }
-  const lines: string[] = [];
   const sum = sim.summary();
+  if (format === 'mail' || compareId) {
+    let compare;
+    if (compareId) {
+      let other;
+      try {
+        other = new Simulation(getBuiltinScenario(compareId));
+      } catch {
+        fail(`unknown built-in scenario "${compareId}" for --compare: run 'npm run sim -- --list' for the list`);
+      }
+      const os = other.summary();
+      compare = { id: os.id, title: os.title, snapshot: other.stateAt(other.lastStep), lastStep: other.lastStep, focusModule: other.scenario?.focusModule };
+    }
+    print(formatMail({ id: sum.id, title: sum.title, snapshot: snap, lastStep: sim.lastStep, focusModule: sim.scenario?.focusModule, compare }));
+    return;
+  }
+  const lines: string[] = [];
   lines.push(`# ${sum.title}`, `# source: ${sum.source}`, `# step ${snap.step} of ${sim.lastStep}`, '');
   lines.push(formatDeviceTree(snap), '');
   lines.push('# udevadm monitor --kernel --property', formatUeventLog(snap.uevents), '');
