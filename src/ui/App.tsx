@@ -1,4 +1,4 @@
-import { lazy, Suspense, useMemo } from 'react';
+import { lazy, Suspense, useMemo, useState, type DragEvent } from 'react';
 import { ComparePanel } from './ComparePanel';
 import { FirmwareBar } from './FirmwareBar';
 import { DeviceGraph } from './graph/DeviceGraph';
@@ -26,6 +26,26 @@ export function App() {
   const follow = useViewStore((s) => s.follow);
   const select = useViewStore((s) => s.select);
   const dismissMessage = useViewStore((s) => s.dismissMessage);
+  const importScenario = useViewStore((s) => s.importScenario);
+  const [dragging, setDragging] = useState(false);
+  const hasFile = (e: DragEvent) => [...e.dataTransfer.types].includes('Files');
+  const drop = {
+    onDragOver: (e: DragEvent) => {
+      if (!hasFile(e)) return;
+      e.preventDefault();
+      if (!dragging) setDragging(true);
+    },
+    onDragLeave: (e: DragEvent) => {
+      if (e.currentTarget === e.target) setDragging(false);
+    },
+    onDrop: (e: DragEvent) => {
+      if (!hasFile(e)) return;
+      e.preventDefault();
+      setDragging(false);
+      const f = e.dataTransfer.files[0];
+      if (f) void f.text().then((text) => importScenario(text, f.name));
+    },
+  };
 
   const variant = useViewStore((s) => s.variant);
   const outcome = useMemo(() => (snapshot ? moduleOutcome(snapshot, run?.scenario?.focusModule) : null), [snapshot, run]);
@@ -66,7 +86,8 @@ export function App() {
   );
 
   return (
-    <div className={`bs-app bs-app--${mode}`}>
+    <div className={`bs-app bs-app--${mode}`} {...drop}>
+      {dragging && <div className="bs-drop">Drop a scenario .json to load it</div>}
       <Header />
       <FirmwareBar />
       {message && (

@@ -114,6 +114,12 @@ export interface ViewActions {
   /** Puts the current scenario's JSON into the editor. */
   loadScenarioIntoEditor(): Promise<void>;
   dismissMessage(): void;
+  /**
+   * Loads a scenario file's text: run as a custom scenario (and put in the editor) when valid;
+   * refused with its JSON syntax or validation errors (each with its path) otherwise, the
+   * current run kept. Resolves true when it was loaded.
+   */
+  importScenario(text: string, name: string): Promise<boolean>;
 }
 
 export type ViewStore = ViewState & ViewActions;
@@ -548,6 +554,35 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
         editorTicket++;
         set({ editor: { text, state: 'idle', problems: [] } });
         persist(text);
+      },
+
+      async importScenario(text, name) {
+        const refuse = (why: string[]) => {
+          set({ message: `${name} was not loaded; the current design is kept.\n${why.join('\n')}` });
+          return false;
+        };
+        const parsed = parseJson(text);
+        if (!parsed.ok) {
+          const { line, col } = lineCol(text, parsed.at);
+          return refuse([`line ${line}, column ${col}: JSON syntax: ${parsed.message}`]);
+        }
+        try {
+          const errors = await engine.validate(parsed.value);
+          if (errors.length) return refuse(errors.map((e) => `${e.path || '(root)'}: ${e.message}`));
+          const mine = ++ticket;
+          set({ status: 'loading', message: null, playing: false });
+          const ok = await show(parsed.value, mine, { designId: null, userActions: [], selected: null });
+          if (ok) {
+            if (editorTimer) clearTimeout(editorTimer);
+            editorTicket++;
+            set({ editor: { text, state: 'valid', problems: [] } });
+            persist(text);
+          }
+          return ok;
+        } catch (err) {
+          fail(err);
+          return false;
+        }
       },
 
       dismissMessage() {
