@@ -7,6 +7,7 @@ import { Header } from './Header';
 import { NodeDetails } from './NodeDetails';
 import { moduleOutcome } from './outcome';
 import { OutcomeLine } from './OutcomeLine';
+import { Presentation } from './Presentation';
 import { useViewStore } from './store';
 import { Timeline } from './Timeline';
 import { BottomPanel } from './views/BottomPanel';
@@ -48,6 +49,7 @@ export function App() {
   };
 
   const variant = useViewStore((s) => s.variant);
+  const presenting = useViewStore((s) => s.presentation !== null);
   const outcome = useMemo(() => (snapshot ? moduleOutcome(snapshot, run?.scenario?.focusModule) : null), [snapshot, run]);
   const touched = summary && step >= 0 ? summary.events[step]?.touches : undefined;
   const graph = snapshot ? (
@@ -84,6 +86,9 @@ export function App() {
   ) : (
     <div className="bs-graph bs-graph--empty">{status === 'error' ? 'No graph: see the message above.' : 'Starting the engine…'}</div>
   );
+
+  // presentation mode: the walkthrough alone, full screen (no editor, no toggles)
+  if (presenting) return <Presentation />;
 
   return (
     <div className={`bs-app bs-app--${mode}`} {...drop}>

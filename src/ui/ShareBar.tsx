@@ -1,6 +1,7 @@
 import { useRef, useState, type ReactNode } from 'react';
 import { formatMail, type MailInput } from './views/mail';
 import { useViewStore, useViewStoreApi, type ViewState } from './store';
+import { BUILTIN_WALKTHROUGHS } from '../scenarios/walkthroughs';
 
 /** what the mail text is made of: the design on screen, and the other one when comparing */
 export function mailInput(s: ViewState): MailInput | null {
@@ -61,6 +62,8 @@ export function ShareBar({ children }: { children?: ReactNode }) {
   const store = useViewStoreApi();
   const ready = useViewStore((s) => !!s.snapshot);
   const importScenario = useViewStore((s) => s.importScenario);
+  const present = useViewStore((s) => s.present);
+  const own = useViewStore((s) => s.run?.scenario?.walkthrough);
   const [dialog, setDialog] = useState<{ title: string; text: string; note: string } | null>(null);
   const file = useRef<HTMLInputElement>(null);
 
@@ -105,6 +108,33 @@ export function ShareBar({ children }: { children?: ReactNode }) {
           e.target.value = '';
         }}
       />
+      <button
+        type="button"
+        className="bs-mode"
+        disabled={!ready}
+        data-testid="present"
+        title="Present this design's walkthrough full screen (→ next, ← back, Esc leaves)"
+        onClick={() => {
+          void document.documentElement.requestFullscreen?.().catch(() => {});
+          void present(null);
+        }}
+      >
+        Present
+      </button>
+      <select
+        className="bs-walk-select"
+        aria-label="Present a walkthrough"
+        data-testid="walk-select"
+        value=""
+        disabled={!ready}
+        onChange={(e) => e.target.value && void present(e.target.value)}
+      >
+        <option value="">walkthroughs…</option>
+        {own && <option value={own.id}>this scenario: {own.title}</option>}
+        {BUILTIN_WALKTHROUGHS.map((w) => (
+          <option key={w.id} value={w.id}>{w.title}</option>
+        ))}
+      </select>
       {children}
       {dialog && <TextDialog {...dialog} onClose={() => setDialog(null)} />}
     </div>

@@ -205,6 +205,8 @@ export function decodeLink(search: string, hash: string): DecodedLink {
  * pushes a new entry; a step, a selection or a stop replaces the current one.
  */
 export function historyKey(v: LinkView): string {
+  // presenting is one entry: its stops (and the designs they show) replace it
+  if (v.walk) return JSON.stringify(['walk', v.walk]);
   return JSON.stringify([v.design, v.custom, v.variant, v.actions, v.userActions, v.mode, v.mode === 'compare' ? v.compare : null, v.walk]);
 }
 

@@ -13,6 +13,8 @@ import { alignStep } from './compare';
 import { lineCol, parseJson, spanOf, type Span } from './editor/jsonSpans';
 import { nodeId } from './graph/toFlow';
 import { EMPTY_LINK, runKey, type DecodedLink, type LinkView } from './link';
+import { describeMatcher, resolveStop, stopDesign, type Walkthrough } from '../engine/scenario/walkthrough';
+import { BUILTIN_WALKTHROUGHS, walkthroughFor } from '../scenarios/walkthroughs';
 
 export type Status = 'idle' | 'loading' | 'ready' | 'error';
 export type Mode = 'explore' | 'compare' | 'edit';
@@ -80,6 +82,18 @@ export interface ViewState {
   compare: CompareState;
   compareView: CompareView;
   editor: EditorState;
+  /** presentation mode: the walkthrough played and its stop (null: not presenting) */
+  presentation: PresentationState | null;
+}
+
+export interface PresentationState {
+  walk: Walkthrough;
+  /** the stop shown (0-based); set at once on a key press, the run follows */
+  stop: number;
+  /** the stop's run and step are on screen */
+  ready: boolean;
+  /** why the stop could not be shown where it asked (no matching event) */
+  problem: string | null;
 }
 
 export interface ViewActions {
@@ -120,6 +134,16 @@ export interface ViewActions {
    * current run kept. Resolves true when it was loaded.
    */
   importScenario(text: string, name: string): Promise<boolean>;
+  /**
+   * Presents a walkthrough from `stop`: a built-in's id, or the running scenario's own
+   * walkthrough; null: the design on screen's (else "the question").
+   */
+  present(walkId: string | null, stop?: number): Promise<void>;
+  /** Moves to a stop of the walkthrough played; quick calls coalesce on the latest. */
+  presentStop(stop: number): Promise<void>;
+  /** Next / previous stop: N quick presses move N stops. */
+  presentBy(delta: number): Promise<void>;
+  leavePresentation(): void;
 }
 
 export type ViewStore = ViewState & ViewActions;
@@ -155,6 +179,7 @@ export const initialViewState: ViewState = {
   compare: { designId: null, variant: null, run: null, step: -1, snapshot: null },
   compareView: { table: true, graphs: 'services', sameRows: false },
   editor: { text: '', state: 'idle', problems: [] },
+  presentation: null,
 };
 
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
@@ -185,6 +210,7 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
    * N quick presses move N steps even when the worker answers slower than the keys arrive.
    */
   let pendingStep: number | null = null;
+  let presentTicket = 0;
 
   let savedText = '';
   try {
@@ -389,6 +415,8 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
         }
         if (get().mode !== link.mode) await get().setMode(link.mode);
         else if (link.mode === 'compare' && get().compare.run?.summary.id !== get().compare.designId) await get().setMode('compare');
+        if (link.walk) await get().present(link.walk, link.stop ?? 0);
+        else if (get().presentation) get().leavePresentation();
         say();
       },
 
@@ -585,6 +613,66 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
         }
       },
 
+      async present(walkId, stop = 0) {
+        const s = get();
+        const own = s.run?.scenario?.walkthrough as Walkthrough | undefined;
+        const walk =
+          (walkId ? BUILTIN_WALKTHROUGHS.find((w) => w.id === walkId) ?? (own?.id === walkId ? own : undefined) : undefined) ??
+          (walkId ? undefined : (s.designId ? walkthroughFor(s.designId) : own) ?? own ?? BUILTIN_WALKTHROUGHS[0]);
+        if (!walk) {
+          set({ message: `There is no walkthrough "${walkId}" (built in: ${BUILTIN_WALKTHROUGHS.map((w) => w.id).join(', ')}${own ? `; this scenario's: ${own.id}` : ''}).` });
+          return;
+        }
+        set({ presentation: { walk, stop: 0, ready: false, problem: null }, playing: false });
+        await get().presentStop(stop);
+      },
+
+      async presentStop(index) {
+        const p = get().presentation;
+        if (!p) return;
+        const i = Math.max(0, Math.min(index, p.walk.stops.length - 1));
+        const mine = ++presentTicket;
+        set({ presentation: { ...p, stop: i, ready: false, problem: null } });
+        const stop = p.walk.stops[i]!;
+        try {
+          const design = stopDesign(p.walk, stop);
+          // a built-in walkthrough shows each design as posted: default firmware
+          if (design && (design !== get().designId || get().userActions.length)) {
+            set({ variant: null });
+            await get().openDesign(design);
+            if (mine !== presentTicket) return;
+          }
+          const summary = get().summary;
+          if (!summary) return;
+          const step = resolveStop(stop, summary.events);
+          const problem = step === null ? `stop ${i + 1}: no event matches ${describeMatcher(stop.at)} in ${summary.id}; showing the last step` : null;
+          const wantMode: Mode = stop.panel === 'compare' && stop.compare ? 'compare' : 'explore';
+          if (wantMode === 'compare' && get().compare.designId !== stop.compare) {
+            set({ compare: { designId: stop.compare!, variant: null, run: null, step: -1, snapshot: null } });
+          }
+          if (get().selected) set({ selected: null, explain: null });
+          await get().goToStep(step ?? summary.events.length - 1);
+          if (mine !== presentTicket) return;
+          if (get().mode !== wantMode || (wantMode === 'compare' && get().compare.run?.summary.id !== stop.compare)) await get().setMode(wantMode);
+          if (mine !== presentTicket) return;
+          const now = get().presentation;
+          if (now) set({ presentation: { ...now, ready: true, problem } });
+        } catch (err) {
+          if (mine === presentTicket) fail(err);
+        }
+      },
+
+      presentBy(delta) {
+        const p = get().presentation;
+        if (!p) return Promise.resolve();
+        return get().presentStop(p.stop + delta);
+      },
+
+      leavePresentation() {
+        presentTicket++;
+        set({ presentation: null });
+      },
+
       dismissMessage() {
         set({ message: null, status: get().snapshot ? 'ready' : get().status });
       },
@@ -609,6 +697,8 @@ export function linkFromState(s: ViewState): LinkView {
     selected: s.selected,
     mode: s.mode,
     compare: s.mode === 'compare' ? s.compare.designId : null,
+    walk: s.presentation?.walk.id ?? null,
+    stop: s.presentation ? s.presentation.stop : null,
   };
 }
 

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, type ReactNode } from 'react';
 import {
   Background,
   Controls,
@@ -38,12 +38,25 @@ interface Props {
   columns?: FlowColumns;
   /** fitting never zooms in beyond this (two graphs side by side keep one text size) */
   maxFitZoom?: number;
+  /** fitting never zooms out beyond this (presentation: labels stay large on screen) */
+  minFitZoom?: number;
+  /**
+   * Node ids to zoom to (presentation mode), with a smooth transition whenever `focusKey`
+   * changes; nodes not drawn at this step are skipped (then the touched nodes, then all).
+   */
+  focus?: string[];
+  focusKey?: string;
+  /** no selection, no pan or zoom by hand (presentation: a click advances the slides) */
+  interactive?: boolean;
 }
 
-function Graph({ snapshot, basis, touched, selected, onSelect, follow, label, testId, showLegend = true, caption, columns, maxFitZoom = 2 }: Props) {
+/** the fit transition of presentation mode (ms) */
+export const FOCUS_DURATION_MS = 600;
+
+function Graph({ snapshot, basis, touched, selected, onSelect, follow, label, testId, showLegend = true, caption, columns, maxFitZoom = 2, minFitZoom, focus, focusKey, interactive = true }: Props) {
   const positions = useMemo(() => (basis ? layoutPositions(basis, columns) : undefined), [basis, columns]);
   const flow = useMemo(() => snapshotToFlow(snapshot, { positions, touched, columns }), [snapshot, positions, touched, columns]);
-  const fitOptions = useMemo(() => ({ padding: FIT_PADDING, maxZoom: maxFitZoom }), [maxFitZoom]);
+  const fitOptions = useMemo(() => ({ padding: FIT_PADDING, maxZoom: maxFitZoom, ...(minFitZoom ? { minZoom: minFitZoom } : {}) }), [maxFitZoom, minFitZoom]);
   const nodes = useMemo<GraphNode[]>(
     () => flow.nodes.map((n) => (n.id === selected ? { ...n, selected: true } : n)),
     [flow, selected],
@@ -52,6 +65,29 @@ function Graph({ snapshot, basis, touched, selected, onSelect, follow, label, te
   const store = useStoreApi();
   const first = useRef(true);
   const box = useRef<HTMLDivElement>(null);
+
+  // Presentation: zoom to the stop's focus nodes, smoothly, each time the stop changes
+  // (and when the box is resized: the focus stays in view).
+  const flowRef = useRef(flow);
+  flowRef.current = flow;
+  const focusRef = useRef({ focus, focusKey });
+  focusRef.current = { focus, focusKey };
+  const fitNow = useCallback(
+    (duration: number) => {
+      const { focus: want, focusKey: key } = focusRef.current;
+      if (key === undefined) return void rf.fitView(fitOptions);
+      const drawn = new Set(flowRef.current.nodes.map((n) => n.id));
+      let ids = (want ?? []).filter((id) => drawn.has(id));
+      if (!ids.length) ids = flowRef.current.nodes.filter((n) => n.data.touched).map((n) => n.id);
+      void rf.fitView({ ...fitOptions, padding: 0.3, ...(ids.length ? { nodes: ids.map((id) => ({ id })) } : {}), duration });
+    },
+    [rf, fitOptions],
+  );
+  useEffect(() => {
+    if (focusKey === undefined) return;
+    const t = setTimeout(() => fitNow(FOCUS_DURATION_MS), 30);
+    return () => clearTimeout(t);
+  }, [focusKey, fitNow]);
 
   // Fit again when the graph's box changes size (editor opened, compare table shown, window resized).
   useEffect(() => {
@@ -64,14 +100,14 @@ function Graph({ snapshot, basis, touched, selected, onSelect, follow, label, te
       if (Math.abs(now.w - last.w) < 8 && Math.abs(now.h - last.h) < 8) return;
       last = now;
       clearTimeout(timer);
-      timer = setTimeout(() => void rf.fitView(fitOptions), 50);
+      timer = setTimeout(() => fitNow(0), 50);
     });
     ro.observe(el);
     return () => {
       clearTimeout(timer);
       ro.disconnect();
     };
-  }, [rf, fitOptions]);
+  }, [fitNow]);
 
   // Follow the current event: pan (keeping the zoom) when what it touched is off screen.
   useEffect(() => {
@@ -106,6 +142,11 @@ function Graph({ snapshot, basis, touched, selected, onSelect, follow, label, te
         fitView
         fitViewOptions={fitOptions}
         minZoom={0.1}
+        maxZoom={Math.max(2, maxFitZoom)}
+        panOnDrag={interactive}
+        zoomOnScroll={interactive}
+        zoomOnDoubleClick={interactive}
+        elementsSelectable={interactive}
         nodesDraggable={false}
         nodesConnectable={false}
         edgesFocusable={false}
@@ -118,7 +159,7 @@ function Graph({ snapshot, basis, touched, selected, onSelect, follow, label, te
         proOptions={{ hideAttribution: false }}
       >
         <Background gap={24} />
-        <Controls showInteractive={false} />
+        {interactive && <Controls showInteractive={false} />}
         {showLegend && (
           <Panel position="top-right">
             <Legend />
