@@ -79,6 +79,8 @@ function Graph({ snapshot, basis, touched, selected, onSelect, follow, label, te
       const drawn = new Set(flowRef.current.nodes.map((n) => n.id));
       let ids = (want ?? []).filter((id) => drawn.has(id));
       if (!ids.length) ids = flowRef.current.nodes.filter((n) => n.data.touched).map((n) => n.id);
+      // nothing named, nothing touched: the devices (the firmware and module columns are context)
+      if (!ids.length) ids = flowRef.current.nodes.filter((n) => n.data.kind === 'device').map((n) => n.id);
       void rf.fitView({ ...fitOptions, padding: 0.3, ...(ids.length ? { nodes: ids.map((id) => ({ id })) } : {}), duration });
     },
     [rf, fitOptions],
