@@ -7,7 +7,7 @@ import { indexMarkdown, probeVideo, recordWalkthrough, type Recording } from './
 // `npm run record`: every built-in walkthrough as a 1280×720 video and a PNG per stop.
 const dir = process.env.RECORD_DIR!;
 const dwell = Number(process.env.RECORD_DWELL_MS ?? 4000);
-const only = process.env.RECORD_ONLY?.split(',').filter(Boolean);
+const only = process.env.RECORD_ONLY ? process.env.RECORD_ONLY.split(',').filter(Boolean) : undefined;
 
 for (const walk of BUILTIN_WALKTHROUGHS.filter((w) => !only || only.includes(w.id))) {
   test(`record ${walk.id}`, async ({ browser }) => {
