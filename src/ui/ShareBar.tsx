@@ -2,6 +2,7 @@ import { useRef, useState, type ReactNode } from 'react';
 import { formatMail, type MailInput } from './views/mail';
 import { useViewStore, useViewStoreApi, type ViewState } from './store';
 import { BUILTIN_WALKTHROUGHS } from '../scenarios/walkthroughs';
+import { dataUrlBlob, exportElement, exportGraph, type ImageFormat } from './exportImage';
 
 /** what the mail text is made of: the design on screen, and the other one when comparing */
 export function mailInput(s: ViewState): MailInput | null {
@@ -84,6 +85,31 @@ export function ShareBar({ children }: { children?: ReactNode }) {
     if (!scenario) return;
     download(`${scenario.id}.json`, JSON.stringify(scenario, null, 2) + '\n');
   };
+  const exportImage = async (format: ImageFormat) => {
+    const s = store.getState();
+    if (!s.summary) return;
+    const event = s.step >= 0 ? s.summary.events[s.step] : undefined;
+    const at = `step ${s.step + 1} of ${s.summary.events.length}${event ? `: ${event.text}` : ' (before the first event)'}`;
+    try {
+      let url: string;
+      let name: string;
+      if (s.mode === 'compare' && s.compare.run) {
+        const el = document.querySelector<HTMLElement>('[data-testid="compare"]');
+        if (!el) return;
+        url = await exportElement(el, format, {
+          title: `${s.summary.title}  vs  ${s.compare.run.summary.title}`,
+          detail: `A: ${s.summary.id}, ${at} · B: ${s.compare.run.summary.id}, step ${s.compare.step + 1} of ${s.compare.run.summary.events.length} (same boot stage)`,
+        });
+        name = `${s.summary.id}-vs-${s.compare.run.summary.id}-step${s.step + 1}.${format}`;
+      } else {
+        url = await exportGraph('device-graph', format, { title: s.summary.title, detail: at });
+        name = `${s.summary.id}-step${s.step + 1}.${format}`;
+      }
+      download(name, await dataUrlBlob(url));
+    } catch (err) {
+      setDialog({ title: 'The image could not be made', text: err instanceof Error ? err.message : String(err), note: '' });
+    }
+  };
   const load = async (f: File | undefined) => {
     if (!f) return;
     await importScenario(await f.text(), f.name);
@@ -108,6 +134,8 @@ export function ShareBar({ children }: { children?: ReactNode }) {
           e.target.value = '';
         }}
       />
+      <button type="button" className="bs-mode" disabled={!ready} onClick={() => void exportImage('png')} data-testid="export-png" title="The graph (or the compare view) as a 1920×1080 PNG with the design and step">PNG</button>
+      <button type="button" className="bs-mode" disabled={!ready} onClick={() => void exportImage('svg')} data-testid="export-svg" title="The graph (or the compare view) as a 1920×1080 SVG with the design and step">SVG</button>
       <button
         type="button"
         className="bs-mode"

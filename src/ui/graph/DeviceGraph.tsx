@@ -14,6 +14,7 @@ import type { Snapshot, TraceEvent } from '../../engine/api';
 import { BindscopeNode } from './BindscopeNode';
 import { Legend } from './Legend';
 import { LAYOUT, layoutPositions, snapshotToFlow, type FlowColumns, type GraphNode } from './toFlow';
+import { graphSources, type GraphSource } from '../exportImage';
 
 const nodeTypes: NodeTypes = { bindscope: BindscopeNode };
 
@@ -81,7 +82,7 @@ function Graph({ snapshot, basis, touched, selected, onSelect, follow, label, te
       if (!ids.length) ids = flowRef.current.nodes.filter((n) => n.data.touched).map((n) => n.id);
       // nothing named, nothing touched: the devices (the firmware and module columns are context)
       if (!ids.length) ids = flowRef.current.nodes.filter((n) => n.data.kind === 'device').map((n) => n.id);
-      void rf.fitView({ ...fitOptions, padding: 0.3, ...(ids.length ? { nodes: ids.map((id) => ({ id })) } : {}), duration });
+      void rf.fitView({ ...fitOptions, padding: 0.12, ...(ids.length ? { nodes: ids.map((id) => ({ id })) } : {}), duration });
     },
     [rf, fitOptions],
   );
@@ -90,6 +91,19 @@ function Graph({ snapshot, basis, touched, selected, onSelect, follow, label, te
     const t = setTimeout(() => fitNow(FOCUS_DURATION_MS), 30);
     return () => clearTimeout(t);
   }, [focusKey, fitNow]);
+
+  // Image export (exportImage.ts) finds this graph by its test id.
+  useEffect(() => {
+    const id = testId ?? 'device-graph';
+    const source: GraphSource = () => {
+      const viewport = box.current?.querySelector<HTMLElement>('.react-flow__viewport');
+      return viewport ? { viewport, nodes: rf.getNodes() } : null;
+    };
+    graphSources.set(id, source);
+    return () => {
+      if (graphSources.get(id) === source) graphSources.delete(id);
+    };
+  }, [rf, testId]);
 
   // Fit again when the graph's box changes size (editor opened, compare table shown, window resized).
   useEffect(() => {
