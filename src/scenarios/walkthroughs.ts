@@ -141,7 +141,7 @@ const theQuestion: Walkthrough = {
   stops: [
     { design: 'mainline', at: ueventAdd('/arm-cca-dev'), caption: 'Today: a platform device arm-cca-dev exists only so that its MODALIAS loads arm_cca_guest. Nothing binds it.', focus: ['device:arm-cca-dev'], panel: 'uevent' },
     { design: 'faux-suggestion', at: ueventAdd('/arm-cca-dev'), caption: 'Faux, as suggested: the faux bus sends no MODALIAS, so udev cannot load the module.', focus: ['device:arm-cca-dev'], panel: 'uevent' },
-    { design: 'faux-suggestion', at: 'end', caption: 'And the faux driver is bound for good: arm_cca_guest never loads.', focus: ['device:arm-cca-dev', 'module:arm_cca_guest'], panel: 'outcome' },
+    { design: 'faux-suggestion', at: 'end', caption: 'And the faux driver is bound for good: arm_cca_guest never loads.', focus: ['device:arm-cca-dev', 'driver:faux/faux_driver'], panel: 'outcome' },
     { design: 'auxiliary', at: udevFor('/arm_cca_guest.arm-rsi-dev.0'), caption: 'Auxiliary: the child of an unbound arm-smccc carries MODALIAS=auxiliary:arm_cca_guest.arm-rsi-dev, and udev loads the module.', focus: ['device:arm-smccc', 'device:arm_cca_guest.arm-rsi-dev.0', 'module:arm_cca_guest'], panel: 'uevent' },
     { design: 'smccc-bus', at: udevFor('/arm-rsi'), caption: 'arm_smccc bus: the device is the firmware function itself, MODALIAS=arm_smccc:fC4000190, no parent needed.', focus: ['device:arm-rsi', 'module:arm_cca_guest'], panel: 'uevent' },
     { design: 'smccc-bus', compare: 'faux-suggestion', at: 'end', caption: 'Side by side: the bus gives RSI a MODALIAS, a real driver and an unbind file; faux gives none of them.', panel: 'compare' },

@@ -41,12 +41,22 @@ function focusDevice(stop: WalkthroughStop, snapshot: Snapshot, event: TraceEven
 }
 
 function UeventPanel({ event, snapshot }: { event: TraceEvent | undefined; snapshot: Snapshot }) {
-  const u = event?.uevent ?? [...snapshot.uevents].reverse().find((x) => x.devpath.startsWith('/devices/'));
+  // the stop's own uevent; for a udev or module event, the latest uevent of the device it acts on
+  const touched = event?.touches.devices ?? [];
+  const latest = [...snapshot.uevents].reverse();
+  const u = event?.uevent ?? latest.find((x) => touched.includes(x.devpath)) ?? latest.find((x) => x.devpath.startsWith('/devices/'));
   return (
     <>
-      <h3>udevadm monitor --kernel --property</h3>
-      <pre className="bs-present__term" data-testid="present-uevent">{u ? formatUevent(u) : '(no device uevent yet)'}</pre>
-      {event && event.kind !== 'uevent' && <p className="bs-present__event">{event.text}</p>}
+      <div>
+        <h3>udevadm monitor --kernel --property</h3>
+        <pre className="bs-present__term" data-testid="present-uevent">{u ? formatUevent(u) : '(no device uevent yet)'}</pre>
+      </div>
+      {event && event.kind !== 'uevent' && (
+        <div>
+          <h3>{event.kind}</h3>
+          <p className="bs-present__event">{event.text}</p>
+        </div>
+      )}
     </>
   );
 }
@@ -61,7 +71,7 @@ function DetailsPanel({ dev }: { dev: DeviceView | undefined }) {
     ['unbind file', dev.unbindable ? 'yes' : 'no'],
   ];
   return (
-    <>
+    <div>
       <h3>The device</h3>
       <dl className="bs-present__facts" data-testid="present-details">
         {rows.map(([k, v]) => (
@@ -71,7 +81,7 @@ function DetailsPanel({ dev }: { dev: DeviceView | undefined }) {
           </div>
         ))}
       </dl>
-    </>
+    </div>
   );
 }
 
@@ -184,8 +194,8 @@ export function Presentation() {
   let side: ReactNode = null;
   if (snapshot && panel === 'uevent') side = <UeventPanel event={event} snapshot={snapshot} />;
   if (snapshot && panel === 'details') side = <DetailsPanel dev={focusDevice(stop, snapshot, event)} />;
-  if (snapshot && panel === 'tree') side = (<><h3>tree /sys</h3><pre className="bs-present__term" data-testid="present-tree">{mailTree(snapshot, run?.scenario?.focusModule).join('\n')}</pre></>);
-  if (outcome && panel === 'outcome') side = (<><h3>The outcome</h3><p className={`bs-present__outcome bs-outcome--${outcome.tone}`} data-testid="present-outcome"><strong>{outcome.headline}</strong> — {outcome.why}</p></>);
+  if (snapshot && panel === 'tree') side = (<div><h3>tree /sys</h3><pre className="bs-present__term" data-testid="present-tree">{mailTree(snapshot, run?.scenario?.focusModule).join('\n')}</pre></div>);
+  if (outcome && panel === 'outcome') side = (<div><h3>The outcome</h3><p className={`bs-present__outcome bs-outcome--${outcome.tone}`} data-testid="present-outcome"><strong>{outcome.headline}</strong> — {outcome.why}</p></div>);
 
   const stopClick = (e: MouseEvent) => e.stopPropagation();
   return (
