@@ -61,3 +61,16 @@ describe('built-in walkthroughs', () => {
     expect(paths).toContain('walkthrough.stops[1].focus[0]');
   });
 });
+
+describe('the walkthrough example in docs/scenario-format.md', () => {
+  it('validates and every stop resolves in the design it names', async () => {
+    const { readFileSync } = await import('node:fs');
+    const md = readFileSync('docs/scenario-format.md', 'utf8');
+    const block = md.slice(md.indexOf('## Walkthrough')).match(/```json\n([\s\S]*?)```/)![1]!;
+    const walkthrough = JSON.parse(`{${block}}`).walkthrough;
+    const v = validateScenario({ ...getBuiltinScenario('smccc-bus'), walkthrough });
+    expect(v.ok ? [] : v.errors).toEqual([]);
+    const events = run('smccc-bus').summary().events;
+    for (const stop of walkthrough.stops) expect(resolveStop(stop, events), describeMatcher(stop.at)).not.toBeNull();
+  });
+});
