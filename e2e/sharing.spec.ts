@@ -54,10 +54,10 @@ test('a link round trip: toggles, a user action, step, selection and compare ope
   await fresh.context().close();
 });
 
-test('a custom scenario travels in the link', async ({ page, browser }) => {
+test('a custom scenario and a user action on it travel in the link', async ({ page, browser }) => {
   await page.goto('/');
   await ready(page);
-  const mine = { ...getBuiltinScenario('faux-suggestion'), id: 'shared-design', title: 'A design shared by link' };
+  const mine = { ...getBuiltinScenario('auxiliary-v2'), id: 'shared-design', title: 'A design shared by link' };
   await page.getByTestId('mode-edit').click();
   const editor = page.getByTestId('editor');
   await editor.locator('.cm-content').click();
@@ -65,15 +65,22 @@ test('a custom scenario travels in the link', async ({ page, browser }) => {
   await page.keyboard.insertText(JSON.stringify(mine, null, 2));
   await expect(page.locator('.bs-caption')).toContainText('A design shared by link');
   await page.getByTestId('mode-explore').click();
-  await expect(page).toHaveURL(/#s=/);
+  await device(page, 'arm_cca_guest.arm-rsi-dev.0').click();
+  await page.getByTestId('details-panel').getByTestId('action-unbind').click();
+  await expect(page.getByTestId('user-actions')).toContainText('1 user action');
+  await expect(page).toHaveURL(/#s=.*&a=/);
   const url = page.url();
   const fresh = await (await browser.newContext()).newPage();
   watch(fresh);
   await fresh.goto(url);
   await ready(fresh);
+  await expect(fresh.getByTestId('status-message')).toHaveCount(0);
   await expect(fresh.locator('.bs-caption')).toContainText('A design shared by link');
   await expect(fresh.getByTestId('scenario-select')).toContainText('custom: shared-design');
-  await expect(device(fresh, 'arm-cca-dev')).toHaveAttribute('data-state', 'faux-bound');
+  await expect(fresh.getByTestId('user-actions')).toContainText('1 user action');
+  await expect(fresh.getByTestId('step-label')).toHaveText(await page.getByTestId('step-label').innerText());
+  await fresh.locator('body').press('End');
+  await expect(device(fresh, 'arm_cca_guest.arm-rsi-dev.0')).toHaveAttribute('data-state', 'unbound');
   await fresh.context().close();
 });
 

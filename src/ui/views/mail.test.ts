@@ -48,8 +48,9 @@ describe('mail text', () => {
 
   it('the tree shows each service device under its root with its bound driver', () => {
     const aux = formatMail(sideOf('auxiliary'));
-    expect(aux).toContain('$ tree /sys/devices/platform/arm-smccc');
-    expect(aux).toMatch(/^[├└]── arm_cca_guest\.arm-rsi-dev\.0 +\(auxiliary bus, driver arm_cca_guest\)$/m);
+    expect(aux).toContain('$ tree /sys/devices/platform ');
+    expect(aux).toMatch(/^└── arm-smccc +\(platform bus, no driver\)$/m); // the unbound parent, shown
+    expect(aux).toMatch(/^ {4}[├└]── arm_cca_guest\.arm-rsi-dev\.0 +\(auxiliary bus, driver arm_cca_guest\)$/m);
     const bus = formatMail(sideOf('smccc-bus'));
     expect(bus).toMatch(/^[├└]── arm-rsi +\(arm_smccc bus, driver arm_cca_guest\)$/m);
     expect(bus).toMatch(/^KERNEL\[\d+\] add \/devices\/arm-rsi \(arm_smccc\) MODALIAS=arm_smccc:fC4000190$/m);

@@ -87,7 +87,9 @@ const commonDir = (paths: string[]): string => {
 export function mailTree(s: Snapshot, focusModule?: string): string[] {
   const scope = serviceScope(s, focusModule);
   const service = [...scope.devices].filter((p) => s.devices.some((d) => d.devpath === p));
-  const root = service.length ? commonDir(service) : '/devices';
+  let root = service.length ? commonDir(service) : '/devices';
+  // a device as the root (arm-smccc above its auxiliary children) is shown as a node, with its driver or none
+  while (root !== '/devices' && s.devices.some((d) => d.devpath === root && d.bus)) root = root.slice(0, root.lastIndexOf('/'));
   const keep = (d: DeviceView) =>
     !service.length ? d.bus !== null || d.class !== null || s.devices.some((x) => x.devpath.startsWith(d.devpath + '/') && (x.bus || x.class))
       : service.some((p) => p === d.devpath || p.startsWith(d.devpath + '/') || d.devpath.startsWith(p + '/'));
