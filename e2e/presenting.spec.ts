@@ -57,6 +57,10 @@ test('present a design: large type, focus, next/previous by keys and clicks, a c
   await stopReady(page, 2);
   await page.getByRole('button', { name: 'Previous stop (←)' }).click();
   await stopReady(page, 1);
+  await page.keyboard.press(' '); // after a click on ◀, space still means "next"
+  await stopReady(page, 2);
+  await page.keyboard.press('ArrowLeft');
+  await stopReady(page, 1);
   await expect(page).toHaveURL(/walk=auxiliary&stop=1/);
 
   // quick presses are not dropped: 3 → then 2 ← without waiting

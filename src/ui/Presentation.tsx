@@ -147,6 +147,8 @@ export function Presentation() {
       if (e.altKey || e.ctrlKey || e.metaKey) return;
       const s = store.getState();
       if (!s.presentation) return;
+      // Enter or space on a focused button is that button's own click
+      if ((e.key === 'Enter' || e.key === ' ') && e.target instanceof HTMLElement && e.target.closest('button')) return;
       const last = s.presentation.walk.stops.length - 1;
       switch (e.key) {
         case 'ArrowRight': case 'PageDown': case ' ': case 'Enter':
@@ -197,7 +199,11 @@ export function Presentation() {
   if (snapshot && panel === 'tree') side = (<div><h3>tree /sys</h3><pre className="bs-present__term" data-testid="present-tree">{mailTree(snapshot, run?.scenario?.focusModule).join('\n')}</pre></div>);
   if (outcome && panel === 'outcome') side = (<div><h3>The outcome</h3><p className={`bs-present__outcome bs-outcome--${outcome.tone}`} data-testid="present-outcome"><strong>{outcome.headline}</strong> — {outcome.why}</p></div>);
 
-  const stopClick = (e: MouseEvent) => e.stopPropagation();
+  // a button's click is its own (not "next"), and leaves no focus behind for space to press again
+  const stopClick = (e: MouseEvent) => {
+    e.stopPropagation();
+    (e.currentTarget as HTMLElement).blur();
+  };
   return (
     <div
       className={`bs-present bs-present--${panel}`}

@@ -616,9 +616,9 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
       async present(walkId, stop = 0) {
         const s = get();
         const own = s.run?.scenario?.walkthrough as Walkthrough | undefined;
-        const walk =
-          (walkId ? BUILTIN_WALKTHROUGHS.find((w) => w.id === walkId) ?? (own?.id === walkId ? own : undefined) : undefined) ??
-          (walkId ? undefined : (s.designId ? walkthroughFor(s.designId) : own) ?? own ?? BUILTIN_WALKTHROUGHS[0]);
+        // by id: the running scenario's own first, then the built-ins; no id: the design's, else the scenario's, else "the question"
+        const byId = (id: string) => (own?.id === id ? own : BUILTIN_WALKTHROUGHS.find((w) => w.id === id));
+        const walk = walkId ? byId(walkId) : ((s.designId ? walkthroughFor(s.designId) : undefined) ?? own ?? BUILTIN_WALKTHROUGHS[0]);
         if (!walk) {
           set({ message: `There is no walkthrough "${walkId}" (built in: ${BUILTIN_WALKTHROUGHS.map((w) => w.id).join(', ')}${own ? `; this scenario's: ${own.id}` : ''}).` });
           return;
