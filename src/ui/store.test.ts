@@ -248,3 +248,50 @@ describe('view store: links and fast keys', () => {
     expect(store.getState().message).toBeNull();
   });
 });
+
+describe('view store: presenting', () => {
+  const walkthrough = {
+    id: 'w',
+    title: 'W',
+    stops: [
+      { at: { kind: 'phase', textIncludes: 'e1' }, caption: 'one' },
+      { at: 'end', caption: 'two' },
+      { at: 'start', caption: 'three' },
+      { at: { textIncludes: 'nothing' }, caption: 'four' },
+    ],
+  };
+
+  it('plays a scenario\'s own walkthrough: stops by event, quick presses coalesce, unmatched stops explained', async () => {
+    const client = fakeClient();
+    const store = createViewStore(client);
+    await store.getState().init();
+    expect(await store.getState().importScenario(JSON.stringify({ id: 'mine', walkthrough }), 'mine.json')).toBe(true);
+    await store.getState().present('w');
+    let p = store.getState().presentation!;
+    expect(p.walk.id).toBe('w');
+    expect(p.stop).toBe(0);
+    expect(p.ready).toBe(true);
+    expect(store.getState().step).toBe(1); // the event whose text has "e1"
+    // two presses before anything lands: both count
+    const a = store.getState().presentBy(1);
+    const b = store.getState().presentBy(1);
+    expect(store.getState().presentation!.stop).toBe(2);
+    await Promise.all([a, b]);
+    expect(store.getState().step).toBe(-1); // "start"
+    await store.getState().presentBy(5); // clamped to the last stop
+    p = store.getState().presentation!;
+    expect(p.stop).toBe(3);
+    expect(p.problem).toMatch(/stop 4: no event matches "nothing" in mine/);
+    expect(store.getState().step).toBe(2); // the last step instead
+    store.getState().leavePresentation();
+    expect(store.getState().presentation).toBeNull();
+  });
+
+  it('an unknown walkthrough is a message, not a blank screen', async () => {
+    const store = createViewStore(fakeClient());
+    await store.getState().init();
+    await store.getState().present('nope');
+    expect(store.getState().presentation).toBeNull();
+    expect(store.getState().message).toMatch(/no walkthrough "nope"/);
+  });
+});
