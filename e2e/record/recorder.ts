@@ -27,6 +27,12 @@ export async function recordWalkthrough(browser: Browser, walk: Walkthrough, dir
   const page = await context.newPage();
   const started = Date.now();
   const pngs: string[] = [];
+  // a title card while the app loads, so the video does not open on a blank page
+  await page.setContent(
+    `<body style="margin:0;height:100vh;display:grid;place-items:center;background:#1f2937;color:#f9fafb;font:600 40px system-ui,sans-serif;text-align:center">` +
+      `<div>${walk.title.replace(/&/g, '&amp;').replace(/</g, '&lt;')}<div style="font-size:24px;font-weight:400;opacity:.8;margin-top:16px">bindscope · ${walk.stops.length} stops</div></div></body>`,
+  );
+  await page.waitForTimeout(Math.min(1500, dwellMs));
   await page.goto(`/?walk=${walk.id}&stop=0`);
   const pres = page.getByTestId('presentation');
   for (let i = 0; i < walk.stops.length; i++) {

@@ -18,7 +18,7 @@ const mainline: Walkthrough = {
   stops: [
     { at: ueventAdd('/arm-cca-dev'), caption: 'arch/arm64/kernel/rsi.c registers a platform device arm-cca-dev only to have something carry MODALIAS=platform:arm-cca-dev.', focus: ['device:arm-cca-dev'], panel: 'uevent' },
     { at: udevFor('/arm-cca-dev'), caption: 'On coldplug udev runs kmod for platform:arm-cca-dev and modprobe finds arm_cca_guest through modules.alias.', focus: ['device:arm-cca-dev', 'module:arm_cca_guest'], panel: 'uevent' },
-    { at: { kind: 'tsm', module: 'arm_cca_guest' }, caption: 'arm_cca_guest registers the TSM report provider from module_init; no driver ever binds arm-cca-dev.', focus: ['module:arm_cca_guest'], panel: 'outcome' },
+    { at: { kind: 'module', textIncludes: 'arm_cca_guest is live' }, caption: 'arm_cca_guest registered the TSM report provider from module_init; no driver ever binds arm-cca-dev.', focus: ['module:arm_cca_guest'], panel: 'outcome' },
     { at: 'end', caption: 'The end state: the module loaded, the device unbound. This is the "fake platform device" the series set out to remove.', focus: ['device:arm-cca-dev', 'module:arm_cca_guest'], panel: 'details' },
   ],
 };
@@ -66,7 +66,7 @@ const fauxSuggestion: Walkthrough = {
     { at: ueventAdd('/arm-cca-dev'), caption: 'rsi.c creates the faux device arm-cca-dev. Its uevent carries no MODALIAS: the faux bus has no uevent callback.', focus: ['device:arm-cca-dev'], panel: 'uevent' },
     { at: ueventBind('/arm-cca-dev'), caption: 'The faux bus binds its own faux_driver at once; there is no unbind file to hand the device to another driver.', focus: ['device:arm-cca-dev', 'driver:faux/faux_driver'], panel: 'details' },
     { at: ueventAdd('/arm-cca-dev', 2), caption: 'On coldplug udev sees the device again, still without MODALIAS, so kmod has nothing to look up.', focus: ['device:arm-cca-dev'], panel: 'uevent' },
-    { at: 'end', caption: 'arm_cca_guest stays unloaded: its alias platform:arm-cca-dev matches no uevent.', focus: ['device:arm-cca-dev', 'module:arm_cca_guest'], panel: 'outcome' },
+    { at: 'end', caption: 'arm_cca_guest stays unloaded: its alias platform:arm-cca-dev matches no uevent.', focus: ['module:arm_cca_guest'], panel: 'outcome' },
   ],
 };
 

@@ -82,9 +82,19 @@ function Graph({ snapshot, basis, touched, selected, onSelect, follow, label, te
       if (!ids.length) ids = flowRef.current.nodes.filter((n) => n.data.touched).map((n) => n.id);
       // nothing named, nothing touched: the devices (the firmware and module columns are context)
       if (!ids.length) ids = flowRef.current.nodes.filter((n) => n.data.kind === 'device').map((n) => n.id);
+      // focus nodes too far apart to fit at the smallest zoom allowed: keep the first ones (listed first = most important)
+      const minZoom = fitOptions.minZoom;
+      if (minZoom && ids.length > 1 && (want ?? []).length) {
+        const { width, height } = store.getState();
+        while (ids.length > 1) {
+          const b = rf.getNodesBounds(ids);
+          if (b.width * minZoom <= width * 0.94 && b.height * minZoom <= height * 0.94) break;
+          ids = ids.slice(0, -1);
+        }
+      }
       void rf.fitView({ ...fitOptions, padding: 0.12, ...(ids.length ? { nodes: ids.map((id) => ({ id })) } : {}), duration });
     },
-    [rf, fitOptions],
+    [rf, fitOptions, store],
   );
   useEffect(() => {
     if (focusKey === undefined) return;
