@@ -235,6 +235,7 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
     /** runs a scenario in the main slot and shows `step` of it (default: the last step) */
     /** true when the run replaced what is on screen */
     const show = async (scenario: unknown, mine: number, extra: Partial<ViewState>, pickStep?: (info: RunInfo) => number): Promise<boolean> => {
+      pendingStep = null; // a step asked of the run being replaced means nothing now
       const run = await engine.run(scenario, 'main');
       if (mine !== ticket) return false;
       if (run.summary.errors.length) {
