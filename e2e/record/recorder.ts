@@ -18,7 +18,8 @@ export interface Recording {
 
 /**
  * Records a walkthrough as the app presents it (captions burned in by presentation mode):
- * a 1280×720 .webm of the whole run and a PNG of each stop, `dwellMs` on each stop.
+ * a 1280×720 .webm of the whole run and a PNG of each stop, `dwellMs` on each stop (a stop's own
+ * `dwellMs` wins: a long caption or the compare table can ask for more).
  */
 export async function recordWalkthrough(browser: Browser, walk: Walkthrough, dir: string, dwellMs: number): Promise<Recording> {
   mkdirSync(dir, { recursive: true });
@@ -39,12 +40,13 @@ export async function recordWalkthrough(browser: Browser, walk: Walkthrough, dir
     if (i > 0) await page.keyboard.press('ArrowRight');
     await expect(pres).toHaveAttribute('data-stop', String(i));
     await expect(pres).toHaveAttribute('data-ready', 'true');
-    const settle = Math.min(700, dwellMs); // the zoom transition
+    const dwell = walk.stops[i]!.dwellMs ?? dwellMs;
+    const settle = Math.min(700, dwell); // the zoom transition
     await page.waitForTimeout(settle);
     const png = join(dir, `${walk.id}-stop-${String(i + 1).padStart(2, '0')}.png`);
     await page.screenshot({ path: png });
     pngs.push(png);
-    await page.waitForTimeout(Math.max(0, dwellMs - settle));
+    await page.waitForTimeout(Math.max(0, dwell - settle));
   }
   const video = page.video()!;
   await context.close();

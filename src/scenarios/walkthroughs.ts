@@ -144,7 +144,7 @@ const theQuestion: Walkthrough = {
     { design: 'faux-suggestion', at: 'end', caption: 'And the faux driver is bound for good: arm_cca_guest never loads.', focus: ['device:arm-cca-dev', 'driver:faux/faux_driver'], panel: 'outcome' },
     { design: 'auxiliary', at: udevFor('/arm_cca_guest.arm-rsi-dev.0'), caption: 'Auxiliary: the child of an unbound arm-smccc carries MODALIAS=auxiliary:arm_cca_guest.arm-rsi-dev, and udev loads the module.', focus: ['device:arm-smccc', 'device:arm_cca_guest.arm-rsi-dev.0', 'module:arm_cca_guest'], panel: 'uevent' },
     { design: 'smccc-bus', at: udevFor('/arm-rsi'), caption: 'arm_smccc bus: the device is the firmware function itself, MODALIAS=arm_smccc:fC4000190, no parent needed.', focus: ['device:arm-rsi', 'module:arm_cca_guest'], panel: 'uevent' },
-    { design: 'smccc-bus', compare: 'faux-suggestion', at: 'end', caption: 'Side by side: the bus gives RSI a MODALIAS, a real driver and an unbind file; faux gives none of them.', panel: 'compare' },
+    { design: 'smccc-bus', compare: 'faux-suggestion', at: 'end', caption: 'Side by side: the bus gives RSI a MODALIAS, a real driver and an unbind file; faux gives none of them.', panel: 'compare', dwellMs: 8000 },
   ],
 };
 

@@ -36,6 +36,8 @@ export interface WalkthroughStop {
   design?: string;
   /** with panel "compare": the built-in design shown as B */
   compare?: string;
+  /** how long a recording stays on this stop (ms); default: `npm run record`'s --dwell */
+  dwellMs?: number;
 }
 
 export interface Walkthrough {

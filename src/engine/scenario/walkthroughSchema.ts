@@ -40,6 +40,7 @@ export const walkthroughStopSchema = z.object({
   panel: z.enum(['uevent', 'details', 'outcome', 'tree', 'compare', 'none']).optional(),
   design: z.string().optional(),
   compare: z.string().optional(),
+  dwellMs: z.number().int().min(300).max(120_000).optional(),
 }).strict();
 
 export const walkthroughSchema = z.object({
