@@ -142,3 +142,19 @@ test('a scenario file with its own walkthrough is presented; an unmatched stop s
   await page.getByTestId('load-json-input').setInputFiles({ name: 'bad-walk.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
   await expect(page.getByTestId('status-message')).toContainText('walkthrough.stops[0].at.kind');
 });
+
+test('Back leaves a presentation entered from the app; Forward returns to its stop', async ({ page }) => {
+  await page.goto('/?design=faux-suggestion');
+  await ready(page);
+  await page.getByTestId('present').click();
+  await stopReady(page, 0);
+  await page.keyboard.press('ArrowRight');
+  await stopReady(page, 1);
+  await expect(page).toHaveURL(/walk=faux-suggestion&stop=1/);
+  await page.goBack();
+  await expect(page.getByTestId('presentation')).toHaveCount(0);
+  await expect(page.getByTestId('scenario-select')).toHaveValue('faux-suggestion');
+  await page.goForward();
+  await stopReady(page, 1);
+  await expect(page.getByTestId('present-caption')).toContainText('faux_driver');
+});
