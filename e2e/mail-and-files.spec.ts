@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { getBuiltinScenario } from '../src/engine/index';
+import { runCli } from '../src/cli/sim';
 
 // Copy as text (80 columns for mail), saving and loading a scenario file.
 
@@ -19,6 +20,8 @@ test('copy as text: 80 columns, no tabs, the tree, the udevadm lines and the com
   await page.getByTestId('copy-text').click();
   const text = await page.getByTestId('mail-text').innerText();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(text);
+  // the same formatter as the CLI's --format mail
+  expect(text.trimEnd()).toBe(runCli(['auxiliary', '--format', 'mail']).stdout.trimEnd());
   const lines = text.split('\n');
   expect(lines.filter((l) => [...l].length > 80)).toEqual([]);
   expect(text).not.toContain('\t');
@@ -36,6 +39,7 @@ test('copy as text: 80 columns, no tabs, the tree, the udevadm lines and the com
   const cmp = await page.getByTestId('mail-text').innerText();
   expect(cmp.split('\n').filter((l) => [...l].length > 80)).toEqual([]);
   expect(cmp).toMatch(/A: auxiliary +B: faux/);
+  expect(cmp.trimEnd()).toBe(runCli(['auxiliary', '--format', 'mail', '--compare', 'faux']).stdout.trimEnd());
   expect(cmp).toContain('* = differs between A and B');
 });
 
