@@ -446,7 +446,7 @@ test('keyboard only: pick a design, step, select a node, unbind it, compare', as
   await expect(page.locator('.bs-caption')).toContainText('Auxiliary v5');
   await expect(page.getByTestId('status')).toHaveText('ready');
   // step: Tab to a button, then ← and → move through the run
-  await tabTo(page, 'legend-toggle', 15);
+  await tabTo(page, 'legend-toggle', 30);
   const label = page.getByTestId('step-label');
   const total = (await label.innerText()).split('/')[1]!;
   await page.keyboard.press('Home');

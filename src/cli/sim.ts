@@ -16,6 +16,7 @@ import { reviewRules } from '../engine/review/schema';
 import { REVIEW_RULES } from '../scenarios/review-rules';
 import type { UserAction } from '../engine/scenario/schema';
 import { escapeControl, escapeStrings, formatDeviceTree, formatDmesg, formatLsmod, formatUeventLog } from '../engine/trace/format';
+import { formatMail } from '../ui/views/mail';
 
 /** the largest scenario file the CLI reads (docs/scenario-format.md "Limits") */
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;
@@ -57,7 +58,7 @@ function readJsonFile(target: string): unknown {
 }
 
 function usage(): string {
-  return 'usage: npm run sim -- <built-in id | scenario.json> [--json] [--step N] [--kernel X.Y]\n       npm run sim -- review <built-in id | scenario.json> [--json] [--rules rules.json]\n       npm run sim -- --list';
+  return 'usage: npm run sim -- <built-in id | scenario.json> [--json | --format mail] [--compare <built-in id>] [--step N] [--kernel X.Y]\n       npm run sim -- review <built-in id | scenario.json> [--json] [--rules rules.json]\n       npm run sim -- --list';
 }
 
 class CliExit extends Error {
@@ -153,6 +154,22 @@ function main(argv: string[]): void {
   }
   const reviewMode = args[0] === 'review';
   if (reviewMode) args.shift();
+  let format: 'text' | 'mail' = 'text';
+  const fi = args.indexOf('--format');
+  if (fi >= 0) {
+    const v = args[fi + 1];
+    if (v !== 'mail' && v !== 'text') fail(`--format takes "mail" or "text", got ${v === undefined ? 'nothing' : JSON.stringify(v)}\n${usage()}`);
+    format = v;
+    args.splice(fi, 2);
+  }
+  let compareId: string | null = null;
+  const ci = args.indexOf('--compare');
+  if (ci >= 0) {
+    const v = args[ci + 1];
+    if (v === undefined || v.startsWith('--')) fail(`--compare needs a built-in id\n${usage()}`);
+    compareId = v;
+    args.splice(ci, 2);
+  }
   const unknown = args.filter((a) => a.startsWith('--') && a !== '--json' && a !== '--list');
   if (unknown.length) fail(`unknown option ${unknown.join(' ')}\n${usage()}`);
   if (list) {
@@ -199,8 +216,23 @@ function main(argv: string[]): void {
     if (stopped) throw new CliExit(3);
     return;
   }
-  const lines: string[] = [];
   const sum = sim.summary();
+  if (format === 'mail' || compareId) {
+    let compare;
+    if (compareId) {
+      let other;
+      try {
+        other = new Simulation(getBuiltinScenario(compareId));
+      } catch {
+        fail(`unknown built-in scenario "${compareId}" for --compare: run 'npm run sim -- --list' for the list`);
+      }
+      const os = other.summary();
+      compare = { id: os.id, title: escapeControl(os.title), snapshot: escapeStrings(other.stateAt(other.lastStep)), lastStep: other.lastStep, focusModule: other.scenario?.focusModule };
+    }
+    print(formatMail({ id: sum.id, title: escapeControl(sum.title), snapshot: escapeStrings(snap), lastStep: sim.lastStep, focusModule: sim.scenario?.focusModule, compare }));
+    return;
+  }
+  const lines: string[] = [];
   // text for a terminal: control characters from the input are shown escaped, never sent raw
   const snapText = escapeStrings(snap);
   lines.push(`# ${escapeControl(sum.title)}`, `# source: ${escapeControl(sum.source)}`, `# step ${snap.step} of ${sim.lastStep}`, '');

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useMemo } from 'react';
+import { lazy, Suspense, useMemo, useState, type DragEvent } from 'react';
 import { Breakable } from './Breakable';
 import { ComparePanel } from './ComparePanel';
 import { FirmwareBar } from './FirmwareBar';
@@ -8,6 +8,7 @@ import { Header } from './Header';
 import { NodeDetails } from './NodeDetails';
 import { moduleOutcome, outcomeContext } from './outcome';
 import { OutcomeLine } from './OutcomeLine';
+import { Presentation } from './Presentation';
 import { useViewStore } from './store';
 import { Timeline } from './Timeline';
 import { BottomPanel } from './views/BottomPanel';
@@ -27,8 +28,29 @@ export function App() {
   const follow = useViewStore((s) => s.follow);
   const select = useViewStore((s) => s.select);
   const dismissMessage = useViewStore((s) => s.dismissMessage);
+  const importScenario = useViewStore((s) => s.importScenario);
+  const [dragging, setDragging] = useState(false);
+  const hasFile = (e: DragEvent) => [...e.dataTransfer.types].includes('Files');
+  const drop = {
+    onDragOver: (e: DragEvent) => {
+      if (!hasFile(e)) return;
+      e.preventDefault();
+      if (!dragging) setDragging(true);
+    },
+    onDragLeave: (e: DragEvent) => {
+      if (e.currentTarget === e.target) setDragging(false);
+    },
+    onDrop: (e: DragEvent) => {
+      if (!hasFile(e)) return;
+      e.preventDefault();
+      setDragging(false);
+      const f = e.dataTransfer.files[0];
+      if (f) void f.text().then((text) => importScenario(text, f.name));
+    },
+  };
 
   const variant = useViewStore((s) => s.variant);
+  const presenting = useViewStore((s) => s.presentation !== null);
   const side = useViewStore((s) => s.designs.find((d) => d.id === s.designId)?.side);
   const outcome = useMemo(
     () => (snapshot ? moduleOutcome(snapshot, run?.scenario?.focusModule, outcomeContext(run, step, side)) : null),
@@ -75,8 +97,12 @@ export function App() {
     <div className="bs-graph bs-graph--empty">{status === 'error' ? 'No graph: see the message above.' : 'Starting the engine…'}</div>
   );
 
+  // presentation mode: the walkthrough alone, full screen (no editor, no toggles)
+  if (presenting) return <Presentation />;
+
   return (
-    <div className={`bs-app bs-app--${mode}`}>
+    <div className={`bs-app bs-app--${mode}`} {...drop}>
+      {dragging && <div className="bs-drop">Drop a scenario .json to load it</div>}
       <Header />
       <FirmwareBar />
       {message && (

@@ -1,5 +1,6 @@
 import type { BuiltinInfo } from '../engine/api';
 import { useViewStore, type Mode } from './store';
+import { ShareBar } from './ShareBar';
 
 const MODES: [Mode, string][] = [
   ['explore', 'Explore'],
@@ -116,6 +117,7 @@ export function Header() {
           );
         })}
       </fieldset>
+      <ShareBar />
       <span className={`bs-status bs-status--${status}`} data-testid="status" role="status">
         {status === 'loading' ? 'running…' : status}
       </span>

@@ -7,6 +7,7 @@ import { createEngineClient } from './engineClient';
 import { ViewStoreContext, createViewStore } from './store';
 import { createTextPersistence, indexedDbBlobs, type BlobStore } from './persist';
 import { SaveWarning } from './SaveWarning';
+import { startUrlSync } from './urlSync';
 
 const rootEl = document.getElementById('root');
 if (!rootEl) throw new Error('index.html has no #root element');
@@ -38,5 +39,6 @@ void persistence.init().finally(() => {
       </ErrorBoundary>
     </StrictMode>,
   );
-  void store.getState().init();
+  // the view lives in the URL: a link opens the view it names (urlSync.ts); this also runs init()
+  startUrlSync(store);
 });

@@ -248,3 +248,90 @@ describe('play to the next …', () => {
     expect(nextStop(events, 0, 'module', null)).toBeNull();
   });
 });
+
+describe('view store: links and fast keys', () => {
+  it('N quick steps move N steps even when the worker answers slowly', async () => {
+    const client = fakeClient();
+    const slow = client.snapshot;
+    client.snapshot = async (step, slot) => (await tick(5), slow(step, slot));
+    client.run = async (s, slot = 'main') => ({ ...(await fakeClient().run(s, slot)), summary: { id: 'a', title: 'a', source: '', errors: [], events: Array.from({ length: 30 }, (_, index) => ({ index, kind: 'phase' as const, text: '', cite: '', depth: 0, touches: {} })) } });
+    const store = createViewStore(client);
+    await store.getState().init();
+    await store.getState().goToStep(-1);
+    const presses = Array.from({ length: 20 }, () => store.getState().stepBy(1));
+    await Promise.all(presses);
+    expect(store.getState().step).toBe(19);
+  });
+
+  it('openLink: an unknown design opens the default and says so', async () => {
+    const client = fakeClient();
+    const store = createViewStore(client);
+    await store.getState().init({ view: { ...(await import('./link')).EMPTY_LINK, design: 'nope', step: 1 }, problems: [], given: true });
+    expect(store.getState().designId).toBe('a');
+    expect(store.getState().status).toBe('ready');
+    expect(store.getState().message).toMatch(/no built-in design "nope"/);
+  });
+
+  it('openLink: a built-in with actions runs them and counts the user\'s', async () => {
+    const client = fakeClient();
+    const runs: unknown[] = [];
+    const run = client.run;
+    client.run = async (s, slot) => (runs.push(s), run(s, slot));
+    const store = createViewStore(client);
+    const { EMPTY_LINK } = await import('./link');
+    await store.getState().init({ view: { ...EMPTY_LINK, design: 'a', actions: [{ op: 'unbind', device: 'x', at: 1 }], userActions: 1, step: 0, selected: 'device:/x' }, problems: [], given: true });
+    expect(store.getState().designId).toBe('a');
+    expect(runs.at(-1)).toMatchObject({ id: 'a', actions: [{ op: 'unbind', device: 'x', at: 1 }] });
+    expect(store.getState().userActions).toEqual([{ op: 'unbind', device: 'x' }]);
+    expect(store.getState().step).toBe(0);
+    expect(store.getState().selected).toBe('device:/x');
+    expect(store.getState().message).toBeNull();
+  });
+});
+
+describe('view store: presenting', () => {
+  const walkthrough = {
+    id: 'w',
+    title: 'W',
+    stops: [
+      { at: { kind: 'phase', textIncludes: 'e1' }, caption: 'one' },
+      { at: 'end', caption: 'two' },
+      { at: 'start', caption: 'three' },
+      { at: { textIncludes: 'nothing' }, caption: 'four' },
+    ],
+  };
+
+  it('plays a scenario\'s own walkthrough: stops by event, quick presses coalesce, unmatched stops explained', async () => {
+    const client = fakeClient();
+    const store = createViewStore(client);
+    await store.getState().init();
+    expect(await store.getState().importScenario(JSON.stringify({ id: 'mine', walkthrough }), 'mine.json')).toBe(true);
+    await store.getState().present('w');
+    let p = store.getState().presentation!;
+    expect(p.walk.id).toBe('w');
+    expect(p.stop).toBe(0);
+    expect(p.ready).toBe(true);
+    expect(store.getState().step).toBe(1); // the event whose text has "e1"
+    // two presses before anything lands: both count
+    const a = store.getState().presentBy(1);
+    const b = store.getState().presentBy(1);
+    expect(store.getState().presentation!.stop).toBe(2);
+    await Promise.all([a, b]);
+    expect(store.getState().step).toBe(-1); // "start"
+    await store.getState().presentBy(5); // clamped to the last stop
+    p = store.getState().presentation!;
+    expect(p.stop).toBe(3);
+    expect(p.problem).toMatch(/stop 4: no event matches "nothing" in mine/);
+    expect(store.getState().step).toBe(2); // the last step instead
+    store.getState().leavePresentation();
+    expect(store.getState().presentation).toBeNull();
+  });
+
+  it('an unknown walkthrough is a message, not a blank screen', async () => {
+    const store = createViewStore(fakeClient());
+    await store.getState().init();
+    await store.getState().present('nope');
+    expect(store.getState().presentation).toBeNull();
+    expect(store.getState().message).toMatch(/no walkthrough "nope"/);
+  });
+});

@@ -12,6 +12,9 @@ import { EngineRestartError, type EngineClient } from './engineClient';
 import { alignStep } from './compare';
 import { lineCol, parseJson, spanOf, type Span } from './editor/jsonSpans';
 import { nodeId } from './graph/toFlow';
+import { EMPTY_LINK, runKey, type DecodedLink, type LinkView } from './link';
+import { describeMatcher, resolveStop, stopDesign, type Walkthrough } from '../engine/scenario/walkthrough';
+import { BUILTIN_WALKTHROUGHS, walkthroughFor } from '../scenarios/walkthroughs';
 
 export type Status = 'idle' | 'loading' | 'ready' | 'error';
 export type Mode = 'explore' | 'compare' | 'edit';
@@ -118,11 +121,29 @@ export interface ViewState {
   compare: CompareState;
   compareView: CompareView;
   editor: EditorState;
+  /** presentation mode: the walkthrough played and its stop (null: not presenting) */
+  presentation: PresentationState | null;
+}
+
+export interface PresentationState {
+  walk: Walkthrough;
+  /** the stop shown (0-based); set at once on a key press, the run follows */
+  stop: number;
+  /** the stop's run and step are on screen */
+  ready: boolean;
+  /** why the stop could not be shown where it asked (no matching event) */
+  problem: string | null;
 }
 
 export interface ViewActions {
-  /** Lists built-ins and opens the default design at its last step. */
-  init(): Promise<void>;
+  /** Lists built-ins and opens the default design at its last step, or what a link names. */
+  init(link?: DecodedLink): Promise<void>;
+  /**
+   * Opens the view a link describes (see link.ts). What the link names but cannot be used
+   * (an unknown design, an invalid scenario, a damaged hash) is said in the message, and the
+   * default design opens in its place: never a blank page.
+   */
+  openLink(link: DecodedLink): Promise<void>;
   /** Runs a built-in design (with the current firmware toggles) and shows its last step. */
   openDesign(id: string): Promise<void>;
   /** Changes firmware toggles and re-runs the design (user actions are dropped). */
@@ -155,6 +176,22 @@ export interface ViewActions {
   dismissMessage(): void;
   /** Stops the run in progress (the worker is restarted; the last good view stays). */
   cancelRun(): void;
+  /**
+   * Loads a scenario file's text: run as a custom scenario (and put in the editor) when valid;
+   * refused with its JSON syntax or validation errors (each with its path) otherwise, the
+   * current run kept. Resolves true when it was loaded.
+   */
+  importScenario(text: string, name: string): Promise<boolean>;
+  /**
+   * Presents a walkthrough from `stop`: a built-in's id, or the running scenario's own
+   * walkthrough; null: the design on screen's (else "the question").
+   */
+  present(walkId: string | null, stop?: number): Promise<void>;
+  /** Moves to a stop of the walkthrough played; quick calls coalesce on the latest. */
+  presentStop(stop: number): Promise<void>;
+  /** Next / previous stop: N quick presses move N stops. */
+  presentBy(delta: number): Promise<void>;
+  leavePresentation(): void;
 }
 
 export type ViewStore = ViewState & ViewActions;
@@ -214,6 +251,7 @@ export const initialViewState: ViewState = {
   compare: { designId: null, variant: null, run: null, step: -1, snapshot: null },
   compareView: { table: true, graphs: 'services', sameRows: false },
   editor: { text: '', state: 'idle', problems: [] },
+  presentation: null,
 };
 
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
@@ -239,6 +277,12 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
   let compareTicket = 0;
   let editorTicket = 0;
   let editorTimer: ReturnType<typeof setTimeout> | null = null;
+  /**
+   * The step the last goToStep asked for, until its snapshot lands: stepBy counts from it, so
+   * N quick presses move N steps even when the worker answers slower than the keys arrive.
+   */
+  let pendingStep: number | null = null;
+  let presentTicket = 0;
 
   let savedText = '';
   try {
@@ -262,6 +306,8 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
     }
   };
 
+  let defaultId = 'auxiliary';
+
   return createStore<ViewStore>()((set, get) => {
     // a worker restart (crash, timeout, cancel) rejects the request in flight; the view keeps
     // its last good state and says what happened
@@ -279,6 +325,7 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
     /** runs a scenario in the main slot and shows `step` of it (default: the last step) */
     /** true when the run replaced what is on screen */
     const show = async (scenario: unknown, mine: number, extra: Partial<ViewState>, pickStep?: (info: RunInfo) => number): Promise<boolean> => {
+      pendingStep = null; // a step asked of the run being replaced means nothing now
       const run = await engine.run(scenario, 'main');
       if (mine !== ticket) return false;
       if (run.summary.errors.length) {
@@ -292,6 +339,7 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
       const step = pickStep ? pickStep(run) : run.summary.events.length - 1;
       const snapshot = await engine.snapshot(step, 'main');
       if (mine !== ticket) return false;
+      pendingStep = null;
       set({
         ...extra,
         run,
@@ -387,17 +435,81 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
       editor: { ...initialViewState.editor, text: savedText },
       bottomPanel: savedLayout,
 
-      async init() {
+      async init(link) {
         const mine = ++ticket;
         set({ status: 'loading', message: null });
         try {
           const [builtins, designs, id] = await Promise.all([engine.listBuiltins(), engine.listDesigns(), engine.defaultScenarioId()]);
           if (mine !== ticket) return;
+          defaultId = id;
           set({ builtins, designs });
-          await get().openDesign(id);
+          if (link?.given) await get().openLink(link);
+          else await get().openDesign(id);
         } catch (err) {
           if (mine === ticket) fail(err);
         }
+      },
+
+      async openLink({ view, problems: given }) {
+        const problems = [...given];
+        const say = () => {
+          if (problems.length) set({ message: `This link could not be opened as it was: ${problems.join('; ')}.` });
+        };
+        const { builtins } = get();
+        const known = (id: string | null) => !!id && builtins.some((b) => b.id === id);
+        if (view.design && !known(view.design)) problems.push(`there is no built-in design "${view.design}"; the default design is shown`);
+        const fallback = !view.custom && !known(view.design);
+        const link: LinkView = fallback
+          ? { ...EMPTY_LINK, variant: view.variant, mode: view.mode, compare: view.compare, walk: view.walk, stop: view.stop }
+          : view;
+        const current = linkFromState(get());
+        const sameRun = get().run !== null && runKey({ ...link, design: link.design ?? (link.custom ? null : defaultId) }) === runKey(current);
+        if (!sameRun) {
+          const mine = ++ticket;
+          set({ status: 'loading', message: null, playing: false });
+          try {
+            let scenario: unknown;
+            const designId = link.custom ? null : (link.design ?? defaultId);
+            if (link.custom) scenario = link.custom;
+            else {
+              const base = link.variant ? await engine.builtinWithVariant(designId!, link.variant) : await engine.getScenario(designId!);
+              scenario = link.actions ? { ...base, actions: link.actions } : base;
+            }
+            if (mine !== ticket) return;
+            const acts = ((scenario as { actions?: UserAction[] }).actions ?? []);
+            const userActions = link.userActions > 0 ? acts.slice(-link.userActions).map(({ at: _at, ...a }) => a as UserAction) : [];
+            const ok = await show(scenario, mine, { designId, userActions, selected: link.selected }, (info) =>
+              link.step === null ? info.summary.events.length - 1 : Math.max(-1, Math.min(link.step, info.summary.events.length - 1)),
+            );
+            if (mine !== ticket) return;
+            if (!ok) {
+              // an invalid scenario in the link: say why, and open the default design
+              problems.push(get().message ?? 'its scenario did not run');
+              await get().openDesign(defaultId);
+              say();
+              return;
+            }
+          } catch (err) {
+            if (mine !== ticket) return;
+            problems.push(errorText(err));
+            await get().openDesign(defaultId);
+            say();
+            return;
+          }
+        } else {
+          const last = (get().summary?.events.length ?? 0) - 1;
+          await get().goToStep(link.step ?? last);
+          if (get().selected !== link.selected) await get().select(link.selected);
+        }
+        if (link.mode === 'compare') {
+          if (link.compare && !known(link.compare)) problems.push(`there is no built-in design "${link.compare}" to compare with`);
+          else if (link.compare && link.compare !== get().compare.designId) set({ compare: { designId: link.compare, variant: null, run: null, step: -1, snapshot: null } });
+        }
+        if (get().mode !== link.mode) await get().setMode(link.mode);
+        else if (link.mode === 'compare' && get().compare.run?.summary.id !== get().compare.designId) await get().setMode('compare');
+        if (link.walk) await get().present(link.walk, link.stop ?? 0);
+        else if (get().presentation) get().leavePresentation();
+        say();
       },
 
       async openDesign(id) {
@@ -453,9 +565,11 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
         if (!summary) return;
         const clamped = Math.max(-1, Math.min(step, summary.events.length - 1));
         const mine = ++ticket;
+        pendingStep = clamped;
         try {
           const snapshot = await engine.snapshot(clamped, 'main');
           if (mine !== ticket) return;
+          pendingStep = null;
           set({ step: clamped, snapshot });
           const stop = get().playStop;
           if (get().playing && (clamped >= summary.events.length - 1 || (stop !== null && clamped >= stop))) set({ playing: false, playStop: null });
@@ -467,7 +581,7 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
       },
 
       stepBy(delta) {
-        return get().goToStep(get().step + delta);
+        return get().goToStep((pendingStep ?? get().step) + delta);
       },
 
       setPlaying(playing) {
@@ -598,6 +712,95 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
         persist(text);
       },
 
+      async importScenario(text, name) {
+        const refuse = (why: string[]) => {
+          set({ message: `${name} was not loaded; the current design is kept.\n${why.join('\n')}` });
+          return false;
+        };
+        const parsed = parseJson(text);
+        if (!parsed.ok) {
+          const { line, col } = lineCol(text, parsed.at);
+          return refuse([`line ${line}, column ${col}: JSON syntax: ${parsed.message}`]);
+        }
+        try {
+          const errors = await engine.validate(parsed.value);
+          if (errors.length) return refuse(errors.map((e) => `${e.path || '(root)'}: ${e.message}`));
+          const mine = ++ticket;
+          set({ status: 'loading', message: null, playing: false });
+          const ok = await show(parsed.value, mine, { designId: null, userActions: [], selected: null });
+          if (ok) {
+            if (editorTimer) clearTimeout(editorTimer);
+            editorTicket++;
+            set({ editor: { text, state: 'valid', problems: [] } });
+            persist(text);
+          }
+          return ok;
+        } catch (err) {
+          fail(err);
+          return false;
+        }
+      },
+
+      async present(walkId, stop = 0) {
+        const s = get();
+        const own = s.run?.scenario?.walkthrough as Walkthrough | undefined;
+        // by id: the running scenario's own first, then the built-ins; no id: the design's, else the scenario's, else "the question"
+        const byId = (id: string) => (own?.id === id ? own : BUILTIN_WALKTHROUGHS.find((w) => w.id === id));
+        const walk = walkId ? byId(walkId) : ((s.designId ? walkthroughFor(s.designId) : undefined) ?? own ?? BUILTIN_WALKTHROUGHS[0]);
+        if (!walk) {
+          set({ message: `There is no walkthrough "${walkId}" (built in: ${BUILTIN_WALKTHROUGHS.map((w) => w.id).join(', ')}${own ? `; this scenario's: ${own.id}` : ''}).` });
+          return;
+        }
+        set({ presentation: { walk, stop: 0, ready: false, problem: null }, playing: false });
+        await get().presentStop(stop);
+      },
+
+      async presentStop(index) {
+        const p = get().presentation;
+        if (!p) return;
+        const i = Math.max(0, Math.min(index, p.walk.stops.length - 1));
+        const mine = ++presentTicket;
+        set({ presentation: { ...p, stop: i, ready: false, problem: null } });
+        const stop = p.walk.stops[i]!;
+        try {
+          const design = stopDesign(p.walk, stop);
+          // a built-in walkthrough shows each design as posted: default firmware
+          if (design && (design !== get().designId || get().userActions.length)) {
+            set({ variant: null });
+            await get().openDesign(design);
+            if (mine !== presentTicket) return;
+          }
+          const summary = get().summary;
+          if (!summary) return;
+          const step = resolveStop(stop, summary.events);
+          const problem = step === null ? `stop ${i + 1}: no event matches ${describeMatcher(stop.at)} in ${summary.id}; showing the last step` : null;
+          const wantMode: Mode = stop.panel === 'compare' && stop.compare ? 'compare' : 'explore';
+          if (wantMode === 'compare' && get().compare.designId !== stop.compare) {
+            set({ compare: { designId: stop.compare!, variant: null, run: null, step: -1, snapshot: null } });
+          }
+          if (get().selected) set({ selected: null, explain: null });
+          await get().goToStep(step ?? summary.events.length - 1);
+          if (mine !== presentTicket) return;
+          if (get().mode !== wantMode || (wantMode === 'compare' && get().compare.run?.summary.id !== stop.compare)) await get().setMode(wantMode);
+          if (mine !== presentTicket) return;
+          const now = get().presentation;
+          if (now) set({ presentation: { ...now, ready: true, problem } });
+        } catch (err) {
+          if (mine === presentTicket) fail(err);
+        }
+      },
+
+      presentBy(delta) {
+        const p = get().presentation;
+        if (!p) return Promise.resolve();
+        return get().presentStop(p.stop + delta);
+      },
+
+      leavePresentation() {
+        presentTicket++;
+        set({ presentation: null });
+      },
+
       dismissMessage() {
         set({ message: null, status: get().snapshot ? 'ready' : get().status });
       },
@@ -609,6 +812,26 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
 }
 
 export type ViewStoreApi = ReturnType<typeof createViewStore>;
+
+/** The link of what is on screen (see link.ts). */
+export function linkFromState(s: ViewState): LinkView {
+  const last = (s.summary?.events.length ?? 0) - 1;
+  const custom = s.designId ? null : (s.run?.scenario ?? null);
+  return {
+    ...EMPTY_LINK,
+    design: s.designId,
+    custom,
+    variant: s.designId ? s.variant : null,
+    actions: s.designId && s.userActions.length ? (s.run?.scenario?.actions ?? null) : null,
+    userActions: s.userActions.length,
+    step: s.step >= last ? null : s.step,
+    selected: s.selected,
+    mode: s.mode,
+    compare: s.mode === 'compare' ? s.compare.designId : null,
+    walk: s.presentation?.walk.id ?? null,
+    stop: s.presentation ? s.presentation.stop : null,
+  };
+}
 
 /** The app's store, provided once in main.tsx: `<ViewStoreContext value={store}>`. */
 export const ViewStoreContext = createContext<ViewStoreApi | null>(null);

@@ -3,6 +3,7 @@
  * module and driver behaviour is a list of kernel-API-like actions (see docs/scenario-format.md).
  */
 import { z } from 'zod';
+import { walkthroughSchema } from './walkthroughSchema';
 
 const name = z.string().min(1, 'must be a non-empty string');
 /** an errno as a number (-19) or a name ("ENODEV" / "-ENODEV") */
@@ -241,6 +242,8 @@ export const scenarioSchema = z.object({
   buses: z.array(busDef).optional(),
   modules: z.array(moduleDef),
   actions: z.array(userAction).optional(),
+  /** the scenario told stop by stop (walkthrough.ts): presentation mode plays it */
+  walkthrough: walkthroughSchema.optional(),
 }).strict();
 
 export type Scenario = z.infer<typeof scenarioSchema>;

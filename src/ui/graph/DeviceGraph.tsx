@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import {
   Background,
   Controls,
@@ -16,6 +16,7 @@ import { BindscopeNode } from './BindscopeNode';
 import { LaneEdge } from './LaneEdge';
 import { Legend, LegendToggle } from './Legend';
 import { FONT, LAYOUT, layoutPositions, snapshotToFlow, type FlowColumns, type GraphNode, type TextMeasure } from './toFlow';
+import { graphSources, type GraphSource } from '../exportImage';
 
 /** node text measured as the browser draws it (canvas, the node fonts), for node heights */
 const browserMeasure: TextMeasure | undefined = (() => {
@@ -54,9 +55,22 @@ interface Props {
   columns?: FlowColumns;
   /** fitting never zooms in beyond this (two graphs side by side keep one text size) */
   maxFitZoom?: number;
+  /** fitting never zooms out beyond this (presentation: labels stay large on screen) */
+  minFitZoom?: number;
+  /**
+   * Node ids to zoom to (presentation mode), with a smooth transition whenever `focusKey`
+   * changes; nodes not drawn at this step are skipped (then the touched nodes, then all).
+   */
+  focus?: string[];
+  focusKey?: string;
+  /** no selection, no pan or zoom by hand (presentation: a click advances the slides) */
+  interactive?: boolean;
 }
 
-function Graph({ snapshot, basis, touched, selected, onSelect, follow, label, testId, showLegend = true, caption, columns, maxFitZoom = 2 }: Props) {
+/** the fit transition of presentation mode (ms) */
+export const FOCUS_DURATION_MS = 600;
+
+function Graph({ snapshot, basis, touched, selected, onSelect, follow, label, testId, showLegend = true, caption, columns, maxFitZoom = 2, minFitZoom, focus, focusKey, interactive = true }: Props) {
   const positions = useMemo(() => (basis ? layoutPositions(basis, columns, browserMeasure) : undefined), [basis, columns]);
   const flow = useMemo(
     () => snapshotToFlow(snapshot, { positions, touched, columns, measure: browserMeasure }),
@@ -78,6 +92,7 @@ function Graph({ snapshot, basis, touched, selected, onSelect, follow, label, te
       height: Math.max(...places.map((p) => p.y + p.h)) - y,
     };
   }, [positions, flow]);
+  const fitOptions = useMemo(() => ({ padding: FIT_PADDING, maxZoom: maxFitZoom, ...(minFitZoom ? { minZoom: minFitZoom } : {}) }), [maxFitZoom, minFitZoom]);
   const nodes = useMemo<GraphNode[]>(
     () => flow.nodes.map((n) => (n.id === selected ? { ...n, selected: true } : n)),
     [flow, selected],
@@ -119,6 +134,52 @@ function Graph({ snapshot, basis, touched, selected, onSelect, follow, label, te
     return () => cancelAnimationFrame(frame);
   }, [store]);
 
+  // Presentation: zoom to the stop's focus nodes, smoothly, each time the stop changes
+  // (and when the box is resized: the focus stays in view).
+  const focusRef = useRef({ focus, focusKey });
+  focusRef.current = { focus, focusKey };
+  const fitNow = useCallback(
+    (duration: number) => {
+      const { focus: want, focusKey: key } = focusRef.current;
+      if (key === undefined) return void fitAll.current();
+      const drawn = new Set(flowRef.current.nodes.map((n) => n.id));
+      let ids = (want ?? []).filter((id) => drawn.has(id));
+      if (!ids.length) ids = flowRef.current.nodes.filter((n) => n.data.touched).map((n) => n.id);
+      // nothing named, nothing touched: the devices (the firmware and module columns are context)
+      if (!ids.length) ids = flowRef.current.nodes.filter((n) => n.data.kind === 'device').map((n) => n.id);
+      // focus nodes too far apart to fit at the smallest zoom allowed: keep the first ones (listed first = most important)
+      const minZoom = fitOptions.minZoom;
+      if (minZoom && ids.length > 1 && (want ?? []).length) {
+        const { width, height } = store.getState();
+        while (ids.length > 1) {
+          const b = rf.getNodesBounds(ids);
+          if (b.width * minZoom <= width * 0.94 && b.height * minZoom <= height * 0.94) break;
+          ids = ids.slice(0, -1);
+        }
+      }
+      void rf.fitView({ ...fitOptions, padding: 0.12, ...(ids.length ? { nodes: ids.map((id) => ({ id })) } : {}), duration });
+    },
+    [rf, fitOptions, store],
+  );
+  useEffect(() => {
+    if (focusKey === undefined) return;
+    const t = setTimeout(() => fitNow(FOCUS_DURATION_MS), 30);
+    return () => clearTimeout(t);
+  }, [focusKey, fitNow]);
+
+  // Image export (exportImage.ts) finds this graph by its test id.
+  useEffect(() => {
+    const id = testId ?? 'device-graph';
+    const source: GraphSource = () => {
+      const viewport = box.current?.querySelector<HTMLElement>('.react-flow__viewport');
+      return viewport ? { viewport, nodes: rf.getNodes() } : null;
+    };
+    graphSources.set(id, source);
+    return () => {
+      if (graphSources.get(id) === source) graphSources.delete(id);
+    };
+  }, [rf, testId]);
+
   // Fit again when the graph's box changes size (editor opened, compare table shown, window
   // resized, event panel resized). While a node is selected (its details panel opened or
   // closed beside the graph) the zoom stays: selecting never shrinks the text; the view
@@ -146,7 +207,9 @@ function Graph({ snapshot, basis, touched, selected, onSelect, follow, label, te
       last = now;
       clearTimeout(timer);
       timer = setTimeout(() => {
-        if (selectedRef.current && !grew) keepSelectedInView();
+        // presentation: keep the stop's focus in view
+        if (focusRef.current.focusKey !== undefined) fitNow(0);
+        else if (selectedRef.current && !grew) keepSelectedInView();
         else if (selectedRef.current) {
           if (!fitAll.current(rf.getZoom())) keepSelectedInView();
         } else fitAll.current();
@@ -157,7 +220,7 @@ function Graph({ snapshot, basis, touched, selected, onSelect, follow, label, te
       clearTimeout(timer);
       ro.disconnect();
     };
-  }, [rf, store]);
+  }, [rf, store, fitNow]);
 
   // Follow the current event: pan (keeping the zoom) when what it touched is off screen.
   useEffect(() => {
@@ -197,6 +260,11 @@ function Graph({ snapshot, basis, touched, selected, onSelect, follow, label, te
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
         minZoom={0.1}
+        maxZoom={Math.max(2, maxFitZoom)}
+        panOnDrag={interactive}
+        zoomOnScroll={interactive}
+        zoomOnDoubleClick={interactive}
+        elementsSelectable={interactive}
         nodesDraggable={false}
         nodesConnectable={false}
         edgesFocusable={false}
@@ -209,7 +277,7 @@ function Graph({ snapshot, basis, touched, selected, onSelect, follow, label, te
         proOptions={{ hideAttribution: false }}
       >
         <Background gap={24} />
-        <Controls showInteractive={false} />
+        {interactive && <Controls showInteractive={false} />}
       </ReactFlow>
     </div>
     {showLegend && legendOpen && <Legend />}
