@@ -7,6 +7,7 @@ import { moduleOutcome, outcomeContext } from './outcome';
 import { OutcomeLine } from './OutcomeLine';
 import { useViewStore, type CompareView } from './store';
 import { designFamilies } from './Header';
+import { findingsAt } from './views/ReviewView';
 
 /** the compact graph: each service's device, what hangs under it, and its module */
 const SERVICE_COLUMNS: FlowColumns = { firmware: false, drivers: false };
@@ -45,6 +46,21 @@ export function ComparePanel() {
 
   const focusA = run?.scenario?.focusModule;
   const focusB = compare.run?.scenario?.focusModule;
+  // what the review rules flag in each design at this step (docs/review-rules.md), rule by rule
+  const reviewRows = useMemo(() => {
+    if (!snapshot || !summary || !compare.snapshot || !compare.run) return [];
+    const a = findingsAt(snapshot, summary);
+    const b = findingsAt(compare.snapshot, compare.run.summary);
+    const ids = [...new Set([...a, ...b].map((f) => f.rule))];
+    const cell = (fs: typeof a, id: string) => {
+      const hits = fs.filter((f) => f.rule === id);
+      return hits.length ? `${hits[0]!.severity}: ${hits.map((f) => f.where.split('/').pop()).join(', ')}` : '—';
+    };
+    return ids.map((id) => {
+      const f = [...a, ...b].find((x) => x.rule === id)!;
+      return { rule: id, title: f.title, cite: f.cite, a: cell(a, id), b: cell(b, id) };
+    });
+  }, [snapshot, summary, compare.snapshot, compare.run]);
   const sections = useMemo(
     () => (snapshot && compare.snapshot ? shownSections(compareServices(snapshot, compare.snapshot, { a: focusA, b: focusB }), view.sameRows) : []),
     [snapshot, compare.snapshot, focusA, focusB, view.sameRows],
@@ -218,6 +234,24 @@ export function ComparePanel() {
                 </tbody>
               );
             })}
+            {reviewRows.length > 0 && (
+              <tbody data-testid="cmp-review">
+                {reviewRows.map((r, i) => (
+                  <tr key={r.rule} className={r.a !== r.b ? 'bs-diff' : undefined} data-testid={`cmp-Review-${r.rule}`}>
+                    {i === 0 && (
+                      <th scope="rowgroup" rowSpan={reviewRows.length}>
+                        Review
+                      </th>
+                    )}
+                    <th scope="row" title={r.cite}>
+                      {r.title}
+                    </th>
+                    <td className="cmp-a">{r.a}</td>
+                    <td className="cmp-b">{r.b}</td>
+                  </tr>
+                ))}
+              </tbody>
+            )}
           </table>
         </section>
       )}

@@ -18,7 +18,7 @@ import { BUILTIN_WALKTHROUGHS, walkthroughFor } from '../scenarios/walkthroughs'
 
 export type Status = 'idle' | 'loading' | 'ready' | 'error';
 export type Mode = 'explore' | 'compare' | 'edit';
-export type BottomTab = 'events' | 'uevents' | 'dmesg' | 'lsmod' | 'sysfs';
+export type BottomTab = 'events' | 'uevents' | 'dmesg' | 'lsmod' | 'sysfs' | 'review';
 /** what "play to the next …" stops at */
 export type PlayTarget = 'uevent' | 'bind' | 'module';
 export const PLAY_SPEEDS = [0.5, 1, 2, 4] as const;

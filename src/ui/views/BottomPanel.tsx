@@ -4,6 +4,7 @@ import { BOTTOM_PANEL, useViewStore, type BottomTab } from '../store';
 import { EventList } from './EventList';
 import { formatDmesg, formatLsmod, formatUeventLog } from './format';
 import { SysfsBrowser } from './SysfsBrowser';
+import { ReviewView } from './ReviewView';
 
 const TABS: [BottomTab, string][] = [
   ['events', 'Events'],
@@ -11,6 +12,7 @@ const TABS: [BottomTab, string][] = [
   ['dmesg', 'dmesg'],
   ['lsmod', 'lsmod'],
   ['sysfs', '/sys'],
+  ['review', 'Review'],
 ];
 
 /**
@@ -108,6 +110,7 @@ export function BottomPanel({ summary, snapshot }: { summary: RunSummary; snapsh
         {tab === 'dmesg' && <pre className="bs-term">{formatDmesg(snapshot.log)}</pre>}
         {tab === 'lsmod' && <pre className="bs-term">{formatLsmod(snapshot)}</pre>}
         {tab === 'sysfs' && <SysfsBrowser snapshot={snapshot} />}
+        {tab === 'review' && <ReviewView snapshot={snapshot} summary={summary} />}
       </div>}
     </section>
   );
