@@ -546,3 +546,41 @@ test('play: speeds, and play to the next uevent, bind or module load', async ({ 
   await expect(label).toHaveText(new RegExp(`^${load + 1}/`), { timeout: 30_000 });
   await expect(page.getByTestId('play')).toContainText('Play');
 });
+
+test('editor after a reload: the kept text is checked and run at once; shape and reference problems are listed together', async ({ page }) => {
+  const scenario = getBuiltinScenario('auxiliary') as unknown as {
+    id: string;
+    title: string;
+    modules: { location: string; drivers?: Record<string, { bus: string }> }[];
+  };
+  const keep = async (text: string) => {
+    await page.evaluate((t) => localStorage.setItem('bindscope.editor.text', t), text);
+    await page.reload();
+    await expect(page.getByTestId('status')).toHaveText('ready');
+    await page.getByTestId('mode-edit').click();
+  };
+  // a valid design kept from the last visit runs as soon as the editor opens
+  await keep(JSON.stringify({ ...structuredClone(scenario), id: 'kept-design', title: 'Kept design' }, null, 2));
+  await expect(page.getByTestId('editor-state')).toHaveText('valid: running');
+  await expect(page.locator('.bs-caption')).toContainText('Kept design');
+  await expect(page.getByTestId('scenario-select')).toContainText('custom: kept-design');
+
+  // broken JSON: the syntax error shows without a keystroke
+  await keep('{ "id": "broken", ');
+  await expect(page.getByTestId('editor-problems')).toContainText('JSON syntax');
+  await expect(page.getByTestId('editor').locator('.cm-lintRange-error').first()).toBeVisible();
+
+  // a shape problem and a reference problem: both listed, each at its path
+  const bad = structuredClone(scenario);
+  bad.modules[0]!.location = 'sideways';
+  const withDriver = bad.modules.findIndex((m) => m.drivers && Object.keys(m.drivers).length);
+  const driver = Object.keys(bad.modules[withDriver]!.drivers!)[0]!;
+  bad.modules[withDriver]!.drivers![driver]!.bus = 'no_such_bus';
+  await keep(JSON.stringify(bad, null, 2));
+  const problems = page.getByTestId('editor-problems');
+  await expect(problems).toContainText('modules[0].location');
+  await expect(problems).toContainText(`modules[${withDriver}].drivers.${driver}.bus`);
+  await expect(problems).toContainText('unknown bus "no_such_bus"');
+  await expect(page.getByTestId('editor-state')).toContainText('2 problem(s)');
+  await page.screenshot({ path: `${SHOTS}/readable-editor-problems.png` });
+});

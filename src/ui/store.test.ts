@@ -246,3 +246,30 @@ describe('play to the next …', () => {
     expect(nextStop(events, 0, 'module', null)).toBeNull();
   });
 });
+
+describe('editor after a reload', () => {
+  const kept = (text: string) => {
+    const data = new Map([[EDITOR_STORAGE_KEY, text]]);
+    return { getItem: (k: string) => data.get(k) ?? null, setItem: (k: string, v: string) => void data.set(k, v) };
+  };
+
+  it('checks and runs the kept text as soon as the editor opens, without a keystroke', async () => {
+    const client = fakeClient();
+    const store = createViewStore(client, { storage: kept('{"id": "mine"}'), debounceMs: 10_000 });
+    await store.getState().init();
+    expect(store.getState().editor.state).toBe('pending');
+    await store.getState().setMode('edit');
+    expect(store.getState().editor.state).toBe('valid');
+    expect(store.getState().scenarioId).toBe('mine');
+    expect(store.getState().designId).toBeNull();
+  });
+
+  it('shows a syntax error in kept text at once', async () => {
+    const store = createViewStore(fakeClient(), { storage: kept('{ "id": '), debounceMs: 10_000 });
+    await store.getState().init();
+    await store.getState().setMode('edit');
+    expect(store.getState().editor.state).toBe('invalid');
+    expect(store.getState().editor.problems[0]!.message).toMatch(/^JSON syntax/);
+    expect(store.getState().scenarioId).toBe('a'); // the design stays on screen
+  });
+});

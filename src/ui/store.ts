@@ -371,7 +371,8 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
 
     return {
       ...initialViewState,
-      editor: { ...initialViewState.editor, text: savedText },
+      // text kept from an earlier visit is checked (and run) as soon as the editor opens
+      editor: { ...initialViewState.editor, text: savedText, state: savedText.trim() ? 'pending' : 'idle' },
       bottomPanel: savedLayout,
 
       async init() {
@@ -534,6 +535,10 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
           }
         }
         if (mode === 'edit' && !get().editor.text.trim()) await get().loadScenarioIntoEditor();
+        else if (mode === 'edit' && get().editor.state === 'pending' && !editorTimer) {
+          // kept text (a reload): validate and run it now, syntax errors included, not on the next keystroke
+          await checkEditor();
+        }
       },
 
       setBottomTab(tab) {

@@ -16,6 +16,7 @@ import {
 } from '../engine/index';
 import type { EngineApi, RunInfo, Slot } from './protocol';
 import { layoutSteps, moduleChanges, unionSnapshot } from './union';
+import { validateAll } from './validateAll';
 
 const sims = new Map<Slot, Simulation>();
 
@@ -56,10 +57,8 @@ const api: EngineApi = {
     sims.set(slot, sim);
     return runInfo(sim);
   },
-  validate: (scenario) => {
-    const v = validateScenario(scenario);
-    return v.ok ? [] : v.errors;
-  },
+  // shape and reference problems together (validateAll.ts)
+  validate: (scenario) => validateAll(scenario),
   snapshot: (step, slot = 'main') => simulation(slot).stateAt(step),
   explain: (step, devpath, slot = 'main') => simulation(slot).explain(step, devpath),
   withAction: (action, step, slot = 'main') => simulation(slot).withAction(action, step),
