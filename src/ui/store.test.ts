@@ -273,3 +273,25 @@ describe('editor after a reload', () => {
     expect(store.getState().scenarioId).toBe('a'); // the design stays on screen
   });
 });
+
+describe('quick key presses', () => {
+  it('steps from the step last asked for, not from one still on its way', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    const client = fakeClient();
+    const store = createViewStore(client);
+    await store.getState().init(); // at step 2 of 3
+    await store.getState().goToStep(-1); // Home, landed
+    const slow = fakeClient().snapshot;
+    client.snapshot = async (step, slot) => {
+      await gate;
+      return slow(step, slot);
+    };
+    const b = store.getState().goToStep(2); // End, on its way
+    const c = store.getState().stepBy(-1); // ← from End: 1
+    const d = store.getState().stepBy(1); // → from there: 2 (from the landed Home it would be 0)
+    release();
+    await Promise.all([b, c, d]);
+    expect(store.getState().step).toBe(2);
+  });
+});

@@ -237,6 +237,8 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
   let compareTicket = 0;
   let editorTicket = 0;
   let editorTimer: ReturnType<typeof setTimeout> | null = null;
+  /** the step the latest goToStep asked for, until it lands: quick key presses step from it, not from a stale step */
+  let wanted: number | null = null;
 
   let savedText = '';
   try {
@@ -279,6 +281,7 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
       const step = pickStep ? pickStep(run) : run.summary.events.length - 1;
       const snapshot = await engine.snapshot(step, 'main');
       if (mine !== ticket) return false;
+      wanted = null;
       set({
         ...extra,
         run,
@@ -441,9 +444,11 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
         if (!summary) return;
         const clamped = Math.max(-1, Math.min(step, summary.events.length - 1));
         const mine = ++ticket;
+        wanted = clamped;
         try {
           const snapshot = await engine.snapshot(clamped, 'main');
           if (mine !== ticket) return;
+          wanted = null;
           set({ step: clamped, snapshot });
           const stop = get().playStop;
           if (get().playing && (clamped >= summary.events.length - 1 || (stop !== null && clamped >= stop))) set({ playing: false, playStop: null });
@@ -455,7 +460,7 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
       },
 
       stepBy(delta) {
-        return get().goToStep(get().step + delta);
+        return get().goToStep((wanted ?? get().step) + delta);
       },
 
       setPlaying(playing) {
