@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { Simulation, getBuiltinScenario, listBuiltins } from '../src/engine/index';
+import { DEFAULT_SCENARIO_ID, Simulation, getBuiltinScenario, listBuiltins } from '../src/engine/index';
 import { snapshotToFlow } from '../src/ui/graph/toFlow';
 import { designs } from './designs';
 
@@ -18,6 +18,9 @@ async function open(page: Page, id: string) {
   if ((await select.inputValue()) !== id) await select.selectOption(id);
   await expect(page.locator('.bs-caption')).toContainText(info.title);
   await expect(page.getByTestId('status')).toHaveText('ready');
+  // the design as it ends the run (the first screen opens the default design mid-run)
+  await page.locator('body').press('End');
+  await expect(page.getByTestId('step-end')).toBeDisabled();
 }
 
 /** the graph's zoom (React Flow viewport transform scale) */
@@ -438,7 +441,7 @@ async function tabTo(page: Page, want: string, max: number, back = false): Promi
 test('keyboard only: pick a design, step, select a node, unbind it, compare', async ({ page }) => {
   const NODE = 'node-device-arm_cca_guest.arm-rsi-dev.0';
   // pick the design: Tab to the switcher (round from wherever the page starts), type the start of its title
-  await tabTo(page, 'scenario-select', 20);
+  await tabTo(page, 'scenario-select', 40);
   await page.keyboard.type('Faux');
   await expect(page.locator('.bs-caption')).toContainText('Faux');
   await page.waitForTimeout(1100); // the select's type-ahead starts a new search after a pause
@@ -583,4 +586,25 @@ test('editor after a reload: the kept text is checked and run at once; shape and
   await expect(problems).toContainText('unknown bus "no_such_bus"');
   await expect(page.getByTestId('editor-state')).toContainText('2 problem(s)');
   await page.screenshot({ path: `${SHOTS}/readable-editor-problems.png` });
+});
+
+test('the first screen: the default design at the uevent whose MODALIAS names the TSM module, one click from its load', async ({ page }) => {
+  const sim = new Simulation(getBuiltinScenario(DEFAULT_SCENARIO_ID));
+  const focus = sim.scenario!.focusModule!;
+  const aliases = sim.stateAt(sim.lastStep).modules.find((m) => m.name === focus)!.aliases;
+  const events = sim.summary().events;
+  const story = events.findIndex(
+    (e) => e.kind === 'uevent' && e.uevent?.action === 'add' && aliases.includes(e.uevent.env.find(([k]) => k === 'MODALIAS')?.[1] ?? ''),
+  );
+  expect(story).toBeGreaterThan(0);
+  await expect(page.getByTestId('scenario-select')).toHaveValue(DEFAULT_SCENARIO_ID);
+  await expect(page.getByTestId('step-label')).toHaveText(`${story + 1}/${events.length}`);
+  await expect(page.getByTestId('current-event')).toContainText(`MODALIAS=${aliases[0]}`);
+  await expect(page.getByTestId('outcome')).toContainText(`${focus}: not loaded yet (step ${story + 1} of ${events.length}; loads at step`);
+  await expect(page.locator('.react-flow__edge.bs-edge--alias-pending')).not.toHaveCount(0);
+  // the whole run fits: every node of the run is on screen already, and playing on keeps the view
+  await page.screenshot({ path: `${SHOTS}/readable-first-screen.png` });
+  await page.getByTestId('play-speed').selectOption('4');
+  await page.getByTestId('play-to-module').click();
+  await expect(page.getByTestId('outcome')).toContainText(`${focus}: loaded by udev`, { timeout: 30_000 });
 });

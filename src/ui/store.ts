@@ -11,6 +11,7 @@ import type { FirmwareVariant, RunInfo, Slot } from '../worker/protocol';
 import type { EngineClient } from './engineClient';
 import { alignStep } from './compare';
 import { lineCol, parseJson, spanOf, type Span } from './editor/jsonSpans';
+import { storyStep } from './firstScreen';
 import { nodeId } from './graph/toFlow';
 
 export type Status = 'idle' | 'loading' | 'ready' | 'error';
@@ -121,10 +122,13 @@ export interface ViewState {
 }
 
 export interface ViewActions {
-  /** Lists built-ins and opens the default design at its last step. */
+  /**
+   * Lists built-ins and opens the default design where its story is told: the uevent whose
+   * MODALIAS matches the TSM module's alias (firstScreen.ts), or its last step without one.
+   */
   init(): Promise<void>;
-  /** Runs a built-in design (with the current firmware toggles) and shows its last step. */
-  openDesign(id: string): Promise<void>;
+  /** Runs a built-in design (with the current firmware toggles) and shows its last step (or `at`'s). */
+  openDesign(id: string, at?: (info: RunInfo) => number | null): Promise<void>;
   /** Changes firmware toggles and re-runs the design (user actions are dropped). */
   setVariant(change: Variant): Promise<void>;
   /** Puts every firmware toggle back to the design's own (designVariant) and re-runs. */
@@ -385,13 +389,16 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
           const [builtins, designs, id] = await Promise.all([engine.listBuiltins(), engine.listDesigns(), engine.defaultScenarioId()]);
           if (mine !== ticket) return;
           set({ builtins, designs });
-          await get().openDesign(id);
+          await get().openDesign(id, (info) => {
+            const focus = info.scenario?.focusModule;
+            return storyStep(info.summary.events, info.layoutBasis?.modules.find((m) => m.name === focus));
+          });
         } catch (err) {
           if (mine === ticket) fail(err);
         }
       },
 
-      async openDesign(id) {
+      async openDesign(id, at) {
         const mine = ++ticket;
         // the switcher shows the choice at once (toggles act on it); the run confirms it
         const shown = get().designId;
@@ -403,7 +410,12 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
             engine.defaultVariant(id),
           ]);
           if (mine !== ticket) return;
-          const ok = await show(scenario, mine, { designId: id, userActions: [], selected: null, designVariant });
+          const ok = await show(
+            scenario,
+            mine,
+            { designId: id, userActions: [], selected: null, designVariant },
+            at && ((info) => at(info) ?? info.summary.events.length - 1),
+          );
           if (!ok && mine === ticket) set({ designId: shown });
         } catch (err) {
           if (mine === ticket) {
