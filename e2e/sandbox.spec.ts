@@ -15,6 +15,9 @@ async function open(page: Page, id: string) {
   if ((await select.inputValue()) !== id) await select.selectOption(id);
   await expect(page.locator('.bs-caption')).toContainText(info.title);
   await expect(page.getByTestId('status')).toHaveText('ready');
+  // the design as it ends the run (the first screen opens the default design mid-run)
+  await page.locator('body').press('End');
+  await expect(page.getByTestId('step-end')).toBeDisabled();
 }
 
 const device = (page: Page, name: string) => page.getByTestId(`node-device-${name}`);

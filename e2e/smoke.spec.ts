@@ -25,8 +25,8 @@ test('default scenario renders a device graph computed by the worker', async ({ 
   await expect(page.locator('[data-kind="device"]', { hasText: 'platform' }).first()).toBeVisible();
   await expect(page.getByTestId('status-message')).toHaveCount(0);
 
-  // Selecting a node shows its details.
-  await page.locator('[data-kind="device"][data-state="bound"]').first().click();
+  // Selecting a node shows its details (the first screen is mid-run: not every design has a bound device yet).
+  await page.locator('[data-kind="device"][data-state]').first().click();
   await expect(page.getByTestId('detail-sysfs')).toContainText('/sys/devices/');
 
   await page.screenshot({ path: 'test-results/smoke.png' });

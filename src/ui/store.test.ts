@@ -335,3 +335,52 @@ describe('view store: presenting', () => {
     expect(store.getState().message).toMatch(/no walkthrough "nope"/);
   });
 });
+
+describe('editor after a reload', () => {
+  const kept = (text: string) => {
+    const data = new Map([[EDITOR_STORAGE_KEY, text]]);
+    return { getItem: (k: string) => data.get(k) ?? null, setItem: (k: string, v: string) => void data.set(k, v) };
+  };
+
+  it('checks and runs the kept text as soon as the editor opens, without a keystroke', async () => {
+    const client = fakeClient();
+    const store = createViewStore(client, { storage: kept('{"id": "mine"}'), debounceMs: 10_000 });
+    await store.getState().init();
+    expect(store.getState().editor.state).toBe('pending');
+    await store.getState().setMode('edit');
+    expect(store.getState().editor.state).toBe('valid');
+    expect(store.getState().scenarioId).toBe('mine');
+    expect(store.getState().designId).toBeNull();
+  });
+
+  it('shows a syntax error in kept text at once', async () => {
+    const store = createViewStore(fakeClient(), { storage: kept('{ "id": '), debounceMs: 10_000 });
+    await store.getState().init();
+    await store.getState().setMode('edit');
+    expect(store.getState().editor.state).toBe('invalid');
+    expect(store.getState().editor.problems[0]!.message).toMatch(/^JSON syntax/);
+    expect(store.getState().scenarioId).toBe('a'); // the design stays on screen
+  });
+});
+
+describe('quick key presses', () => {
+  it('steps from the step last asked for, not from one still on its way', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    const client = fakeClient();
+    const store = createViewStore(client);
+    await store.getState().init(); // at step 2 of 3
+    await store.getState().goToStep(-1); // Home, landed
+    const slow = fakeClient().snapshot;
+    client.snapshot = async (step, slot) => {
+      await gate;
+      return slow(step, slot);
+    };
+    const b = store.getState().goToStep(2); // End, on its way
+    const c = store.getState().stepBy(-1); // ← from End: 1
+    const d = store.getState().stepBy(1); // → from there: 2 (from the landed Home it would be 0)
+    release();
+    await Promise.all([b, c, d]);
+    expect(store.getState().step).toBe(2);
+  });
+});

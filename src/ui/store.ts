@@ -11,6 +11,7 @@ import type { FirmwareVariant, RunInfo, Slot } from '../worker/protocol';
 import { EngineRestartError, type EngineClient } from './engineClient';
 import { alignStep } from './compare';
 import { lineCol, parseJson, spanOf, type Span } from './editor/jsonSpans';
+import { storyStep } from './firstScreen';
 import { nodeId } from './graph/toFlow';
 import { EMPTY_LINK, runKey, type DecodedLink, type LinkView } from './link';
 import { describeMatcher, resolveStop, stopDesign, type Walkthrough } from '../engine/scenario/walkthrough';
@@ -136,7 +137,10 @@ export interface PresentationState {
 }
 
 export interface ViewActions {
-  /** Lists built-ins and opens the default design at its last step, or what a link names. */
+  /**
+   * Lists built-ins and opens what a link names, or the default design where its story is told:
+   * the uevent whose MODALIAS matches the TSM module's alias (firstScreen.ts), or its last step.
+   */
   init(link?: DecodedLink): Promise<void>;
   /**
    * Opens the view a link describes (see link.ts). What the link names but cannot be used
@@ -144,8 +148,8 @@ export interface ViewActions {
    * default design opens in its place: never a blank page.
    */
   openLink(link: DecodedLink): Promise<void>;
-  /** Runs a built-in design (with the current firmware toggles) and shows its last step. */
-  openDesign(id: string): Promise<void>;
+  /** Runs a built-in design (with the current firmware toggles) and shows its last step (or `at`'s). */
+  openDesign(id: string, at?: (info: RunInfo) => number | null): Promise<void>;
   /** Changes firmware toggles and re-runs the design (user actions are dropped). */
   setVariant(change: Variant): Promise<void>;
   /** Puts every firmware toggle back to the design's own (designVariant) and re-runs. */
@@ -432,7 +436,8 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
 
     return {
       ...initialViewState,
-      editor: { ...initialViewState.editor, text: savedText },
+      // text kept from an earlier visit is checked (and run) as soon as the editor opens
+      editor: { ...initialViewState.editor, text: savedText, state: savedText.trim() ? 'pending' : 'idle' },
       bottomPanel: savedLayout,
 
       async init(link) {
@@ -444,7 +449,11 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
           defaultId = id;
           set({ builtins, designs });
           if (link?.given) await get().openLink(link);
-          else await get().openDesign(id);
+          else
+            await get().openDesign(id, (info) => {
+              const focus = info.scenario?.focusModule;
+              return storyStep(info.summary.events, info.layoutBasis?.modules.find((m) => m.name === focus));
+            });
         } catch (err) {
           if (mine === ticket) fail(err);
         }
@@ -512,7 +521,7 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
         say();
       },
 
-      async openDesign(id) {
+      async openDesign(id, at) {
         const mine = ++ticket;
         // the switcher shows the choice at once (toggles act on it); the run confirms it
         const shown = get().designId;
@@ -524,7 +533,12 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
             engine.defaultVariant(id),
           ]);
           if (mine !== ticket) return;
-          const ok = await show(scenario, mine, { designId: id, userActions: [], selected: null, designVariant });
+          const ok = await show(
+            scenario,
+            mine,
+            { designId: id, userActions: [], selected: null, designVariant },
+            at && ((info) => at(info) ?? info.summary.events.length - 1),
+          );
           if (!ok && mine === ticket) set({ designId: shown });
         } catch (err) {
           if (mine === ticket) {
@@ -661,6 +675,10 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
           }
         }
         if (mode === 'edit' && !get().editor.text.trim()) await get().loadScenarioIntoEditor();
+        else if (mode === 'edit' && get().editor.state === 'pending' && !editorTimer) {
+          // kept text (a reload): validate and run it now, syntax errors included, not on the next keystroke
+          await checkEditor();
+        }
       },
 
       setBottomTab(tab) {

@@ -16,6 +16,7 @@ import {
 } from '../engine/index';
 import type { EngineWire, RunInfo, Slot } from './protocol';
 import { layoutSteps, moduleChanges, unionSnapshot } from './union';
+import { validateAll } from './validateAll';
 
 const sims = new Map<Slot, Simulation>();
 
@@ -67,11 +68,11 @@ const api: EngineWire = {
     sims.set(slot, sim);
     return runInfo(sim);
   },
+  // shape and reference problems together (validateAll.ts); the scenario arrives as JSON text
   validate: (json) => {
     const p = parse(json);
     if (!p.ok) return [{ path: '(root)', message: p.message }];
-    const v = validateScenario(p.value);
-    return v.ok ? [] : v.errors;
+    return validateAll(p.value);
   },
   snapshot: (step, slot = 'main') => simulation(slot).stateAt(step),
   explain: (step, devpath, slot = 'main') => simulation(slot).explain(step, devpath),

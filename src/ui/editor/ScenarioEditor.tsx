@@ -77,7 +77,7 @@ export function ScenarioEditor() {
           Load current design
         </button>
         <span className={`bs-editor__state bs-editor__state--${editor.state}`} data-testid="editor-state" role="status">
-          {editor.state === 'pending' ? 'checking…' : editor.state === 'valid' ? 'valid: running' : editor.state === 'invalid' ? `${editor.problems.length} problem(s): the last valid run stays on screen` : 'edit to run'}
+          {editor.state === 'pending' ? 'checking…' : editor.state === 'valid' ? 'valid: running' : editor.state === 'invalid' ? `${editor.problems.length} problem(s): the last valid run stays on screen` : 'the design on screen: edit to change it'}
         </span>
       </div>
       <div className="bs-editor__cm" ref={host} />

@@ -189,16 +189,24 @@ function Graph({ snapshot, basis, touched, selected, onSelect, follow, label, te
     if (!el || typeof ResizeObserver === 'undefined') return;
     let last = { w: el.clientWidth, h: el.clientHeight };
     let timer: ReturnType<typeof setTimeout> | undefined;
+    /**
+     * keeps the zoom; shows as much of the graph from its left edge as the box allows, moved
+     * only as far as needed to keep the selected node in view (the details panel opens on the right)
+     */
     const keepSelectedInView = () => {
       const n = flowRef.current.nodes.find((x) => x.id === selectedRef.current);
-      if (!n) return;
+      const b = boundsRef.current;
+      if (!n || !b) return;
       const { width, height, transform } = store.getState();
-      const [tx, ty, zoom] = transform;
+      const [tx0, ty0, zoom] = transform;
       const h = n.height ?? LAYOUT.nodeHeight;
-      const x = n.position.x * zoom + tx;
-      const y = n.position.y * zoom + ty;
-      if (x >= 0 && y >= 0 && x + LAYOUT.nodeWidth * zoom <= width && y + h * zoom <= height) return;
-      void rf.setCenter(n.position.x + LAYOUT.nodeWidth / 2, n.position.y + h / 2, { zoom });
+      const left = 46; // FIT_PADDING.left
+      // from the graph's left edge, unless that hides the node on the right
+      let tx = Math.min(left - b.x * zoom, width - 10 - (n.position.x + LAYOUT.nodeWidth) * zoom);
+      tx = Math.max(tx, left - n.position.x * zoom);
+      let ty = ty0;
+      if (n.position.y * zoom + ty < 0 || (n.position.y + h) * zoom + ty > height) ty = height / 2 - (n.position.y + h / 2) * zoom;
+      if (tx !== tx0 || ty !== ty0) void rf.setViewport({ x: tx, y: ty, zoom });
     };
     const ro = new ResizeObserver(() => {
       const now = { w: el.clientWidth, h: el.clientHeight };
