@@ -388,8 +388,9 @@ test('settings that cannot mislead: changed toggles are marked, one click resets
   expect(loads).toBeGreaterThan(15);
   await page.getByTestId('step-slider').fill('14');
   await expect(page.getByTestId('outcome')).toContainText(`${focus}: not loaded yet (step 15 of ${total}; loads at step ${loads + 1})`);
+  // the step before it is live, its module_init is running (MODULE_STATE_COMING)
   await page.getByTestId('step-slider').fill(String(loads - 1));
-  await expect(page.getByTestId('outcome')).toContainText(`not loaded yet (step ${loads} of ${total}; loads at step ${loads + 1})`);
+  await expect(page.getByTestId('outcome')).toContainText(`${focus}: loading — its module_init is running`);
   await page.getByTestId('step-slider').fill(String(loads));
   await expect(page.getByTestId('outcome')).toContainText(`${focus}: loaded by udev`);
 

@@ -95,7 +95,8 @@ export interface DriverView {
   devices: string[]; // devpaths bound
 }
 
-export type ModuleState = 'builtin' | 'loaded' | 'not-loaded' | 'failed';
+/** loading: load_module() has run and module_init is running (MODULE_STATE_COMING: /proc/modules says "Loading") */
+export type ModuleState = 'builtin' | 'loaded' | 'loading' | 'not-loaded' | 'failed';
 export interface ModuleView {
   name: string;
   state: ModuleState;

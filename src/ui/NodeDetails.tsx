@@ -215,7 +215,7 @@ export function NodeDetails({ snapshot, summary, selected }: Props) {
         </dl>
         <h3>Act at this step</h3>
         <div className="bs-actions">
-          {m.state !== 'loaded' && m.state !== 'builtin' && (
+          {m.state !== 'loaded' && m.state !== 'builtin' && m.state !== 'loading' && (
             <button type="button" data-testid="action-modprobe" onClick={() => act({ op: 'modprobe', module: m.name })}><B text={`modprobe ${m.name}`} /></button>
           )}
           {m.state === 'loaded' && (

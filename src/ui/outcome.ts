@@ -67,7 +67,8 @@ export function outcomeContext(
 
 /** the next change of the module's state after `step` in the run, or null */
 export function nextChange(changes: ModuleChange[] | null | undefined, step: number, moduleName: string): ModuleChange | null {
-  return changes?.find((c) => c.module === moduleName && c.step > step) ?? null;
+  // "loads at" is when it is live: the steps its module_init runs ("loading") are not the load
+  return changes?.find((c) => c.module === moduleName && c.step > step && c.state !== 'loading') ?? null;
 }
 
 export function moduleOutcome(snapshot: Snapshot, moduleName: string | null | undefined, ctx?: OutcomeContext): Outcome | null {
@@ -95,6 +96,10 @@ export function moduleOutcome(snapshot: Snapshot, moduleName: string | null | un
     return { module: name, tone: 'builtin', headline: `${name}: built in (=y)`, why: 'its module_init ran as an initcall at boot: no uevent, alias or modprobe is involved.' };
   if (m.state === 'failed')
     return { module: name, tone: 'failed', headline: `${name}: init failed`, why: 'it was loaded but its module_init returned an error (see dmesg).' };
+  if (m.state === 'loading') {
+    const how = m.loadedBy === 'manual' || !m.loadedBy ? 'modprobe by hand loaded it' : `udev matched alias ${m.loadedBy} and ran modprobe`;
+    return { module: name, tone: 'not-loaded', headline: `${name}: loading — its module_init is running`, why: `${how}; /proc/modules lists it as "Loading" until module_init returns (then "Live").` };
+  }
   if (m.state === 'loaded') {
     if (m.loadedBy === 'manual' || !m.loadedBy)
       return { module: name, tone: 'loaded', headline: `${name}: loaded by hand`, why: 'modprobe from userspace, not autoloaded by a uevent.' };

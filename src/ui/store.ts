@@ -38,7 +38,7 @@ export function nextStop(
   changes: { step: number; state: string }[] | null,
 ): number | null {
   if (target === 'module') {
-    const c = (changes ?? []).filter((x) => x.step > step && x.state !== 'not-loaded').map((x) => x.step);
+    const c = (changes ?? []).filter((x) => x.step > step && x.state !== 'not-loaded' && x.state !== 'loading').map((x) => x.step);
     return c.length ? Math.min(...c) : null;
   }
   for (let i = step + 1; i < events.length; i++) if (events[i]!.kind === target) return i;

@@ -78,7 +78,7 @@ export interface DriverRec {
 export interface ModuleRec {
   name: string;
   location: 'builtin' | 'module' | 'absent';
-  state: 'builtin' | 'loaded' | 'not-loaded' | 'failed';
+  state: 'builtin' | 'loaded' | 'loading' | 'not-loaded' | 'failed';
   loadedBy: string | null;
   /** registrations made by init, undone by the default exit (module_driver() style) */
   registered: { op: string; target: string }[];

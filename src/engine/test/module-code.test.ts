@@ -112,3 +112,20 @@ describe('msleep() in module_init: the deferred-probe work and udev run meanwhil
     expect(new Simulation(s).errors).toEqual([{ path: 'modules[0].init[0]', message: '"if" needs "when", "device" or "call"' }]);
   });
 });
+
+describe('a module while its module_init runs (kernel/module/main.c: MODULE_STATE_COMING)', () => {
+  it('is "loading", with the alias that loaded it, from load_module until init returns; then loaded', () => {
+    const s = scenario([
+      { name: 'board', location: 'builtin', initcall: 'arch', init: [pdev('foo')] },
+      { name: 'foo', location: 'module', aliases: ['platform:foo'], drivers: { d: { name: 'foo', bus: 'platform', probe: [] } }, init: [{ op: 'platform_driver_register', driver: 'd' }] },
+    ]);
+    const { sim, events } = run(s);
+    const start = events.findIndex((e) => e.text.startsWith('load_module foo'));
+    const bind = events.findIndex((e) => e.kind === 'bind' && e.text.includes('foo'));
+    const live = events.findIndex((e) => e.text === 'foo is live');
+    expect(start).toBeGreaterThan(-1);
+    expect(sim.stateAt(start - 1).modules.find((m) => m.name === 'foo')!.state).toBe('not-loaded');
+    expect(sim.stateAt(bind).modules.find((m) => m.name === 'foo')).toMatchObject({ state: 'loading', loadedBy: 'platform:foo' });
+    expect(sim.stateAt(live).modules.find((m) => m.name === 'foo')!.state).toBe('loaded');
+  });
+});

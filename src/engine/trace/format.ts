@@ -63,6 +63,7 @@ export function formatLsmod(snapshot: Snapshot): string {
     `${'Module'.padEnd(24)}Used by   Loaded through`,
     ...(rows.length ? rows : ['(no modules loaded)']),
     ...others('builtin', 'built in (modules.builtin, not listed by lsmod)'),
+    ...others('loading', 'Loading (module_init running; /proc/modules state "Loading")'),
     ...others('not-loaded', 'on disk, not loaded'),
     ...others('absent', 'absent from the initramfs/rootfs'),
     ...others('failed', 'module_init failed'),

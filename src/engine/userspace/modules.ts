@@ -29,7 +29,8 @@ export function loadModule(k: Kernel, name: string, loadedBy: string): number {
   if (!def || !mod) return E.NOENT;
   // load_module() → mod_sysfs_setup(): /sys/module/<name> appears before init runs; only the
   // KOBJ_ADD uevent waits until init has finished
-  k.state.setModule({ ...mod, inSysfs: true });
+  // MODULE_STATE_COMING: in /proc/modules ("Loading") while module_init runs
+  k.state.setModule({ ...mod, inSysfs: true, state: 'loading', loadedBy });
   k.emit('module', `load_module ${name}: running its module_init${loadedBy === 'manual' ? ' (modprobe by hand)' : ` (udev: alias ${loadedBy})`}`, `${MODULE}:do_init_module`, { touches: { modules: [name] } });
   const regs: ExecContext['registrations'] = [];
   const ret = k.nested(() => runActions(k, def.init ?? [], { module: name, dev: null, registrations: regs }));

@@ -10,6 +10,7 @@ const ITEMS: [string, string][] = [
   ['bs-box bs-box--driver bs-state--no-bind-attrs', 'driver without bind/unbind'],
   ['bs-box bs-box--module bs-state--builtin', 'module built in (=y)'],
   ['bs-box bs-box--module bs-state--loaded', 'module loaded'],
+  ['bs-box bs-box--module bs-state--loading', 'module loading (module_init running)'],
   ['bs-box bs-box--module bs-state--not-loaded', 'module not loaded'],
   ['bs-box bs-box--module bs-state--absent', 'module absent / init failed'],
   ['bs-box bs-box--touched', 'touched by the current event'],

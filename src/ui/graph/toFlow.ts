@@ -33,7 +33,7 @@ export type GraphEdgeKind = 'firmware-device' | 'parent-child' | 'bound-to' | 'm
 export type NodeState =
   | 'bound' | 'unbound' | 'faux-bound' | 'deferred' | 'class' | 'container'
   | 'bind-attrs' | 'no-bind-attrs'
-  | 'builtin' | 'loaded' | 'not-loaded' | 'failed' | 'absent'
+  | 'builtin' | 'loaded' | 'loading' | 'not-loaded' | 'failed' | 'absent'
   | FirmwareNodeView['kind'];
 
 /** colour family of a device: its bus (platform, auxiliary, faux; any other bus is "bus"), "class" or "none" */
@@ -468,6 +468,7 @@ export function moduleDetail(m: ModuleView): string {
   if (m.state === 'loaded') return m.loadedBy === 'manual' ? 'loaded by hand (modprobe)' : m.loadedBy ? `loaded by alias ${m.loadedBy}` : 'loaded';
   if (m.state === 'builtin') return 'built in (=y)';
   if (m.state === 'failed') return 'init failed';
+  if (m.state === 'loading') return m.loadedBy === 'manual' ? 'loading: module_init running (modprobe by hand)' : `loading: module_init running (alias ${m.loadedBy})`;
   return m.location === 'absent' ? 'not loaded · absent from disk' : 'not loaded';
 }
 
@@ -659,7 +660,7 @@ export function snapshotToFlow(snapshot: Snapshot, options: FlowOptions = {}): F
       for (const d of boundDevices(m)) edges.push(edge('bound-to', nodeId.device(d), nodeId.module(m.name)));
     }
     // uevent MODALIAS -> alias in modules.alias -> this module loaded
-    if (m.state === 'loaded' && m.loadedBy && m.loadedBy !== 'manual') {
+    if ((m.state === 'loaded' || m.state === 'loading') && m.loadedBy && m.loadedBy !== 'manual') {
       for (const p of dev.placed)
         if (p.item.modalias && aliasMatches(m.loadedBy, p.item.modalias))
           edges.push(edge('alias-loaded', nodeId.device(p.item.devpath), nodeId.module(m.name)));
