@@ -1,15 +1,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, ready, test } from './common';
 
 // PNG and SVG export of the graph and the compare view, at slide resolution with a caption.
 
-let pageErrors: string[] = [];
-test.beforeEach(async ({ page }) => {
-  pageErrors = [];
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-});
-test.afterEach(() => expect(pageErrors).toEqual([]));
-const ready = (page: Page) => expect(page.getByTestId('status')).toHaveText('ready');
 
 async function save(page: Page, testId: string) {
   const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);

@@ -1,17 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, ready, test } from './common';
 import { getBuiltinScenario } from '../src/engine/index';
 import { runCli } from '../src/cli/sim';
 
 // Copy as text (80 columns for mail), saving and loading a scenario file.
 
-let pageErrors: string[] = [];
-test.beforeEach(async ({ page }) => {
-  pageErrors = [];
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-});
-test.afterEach(() => expect(pageErrors).toEqual([]));
-const ready = (page: Page) => expect(page.getByTestId('status')).toHaveText('ready');
 
 test('copy as text: 80 columns, no tabs, the tree, the udevadm lines and the compare table', async ({ page, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);

@@ -1,17 +1,11 @@
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, ready, test } from './common';
 import { BUILTIN_WALKTHROUGHS } from '../src/scenarios/walkthroughs';
 
 // Presentation mode: a walkthrough full screen, driven as a presenter remote does.
 
 const SHOTS = 'test-results/screens';
-let pageErrors: string[] = [];
-test.beforeEach(async ({ page }) => {
-  pageErrors = [];
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-});
-test.afterEach(() => expect(pageErrors).toEqual([]));
 
-const ready = (page: Page) => expect(page.getByTestId('status')).toHaveText('ready');
 const stopReady = (page: Page, stop: number) =>
   expect(page.getByTestId('presentation')).toHaveAttribute('data-stop', String(stop)).then(() =>
     expect(page.getByTestId('presentation')).toHaveAttribute('data-ready', 'true'));

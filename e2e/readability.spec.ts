@@ -1,6 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
-import { DEFAULT_SCENARIO_ID, Simulation, getBuiltinScenario, listBuiltins } from '../src/engine/index';
+import { type Page } from '@playwright/test';
+import { expect, openDesign, ready, test } from './common';
+import { DEFAULT_SCENARIO_ID, Simulation, getBuiltinScenario } from '../src/engine/index';
 import { snapshotToFlow } from '../src/ui/graph/toFlow';
 import { designs } from './designs';
 
@@ -12,16 +13,8 @@ const SHOTS = 'test-results/screens';
 /** the smallest text a room can read off a 1280×720 screen share */
 const MIN_PX = 12;
 
-async function open(page: Page, id: string) {
-  const info = listBuiltins().find((b) => b.id === id)!;
-  const select = page.getByTestId('scenario-select');
-  if ((await select.inputValue()) !== id) await select.selectOption(id);
-  await expect(page.locator('.bs-caption')).toContainText(info.title);
-  await expect(page.getByTestId('status')).toHaveText('ready');
-  // the design as it ends the run (the first screen opens the default design mid-run)
-  await page.locator('body').press('End');
-  await expect(page.getByTestId('step-end')).toBeDisabled();
-}
+/** a built-in design at the end of its run */
+const open = openDesign;
 
 /** the graph's zoom (React Flow viewport transform scale) */
 const zoomOf = (page: Page, graphTestId = 'device-graph') =>
@@ -163,15 +156,9 @@ const edgesUnderNodes = (page: Page, graphTestId = 'device-graph') =>
     return out;
   });
 
-let pageErrors: string[] = [];
 test.beforeEach(async ({ page }) => {
-  pageErrors = [];
-  page.on('pageerror', (err) => pageErrors.push(err.message));
   await page.goto('/');
-  await expect(page.getByTestId('status')).toHaveText('ready');
-});
-test.afterEach(() => {
-  expect(pageErrors).toEqual([]);
+  await ready(page);
 });
 
 const graphBox = (page: Page) => page.getByTestId('device-graph').evaluate((g) => g.getBoundingClientRect().toJSON() as DOMRect);

@@ -1,5 +1,6 @@
-import { expect, test, type Page } from '@playwright/test';
-import { Simulation, getBuiltinScenario, listBuiltins } from '../src/engine/index';
+import { type Page } from '@playwright/test';
+import { expect, openDesign, ready, test } from './common';
+import { Simulation, getBuiltinScenario } from '../src/engine/index';
 import { deviceState } from '../src/ui/graph/toFlow';
 import { designs } from './designs';
 
@@ -9,16 +10,8 @@ import { designs } from './designs';
 
 const SHOTS = 'test-results/screens';
 
-async function open(page: Page, id: string) {
-  const info = listBuiltins().find((b) => b.id === id)!;
-  const select = page.getByTestId('scenario-select');
-  if ((await select.inputValue()) !== id) await select.selectOption(id);
-  await expect(page.locator('.bs-caption')).toContainText(info.title);
-  await expect(page.getByTestId('status')).toHaveText('ready');
-  // the design as it ends the run (the first screen opens the default design mid-run)
-  await page.locator('body').press('End');
-  await expect(page.getByTestId('step-end')).toBeDisabled();
-}
+/** a built-in design at the end of its run */
+const open = openDesign;
 
 const device = (page: Page, name: string) => page.getByTestId(`node-device-${name}`);
 
@@ -40,15 +33,9 @@ const flowPosition = (page: Page, testId: string) =>
   page.locator('.react-flow__node', { has: page.getByTestId(testId) }).evaluate((n) => (n as HTMLElement).style.transform);
 const mod = (page: Page, name: string) => page.getByTestId(`node-module-${name}`);
 
-let pageErrors: string[] = [];
 test.beforeEach(async ({ page }) => {
-  pageErrors = [];
-  page.on('pageerror', (err) => pageErrors.push(err.message));
   await page.goto('/');
-  await expect(page.getByTestId('status')).toHaveText('ready');
-});
-test.afterEach(() => {
-  expect(pageErrors).toEqual([]);
+  await ready(page);
 });
 
 /** the key outcome of each design, as a reviewer states it */

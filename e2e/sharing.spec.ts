@@ -1,21 +1,13 @@
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, ready, test } from './common';
 import lz from 'lz-string';
 import { getBuiltinScenario } from '../src/engine/index';
 
 // Shareable links: the whole view in the URL, opened in a fresh browser context.
 
-let pageErrors: string[] = [];
-const watch = (page: Page) => page.on('pageerror', (err) => pageErrors.push(err.message));
-test.beforeEach(async ({ page }) => {
-  pageErrors = [];
-  watch(page);
-});
-test.afterEach(() => expect(pageErrors).toEqual([]));
-
-const ready = (page: Page) => expect(page.getByTestId('status')).toHaveText('ready');
 const device = (page: Page, name: string) => page.getByTestId(`node-device-${name}`);
 
-test('a link round trip: toggles, a user action, step, selection and compare open the same view', async ({ page, browser }) => {
+test('a link round trip: toggles, a user action, step, selection and compare open the same view', async ({ page, browser, watch }) => {
   await page.goto('/');
   await ready(page);
   await page.getByTestId('scenario-select').selectOption('auxiliary');
@@ -57,7 +49,7 @@ test('a link round trip: toggles, a user action, step, selection and compare ope
   await fresh.context().close();
 });
 
-test('a custom scenario and a user action on it travel in the link', async ({ page, browser }) => {
+test('a custom scenario and a user action on it travel in the link', async ({ page, browser, watch }) => {
   await page.goto('/');
   await ready(page);
   const mine = { ...getBuiltinScenario('auxiliary-v2'), id: 'shared-design', title: 'A design shared by link' };
