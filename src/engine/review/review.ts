@@ -40,12 +40,14 @@ export interface Finding {
 
 type Row = Record<string, string | number | boolean | null>;
 
-/** the rows a rule can select, with the fields its conditions may name */
-export function reviewRows(snap: Snapshot, events: TraceEvent[]): Record<ReviewRule['select'], { where: string; row: Row }[]> {
+type Rows = { where: string; row: Row }[];
+
+/** the device rows (fields: docs/review-rules.md) */
+function deviceRows(snap: Snapshot): Rows {
   const devmKids = new Map<string, number>();
   for (const d of snap.devices) if (d.devmParent) devmKids.set(d.devmParent, (devmKids.get(d.devmParent) ?? 0) + 1);
   const byPath = new Map(snap.devices.map((d) => [d.devpath, d]));
-  const devices = snap.devices.map((d) => {
+  return snap.devices.map((d) => {
     const parent = d.parent ? byPath.get(d.parent) : undefined;
     return {
       where: d.devpath,
@@ -58,25 +60,35 @@ export function reviewRows(snap: Snapshot, events: TraceEvent[]): Record<ReviewR
       },
     };
   });
+}
+
+/** the module rows */
+function moduleRows(snap: Snapshot): Rows {
   const boundBy = new Map<string, number>();
   for (const drv of snap.drivers) if (drv.module) boundBy.set(drv.module, (boundBy.get(drv.module) ?? 0) + drv.devices.length);
   const fauxBy = new Map<string, number>();
   for (const d of snap.devices) if (d.bus === 'faux' && d.createdBy) fauxBy.set(d.createdBy, (fauxBy.get(d.createdBy) ?? 0) + 1);
-  const modules = snap.modules.map((m) => ({
+  return snap.modules.map((m) => ({
     where: m.name,
     row: {
       name: m.name, state: m.state, location: m.location, loadedBy: m.loadedBy, initRet: m.initRet,
       drivers: m.drivers.length, aliases: m.aliases.length, boundDevices: boundBy.get(m.name) ?? 0, fauxDevices: fauxBy.get(m.name) ?? 0,
     },
   }));
-  const evs = events.map((e) => ({
-    where: `event ${e.index + 1}`,
-    row: {
-      kind: e.kind, errno: e.errno ?? null, cite: e.cite, text: e.text,
-      matchRule: e.match?.rule ?? null, matched: e.match?.matched ?? null, bus: e.match?.bus ?? null, driver: e.match?.driver ?? null, device: e.match?.device ?? null,
-    },
-  }));
-  return { devices, modules, events: evs };
+}
+
+/** the event rows of events[0..upTo), one at a time: a rule stops at its first match, and a long trace is never copied */
+function* eventRows(events: TraceEvent[], upTo: number): Generator<{ where: string; row: Row }> {
+  for (let i = 0; i < upTo; i++) {
+    const e = events[i]!;
+    yield {
+      where: `event ${e.index + 1}`,
+      row: {
+        kind: e.kind, errno: e.errno ?? null, cite: e.cite, text: e.text,
+        matchRule: e.match?.rule ?? null, matched: e.match?.matched ?? null, bus: e.match?.bus ?? null, driver: e.match?.driver ?? null, device: e.match?.device ?? null,
+      },
+    };
+  }
 }
 
 function holds(v: Row[string] | undefined, c: Condition): boolean {
@@ -94,11 +106,16 @@ function fill(template: string, row: Row): string {
   return template.replace(/\{([A-Za-z]+)\}/g, (all, f: string) => (Object.hasOwn(row, f) ? String(row[f]) : all));
 }
 
-export function review(snap: Snapshot, events: TraceEvent[], rules: ReviewRule[]): Finding[] {
-  const rows = reviewRows(snap, events);
+/** the findings of `rules` on a state and the events that led to it (the first `upTo` of `events`) */
+export function review(snap: Snapshot, events: TraceEvent[], rules: ReviewRule[], upTo = events.length): Finding[] {
+  // device and module rows are built once, and only if a rule selects them
+  let devices: Rows | null = null;
+  let modules: Rows | null = null;
+  const rowsOf = (select: ReviewRule['select']): Iterable<{ where: string; row: Row }> =>
+    select === 'devices' ? (devices ??= deviceRows(snap)) : select === 'modules' ? (modules ??= moduleRows(snap)) : eventRows(events, Math.min(upTo, events.length));
   const out: Finding[] = [];
   for (const r of rules) {
-    for (const { where, row } of rows[r.select]) {
+    for (const { where, row } of rowsOf(r.select)) {
       if (!Object.entries(r.where).every(([f, c]) => holds(Object.hasOwn(row, f) ? row[f] : undefined, c))) continue;
       out.push({ rule: r.id, severity: r.severity, title: r.title, where, message: fill(r.message, row), cite: r.cite, ...(r.quote ? { quote: r.quote } : {}) });
       // one finding per event rule: the first event that shows it

@@ -5,7 +5,7 @@ import { REVIEW_RULES } from '../../scenarios/review-rules';
 
 /** the findings at a step: the review rules over the state then and the events so far (pure) */
 export function findingsAt(snapshot: Snapshot, summary: RunSummary): Finding[] {
-  return review(snapshot, summary.events.slice(0, snapshot.step + 1), REVIEW_RULES);
+  return review(snapshot, summary.events, REVIEW_RULES, snapshot.step + 1);
 }
 
 /** What a maintainer would flag in this design, at this step, with the thread's quotes. */
