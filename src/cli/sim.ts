@@ -123,53 +123,29 @@ export function toCliJson(s: Snapshot | null, errors: { path: string; message: s
   };
 }
 
+/** removes "name value" from args and returns the value (null when absent); a missing or bad value fails with `why` */
+function takeOption(args: string[], name: string, ok: (v: string) => boolean, why: (got: string) => string): string | null {
+  const i = args.indexOf(name);
+  if (i < 0) return null;
+  const v = args[i + 1];
+  if (v === undefined || !ok(v)) fail(`${why(v === undefined ? 'nothing' : JSON.stringify(v))}\n${usage()}`);
+  args.splice(i, 2);
+  return v;
+}
+
 function main(argv: string[]): void {
   const print = (t: string) => out.push(t);
   const args = [...argv];
   const json = args.includes('--json');
   const list = args.includes('--list');
-  let step: number | null = null;
-  const si = args.indexOf('--step');
-  if (si >= 0) {
-    const v = args[si + 1];
-    if (v === undefined || !/^-?\d+$/.test(v)) fail(`--step needs an integer, got ${v === undefined ? 'nothing' : JSON.stringify(v)}\n${usage()}`);
-    step = Number(v);
-    args.splice(si, 2);
-  }
-  let kernel: string | null = null;
-  const ki = args.indexOf('--kernel');
-  if (ki >= 0) {
-    const v = args[ki + 1];
-    if (v === undefined || !/^\d+\.\d+$/.test(v)) fail(`--kernel needs a version such as 6.1 or 7.4, got ${v === undefined ? 'nothing' : JSON.stringify(v)}\n${usage()}`);
-    kernel = v;
-    args.splice(ki, 2);
-  }
-  let rulesFile: string | null = null;
-  const ri = args.indexOf('--rules');
-  if (ri >= 0) {
-    const v = args[ri + 1];
-    if (v === undefined) fail(`--rules needs a file\n${usage()}`);
-    rulesFile = v;
-    args.splice(ri, 2);
-  }
+  const stepArg = takeOption(args, '--step', (v) => /^-?\d+$/.test(v), (got) => `--step needs an integer, got ${got}`);
+  const step = stepArg === null ? null : Number(stepArg);
+  const kernel = takeOption(args, '--kernel', (v) => /^\d+\.\d+$/.test(v), (got) => `--kernel needs a version such as 6.1 or 7.4, got ${got}`);
+  const rulesFile = takeOption(args, '--rules', () => true, () => '--rules needs a file');
   const reviewMode = args[0] === 'review';
   if (reviewMode) args.shift();
-  let format: 'text' | 'mail' = 'text';
-  const fi = args.indexOf('--format');
-  if (fi >= 0) {
-    const v = args[fi + 1];
-    if (v !== 'mail' && v !== 'text') fail(`--format takes "mail" or "text", got ${v === undefined ? 'nothing' : JSON.stringify(v)}\n${usage()}`);
-    format = v;
-    args.splice(fi, 2);
-  }
-  let compareId: string | null = null;
-  const ci = args.indexOf('--compare');
-  if (ci >= 0) {
-    const v = args[ci + 1];
-    if (v === undefined || v.startsWith('--')) fail(`--compare needs a built-in id\n${usage()}`);
-    compareId = v;
-    args.splice(ci, 2);
-  }
+  const format = (takeOption(args, '--format', (v) => v === 'mail' || v === 'text', (got) => `--format takes "mail" or "text", got ${got}`) ?? 'text') as 'text' | 'mail';
+  const compareId = takeOption(args, '--compare', (v) => !v.startsWith('--'), () => '--compare needs a built-in id');
   const unknown = args.filter((a) => a.startsWith('--') && a !== '--json' && a !== '--list');
   if (unknown.length) fail(`unknown option ${unknown.join(' ')}\n${usage()}`);
   if (list) {
