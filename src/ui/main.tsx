@@ -4,7 +4,7 @@ import './styles.css';
 import { App } from './App';
 import { ErrorBoundary } from './ErrorBoundary';
 import { createEngineClient } from './engineClient';
-import { ViewStoreContext, createViewStore } from './store';
+import { EDITOR_STORAGE_KEY, ViewStoreContext, createViewStore } from './store';
 import { createTextPersistence, indexedDbBlobs, type BlobStore } from './persist';
 import { SaveWarning } from './SaveWarning';
 import { startUrlSync } from './urlSync';
@@ -25,7 +25,7 @@ try {
   blobs = null;
 }
 // the editor text: localStorage, IndexedDB past its quota, a warning with a download when neither works
-const persistence = createTextPersistence(local, blobs);
+const persistence = createTextPersistence(local, blobs, [EDITOR_STORAGE_KEY]);
 
 void persistence.init().finally(() => {
   const store = createViewStore(createEngineClient(), { storage: persistence });

@@ -32,7 +32,7 @@ const settle = () => new Promise((r) => setTimeout(r, 0));
 describe('editor text persistence', () => {
   it('small text lives in localStorage', async () => {
     const local = fakeLocal();
-    const p = createTextPersistence(local, memBlobs());
+    const p = createTextPersistence(local, memBlobs(), [KEY]);
     p.setItem(KEY, '{"id": "a"}');
     expect(local.m.get(KEY)).toBe('{"id": "a"}');
     expect(p.status()).toEqual({ state: 'saved', message: null });
@@ -40,18 +40,18 @@ describe('editor text persistence', () => {
   it('past the localStorage quota the text goes to IndexedDB, and the next visit reads it back', async () => {
     const local = fakeLocal(1000);
     const blobs = memBlobs();
-    const p = createTextPersistence(local, blobs);
+    const p = createTextPersistence(local, blobs, [KEY]);
     const big = 'x'.repeat(5000);
     p.setItem(KEY, big);
     await settle();
     expect(p.status().state).toBe('saved-indexeddb');
     expect(blobs.m.get(KEY)).toBe(big);
-    const next = createTextPersistence(local, blobs);
+    const next = createTextPersistence(local, blobs, [KEY]);
     await next.init();
     expect(next.getItem(KEY)).toBe(big);
   });
   it('when neither can take it, the text stays in memory and the status asks for a download', async () => {
-    const p = createTextPersistence(fakeLocal(10), memBlobs(true));
+    const p = createTextPersistence(fakeLocal(10), memBlobs(true), [KEY]);
     p.setItem(KEY, 'y'.repeat(100));
     await settle();
     expect(p.getItem(KEY)).toBe('y'.repeat(100));
@@ -60,7 +60,7 @@ describe('editor text persistence', () => {
   it('an IndexedDB text that cannot be read back is set aside with a message, not dropped silently', async () => {
     const local = fakeLocal();
     local.setItem(`${KEY}.where`, 'indexeddb');
-    const p = createTextPersistence(local, memBlobs(true));
+    const p = createTextPersistence(local, memBlobs(true), [KEY]);
     await p.init();
     expect(p.status()).toMatchObject({ state: 'unsaved', message: expect.stringMatching(/could not be read back .*set aside/) });
     expect([...local.m.keys()].some((k) => k.startsWith(`${KEY}.unreadable-`))).toBe(true);

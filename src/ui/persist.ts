@@ -33,7 +33,8 @@ export interface TextPersistence {
   subscribe(listener: () => void): () => void;
 }
 
-export function createTextPersistence(local: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null, blobs: BlobStore | null): TextPersistence {
+/** `keys`: the items that may have been moved to IndexedDB (init() loads them back) */
+export function createTextPersistence(local: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null, blobs: BlobStore | null, keys: string[]): TextPersistence {
   const cache = new Map<string, string>();
   let current: PersistStatus = { state: 'saved', message: null };
   const listeners = new Set<() => void>();
@@ -53,7 +54,7 @@ export function createTextPersistence(local: Pick<Storage, 'getItem' | 'setItem'
 
   return {
     async init() {
-      for (const key of ['bindscope.editor.text']) {
+      for (const key of keys) {
         const where = readLocal(key + WHERE);
         if (where === 'indexeddb') {
           try {
