@@ -32,7 +32,7 @@ export function udevHandle(k: Kernel): boolean {
       k.emit('udev', `udev: kmod load ${modalias} → ${h.module} (alias ${h.pattern}) is already loaded`, UDEV, { touches: { ...touches, modules: [h.module] } });
       continue;
     }
-    if (mod?.inSysfs) {
+    if (mod?.state === 'loading') {
       // libkmod module_is_inkernel(): initstate "coming" counts as loaded; nothing to insert
       k.emit('udev', `udev: kmod load ${modalias} → ${h.module} is still in its module_init (initstate coming): nothing to do`, 'kmod: libkmod/libkmod-module.c:kmod_module_probe_insert_module', { touches: { ...touches, modules: [h.module] } });
       continue;
