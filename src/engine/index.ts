@@ -9,7 +9,7 @@ import type { Scenario, UserAction } from './scenario/schema';
 import { runScenario, type RunBudget, type RunResult, type RunStop } from './boot';
 export type { RunBudget, RunStop } from './boot';
 import { Timeline } from './trace/timeline';
-import { explainDevice, makeSnapshot } from './trace/snapshot';
+import { explainDevice } from './trace/snapshot';
 import { BUILTIN_SCENARIOS } from '../scenarios';
 
 export type { Scenario, UserAction } from './scenario/schema';
@@ -49,7 +49,7 @@ export class Simulation {
     this.errors = [];
     this.scenario = v.scenario;
     this.run = runScenario(v.scenario, opts);
-    this.timeline = new Timeline(this.run.kernel);
+    this.timeline = new Timeline(this.run.kernel, this.run.discovery);
   }
 
   /** the trace without its patches, built on first use (a 100k-device run need not hold two copies) */
@@ -88,10 +88,7 @@ export class Simulation {
 
   stateAt(step: number): Snapshot {
     if (!this.run || !this.timeline) throw new Error(`the scenario is invalid: ${this.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
-    const target = Math.max(-1, Math.min(step, this.lastStep));
-    const k = this.timeline.seek(target);
-    const c = this.timeline.counts(target);
-    return makeSnapshot(k, this.run.discovery, target, c.uevents, c.log);
+    return this.timeline.snapshot(step);
   }
 
   explain(step: number, devpath: string): MatchInfo[] {

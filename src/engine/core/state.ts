@@ -120,6 +120,8 @@ export class JournaledState {
     userspace: false,
   };
   private pending: Patch[] = [];
+  /** called after applyPatch changed a record (the timeline cursor's snapshot index listens: trace/views.ts) */
+  onChange: ((t: Table, key: string, before: unknown, after: unknown) => void) | null = null;
 
   /**
    * Derived indexes, not journaled: kept in step with every device/driver record written (by the
@@ -191,9 +193,11 @@ export class JournaledState {
       return;
     }
     const map = this.table(t);
-    this.reindex(t, map.get(key), v);
+    const was = map.get(key);
+    this.reindex(t, was, v);
     if (v === undefined) map.delete(key);
     else map.set(key, v);
+    this.onChange?.(t, key, was, v);
   }
 
   private reindex(t: Exclude<Table, 'misc'>, before: unknown, after: unknown): void {

@@ -4,7 +4,7 @@
  * that model them.
  */
 import type { Kernel } from './kernel';
-import type { DeviceRec } from './state';
+import type { DeviceRec, DriverRec, ModuleRec } from './state';
 import { gateNote, since } from './versions';
 import { E, strerror } from './errno';
 import { devUeventVars, deviceUevent, driverUevent } from './core';
@@ -33,76 +33,91 @@ function link(out: string[], from: string, to: string) {
   out.push(`${from} -> ${relLink(from, to)}`);
 }
 
+/**
+ * The sysfs entries one device contributes: its directory and attributes, its bus and driver
+ * links, its class links (device_add → device_add_attrs, bus_add_device, driver_sysfs_add,
+ * device_add_class_symlinks). Depends on the record alone, so trace/views.ts can cache it.
+ */
+export function deviceSysfs(k: Kernel, d: DeviceRec, out: string[]): void {
+  const dir = `/sys${d.devpath}`;
+  out.push(dir);
+  if (d.isRoot) {
+    // the bus roots are plain devices (device_register): uevent and power/, no subsystem
+    out.push(`${dir}/uevent`);
+    if (!d.pmNotRequired) out.push(`${dir}/power`);
+    return;
+  }
+  const drv = d.driver ? k.driver(d.driver) : undefined;
+  if (d.deleting) {
+    // device_del() in progress: only the directory and (until driver_sysfs_remove) the driver link
+    if (drv) link(out, `${dir}/driver`, `/sys/bus/${drv.bus}/drivers/${drv.name}`);
+    return;
+  }
+  out.push(`${dir}/uevent`);
+  if (!d.pmNotRequired) out.push(`${dir}/power`);
+  if (d.bus) link(out, `${dir}/subsystem`, `/sys/bus/${d.bus}`);
+  if (d.cls) link(out, `${dir}/subsystem`, `/sys/class/${d.cls}`);
+  if (drv) link(out, `${dir}/driver`, `/sys/bus/${drv.bus}/drivers/${drv.name}`);
+  const bt = d.bus ? k.busTypes.get(d.bus) : undefined;
+  for (const attr of bt?.deviceAttrs(d) ?? []) out.push(`${dir}/${attr}`);
+  if (d.cls && d.parent) link(out, `${dir}/device`, `/sys${d.parent}`);
+  if (d.cls) {
+    out.push(`/sys/class/${d.cls}`);
+    link(out, `/sys/class/${d.cls}/${d.name}`, dir);
+  }
+  if (d.parent && d.cls) out.push(`/sys${d.parent}/${d.cls}`);
+  // bus_add_device(): /sys/bus/<bus>/devices/<name>; driver_sysfs_add(): the driver's link to it
+  if (d.bus) link(out, `/sys/bus/${d.bus}/devices/${d.name}`, dir);
+  if (drv) link(out, `/sys/bus/${drv.bus}/drivers/${drv.name}/${d.name}`, dir);
+}
+
+/** a registered bus: bus_register() → /sys/bus/<name> and its attributes */
+export function busSysfs(name: string, out: string[]): void {
+  const dir = `/sys/bus/${name}`;
+  out.push(dir, `${dir}/devices`, `${dir}/drivers`, `${dir}/drivers_autoprobe`, `${dir}/drivers_probe`, `${dir}/uevent`);
+}
+
+/** a registered driver: bus_add_driver() attributes and module_add_driver() links */
+export function driverSysfs(k: Kernel, drv: DriverRec, out: string[]): void {
+  const dir = `/sys/bus/${drv.bus}/drivers/${drv.name}`;
+  out.push(dir, `${dir}/uevent`);
+  if (drv.bindAttrs) out.push(`${dir}/bind`, `${dir}/unbind`);
+  // module_add_driver(): the module's kobject, or for built-in code the one looked up by drv->mod_name
+  const mod = drv.module ? k.state.modules.get(drv.module) : undefined;
+  const modName = k.busTypes.get(drv.bus)?.setsModName ?? false;
+  if (mod && (mod.inSysfs || mod.state === 'loaded' || (mod.state === 'builtin' && modName))) {
+    out.push(`/sys/module/${mod.name}`);
+    link(out, `${dir}/module`, `/sys/module/${mod.name}`);
+    link(out, `/sys/module/${mod.name}/drivers/${drv.bus}:${drv.name}`, dir);
+  }
+}
+
+/** a module in sysfs (mod_sysfs_setup) */
+export function moduleSysfs(m: ModuleRec, out: string[]): void {
+  if (m.state === 'loaded' || m.inSysfs) out.push(`/sys/module/${m.name}`, `/sys/module/${m.name}/uevent`);
+}
+
+/** a file outside the device model and its parent directories */
+export function fileSysfs(path: string, out: string[]): void {
+  const parts = path.split('/');
+  for (let i = 3; i <= parts.length; i++) out.push(parts.slice(0, i).join('/'));
+}
+
+/** /sys/firmware/devicetree/base: the flattened tree as the kernel unflattened it */
+export function firmwareSysfs(k: Kernel, out: string[]): void {
+  if (k.scenario.firmware.description !== 'dt') return;
+  for (const n of k.scenario.firmware.dt ?? []) out.push(`/sys/firmware/devicetree/base${n.path}`);
+}
+
 /** every sysfs path bindscope models, sorted; symlinks as "path -> target" */
 export function listSysfs(k: Kernel): string[] {
   const out: string[] = [];
-  for (const d of k.state.devices.values()) {
-    const dir = `/sys${d.devpath}`;
-    out.push(dir);
-    if (d.isRoot) {
-      // the bus roots are plain devices (device_register): uevent and power/, no subsystem
-      out.push(`${dir}/uevent`);
-      if (!d.pmNotRequired) out.push(`${dir}/power`);
-      continue;
-    }
-    if (d.deleting) {
-      // device_del() in progress: only the directory and (until driver_sysfs_remove) the driver link
-      const drv = d.driver ? k.driver(d.driver) : undefined;
-      if (drv) link(out, `${dir}/driver`, `/sys/bus/${drv.bus}/drivers/${drv.name}`);
-      continue;
-    }
-    out.push(`${dir}/uevent`);
-    if (!d.pmNotRequired) out.push(`${dir}/power`);
-    if (d.bus) link(out, `${dir}/subsystem`, `/sys/bus/${d.bus}`);
-    if (d.cls) link(out, `${dir}/subsystem`, `/sys/class/${d.cls}`);
-    if (d.driver) {
-      const drv = k.driver(d.driver);
-      if (drv) link(out, `${dir}/driver`, `/sys/bus/${drv.bus}/drivers/${drv.name}`);
-    }
-    const bt = d.bus ? k.busTypes.get(d.bus) : undefined;
-    for (const attr of bt?.deviceAttrs(d) ?? []) out.push(`${dir}/${attr}`);
-    if (d.cls && d.parent) link(out, `${dir}/device`, `/sys${d.parent}`);
-    if (d.cls) {
-      out.push(`/sys/class/${d.cls}`);
-      link(out, `/sys/class/${d.cls}/${d.name}`, dir);
-    }
-    if (d.parent && d.cls) out.push(`/sys${d.parent}/${d.cls}`);
-  }
-  for (const b of k.state.buses.values()) {
-    const dir = `/sys/bus/${b.name}`;
-    out.push(dir, `${dir}/devices`, `${dir}/drivers`, `${dir}/drivers_autoprobe`, `${dir}/drivers_probe`, `${dir}/uevent`);
-  }
-  for (const d of k.state.devices.values()) {
-    if (d.bus && !d.deleting) link(out, `/sys/bus/${d.bus}/devices/${d.name}`, `/sys${d.devpath}`);
-  }
-  for (const drv of k.state.drivers.values()) {
-    const dir = `/sys/bus/${drv.bus}/drivers/${drv.name}`;
-    out.push(dir, `${dir}/uevent`);
-    if (drv.bindAttrs) out.push(`${dir}/bind`, `${dir}/unbind`);
-    // module_add_driver(): the module's kobject, or for built-in code the one looked up by drv->mod_name
-    const mod = drv.module ? k.state.modules.get(drv.module) : undefined;
-    const modName = k.busTypes.get(drv.bus)?.setsModName ?? false;
-    if (mod && (mod.inSysfs || mod.state === 'loaded' || (mod.state === 'builtin' && modName))) {
-      out.push(`/sys/module/${mod.name}`);
-      link(out, `${dir}/module`, `/sys/module/${mod.name}`);
-      link(out, `/sys/module/${mod.name}/drivers/${drv.bus}:${drv.name}`, dir);
-    }
-  }
-  for (const d of k.state.devices.values()) {
-    if (!d.driver) continue;
-    const drv = k.driver(d.driver);
-    if (drv) link(out, `/sys/bus/${drv.bus}/drivers/${drv.name}/${d.name}`, `/sys${d.devpath}`);
-  }
-  for (const m of k.state.modules.values()) {
-    if (m.state === 'loaded' || m.inSysfs) out.push(`/sys/module/${m.name}`, `/sys/module/${m.name}/uevent`);
-  }
-  for (const [path] of k.state.files) {
-    const parts = path.split('/');
-    for (let i = 3; i <= parts.length; i++) out.push(parts.slice(0, i).join('/'));
-  }
-  for (const n of k.scenario.firmware.dt ?? []) {
-    if (k.scenario.firmware.description === 'dt') out.push(`/sys/firmware/devicetree/base${n.path}`);
-  }
+  for (const d of k.state.devices.values()) deviceSysfs(k, d, out);
+  for (const b of k.state.buses.values()) busSysfs(b.name, out);
+  for (const drv of k.state.drivers.values()) driverSysfs(k, drv, out);
+  for (const m of k.state.modules.values()) moduleSysfs(m, out);
+  for (const [path] of k.state.files) fileSysfs(path, out);
+  firmwareSysfs(k, out);
   return [...new Set(out)].sort();
 }
 

@@ -4,70 +4,90 @@
  */
 import type { DeviceView, DriverView, FirmwareNodeView, MatchInfo, ModuleView, Snapshot } from '../api';
 import type { Kernel } from '../core/kernel';
+import type { DeviceRec, DriverRec, ModuleRec } from '../core/state';
 import type { Discovery } from '../firmware/discovery';
 import { devUeventVars } from '../core/core';
 import { listSysfs } from '../core/sysfs';
 import { moduleAliases } from '../userspace/kmod';
 
+/** a device as the UI shows it (the contents of its uevent file included) */
+export function deviceView(k: Kernel, d: DeviceRec): DeviceView {
+  const drv = d.driver ? k.driver(d.driver) : undefined;
+  const vars = d.bus || d.cls ? devUeventVars(k, d) : [];
+  return {
+    name: d.name,
+    bus: d.bus,
+    class: d.cls,
+    devpath: d.devpath,
+    parent: d.parent,
+    driver: drv?.name ?? null,
+    modalias: vars.find(([key]) => key === 'MODALIAS')?.[1] ?? null,
+    driverOverride: d.driverOverride,
+    unbindable: !!drv?.bindAttrs,
+    ofNode: d.ofNode,
+    acpiHid: d.acpiHid,
+    firmwareNode: d.fwnode ?? (d.ofNode ? `dt:${d.ofNode}` : null),
+    deferred: d.deferred || k.deferredActive.includes(d.devpath),
+    devmParent: d.devmOwner,
+    createdBy: d.createdBy,
+    uevent: vars.map(([a, b]) => `${a}=${b}`),
+  };
+}
+
 export function deviceViews(k: Kernel): DeviceView[] {
-  const out: DeviceView[] = [];
-  for (const d of [...k.state.devices.values()].sort((a, b) => (a.devpath < b.devpath ? -1 : 1))) {
-    const drv = d.driver ? k.driver(d.driver) : undefined;
-    const vars = d.bus || d.cls ? devUeventVars(k, d) : [];
-    out.push({
-      name: d.name,
-      bus: d.bus,
-      class: d.cls,
-      devpath: d.devpath,
-      parent: d.parent,
-      driver: drv?.name ?? null,
-      modalias: vars.find(([key]) => key === 'MODALIAS')?.[1] ?? null,
-      driverOverride: d.driverOverride,
-      unbindable: !!drv?.bindAttrs,
-      ofNode: d.ofNode,
-      acpiHid: d.acpiHid,
-      firmwareNode: d.fwnode ?? (d.ofNode ? `dt:${d.ofNode}` : null),
-      deferred: d.deferred || k.deferredActive.includes(d.devpath),
-      devmParent: d.devmOwner,
-      createdBy: d.createdBy,
-      uevent: vars.map(([a, b]) => `${a}=${b}`),
-    });
-  }
-  return out;
+  return [...k.state.devices.values()].sort((a, b) => (a.devpath < b.devpath ? -1 : 1)).map((d) => deviceView(k, d));
+}
+
+/** a driver and the devices bound to it (its klist_devices, sorted by devpath) */
+export function driverView(k: Kernel, d: DriverRec): DriverView {
+  return { id: d.id, name: d.name, bus: d.bus, module: d.module, bindAttrs: d.bindAttrs, devices: [...(k.state.boundBy.get(d.id) ?? [])].sort() };
 }
 
 export function driverViews(k: Kernel): DriverView[] {
-  const bound = new Map<string, string[]>();
-  for (const d of k.state.devices.values()) {
-    if (!d.driver) continue;
-    const l = bound.get(d.driver);
-    if (l) l.push(d.devpath);
-    else bound.set(d.driver, [d.devpath]);
-  }
-  return [...k.state.drivers.values()].sort((a, b) => a.order - b.order).map((d) => ({
-    id: d.id, name: d.name, bus: d.bus, module: d.module, bindAttrs: d.bindAttrs, devices: (bound.get(d.id) ?? []).sort(),
-  }));
+  return [...k.state.drivers.values()].sort((a, b) => a.order - b.order).map((d) => driverView(k, d));
 }
 
-export function moduleViews(k: Kernel): ModuleView[] {
-  return [...k.state.modules.values()].map((m) => ({
+export function moduleView(k: Kernel, m: ModuleRec): ModuleView {
+  const drivers: string[] = [];
+  for (const d of k.state.drivers.values()) if (d.module === m.name) drivers.push(d.id);
+  return {
     name: m.name,
     state: m.state,
     loadedBy: m.loadedBy,
     location: m.location,
     aliases: moduleAliases(k.scenario, m.name).map((a) => a.pattern),
-    drivers: [...k.state.drivers.values()].filter((d) => d.module === m.name).map((d) => d.id),
+    drivers,
     initRet: m.initRet ?? null,
-  }));
+  };
+}
+
+export function moduleViews(k: Kernel): ModuleView[] {
+  return [...k.state.modules.values()].map((m) => moduleView(k, m));
 }
 
 export function firmwareViews(k: Kernel, d: Discovery): FirmwareNodeView[] {
-  const devs = [...k.state.devices.values()];
-  return d.nodes.map((n) => ({ ...n, devices: devs.filter((x) => (x.fwnode ?? (x.ofNode ? `dt:${x.ofNode}` : null)) === n.id).map((x) => x.devpath).sort() }));
+  const byNode = new Map<string, string[]>();
+  for (const x of k.state.devices.values()) {
+    const id = x.fwnode ?? (x.ofNode ? `dt:${x.ofNode}` : null);
+    if (id === null) continue;
+    const l = byNode.get(id);
+    if (l) l.push(x.devpath);
+    else byNode.set(id, [x.devpath]);
+  }
+  return d.nodes.map((n) => ({ ...n, devices: (byNode.get(n.id) ?? []).sort() }));
 }
 
-export function makeSnapshot(k: Kernel, d: Discovery, step: number, ueventCount: number, logCount: number): Snapshot {
+/** the firmware and kernel facts a snapshot carries (fixed for a run) */
+export function snapshotFacts(d: Discovery): Snapshot['facts'] {
   const f = d.facts;
+  return {
+    kernel: f.kernel, firmware: f.firmware, psci: f.psci, psciVersion: f.psciVersion ?? 'none', conduit: f.conduit,
+    smcccVersion: f.smcccVersion, rsi: f.rsi, rmi: f.rmi, rmi_da: f.rmi_da, trng: f.trng, faux_bus: f.faux_bus, tsm_class: f.tsm_class,
+  };
+}
+
+/** the state, rebuilt from scratch (the reference trace/views.ts SnapshotViews keeps up to date incrementally) */
+export function makeSnapshot(k: Kernel, d: Discovery, step: number, ueventCount: number, logCount: number): Snapshot {
   return {
     step,
     devices: deviceViews(k),
@@ -77,10 +97,7 @@ export function makeSnapshot(k: Kernel, d: Discovery, step: number, ueventCount:
     sysfs: listSysfs(k),
     log: k.log.slice(0, logCount),
     firmware: firmwareViews(k, d),
-    facts: {
-      kernel: f.kernel, firmware: f.firmware, psci: f.psci, psciVersion: f.psciVersion ?? 'none', conduit: f.conduit,
-      smcccVersion: f.smcccVersion, rsi: f.rsi, rmi: f.rmi, rmi_da: f.rmi_da, trng: f.trng, faux_bus: f.faux_bus, tsm_class: f.tsm_class,
-    },
+    facts: snapshotFacts(d),
     tsm: {
       reportProvider: k.state.misc.tsmProvider,
       classDevices: [...k.state.devices.values()].filter((x) => x.cls === 'tsm').map((x) => x.devpath).sort(),

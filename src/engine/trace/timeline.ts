@@ -3,13 +3,18 @@
  * or backward, so scrubbing costs the distance moved, never a replay from scratch.
  */
 import { Kernel } from '../core/kernel';
+import type { Snapshot } from '../api';
+import type { Discovery } from '../firmware/discovery';
+import { SnapshotViews } from './views';
 
 export class Timeline {
   readonly cursor: Kernel;
   /** the cursor's state is the state after event `pos` (-1: before the first event) */
   pos = -1;
 
-  constructor(readonly live: Kernel) {
+  private views: SnapshotViews | null = null;
+
+  constructor(readonly live: Kernel, private readonly discovery: Discovery) {
     this.cursor = new Kernel(live.scenario, live.facts);
     for (const [name, bt] of live.busTypes) this.cursor.busTypes.set(name, bt);
     // share the append-only logs; snapshots slice them by count
@@ -37,6 +42,14 @@ export class Timeline {
     // the deferred active list is not journaled: it is empty at every boundary; show pending ones only
     this.cursor.deferredActive = [];
     return this.cursor;
+  }
+
+  /** the state after event `step`, kept up to date incrementally (trace/views.ts) */
+  snapshot(step: number): Snapshot {
+    const k = this.seek(step);
+    if (!this.views) this.views = new SnapshotViews(k, this.discovery);
+    const c = this.counts(this.pos);
+    return this.views.snapshot(this.pos, c.uevents, c.log);
   }
 
   counts(step: number): { uevents: number; log: number } {

@@ -1,0 +1,364 @@
+/**
+ * Snapshots of the timeline's cursor, kept up to date by the same patches that move it.
+ *
+ * Building a Snapshot from scratch costs the whole state (every device's view, every sysfs path,
+ * then a sort); a step of a 10k-device run moves a handful of records. This index caches each
+ * record's view and sysfs entries, marks the records each applied patch touches (the state's
+ * `onChange` hook), and on the next snapshot recomputes only those: the sorted sysfs listing and
+ * device list are updated in place (splice) for small moves and by one merge for large ones, so
+ * a step costs what it changed plus a copy of the arrays handed out. Views are immutable and keep
+ * their identity while their record does, so a consumer can diff two snapshots by reference.
+ *
+ * The reference is trace/snapshot.ts makeSnapshot (a full rebuild from the same functions):
+ * src/engine/test/views.test.ts checks the two agree at every step of every built-in design and
+ * of generated scenarios, in both directions.
+ */
+import type { DeviceView, DriverView, FirmwareNodeView, ModuleView, Snapshot } from '../api';
+import type { Kernel } from '../core/kernel';
+import type { DeviceRec, DriverRec, ModuleRec, Table } from '../core/state';
+import type { Discovery } from '../firmware/discovery';
+import { busSysfs, deviceSysfs, driverSysfs, fileSysfs, firmwareSysfs, moduleSysfs } from '../core/sysfs';
+import { deviceView, driverView, moduleView, snapshotFacts } from './snapshot';
+
+/** above this many changed entries, one merge pass beats splicing each */
+const SPLICE_LIMIT = 64;
+
+const NO_LINES: readonly string[] = Object.freeze([]);
+
+export class SnapshotViews {
+  private readonly devViews = new Map<string, DeviceView>();
+  private readonly drvViews = new Map<string, DriverView>();
+  private readonly modViews = new Map<string, ModuleView>();
+  /** sysfs entries each record contributes ("d:" device, "r:" driver, "m:" module, "b:" bus, "f:" file, "fw" firmware) */
+  private readonly lines = new Map<string, readonly string[]>();
+  /** how many records contribute each sysfs entry (the listing is their union) */
+  private readonly lineCount = new Map<string, number>();
+  /** the union, sorted */
+  private sysfs: string[] = [];
+  /** devpaths, sorted */
+  private devOrder: string[] = [];
+  /** driver ids by registration order */
+  private drvOrder: string[] = [];
+  /** firmware node id → devpaths that stand for it */
+  private readonly fwDevices = new Map<string, Set<string>>();
+  private fwViews: FirmwareNodeView[] | null = null;
+  private readonly tsmDevices = new Set<string>();
+  private tsmList: string[] | null = null;
+  private files: Record<string, string> | null = null;
+
+  private readonly dirtyDevices = new Set<string>();
+  private readonly dirtyDrivers = new Set<string>();
+  private readonly dirtyModules = new Set<string>();
+  private readonly dirtyBuses = new Set<string>();
+  private readonly dirtyFiles = new Set<string>();
+  private built = false;
+
+  constructor(private readonly k: Kernel, private readonly discovery: Discovery) {
+    k.state.onChange = (t, key, before, after) => this.mark(t, key, before, after);
+  }
+
+  /** a patch was applied to the cursor: remember which views it may change */
+  private mark(t: Table, key: string, before: unknown, after: unknown): void {
+    if (!this.built) return;
+    switch (t) {
+      case 'devices': {
+        this.dirtyDevices.add(key);
+        const b = before as DeviceRec | undefined;
+        const a = after as DeviceRec | undefined;
+        // a driver view lists the devices bound to it
+        if (b?.driver !== a?.driver) {
+          if (b?.driver) this.dirtyDrivers.add(b.driver);
+          if (a?.driver) this.dirtyDrivers.add(a.driver);
+        }
+        const fb = b ? fwnodeOf(b) : null;
+        const fa = a ? fwnodeOf(a) : null;
+        if (fb !== fa || !b !== !a) {
+          if (fb) setDel(this.fwDevices, fb, key);
+          if (fa) setAdd(this.fwDevices, fa, key);
+          this.fwViews = null;
+        }
+        if ((b?.cls === 'tsm') !== (a?.cls === 'tsm')) {
+          if (a?.cls === 'tsm') this.tsmDevices.add(key);
+          else this.tsmDevices.delete(key);
+          this.tsmList = null;
+        }
+        return;
+      }
+      case 'drivers': {
+        this.dirtyDrivers.add(key);
+        const d = (after ?? before) as DriverRec;
+        // a device's driver link exists only while its driver is registered
+        for (const p of this.k.state.boundBy.get(key) ?? []) this.dirtyDevices.add(p);
+        // a module view lists the drivers it registered
+        if (!before !== !after && d.module) this.dirtyModules.add(d.module);
+        return;
+      }
+      case 'modules':
+        this.dirtyModules.add(key);
+        // the module's sysfs links to its drivers (module_add_driver) depend on its state
+        for (const drv of this.k.state.drivers.values()) if (drv.module === key) this.dirtyDrivers.add(drv.id);
+        return;
+      case 'buses':
+        this.dirtyBuses.add(key);
+        return;
+      case 'files':
+        this.dirtyFiles.add(key);
+        this.files = null;
+        return;
+      case 'misc':
+        return;
+    }
+  }
+
+  /** the cursor's state after event `step`, as the UI and the CLI read it */
+  snapshot(step: number, ueventCount: number, logCount: number): Snapshot {
+    if (!this.built) this.rebuild();
+    else this.refresh();
+    const k = this.k;
+    return {
+      step,
+      devices: this.devOrder.map((p) => this.devViews.get(p)!),
+      drivers: this.drvOrder.map((id) => this.drvViews.get(id)!),
+      modules: [...k.state.modules.keys()].map((m) => this.modViews.get(m)!),
+      uevents: k.uevents.slice(0, ueventCount),
+      sysfs: this.sysfs.slice(),
+      log: k.log.slice(0, logCount),
+      firmware: this.firmwareViews(),
+      facts: snapshotFacts(this.discovery),
+      tsm: { reportProvider: k.state.misc.tsmProvider, classDevices: this.tsmClassDevices() },
+      udevRunning: k.state.misc.udevRunning,
+      files: this.fileMap(),
+      kernelVersion: k.scenario.kernel.version,
+    };
+  }
+
+  private rebuild(): void {
+    const k = this.k;
+    const s = k.state;
+    this.lines.clear();
+    this.lineCount.clear();
+    this.devViews.clear();
+    this.drvViews.clear();
+    this.modViews.clear();
+    this.fwDevices.clear();
+    this.tsmDevices.clear();
+    for (const d of s.devices.values()) {
+      this.devViews.set(d.devpath, deviceView(k, d));
+      this.setLines(`d:${d.devpath}`, collect((out) => deviceSysfs(k, d, out)));
+      const fw = fwnodeOf(d);
+      if (fw) setAdd(this.fwDevices, fw, d.devpath);
+      if (d.cls === 'tsm') this.tsmDevices.add(d.devpath);
+    }
+    for (const drv of s.drivers.values()) {
+      this.drvViews.set(drv.id, driverView(k, drv));
+      this.setLines(`r:${drv.id}`, collect((out) => driverSysfs(k, drv, out)));
+    }
+    for (const m of s.modules.values()) {
+      this.modViews.set(m.name, moduleView(k, m));
+      this.setLines(`m:${m.name}`, collect((out) => moduleSysfs(m, out)));
+    }
+    for (const b of s.buses.values()) this.setLines(`b:${b.name}`, collect((out) => busSysfs(b.name, out)));
+    for (const path of s.files.keys()) this.setLines(`f:${path}`, collect((out) => fileSysfs(path, out)));
+    this.setLines('fw', collect((out) => firmwareSysfs(k, out)));
+    this.sysfs = [...this.lineCount.keys()].sort();
+    this.devOrder = [...s.devices.keys()].sort();
+    this.drvOrder = [...s.drivers.values()].sort((a, b) => a.order - b.order).map((d) => d.id);
+    this.fwViews = null;
+    this.tsmList = null;
+    this.files = null;
+    this.dirtyDevices.clear();
+    this.dirtyDrivers.clear();
+    this.dirtyModules.clear();
+    this.dirtyBuses.clear();
+    this.dirtyFiles.clear();
+    this.built = true;
+  }
+
+  /** recompute what the patches since the last snapshot touched */
+  private refresh(): void {
+    const k = this.k;
+    const s = k.state;
+    const added: string[] = [];
+    const removed: string[] = [];
+    const track = (key: string, next: readonly string[]) => this.replaceLines(key, next, added, removed);
+    const devAdded: string[] = [];
+    const devRemoved: string[] = [];
+    for (const p of this.dirtyDevices) {
+      const d = s.devices.get(p);
+      const had = this.devViews.has(p);
+      if (d) {
+        this.devViews.set(p, sameView(this.devViews.get(p), deviceView(k, d)));
+        track(`d:${p}`, collect((out) => deviceSysfs(k, d, out)));
+        if (!had) devAdded.push(p);
+      } else {
+        this.devViews.delete(p);
+        track(`d:${p}`, NO_LINES);
+        if (had) devRemoved.push(p);
+      }
+    }
+    let driversMoved = false;
+    for (const id of this.dirtyDrivers) {
+      const drv = s.drivers.get(id);
+      if (drv) {
+        if (!this.drvViews.has(id)) driversMoved = true;
+        this.drvViews.set(id, sameView(this.drvViews.get(id), driverView(k, drv)));
+        track(`r:${id}`, collect((out) => driverSysfs(k, drv, out)));
+      } else {
+        if (this.drvViews.delete(id)) driversMoved = true;
+        track(`r:${id}`, NO_LINES);
+      }
+    }
+    for (const name of this.dirtyModules) {
+      const m = s.modules.get(name);
+      if (m) {
+        this.modViews.set(name, sameView(this.modViews.get(name), moduleView(k, m)));
+        track(`m:${name}`, collect((out) => moduleSysfs(m, out)));
+      } else {
+        this.modViews.delete(name);
+        track(`m:${name}`, NO_LINES);
+      }
+    }
+    for (const name of this.dirtyBuses) track(`b:${name}`, s.buses.has(name) ? collect((out) => busSysfs(name, out)) : NO_LINES);
+    for (const path of this.dirtyFiles) track(`f:${path}`, s.files.has(path) ? collect((out) => fileSysfs(path, out)) : NO_LINES);
+    this.sysfs = updateSorted(this.sysfs, added, removed);
+    this.devOrder = updateSorted(this.devOrder, devAdded, devRemoved);
+    if (driversMoved) this.drvOrder = [...s.drivers.values()].sort((a, b) => a.order - b.order).map((d) => d.id);
+    this.dirtyDevices.clear();
+    this.dirtyDrivers.clear();
+    this.dirtyModules.clear();
+    this.dirtyBuses.clear();
+    this.dirtyFiles.clear();
+  }
+
+  private setLines(key: string, next: readonly string[]): void {
+    this.lines.set(key, next);
+    for (const l of next) this.lineCount.set(l, (this.lineCount.get(l) ?? 0) + 1);
+  }
+
+  /** swap a record's sysfs entries; entries whose count crosses zero go to added/removed */
+  private replaceLines(key: string, next: readonly string[], added: string[], removed: string[]): void {
+    const prev = this.lines.get(key) ?? NO_LINES;
+    if (sameLines(prev, next)) return;
+    for (const l of prev) {
+      const n = this.lineCount.get(l)! - 1;
+      if (n === 0) {
+        this.lineCount.delete(l);
+        removed.push(l);
+      } else this.lineCount.set(l, n);
+    }
+    for (const l of next) {
+      const n = (this.lineCount.get(l) ?? 0) + 1;
+      this.lineCount.set(l, n);
+      if (n === 1) added.push(l);
+    }
+    if (next.length) this.lines.set(key, next);
+    else this.lines.delete(key);
+  }
+
+  private firmwareViews(): FirmwareNodeView[] {
+    if (!this.fwViews) {
+      this.fwViews = this.discovery.nodes.map((n) => ({ ...n, devices: [...(this.fwDevices.get(n.id) ?? [])].sort() }));
+    }
+    return this.fwViews;
+  }
+
+  private tsmClassDevices(): string[] {
+    if (!this.tsmList) this.tsmList = [...this.tsmDevices].sort();
+    return this.tsmList.slice();
+  }
+
+  private fileMap(): Record<string, string> {
+    if (!this.files) this.files = Object.fromEntries([...this.k.state.files.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+    return { ...this.files };
+  }
+}
+
+function fwnodeOf(d: DeviceRec): string | null {
+  return d.fwnode ?? (d.ofNode ? `dt:${d.ofNode}` : null);
+}
+
+function collect(fill: (out: string[]) => void): readonly string[] {
+  const out: string[] = [];
+  fill(out);
+  return out.length ? out : NO_LINES;
+}
+
+function sameLines(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** keep the old view object when the new one says the same (views keep their identity) */
+function sameView<T>(old: T | undefined, next: T): T {
+  return old !== undefined && JSON.stringify(old) === JSON.stringify(next) ? old : next;
+}
+
+/**
+ * A sorted array of unique strings with some added and some removed (added ∩ removed may be
+ * non-empty when an entry left and came back within one move: the caller's counts net it out, so
+ * an entry is in at most one of the two lists here).
+ */
+function updateSorted(sorted: string[], added: string[], removed: string[]): string[] {
+  if (added.length === 0 && removed.length === 0) return sorted;
+  if (added.length + removed.length <= SPLICE_LIMIT) {
+    for (const r of removed) {
+      const i = lowerBound(sorted, r);
+      if (sorted[i] === r) sorted.splice(i, 1);
+    }
+    for (const a of added) {
+      const i = lowerBound(sorted, a);
+      if (sorted[i] !== a) sorted.splice(i, 0, a);
+    }
+    return sorted;
+  }
+  const gone = new Set(removed);
+  const add = [...new Set(added)].sort();
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < sorted.length || j < add.length) {
+    const x = sorted[i];
+    if (x !== undefined && gone.has(x)) {
+      i++;
+      continue;
+    }
+    const y = add[j];
+    if (y === undefined || (x !== undefined && x < y)) {
+      out.push(x!);
+      i++;
+    } else if (x === y) {
+      out.push(x);
+      i++;
+      j++;
+    } else {
+      out.push(y);
+      j++;
+    }
+  }
+  return out;
+}
+
+function lowerBound(xs: string[], x: string): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function setAdd(m: Map<string, Set<string>>, key: string, v: string): void {
+  const set = m.get(key);
+  if (set) set.add(v);
+  else m.set(key, new Set([v]));
+}
+
+function setDel(m: Map<string, Set<string>>, key: string, v: string): void {
+  const set = m.get(key);
+  if (!set) return;
+  set.delete(v);
+  if (set.size === 0) m.delete(key);
+}
