@@ -7,11 +7,11 @@
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { Simulation } from '../index';
-import { benchScenario } from '../../../bench/scenario';
+import { pinnedScenario } from './trace-scenario';
 
 
 function traceHash(n: number): { hash: string; events: number } {
-  const sim = new Simulation(benchScenario(n), { maxEvents: 1e8, maxMillis: 600_000, maxDevices: 1e7 });
+  const sim = new Simulation(pinnedScenario(n), { maxEvents: 1e8, maxMillis: 600_000, maxDevices: 1e7 });
   const h = createHash('sha256');
   for (const e of sim.summary().events) h.update(`${e.kind}|${e.depth}|${e.text}|${e.cite}|${JSON.stringify(e.touches)}|${e.errno ?? ''}|${e.log ?? ''}\n`);
   const end = sim.stateAt(sim.lastStep);
