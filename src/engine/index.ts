@@ -36,7 +36,6 @@ export class Simulation {
   readonly scenario: Scenario | null;
   private run: RunResult | null = null;
   private timeline: Timeline | null = null;
-  private events: TraceEvent[] | null = null;
 
   /** opts raise the run's budget (boot.ts DEFAULT_BUDGET) for large generated scenarios (bench/run.ts) */
   constructor(input: unknown, opts: Partial<RunBudget> = {}) {
@@ -52,10 +51,9 @@ export class Simulation {
     this.timeline = new Timeline(this.run.kernel, this.run.discovery);
   }
 
-  /** the trace without its patches, built on first use (a 100k-device run need not hold two copies) */
+  /** the trace (its patches and counts are kept apart, in the journal's columns) */
   private publicEvents(): TraceEvent[] {
-    if (!this.events) this.events = (this.run?.kernel.events ?? []).map(({ patches: _p, ueventCount: _u, logCount: _l, ...ev }) => ev);
-    return this.events;
+    return this.run?.kernel.events ?? [];
   }
 
   get kernel() {

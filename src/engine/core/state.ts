@@ -105,8 +105,75 @@ export interface Misc {
 export type Table = 'devices' | 'drivers' | 'modules' | 'buses' | 'files' | 'misc';
 export type Patch = [table: Table, key: string, before: unknown, after: unknown];
 
-/** shared by every event that changed nothing (most of them): keeps the trace compact */
-const NO_PATCHES: Patch[] = Object.freeze([]) as unknown as Patch[];
+const TABLES: readonly Table[] = ['devices', 'drivers', 'modules', 'buses', 'files', 'misc'];
+const TABLE_ID: Record<Table, number> = { devices: 0, drivers: 1, modules: 2, buses: 3, files: 4, misc: 5 };
+
+/** an append-only column of small integers in a typed array that doubles as it fills */
+export class IntColumn {
+  private data: Int32Array;
+  length = 0;
+  constructor(capacity = 1024) {
+    this.data = new Int32Array(capacity);
+  }
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Int32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+  at(i: number): number {
+    return this.data[i]!;
+  }
+  /** bytes held */
+  get bytes(): number {
+    return this.data.byteLength;
+  }
+}
+
+/**
+ * The journal: every mutation as a reversible patch (table, key, before, after), in columns
+ * rather than one array per patch, and the end of each event's patches (the patches an event
+ * owns are those recorded since the previous event). The timeline applies them forward or
+ * backward (trace/timeline.ts).
+ */
+export class PatchLog {
+  private readonly table: number[] = [];
+  private readonly key: string[] = [];
+  private readonly before: unknown[] = [];
+  private readonly after: unknown[] = [];
+  /** per event: one past its last patch */
+  readonly eventEnd = new IntColumn();
+
+  get length(): number {
+    return this.key.length;
+  }
+  record(t: Table, key: string, before: unknown, after: unknown): void {
+    this.table.push(TABLE_ID[t]);
+    this.key.push(key);
+    this.before.push(before);
+    this.after.push(after);
+  }
+  /** close the patches recorded since the last event: they belong to event number eventEnd.length */
+  endEvent(): void {
+    this.eventEnd.push(this.key.length);
+  }
+  /** patches [start, end) of event i */
+  start(i: number): number {
+    return i <= 0 ? 0 : this.eventEnd.at(i - 1);
+  }
+  end(i: number): number {
+    return this.eventEnd.at(i);
+  }
+  patch(j: number): Patch {
+    return [TABLES[this.table[j]!]!, this.key[j]!, this.before[j], this.after[j]];
+  }
+  /** apply patch j to a state, forward (after) or backward (before) */
+  apply(state: JournaledState, j: number, forward: boolean): void {
+    state.applyChange(TABLES[this.table[j]!]!, this.key[j]!, forward ? this.after[j] : this.before[j]);
+  }
+}
 
 export class JournaledState {
   devices = new Map<string, DeviceRec>();
@@ -119,7 +186,8 @@ export class JournaledState {
     seqnum: 0, udevRunning: false, deferredEnabled: false, tsmProvider: null,
     userspace: false,
   };
-  private pending: Patch[] = [];
+  /** the journal this state writes to (the timeline's cursor applies patches and records none) */
+  readonly journal = new PatchLog();
   /** called after applyPatch changed a record (the timeline cursor's snapshot index listens: trace/views.ts) */
   onChange: ((t: Table, key: string, before: unknown, after: unknown) => void) | null = null;
 
@@ -151,12 +219,12 @@ export class JournaledState {
   deleteDevice(devpath: string): void { this.remove('devices', devpath); }
   deleteDriver(id: string): void { this.remove('drivers', id); }
 
-  /** replace one field of misc (values are treated as immutable) */
+  /** replace one field of misc */
   setMisc<K extends keyof Misc>(key: K, value: Misc[K]): void {
     const before = this.misc[key];
     if (before === value) return;
-    this.misc = { ...this.misc, [key]: value };
-    this.pending.push(['misc', key, before, value]);
+    this.misc[key] = value;
+    this.journal.record('misc', key, before, value);
   }
 
   private put(t: Exclude<Table, 'misc'>, key: string, rec: unknown): void {
@@ -164,7 +232,7 @@ export class JournaledState {
     const before = map.get(key);
     this.reindex(t, before, rec);
     map.set(key, rec);
-    this.pending.push([t, key, before, rec]);
+    this.journal.record(t, key, before, rec);
   }
 
   private remove(t: Exclude<Table, 'misc'>, key: string): void {
@@ -173,23 +241,13 @@ export class JournaledState {
     if (before === undefined) return;
     this.reindex(t, before, undefined);
     map.delete(key);
-    this.pending.push([t, key, before, undefined]);
+    this.journal.record(t, key, before, undefined);
   }
 
-  /** hand the patches recorded since the last call to the trace */
-  takePatches(): Patch[] {
-    const p = this.pending;
-    if (p.length === 0) return NO_PATCHES;
-    this.pending = [];
-    return p;
-  }
-
-  /** apply a patch forward (after) or backward (before), without journaling — used by the timeline cursor */
-  applyPatch(p: Patch, forward: boolean): void {
-    const [t, key, before, after] = p;
-    const v = forward ? after : before;
+  /** set a record (or misc field) to a journaled value without journaling it: the timeline cursor */
+  applyChange(t: Table, key: string, v: unknown): void {
     if (t === 'misc') {
-      this.misc = { ...this.misc, [key]: v };
+      (this.misc as unknown as Record<string, unknown>)[key] = v;
       return;
     }
     const map = this.table(t);
@@ -198,6 +256,11 @@ export class JournaledState {
     if (v === undefined) map.delete(key);
     else map.set(key, v);
     this.onChange?.(t, key, was, v);
+  }
+
+  /** apply a patch forward (after) or backward (before), without journaling */
+  applyPatch(p: Patch, forward: boolean): void {
+    this.applyChange(p[0], p[1], forward ? p[3] : p[2]);
   }
 
   private reindex(t: Exclude<Table, 'misc'>, before: unknown, after: unknown): void {

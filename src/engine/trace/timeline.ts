@@ -29,15 +29,18 @@ export class Timeline {
   /** move the cursor to the state after event `step` */
   seek(step: number): Kernel {
     const target = Math.max(-1, Math.min(step, this.length - 1));
-    const ev = this.live.events;
-    while (this.pos < target) {
-      this.pos++;
-      for (const p of ev[this.pos]!.patches) this.cursor.state.applyPatch(p, true);
-    }
-    while (this.pos > target) {
-      const patches = ev[this.pos]!.patches;
-      for (let i = patches.length - 1; i >= 0; i--) this.cursor.state.applyPatch(patches[i]!, false);
-      this.pos--;
+    const log = this.live.state.journal;
+    const state = this.cursor.state;
+    if (this.pos < target) {
+      // the patches of events pos+1 .. target, in order
+      const end = log.end(target);
+      for (let j = log.start(this.pos + 1); j < end; j++) log.apply(state, j, true);
+      this.pos = target;
+    } else if (this.pos > target) {
+      // the patches of events target+1 .. pos, undone last first
+      const start = log.start(target + 1);
+      for (let j = log.end(this.pos) - 1; j >= start; j--) log.apply(state, j, false);
+      this.pos = target;
     }
     // the deferred active list is not journaled: it is empty at every boundary; show pending ones only
     this.cursor.deferredActive = [];
@@ -54,7 +57,7 @@ export class Timeline {
 
   counts(step: number): { uevents: number; log: number } {
     if (step < 0) return { uevents: 0, log: 0 };
-    const ev = this.live.events[Math.min(step, this.length - 1)]!;
-    return { uevents: ev.ueventCount, log: ev.logCount };
+    const i = Math.min(step, this.length - 1);
+    return { uevents: this.live.ueventCounts.at(i), log: this.live.logCounts.at(i) };
   }
 }
