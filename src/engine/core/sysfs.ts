@@ -12,6 +12,28 @@ import { bindStore, unbindStore, driversProbeStore, driversAutoprobeStore, sysfs
 
 /** the relative target the kernel writes for a symlink at `from` pointing to `to` (both under /sys) */
 export function relLink(from: string, to: string): string {
+  // compare directory by directory without splitting: the common prefix ends at a '/' in both
+  const dirEnd = from.lastIndexOf('/'); // the link's directory is from[0, dirEnd)
+  let common = 4; // both start with "/sys"
+  let i = 4;
+  for (;;) {
+    if (i === dirEnd && (to.length === i || to.charCodeAt(i) === 47)) {
+      common = i;
+      break;
+    }
+    if (i >= dirEnd || i >= to.length || from.charCodeAt(i) !== to.charCodeAt(i)) break;
+    i++;
+    if (from.charCodeAt(i) === 47 && (to.length === i || to.charCodeAt(i) === 47)) common = i;
+  }
+  // one ".." per directory of `from` below the common prefix
+  let ups = '';
+  for (let j = common; j < dirEnd; j++) if (from.charCodeAt(j) === 47) ups += '../';
+  const rest = to.slice(common + 1);
+  return rest ? ups + rest : ups.slice(0, -1);
+}
+
+/** the reference of relLink: by path segments */
+export function relLinkBySegments(from: string, to: string): string {
   const fromDir = from.split('/').slice(2, -1); // drop "", "sys" and the link name
   const toParts = to.split('/').slice(2);
   let i = 0;

@@ -12,12 +12,13 @@ import { validateScenario } from '../scenario/validate';
 import { Timeline } from '../trace/timeline';
 import { makeSnapshot } from '../trace/snapshot';
 import { BUDGET, generated, mutatedBuiltin } from './arbitraries';
+import { pinnedScenario } from './trace-scenario';
 
-function pair(s: Scenario) {
+function pair(s: Scenario, spacing?: number) {
   const v = validateScenario(s);
   if (!v.ok) throw new Error(JSON.stringify(v.errors));
-  const run = runScenario(v.scenario, BUDGET);
-  const incremental = new Timeline(run.kernel, run.discovery);
+  const run = runScenario(v.scenario, { ...BUDGET, maxEvents: 1e6, maxMillis: 60_000 });
+  const incremental = new Timeline(run.kernel, run.discovery, spacing === undefined ? {} : { spacing });
   const reference = new Timeline(run.kernel, run.discovery);
   const full = (step: number) => {
     const k = reference.seek(step);
@@ -36,18 +37,35 @@ describe('incremental snapshots (trace/views.ts)', () => {
     });
   }
 
-  it('generated and mutated runs: equal to a full rebuild at random jumps', () => {
+  it('generated and mutated runs: equal to a full rebuild at random jumps, through checkpoints', () => {
+    let restores = 0;
     fc.assert(
       fc.property(fc.oneof(generated, mutatedBuiltin), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 4, maxLength: 12 }), (s, jumps) => {
-        const { incremental, full, length } = pair(s);
-        for (const j of jumps) {
+        // checkpoints every 32 patches: restores happen on these small runs too
+        const { incremental, full, length } = pair(s, 32);
+        for (const j of [1, ...jumps]) {
           const step = Math.floor(j * length) - 1;
           expect(incremental.snapshot(step), `step ${step}`).toEqual(full(step));
         }
+        restores += incremental.restores;
       }),
       { seed: Number(process.env.FUZZ_SEED ?? 4242), numRuns: 150 },
     );
+    expect(restores).toBeGreaterThan(20);
   }, 120_000);
+
+  it('a 1,000-device run: checkpoints taken, and jumps through them equal a full rebuild', () => {
+    const { incremental, full, length } = pair(pinnedScenario(1000));
+    incremental.snapshot(length - 1);
+    expect(incremental.checkpointCount).toBeGreaterThan(1);
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    for (let i = 0; i < 25; i++) {
+      const step = Math.floor(rnd() * length) - 1;
+      expect(incremental.snapshot(step), `step ${step}`).toEqual(full(step));
+    }
+    expect(incremental.restores).toBeGreaterThan(0);
+  }, 60_000);
 
   it('a view keeps its identity across steps that do not change its record', () => {
     const sim = new Simulation(getBuiltinScenario('auxiliary'));

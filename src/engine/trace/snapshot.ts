@@ -48,8 +48,10 @@ export function driverViews(k: Kernel): DriverView[] {
 }
 
 export function moduleView(k: Kernel, m: ModuleRec): ModuleView {
-  const drivers: string[] = [];
-  for (const d of k.state.drivers.values()) if (d.module === m.name) drivers.push(d.id);
+  // in registration order (the cursor's table order depends on the way it came)
+  const mine: DriverRec[] = [];
+  for (const d of k.state.drivers.values()) if (d.module === m.name) mine.push(d);
+  const drivers = mine.sort((a, b) => a.order - b.order).map((d) => d.id);
   return {
     name: m.name,
     state: m.state,

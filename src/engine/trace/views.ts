@@ -46,6 +46,13 @@ export class SnapshotViews {
   private tsmList: string[] | null = null;
   private files: Record<string, string> | null = null;
 
+  /**
+   * Per device record version (records are immutable): its view and sysfs entries, valid while
+   * its driver's record is the one they were built with. A jump back to a state seen before
+   * finds them here instead of building them again.
+   */
+  private readonly byRecord = new WeakMap<DeviceRec, { drv: DriverRec | undefined; view: DeviceView; lines: readonly string[] }>();
+
   private readonly dirtyDevices = new Set<string>();
   private readonly dirtyDrivers = new Set<string>();
   private readonly dirtyModules = new Set<string>();
@@ -143,8 +150,9 @@ export class SnapshotViews {
     this.fwDevices.clear();
     this.tsmDevices.clear();
     for (const d of s.devices.values()) {
-      this.devViews.set(d.devpath, deviceView(k, d));
-      this.setLines(`d:${d.devpath}`, collect((out) => deviceSysfs(k, d, out)));
+      const c = this.deviceParts(d);
+      this.devViews.set(d.devpath, c.view);
+      this.setLines(`d:${d.devpath}`, c.lines);
       const fw = fwnodeOf(d);
       if (fw) setAdd(this.fwDevices, fw, d.devpath);
       if (d.cls === 'tsm') this.tsmDevices.add(d.devpath);
@@ -187,8 +195,9 @@ export class SnapshotViews {
       const d = s.devices.get(p);
       const had = this.devViews.has(p);
       if (d) {
-        this.devViews.set(p, sameView(this.devViews.get(p), deviceView(k, d)));
-        track(`d:${p}`, collect((out) => deviceSysfs(k, d, out)));
+        const c = this.deviceParts(d);
+        this.devViews.set(p, c.view);
+        track(`d:${p}`, c.lines);
         if (!had) devAdded.push(p);
       } else {
         this.devViews.delete(p);
@@ -228,6 +237,18 @@ export class SnapshotViews {
     this.dirtyModules.clear();
     this.dirtyBuses.clear();
     this.dirtyFiles.clear();
+  }
+
+  /** a device's view and sysfs entries, from the cache when its record and driver are unchanged */
+  private deviceParts(d: DeviceRec): { view: DeviceView; lines: readonly string[] } {
+    const drv = d.driver ? this.k.driver(d.driver) : undefined;
+    const hit = this.byRecord.get(d);
+    if (hit && hit.drv === drv) return hit;
+    const prev = this.devViews.get(d.devpath);
+    const k = this.k;
+    const c = { drv, view: sameView(prev, deviceView(k, d)), lines: collect((out) => deviceSysfs(k, d, out)) };
+    this.byRecord.set(d, c);
+    return c;
   }
 
   private setLines(key: string, next: readonly string[]): void {
@@ -290,8 +311,16 @@ function sameLines(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /** keep the old view object when the new one says the same (views keep their identity) */
-function sameView<T>(old: T | undefined, next: T): T {
-  return old !== undefined && JSON.stringify(old) === JSON.stringify(next) ? old : next;
+function sameView<T extends object>(old: T | undefined, next: T): T {
+  if (old === undefined) return next;
+  for (const key of Object.keys(next) as (keyof T)[]) {
+    const a = old[key];
+    const b = next[key];
+    if (a === b) continue;
+    if (Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => x === b[i])) continue;
+    return next;
+  }
+  return old;
 }
 
 /**
