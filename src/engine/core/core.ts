@@ -168,7 +168,10 @@ export function moduleUevent(k: Kernel, name: string, action: UeventRecord['acti
 function sendUevent(k: Kernel, action: UeventRecord['action'], devpath: string, subsystem: string, vars: [string, string][], cite: string, touches: { devices?: string[]; drivers?: string[]; modules?: string[] }): UeventRecord {
   const seq = k.state.misc.seqnum + 1;
   k.state.setMisc('seqnum', seq);
-  const env: [string, string][] = [['ACTION', action], ['DEVPATH', devpath], ['SUBSYSTEM', subsystem], ...vars, ['SEQNUM', String(seq)]];
+  // ACTION, DEVPATH, SUBSYSTEM and the device's own variables recur: one shared copy of each
+  const env: [string, string][] = [k.ueventVar('ACTION', action), k.ueventVar('DEVPATH', devpath), k.ueventVar('SUBSYSTEM', subsystem)];
+  for (const [key, value] of vars) env.push(k.ueventVar(key, value));
+  env.push(['SEQNUM', String(seq)]);
   const rec: UeventRecord = { seq, action, devpath, subsystem, env };
   k.uevents.push(rec);
   const modalias = vars.find(([key]) => key === 'MODALIAS')?.[1];

@@ -118,6 +118,37 @@ export class Kernel {
 
   // ---- trace -------------------------------------------------------------------------------
 
+  /**
+   * Values the trace repeats, kept once: most events touch one device, driver or module, and a
+   * uevent's variables (ACTION=add, SUBSYSTEM=platform, the device's DEVPATH and MODALIAS, its
+   * DRIVER) recur across its add/bind/unbind/remove. Shared values are never mutated.
+   */
+  private readonly touchCache = new Map<string, TraceEvent['touches']>();
+  private readonly varCache = new Map<string, [string, string]>();
+
+  /** the touches object to keep: a shared one when it names a single device, driver or module */
+  private keepTouches(t: TraceEvent['touches'] | undefined): TraceEvent['touches'] {
+    if (!t) return NO_TOUCHES;
+    const { devices, drivers, modules } = t;
+    let key: string;
+    if (devices && devices.length === 1 && !drivers && !modules) key = `d${devices[0]}`;
+    else if (drivers && drivers.length === 1 && !devices && !modules) key = `r${drivers[0]}`;
+    else if (modules && modules.length === 1 && !devices && !drivers) key = `m${modules[0]}`;
+    else if (!devices && !drivers && !modules) return NO_TOUCHES;
+    else return t;
+    let kept = this.touchCache.get(key);
+    if (kept === undefined) this.touchCache.set(key, (kept = t));
+    return kept;
+  }
+
+  /** one uevent variable, shared with every uevent that carries the same one */
+  ueventVar(key: string, value: string): [string, string] {
+    const id = `${key}=${value}`;
+    let v = this.varCache.get(id);
+    if (v === undefined) this.varCache.set(id, (v = [key, value]));
+    return v;
+  }
+
   /** citations are a few hundred distinct strings built by concatenation: keep one copy of each */
   private readonly citations = new Map<string, string>();
 
@@ -131,7 +162,7 @@ export class Kernel {
       text: flat(text),
       cite: c,
       depth: this.depth,
-      touches: extra.touches ?? NO_TOUCHES,
+      touches: this.keepTouches(extra.touches),
       uevent: extra.uevent,
       match: extra.match,
       errno: extra.errno,
