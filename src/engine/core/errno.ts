@@ -25,10 +25,15 @@ export function parseErrno(v: number | string): number {
   return -n;
 }
 
+let ERRNO_NAMES: Map<number, string> | null = null;
+
 export function errnoName(n: number): string {
-  const abs = Math.abs(n);
-  for (const [k, v] of Object.entries(ERRNO)) if (v === abs) return `-${k}`;
-  return String(n);
+  if (!ERRNO_NAMES) {
+    // the first name of each number, as the table lists them (EAGAIN before EWOULDBLOCK)
+    ERRNO_NAMES = new Map();
+    for (const [k, v] of Object.entries(ERRNO)) if (!ERRNO_NAMES.has(v)) ERRNO_NAMES.set(v, `-${k}`);
+  }
+  return ERRNO_NAMES.get(Math.abs(n)) ?? String(n);
 }
 
 /** what `sh` prints for a failing write: strerror(errno) */
