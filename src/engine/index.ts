@@ -80,6 +80,25 @@ export class Simulation {
     return { id: s?.id ?? '(invalid)', title: s?.title ?? '(invalid scenario)', source: s?.source ?? '', events: this.publicEvents(), errors: this.errors };
   }
 
+  /** how many events the trace holds */
+  get eventCount(): number {
+    return this.run?.kernel.events.length ?? 0;
+  }
+
+  /** events [from, to) of the trace: a page of it, without handing out the whole array */
+  eventsBetween(from: number, to: number): TraceEvent[] {
+    const ev = this.run?.kernel.events ?? [];
+    return ev.slice(Math.max(0, from), Math.min(ev.length, to));
+  }
+
+  /**
+   * Move time travel's cursor to the state after event `step` without building a snapshot: the
+   * cost of reaching any step (checkpoints plus patches), which stateAt then adds the views to.
+   */
+  seek(step: number): void {
+    this.timeline?.seek(step);
+  }
+
   get lastStep(): number {
     return (this.run?.kernel.events.length ?? 0) - 1;
   }

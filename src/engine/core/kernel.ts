@@ -287,9 +287,7 @@ export class Kernel {
     if (!idx) return [];
     const keys = bt.deviceKeys(this, dev);
     if (keys.includes('*')) return this.busDrivers(dev.bus);
-    const ids = new Set<string>();
-    for (const k of [...keys, '*']) for (const id of idx.get(k) ?? []) ids.add(id);
-    return [...ids].map((id) => this.driver(id)!).filter(Boolean).sort((a, b) => a.order - b.order);
+    return byOrder(gather(idx, keys, (id) => this.driver(id)));
   }
 
   /** devices that may match `drv`, in bus klist order */
@@ -299,10 +297,46 @@ export class Kernel {
     if (!bt || !idx) return [];
     const keys = bt.driverKeys(drv);
     if (keys.includes('*')) return this.busDevices(drv.bus);
-    const paths = new Set<string>();
-    for (const k of [...keys, '*']) for (const p of idx.get(k) ?? []) paths.add(p);
-    return [...paths].map((p) => this.device(p)!).filter(Boolean).sort((a, b) => a.order - b.order);
+    return byOrder(gather(idx, keys, (p) => this.device(p)));
   }
+}
+
+/**
+ * The members of an index under `keys` and under "*" (members that match anything), each once.
+ * The common case — one non-empty set — is copied straight, with no Set built to dedupe.
+ */
+function gather<T>(idx: Map<string, Set<string>>, keys: string[], get: (id: string) => T | undefined): T[] {
+  const out: T[] = [];
+  let first: Set<string> | undefined;
+  let more = false;
+  const visit = (set: Set<string> | undefined) => {
+    if (!set || set.size === 0) return;
+    if (!first) first = set;
+    else if (set !== first) more = true;
+  };
+  for (const k of keys) visit(idx.get(k));
+  visit(idx.get('*'));
+  if (!first) return out;
+  if (!more) {
+    for (const id of first) {
+      const x = get(id);
+      if (x !== undefined) out.push(x);
+    }
+    return out;
+  }
+  const seen = new Set<string>();
+  const add = (set: Set<string> | undefined) => {
+    if (!set) return;
+    for (const id of set) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const x = get(id);
+      if (x !== undefined) out.push(x);
+    }
+  };
+  for (const k of keys) add(idx.get(k));
+  add(idx.get('*'));
+  return out;
 }
 
 /** a FIFO with O(1) shift (Array.prototype.shift is O(n) on large arrays): udev's socket queue */
