@@ -63,8 +63,7 @@ export function runScenario(s: Scenario, opts: Partial<RunBudget> = {}): RunResu
   const k = new Kernel(s, discovery.facts);
   const budget: RunBudget = { ...DEFAULT_BUDGET, ...opts };
   const started = Date.now();
-  const origEmit = k.emit.bind(k);
-  k.emit = (...args) => {
+  k.beforeEmit = () => {
     const n = k.events.length;
     if (n >= budget.maxEvents) throw new RunawayError(`the run recorded ${budget.maxEvents} events, its budget: a probe loop, a cycle between modules, or a scenario too large for the default budget`, 'events');
     if (k.depth > MAX_DEPTH) throw new RunawayError(`call nesting exceeded ${MAX_DEPTH}: a probe that creates a device its own driver matches, recursively (a cycle)`, 'depth');
@@ -72,7 +71,6 @@ export function runScenario(s: Scenario, opts: Partial<RunBudget> = {}): RunResu
       if (Date.now() - started > budget.maxMillis) throw new RunawayError(`the run took longer than ${budget.maxMillis / 1000} s, its wall-time budget`, 'time');
       if (k.state.devices.size > budget.maxDevices) throw new RunawayError(`the run holds more than ${budget.maxDevices} devices, its budget`, 'devices');
     }
-    return origEmit(...args);
   };
   let stopped: RunStop | null = null;
   // msleep() during the initcalls: the deferred-probe work runs; userspace() widens this to udev
@@ -85,7 +83,7 @@ export function runScenario(s: Scenario, opts: Partial<RunBudget> = {}): RunResu
   } catch (e) {
     if (!(e instanceof RunawayError)) throw e;
     k.depth = 0;
-    k.emit = origEmit;
+    k.beforeEmit = null;
     const last = [...k.events.slice(-2000)].reverse().find((ev) => ev.kind === 'probe' || ev.kind === 'module' || ev.kind === 'device_add');
     stopped = { budget: e.budget, step: k.events.length, message: e.message, running: last?.text ?? null };
     k.error(`run stopped at event ${k.events.length} (${e.budget} budget): ${e.message}${last ? `; last running: ${last.text}` : ''}`, E.INVAL, 'bindscope:budget');

@@ -152,7 +152,11 @@ export class Kernel {
   /** citations are a few hundred distinct strings built by concatenation: keep one copy of each */
   private readonly citations = new Map<string, string>();
 
+  /** the run's budget check (boot.ts), before each event is recorded: throws RunawayError to stop the run */
+  beforeEmit: (() => void) | null = null;
+
   emit(kind: EventKind, text: string, cite: Citation, extra: Partial<TraceEvent> = NO_EXTRA): RecordedEvent {
+    this.beforeEmit?.();
     let c = this.citations.get(cite);
     if (c === undefined) this.citations.set(cite, (c = cite));
     // one shape for every event (no spread of `extra`): V8 keeps them compact and fast to build
