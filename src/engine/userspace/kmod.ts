@@ -26,8 +26,18 @@ export function busTypeFor(scenario: Scenario, bus: string): BusType | undefined
   return def ? makeCustomBus(def) : undefined;
 }
 
-/** the aliases depmod records for one module (file2alias + MODULE_ALIAS) */
+/** the aliases depmod records for one module (file2alias + MODULE_ALIAS); computed once per scenario and module */
 export function moduleAliases(scenario: Scenario, name: string): AliasEntry[] {
+  let byName = moduleAliasCache.get(scenario);
+  if (!byName) moduleAliasCache.set(scenario, (byName = new Map()));
+  let out = byName.get(name);
+  if (!out) byName.set(name, (out = computeModuleAliases(scenario, name)));
+  return out;
+}
+
+const moduleAliasCache = new WeakMap<Scenario, Map<string, AliasEntry[]>>();
+
+function computeModuleAliases(scenario: Scenario, name: string): AliasEntry[] {
   const mod = scenario.modules.find((m) => m.name === name);
   if (!mod) return [];
   const out: AliasEntry[] = (mod.aliases ?? []).map((pattern) => ({ pattern, module: name, from: 'MODULE_ALIAS / MODULE_DEVICE_TABLE' }));
@@ -49,8 +59,8 @@ export function buildModulesAlias(scenario: Scenario): { alias: AliasEntry[]; bu
   const alias: AliasEntry[] = [];
   const builtin: AliasEntry[] = [];
   for (const m of scenario.modules) {
-    if (m.location === 'module') alias.push(...moduleAliases(scenario, m.name));
-    else if (m.location === 'builtin') builtin.push(...moduleAliases(scenario, m.name));
+    if (m.location === 'module') for (const e of moduleAliases(scenario, m.name)) alias.push(e);
+    else if (m.location === 'builtin') for (const e of moduleAliases(scenario, m.name)) builtin.push(e);
   }
   const out = { alias, builtin };
   aliasCache.set(scenario, out);
