@@ -123,29 +123,35 @@ export class Kernel {
    * uevent's variables (ACTION=add, SUBSYSTEM=platform, the device's DEVPATH and MODALIAS, its
    * DRIVER) recur across its add/bind/unbind/remove. Shared values are never mutated.
    */
-  private readonly touchCache = new Map<string, TraceEvent['touches']>();
-  private readonly varCache = new Map<string, [string, string]>();
+  // keyed by the value itself, not a concatenation: a devpath or name is usually the same string
+  // object every time, whose hash V8 keeps, so a lookup builds and hashes nothing new
+  private readonly touchDevice = new Map<string, TraceEvent['touches']>();
+  private readonly touchDriver = new Map<string, TraceEvent['touches']>();
+  private readonly touchModule = new Map<string, TraceEvent['touches']>();
+  private readonly varCache = new Map<string, Map<string, [string, string]>>();
 
   /** the touches object to keep: a shared one when it names a single device, driver or module */
   private keepTouches(t: TraceEvent['touches'] | undefined): TraceEvent['touches'] {
     if (!t) return NO_TOUCHES;
     const { devices, drivers, modules } = t;
+    let cache: Map<string, TraceEvent['touches']>;
     let key: string;
-    if (devices && devices.length === 1 && !drivers && !modules) key = `d${devices[0]}`;
-    else if (drivers && drivers.length === 1 && !devices && !modules) key = `r${drivers[0]}`;
-    else if (modules && modules.length === 1 && !devices && !drivers) key = `m${modules[0]}`;
+    if (devices && devices.length === 1 && !drivers && !modules) [cache, key] = [this.touchDevice, devices[0]!];
+    else if (drivers && drivers.length === 1 && !devices && !modules) [cache, key] = [this.touchDriver, drivers[0]!];
+    else if (modules && modules.length === 1 && !devices && !drivers) [cache, key] = [this.touchModule, modules[0]!];
     else if (!devices && !drivers && !modules) return NO_TOUCHES;
     else return t;
-    let kept = this.touchCache.get(key);
-    if (kept === undefined) this.touchCache.set(key, (kept = t));
+    let kept = cache.get(key);
+    if (kept === undefined) cache.set(key, (kept = t));
     return kept;
   }
 
   /** one uevent variable, shared with every uevent that carries the same one */
   ueventVar(key: string, value: string): [string, string] {
-    const id = `${key}=${value}`;
-    let v = this.varCache.get(id);
-    if (v === undefined) this.varCache.set(id, (v = [key, value]));
+    let byValue = this.varCache.get(key);
+    if (byValue === undefined) this.varCache.set(key, (byValue = new Map()));
+    let v = byValue.get(value);
+    if (v === undefined) byValue.set(value, (v = [key, value]));
     return v;
   }
 
