@@ -31,7 +31,7 @@ export interface RunBudget {
   maxMillis: number;
   maxDevices: number;
 }
-// ~650 bytes per recorded event (trace + patches): 1M events stay under 1 GB of heap
+// ~800 bytes per recorded event (trace, journal, uevents): 1M events stay under 1 GB of heap
 export const DEFAULT_BUDGET: RunBudget = { maxEvents: 1_000_000, maxMillis: 8_000, maxDevices: 200_000 };
 export const MAX_DEPTH = 200;
 
