@@ -13,6 +13,8 @@ export interface DtProp {
   /** null: a property without a value (`dma-coherent;`) */
   value: Value[] | null;
   pos: Pos;
+  /** dtc marks deleted properties and nodes and keeps their place: a later definition revives them there */
+  deleted?: boolean;
 }
 
 export interface DtNode {
@@ -23,6 +25,7 @@ export interface DtNode {
   parent: DtNode | null;
   omitIfNoRef: boolean;
   pos: Pos;
+  deleted?: boolean;
 }
 
 export interface DtTree {
@@ -38,6 +41,7 @@ export function pathOf(n: DtNode): string {
 }
 
 export function* walk(n: DtNode): Generator<DtNode> {
+  if (n.deleted) return;
   yield n;
   for (const c of n.children) yield* walk(c);
 }
@@ -51,7 +55,7 @@ export function nodeByPath(root: DtNode, path: string): DtNode | null {
   if (!path.startsWith('/')) return null;
   let cur: DtNode = root;
   for (const part of path.split('/').filter(Boolean)) {
-    const next = cur.children.find((c) => c.name === part);
+    const next = cur.children.find((c) => c.name === part && !c.deleted);
     if (!next) return null;
     cur = next;
   }
@@ -72,6 +76,17 @@ function addLabels(into: string[], labels: string[]) {
   for (const l of labels) if (!into.includes(l)) into.push(l);
 }
 
+/** dtc delete_node(): the node, its children and properties are marked deleted, its labels dropped */
+function deleteNode(n: DtNode) {
+  n.deleted = true;
+  n.labels = [];
+  for (const c of n.children) deleteNode(c);
+  for (const p of n.props) {
+    p.deleted = true;
+    p.labels = [];
+  }
+}
+
 export function buildTree(items: TopItem[]): { tree: DtTree; errors: DtsError[] } {
   const errors: DtsError[] = [];
   const err = (pos: Pos, message: string) => errors.push({ ...pos, message });
@@ -83,10 +98,12 @@ export function buildTree(items: TopItem[]): { tree: DtTree; errors: DtsError[] 
     for (const e of body) {
       switch (e.kind) {
         case 'prop': {
+          // a property defined again (or after /delete-property/) takes its old place
           const old = node.props.find((p) => p.name === e.name);
           if (old) {
             old.value = e.value;
             old.pos = e.pos;
+            old.deleted = false;
             addLabels(old.labels, e.labels);
           } else node.props.push({ name: e.name, labels: [...e.labels], value: e.value, pos: e.pos });
           break;
@@ -97,19 +114,23 @@ export function buildTree(items: TopItem[]): { tree: DtTree; errors: DtsError[] 
             child = newNode(e.name, node, e.pos);
             node.children.push(child);
           }
+          child.deleted = false; // merge_nodes() revives a deleted node in place
           addLabels(child.labels, e.labels);
           if (e.omitIfNoRef) child.omitIfNoRef = true;
           merge(child, e.body);
           break;
         }
         case 'delnode': {
-          const i = node.children.findIndex((c) => c.name === e.name);
-          if (i >= 0) node.children.splice(i, 1);
+          const c = node.children.find((x) => x.name === e.name && !x.deleted);
+          if (c) deleteNode(c);
           break;
         }
         case 'delprop': {
-          const i = node.props.findIndex((p) => p.name === e.name);
-          if (i >= 0) node.props.splice(i, 1);
+          const p = node.props.find((x) => x.name === e.name && !x.deleted);
+          if (p) {
+            p.deleted = true;
+            p.labels = [];
+          }
           break;
         }
       }
@@ -154,7 +175,7 @@ export function buildTree(items: TopItem[]): { tree: DtTree; errors: DtsError[] 
         const target = root ? resolveRef(root, it.ref) : null;
         if (!target) err(it.pos, `/delete-node/ &${it.ref}: no such node`);
         else if (!target.parent) err(it.pos, '/delete-node/ cannot delete the root node');
-        else target.parent.children.splice(target.parent.children.indexOf(target), 1);
+        else deleteNode(target);
         break;
       }
       case 'omit-ref': {
@@ -167,6 +188,14 @@ export function buildTree(items: TopItem[]): { tree: DtTree; errors: DtsError[] 
   }
   if (!sawHeader) err({ file: '', line: 1, col: 1, chain: [] }, 'the source must start with /dts-v1/;');
   if (!root && !tree.plugin && errors.length === 0) err({ file: '', line: 1, col: 1, chain: [] }, 'no root node "/ { … };"');
+
+  // what is still deleted at the end is gone
+  const compact = (n: DtNode) => {
+    n.children = n.children.filter((c) => !c.deleted);
+    n.props = n.props.filter((p) => !p.deleted);
+    n.children.forEach(compact);
+  };
+  compact(tree.root);
 
   // duplicate labels (dtc: "Duplicate label 'x' on /a and /b")
   const seen = new Map<string, DtNode>();
