@@ -102,9 +102,17 @@ function convert(n: DtNode, tree: DtTree, errors: DtsError[], isRoot: boolean): 
 }
 
 /** a parsed and resolved tree, or the errors (each with file, line, column and include chain) */
-export function parseDts(files: Record<string, string>, mainFile: string, opts: Pick<ImportOptions, 'includeDirs'> = {}): { ok: true; tree: DtTree; files: string[]; missingHeaders: string[] } | { ok: false; errors: DtsError[] } {
-  const table = new Map(Object.entries(files).map(([k, v]) => [normalizePath(k), v]));
-  const pre = preprocess({ read: (p) => table.get(normalizePath(p)), includeDirs: (opts.includeDirs ?? []).map(normalizePath) }, normalizePath(mainFile));
+/** the sources: a file set (path → text, as the UI has them), or a reader (the CLI reads the disk) */
+export type DtsSources = Record<string, string> | { read(path: string): string | undefined };
+
+function reader(files: DtsSources): (path: string) => string | undefined {
+  if (typeof files.read === 'function') return (files as { read(path: string): string | undefined }).read;
+  const table = new Map(Object.entries(files as Record<string, string>).map(([k, v]) => [normalizePath(k), v]));
+  return (p) => table.get(normalizePath(p));
+}
+
+export function parseDts(files: DtsSources, mainFile: string, opts: Pick<ImportOptions, 'includeDirs'> = {}): { ok: true; tree: DtTree; files: string[]; missingHeaders: string[] } | { ok: false; errors: DtsError[] } {
+  const pre = preprocess({ read: reader(files), includeDirs: (opts.includeDirs ?? []).map(normalizePath) }, normalizePath(mainFile));
   if (pre.errors.length) return { ok: false, errors: pre.errors };
   const parsed = parseTokens(pre.tokens);
   // an unknown identifier is the usual sign of a header that was not provided: say which
@@ -122,7 +130,7 @@ function slug(s: string): string {
 }
 
 /** the UI's and the CLI's entry point: a scenario whose firmware is the .dts, and a summary of what it populates */
-export function importDts(files: Record<string, string>, mainFile: string, opts: ImportOptions = {}): ImportResult {
+export function importDts(files: DtsSources, mainFile: string, opts: ImportOptions = {}): ImportResult {
   const parsed = parseDts(files, mainFile, opts);
   if (!parsed.ok) return parsed;
   const { tree } = parsed;
