@@ -308,3 +308,18 @@ describe.skipIf(!dtcAvailable)('cross-check with dtc -I dts -O dts', () => {
     expect(errorsOf(bad).map((e) => `${e.line}:${e.col}: ${e.message}`)).toEqual(['4:1: /delete-node/ &u: no such node']);
   });
 });
+
+describe('DTS parser: hostile input is refused, not overflowed', () => {
+  it('deep node nesting, deep parentheses, exponential macros', () => {
+    const deep = '/dts-v1/;\n/ {' + ' a {'.repeat(20_000) + ' };'.repeat(20_001);
+    expect(errorsOf(deep)[0]!.message).toBe('nodes nested deeper than 28 levels (bindscope\'s limit)');
+    const parens = '/dts-v1/;\n/ { a = <' + '('.repeat(100_000) + '1' + ')'.repeat(100_000) + '>; };';
+    expect(errorsOf(parens)[0]!.message).toBe('parentheses nested deeper than 64 levels');
+    let defs = '#define M0 1\n';
+    for (let i = 1; i <= 30; i++) defs += `#define M${i} M${i - 1} M${i - 1}\n`;
+    expect(errorsOf(`/dts-v1/;\n${defs}/ { a = <M30>; };`)[0]!.message).toMatch(/more than 1000000 tokens after macro expansion/);
+    // a tree at the depth limit still imports
+    const ok = '/dts-v1/;\n/ {' + ' a {'.repeat(28) + ' };'.repeat(29);
+    expect(importDts({ 'm.dts': ok }, 'm.dts').ok).toBe(true);
+  }, 60_000);
+});

@@ -20,6 +20,7 @@ export const Directive = createToken({
   start_chars_hint: ['#'],
   pattern: {
     exec(text: string, offset: number) {
+      if (text.charCodeAt(offset) !== 35) return null; // '#'
       for (let i = offset - 1; i >= 0 && text[i] !== '\n'; i--) if (text[i] !== ' ' && text[i] !== '\t') return null;
       DIRECTIVE.lastIndex = offset;
       const m = DIRECTIVE.exec(text);

@@ -369,7 +369,27 @@ class DtsParser extends EmbeddedActionsParser {
 let shared: DtsParser | null = null;
 
 /** parse preprocessed tokens into top-level items; syntax errors carry the offending token's place */
+/** deeper nodes would not fit the scenario's 64-level JSON nesting limit (two levels per node) */
+export const MAX_NODE_DEPTH = 28;
+const MAX_PAREN_DEPTH = 64;
+
+/** nesting is checked on the tokens first, so no input can recurse the parser off the stack */
+function nestingError(tokens: PTok[]): DtsError | null {
+  let braces = 0;
+  let parens = 0;
+  for (const t of tokens) {
+    if (t.tokenType === T.LCurly && ++braces > MAX_NODE_DEPTH + 1) return { ...t.pos, message: `nodes nested deeper than ${MAX_NODE_DEPTH} levels (bindscope's limit)` };
+    if (t.tokenType === T.RCurly) braces = Math.max(0, braces - 1);
+    if (t.tokenType === T.LParen && ++parens > MAX_PAREN_DEPTH) return { ...t.pos, message: `parentheses nested deeper than ${MAX_PAREN_DEPTH} levels` };
+    if (t.tokenType === T.RParen) parens = Math.max(0, parens - 1);
+    if (t.tokenType === T.RAngle) parens = 0;
+  }
+  return null;
+}
+
 export function parseTokens(tokens: PTok[]): { items: TopItem[]; errors: DtsError[] } {
+  const deep = nestingError(tokens);
+  if (deep) return { items: [], errors: [deep] };
   shared ??= new DtsParser();
   const p = shared;
   p.semantic = [];

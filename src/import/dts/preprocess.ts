@@ -16,6 +16,8 @@ export interface Macro {
   params: string[] | null;
   body: string;
   pos: Pos;
+  /** the body lexed once per lexer mode */
+  lexed?: Partial<Record<'top' | 'cells', PTok[]>>;
 }
 
 export interface SourceSet {
@@ -37,6 +39,8 @@ export interface Preprocessed {
 
 const MAX_INCLUDE_DEPTH = 32;
 const MAX_EXPANSION_DEPTH = 64;
+/** all tokens after preprocessing: a macro that doubles at each level stops here, not in the heap */
+export const MAX_TOKENS = 1_000_000;
 
 export function normalizePath(p: string): string {
   const out: string[] = [];
@@ -113,7 +117,7 @@ export function preprocess(src: SourceSet, mainFile: string): Preprocessed {
         include(JSON.parse(name.image) as string, false, t, file, chain, depth, true);
         continue;
       }
-      i = expandInto(toks, i, out, new Set(), 0);
+      i = expandInto(toks, i, out, [], 0);
     }
     for (const c of conds) err(c.pos, 'unterminated conditional (#if/#ifdef without #endif)');
   }
@@ -206,7 +210,7 @@ export function preprocess(src: SourceSet, mainFile: string): Preprocessed {
     const toks = lexText(expr.replace(/\bdefined\s*\(\s*([A-Za-z_]\w*)\s*\)|\bdefined\s+([A-Za-z_]\w*)/g, (_m, a: string | undefined, b: string | undefined) => (macros.has((a ?? b)!) ? '1' : '0')), file, chain, 'cells');
     for (const x of toks) x.pos = t.pos;
     const expanded: PTok[] = [];
-    for (let i = 0; i < toks.length; i++) i = expandInto(toks, i, expanded, new Set(), 0);
+    for (let i = 0; i < toks.length; i++) i = expandInto(toks, i, expanded, [], 0);
     const { value, error } = evalIntExpr(expanded.map((x) => (x.tokenType === Ident ? '0' : x.image)));
     if (error) {
       err(t.pos, `#if: ${error}`);
@@ -216,11 +220,17 @@ export function preprocess(src: SourceSet, mainFile: string): Preprocessed {
   }
 
   /** push toks[i] (expanded if it names a macro) to dst; returns the index of the last token consumed */
-  function expandInto(toks: PTok[], i: number, dst: PTok[], active: Set<string>, level: number): number {
+  let overflow = false;
+  function expandInto(toks: PTok[], i: number, dst: PTok[], active: string[], level: number): number {
     const t = toks[i]!;
+    if (dst.length >= MAX_TOKENS) {
+      if (!overflow) err(t.pos, `more than ${MAX_TOKENS} tokens after macro expansion (a macro that expands exponentially?)`);
+      overflow = true;
+      return toks.length - 1;
+    }
     const isName = t.tokenType === Ident || (t.tokenType === Word && /^[A-Za-z_][A-Za-z0-9_]*$/.test(t.image));
     const mac = isName ? macros.get(t.image) : undefined;
-    if (!mac || active.has(mac.name)) {
+    if (!mac || active.includes(mac.name)) {
       dst.push(t);
       return i;
     }
@@ -229,6 +239,8 @@ export function preprocess(src: SourceSet, mainFile: string): Preprocessed {
       return i;
     }
     const mode = t.tokenType === Ident ? 'cells' : 'top';
+    mac.lexed ??= {};
+    const lexedBody = (mac.lexed[mode] ??= lexText(mac.body, mac.pos.file, mac.pos.chain, mode));
     let body: PTok[];
     let last = i;
     if (mac.params) {
@@ -266,18 +278,26 @@ export function preprocess(src: SourceSet, mainFile: string): Preprocessed {
         return e;
       });
       body = [];
-      for (const b of lexText(mac.body, mac.pos.file, mac.pos.chain, mode)) {
+      for (const b of lexedBody) {
         const p = b.tokenType === Ident || b.tokenType === Word ? mac.params.indexOf(b.image) : -1;
         if (p >= 0) body.push(...expandedArgs[p]!);
         else body.push(b);
       }
     } else {
-      body = lexText(mac.body, mac.pos.file, mac.pos.chain, mode);
+      body = lexedBody;
     }
     // the expansion's tokens stand where the macro was used
-    const placed = body.map((b) => ({ ...b, pos: t.pos, startLine: t.startLine, startColumn: t.startColumn }) as PTok);
-    const inner = new Set(active).add(mac.name);
-    for (let k = 0; k < placed.length; k++) k = expandInto(placed, k, dst, inner, level + 1);
+    const placed = body.map((b) => {
+      const p = Object.create(b) as PTok;
+      p.pos = t.pos;
+      p.startLine = t.startLine;
+      p.startColumn = t.startColumn;
+      return p;
+    });
+    // the macro is not expanded again inside its own expansion (the stack is shared: expansion is depth-first)
+    active.push(mac.name);
+    for (let k = 0; k < placed.length; k++) k = expandInto(placed, k, dst, active, level + 1);
+    active.pop();
     return last;
   }
 
