@@ -8,6 +8,7 @@ import type { FirmwareDef } from '../scenario/schema';
 import { versionAtLeast, type Facts } from './facts';
 import { since } from '../core/versions';
 import { ofDeviceIsAvailable, ofIndex, type OfNode } from './devicetree';
+import { ofEarlyDeclared, ofPopulateWalk } from './of_platform';
 
 export interface FirmwareStep {
   kind: EventKind;
@@ -36,6 +37,22 @@ const SMCCC = 'drivers/firmware/smccc/smccc.c';
 function ver(v: string): [number, number] {
   const [a = 0, b = 0] = v.split('.').map(Number);
   return [a, b];
+}
+
+/** the DT nodes of_platform_default_populate_init() turns into platform devices */
+function populatedPaths(ix: ReturnType<typeof ofIndex>): Set<string> {
+  if (ix.tree?.populate === false) return new Set();
+  const early = ofEarlyDeclared(ix, { event: () => {} });
+  const names = new Set<string>();
+  const out = ofPopulateWalk(ix, early, {
+    event: () => {},
+    create: (_n, name, parent) => {
+      if (names.has(name)) return null; // bus_add_device: one name per bus
+      names.add(name);
+      return `${parent ?? '/devices/platform'}/${name}`;
+    },
+  });
+  return new Set(out.flatMap((o) => (o.kind === 'device' ? [o.path] : [])));
 }
 
 export function discoverFirmware(fw: FirmwareDef, kernelVersion: string): Discovery {
@@ -81,10 +98,13 @@ export function discoverFirmware(fw: FirmwareDef, kernelVersion: string): Discov
   if (fw.description === 'dt') {
     nodes.push({ id: 'dt:/', kind: 'dt', label: 'DT /', props: {}, parent: null, devices: [] });
     const ix = ofIndex(fw);
-    // the tree form shows the nodes that have a compatible, under their nearest shown ancestor
+    // the tree form shows the nodes that become platform devices (the same walk boot runs) and
+    // the PSCI node, each under its nearest shown ancestor; the flat list shows every node
+    const wanted = ix.tree ? populatedPaths(ix) : null;
     const shown = new Set<string>();
     for (const n of ix.all) {
       if (n.path === '/' || !n.hasCompatible) continue;
+      if (wanted && !wanted.has(n.path) && !n.compatible.some((c) => Object.hasOwn(PSCI_OF_MATCH, c))) continue;
       let up = n.parent;
       while (up && !shown.has(up.path)) up = up.parent;
       shown.add(n.path);

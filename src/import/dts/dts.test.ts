@@ -217,6 +217,11 @@ describe('FVP Base RevC (arch/arm64/boot/dts/arm/fvp-base-revc.dts)', () => {
       const dev = [...k.state.devices.values()].find((x) => x.name === d)!;
       expect(dev.driver).toBe('platform/virtio-mmio');
     }
+    // the graph's firmware column: the root, the 18 nodes that became devices (with /psci among them), PSCI and SMCCC
+    const views = res.discovery.nodes;
+    expect(views.filter((v) => v.kind === 'dt')).toHaveLength(1 + 18);
+    expect(views.find((v) => v.id === 'dt:/bus@8000000/motherboard/iofpga@300000000/virtio-block@130000')?.parent).toBe('dt:/bus@8000000/motherboard/iofpga@300000000');
+    expect(views.some((v) => v.id === 'dt:/bus@8000000/motherboard/iofpga@300000000/uart@90000')).toBe(false);
     // psci_dt_init() still finds /psci (arm,psci-0.2, method smc) in the tree
     expect(res.discovery.facts.psci).toBe(true);
     expect(res.discovery.facts.conduit).toBe('SMC');
