@@ -250,6 +250,49 @@ describe('FVP Base RevC (arch/arm64/boot/dts/arm/fvp-base-revc.dts)', () => {
   });
 });
 
+describe('Foundation v8 (foundation-v8-gicv3-psci.dts: #include before /dts-v1/, GIC_CPU_MASK_SIMPLE(), &cpuN overrides)', () => {
+  const files = fixtureFiles();
+  const r = importDts(files, 'foundation/foundation-v8-gicv3-psci.dts', { includeDirs: ['.'] });
+  if (!r.ok) throw new Error(r.errors.map(formatError).join('\n'));
+  it('resolves the overrides and the function-like macros', () => {
+    const t = r.tree;
+    for (let i = 0; i < 4; i++) expect(strs(t, `/cpus/cpu@${i}`, 'enable-method')).toEqual(['psci']);
+    // GIC_PPI 13 (GIC_CPU_MASK_SIMPLE(4) | IRQ_TYPE_LEVEL_LOW) = 1 13 (0xf << 8 | 8)
+    expect(cells(t, '/timer', 'interrupts')!.slice(0, 3)).toEqual([1, 13, 0xf08]);
+  });
+  it('populates the watchdog, the bus and its iofpga, and finds PSCI 1.0', async () => {
+    const names = r.summary.devices.map((d) => d.name);
+    // DT order: the gicv3 and psci .dtsi come after foundation-v8.dtsi, so /psci is the last root child
+    expect(names).toEqual(['timer', 'pmu', 'spe-pmu', '2a440000.watchdog', 'bus@8000000', '1a000000.ethernet', 'bus@8000000:iofpga-bus@300000000', '1c010000.sysreg', '1c130000.virtio', 'psci']);
+    expect(r.summary.amba.map((a) => a.name)).toEqual(['1c090000.serial', '1c0a0000.serial', '1c0b0000.serial', '1c0c0000.serial']);
+    const { runScenario } = await import('../../engine/boot');
+    const res = runScenario(r.scenario);
+    expect(res.discovery.facts.psci).toBe(true);
+    expect(res.discovery.steps.map((s) => s.text)).toContain('DT node /psci matches psci_of_match (psci_1_0_init)');
+  });
+});
+
+describe('the tree form keeps PSCI discovery as the flat list has it', () => {
+  it('the same steps and facts for every built-in firmware variant, written as a tree', async () => {
+    const { discoverFirmware } = await import('../../engine/firmware/discovery');
+    const { listBuiltins, getBuiltinScenario } = await import('../../engine/index');
+    let compared = 0;
+    for (const b of listBuiltins()) {
+      const s = getBuiltinScenario(b.id)!;
+      if (s.firmware.description !== 'dt' || !s.firmware.dt) continue;
+      const { dt, ...rest } = s.firmware;
+      const children = dt.map((n) => ({ name: n.path.slice(1), compatible: n.compatible, ...(n.status ? { status: n.status } : {}), ...(n.method ? { method: n.method } : {}), ...(n.deviceType ? { deviceType: n.deviceType } : {}) }));
+      const tree = { ...rest, devicetree: { root: { name: '/', children }, populate: false } };
+      const a = discoverFirmware(s.firmware, s.kernel.version);
+      const b2 = discoverFirmware(tree, s.kernel.version);
+      expect(b2.steps).toEqual(a.steps);
+      expect(b2.facts).toEqual(a.facts);
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(3);
+  });
+});
+
 // --- cross-check against Debian's dtc ---
 
 function hasDtc(): boolean {
@@ -289,6 +332,10 @@ describe.skipIf(!dtcAvailable)('cross-check with dtc -I dts -O dts', () => {
   it('fvp-base-revc.dts: the same node paths, compatibles and statuses', () => {
     const t = check('fvp-base-revc.dts', fixtureFiles(), FIXTURES);
     expect([...walk(t.root)].length).toBe(63);
+  });
+
+  it('foundation-v8-gicv3-psci.dts: the same tree', () => {
+    check('foundation/foundation-v8-gicv3-psci.dts', fixtureFiles(), FIXTURES);
   });
 
   it('overrides, merges and deletions resolve as dtc resolves them', async () => {
