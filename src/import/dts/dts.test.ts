@@ -272,6 +272,42 @@ describe('Foundation v8 (foundation-v8-gicv3-psci.dts: #include before /dts-v1/,
   });
 });
 
+describe('of_device_make_bus_id', () => {
+  const names = (src: string) => {
+    const r = importDts({ 'm.dts': src }, 'm.dts');
+    if (!r.ok) throw new Error(r.errors.map(formatError).join('\n'));
+    return r.summary.devices.map((d) => d.name);
+  };
+  it('translated reg, "mask", untranslatable (no ranges) and address-less nodes', () => {
+    expect(names(`/dts-v1/;
+/ { #address-cells = <1>; #size-cells = <1>;
+  leds@1000 { compatible = "simple-bus"; reg = <0x1000 0x100>; #address-cells = <1>; #size-cells = <1>; ranges;
+    led@8 { compatible = "register-bit-led"; reg = <0x1008 4>; mask = <0x4>; };
+    led@8b { compatible = "register-bit-led"; reg = <0x1008 4>; mask = <0x80>; };
+  };
+  closed@2000 { compatible = "simple-bus"; reg = <0x2000 0x100>; #address-cells = <1>; #size-cells = <1>;
+    dev@10 { compatible = "x,dev"; reg = <0x10 4>; };
+  };
+  noreg { compatible = "simple-bus"; #address-cells = <1>; #size-cells = <1>;
+    inner { compatible = "x,inner"; };
+    far@30 { compatible = "x,far"; reg = <0x30 4>; };
+  };
+  mapped { compatible = "simple-bus"; #address-cells = <1>; #size-cells = <1>; ranges = <0x0 0x40000000 0x1000>;
+    in@100 { compatible = "x,in"; reg = <0x100 4>; };
+    out@2000 { compatible = "x,out"; reg = <0x2000 4>; };
+  };
+};`)).toEqual([
+      '1000.leds', '1008.2.led', '1008.7.led',
+      // no ranges on closed@2000: the child's address cannot be translated, so its parent's (translatable) one prefixes it
+      '2000.closed', '2000.closed:dev@10',
+      // noreg has no reg at all; far@30 under it has no ranges to cross either
+      'noreg', 'noreg:inner', 'noreg:far@30',
+      // in@100 is inside the window (0x40000100); out@2000 is outside it: untranslatable
+      'mapped', '40000100.in', 'mapped:out@2000',
+    ]);
+  });
+});
+
 describe('the tree form keeps PSCI discovery as the flat list has it', () => {
   it('the same steps and facts for every built-in firmware variant, written as a tree', async () => {
     const { discoverFirmware } = await import('../../engine/firmware/discovery');
@@ -311,6 +347,38 @@ function shape(t: DtTree): Record<string, { compatible: string[] | null; status:
   return out;
 }
 
+/** path → property → hex bytes (FDT encoding). Properties holding a reference go to `refs` (dtc
+ *  numbers phandles itself); `skip` leaves out those, and dtc's own phandle properties. */
+function blobProps(t: DtTree, refs: Set<string>, skip?: Set<string>): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  for (const n of walk(t.root)) {
+    const path = pathOf(n);
+    const props: Record<string, string> = {};
+    for (const p of n.props) {
+      if (skip && (skip.has(`${path}\0${p.name}`) || p.name === 'phandle' || p.name === 'linux,phandle')) continue;
+      const bytes: number[] = [];
+      let hasRef = false;
+      for (const v of p.value ?? []) {
+        if (v.kind === 'string') bytes.push(...new TextEncoder().encode(v.value), 0);
+        else if (v.kind === 'bytes') bytes.push(...v.bytes);
+        else if (v.kind === 'pathref') hasRef = true;
+        else for (const c of v.cells) {
+          if (c.kind === 'ref') hasRef = true;
+          const x = c.kind === 'num' ? c.value : 0n;
+          for (let b = v.bits - 8; b >= 0; b -= 8) bytes.push(Number((x >> BigInt(b)) & 0xffn));
+        }
+      }
+      if (hasRef) {
+        refs.add(`${path}\0${p.name}`);
+        continue;
+      }
+      props[p.name] = bytes.map((b) => b.toString(16).padStart(2, '0')).join('');
+    }
+    out[path] = props;
+  }
+  return out;
+}
+
 const dtcAvailable = hasDtc();
 if (!dtcAvailable) console.warn('SKIPPED: the dtc cross-check needs dtc and cpp (Debian: apt-get install device-tree-compiler cpp); .ci/run installs them');
 
@@ -324,6 +392,12 @@ describe.skipIf(!dtcAvailable)('cross-check with dtc -I dts -O dts', () => {
     if (!ours.ok) throw new Error(ours.errors.map(formatError).join('\n'));
     expect(Object.keys(shape(ours.tree)).sort()).toEqual(Object.keys(shape(theirs.tree)).sort());
     expect(shape(ours.tree)).toEqual(shape(theirs.tree));
+    // every property's bytes as the blob would hold them (dtc adds phandle properties and numbers
+    // the references itself, so properties holding a reference are left out)
+    const refs = new Set<string>();
+    const mine = blobProps(ours.tree, refs);
+    expect(refs.size).toBeGreaterThan(0);
+    expect(blobProps(theirs.tree, new Set(), refs)).toEqual(mine);
     // and the same order of children (dtc keeps source order)
     expect([...walk(ours.tree.root)].map(pathOf)).toEqual([...walk(theirs.tree.root)].map(pathOf));
     return ours.tree;
@@ -350,6 +424,7 @@ describe.skipIf(!dtcAvailable)('cross-check with dtc -I dts -O dts', () => {
       '/ { /delete-node/ gone; bus@1 { /delete-property/ compatible; compatible = "simple-bus", "again"; }; later { compatible = "late"; }; };',
       '/delete-node/ &u0;',
       '&a { u0: uart@10 { compatible = "x,again"; }; };',
+      '/ { user { compatible = "x,user"; uarts = <&u0 1>, <&u1 2>; path = &u1; bytes = [de ad be ef]; b16 = /bits/ 16 <0x1234 (0x10000 - 1)>; s = "a", "b"; }; };',
     ].join('\n');
     writeFileSync(join(dir, 'case.dts'), src);
     check('case.dts', { 'case.dts': src }, dir);
