@@ -4,6 +4,7 @@
  *
  *   npm run sim -- <built-in id | scenario.json> [--json] [--step N] [--kernel X.Y]
  *   npm run sim -- --list
+ *   npm run sim -- import dts <file.dts> [-I <dir>]... [--out scenario.json]   (src/cli/import-dts.ts)
  */
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
@@ -17,6 +18,7 @@ import { REVIEW_RULES } from '../scenarios/review-rules';
 import type { UserAction } from '../engine/scenario/schema';
 import { escapeControl, escapeStrings, formatDeviceTree, formatDmesg, formatLsmod, formatUeventLog } from '../engine/trace/format';
 import { formatMail } from '../ui/views/mail';
+import { runImportDts } from './import-dts';
 
 /** the largest scenario file the CLI reads (docs/scenario-format.md "Limits") */
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;
@@ -227,6 +229,7 @@ function main(argv: string[]): void {
 
 /** run the CLI in-process (tests use this; the script entry below prints and exits) */
 export function runCli(argv: string[]): CliResult {
+  if (argv[0] === 'import' && argv[1] === 'dts') return runImportDts(argv.slice(2));
   out = [];
   err = [];
   let code = 0;

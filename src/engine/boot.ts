@@ -7,7 +7,9 @@
 import type { Scenario, UserAction } from './scenario/schema';
 import { Kernel, RunawayError } from './core/kernel';
 import { discoverFirmware, type Discovery } from './firmware/discovery';
-import { platformBusInit } from './buses/platform';
+import { platformBusInit, ofPlatformDeviceAdd } from './buses/platform';
+import { ofIndex } from './firmware/devicetree';
+import { ofEarlyDeclared, ofPopulateWalk } from './firmware/of_platform';
 import { auxiliaryBusInit } from './buses/auxiliary';
 import { fauxBusInit } from './buses/faux';
 import { runDeferredWork, driverDeferredProbeTrigger } from './core/dd';
@@ -106,6 +108,15 @@ function boot(k: Kernel, d: Discovery): void {
       else k.emit(st.kind, st.text, st.cite, { ...(st.errno ? { errno: st.errno } : {}) });
     }
   });
+  // the tree form only: OF_DECLARE early init (init_IRQ → of_irq_init, time_init → of_clk_init)
+  const ix = s.firmware.devicetree ? ofIndex(s.firmware) : null;
+  let ofPopulated = new Set<string>();
+  if (ix && (ix.tree?.ofDeclare?.length ?? 0) > 0) {
+    k.emit('phase', 'init_IRQ() and time_init(): OF_DECLARE drivers claim their DT nodes', 'init/main.c:start_kernel');
+    k.nested(() => {
+      ofPopulated = ofEarlyDeclared(ix, { event: (kind, text, cite) => void k.emit(kind, text, cite) });
+    });
+  }
   k.emit('phase', 'driver_init(): driver core buses', 'drivers/base/init.c:driver_init');
   k.nested(() => {
     if (k.facts.faux_bus) fauxBusInit(k);
@@ -116,6 +127,17 @@ function boot(k: Kernel, d: Discovery): void {
     const mods = s.modules.filter((m) => m.location === 'builtin' && (m.initcall ?? 'device') === level);
     for (const m of mods) {
       k.nested(() => runBuiltinInit(k, m.name, level));
+      settleKernel(k);
+    }
+    if (level === 'arch' && ix && ix.tree?.populate !== false) {
+      k.emit('phase', 'arch_initcall_sync: of_platform_default_populate_init()', 'drivers/of/platform.c:of_platform_default_populate_init');
+      k.nested(() => ofPopulateWalk(ix, ofPopulated, {
+        event: (kind, text, cite) => void k.emit(kind, text, cite),
+        create: (node, name, parent) => {
+          const res = k.nested(() => ofPlatformDeviceAdd(k, { name, ofNode: node.path, parent }));
+          return res.ret === 0 && res.dev ? res.dev.devpath : null;
+        },
+      }));
       settleKernel(k);
     }
     if (level === 'late') {

@@ -10,21 +10,22 @@ import { gateNote, since } from '../core/versions';
 import { deviceAdd, deviceDel } from '../core/core';
 import { busRegister, driverRegister, driverUnregister } from '../core/bus';
 import type { BusType, MatchResult } from './types';
+import { ofNode } from '../firmware/devicetree';
 
 const PLAT = 'drivers/base/platform.c';
 export const PLATFORM_DEVID_NONE = -1;
 export const PLATFORM_DEVID_AUTO = -2;
 
 function dtNode(k: Kernel, path: string | null) {
-  return path ? k.scenario.firmware.dt?.find((n) => n.path === path) : undefined;
+  return ofNode(k.scenario.firmware, path);
 }
 
-/** of_modalias(): "of:N<name>T<type or (null)>C<compat>..." */
+/** of_modalias() (drivers/of/module.c): "of:N%pOFn" "T%s" with of_node_get_device_type() — printk's
+ *  "(null)" when there is no device_type — then "C<compat>" per compatible string, spaces as "_" */
 export function ofModalias(k: Kernel, path: string): string | null {
   const node = dtNode(k, path);
   if (!node) return null;
-  const base = (path.split('/').pop() ?? '').split('@')[0] ?? '';
-  return `of:N${base}T${node.deviceType ?? '(null)'}${node.compatible.map((c) => 'C' + c.replace(/ /g, '_')).join('')}`;
+  return `of:N${node.name}T${node.deviceType ?? '(null)'}${node.compatible.map((c) => 'C' + c.replace(/ /g, '_')).join('')}`;
 }
 
 /** platform_uevent() / modalias_show(): OF form, else ACPI form, else platform:<name> */
@@ -173,4 +174,16 @@ export function platformDriverProbe(k: Kernel, def: DriverDef, module: string | 
     return { ret: E.NODEV };
   }
   return res;
+}
+
+/**
+ * of_platform_device_create_pdata() → of_device_add(): a platform device for a DT node, named by
+ * of_device_make_bus_id() (the caller passes the name). pdev->name is "" (platform_device_alloc("",
+ * PLATFORM_DEVID_NONE)), so only the OF match table can bind it; MODALIAS is the OF form.
+ */
+export function ofPlatformDeviceAdd(k: Kernel, spec: { name: string; ofNode: string; parent: string | null }): { ret: number; dev?: DeviceRec } {
+  return deviceAdd(k, {
+    name: spec.name, baseName: '', bus: 'platform', parent: spec.parent ?? '/devices/platform',
+    ofNode: spec.ofNode, acpiHid: null, createdBy: 'kernel', platformId: PLATFORM_DEVID_NONE, idAuto: false, fwnode: `dt:${spec.ofNode}`,
+  });
 }

@@ -8,6 +8,7 @@ import { E } from './errno';
 import { gateNote, since } from './versions';
 import type { Kernel } from './kernel';
 import { busProbeDevice, deferredProbeDel, releaseDriver, devresReleaseAll } from './dd';
+import { ofAliasesOf, ofNode } from '../firmware/devicetree';
 
 const CORE = 'drivers/base/core.c';
 const UEVENT = 'lib/kobject_uevent.c';
@@ -123,15 +124,16 @@ export function devUeventVars(k: Kernel, dev: DeviceRec): [string, string][] {
   return env;
 }
 
-/** of_device_uevent(): OF_NAME, OF_FULLNAME, [OF_TYPE], OF_COMPATIBLE_<i>, OF_COMPATIBLE_N */
+/** of_device_uevent(): OF_NAME, OF_FULLNAME, [OF_TYPE], OF_COMPATIBLE_<i>, OF_COMPATIBLE_N, OF_ALIAS_<i> */
 export function ofDeviceUevent(k: Kernel, path: string): [string, string][] {
-  const node = k.scenario.firmware.dt?.find((n) => n.path === path);
+  const node = ofNode(k.scenario.firmware, path);
   if (!node) return [];
-  const base = path.split('/').pop() ?? '';
-  const env: [string, string][] = [['OF_NAME', base.split('@')[0] ?? base], ['OF_FULLNAME', path]];
+  const env: [string, string][] = [['OF_NAME', node.name], ['OF_FULLNAME', path]];
   if (node.deviceType) env.push(['OF_TYPE', node.deviceType]);
   node.compatible.forEach((c, i) => env.push([`OF_COMPATIBLE_${i}`, c]));
   env.push(['OF_COMPATIBLE_N', String(node.compatible.length)]);
+  // aliases_lookup, in /aliases property order (of_alias_scan → of_alias_add appends)
+  ofAliasesOf(k.scenario.firmware, path).forEach((a, i) => env.push([`OF_ALIAS_${i}`, a]));
   return env;
 }
 

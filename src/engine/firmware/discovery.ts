@@ -7,6 +7,8 @@ import type { EventKind, FirmwareNodeView } from '../api';
 import type { FirmwareDef } from '../scenario/schema';
 import { versionAtLeast, type Facts } from './facts';
 import { since } from '../core/versions';
+import { ofDeviceIsAvailable, ofIndex, type OfNode } from './devicetree';
+import { ofEarlyDeclared, ofPopulateWalk } from './of_platform';
 
 export interface FirmwareStep {
   kind: EventKind;
@@ -35,6 +37,22 @@ const SMCCC = 'drivers/firmware/smccc/smccc.c';
 function ver(v: string): [number, number] {
   const [a = 0, b = 0] = v.split('.').map(Number);
   return [a, b];
+}
+
+/** the DT nodes of_platform_default_populate_init() turns into platform devices */
+function populatedPaths(ix: ReturnType<typeof ofIndex>): Set<string> {
+  if (ix.tree?.populate === false) return new Set();
+  const early = ofEarlyDeclared(ix, { event: () => {} });
+  const names = new Set<string>();
+  const out = ofPopulateWalk(ix, early, {
+    event: () => {},
+    create: (_n, name, parent) => {
+      if (names.has(name)) return null; // bus_add_device: one name per bus
+      names.add(name);
+      return `${parent ?? '/devices/platform'}/${name}`;
+    },
+  });
+  return new Set(out.flatMap((o) => (o.kind === 'device' ? [o.path] : [])));
 }
 
 export function discoverFirmware(fw: FirmwareDef, kernelVersion: string): Discovery {
@@ -79,23 +97,33 @@ export function discoverFirmware(fw: FirmwareDef, kernelVersion: string): Discov
 
   if (fw.description === 'dt') {
     nodes.push({ id: 'dt:/', kind: 'dt', label: 'DT /', props: {}, parent: null, devices: [] });
-    for (const n of fw.dt ?? []) {
+    const ix = ofIndex(fw);
+    // the tree form shows the nodes that become platform devices (the same walk boot runs) and
+    // the PSCI node, each under its nearest shown ancestor; the flat list shows every node
+    const wanted = ix.tree ? populatedPaths(ix) : null;
+    const shown = new Set<string>();
+    for (const n of ix.all) {
+      if (n.path === '/' || !n.hasCompatible) continue;
+      if (wanted && !wanted.has(n.path) && !n.compatible.some((c) => Object.hasOwn(PSCI_OF_MATCH, c))) continue;
+      let up = n.parent;
+      while (up && !shown.has(up.path)) up = up.parent;
+      shown.add(n.path);
       nodes.push({
-        id: `dt:${n.path}`, kind: 'dt', label: n.path, parent: 'dt:/', devices: [],
+        id: `dt:${n.path}`, kind: 'dt', label: n.path, parent: up && up.path !== '/' ? `dt:${up.path}` : 'dt:/', devices: [],
         props: { compatible: n.compatible.join(', '), ...(n.method ? { method: n.method } : {}), status: n.status ?? 'okay' },
       });
     }
     // of_find_matching_node_and_match(): first node in DT order that matches; of_match_node()
     // prefers the earliest compatible string in the node's own list
-    let found: { node: NonNullable<FirmwareDef['dt']>[number]; init: '0.1' | '0.2' | '1.0' } | null = null;
-    for (const n of fw.dt ?? []) {
+    let found: { node: OfNode; init: '0.1' | '0.2' | '1.0' } | null = null;
+    for (const n of ix.all) {
       const compat = n.compatible.find((c) => Object.hasOwn(PSCI_OF_MATCH, c));
       if (compat) {
         found = { node: n, init: PSCI_OF_MATCH[compat]! };
         break;
       }
     }
-    if (!found || (found.node.status ?? 'okay') !== 'okay') {
+    if (!found || !ofDeviceIsAvailable(found.node)) {
       info(found ? `PSCI node ${found.node.path} is disabled: -ENODEV` : 'no arm,psci* node in the DT: -ENODEV', `${PSCI}:psci_dt_init`, undefined, -19);
     } else {
       psciParent = `dt:${found.node.path}`;

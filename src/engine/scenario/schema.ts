@@ -206,9 +206,54 @@ const dtNode = z.object({
 
 const version = z.string().regex(/^\d{1,3}\.\d{1,3}$/, 'must be "MAJOR.MINOR"');
 
+const u32 = z.number().int().min(0).max(0xffffffff);
+
+/** a device tree node in the tree form (firmware.devicetree): what of_platform_populate and the OF
+ *  uevent read. `reg`/`ranges` are 32-bit cells; `ranges: "empty"` is `ranges;` (1:1 translation). */
+export const dtTreeNode = z.object({
+  /** node name with unit address, e.g. "serial@90000"; the root is "/" */
+  name: z.string().min(1).max(256).regex(/^(\/|[^/]+)$/, 'a node name such as "serial@90000" (no "/"), or "/" for the root'),
+  /** absent: no compatible property (of_platform_populate skips the node) */
+  compatible: z.array(z.string().max(256)).optional(),
+  /** absent: available; "okay"/"ok" available; anything else is not (of_device_is_available) */
+  status: z.string().max(64).optional(),
+  deviceType: z.string().max(64).optional(),
+  method: z.string().max(64).optional(),
+  reg: z.array(u32).max(4096).optional(),
+  addressCells: z.number().int().min(0).max(4).optional(),
+  sizeCells: z.number().int().min(0).max(4).optional(),
+  ranges: z.union([z.literal('empty'), z.array(u32).max(4096)]).optional(),
+  /** the "mask" property (of_device_make_bus_id adds ffs(mask)-1 to the name) */
+  mask: u32.optional(),
+  /** the "interrupt-controller" property (of_irq_init only initialises nodes that have it) */
+  interruptController: z.boolean().optional(),
+  get children() {
+    return z.array(dtTreeNode).max(100_000).optional();
+  },
+}).strict();
+export type DtTreeNode = z.infer<typeof dtTreeNode>;
+
+export const devicetreeDef = z.object({
+  /** the root node, name "/" */
+  root: dtTreeNode,
+  /** /aliases: alias name → node path (OF_ALIAS_n) */
+  aliases: z.record(z.string().max(256), z.string().startsWith('/')).optional(),
+  /** compatibles that built-in early init code claims before of_platform_default_populate_init
+   *  (IRQCHIP_DECLARE → of_irq_init, CLK_OF_DECLARE → of_clk_init): their nodes are OF_POPULATED */
+  ofDeclare: z.array(z.object({ compatible: z.string(), kind: z.enum(['irqchip', 'clk']), source: z.string().optional() }).strict()).max(1000).optional(),
+  /** of_platform_default_populate_init() runs (default true) */
+  populate: z.boolean().optional(),
+  /** where the tree came from (the .dts file) */
+  source: z.string().max(1000).optional(),
+}).strict();
+export type DevicetreeDef = z.infer<typeof devicetreeDef>;
+
 export const firmwareDef = z.object({
   description: z.enum(['dt', 'acpi']),
   dt: z.array(dtNode).optional(),
+  /** the tree form (an imported .dts): discovery reads it in DT order and, at arch_initcall_sync,
+   *  of_platform_default_populate_init() creates platform devices from it */
+  devicetree: devicetreeDef.optional(),
   acpi: z.object({ psciCompliant: z.boolean(), psciUseHvc: z.boolean() }).strict().optional(),
   /** the PSCI version the firmware reports (PSCI_VERSION) */
   psciVersion: version,

@@ -8,6 +8,7 @@ import { scenarioSchema, type KernelAction, type Scenario } from './schema';
 import { FACT_NAMES } from '../firmware/facts';
 import { ERRNO } from '../core/errno';
 import { globProblem } from '../userspace/fnmatch';
+import { ofIndex } from '../firmware/devicetree';
 
 const BUILTIN_BUSES = ['platform', 'auxiliary', 'faux'];
 
@@ -170,7 +171,7 @@ export function validateScenario(input: unknown): { ok: true; scenario: Scenario
         for (const [field, v] of errnos) {
           if (typeof v === 'string' && !Object.hasOwn(ERRNO, v.replace(/^-/, ''))) err(`${p}.${field}`, `unknown errno "${v}"`);
         }
-        if (a.op === 'platform_device_register_simple' && a.ofNode && !(s.firmware.dt ?? []).some((n) => n.path === a.ofNode)) err(`${p}.ofNode`, `no DT node "${a.ofNode}" in firmware.dt`);
+        if (a.op === 'platform_device_register_simple' && a.ofNode && !ofIndex(s.firmware).byPath.has(a.ofNode)) err(`${p}.ofNode`, `no DT node "${a.ofNode}" in ${s.firmware.devicetree ? 'firmware.devicetree' : 'firmware.dt'}`);
         if (a.op === 'devm_add_action') walk(a.actions, `${p}.actions`);
         if (a.op === 'faux_device_create') {
           walk(a.probe, `${p}.probe`);
@@ -190,6 +191,24 @@ export function validateScenario(input: unknown): { ok: true; scenario: Scenario
     if (paths.has(n.path)) err(`firmware.dt[${i}].path`, `duplicate DT node "${n.path}"`);
     paths.add(n.path);
   });
+  const dt = s.firmware.devicetree;
+  if (dt) {
+    if (s.firmware.dt) err('firmware.devicetree', 'give the device tree once: either firmware.dt (a list of nodes) or firmware.devicetree (the tree), not both');
+    if (s.firmware.description !== 'dt') err('firmware.devicetree', 'a device tree needs firmware.description "dt"');
+    if (dt.root.name !== '/') err('firmware.devicetree.root.name', `the root node is named "/", not "${dt.root.name}"`);
+    // sibling names are unique (a node defined twice is one node, merged by dtc)
+    const dup = (n: NonNullable<typeof dt>['root'], p: string) => {
+      const seen = new Set<string>();
+      (n.children ?? []).forEach((c, i) => {
+        if (seen.has(c.name)) err(`${p}.children[${i}].name`, `duplicate node name "${c.name}"`);
+        seen.add(c.name);
+        dup(c, `${p}.children[${i}]`);
+      });
+    };
+    dup(dt.root, 'firmware.devicetree.root');
+    const ix = ofIndex(s.firmware);
+    for (const [alias, target] of Object.entries(dt.aliases ?? {})) if (!ix.byPath.has(target)) err(`firmware.devicetree.aliases.${alias}`, `no node "${target}" in the tree`);
+  }
   if (s.firmware.description === 'acpi' && !s.firmware.acpi) err('firmware.acpi', 'ACPI firmware needs the FADT PSCI flags (firmware.acpi)');
   (s.actions ?? []).forEach((a, i) => {
     if ((a.op === 'modprobe' || a.op === 'rmmod') && !modNames.has(a.module)) err(`actions[${i}].module`, `no module "${a.module}" in modules`);
