@@ -67,5 +67,5 @@ describe('parseJson agrees with the engine', () => {
       if (cli && !ui) expect(parseJson(c.input), c.name).toMatchObject({ message: 'nested more than 64 levels deep' });
       else expect(ui, c.name).toBe(cli);
     }
-  });
+  }, 30_000);
 });
