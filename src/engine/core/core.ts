@@ -49,6 +49,7 @@ export function deviceAdd(k: Kernel, spec: NewDevice): { ret: number; dev?: Devi
     devmOwner: spec.devmOwner ?? null, createdBy: spec.createdBy ?? null, pmNotRequired: spec.pmNotRequired ?? false,
     platformId: spec.platformId ?? null, idAuto: spec.idAuto ?? false, idaId: spec.idaId ?? null, ids: spec.ids ?? null,
     faux: spec.faux ?? null, deferred: false, isRoot: spec.isRoot ?? false, fwnode: spec.fwnode ?? null,
+    ...(spec.modalias !== undefined ? { modalias: spec.modalias } : {}),
   };
   // bus_add_device(): /sys/bus/<bus>/devices/<name> must be unique on the bus
   if (dev.bus && k.findBusDevice(dev.bus, name)) {
