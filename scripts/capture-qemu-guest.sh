@@ -39,6 +39,7 @@ cat > "$root/init" <<'EOF'
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs dev /dev
+hostname qemu-guest
 # coldplug as udev's kmod builtin does it (80-drivers.rules: modprobe -b $MODALIAS for every
 # device), repeated so that devices created by a loaded driver get their turn
 for pass in 1 2 3 4; do

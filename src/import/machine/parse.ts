@@ -201,7 +201,7 @@ export function parseSysfsListing(lines: Line[], problems: Problems): SysfsEntry
     const path = (sp < 0 ? rest : rest.slice(0, sp)).slice(4);
     const target = sp < 0 ? '' : rest.slice(sp + 1);
     if (t === 'l' && !target) {
-      problems.add(l.n, 3 + (sp < 0 ? rest.length : sp) + 1, `sysfs listing: symlink ${JSON.stringify('/sys' + path)} has no target`);
+      problems.add(l.n, 3 + (sp < 0 ? rest.length : sp), `sysfs listing: symlink ${JSON.stringify('/sys' + path)} has no target`);
       continue;
     }
     out.push({ line: l.n, type: t, path, target: t === 'l' ? target : null });
