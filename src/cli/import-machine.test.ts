@@ -15,10 +15,10 @@ describe('sim import machine', () => {
     const lines = r.stdout.split('\n');
     expect(lines[0]).toBe('# machine qemu-guest, Linux 6.1.0-57-amd64 (sysfs-listing + uevents)');
     expect(lines).toContain('# 29 devices bound to 28 drivers on the machine; 18 bound alike in the replay (62.1%)');
-    expect(lines).toContain('# matched 112, mismatched 3, not modelled 156; match rate 91.1% of the devices on a bus');
+    expect(lines).toContain('# matched 111, mismatched 4, not modelled 156; match rate 90.2% of the devices on a bus');
     const rows = lines.filter((l) => /^(matched|mismatched|not modelled) /.test(l));
     expect(rows).toHaveLength(271);
-    expect(rows[0]).toMatch(/^mismatched {3}\/devices\/pci0000:00\/0000:00:01\.1 \[pci\]: the replay bound ata_generic, the machine ata_piix/);
+    expect(rows[1]).toMatch(/^mismatched {3}\/devices\/pci0000:00\/0000:00:01\.1 \[pci\]: the replay bound ata_generic, the machine ata_piix/);
   });
 
   it('--out writes a scenario the runner runs; --json is the report as data; a gzipped bundle reads the same', () => {
@@ -29,7 +29,7 @@ describe('sim import machine', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^wrote .*qemu\.json \(158 devices, 97 drivers, 67 modules\)/);
     const j = JSON.parse(r.stdout);
-    expect(j.report.totals).toMatchObject({ devices: 271, onBus: 123, boundDevices: 29, matched: 112 });
+    expect(j.report.totals).toMatchObject({ devices: 271, onBus: 123, boundDevices: 29, matched: 111 });
     const run = runCli([out, '--json']);
     expect(run.code).toBe(0);
     const snap = JSON.parse(run.stdout);

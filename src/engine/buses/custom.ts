@@ -10,7 +10,7 @@ import type { DeviceRec } from '../core/state';
 import { E } from '../core/errno';
 import { deviceAdd } from '../core/core';
 import type { BusType, MatchResult } from './types';
-import { globMatch, parseGlob, type Glob } from '../core/fnmatch';
+import { globMatch, parseGlob, patternPrefixKey, prefixKeys, type Glob } from '../core/fnmatch';
 
 /** "0xC4000190" or 3288334736 → 3288334736 */
 export function idNumber(v: number | string): number {
@@ -130,10 +130,11 @@ export function makeCustomBus(def: BusDef): BusType {
       }
       : undefined,
     aliases: aliasOf,
-    // match "modalias": every driver is a candidate (patterns), the match op decides
-    deviceKeys: (_k, dev) => (def.match === 'always' || byModalias ? ['*'] : byIds ? [idKey((f) => dev.ids?.[f] ?? 0)] : [`name:${dev.baseName}`]),
+    // match "modalias": keyed by literal prefixes (aliasKeys), the match op decides
+    deviceKeys: (_k, dev) => (byModalias ? (dev.modalias ? prefixKeys(dev.modalias) : []) : def.match === 'always' ? ['*'] : byIds ? [idKey((f) => dev.ids?.[f] ?? 0)] : [`name:${dev.baseName}`]),
     driverKeys: (drv) => {
-      if (def.match === 'always' || byModalias) return ['*'];
+      if (byModalias) return [...new Set((drv.def.idTable ?? []).map(patternPrefixKey))];
+      if (def.match === 'always') return ['*'];
       if (byIds) return (drv.def.ids ?? []).map((e) => (fieldsOf.some((f) => entryField(e, f) === null) ? '*' : idKey((f) => entryField(e, f))));
       const table = drv.def.idTable;
       if (def.match === 'name' || (def.match === 'id_table_or_name' && !table)) return [`name:${drv.name}`];

@@ -24,6 +24,27 @@ export function hasWildcard(pattern: string): boolean {
   return /[*?[\\]/.test(pattern);
 }
 
+/**
+ * Prefix keys, to look patterns up without trying each one: a string is keyed by its first K
+ * characters for every K in PREFIX_LENGTHS it is long enough for; a pattern by the longest K its
+ * literal prefix (up to the first '*', '?', '[' or '\\') covers, or "*" when that is shorter than
+ * the shortest K. A string a pattern matches starts with the pattern's whole literal prefix, so it
+ * carries the pattern's key: a lookup by these keys skips only pairs that cannot match.
+ */
+export const PREFIX_LENGTHS = [4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 28, 32, 40, 48];
+export function prefixKeys(s: string): string[] {
+  const keys: string[] = [];
+  for (const n of PREFIX_LENGTHS) if (s.length >= n) keys.push(`m:${s.slice(0, n)}`);
+  return keys;
+}
+export function patternPrefixKey(p: string): string {
+  const lit = p.search(/[*?[\\]/);
+  const len = lit < 0 ? p.length : lit;
+  let best = 0;
+  for (const n of PREFIX_LENGTHS) if (n <= len) best = n;
+  return best ? `m:${p.slice(0, best)}` : '*';
+}
+
 /** parse as glibc's fnmatch does: '[' without a closing ']' is a literal '['; "[]...]" and "[!]...]" hold a ']' */
 export function parseGlob(pattern: string): Glob {
   const segments: Token[][] = [[]];

@@ -49,20 +49,27 @@ describe('data-defined bus, match "modalias"', () => {
   });
 
   it('a pattern that does not match, a driver without a table, a device without MODALIAS: no bind', () => {
-    for (const [table, modalias] of [[['pci:v00008086d00001234sv*sd*bc*sc*i*'], PCI], [undefined, PCI], [['pci:*'], undefined]] as const) {
-      const { snap, events } = run(scenario([
-        enumeration([{ op: 'device_register', bus: 'pci', name: 'dev0', ...(modalias ? { modalias } : {}) }]),
-        e1000('builtin', table ? [...table] : undefined),
-      ]));
-      expect(snap.devices.find((d) => d.name === 'dev0')!.driver).toBeNull();
-      const m = events.find((e) => e.kind === 'match')!;
-      expect(m.match!.matched).toBe(false);
-      expect(m.match!.compared).toMatch(table === undefined ? /no id_table \(match table unknown\)/ : modalias ? /none matches/ : /has no MODALIAS/);
-      if (!modalias) {
-        const add = snap.uevents.find((u) => u.action === 'add' && u.devpath === '/devices/dev0')!;
-        expect(add.env.map(([k]) => k)).not.toContain('MODALIAS');
-      }
-    }
+    // same literal prefix as the device (a candidate in the bus's index), then bc03 against bc02
+    const miss = run(scenario([enumeration([{ op: 'device_register', bus: 'pci', name: 'dev0', modalias: PCI }]), e1000('builtin', ['pci:v00008086d0000100Esv*sd*bc03*'])]));
+    expect(miss.snap.devices.find((d) => d.name === 'dev0')!.driver).toBeNull();
+    expect(miss.events.find((e) => e.kind === 'match')!.match).toMatchObject({ matched: false, compared: expect.stringMatching(/vs 1 id_table entries \(as modules.alias\): none matches/) });
+    // no table, or no MODALIAS: the index offers no candidate (as for any bus: pairs that cannot match are not tried)
+    const none = run(scenario([enumeration([{ op: 'device_register', bus: 'pci', name: 'dev0', modalias: PCI }]), e1000('builtin')]));
+    expect(none.snap.devices.find((d) => d.name === 'dev0')!.driver).toBeNull();
+    expect(none.events.filter((e) => e.kind === 'match')).toEqual([]);
+    const bare = run(scenario([enumeration([{ op: 'device_register', bus: 'pci', name: 'dev0' }]), e1000('builtin', ['pci:*'])]));
+    expect(bare.snap.devices.find((d) => d.name === 'dev0')!.driver).toBeNull();
+    expect(bare.events.filter((e) => e.kind === 'match')).toEqual([]);
+    const add = bare.snap.uevents.find((u) => u.action === 'add' && u.devpath === '/devices/dev0')!;
+    expect(add.env.map(([k]) => k)).not.toContain('MODALIAS');
+  });
+
+  it('the index: a short literal prefix ("acpi*:") makes the pattern a candidate for every device; matching still decides', () => {
+    const { snap } = run(scenario([
+      enumeration([{ op: 'device_register', bus: 'pci', name: 'a', modalias: 'acpi:PNP0C0C:' }, { op: 'device_register', bus: 'pci', name: 'b', modalias: 'acpi:PNP0A03:' }]),
+      { ...e1000('builtin', ['acpi*:PNP0C0C:*']), aliases: [] },
+    ]));
+    expect(snap.devices.filter((d) => d.driver === 'e1000').map((d) => d.name)).toEqual(['a']);
   });
 
   it('with deviceTable: false the driver adds nothing to modules.alias; the module\'s aliases are the lines', () => {

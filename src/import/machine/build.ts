@@ -20,7 +20,7 @@
  *   resolves to are `modprobe`d after coldplug, in /proc/modules order.
  */
 import type { Scenario, KernelAction, DriverDef, ModuleDef, BusDef } from '../../engine/scenario/schema';
-import { globMatch, hasWildcard, parseGlob, type Glob } from '../../engine/core/fnmatch';
+import { globMatch, hasWildcard, parseGlob, patternPrefixKey, prefixKeys, type Glob } from '../../engine/core/fnmatch';
 import type { Capture, MachineDevice } from './capture';
 import { modName, type AliasLine } from './parse';
 
@@ -74,40 +74,39 @@ function prefixOf(s: string): string {
   return i < 0 ? s : s.slice(0, i);
 }
 
-/** aliases grouped by module, and an index from literal prefix to patterns for MODALIAS lookups */
+/** aliases grouped by module, and an index by literal prefix (fnmatch.ts prefixKeys) for MODALIAS lookups */
 class AliasTable {
   readonly byModule = new Map<string, string[]>();
-  private readonly exactPrefix = new Map<string, { module: string; glob: Glob | null; pattern: string }[]>();
-  private readonly wildPrefix: { module: string; glob: Glob | null; pattern: string; prefix: Glob }[] = [];
+  private readonly entries: { module: string; glob: Glob | null; pattern: string }[] = [];
+  private readonly exact = new Map<string, number[]>();
+  private readonly globs = new Map<string, number[]>();
   constructor(lines: AliasLine[]) {
-    for (const a of lines) {
+    lines.forEach((a, i) => {
       const l = this.byModule.get(a.module);
       if (l) l.push(a.pattern);
       else this.byModule.set(a.module, [a.pattern]);
-      const entry = { module: a.module, glob: hasWildcard(a.pattern) ? parseGlob(a.pattern) : null, pattern: a.pattern };
-      const p = prefixOf(a.pattern);
-      if (hasWildcard(p)) this.wildPrefix.push({ ...entry, prefix: parseGlob(p) });
-      else {
-        const b = this.exactPrefix.get(p);
-        if (b) b.push(entry);
-        else this.exactPrefix.set(p, [entry]);
-      }
-    }
+      const wild = hasWildcard(a.pattern);
+      this.entries.push({ module: a.module, glob: wild ? parseGlob(a.pattern) : null, pattern: a.pattern });
+      const map = wild ? this.globs : this.exact;
+      const key = wild ? patternPrefixKey(a.pattern) : a.pattern;
+      const b = map.get(key);
+      if (b) b.push(i);
+      else map.set(key, [i]);
+    });
   }
-  /** modules whose patterns match a MODALIAS, with the first matching pattern, in file order per bucket */
+  /** modules whose patterns match a MODALIAS, each with its first matching pattern, in file order (as kmod resolves) */
   lookup(modalias: string): { module: string; pattern: string }[] {
-    const out: { module: string; pattern: string }[] = [];
+    const hits: number[] = [...(this.exact.get(modalias) ?? [])];
+    for (const key of ['*', ...prefixKeys(modalias)]) for (const i of this.globs.get(key) ?? []) if (globMatch(this.entries[i]!.glob!, modalias)) hits.push(i);
+    hits.sort((a, b) => a - b);
     const seen = new Set<string>();
-    const p = prefixOf(modalias);
-    const hit = (e: { module: string; glob: Glob | null; pattern: string }) => {
-      if (seen.has(e.module)) return;
-      if (e.glob ? globMatch(e.glob, modalias) : e.pattern === modalias) {
-        seen.add(e.module);
-        out.push({ module: e.module, pattern: e.pattern });
-      }
-    };
-    for (const e of this.exactPrefix.get(p) ?? []) hit(e);
-    for (const e of this.wildPrefix) hit(e);
+    const out: { module: string; pattern: string }[] = [];
+    for (const i of hits) {
+      const e = this.entries[i]!;
+      if (seen.has(e.module)) continue;
+      seen.add(e.module);
+      out.push({ module: e.module, pattern: e.pattern });
+    }
     return out;
   }
 }

@@ -136,6 +136,12 @@ export function compareMachine(cap: Capture, build: BuildResult, snap: Snapshot,
           continue;
         }
       }
+      // a module udev loaded for this device in the replay that the machine did not have loaded
+      const extra = (udev.get(d.devpath) ?? []).filter((u) => !loaded.has(u.module) && simModules.get(u.module)?.state === 'loaded' && u.module !== machineModule);
+      if (!d.driver && extra.length) {
+        set('mismatched', `unbound, as on the machine, but the replay's udev loaded ${extra.map((u) => `${u.module} (alias ${u.pattern})`).join(', ')} for it; the machine did not have ${extra.length > 1 ? 'them' : 'it'} loaded (its module_init failed there, e.g. -ENODEV, or it is blacklisted)`);
+        continue;
+      }
       if (d.driver) boundMatched++;
       set('matched', d.driver ? `bound to ${d.driver}${moduleState === 'loaded' ? ` (module ${machineModule}${machineAlias ? `, alias ${machineAlias}` : ', loaded by modprobe'})` : ' (built in)'}` : 'unbound, as on the machine');
       continue;
