@@ -20,7 +20,7 @@
  *   resolves to are `modprobe`d after coldplug, in /proc/modules order.
  */
 import type { Scenario, KernelAction, DriverDef, ModuleDef, BusDef } from '../../engine/scenario/schema';
-import { globMatch, hasWildcard, parseGlob, patternPrefixKey, prefixKeys, type Glob } from '../../engine/core/fnmatch';
+import { globMatch, globProblem, hasWildcard, parseGlob, patternPrefixKey, prefixKeys, type Glob } from '../../engine/core/fnmatch';
 import type { Capture, MachineDevice } from './capture';
 import { modName, type AliasLine } from './parse';
 
@@ -243,8 +243,15 @@ export function buildScenario(cap: Capture): BuildResult {
   }
 
   // 3. modules and drivers
-  const aliasTable = new AliasTable(cap.aliases);
-  const builtinTable = new AliasTable(cap.builtinAliases);
+  // patterns fnmatch() reads oddly (a reversed range, a "[" without "]") are refused by the scenario's
+  // validation: they are left out, with a note, rather than failing the import
+  const usable = (lines: typeof cap.aliases, what: string) => lines.filter((a) => {
+    const why = globProblem(a.pattern);
+    if (why) notes.push(`${what} line ${a.line}: alias ${a.pattern} of ${a.module} left out: ${why}`);
+    return !why;
+  });
+  const aliasTable = new AliasTable(usable(cap.aliases, 'modules.alias'));
+  const builtinTable = new AliasTable(usable(cap.builtinAliases, 'modules.builtin.modinfo'));
   const loaded = new Set(cap.loaded.map((m) => m.name));
   const drivers = new Map<string, DriverImport>();
   const modDrivers = new Map<string, { key: string; def: DriverDef }[]>();

@@ -43,6 +43,12 @@ describe('sysfs listing', () => {
       { line: 3, type: 'l', path: '/devices/platform/serial8250/driver', target: '../../../bus/platform/drivers/serial8250' },
     ]);
     expect(resolveLink(out[2]!.path, out[2]!.target!)).toBe('/bus/platform/drivers/serial8250');
+    // names with spaces: the pnp driver "i8042 kbd"
+    const sp = run(parseSysfsListing, 'd /sys/bus/pnp/drivers/i8042 kbd \nl /sys/bus/pnp/drivers/i8042 kbd/00:00 ../../../../devices/pnp0/00:00\nl /sys/devices/pnp0/00:00/driver ../../../bus/pnp/drivers/i8042 kbd\n');
+    expect(sp.errors).toEqual([]);
+    expect(sp.out.map((e) => [e.path, e.target])).toEqual([
+      ['/bus/pnp/drivers/i8042 kbd', null], ['/bus/pnp/drivers/i8042 kbd/00:00', '../../../../devices/pnp0/00:00'], ['/devices/pnp0/00:00/driver', '../../../bus/pnp/drivers/i8042 kbd'],
+    ]);
     expect(resolveLink('/bus/pci/drivers/e1000/module', '../../../../module/e1000')).toBe('/module/e1000');
     expect(resolveLink('/devices/x/subsystem', '/sys/bus/pci')).toBe('/bus/pci');
   });

@@ -196,8 +196,15 @@ export function parseSysfsListing(lines: Line[], problems: Problems): SysfsEntry
       problems.add(l.n, 3, `sysfs listing: the path must start with /sys/, got ${JSON.stringify(rest.slice(0, 60))}`);
       continue;
     }
-    // sysfs names have no spaces in the paths we read (devices, drivers, links); the target follows the first space
-    const sp = rest.indexOf(' ');
+    // "%p %l": a directory or file line ends in one space (an empty %l); names may hold spaces (the pnp
+    // driver "i8042 kbd"), so a link's target is found by its start: sysfs links are relative ("../"), or absolute
+    let sp: number;
+    if (t !== 'l') sp = rest.endsWith(' ') ? rest.length - 1 : -1;
+    else {
+      sp = rest.indexOf(' ../');
+      if (sp < 0) sp = rest.indexOf(' /');
+      if (sp < 0) sp = rest.indexOf(' ');
+    }
     const path = (sp < 0 ? rest : rest.slice(0, sp)).slice(4);
     const target = sp < 0 ? '' : rest.slice(sp + 1);
     if (t === 'l' && !target) {
