@@ -189,7 +189,7 @@ export function readCapture(text: string): CaptureResult {
     }
   }
 
-  // /proc/modules: newest first (list_add_rcu at the head of the modules list) → reversed, oldest first
+  // /proc/modules: newest first (kernel/module/main.c add_unformed_module: list_add_rcu() at the head of `modules`) → reversed, oldest first
   const pm = by.get('proc-modules');
   if (pm) cap.loaded = parseProcModules(pm.lines, problems).reverse().map((m) => ({ name: modName(m.name), usedBy: m.usedBy.map(modName), state: m.state }));
   const mb = by.get('modules-builtin');

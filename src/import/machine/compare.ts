@@ -167,7 +167,7 @@ export function compareMachine(cap: Capture, build: BuildResult, snap: Snapshot,
       set('mismatched', `the replay bound ${simDriver}; the machine left it unbound (a probe that failed on the machine, driver_override, a blacklisted module, or a table the aliases overstate)`);
       continue;
     }
-    set('mismatched', `the replay bound ${simDriver}, the machine ${d.driver}: ${di?.table === 'unknown' ? `${d.driver}'s match table is unknown; ` : 'both tables match; '}the replay's probes all succeed, so the first driver to try wins (on the machine ${simDriver}'s probe may have refused the device)`);
+    set('mismatched', `the replay bound ${simDriver}, the machine ${d.driver}: ${di?.table === 'unknown' ? `${d.driver}'s match table is unknown; ` : 'both tables match; '}in the replay the bus match is the table alone and every probe succeeds, so the first driver to try wins; on the machine ${simDriver}'s probe or the bus's match callback refused the device (e.g. ata_generic's probe for a class-matched IDE function, serio's manual_bind for serio_raw)`);
   }
   const matched = reports.filter((r) => r.verdict === 'matched').length;
   const mismatched = reports.filter((r) => r.verdict === 'mismatched').length;

@@ -140,9 +140,11 @@ describe('fixture: a QEMU guest (Debian 6.1.0-57-amd64, TCG, busybox initramfs, 
 
   it('says why the others differ: probe-time refusals it cannot see, tables built-in modules do not publish', () => {
     const by = (p: string) => r.report.devices.find((d) => d.devpath === p)!;
-    // ata_generic's table also matches the PIIX IDE function (class match); on the machine its probe refused it
+    // ata_generic's table also matches the PIIX IDE function (its last entry matches the IDE class); on the machine
+    // ata_generic_init_one() refused it (-ENODEV for a class match without all_generic_ide)
     expect(by('/devices/pci0000:00/0000:00:01.1')).toMatchObject({ verdict: 'mismatched', machine: { driver: 'ata_piix' }, replay: { driver: 'ata_generic' } });
-    // 6.1's modules.builtin.modinfo has MODULE_ALIAS strings only, not device tables: atkbd (built in) has none
+    // 6.1's modules.builtin.modinfo has MODULE_ALIAS strings only, not device tables: atkbd (built in) has none;
+    // and serio_raw, which the replay binds, has manual_bind: serio_bus_match() never pairs it on the machine
     expect(by('/devices/platform/i8042/serio0').reason).toMatch(/atkbd's match table is unknown/);
     // usb_device (not interface) devices have no MODALIAS: the usb bus matches them by device type
     expect(by('/devices/pci0000:00/0000:00:01.2/usb1')).toMatchObject({ verdict: 'not modelled', machine: { driver: 'usb' } });
