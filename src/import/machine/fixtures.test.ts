@@ -82,6 +82,17 @@ describe('fixture: the Debian machine (Firecracker VM, Linux 6.18, udevadm + sys
     expect(t.matched + t.mismatched + t.notModelled).toBe(t.devices);
   });
 
+  it('the udevadm section alone (a bare `udevadm info --export-db`) tells buses from classes the same way', () => {
+    const alone = ok(replayMachine(udev.join('\n')));
+    expect(alone.summary.forms).toEqual(['udevadm']);
+    expect([alone.summary.devices, alone.summary.onBus, alone.summary.classDevices]).toEqual([r.summary.devices, r.summary.onBus, r.summary.classDevices]);
+    // only the buses that have devices are known without /sys/bus
+    const withDevices = new Set(listing.map((l) => /^l \/sys\/devices\/\S+\/subsystem \S*\/bus\/([^/]+)$/.exec(l)?.[1]).filter((b): b is string => !!b));
+    expect(alone.summary.buses).toEqual([...withDevices].sort());
+    expect(withDevices.size).toBe(14);
+    expect(alone.report.devices.map((d) => [d.devpath, d.verdict])).toEqual(r.report.devices.map((d) => [d.devpath, d.verdict]));
+  });
+
   it('keeps unknown buses as data-defined buses, and the scenario is valid', () => {
     const v = validateScenario(r.scenario);
     expect(v.ok).toBe(true);
