@@ -127,3 +127,56 @@ describe('bundles', () => {
     if (r.ok) expect([r.summary.devices, r.summary.onBus, r.summary.buses]).toEqual([1, 1, ['platform']]);
   });
 });
+
+describe('mapping onto the engine\'s own buses', () => {
+  const bundle = (records: string, aliases: string, modules: string) => `### bindscope-machine bundle 1\n### bindscope-machine uname\n6.1.0-57-arm64\n### bindscope-machine hostname\nt\n### bindscope-machine udevadm-export-db\n${records}\n### bindscope-machine proc-modules\n${modules}\n### bindscope-machine modules-alias\n${aliases}\n### bindscope-machine end\n`;
+
+  it('a DT platform device: its OF node becomes a DT node, the module\'s of: aliases its of_match_table; udev loads it by the OF MODALIAS', async () => {
+    const { replayMachine } = await import('./index');
+    const r = replayMachine(bundle(
+      'P: /devices/platform/gpio-keys\nE: SUBSYSTEM=platform\nE: DRIVER=gpio-keys\nE: OF_NAME=gpio-keys\nE: OF_FULLNAME=/gpio-keys\nE: OF_COMPATIBLE_0=gpio-keys\nE: OF_COMPATIBLE_N=1\nE: MODALIAS=of:Ngpio-keysT(null)Cgpio-keys\n',
+      'alias of:N*T*Cgpio-keys gpio_keys\nalias of:N*T*Cgpio-keysC* gpio_keys\nalias platform:gpio-keys gpio_keys\n',
+      'gpio_keys 28672 0 - Live 0x0\n'));
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(r.errors).toEqual([]);
+    expect(r.scenario.firmware).toMatchObject({ description: 'dt', dt: [{ path: '/gpio-keys', compatible: ['gpio-keys'] }] });
+    const drv = r.scenario.modules.find((m) => m.name === 'gpio_keys')!.drivers!.d0!;
+    expect(drv).toMatchObject({ name: 'gpio-keys', bus: 'platform', ofMatch: ['gpio-keys'] });
+    expect(drv.idTable).toBeUndefined(); // its only platform: alias is its own name: platform_match's name rule
+    expect(r.report.devices[0]).toMatchObject({
+      verdict: 'matched',
+      machine: { driver: 'gpio-keys', module: 'gpio_keys', alias: 'of:N*T*Cgpio-keys' },
+      replay: { driver: 'gpio-keys', moduleState: 'loaded', alias: 'of:N*T*Cgpio-keys', modalias: 'of:Ngpio-keysT(null)Cgpio-keys' },
+    });
+  });
+
+  it('platform names and ids: "<name>.<N>" is id N, "<name>.<N>.auto" AUTO (allocated in id order), an ACPI device keeps its name', async () => {
+    const { replayMachine } = await import('./index');
+    const rec = (name: string, modalias: string) => `P: /devices/platform/${name}\nE: SUBSYSTEM=platform\nE: MODALIAS=${modalias}\n`;
+    const r = replayMachine(bundle([rec('alarmtimer.1.auto', 'platform:alarmtimer'), rec('snd-soc-dummy.0.auto', 'platform:snd-soc-dummy'), rec('intel_rapl_msr.0', 'platform:intel_rapl_msr'), rec('PNP0C14:00', 'acpi:PNP0C14:'), rec('serial8250', 'platform:serial8250')].join('\n'), '', ''));
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    const ops = r.scenario.modules[0]!.init!.filter((a) => a.op === 'platform_device_register_simple');
+    expect(ops.map((a) => a.op === 'platform_device_register_simple' && [a.name, a.id, a.acpiHid ?? null])).toEqual([
+      ['snd-soc-dummy', 'AUTO', null], ['alarmtimer', 'AUTO', null], ['PNP0C14:00', 'NONE', 'PNP0C14'], ['intel_rapl_msr', 0, null], ['serial8250', 'NONE', null],
+    ]);
+    // every device exists in the replay at the machine's devpath
+    expect(r.report.devices.map((d) => [d.devpath, d.replay.present])).toEqual([
+      ['/devices/platform/PNP0C14:00', true], ['/devices/platform/alarmtimer.1.auto', true], ['/devices/platform/intel_rapl_msr.0', true],
+      ['/devices/platform/serial8250', true], ['/devices/platform/snd-soc-dummy.0.auto', true],
+    ]);
+  });
+
+  it('an auxiliary device under a PCI function binds the auxiliary driver its module\'s auxiliary: alias names', async () => {
+    const { replayMachine } = await import('./index');
+    const r = replayMachine(bundle(
+      'P: /devices/pci0000:00/0000:00:02.0\nE: SUBSYSTEM=pci\nE: DRIVER=mlx5_core\nE: MODALIAS=pci:v000015B3d00001017sv000015B3sd00000020bc02sc00i00\n\nP: /devices/pci0000:00/0000:00:02.0/mlx5_core.eth.0\nE: SUBSYSTEM=auxiliary\nE: DRIVER=mlx5_core.eth\nE: MODALIAS=auxiliary:mlx5_core.eth\n',
+      'alias pci:v000015B3d00001017sv*sd*bc*sc*i* mlx5_core\nalias auxiliary:mlx5_core.eth mlx5_core\n',
+      'mlx5_core 2129920 0 - Live 0x0\n'));
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(r.errors).toEqual([]);
+    expect(r.report.devices.map((d) => [d.devpath, d.verdict, d.replay.driver])).toEqual([
+      ['/devices/pci0000:00/0000:00:02.0', 'matched', 'mlx5_core'],
+      ['/devices/pci0000:00/0000:00:02.0/mlx5_core.eth.0', 'matched', 'mlx5_core.eth'],
+    ]);
+  });
+});
