@@ -19,6 +19,7 @@ import type { UserAction } from '../engine/scenario/schema';
 import { escapeControl, escapeStrings, formatDeviceTree, formatDmesg, formatLsmod, formatUeventLog } from '../engine/trace/format';
 import { formatMail } from '../ui/views/mail';
 import { runImportDts } from './import-dts';
+import { runImportMachine } from './import-machine';
 
 /** the largest scenario file the CLI reads (docs/scenario-format.md "Limits") */
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;
@@ -60,7 +61,7 @@ function readJsonFile(target: string): unknown {
 }
 
 function usage(): string {
-  return 'usage: npm run sim -- <built-in id | scenario.json> [--json | --format mail] [--compare <built-in id>] [--step N] [--kernel X.Y]\n       npm run sim -- review <built-in id | scenario.json> [--json] [--rules rules.json]\n       npm run sim -- --list';
+  return 'usage: npm run sim -- <built-in id | scenario.json> [--json | --format mail] [--compare <built-in id>] [--step N] [--kernel X.Y]\n       npm run sim -- review <built-in id | scenario.json> [--json] [--rules rules.json]\n       npm run sim -- import machine <bundle> [--out scenario.json] [--json]\n       npm run sim -- --list';
 }
 
 class CliExit extends Error {
@@ -230,6 +231,7 @@ function main(argv: string[]): void {
 /** run the CLI in-process (tests use this; the script entry below prints and exits) */
 export function runCli(argv: string[]): CliResult {
   if (argv[0] === 'import' && argv[1] === 'dts') return runImportDts(argv.slice(2));
+  if (argv[0] === 'import' && argv[1] === 'machine') return runImportMachine(argv.slice(2));
   out = [];
   err = [];
   let code = 0;

@@ -10,6 +10,7 @@ import type { DeviceRec } from '../core/state';
 import { E } from '../core/errno';
 import { deviceAdd } from '../core/core';
 import type { BusType, MatchResult } from './types';
+import { globMatch, parseGlob, patternPrefixKey, prefixKeys, type Glob } from '../core/fnmatch';
 
 /** "0xC4000190" or 3288334736 → 3288334736 */
 export function idNumber(v: number | string): number {
@@ -56,8 +57,10 @@ export function makeCustomBus(def: BusDef): BusType {
   const byIds = def.match === 'ids';
   const fieldsOf = def.idFields ?? [];
   const anyId = def.anyId !== undefined ? idNumber(def.anyId) : null;
+  const byModalias = def.match === 'modalias';
   const modalias = (dev: DeviceRec): string | null => {
     if (def.modaliasPrefix === null) return null;
+    if (byModalias) return dev.modalias ?? null;
     if (def.modaliasFormat) return def.modaliasPrefix + expandFormat(def.modaliasFormat, (f) => (f === 'name' ? dev.baseName : dev.ids?.[f] ?? 0));
     return `${def.modaliasPrefix}${dev.baseName}`;
   };
@@ -78,6 +81,15 @@ export function makeCustomBus(def: BusDef): BusType {
       const hit = table.find((e) => fieldsOf.every((f) => { const v = entryField(e, f); return v === null || v === (dev.ids?.[f] ?? 0); }));
       return { matched: !!hit, rule: 'id_table', compared: `device ${showDev(dev)} vs id_table [${table.map(showEntry).join(', ')}]`, cite };
     }
+    if (byModalias) {
+      // the id table as file2alias printed it: fnmatch() of each alias pattern against the device's MODALIAS
+      const table = drv.def.idTable;
+      const alias = dev.modalias ?? null;
+      if (!table) return { matched: false, rule: 'id_table', compared: `driver ${drv.name} has no id_table (match table unknown): matches nothing`, cite };
+      if (alias === null) return { matched: false, rule: 'id_table', compared: `device ${dev.name} has no MODALIAS: no id_table entry can match`, cite };
+      const hit = table.find((p) => globMatch(globOf(p), alias));
+      return { matched: hit !== undefined, rule: 'id_table', compared: hit !== undefined ? `MODALIAS "${alias}" matches id_table entry (as modules.alias) "${hit}"` : `MODALIAS "${alias}" vs ${table.length} id_table entries (as modules.alias): none matches`, cite };
+    }
     const table = drv.def.idTable;
     const byTable = (): MatchResult => ({ matched: !!table && table.includes(dev.baseName), rule: 'id_table', compared: table ? `device name "${dev.baseName}" vs id_table [${table.join(', ')}]` : `driver ${drv.name} has no id_table: matches nothing`, cite });
     const byName = (): MatchResult => ({ matched: dev.baseName === drv.name, rule: 'name', compared: `device name "${dev.baseName}" vs driver name "${drv.name}"`, cite });
@@ -97,13 +109,14 @@ export function makeCustomBus(def: BusDef): BusType {
       const fmt = def.modaliasFormat ?? fieldsOf.map((f) => `{${f}:08X}`).join('');
       return (d.ids ?? []).map((e) => wild(def.modaliasPrefix + expandFormat(fmt, (f) => entryField(e, f))));
     }
+    if (byModalias) return [...(d.idTable ?? [])];
     return (d.idTable ?? []).map((id) => wild(`${def.modaliasPrefix}${id}`));
   };
   return {
     name: def.name,
     source: src,
     match: (_k, dev, drv) => match(dev, drv),
-    uevent: def.modaliasPrefix === null ? null : (_k, dev) => [['MODALIAS', modalias(dev)!]],
+    uevent: def.modaliasPrefix === null ? null : (_k, dev) => { const m = modalias(dev); return m === null ? [] : [['MODALIAS', m]]; },
     ueventCite: def.modaliasPrefix === null ? null : `${src}:uevent`,
     probe: (_k, _dev, _drv, driverProbe) => driverProbe(),
     probeCite: `${src}:probe`,
@@ -117,8 +130,10 @@ export function makeCustomBus(def: BusDef): BusType {
       }
       : undefined,
     aliases: aliasOf,
-    deviceKeys: (_k, dev) => (def.match === 'always' ? ['*'] : byIds ? [idKey((f) => dev.ids?.[f] ?? 0)] : [`name:${dev.baseName}`]),
+    // match "modalias": keyed by literal prefixes (aliasKeys), the match op decides
+    deviceKeys: (_k, dev) => (byModalias ? (dev.modalias ? prefixKeys(dev.modalias) : []) : def.match === 'always' ? ['*'] : byIds ? [idKey((f) => dev.ids?.[f] ?? 0)] : [`name:${dev.baseName}`]),
     driverKeys: (drv) => {
+      if (byModalias) return [...new Set((drv.def.idTable ?? []).map(patternPrefixKey))];
       if (def.match === 'always') return ['*'];
       if (byIds) return (drv.def.ids ?? []).map((e) => (fieldsOf.some((f) => entryField(e, f) === null) ? '*' : idKey((f) => entryField(e, f))));
       const table = drv.def.idTable;
@@ -132,8 +147,20 @@ export function makeCustomBus(def: BusDef): BusType {
   };
 }
 
+/** parsed alias patterns, shared by every bus instance (a machine's tables are matched many times) */
+const globs = new Map<string, Glob>();
+function globOf(p: string): Glob {
+  let g = globs.get(p);
+  if (!g) {
+    g = parseGlob(p);
+    if (globs.size > 200_000) globs.clear();
+    globs.set(p, g);
+  }
+  return g;
+}
+
 /** device_register() on a scenario-defined bus, with the bus's naming rule */
-export function customDeviceRegister(k: Kernel, def: BusDef, spec: { name: string; ids?: Record<string, number | string> | undefined; parent: string | null; devm: boolean; fwnode?: string | null }, ctx: ExecContext): { ret: number; dev?: DeviceRec } {
+export function customDeviceRegister(k: Kernel, def: BusDef, spec: { name: string; ids?: Record<string, number | string> | undefined; modalias?: string; parent: string | null; devm: boolean; fwnode?: string | null }, ctx: ExecContext): { ret: number; dev?: DeviceRec } {
   let idaId: number | null = null;
   const tpl = def.deviceName ?? '{name}';
   if (tpl.includes('{n}')) {
@@ -145,7 +172,7 @@ export function customDeviceRegister(k: Kernel, def: BusDef, spec: { name: strin
   const parent = spec.parent ?? (def.rootDevice ? `/devices/${def.rootDevice}` : null);
   const idText = ids ? ` (${Object.entries(ids).map(([f, v]) => `${f} ${hex(v)}`).join(', ')})` : '';
   k.emit('device_add', `device_register on bus ${def.name}: "${devName}"${idText}${parent ? '' : ', no parent: /sys/devices/' + devName}`, `${def.source ?? def.name}:device_register`);
-  const res = deviceAdd(k, { name: devName, baseName: spec.name, bus: def.name, parent, createdBy: ctx.module ?? 'kernel', idaId, ids, devmOwner: spec.devm ? spec.parent : null, fwnode: spec.fwnode ?? null });
+  const res = deviceAdd(k, { name: devName, baseName: spec.name, bus: def.name, parent, createdBy: ctx.module ?? 'kernel', idaId, ids, devmOwner: spec.devm ? spec.parent : null, fwnode: spec.fwnode ?? null, ...(spec.modalias !== undefined ? { modalias: spec.modalias } : {}) });
   if (res.ret && idaId !== null) k.ida(def.name).free(idaId);
   return res.ret ? { ret: res.ret || E.INVAL } : res;
 }

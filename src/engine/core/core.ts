@@ -50,7 +50,7 @@ export function deviceAdd(k: Kernel, spec: NewDevice): { ret: number; dev?: Devi
     devmOwner: spec.devmOwner ?? null, createdBy: spec.createdBy ?? null, pmNotRequired: spec.pmNotRequired ?? false,
     platformId: spec.platformId ?? null, idAuto: spec.idAuto ?? false, idaId: spec.idaId ?? null, ids: spec.ids ?? null,
     faux: spec.faux ?? null, deferred: false, deferReason: null, isRoot: spec.isRoot ?? false, fwnode: spec.fwnode ?? null,
-    deleting: false,
+    deleting: false, modalias: spec.modalias ?? null,
   };
   // bus_add_device(): /sys/bus/<bus>/devices/<name> must be unique on the bus
   if (dev.bus && k.findBusDevice(dev.bus, name)) {

@@ -50,6 +50,8 @@ export interface DeviceRec {
   idaId: number | null; // custom bus instance number
   /** numeric ids on a bus that matches by id (arm_smccc func_id, PCI vendor/device...) */
   ids?: Record<string, number> | null;
+  /** a MODALIAS given verbatim (a bus with match "modalias": an imported machine's devices) */
+  modalias?: string | null;
   /** faux_device_ops of the device's creator */
   faux: DriverOps | null;
   deferred: boolean; // on deferred_probe_pending_list

@@ -7,7 +7,7 @@ import type { DriverDef, KernelAction } from './schema';
 import type { DriverOps } from '../core/state';
 import type { Kernel, ExecContext } from '../core/kernel';
 import { E, errnoName, parseErrno } from '../core/errno';
-import { deviceDel } from '../core/core';
+import { deviceAdd, deviceDel } from '../core/core';
 import { busRegister, driverRegister, driverUnregister } from '../core/bus';
 import { deviceAttach, driverProbeDeviceNoDefer } from '../core/dd';
 import { evalFact } from '../firmware/facts';
@@ -291,11 +291,20 @@ function runAction(k: Kernel, a: KernelAction, ctx: ExecContext): number {
       return onFailure(k, ctx, busRegister(k, makeCustomBus(def), def.rootDevice), a);
     }
     case 'device_register': {
+      if (a.bus === undefined) {
+        // device_register() of a struct device with no bus and no class: a directory in /sys/devices, no uevent
+        // (dev_uevent_filter), nothing to match; what root_device_register() and pci_register_host_bridge() add
+        const parent = a.parent ? resolveDevice(k, a.parent, ctx) : null;
+        if (a.parent && !parent) return onFailure(k, ctx, missing(k, a.op, a.parent), a);
+        const res = deviceAdd(k, { name: a.name, bus: null, parent, createdBy: ctx.module ?? 'kernel', fwnode: fw });
+        if (!res.ret && res.dev && !a.devm) ctx.registrations?.push({ op: 'device', target: res.dev.devpath });
+        return onFailure(k, ctx, res.ret, a);
+      }
       const def = k.scenario.buses?.find((b) => b.name === a.bus);
       if (!def || !k.bus(a.bus)) return onFailure(k, ctx, k.error(`device_register: bus "${a.bus}" is not registered: -EINVAL`, E.INVAL, 'drivers/base/core.c:device_add'), a);
       const parent = a.parent ? resolveDevice(k, a.parent, ctx) : null;
       if (a.parent && !parent) return onFailure(k, ctx, missing(k, a.op, a.parent), a);
-      const res = customDeviceRegister(k, def, { name: a.name, ids: a.ids, parent, devm: a.devm ?? false, fwnode: fw }, ctx);
+      const res = customDeviceRegister(k, def, { name: a.name, ids: a.ids, ...(a.modalias !== undefined ? { modalias: a.modalias } : {}), parent, devm: a.devm ?? false, fwnode: fw }, ctx);
       if (!res.ret && res.dev && !a.devm) ctx.registrations?.push({ op: 'device', target: res.dev.devpath });
       return onFailure(k, ctx, res.ret, a);
     }

@@ -39,7 +39,7 @@ export type KernelAction =
   | { op: 'driver_register'; driver: string } & OrReturn
   | { op: 'driver_unregister'; driver: string }
   | { op: 'bus_register'; bus: string } & OrReturn
-  | { op: 'device_register'; bus: string; name: string; ids?: Record<string, number | string>; parent?: string; devm?: boolean } & OrReturn
+  | { op: 'device_register'; bus?: string; name: string; ids?: Record<string, number | string>; modalias?: string; parent?: string; devm?: boolean } & OrReturn
   | { op: 'device_unregister'; device: string }
   | { op: 'tsm_report_register'; provider?: string } & OrReturn
   | { op: 'tsm_report_unregister'; provider?: string }
@@ -92,7 +92,9 @@ export const kernelAction: z.ZodType<KernelAction> = z.lazy(() =>
     z.object({ op: z.literal('driver_register'), driver: name , orReturn, orLog, orDevErrProbe }).strict(),
     z.object({ op: z.literal('driver_unregister'), driver: name }).strict(),
     z.object({ op: z.literal('bus_register'), bus: name , orReturn, orLog, orDevErrProbe }).strict(),
-    z.object({ op: z.literal('device_register'), bus: name, name, ids: idFields.optional(), parent: devRef.optional(), devm: z.boolean().optional() , orReturn, orLog, orDevErrProbe }).strict(),
+    /** without `bus`: a bare struct device (no bus, no class: no uevent), as root_device_register() or a PCI host bridge;
+     *  `modalias`: the device's MODALIAS verbatim, on a bus with `match: "modalias"` */
+    z.object({ op: z.literal('device_register'), bus: name.optional(), name, ids: idFields.optional(), modalias: z.string().max(2000).optional(), parent: devRef.optional(), devm: z.boolean().optional() , orReturn, orLog, orDevErrProbe }).strict(),
     z.object({ op: z.literal('device_unregister'), device: devRef }).strict(),
     z.object({ op: z.literal('tsm_report_register'), provider: name.optional() , orReturn, orLog, orDevErrProbe }).strict(),
     z.object({ op: z.literal('tsm_report_unregister'), provider: name.optional() }).strict(),
@@ -154,9 +156,12 @@ export const moduleDef = z.object({
 }).strict();
 
 export const busDef = z.object({
-  name: name.regex(/^[a-z0-9_]+$/, 'bus names are [a-z0-9_]'),
-  /** how a device matches a driver; "ids": the device's numeric ids against the driver's `ids` table */
-  match: z.enum(['id_table', 'name', 'id_table_or_name', 'always', 'ids']),
+  /** [a-z0-9_-]: real buses have dashes too (serial-base) */
+  name: name.regex(/^[a-z0-9_-]+$/, 'bus names are [a-z0-9_-]'),
+  /** how a device matches a driver; "ids": the device's numeric ids against the driver's `ids` table;
+   *  "modalias": the device's literal MODALIAS (device_register `modalias`) against the driver's idTable read as
+   *  modules.alias patterns (fnmatch): a real machine's id tables as file2alias wrote them (src/import/machine) */
+  match: z.enum(['id_table', 'name', 'id_table_or_name', 'always', 'ids', 'modalias']),
   /** MODALIAS prefix, e.g. "arm_smccc:"; null = the bus has no uevent callback (no MODALIAS) */
   modaliasPrefix: z.string().nullable(),
   /** for `match: "ids"`: the id fields every device has, in struct order (e.g. ["func_id"], or PCI's vendor, device, ...) */

@@ -157,8 +157,11 @@ export function validateScenario(input: unknown): { ok: true; scenario: Scenario
       (list ?? []).forEach((a, j) => {
         const p = `${path}[${j}]`;
         if ('driver' in a && !drivers.has(a.driver)) err(`${p}.driver`, `module "${m.name}" declares no driver "${a.driver}" (declared: ${[...drivers].join(', ') || 'none'})`);
-        if ((a.op === 'bus_register' || a.op === 'device_register') && !(s.buses ?? []).some((b) => b.name === a.bus)) err(`${p}.bus`, `the scenario defines no bus "${a.bus}" in "buses"`);
-        if (a.op === 'device_register') checkIds(a.ids, a.bus, `${p}.ids`, true);
+        // device_register without a bus: a bare device (no bus, no class)
+        if ((a.op === 'bus_register' || (a.op === 'device_register' && a.bus !== undefined)) && !busDefs.has(a.bus!)) err(`${p}.bus`, `the scenario defines no bus "${a.bus}" in "buses"`);
+        if (a.op === 'device_register' && a.bus !== undefined) checkIds(a.ids, a.bus, `${p}.ids`, true);
+        if (a.op === 'device_register' && a.bus === undefined && a.ids) err(`${p}.ids`, 'a device without a bus has no ids');
+        if (a.op === 'device_register' && a.modalias !== undefined && busDefs.get(a.bus ?? '')?.match !== 'modalias') err(`${p}.modalias`, `a literal MODALIAS needs a bus with "match": "modalias"${a.bus === undefined ? ' (the device has no bus)' : ` (bus "${a.bus}" matches by ${busDefs.get(a.bus)?.match ?? '?'})`}`);
         if (a.op === 'if') {
           const f = (a.when ?? '').replace(/^!/, '');
           if (a.when !== undefined && !(FACT_NAMES as readonly string[]).includes(f)) err(`${p}.when`, `unknown fact "${f}" (known: ${FACT_NAMES.join(', ')})`);

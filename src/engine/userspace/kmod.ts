@@ -9,7 +9,7 @@ import { platformBus } from '../buses/platform';
 import { auxiliaryBus } from '../buses/auxiliary';
 import { fauxBus } from '../buses/faux';
 import { makeCustomBus } from '../buses/custom';
-import { globMatch, hasWildcard, parseGlob, type Glob } from './fnmatch';
+import { globMatch, hasWildcard, parseGlob, patternPrefixKey, prefixKeys, type Glob } from './fnmatch';
 
 export interface AliasEntry {
   pattern: string;
@@ -76,8 +76,9 @@ export function resolveAlias(entries: AliasEntry[], modalias: string): AliasEntr
   // in modules.alias order, first pattern per module, exactly as a linear fnmatch() walk would
   const idx = aliasIndex(entries);
   const hits: number[] = [...(idx.exact.get(modalias) ?? [])];
-  for (const [i, g] of idx.globs) if (globMatch(g, modalias)) hits.push(i);
-  if (idx.globs.length && hits.length > 1) hits.sort((a, b) => a - b);
+  // only the globs whose literal prefix the MODALIAS starts with (fnmatch.ts prefixKeys): a machine's modules.alias has thousands
+  for (const key of ['*', ...prefixKeys(modalias)]) for (const [i, g] of idx.globs.get(key) ?? []) if (globMatch(g, modalias)) hits.push(i);
+  if (idx.globs.size && hits.length > 1) hits.sort((a, b) => a - b);
   const seen = new Set<string>();
   const out: AliasEntry[] = [];
   for (const i of hits) {
@@ -90,15 +91,20 @@ export function resolveAlias(entries: AliasEntry[], modalias: string): AliasEntr
   return out;
 }
 
-interface AliasIndex { exact: Map<string, number[]>; globs: [number, Glob][] }
+interface AliasIndex { exact: Map<string, number[]>; globs: Map<string, [number, Glob][]> }
 const aliasIndexes = new WeakMap<AliasEntry[], AliasIndex>();
 
 function aliasIndex(entries: AliasEntry[]): AliasIndex {
   let idx = aliasIndexes.get(entries);
   if (idx && (idx as AliasIndex & { n: number }).n === entries.length) return idx;
-  idx = { exact: new Map(), globs: [] };
+  idx = { exact: new Map(), globs: new Map() };
   entries.forEach((e, i) => {
-    if (hasWildcard(e.pattern)) idx!.globs.push([i, parseGlob(e.pattern)]);
+    if (hasWildcard(e.pattern)) {
+      const key = patternPrefixKey(e.pattern);
+      const l = idx!.globs.get(key);
+      if (l) l.push([i, parseGlob(e.pattern)]);
+      else idx!.globs.set(key, [[i, parseGlob(e.pattern)]]);
+    }
     else {
       const l = idx!.exact.get(e.pattern);
       if (l) l.push(i);
