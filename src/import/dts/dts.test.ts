@@ -312,6 +312,48 @@ describe('of_device_make_bus_id', () => {
   });
 });
 
+describe('of_platform_default_populate_init special cases', () => {
+  it('reserved-memory matches, /firmware children, the /chosen framebuffer, skipped and disabled nodes', () => {
+    const r = importDts({ 'm.dts': `/dts-v1/;
+/ { #address-cells = <1>; #size-cells = <1>;
+  chosen { fb@8000 { compatible = "simple-framebuffer"; reg = <0x8000 0x1000>; }; other { compatible = "x,notfb"; }; };
+  firmware { scmi { compatible = "arm,scmi-smc"; proto@10 { compatible = "x,proto"; }; }; optee { compatible = "linaro,optee-tz"; status = "disabled"; }; nocompat {}; };
+  reserved-memory { #address-cells = <1>; #size-cells = <1>; ranges;
+    ramoops@9000 { compatible = "ramoops"; reg = <0x9000 0x100>; };
+    pool@a000 { compatible = "shared-dma-pool"; reg = <0xa000 0x100>; };
+  };
+  opp-table { compatible = "operating-points-v2"; };
+  soc { compatible = "simple-mfd"; off { compatible = "x,off"; status = "fail"; }; ok { compatible = "x,ok"; status = "ok"; }; };
+};` }, 'm.dts');
+    if (!r.ok) throw new Error(r.errors.map(formatError).join('\n'));
+    const s = r.summary;
+    // reserved_mem_matches first, then /firmware's children (no recursion), then the framebuffer, then the root
+    // /chosen has no ranges, so the framebuffer's reg cannot be translated: it is named by path
+    expect(s.devices.map((d) => d.name)).toEqual(['9000.ramoops', 'firmware:scmi', 'chosen:fb@8000', 'soc', 'soc:ok']);
+    expect(s.disabled).toEqual([{ path: '/firmware/optee', status: 'disabled' }, { path: '/soc/off', status: 'fail' }]);
+    const why = Object.fromEntries(s.skipped.map((x) => [x.path, x.why]));
+    expect(why['/firmware/nocompat']).toBe('no compatible property');
+    expect(why['/opp-table']).toBe('of_skipped_node_table (operating-points-v2)');
+    expect(why['/chosen']).toBe('no compatible property');
+    expect(why['/firmware']).toBe('no compatible property');
+    // /reserved-memory has no compatible: its shared-dma-pool child never becomes a device
+    expect(s.devices.some((d) => d.path.includes('pool'))).toBe(false);
+  });
+
+  it('with ranges on /chosen (as Apple silicon trees have) the framebuffer gets its address name', () => {
+    const r = importDts({ 'm.dts': '/dts-v1/;\n/ { #address-cells = <2>; #size-cells = <2>; chosen { ranges; framebuffer@bd58dc000 { compatible = "apple,simple-framebuffer", "simple-framebuffer"; reg = <0xb 0xd58dc000 0 0x1000>; }; }; };' }, 'm.dts');
+    if (!r.ok) throw new Error('parse');
+    expect(r.summary.devices.map((d) => d.name)).toEqual(['bd58dc000.framebuffer']);
+  });
+
+  it('a bus already populated from /firmware is not walked again (OF_POPULATED_BUS)', () => {
+    const r = importDts({ 'm.dts': '/dts-v1/;\n/ { firmware { compatible = "simple-bus"; a { compatible = "x,a"; }; }; };' }, 'm.dts');
+    if (!r.ok) throw new Error('parse');
+    expect(r.summary.devices.map((d) => d.name)).toEqual(['firmware:a']);
+    expect(r.summary.skipped).toEqual([{ path: '/firmware', why: 'already populated (OF_POPULATED_BUS)' }]);
+  });
+});
+
 describe('the tree form keeps PSCI discovery as the flat list has it', () => {
   it('the same steps and facts for every built-in firmware variant, written as a tree', async () => {
     const { discoverFirmware } = await import('../../engine/firmware/discovery');
