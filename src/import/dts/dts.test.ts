@@ -255,7 +255,11 @@ describe('Foundation v8 (foundation-v8-gicv3-psci.dts: #include before /dts-v1/,
   const r = importDts(files, 'foundation/foundation-v8-gicv3-psci.dts', { includeDirs: ['.'] });
   if (!r.ok) throw new Error(r.errors.map(formatError).join('\n'));
   it('resolves the overrides and the function-like macros', () => {
-    const t = r.tree;
+    const parsed = parseDts(files, 'foundation/foundation-v8-gicv3-psci.dts', { includeDirs: ['.'] });
+    if (!parsed.ok) throw new Error('parse');
+    const t = parsed.tree;
+    // the result crosses the worker boundary as plain data
+    expect(JSON.parse(JSON.stringify(r))).toEqual(r);
     for (let i = 0; i < 4; i++) expect(strs(t, `/cpus/cpu@${i}`, 'enable-method')).toEqual(['psci']);
     // GIC_PPI 13 (GIC_CPU_MASK_SIMPLE(4) | IRQ_TYPE_LEVEL_LOW) = 1 13 (0xf << 8 | 8)
     expect(cells(t, '/timer', 'interrupts')!.slice(0, 3)).toEqual([1, 13, 0xf08]);
@@ -305,6 +309,48 @@ describe('of_device_make_bus_id', () => {
       // in@100 is inside the window (0x40000100); out@2000 is outside it: untranslatable
       'mapped', '40000100.in', 'mapped:out@2000',
     ]);
+  });
+});
+
+describe('of_platform_default_populate_init special cases', () => {
+  it('reserved-memory matches, /firmware children, the /chosen framebuffer, skipped and disabled nodes', () => {
+    const r = importDts({ 'm.dts': `/dts-v1/;
+/ { #address-cells = <1>; #size-cells = <1>;
+  chosen { fb@8000 { compatible = "simple-framebuffer"; reg = <0x8000 0x1000>; }; other { compatible = "x,notfb"; }; };
+  firmware { scmi { compatible = "arm,scmi-smc"; proto@10 { compatible = "x,proto"; }; }; optee { compatible = "linaro,optee-tz"; status = "disabled"; }; nocompat {}; };
+  reserved-memory { #address-cells = <1>; #size-cells = <1>; ranges;
+    ramoops@9000 { compatible = "ramoops"; reg = <0x9000 0x100>; };
+    pool@a000 { compatible = "shared-dma-pool"; reg = <0xa000 0x100>; };
+  };
+  opp-table { compatible = "operating-points-v2"; };
+  soc { compatible = "simple-mfd"; off { compatible = "x,off"; status = "fail"; }; ok { compatible = "x,ok"; status = "ok"; }; };
+};` }, 'm.dts');
+    if (!r.ok) throw new Error(r.errors.map(formatError).join('\n'));
+    const s = r.summary;
+    // reserved_mem_matches first, then /firmware's children (no recursion), then the framebuffer, then the root
+    // /chosen has no ranges, so the framebuffer's reg cannot be translated: it is named by path
+    expect(s.devices.map((d) => d.name)).toEqual(['9000.ramoops', 'firmware:scmi', 'chosen:fb@8000', 'soc', 'soc:ok']);
+    expect(s.disabled).toEqual([{ path: '/firmware/optee', status: 'disabled' }, { path: '/soc/off', status: 'fail' }]);
+    const why = Object.fromEntries(s.skipped.map((x) => [x.path, x.why]));
+    expect(why['/firmware/nocompat']).toBe('no compatible property');
+    expect(why['/opp-table']).toBe('of_skipped_node_table (operating-points-v2)');
+    expect(why['/chosen']).toBe('no compatible property');
+    expect(why['/firmware']).toBe('no compatible property');
+    // /reserved-memory has no compatible: its shared-dma-pool child never becomes a device
+    expect(s.devices.some((d) => d.path.includes('pool'))).toBe(false);
+  });
+
+  it('with ranges on /chosen (as Apple silicon trees have) the framebuffer gets its address name', () => {
+    const r = importDts({ 'm.dts': '/dts-v1/;\n/ { #address-cells = <2>; #size-cells = <2>; chosen { ranges; framebuffer@bd58dc000 { compatible = "apple,simple-framebuffer", "simple-framebuffer"; reg = <0xb 0xd58dc000 0 0x1000>; }; }; };' }, 'm.dts');
+    if (!r.ok) throw new Error('parse');
+    expect(r.summary.devices.map((d) => d.name)).toEqual(['bd58dc000.framebuffer']);
+  });
+
+  it('a bus already populated from /firmware is not walked again (OF_POPULATED_BUS)', () => {
+    const r = importDts({ 'm.dts': '/dts-v1/;\n/ { firmware { compatible = "simple-bus"; a { compatible = "x,a"; }; }; };' }, 'm.dts');
+    if (!r.ok) throw new Error('parse');
+    expect(r.summary.devices.map((d) => d.name)).toEqual(['firmware:a']);
+    expect(r.summary.skipped).toEqual([{ path: '/firmware', why: 'already populated (OF_POPULATED_BUS)' }]);
   });
 });
 

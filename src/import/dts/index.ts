@@ -49,7 +49,8 @@ export interface ImportSummary {
   declared: { path: string; by: string }[];
 }
 
-export type ImportResult = { ok: true; scenario: Scenario; summary: ImportSummary; tree: DtTree } | { ok: false; errors: DtsError[] };
+/** plain data (no cycles, no bigint): safe to structured-clone from the worker or to JSON.stringify */
+export type ImportResult = { ok: true; scenario: Scenario; summary: ImportSummary } | { ok: false; errors: DtsError[] };
 
 function convert(n: DtNode, tree: DtTree, errors: DtsError[], isRoot: boolean): DtTreeNode {
   const strings = (name: string): string[] | undefined => {
@@ -162,7 +163,7 @@ export function importDts(files: DtsSources, mainFile: string, opts: ImportOptio
   };
   const v = validateScenario(candidate);
   if (!v.ok) return { ok: false, errors: v.errors.map((e) => ({ file: normalizePath(mainFile), line: 1, col: 1, chain: [], message: `the imported scenario is invalid at ${e.path}: ${e.message}` })) };
-  return { ok: true, scenario: v.scenario, summary: summarize(v.scenario, parsed.files, parsed.missingHeaders, tree), tree };
+  return { ok: true, scenario: v.scenario, summary: summarize(v.scenario, parsed.files, parsed.missingHeaders, tree) };
 }
 
 /** what of_platform_default_populate_init() makes of the tree (the same walk the engine runs) */
