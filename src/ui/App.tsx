@@ -9,9 +9,10 @@ import { NodeDetails } from './NodeDetails';
 import { moduleOutcome, outcomeContext } from './outcome';
 import { OutcomeLine } from './OutcomeLine';
 import { Presentation } from './Presentation';
-import { useViewStore } from './store';
+import { useViewStore, useViewStoreApi } from './store';
 import { Timeline } from './Timeline';
 import { BottomPanel } from './views/BottomPanel';
+import { readDropped } from './readDropped';
 
 // CodeMirror is loaded only when the editor opens.
 const ScenarioEditor = lazy(() => import('./editor/ScenarioEditor').then((m) => ({ default: m.ScenarioEditor })));
@@ -28,7 +29,8 @@ export function App() {
   const follow = useViewStore((s) => s.follow);
   const select = useViewStore((s) => s.select);
   const dismissMessage = useViewStore((s) => s.dismissMessage);
-  const importScenario = useViewStore((s) => s.importScenario);
+  const importFiles = useViewStore((s) => s.importFiles);
+  const store = useViewStoreApi();
   const [dragging, setDragging] = useState(false);
   const hasFile = (e: DragEvent) => [...e.dataTransfer.types].includes('Files');
   const drop = {
@@ -44,8 +46,7 @@ export function App() {
       if (!hasFile(e)) return;
       e.preventDefault();
       setDragging(false);
-      const f = e.dataTransfer.files[0];
-      if (f) void f.text().then((text) => importScenario(text, f.name));
+      void readDropped([...e.dataTransfer.files]).then((files) => importFiles(files), (err: Error) => store.setState({ message: `Not loaded: ${err.message}` }));
     },
   };
 

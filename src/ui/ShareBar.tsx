@@ -1,6 +1,7 @@
 import { useRef, useState, type ReactNode } from 'react';
 import { formatMail, type MailInput } from './views/mail';
 import { useViewStore, useViewStoreApi, type ViewState } from './store';
+import { readDropped } from './readDropped';
 import { BUILTIN_WALKTHROUGHS } from '../scenarios/walkthroughs';
 import { dataUrlBlob, exportElement, exportGraph, type ImageFormat } from './exportImage';
 
@@ -62,7 +63,7 @@ function TextDialog({ title, text, note, onClose }: { title: string; text: strin
 export function ShareBar({ children }: { children?: ReactNode }) {
   const store = useViewStoreApi();
   const ready = useViewStore((s) => !!s.snapshot);
-  const importScenario = useViewStore((s) => s.importScenario);
+  const importFiles = useViewStore((s) => s.importFiles);
   const present = useViewStore((s) => s.present);
   const own = useViewStore((s) => s.run?.scenario?.walkthrough);
   const [dialog, setDialog] = useState<{ title: string; text: string; note: string } | null>(null);
@@ -110,9 +111,13 @@ export function ShareBar({ children }: { children?: ReactNode }) {
       setDialog({ title: 'The image could not be made', text: err instanceof Error ? err.message : String(err), note: '' });
     }
   };
-  const load = async (f: File | undefined) => {
-    if (!f) return;
-    await importScenario(await f.text(), f.name);
+  const load = async (files: File[]) => {
+    if (!files.length) return;
+    try {
+      await importFiles(await readDropped(files));
+    } catch (err) {
+      store.setState({ message: `Not loaded: ${(err as Error).message}` });
+    }
   };
 
   return (
@@ -120,17 +125,18 @@ export function ShareBar({ children }: { children?: ReactNode }) {
       <button type="button" className="bs-mode" disabled={!ready} onClick={() => void copyLink()} data-testid="copy-link" title="Copy a link that opens this view">Link</button>
       <button type="button" className="bs-mode" disabled={!ready} onClick={() => void copyText()} data-testid="copy-text" title="The tree, the uevents and the compare table as plain text for mail">Copy as text</button>
       <button type="button" className="bs-mode" disabled={!ready} onClick={save} data-testid="save-json" title="Save the scenario (with its toggles and user actions) as .json">Save .json</button>
-      <button type="button" className="bs-mode" onClick={() => file.current?.click()} data-testid="load-json" title="Load a scenario .json (or drop one on the page)">Load .json</button>
+      <button type="button" className="bs-mode" onClick={() => file.current?.click()} data-testid="load-json" title="Load a scenario .json, a .dts with its .dtsi and headers, or a machine capture (scripts/capture-machine.sh); or drop them on the page">Load…</button>
       <input
         ref={file}
         type="file"
-        accept=".json,application/json"
+        accept=".json,application/json,.dts,.dtsi,.h,.txt,.gz"
+        multiple
         className="bs-sr"
         tabIndex={-1}
         aria-hidden="true"
         data-testid="load-json-input"
         onChange={(e) => {
-          void load(e.target.files?.[0]);
+          void load([...(e.target.files ?? [])]);
           e.target.value = '';
         }}
       />

@@ -11,7 +11,7 @@
  * structured clone would not.
  */
 import * as Comlink from 'comlink';
-import type { EngineApi, EngineWire, Slot } from '../worker/protocol';
+import type { EngineApi, EngineWire, ImportOutcome, Slot } from '../worker/protocol';
 
 type Promised<T> = { [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<Awaited<R>> : never };
 
@@ -130,6 +130,8 @@ export function createEngineClient(opts: EngineClientOptions = {}): EngineClient
     snapshot: (step, slot) => call((r) => r.snapshot(step, slot)),
     explain: (step, devpath, slot) => call((r) => r.explain(step, devpath, slot)),
     withAction: (action, step, slot) => call((r) => r.withAction(action, step, slot)),
+    importFiles: (files) => call<ImportOutcome | null>((r) => r.importFiles(files)),
+    machineReport: () => call((r) => r.machineReport()),
     cancel: () => restart('cancelled: the engine was stopped and restarted; the last good view is kept'),
     onRestart: (l) => void listeners.push(l),
     dispose() {

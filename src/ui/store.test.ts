@@ -47,6 +47,8 @@ function fakeClient(overrides: Partial<EngineClient> = {}): EngineClient & { cal
     snapshot: async (step, slot = 'main') => (calls.push(`snapshot ${step} ${slot}`), snap(step)),
     explain: async (step, devpath) => (calls.push(`explain ${step} ${devpath}`), []),
     withAction: async (action, step) => (calls.push(`withAction ${action.op} ${step}`), { id: 'a', actions: [action] } as unknown as Scenario),
+    importFiles: async () => null,
+    machineReport: async () => null,
     dispose: () => {},
     ...overrides,
   };

@@ -7,7 +7,7 @@
 import { createContext, useContext } from 'react';
 import { createStore, useStore } from 'zustand';
 import type { BuiltinInfo, MatchInfo, RunSummary, ScenarioError, Snapshot, UserAction, Variant } from '../engine/index';
-import type { FirmwareVariant, RunInfo, Slot } from '../worker/protocol';
+import type { DroppedFile, FirmwareVariant, MachineReport, RunInfo, Slot } from '../worker/protocol';
 import { EngineRestartError, type EngineClient } from './engineClient';
 import { alignStep } from './compare';
 import { lineCol, parseJson, spanOf, type Span } from './editor/jsonSpans';
@@ -19,7 +19,7 @@ import { BUILTIN_WALKTHROUGHS, walkthroughFor } from '../scenarios/walkthroughs'
 
 export type Status = 'idle' | 'loading' | 'ready' | 'error';
 export type Mode = 'explore' | 'compare' | 'edit';
-export type BottomTab = 'events' | 'uevents' | 'dmesg' | 'lsmod' | 'sysfs' | 'review';
+export type BottomTab = 'events' | 'uevents' | 'dmesg' | 'lsmod' | 'sysfs' | 'review' | 'machine';
 /** what "play to the next …" stops at */
 export type PlayTarget = 'uevent' | 'bind' | 'module';
 export const PLAY_SPEEDS = [0.5, 1, 2, 4] as const;
@@ -124,6 +124,8 @@ export interface ViewState {
   editor: EditorState;
   /** presentation mode: the walkthrough played and its stop (null: not presenting) */
   presentation: PresentationState | null;
+  /** the run of an imported machine against what the machine reported (null: the run is not of an import) */
+  machineReport: MachineReport | null;
 }
 
 export interface PresentationState {
@@ -186,6 +188,12 @@ export interface ViewActions {
    * current run kept. Resolves true when it was loaded.
    */
   importScenario(text: string, name: string): Promise<boolean>;
+  /**
+   * Files dropped or picked: a .dts with its .dtsi and headers, or a machine capture, become a
+   * scenario in the worker and run (a machine's run is then compared with the machine); any
+   * other file is a scenario .json (importScenario).
+   */
+  importFiles(files: DroppedFile[]): Promise<boolean>;
   /**
    * Presents a walkthrough from `stop`: a built-in's id, or the running scenario's own
    * walkthrough; null: the design on screen's (else "the question").
@@ -256,6 +264,7 @@ export const initialViewState: ViewState = {
   compareView: { table: true, graphs: 'services', sameRows: false },
   editor: { text: '', state: 'idle', problems: [] },
   presentation: null,
+  machineReport: null,
 };
 
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
@@ -357,6 +366,9 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
         message: null,
       });
       await refreshExplain(mine);
+      // a run of an imported machine (or of it with user actions) is compared with the machine
+      const machineReport = await engine.machineReport();
+      if (mine === ticket && (machineReport || get().machineReport)) set({ machineReport, ...(machineReport === null && get().bottomTab === 'machine' ? { bottomTab: 'events' as const } : {}) });
       if (get().mode === 'compare') await syncCompare();
       return true;
     };
@@ -757,6 +769,30 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
           fail(err);
           return false;
         }
+      },
+
+      async importFiles(files) {
+        if (files.length === 0) return false;
+        const names = files.map((f) => f.name).join(', ');
+        let outcome: Awaited<ReturnType<typeof engine.importFiles>>;
+        try {
+          outcome = await engine.importFiles(files);
+        } catch (err) {
+          fail(err);
+          return false;
+        }
+        if (outcome === null) return get().importScenario(files[0]!.text, files[0]!.name);
+        if (!outcome.ok) {
+          const shown = outcome.errors.slice(0, 12);
+          set({ message: `${names} ${files.length === 1 ? 'was' : 'were'} not imported; the current design is kept.\n${shown.join('\n')}${outcome.errors.length > shown.length ? `\n… and ${outcome.errors.length - shown.length} more` : ''}` });
+          return false;
+        }
+        const ok = await get().importScenario(outcome.scenarioJson, outcome.name);
+        if (!ok) return false;
+        const report = get().machineReport;
+        const rate = report ? [`replayed: ${report.totals.matched} of ${report.totals.onBus} devices on a bus match the machine (${(report.matchRate * 100).toFixed(1)}%), ${report.totals.mismatched} differ, ${report.totals.notModelled} not modelled: see the Machine tab`] : [];
+        set({ message: `Imported ${outcome.kind === 'dts' ? 'a device tree' : 'a machine'}:\n${[...outcome.summary, ...rate].join('\n')}`, ...(report ? { bottomTab: 'machine' as const } : {}) });
+        return true;
       },
 
       async present(walkId, stop = 0) {

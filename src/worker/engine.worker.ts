@@ -77,6 +77,9 @@ const api: EngineWire = {
   snapshot: (step, slot = 'main') => simulation(slot).stateAt(step),
   explain: (step, devpath, slot = 'main') => simulation(slot).explain(step, devpath),
   withAction: (action, step, slot = 'main') => simulation(slot).withAction(action, step),
+  // the importers (a DTS parser, the machine capture readers) load on first use: their own chunk
+  importFiles: async (files) => (await import('./importFiles')).importFiles(files),
+  machineReport: async () => (await import('./importFiles')).machineReport(sims.get('main')),
 };
 
 Comlink.expose(api);

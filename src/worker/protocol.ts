@@ -9,6 +9,11 @@
 import type { BuiltinInfo, MatchInfo, RunSummary, Scenario, ScenarioError, Snapshot, UserAction, Variant } from '../engine/index';
 
 import type { ModuleChange } from './union';
+import type { DroppedFile, ImportOutcome } from './importFiles';
+import type { MachineReport } from '../import/machine/index';
+
+export type { DroppedFile, ImportOutcome, MachineReport };
+export type { DeviceReport } from '../import/machine/index';
 
 export type Slot = 'main' | 'compare';
 export type FirmwareVariant = Required<Variant>;
@@ -61,10 +66,16 @@ export interface EngineApi {
   explain(step: number, devpath: string, slot?: Slot): MatchInfo[];
   /** The slot's scenario with a user action inserted after `step` (Simulation.withAction). */
   withAction(action: UserAction, step: number, slot?: Slot): Scenario;
+  /** Dropped files as a scenario: a .dts with its includes, or a machine capture; null for a scenario .json (importFiles.ts). */
+  importFiles(files: DroppedFile[]): ImportOutcome | null;
+  /** The main slot's run of an imported machine against what the machine reported, device by device (null otherwise). */
+  machineReport(): MachineReport | null;
 }
 
 /** What actually crosses the worker boundary: EngineApi with scenarios as JSON text, which survives any nesting */
-export interface EngineWire extends Omit<EngineApi, 'run' | 'validate'> {
+export interface EngineWire extends Omit<EngineApi, 'run' | 'validate' | 'importFiles' | 'machineReport'> {
+  importFiles(files: DroppedFile[]): Promise<ImportOutcome | null>;
+  machineReport(): Promise<MachineReport | null>;
   run(scenarioJson: string, slot?: Slot): RunInfo;
   validate(scenarioJson: string): ScenarioError[];
 }

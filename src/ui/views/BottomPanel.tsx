@@ -5,6 +5,7 @@ import { EventList } from './EventList';
 import { formatDmesg, formatLsmod, formatUeventLog } from './format';
 import { SysfsBrowser } from './SysfsBrowser';
 import { ReviewView } from './ReviewView';
+import { MachineView } from './MachineView';
 
 const TABS: [BottomTab, string][] = [
   ['events', 'Events'],
@@ -21,6 +22,8 @@ const TABS: [BottomTab, string][] = [
  */
 export function BottomPanel({ summary, snapshot }: { summary: RunSummary; snapshot: Snapshot }) {
   const tab = useViewStore((s) => s.bottomTab);
+  const machine = useViewStore((s) => s.machineReport);
+  const tabs: [BottomTab, string][] = machine ? [...TABS, ['machine', 'Machine']] : TABS;
   const setTab = useViewStore((s) => s.setBottomTab);
   const step = useViewStore((s) => s.step);
   const goToStep = useViewStore((s) => s.goToStep);
@@ -72,7 +75,7 @@ export function BottomPanel({ summary, snapshot }: { summary: RunSummary; snapsh
       />
       <div className="bs-tabs">
       <div role="tablist" className="bs-tabs__list" aria-label="Views">
-        {TABS.map(([t, label]) => (
+        {tabs.map(([t, label]) => (
           <button
             key={t}
             role="tab"
@@ -111,6 +114,7 @@ export function BottomPanel({ summary, snapshot }: { summary: RunSummary; snapsh
         {tab === 'lsmod' && <pre className="bs-term">{formatLsmod(snapshot)}</pre>}
         {tab === 'sysfs' && <SysfsBrowser snapshot={snapshot} />}
         {tab === 'review' && <ReviewView snapshot={snapshot} summary={summary} />}
+        {tab === 'machine' && machine && <MachineView report={machine} />}
       </div>}
     </section>
   );
