@@ -17,6 +17,13 @@ test('the Review tab lists what the rules flag at this step, with the citation a
   await expect(devres).toContainText('drivers/base/dd.c:really_probe');
   await expect(page.getByTestId('finding-fake-platform-device')).toContainText('Do not make any more "fake" platform devices please');
   await page.screenshot({ path: 'test-results/screens/review-auxiliary.png' });
+  // the README's picture (docs/review.png): a taller window, the panel opened to show every finding
+  await page.setViewportSize({ width: 1280, height: 960 });
+  const resizer = page.getByRole('separator').first();
+  await resizer.focus();
+  for (let i = 0; i < 10; i++) await resizer.press('ArrowUp');
+  await expect(page.getByTestId('finding-unbound-parent-holds-devres')).toBeInViewport();
+  await page.screenshot({ path: 'test-results/screens/readme-review.png' });
   // at the start of the run nothing exists yet, so nothing is flagged
   await page.locator('body').press('Home');
   await expect(page.getByTestId('review-none')).toBeVisible();
