@@ -324,9 +324,8 @@ function sameView<T extends object>(old: T | undefined, next: T): T {
 }
 
 /**
- * A sorted array of unique strings with some added and some removed (added ∩ removed may be
- * non-empty when an entry left and came back within one move: the caller's counts net it out, so
- * an entry is in at most one of the two lists here).
+ * A sorted array of unique strings with some added and some removed. An entry that left and came
+ * back within one move is in both lists (removed first, then added) and stays.
  */
 function updateSorted(sorted: string[], added: string[], removed: string[]): string[] {
   if (added.length === 0 && removed.length === 0) return sorted;
@@ -341,30 +340,32 @@ function updateSorted(sorted: string[], added: string[], removed: string[]): str
     }
     return sorted;
   }
-  const gone = new Set(removed);
-  const add = [...new Set(added)].sort();
+  // one merge pass over three sorted lists: the old entries, the removed ones, the added ones
+  const gone = removed.slice().sort();
+  const add = added.slice().sort();
   const out: string[] = [];
   let i = 0;
+  let g = 0;
   let j = 0;
-  while (i < sorted.length || j < add.length) {
-    const x = sorted[i];
-    if (x !== undefined && gone.has(x)) {
-      i++;
-      continue;
-    }
-    const y = add[j];
-    if (y === undefined || (x !== undefined && x < y)) {
-      out.push(x!);
-      i++;
-    } else if (x === y) {
-      out.push(x);
-      i++;
+  while (i < sorted.length) {
+    const x = sorted[i]!;
+    while (j < add.length && add[j]! < x) out.push(add[j++]!);
+    // an entry can leave and come back within one move: it is then in both lists, and stays
+    let back = false;
+    if (j < add.length && add[j] === x) {
       j++;
-    } else {
-      out.push(y);
-      j++;
+      back = true;
     }
+    while (g < gone.length && gone[g]! < x) g++;
+    let left = false;
+    if (g < gone.length && gone[g] === x) {
+      g++;
+      left = true;
+    }
+    if (!left || back) out.push(x);
+    i++;
   }
+  while (j < add.length) out.push(add[j++]!);
   return out;
 }
 
