@@ -11,6 +11,7 @@ const DIR = join(import.meta.dirname, '../test/fixtures/machines');
 const inputs: [string, string][] = [
   ['debian-firecracker.bundle', readFileSync(join(DIR, 'debian-firecracker.bundle'), 'utf8')],
   ['qemu-guest.bundle', readFileSync(join(DIR, 'qemu-guest.bundle'), 'utf8')],
+  ['qemu-arm64-guest.bundle', readFileSync(join(DIR, 'qemu-arm64-guest.bundle'), 'utf8')],
   ...[1000, 5000, 10000].map((n) => [`synthetic ${n}`, syntheticBundle(n).text] as [string, string]),
 ];
 console.log('input                      devices  import   run      compare  total    match rate');

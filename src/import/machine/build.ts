@@ -205,7 +205,7 @@ export function buildScenario(cap: Capture): BuildResult {
   }
 
   // 2. devices, parents first
-  const dtNodes = new Map<string, string[]>();
+  const dtNodes = new Map<string, { compatible: string[]; deviceType: string | null }>();
   const enumInit: KernelAction[] = [...dataBuses.keys()].map((b) => ({ op: 'bus_register', bus: b }) as KernelAction);
   for (const p of [...wanted].sort(devpathOrder)) {
     const imp = devices.get(p)!;
@@ -221,7 +221,7 @@ export function buildScenario(cap: Capture): BuildResult {
       let ofNode: string | undefined;
       if (d.ofFullname && d.ofCompatible.length) {
         ofNode = d.ofFullname;
-        dtNodes.set(ofNode, d.ofCompatible);
+        dtNodes.set(ofNode, { compatible: d.ofCompatible, deviceType: d.ofType });
       }
       enumInit.push({
         op: 'platform_device_register_simple', name: pname, id,
@@ -357,7 +357,7 @@ export function buildScenario(cap: Capture): BuildResult {
     source: `the machine's firmware enumeration and bus scans, as devices registered up front (${source})`,
     init: enumInit, exit: null,
   };
-  const dt = [...dtNodes].map(([path, compatible]) => ({ path, compatible }));
+  const dt = [...dtNodes].map(([path, n]) => ({ path, compatible: n.compatible, ...(n.deviceType ? { deviceType: n.deviceType } : {}) }));
   const hostId = (cap.hostname ?? 'machine').toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'machine';
   const scenario: Scenario = {
     id: `machine-${hostId}`.slice(0, 60).replace(/-+$/, ''),

@@ -22,6 +22,8 @@ export interface MachineDevice {
   /** OF_COMPATIBLE_0..N, OF_FULLNAME */
   ofCompatible: string[];
   ofFullname: string | null;
+  /** OF_TYPE: the node's device_type (of_device_uevent adds it when the node has one) */
+  ofType: string | null;
   /** the uevent properties as captured (udevadm E: lines or the uevent file) */
   env: Map<string, string>;
   /** where it was read (line in the bundle) */
@@ -88,7 +90,7 @@ export function readCapture(text: string): CaptureResult {
   const dev = (devpath: string, line: number): MachineDevice => {
     let d = cap.devices.get(devpath);
     if (!d) {
-      d = { devpath, name: devpath.slice(devpath.lastIndexOf('/') + 1), subsystem: null, onBus: null, driver: null, modalias: null, ofCompatible: [], ofFullname: null, env: new Map(), line };
+      d = { devpath, name: devpath.slice(devpath.lastIndexOf('/') + 1), subsystem: null, onBus: null, driver: null, modalias: null, ofCompatible: [], ofFullname: null, ofType: null, env: new Map(), line };
       cap.devices.set(devpath, d);
     }
     return d;
@@ -99,6 +101,7 @@ export function readCapture(text: string): CaptureResult {
     if (env.has('DRIVER')) d.driver = env.get('DRIVER')!;
     if (env.has('MODALIAS')) d.modalias = env.get('MODALIAS')!;
     if (env.has('OF_FULLNAME')) d.ofFullname = env.get('OF_FULLNAME')!;
+    if (env.has('OF_TYPE') && env.get('OF_TYPE') !== '(null)') d.ofType = env.get('OF_TYPE')!;
     const oc = splitOfCompat(env);
     if (oc.length) d.ofCompatible = oc;
   };

@@ -65,11 +65,23 @@ function udevAliases(events: TraceEvent[]): Map<string, { module: string; patter
   return out;
 }
 
+/** per device, the last positive match decision of the replay (rule and what was compared) */
+function lastMatches(events: TraceEvent[]): Map<string, { rule: string; compared: string }> {
+  const out = new Map<string, { rule: string; compared: string }>();
+  for (const e of events) {
+    if (e.kind !== 'match' || !e.match?.matched) continue;
+    const d = e.touches.devices?.[0];
+    if (d) out.set(d, { rule: e.match.rule, compared: e.match.compared });
+  }
+  return out;
+}
+
 export function compareMachine(cap: Capture, build: BuildResult, snap: Snapshot, events: TraceEvent[]): MachineReport {
   const simDevices = new Map(snap.devices.map((d) => [d.devpath, d]));
   const simModules = new Map(snap.modules.map((m) => [m.name, m]));
   const simDriverModule = new Map(snap.drivers.map((d) => [d.id, d.module]));
   const udev = udevAliases(events);
+  const matches = lastMatches(events);
   const loaded = new Set(cap.loaded.map((m) => m.name));
   const aliasTable = new AliasTable(cap.aliases);
   const reports: DeviceReport[] = [];
@@ -164,7 +176,8 @@ export function compareMachine(cap: Capture, build: BuildResult, snap: Snapshot,
       continue;
     }
     if (!d.driver && simDriver) {
-      set('mismatched', `the replay bound ${simDriver}; the machine left it unbound (a probe that failed on the machine, driver_override, a blacklisted module, or a table the aliases overstate)`);
+      const how = matches.get(d.devpath);
+      set('mismatched', `the replay bound ${simDriver}${how ? ` (${how.rule}: ${how.compared})` : ''}; the machine left it unbound: its probe failed there (a probe's -ENODEV leaves no trace in a capture), or driver_override, or a bus match callback beyond the table`);
       continue;
     }
     set('mismatched', `the replay bound ${simDriver}, the machine ${d.driver}: ${di?.table === 'unknown' ? `${d.driver}'s match table is unknown; ` : 'both tables match; '}in the replay the bus match is the table alone and every probe succeeds, so the first driver to try wins; on the machine ${simDriver}'s probe or the bus's match callback refused the device (e.g. ata_generic's probe for a class-matched IDE function, serio's manual_bind for serio_raw)`);

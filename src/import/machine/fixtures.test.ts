@@ -198,3 +198,61 @@ describe('a synthetic 5,000-device capture (synthetic.ts; figures: npm run bench
     expect(pci.filter((d) => d.replay.moduleState === 'loaded' && d.replay.alias !== null).length).toBe(Math.ceil(pci.length / 2));
   });
 });
+
+describe('fixture: an arm64 QEMU guest (virt machine, DT; Debian 6.1.0-57-arm64, TCG, busybox initramfs)', () => {
+  const text = read('qemu-arm64-guest.bundle');
+  const r = ok(replayMachine(text));
+  const listing = section(text, 'sysfs-listing');
+  const uevents = section(text, 'uevents');
+
+  it('counts devices, buses and bound drivers as the capture has them', () => {
+    const subsystemLinks = listing.filter((l) => /^l \/sys\/devices\/\S+\/subsystem /.test(l));
+    const driverLinks = listing.filter((l) => /^l \/sys\/devices\/\S+\/driver /.test(l));
+    const drivers = new Set(driverLinks.map((l) => /\/bus\/([^/]+)\/drivers\/(.+)$/.exec(l)!.slice(1).join('/')));
+    const counts = [subsystemLinks.length, subsystemLinks.filter((l) => / \S*\/bus\/[^/]+$/.test(l)).length, driverLinks.length, drivers.size, count(listing, /^d \/sys\/bus\/[^/ ]+ $/)];
+    expect(counts).toEqual([198, 84, 23, 20, 40]);
+    expect([r.summary.devices, r.summary.onBus, r.report.totals.boundDevices, r.summary.boundDrivers, r.report.totals.buses]).toEqual(counts);
+  });
+
+  it('the DT: every platform device with OF properties is a DT node with its compatibles, and the OF MODALIAS is the machine\'s', () => {
+    expect(r.scenario.firmware.description).toBe('dt');
+    // the uevent files of devices whose subsystem link points at /sys/bus/platform, with an OF_FULLNAME (amba devices have one too)
+    const platformDevs = new Set(listing.map((l) => /^l \/sys(\/devices\/\S+)\/subsystem \S*\/bus\/platform$/.exec(l)?.[1]).filter((p): p is string => !!p));
+    const ofPlatform = new Set<string>();
+    let cur: string | null = null;
+    for (const l of uevents) {
+      if (l.startsWith('@ ')) cur = l.slice(6, -'/uevent'.length);
+      else if (cur && platformDevs.has(cur) && l.startsWith('OF_FULLNAME=')) ofPlatform.add(l.slice(12));
+    }
+    expect(ofPlatform.size).toBe(40);
+    expect(new Set((r.scenario.firmware.dt ?? []).map((n) => n.path))).toEqual(ofPlatform);
+    expect(r.scenario.firmware.dt).toContainEqual({ path: '/virtio_mmio@a000000', compatible: ['virtio,mmio'] });
+    const ofDevices = r.report.devices.filter((d) => d.machine.modalias?.startsWith('of:') && d.subsystem === 'platform');
+    expect(ofDevices.length).toBeGreaterThan(30);
+    expect(ofDevices.filter((d) => d.replay.modalias !== d.machine.modalias)).toEqual([]);
+  });
+
+  it('virtio-mmio: the one transport with a backend binds on the machine; the replay binds all 32 (their probes\' -ENODEV is not in a capture)', () => {
+    const mmio = r.report.devices.filter((d) => /^\/devices\/platform\/[0-9a-f]+\.virtio_mmio$/.test(d.devpath));
+    expect(mmio).toHaveLength(32);
+    const boundOnMachine = listing.filter((l) => /^l \/sys\/devices\/platform\/[0-9a-f]+\.virtio_mmio\/driver /.test(l));
+    expect(boundOnMachine).toEqual(['l /sys/devices/platform/a003e00.virtio_mmio/driver ../../../bus/platform/drivers/virtio-mmio']);
+    expect(mmio.filter((d) => d.verdict === 'matched').map((d) => d.devpath)).toEqual(['/devices/platform/a003e00.virtio_mmio']);
+    for (const d of mmio.filter((x) => x.verdict !== 'matched')) {
+      expect(d).toMatchObject({ verdict: 'mismatched', machine: { driver: null }, replay: { driver: 'virtio-mmio' } });
+      expect(d.reason).toContain('(of_match_table: DT compatible "virtio,mmio" in of_match_table [virtio,mmio])');
+    }
+    // the virtio device behind it: virtio_rng, loaded by udev through virtio:d00000004v*
+    const rng = r.report.devices.find((d) => d.devpath.startsWith('/devices/platform/a003e00.virtio_mmio/virtio'))!;
+    expect(rng).toMatchObject({ verdict: 'matched', machine: { driver: 'virtio_rng', module: 'virtio_rng' }, replay: { alias: 'virtio:d00000004v*' } });
+  });
+
+  it('match rate', () => {
+    const t = r.report.totals;
+    // 29 unbound on a bus stay unbound, 14 bound alike; the 31 idle virtio-mmio transports and psci-cpuidle are the mismatches
+    expect([t.matched, t.mismatched, t.notModelled, t.boundMatched]).toEqual([43, 32, 123, 14]);
+    expect(t.matched - t.boundMatched).toBe(t.onBus - t.boundDevices - 32);
+    expect(t.matched + t.mismatched + t.notModelled).toBe(t.devices);
+    expect(r.report.matchRate).toBeCloseTo(t.matched / t.onBus, 9);
+  });
+});

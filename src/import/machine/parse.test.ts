@@ -150,6 +150,14 @@ describe('mapping onto the engine\'s own buses', () => {
     });
   });
 
+  it('OF_TYPE becomes the DT node\'s device_type, so the replay\'s OF MODALIAS is the machine\'s', async () => {
+    const { replayMachine } = await import('./index');
+    const r = replayMachine(bundle('P: /devices/platform/4010000000.pcie\nE: SUBSYSTEM=platform\nE: OF_NAME=pcie\nE: OF_FULLNAME=/pcie@10000000\nE: OF_TYPE=pci\nE: OF_COMPATIBLE_0=pci-host-ecam-generic\nE: OF_COMPATIBLE_N=1\nE: MODALIAS=of:NpcieTpciCpci-host-ecam-generic\n', '', ''));
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(r.scenario.firmware.dt).toEqual([{ path: '/pcie@10000000', compatible: ['pci-host-ecam-generic'], deviceType: 'pci' }]);
+    expect(r.report.devices[0]!.replay.modalias).toBe('of:NpcieTpciCpci-host-ecam-generic');
+  });
+
   it('platform names and ids: "<name>.<N>" is id N, "<name>.<N>.auto" AUTO (allocated in id order), an ACPI device keeps its name', async () => {
     const { replayMachine } = await import('./index');
     const rec = (name: string, modalias: string) => `P: /devices/platform/${name}\nE: SUBSYSTEM=platform\nE: MODALIAS=${modalias}\n`;
