@@ -31,4 +31,4 @@ describe('trace identity', () => {
   });
 });
 
-const EXPECTED = { events: 263644, hash: '42afd822f44c407a8230b6e660801d140f04d203b4591320005819d86ec6a22d' };
+const EXPECTED = { events: 149347, hash: '036a9892b0edce3c2561efdc8e1768527ef1ea0dd0f76c058c5a83c547b2067b' };
