@@ -1,95 +1,231 @@
 /**
- * Scale benchmark of the engine: N platform devices (N = 1k, 10k, 100k by default), a proportional
- * number of drivers (name-matched groups, id_table-matched solos in a udev-autoloaded module),
- * devm auxiliary children bound by auxiliary drivers, a chain of probe deferrals, and userspace
- * actions at the end (unbind/bind, rmmod and modprobe of the big module).
+ * The scale benchmark (issue #12): one command, every figure, each against its target.
  *
- *   npm run bench                         # 1k, 10k, 100k
- *   npm run bench -- --sizes 1000,10000 --runs 3
+ *   npm run bench                 # full: engine at 10k and 100k devices (~6–9 min on 2 cores)
+ *   npm run bench -- --quick      # reduced: engine at 1k and 10k, fewer repeats (< 1 min)
+ *   npm run bench -- --json       # one JSON object on stdout (the table goes to stderr)
+ *   npm run bench -- --markdown   # also a markdown table to paste into docs/PERFORMANCE.md
+ *   npm run bench -- --only engine,cli   # some parts: bundle, cli, ui, engine
  *
- * Prints: N, events, run time (median), time per device, per-device ratio to the smallest N
- * (linear = 1), stateAt at the end (a forward seek over the whole trace), stateAt at random steps
- * after being at the end (scrubbing back, median), and the heap used with the run held.
+ * Parts:
+ * - bundle: `vite build`, then the gzip size (zlib, default level) of the main chunk (the
+ *   script index.html loads, with the chunks it preloads: what loads before the first render;
+ *   `bundle.entry_gzip_kb` is the entry chunk alone) and of the engine worker's chunk (its own
+ *   lazily loaded layout chunk not counted);
+ * - cli: wall time of `npm run sim -- auxiliary --json` (median of 5 after one warm-up);
+ * - ui: bench/ui.ts (Playwright + system Chromium against `vite preview` on --port, 4191: 4190 is on the Fetch standard's list of blocked ports, which Chromium and Node's fetch refuse);
+ * - engine: bench/engine.ts in child processes with --expose-gc (boot median of 3 after a
+ *   warm-up, the ratio in one process, time travel), and one child per peak-heap figure read
+ *   from --trace-gc (the heap used before each GC).
+ * Sizes used are in the JSON (`meta`): with --quick the `_100k` keys hold the 10k figures and
+ * the `_10k` keys the 1k ones.
  */
-import v8 from 'node:v8';
-import vm from 'node:vm';
-import { Simulation } from '../src/engine';
-import { benchScenario } from './scenario';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import os from 'node:os';
+import { median } from './stats';
+import { measureUi, startPreview, stopPreview } from './ui';
 
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as () => void;
+const argv = process.argv.slice(2);
+const flag = (name: string) => argv.includes(`--${name}`);
+const opt = (name: string): string | undefined => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const quick = flag('quick');
+const json = flag('json');
+const only = new Set((opt('only') ?? 'bundle,cli,ui,engine').split(','));
+const port = Number(opt('port') ?? 4191);
+const log = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
+const SIZES = quick ? { small: 1000, large: 10000 } : { small: 10000, large: 100000 };
+const results: Record<string, number | string | null> = {};
+const meta: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  quick,
+  nproc: os.cpus().length,
+  memGB: +(os.totalmem() / 2 ** 30).toFixed(1),
+  node: process.version,
+  engine_sizes: SIZES,
+};
+
+function run(cmd: string, args: string[], what: string): string {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 30 });
+  if (r.status !== 0) throw new Error(`${what} failed (${cmd} ${args.join(' ')}): ${r.stderr || r.stdout}`);
+  return r.stdout;
 }
 
-function ms(t: number): string {
-  return t >= 1000 ? `${(t / 1000).toFixed(2)} s` : `${t.toFixed(1)} ms`;
+function bundle(): void {
+  log('bundle: vite build');
+  run('npx', ['vite', 'build', '--logLevel', 'warn'], 'vite build');
+  const html = readFileSync('dist/index.html', 'utf8');
+  const main = /<script[^>]+src="\/?([^"]+\.js)"/.exec(html)?.[1];
+  if (!main) throw new Error('dist/index.html loads no script');
+  const assets = readdirSync('dist/assets');
+  const worker = assets.find((f) => /^engine\.worker.*\.js$/.test(f));
+  if (!worker) throw new Error(`no engine worker chunk in dist/assets (${assets.join(', ')})`);
+  const kb = (path: string) => gzipSync(readFileSync(path)).length / 1000;
+  // the first screen's script: the entry chunk and the chunks index.html preloads for it (what
+  // the browser loads before anything renders); the lazily loaded chunks are not counted
+  const preloads = [...html.matchAll(/<link rel="modulepreload"[^>]+href="\/?([^"]+\.js)"/g)].map((m) => m[1]!);
+  const entry = kb(join('dist', main));
+  results['bundle.main_gzip_kb'] = +(entry + preloads.reduce((sum, p) => sum + kb(join('dist', p)), 0)).toFixed(1);
+  results['bundle.entry_gzip_kb'] = +entry.toFixed(1);
+  results['bundle.worker_gzip_kb'] = +kb(join('dist/assets', worker)).toFixed(1);
+  meta.bundle = { main, preloads, worker };
+  log(`  main ${results['bundle.main_gzip_kb']} kB gzip (${main} ${entry.toFixed(1)} kB + ${preloads.join(', ')}), worker ${results['bundle.worker_gzip_kb']} kB gzip`);
 }
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-interface Row { n: number; events: number; run: number; perDev: number; seekEnd: number; scrub: number; heapMB: number; runs: number }
-
-function measure(n: number, runs: number, budgetMs: number): Row {
-  const scenario = benchScenario(n);
-  const times: number[] = [];
-  let sim: Simulation | null = null;
-  const started = performance.now();
-  for (let r = 0; r < runs; r++) {
-    sim = null;
-    gc();
+function cli(): void {
+  log('cli: npm run sim -- auxiliary --json');
+  const once = () => {
     const t0 = performance.now();
-    sim = new Simulation(scenario, { maxEvents: 1e9, maxMillis: 600_000, maxDevices: 1e7 });
-    times.push(performance.now() - t0);
-    if (sim.errors.length) throw new Error(`invalid bench scenario: ${JSON.stringify(sim.errors.slice(0, 3))}`);
-    if (performance.now() - started > budgetMs) break;
-  }
-  const s = sim!;
-  const events = s.lastStep + 1;
-  const stopped = s.summary().events.find((e) => e.cite === 'bindscope:budget');
-  if (stopped) throw new Error(stopped.text);
-  let t0 = performance.now();
-  s.stateAt(s.lastStep);
-  const seekEnd = performance.now() - t0;
-  // scrubbing: random steps reached from the end (cursor goes back), then back to the end
-  let seed = 12345;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-  const scrubs: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    s.stateAt(s.lastStep);
-    const step = Math.floor(rnd() * events);
-    t0 = performance.now();
-    s.stateAt(step);
-    scrubs.push(performance.now() - t0);
-  }
-  gc();
-  const heapMB = process.memoryUsage().heapUsed / 2 ** 20;
-  const run = median(times);
-  return { n, events, run, perDev: run / n, seekEnd, scrub: median(scrubs), heapMB, runs: times.length };
+    run('npm', ['run', '--silent', 'sim', '--', 'auxiliary', '--json'], 'npm run sim');
+    return performance.now() - t0;
+  };
+  once();
+  const times = Array.from({ length: quick ? 3 : 5 }, once);
+  results['cli.sim_ms'] = +median(times).toFixed(0);
+  log(`  ${times.map((t) => t.toFixed(0)).join(', ')} ms`);
 }
 
-const sizes = (arg('sizes') ?? '1000,10000,100000').split(',').map(Number);
-const runs = Number(arg('runs') ?? 5);
-const budget = Number(arg('budget') ?? 60_000); // stop repeating a size after this many ms
-// warm the JIT on a small run so the smallest N is not charged for compilation
-new Simulation(benchScenario(200), { maxEvents: 1e9, maxMillis: 600_000, maxDevices: 1e7 });
-const rows: Row[] = [];
-console.log('N        events      run (median)  per device  ratio  stateAt(end)  stateAt(scrub)  heap MB  runs');
-for (const n of sizes) {
-  const r = measure(n, runs, budget);
-  rows.push(r);
-  const ratio = r.perDev / rows[0]!.perDev;
-  console.log(
-    [
-      String(n).padEnd(8), String(r.events).padEnd(11), ms(r.run).padEnd(13), `${(r.perDev * 1000).toFixed(1)} µs`.padEnd(11),
-      ratio.toFixed(2).padEnd(6), ms(r.seekEnd).padEnd(13), ms(r.scrub).padEnd(15), r.heapMB.toFixed(0).padEnd(8), String(r.runs),
-    ].join(' '),
-  );
+async function ui(): Promise<void> {
+  log(`ui: vite preview on port ${port}, headless Chromium`);
+  if (!only.has('bundle')) run('npx', ['vite', 'build', '--logLevel', 'warn'], 'vite build');
+  const preview = await startPreview(port);
+  try {
+    const graphN = Number(opt('graph-n') ?? 1200);
+    const stepN = quick ? 2000 : 10000;
+    const r = await measureUi({ port, graphN, stepN, stepSamples: quick ? 10 : 30, repeats: quick ? 1 : 3, log });
+    results['ui.first_graph_ms_default'] = +r.firstGraphDefault.toFixed(0);
+    results['ui.first_graph_ms_2000'] = +r.firstGraphBench.toFixed(0);
+    results['ui.pan_frame_p95_ms_2000'] = +r.panFrameP95.toFixed(1);
+    results['ui.layout_ms_2000'] = +r.layoutMs.toFixed(0);
+    results['ui.layout_where'] = r.layoutWhere;
+    results['ui.layout_main_thread_ms_2000'] = +r.layoutMainMs.toFixed(0);
+    results['ui.longest_main_task_ms_2000'] = +r.longestMainTaskMs.toFixed(0);
+    results['worker.step_p95_ms_10k'] = +r.stepP95.toFixed(1);
+    results['worker.step_median_ms_10k'] = +r.stepMedian.toFixed(1);
+    results['worker.jump_p95_ms_10k'] = +r.jumpP95.toFixed(1);
+    if (r.stepWorker) {
+      results['worker.step_engine_ms_10k'] = +r.stepWorker.stateMs.toFixed(1);
+      results['worker.step_diff_ms_10k'] = +r.stepWorker.diffMs.toFixed(1);
+      results['worker.step_bytes_10k'] = r.stepWorker.bytes;
+    }
+    meta.ui = { graphN, graphNodes: r.graphNodes, stepN, stepDevices: r.stepDevices, stepSamples: r.stepSamples, panFrames: r.panFrames, panFrameMedian: r.panFrameMedian };
+  } finally {
+    stopPreview(preview);
+  }
 }
-const last = rows[rows.length - 1]!;
-console.log(`per-device time ratio ${last.n} vs ${rows[0]!.n}: ${(last.perDev / rows[0]!.perDev).toFixed(2)} (target ≈ 1: linear)`);
+
+/** runs bench/engine.ts in a child process; with trace, also the peak heap from --trace-gc */
+function engineChild(args: string[], trace: boolean): Promise<{ result: Record<string, unknown>; peakMB: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'bindscope-bench-'));
+  const out = join(dir, 'result.json');
+  const node = ['--expose-gc', '--max-old-space-size=8192', ...(trace ? ['--trace-gc'] : []), '--import', 'tsx', 'bench/engine.ts', ...args, '--out', out];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, node, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let peak = 0;
+    let rest = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => {
+      const lines = (rest + d.toString()).split('\n');
+      rest = lines.pop()!;
+      for (const l of lines) {
+        const m = /: (?:Scavenge|Mark-Compact|Mark-sweep|Minor Mark-Compact|Minor Mark-Sweep)[^\d]*([\d.]+) \(([\d.]+)\) -> ([\d.]+)/.exec(l);
+        if (m) peak = Math.max(peak, Number(m[1]));
+      }
+    });
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('close', (code) => {
+      try {
+        if (code !== 0) throw new Error(`bench/engine.ts ${args.join(' ')} exited ${code}: ${err.slice(-2000)}`);
+        const result = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
+        resolve({ result, peakMB: Math.max(peak, Number(result.heapBeforeMB ?? 0), Number(result.heapAfterMB ?? 0)) });
+      } catch (e) {
+        reject(e as Error);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+}
+
+async function engine(): Promise<void> {
+  const { small, large } = SIZES;
+  log(`engine: boot at ${small} and ${large} devices (median of ${quick ? 2 : 3} after a warm-up), time travel at ${large}`);
+  const t0 = performance.now();
+  const { result: r } = await engineChild(['--mode', 'boot', '--sizes', `${small},${large}`, '--runs', quick ? '2' : '3', '--tt-budget', quick ? '8000' : '60000'], false);
+  const med = r.bootMedian as Record<string, number>;
+  const tt = r.timetravel as Record<string, number>;
+  results['engine.boot_ms_10k'] = +med[small]!.toFixed(0);
+  results['engine.boot_ms_100k'] = +med[large]!.toFixed(0);
+  results['engine.scaling_ratio_100k_10k'] = +(r.ratio as number).toFixed(2);
+  results['timetravel.p95_ms_100k'] = +tt.seekP95!.toFixed(1);
+  results['timetravel.step_ms_100k'] = +tt.stepP95!.toFixed(2);
+  results['timetravel.step_median_ms_100k'] = +tt.stepMedian!.toFixed(2);
+  meta.engine = { boots: r.boots, events: r.events, devices: r.devices, timetravel: tt };
+  log(`  boots ${JSON.stringify(r.boots, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))} ms; ${r.events} events at ${large}`);
+  log(`  stateAt: ${tt.seekSamples} random steps, p95 ${tt.seekP95!.toFixed(0)} ms; one step: ${tt.stepSamples}×2, median ${tt.stepMedian!.toFixed(1)} ms, p95 ${tt.stepP95!.toFixed(1)} ms`);
+  const { result: p, peakMB } = await engineChild(['--mode', 'peak', '--sizes', String(large)], true);
+  results['engine.peak_heap_mb_100k'] = +peakMB.toFixed(0);
+  results['engine.bytes_per_event'] = +((((p.heapAfterMB as number) - (p.heapBeforeMB as number)) * 2 ** 20) / (p.events as number)).toFixed(0);
+  log(`  peak heap ${peakMB.toFixed(0)} MB, held after the run ${((p.heapAfterMB as number) - (p.heapBeforeMB as number)).toFixed(0)} MB (${results['engine.bytes_per_event']} B/event); engine part ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+}
+
+interface Target { key: string; what: string; ok: (v: number) => boolean; target: string }
+const ratioLimit = () => (SIZES.large / SIZES.small) * 1.1;
+const TARGETS: Target[] = [
+  { key: 'engine.boot_ms_100k', what: 'boot, large run', ok: (v) => v < 2000, target: '< 2000 ms' },
+  { key: 'engine.scaling_ratio_100k_10k', what: 'T(large)/T(small)', ok: (v) => v <= ratioLimit(), target: `≤ ${ratioLimit().toFixed(0)}` },
+  { key: 'engine.peak_heap_mb_100k', what: 'peak heap, large run', ok: (v) => v < 600, target: '< 600 MB' },
+  { key: 'engine.bytes_per_event', what: 'heap held per event', ok: () => true, target: '(no target)' },
+  { key: 'engine.boot_ms_10k', what: 'boot, small run', ok: () => true, target: '(no target)' },
+  { key: 'timetravel.p95_ms_100k', what: 'stateAt, random step, p95', ok: (v) => v < 20, target: '< 20 ms' },
+  { key: 'timetravel.step_ms_100k', what: 'one step forward/back, p95', ok: (v) => v < 2, target: '< 2 ms' },
+  { key: 'worker.step_p95_ms_10k', what: 'step reaches the store, p95', ok: (v) => v < 16, target: '< 16 ms' },
+  { key: 'ui.first_graph_ms_default', what: 'first graph, default design', ok: (v) => v < 1000, target: '< 1000 ms' },
+  { key: 'ui.first_graph_ms_2000', what: 'first graph, ~2,000 nodes', ok: (v) => v < 1500, target: '< 1500 ms' },
+  { key: 'ui.pan_frame_p95_ms_2000', what: 'pan/zoom frame p95, ~2,000 nodes', ok: (v) => v < 33, target: '< 33 ms' },
+  { key: 'ui.layout_ms_2000', what: 'layout, ~2,000 nodes, off the main thread', ok: (v) => v < 300 && results['ui.layout_where'] === 'worker', target: '< 300 ms, in the worker' },
+  { key: 'cli.sim_ms', what: 'npm run sim -- auxiliary --json', ok: (v) => v < 400, target: '< 400 ms' },
+  { key: 'bundle.main_gzip_kb', what: 'main chunk gzip', ok: (v) => v <= 150, target: '≤ 150 kB' },
+  { key: 'bundle.worker_gzip_kb', what: 'worker chunk gzip', ok: (v) => v <= 60, target: '≤ 60 kB' },
+];
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  if (only.has('bundle')) bundle();
+  if (only.has('cli')) cli();
+  if (only.has('ui')) await ui();
+  if (only.has('engine')) await engine();
+  meta.seconds = Math.round((performance.now() - started) / 1000);
+  const rows = TARGETS.filter((t) => results[t.key] !== undefined).map((t) => {
+    const v = results[t.key] as number;
+    return { ...t, value: v, met: t.ok(v) };
+  });
+  const pad = (s: string, n: number) => s.padEnd(n);
+  log('');
+  log(`${pad('figure', 34)} ${pad('value', 10)} ${pad('target', 24)} met`);
+  for (const r of rows) log(`${pad(r.key, 34)} ${pad(String(r.value), 10)} ${pad(r.target, 24)} ${r.met ? 'yes' : 'NO'}`);
+  const sizes = `engine ${SIZES.small.toLocaleString('en')}/${SIZES.large.toLocaleString('en')} devices`;
+  log(`(${quick ? 'quick: ' : ''}${sizes}; ${meta.nproc} CPUs, ${meta.memGB} GB; ${meta.seconds} s)`);
+  if (flag('markdown')) {
+    log('');
+    log(`| figure | what | value | target | met |`);
+    log(`|---|---|---|---|---|`);
+    for (const r of rows) log(`| \`${r.key}\` | ${r.what} | ${r.value} | ${r.target} | ${r.met ? 'yes' : '**no**'} |`);
+  }
+  if (json) {
+    const targets = Object.fromEntries(rows.map((r) => [r.key, { target: r.target, met: r.met }]));
+    process.stdout.write(`${JSON.stringify({ ...results, meta, targets })}\n`);
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench: ${(e as Error).stack ?? String(e)}\n`);
+  process.exit(1);
+});

@@ -1,14 +1,11 @@
 import { lazy, Suspense, useMemo, useState, type DragEvent } from 'react';
 import { Breakable } from './Breakable';
-import { ComparePanel } from './ComparePanel';
 import { FirmwareBar } from './FirmwareBar';
 import { DeviceGraph } from './graph/DeviceGraph';
 import { fitKey } from './graph/toFlow';
 import { Header } from './Header';
-import { NodeDetails } from './NodeDetails';
 import { moduleOutcome, outcomeContext } from './outcome';
 import { OutcomeLine } from './OutcomeLine';
-import { Presentation } from './Presentation';
 import { useViewStore, useViewStoreApi } from './store';
 import { Timeline } from './Timeline';
 import { BottomPanel } from './views/BottomPanel';
@@ -16,6 +13,10 @@ import { readDropped } from './readDropped';
 
 // CodeMirror is loaded only when the editor opens.
 const ScenarioEditor = lazy(() => import('./editor/ScenarioEditor').then((m) => ({ default: m.ScenarioEditor })));
+// chunks of their own, loaded when first shown: the first screen's chunk stays small (docs/PERFORMANCE.md)
+const ComparePanel = lazy(() => import('./ComparePanel').then((m) => ({ default: m.ComparePanel })));
+const NodeDetails = lazy(() => import('./NodeDetails').then((m) => ({ default: m.NodeDetails })));
+const Presentation = lazy(() => import('./Presentation').then((m) => ({ default: m.Presentation })));
 
 export function App() {
   const run = useViewStore((s) => s.run);
@@ -65,6 +66,7 @@ export function App() {
       key={fitKey(summary?.id, variant)}
       snapshot={snapshot}
       basis={run?.layoutBasis ?? null}
+      layout={run?.layout ?? null}
       touched={touched}
       selected={selected}
       onSelect={(id) => void select(id)}
@@ -99,7 +101,12 @@ export function App() {
   );
 
   // presentation mode: the walkthrough alone, full screen (no editor, no toggles)
-  if (presenting) return <Presentation />;
+  if (presenting)
+    return (
+      <Suspense fallback={<div className="bs-graph bs-graph--empty">Loading the presentation…</div>}>
+        <Presentation />
+      </Suspense>
+    );
 
   return (
     <div className={`bs-app bs-app--${mode}`} {...drop}>
@@ -117,7 +124,9 @@ export function App() {
 
       {mode === 'compare' ? (
         <main className="bs-main bs-main--compare">
-          <ComparePanel />
+          <Suspense fallback={<div className="bs-graph bs-graph--empty">Loading the comparison…</div>}>
+            <ComparePanel />
+          </Suspense>
         </main>
       ) : (
         <main className="bs-main">
@@ -130,7 +139,11 @@ export function App() {
             {graph}
             {summary && snapshot && mode === 'explore' && <BottomPanel summary={summary} snapshot={snapshot} />}
           </div>
-          {selected && <NodeDetails snapshot={snapshot} summary={summary} selected={selected} />}
+          {selected && (
+            <Suspense fallback={<aside className="bs-panel" aria-busy="true" />}>
+              <NodeDetails snapshot={snapshot} summary={summary} selected={selected} />
+            </Suspense>
+          )}
         </main>
       )}
 

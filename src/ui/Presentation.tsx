@@ -231,6 +231,7 @@ export function Presentation() {
                   key={`${summary?.id}`}
                   snapshot={snapshot}
                   basis={run?.layoutBasis ?? null}
+      layout={run?.layout ?? null}
                   touched={event?.touches}
                   selected={null}
                   onSelect={() => {}}

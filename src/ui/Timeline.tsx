@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { Breakable as B } from './Breakable';
-import { focusGraphNode } from './NodeDetails';
+import { focusGraphNode } from './focus';
 import { PLAY_INTERVAL_MS, PLAY_SPEEDS, useViewStore, useViewStoreApi, type PlayTarget } from './store';
 
 const PLAY_TO: [PlayTarget, string, string][] = [

@@ -2,6 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import * as Comlink from 'comlink';
 import { createEngineClient, EngineRestartError } from './engineClient';
+import { diffSnapshot } from '../worker/delta';
+import type { Snapshot } from '../engine/api';
+
+const snap = (step: number): Snapshot => ({
+  step, devices: [], drivers: [], modules: [], uevents: [], sysfs: [`/sys/step${step}`], log: [], firmware: [], facts: {},
+  tsm: { reportProvider: null, classDevices: [] }, files: {}, kernelVersion: '6.18', udevRunning: true,
+});
+let ids = 1;
 
 /** a fake worker: `run` of a scenario titled "hang" never answers; everything else answers at once */
 function fakeWorkers() {
@@ -16,7 +24,7 @@ function fakeWorkers() {
         if (JSON.parse(json).title === 'hang') return new Promise(() => {});
         return { summary: { id: 'x', title: 't', source: '', events: [], errors: [] }, scenario: JSON.parse(json), variant: null, actionStarts: [], layoutBasis: null };
       },
-      snapshot: (step: number) => ({ step }),
+      snapshotDelta: (step: number) => diffSnapshot(null, null, snap(step), ids++),
       listBuiltins: () => [],
     }, port2);
     port1.start();
@@ -38,7 +46,7 @@ describe('engine client supervision', () => {
     expect(started).toHaveLength(2);
     expect(started[0]!.terminated).toBe(true);
     // the next request waits for the replay of the last good run on the new worker, then answers
-    expect(await engine.snapshot(3)).toEqual({ step: 3 });
+    expect(await engine.snapshot(3)).toEqual(snap(3));
     expect(started[1]!.runs.map((j) => JSON.parse(j).id)).toEqual(['good']);
     engine.dispose();
   });

@@ -11,7 +11,16 @@
  * structured clone would not.
  */
 import * as Comlink from 'comlink';
+import type { Snapshot } from '../engine/api';
 import type { EngineApi, EngineWire, ImportOutcome, Slot } from '../worker/protocol';
+import { applyDelta, type SnapshotDelta } from '../worker/delta';
+
+/** snapshots kept per slot as bases for the worker's deltas (the worker keeps as many: engine.worker.ts SENT_KEPT) */
+const HELD = 4;
+
+/** the benchmark (bench/ui.ts) puts an array here to read what each step cost */
+type StepStats = { stateMs: number; diffMs: number; records: number; bytes: number };
+const benchStats = (): StepStats[] | undefined => (globalThis as { __bindscopeStepStats?: StepStats[] }).__bindscopeStepStats;
 
 type Promised<T> = { [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<Awaited<R>> : never };
 
@@ -40,7 +49,24 @@ export function createEngineClient(opts: EngineClientOptions = {}): EngineClient
   const listeners: ((reason: string) => void)[] = [];
   /** the last scenario (JSON) that ran without error, per slot: replayed after a restart */
   const lastGood = new Map<Slot, string>();
+  /** the snapshots the worker sent, by id, per slot: what its deltas apply to */
+  const held = new Map<Slot, Map<number, Snapshot>>();
   let disposed = false;
+
+  const snapshot = async (step: number, slot: Slot = 'main'): Promise<Snapshot> => {
+    const mine = held.get(slot) ?? new Map<number, Snapshot>();
+    held.set(slot, mine);
+    const me = live;
+    const delta: SnapshotDelta = await call((r) => r.snapshotDelta(step, slot, [...mine.keys()]));
+    // a restart since: the new worker knows none of these ids
+    if (me !== live) throw new EngineRestartError('the engine worker was restarted');
+    const snap = applyDelta(delta.base === null ? null : (mine.get(delta.base) ?? null), delta);
+    mine.set(delta.id, snap);
+    for (const old of [...mine.keys()].sort((a, b) => a - b).slice(0, Math.max(0, mine.size - HELD))) mine.delete(old);
+    const stats = benchStats();
+    if (stats && delta.stats) stats.push({ ...delta.stats, bytes: JSON.stringify(delta).length });
+    return snap;
+  };
 
   interface Live {
     worker: Worker;
@@ -81,6 +107,7 @@ export function createEngineClient(opts: EngineClientOptions = {}): EngineClient
     old.worker.terminate();
     const err = new EngineRestartError(reason);
     for (const reject of old.pending) reject(err);
+    held.clear();
     live = start(true);
     for (const l of listeners) l(reason);
   };
@@ -127,7 +154,7 @@ export function createEngineClient(opts: EngineClientOptions = {}): EngineClient
       if (info.scenario) lastGood.set(slot, json);
       return info;
     },
-    snapshot: (step, slot) => call((r) => r.snapshot(step, slot)),
+    snapshot,
     explain: (step, devpath, slot) => call((r) => r.explain(step, devpath, slot)),
     withAction: (action, step, slot) => call((r) => r.withAction(action, step, slot)),
     importFiles: (files) => call<ImportOutcome | null>((r) => r.importFiles(files)),

@@ -3,7 +3,6 @@
  * the design's name and the step. html-to-image renders the DOM, as React Flow documents for
  * its own image download (the viewport element, with a transform that fits every node).
  */
-import { toPng, toSvg } from 'html-to-image';
 import { getNodesBounds, getViewportForBounds, type Node } from '@xyflow/react';
 
 export const SLIDE = { width: 1920, height: 1080 } as const;
@@ -115,6 +114,7 @@ export async function exportGraph(testId: string, format: ImageFormat, caption: 
     height: BODY.height,
     style: { width: `${BODY.width}px`, height: `${BODY.height}px`, transform: `translate(${vp.x}px, ${vp.y}px) scale(${vp.zoom})` },
   };
+  const { toPng, toSvg } = await import('html-to-image'); // a chunk of its own, loaded on the first export
   const body = format === 'png' ? await toPng(src.viewport, { ...options, pixelRatio: 1 }) : await toSvg(src.viewport, options);
   return compose(format, body, BODY, caption);
 }
@@ -130,6 +130,7 @@ export async function exportElement(el: HTMLElement, format: ImageFormat, captio
     const size = { width: el.scrollWidth, height: el.scrollHeight };
     const options = { backgroundColor: '#ffffff', filter: chrome, width: size.width, height: size.height };
     const ratio = Math.min(BODY.width / size.width, BODY.height / size.height);
+    const { toPng, toSvg } = await import('html-to-image');
     const body = format === 'png' ? await toPng(el, { ...options, pixelRatio: Math.max(1, ratio) }) : await toSvg(el, options);
     return await compose(format, body, size, caption);
   } finally {

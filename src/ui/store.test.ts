@@ -28,6 +28,7 @@ function fakeClient(overrides: Partial<EngineClient> = {}): EngineClient & { cal
     actionStarts: (s as { actions?: unknown[] }).actions ? [n - 2] : [],
     layoutBasis: snap(n - 1),
     moduleChanges: [],
+    layout: null,
   });
   return {
     calls,

@@ -17,8 +17,30 @@ import {
 import type { EngineWire, RunInfo, Slot } from './protocol';
 import { layoutSteps, moduleChanges, unionSnapshot } from './union';
 import { validateAll } from './validateAll';
+import { deltaRecords, diffSnapshot, type SnapshotDelta } from './delta';
+import type { Snapshot } from '../engine/index';
 
 const sims = new Map<Slot, Simulation>();
+
+/** the last snapshots sent per slot, by id (the UI holds as many: engineClient.ts HELD) */
+const SENT_KEPT = 4;
+const sent = new Map<Slot, Map<number, Snapshot>>();
+let nextId = 1;
+
+function snapshotDelta(step: number, slot: Slot, held: number[]): SnapshotDelta {
+  const t0 = performance.now();
+  const snap = simulation(slot).stateAt(step);
+  const t1 = performance.now();
+  const mine = sent.get(slot) ?? new Map<number, Snapshot>();
+  sent.set(slot, mine);
+  const base = held.filter((id) => mine.has(id)).sort((a, b) => b - a)[0] ?? null;
+  const id = nextId++;
+  const delta = diffSnapshot(base === null ? null : mine.get(base)!, base, snap, id);
+  mine.set(id, snap);
+  for (const old of [...mine.keys()].sort((a, b) => a - b).slice(0, Math.max(0, mine.size - SENT_KEPT))) mine.delete(old);
+  delta.stats = { stateMs: t1 - t0, diffMs: performance.now() - t1, records: deltaRecords(delta) };
+  return delta;
+}
 
 function simulation(slot: Slot): Simulation {
   const sim = sims.get(slot);
@@ -26,17 +48,21 @@ function simulation(slot: Slot): Simulation {
   return sim;
 }
 
-function runInfo(sim: Simulation): RunInfo {
+async function runInfo(sim: Simulation): Promise<RunInfo> {
   const summary = sim.summary();
-  if (!sim.scenario) return { summary, scenario: null, variant: null, actionStarts: [], layoutBasis: null, moduleChanges: null };
+  if (!sim.scenario) return { summary, scenario: null, variant: null, actionStarts: [], layoutBasis: null, moduleChanges: null, layout: null };
   const steps = layoutSteps(summary.events, sim.lastStep);
   const snaps = steps.map((i) => sim.stateAt(i));
+  const layoutBasis = unionSnapshot(snaps);
+  // the layout code is a chunk of its own, loaded on the first run
+  const { computeLayout } = await import('./layout');
   return {
     summary,
     scenario: sim.scenario,
     variant: currentVariant(sim.scenario),
     actionStarts: sim.actionStarts,
-    layoutBasis: unionSnapshot(snaps),
+    layoutBasis,
+    layout: layoutBasis ? computeLayout(layoutBasis) : null,
     // exact only when every step was looked at
     moduleChanges: steps.length === sim.lastStep + 1 ? moduleChanges(snaps, steps) : null,
   };
@@ -61,9 +87,9 @@ const api: EngineWire = {
   getScenario: (id) => getBuiltinScenario(id),
   defaultVariant: (id) => currentVariant(getBuiltinScenario(id)),
   builtinWithVariant: (id, variant) => applyVariant(getBuiltinScenario(id), variant),
-  run(json, slot = 'main') {
+  async run(json, slot = 'main') {
     const p = parse(json);
-    if (!p.ok) return { summary: { id: '(invalid)', title: '(invalid scenario)', source: '', events: [], errors: [{ path: '(root)', message: p.message }] }, scenario: null, variant: null, actionStarts: [], layoutBasis: null, moduleChanges: null };
+    if (!p.ok) return { summary: { id: '(invalid)', title: '(invalid scenario)', source: '', events: [], errors: [{ path: '(root)', message: p.message }] }, scenario: null, variant: null, actionStarts: [], layoutBasis: null, moduleChanges: null, layout: null };
     const sim = new Simulation(p.value);
     sims.set(slot, sim);
     return runInfo(sim);
@@ -74,7 +100,7 @@ const api: EngineWire = {
     if (!p.ok) return [{ path: '(root)', message: p.message }];
     return validateAll(p.value);
   },
-  snapshot: (step, slot = 'main') => simulation(slot).stateAt(step),
+  snapshotDelta,
   explain: (step, devpath, slot = 'main') => simulation(slot).explain(step, devpath),
   withAction: (action, step, slot = 'main') => simulation(slot).withAction(action, step),
   // the importers (a DTS parser, the machine capture readers) load on first use: their own chunk

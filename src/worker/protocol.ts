@@ -14,6 +14,7 @@ import type { MachineReport } from '../import/machine/index';
 
 export type { DroppedFile, ImportOutcome, MachineReport };
 export type { DeviceReport } from '../import/machine/index';
+import type { SnapshotDelta } from './delta';
 
 export type Slot = 'main' | 'compare';
 export type FirmwareVariant = Required<Variant>;
@@ -37,6 +38,17 @@ export interface RunInfo {
    * says "not loaded yet; loads at step N". Null for an invalid or a huge (sampled) run.
    */
   moduleChanges: ModuleChange[] | null;
+  /**
+   * Where the graph puts every node of layoutBasis (default columns), computed in the worker:
+   * the UI thread only renders. Null when the scenario is invalid.
+   */
+  layout: RunLayout | null;
+}
+
+/** node places of a run's graph: [node id, x, y, slot height], and what computing them took (ms, in the worker) */
+export interface RunLayout {
+  places: [id: string, x: number, y: number, height: number][];
+  ms: number;
 }
 
 export interface EngineApi {
@@ -72,10 +84,19 @@ export interface EngineApi {
   machineReport(): MachineReport | null;
 }
 
-/** What actually crosses the worker boundary: EngineApi with scenarios as JSON text, which survives any nesting */
-export interface EngineWire extends Omit<EngineApi, 'run' | 'validate' | 'importFiles' | 'machineReport'> {
+/**
+ * What actually crosses the worker boundary: EngineApi with scenarios as JSON text, which
+ * survives any nesting, and snapshots as the change from one the UI holds (delta.ts).
+ */
+export interface EngineWire extends Omit<EngineApi, 'run' | 'validate' | 'snapshot' | 'importFiles' | 'machineReport'> {
   importFiles(files: DroppedFile[]): Promise<ImportOutcome | null>;
   machineReport(): Promise<MachineReport | null>;
-  run(scenarioJson: string, slot?: Slot): RunInfo;
+  run(scenarioJson: string, slot?: Slot): Promise<RunInfo>;
   validate(scenarioJson: string): ScenarioError[];
+  /**
+   * The state after `step` as a delta from the newest of the snapshots `held` (ids of what the
+   * worker sent before and the UI still holds) that the worker still remembers; a whole
+   * snapshot when none is.
+   */
+  snapshotDelta(step: number, slot: Slot, held: number[]): SnapshotDelta;
 }

@@ -28,13 +28,49 @@ describe('layout basis', () => {
     expect(unionSnapshot([a, b, c])!.drivers[0]!.devices).toEqual(['/b']);
   });
 
-  it('uses every step of a normal run and a bounded sample of a huge one', () => {
+  it('uses every step of a normal run; of a long one, the last step and the steps before removals', () => {
     expect(layoutSteps([{ kind: 'phase' }, { kind: 'device_add' }], 1)).toEqual([0, 1]);
-    const huge = Array.from({ length: 100_000 }, (_, i) => ({ kind: i % 2 ? 'device_add' : 'uevent' }));
-    const steps = layoutSteps(huge, huge.length - 1);
-    expect(steps.length).toBeLessThanOrEqual(401);
-    expect(steps.at(-1)).toBe(99_999);
-    expect(steps.slice(0, -1).every((i) => huge[i]!.kind === 'device_add')).toBe(true);
+    const kinds = Array.from({ length: 1000 }, (_, i) => ({ kind: i % 2 ? 'device_add' : 'uevent' }));
+    kinds[500] = { kind: 'unbind' };
+    kinds[501] = { kind: 'device_del' }; // no addition since the unbind: no second snapshot
+    kinds[700] = { kind: 'device_del' };
+    expect(layoutSteps(kinds, kinds.length - 1)).toEqual([499, 699, 999]);
+  });
+
+  it('a long run: the union of the chosen steps is the union of all steps', () => {
+    // devices appear and disappear; driver d is bound to each in turn, then unbound
+    const n = 600;
+    const events: { kind: string }[] = [];
+    const snaps: Snapshot[] = [];
+    const alive = new Set<string>();
+    let bound: string[] = [];
+    for (let i = 0; i < n; i++) {
+      let kind = 'uevent';
+      if (i % 7 === 0) {
+        alive.add(`/d${i}`);
+        kind = 'device_add';
+      } else if (i % 11 === 0 && alive.size > 2) {
+        const first = [...alive][0]!;
+        alive.delete(first);
+        bound = bound.filter((b) => b !== first);
+        kind = 'device_del';
+      } else if (i % 13 === 0 && alive.size) {
+        bound = [[...alive].at(-1)!];
+        kind = 'bind';
+      } else if (i % 17 === 0 && bound.length) {
+        bound = [];
+        kind = 'unbind';
+      }
+      events.push({ kind });
+      const drv = { id: 'platform/d', name: 'd', bus: 'platform', module: null, bindAttrs: true, devices: [...bound] } as DriverView;
+      snaps.push({ ...snap(i, [...alive]), drivers: [drv] });
+    }
+    const steps = layoutSteps(events, n - 1);
+    expect(steps.length).toBeLessThan(n / 4);
+    const all = unionSnapshot(snaps)!;
+    const some = unionSnapshot(steps.map((s) => snaps[s]!))!;
+    expect(new Set(some.devices.map((d) => d.devpath))).toEqual(new Set(all.devices.map((d) => d.devpath)));
+    expect(some.drivers).toEqual(all.drivers);
   });
 });
 

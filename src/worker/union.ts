@@ -34,19 +34,37 @@ export function unionSnapshot(snaps: Snapshot[]): Snapshot | null {
   };
 }
 
-/** Most snapshots the layout basis is built from: a huge run stays a fast one. */
+/** Runs up to this many events use every step's snapshot (and get exact module changes). */
 const MAX_LAYOUT_SNAPSHOTS = 400;
 
+/** events after which something may be gone from the next snapshot (or a list emptied: see merge's `keep`) */
+const REMOVES = new Set(['device_del', 'driver_unregister', 'unbind']);
+/** events after which something may be new */
+const ADDS = new Set(['device_add', 'driver_register', 'bind', 'module']);
+
 /**
- * Steps whose snapshots make the layout basis: every step of a normal run; for a huge one,
- * the steps right after things appear (device_add, driver_register, module), sampled evenly,
- * and the last step.
+ * Steps whose snapshots make the layout basis. A normal run: every step. A longer one: the
+ * last step, and the step just before each removal (device_del, driver_unregister, unbind)
+ * that follows an addition: whatever exists at some step either is still there at the end or
+ * is there just before the event that removed it, so the union of these snapshots holds every
+ * device, driver, module and firmware node of the run, each in its latest form, and each
+ * driver's (module's) last non-empty list of devices (drivers). A few snapshots instead of
+ * one per step: a 10k-device run takes a handful.
  */
 export function layoutSteps(events: { kind: string }[], lastStep: number): number[] {
   if (lastStep + 1 <= MAX_LAYOUT_SNAPSHOTS) return Array.from({ length: lastStep + 1 }, (_, i) => i);
-  const adds = events.map((e, i) => (['device_add', 'driver_register', 'module'].includes(e.kind) ? i : -1)).filter((i) => i >= 0);
-  const every = Math.ceil(adds.length / MAX_LAYOUT_SNAPSHOTS);
-  return [...adds.filter((_, k) => k % every === 0), lastStep];
+  const steps: number[] = [];
+  let added = true; // the state before the first event counts as new
+  for (let i = 0; i <= lastStep; i++) {
+    const kind = events[i]!.kind;
+    if (REMOVES.has(kind) && added && i > 0) {
+      steps.push(i - 1);
+      added = false;
+    }
+    if (ADDS.has(kind)) added = true;
+  }
+  if (steps[steps.length - 1] !== lastStep) steps.push(lastStep);
+  return steps;
 }
 
 /** A module's state from a step on (the steps where it changes), for "loads at step N". */

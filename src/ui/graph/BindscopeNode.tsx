@@ -1,9 +1,10 @@
+import { memo } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { Breakable } from '../Breakable';
 import { DEVICE_LOWER_HANDLE, MODULE_ALIAS_AT, MODULE_ALIAS_HANDLE, type GraphNode } from './toFlow';
 
 /** One box in the graph: a device, driver, module or firmware node. Draws only. */
-export function BindscopeNode({ data, sourcePosition, targetPosition, selected }: NodeProps<GraphNode>) {
+function Box({ data, sourcePosition, targetPosition, selected }: NodeProps<GraphNode>) {
   const cls = [
     'bs-box',
     `bs-box--${data.kind}`,
@@ -32,3 +33,20 @@ export function BindscopeNode({ data, sourcePosition, targetPosition, selected }
     </div>
   );
 }
+
+/** the same props, or data with the same fields (a step rebuilds every node's data object) */
+function same(a: NodeProps<GraphNode>, b: NodeProps<GraphNode>): boolean {
+  for (const k of Object.keys(a) as (keyof NodeProps<GraphNode>)[]) {
+    if (k === 'data') continue;
+    if (a[k] !== b[k]) return false;
+  }
+  if (Object.keys(a).length !== Object.keys(b).length) return false;
+  const da = a.data as Record<string, unknown>;
+  const db = b.data as Record<string, unknown>;
+  if (da === db) return true;
+  const keys = Object.keys(da);
+  return keys.length === Object.keys(db).length && keys.every((k) => da[k] === db[k]);
+}
+
+/** memoised: a step re-renders only the nodes whose drawing changed (React Flow's advice for custom nodes) */
+export const BindscopeNode = memo(Box, same);

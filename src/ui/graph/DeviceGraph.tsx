@@ -15,21 +15,20 @@ import type { Snapshot, TraceEvent } from '../../engine/api';
 import { BindscopeNode } from './BindscopeNode';
 import { LaneEdge } from './LaneEdge';
 import { Legend, LegendToggle } from './Legend';
-import { FONT, LAYOUT, layoutPositions, snapshotToFlow, type FlowColumns, type GraphNode, type TextMeasure } from './toFlow';
+import { LAYOUT, layoutPositions, snapshotToFlow, type FlowColumns, type GraphEdge, type GraphNode, type TextMeasure } from './toFlow';
 import { graphSources, type GraphSource } from '../exportImage';
+import { canvasMeasure } from './measure';
+import type { RunLayout } from '../../worker/protocol';
 
 /** node text measured as the browser draws it (canvas, the node fonts), for node heights */
 const browserMeasure: TextMeasure | undefined = (() => {
   if (typeof document === 'undefined') return undefined;
   const ctx = document.createElement('canvas').getContext('2d');
-  if (!ctx) return undefined;
-  const fonts = { label: `600 ${FONT.label}px ${FONT.family}`, detail: `${FONT.detail}px ${FONT.family}` };
-  return (text, role) => {
-    ctx.font = fonts[role];
-    // a little room for rounding between canvas and layout text widths
-    return ctx.measureText(text).width * 1.02 + 1;
-  };
+  return ctx ? canvasMeasure(ctx) : undefined;
 })();
+
+/** graphs with more nodes than this draw only the nodes and edges in view (React Flow's onlyRenderVisibleElements) */
+const RENDER_VISIBLE_FROM = 300;
 
 const nodeTypes: NodeTypes = { bindscope: BindscopeNode };
 const edgeTypes: EdgeTypes = { lane: LaneEdge };
@@ -41,6 +40,8 @@ interface Props {
   snapshot: Snapshot;
   /** every node of the run, laid out once so nodes keep their place between steps */
   basis: Snapshot | null;
+  /** the basis laid out in the worker (default columns): used instead of laying it out here */
+  layout?: RunLayout | null;
   touched: TraceEvent['touches'] | undefined;
   selected: string | null;
   onSelect(nodeId: string | null): void;
@@ -67,11 +68,38 @@ interface Props {
   interactive?: boolean;
 }
 
+/** the same drawing: place, size, selection and every data field (the engine view by identity: unchanged records keep it, delta.ts) */
+function sameNode(a: GraphNode, b: GraphNode): boolean {
+  if (a.position.x !== b.position.x || a.position.y !== b.position.y || a.height !== b.height || a.width !== b.width) return false;
+  if (!!a.selected !== !!b.selected || a.className !== b.className || a.ariaLabel !== b.ariaLabel) return false;
+  const da = a.data as Record<string, unknown>;
+  const db = b.data as Record<string, unknown>;
+  const keys = Object.keys(da);
+  return keys.length === Object.keys(db).length && keys.every((k) => da[k] === db[k]);
+}
+
+function sameEdge(a: GraphEdge, b: GraphEdge): boolean {
+  if (a.source !== b.source || a.target !== b.target || a.className !== b.className || a.type !== b.type) return false;
+  if (a.sourceHandle !== b.sourceHandle || a.targetHandle !== b.targetHandle || a.data?.kind !== b.data?.kind) return false;
+  const pa = a.data?.route?.points ?? [];
+  const pb = b.data?.route?.points ?? [];
+  return pa.length === pb.length && pa.every((p, i) => p[0] === pb[i]![0] && p[1] === pb[i]![1]);
+}
+
 /** the fit transition of presentation mode (ms) */
 export const FOCUS_DURATION_MS = 600;
 
-function Graph({ snapshot, basis, touched, selected, onSelect, follow, label, testId, showLegend = true, caption, columns, maxFitZoom = 2, minFitZoom, focus, focusKey, interactive = true }: Props) {
-  const positions = useMemo(() => (basis ? layoutPositions(basis, columns, browserMeasure) : undefined), [basis, columns]);
+function Graph({ snapshot, basis, layout, touched, selected, onSelect, follow, label, testId, showLegend = true, caption, columns, maxFitZoom = 2, minFitZoom, focus, focusKey, interactive = true }: Props) {
+  const positions = useMemo(() => {
+    if (!basis) return undefined;
+    const defaultColumns = !columns || (columns.firmware !== false && columns.drivers !== false);
+    if (layout && defaultColumns) return new Map(layout.places.map(([id, x, y, height]) => [id, { x, y, height }]));
+    const t0 = performance.now();
+    const p = layoutPositions(basis, columns, browserMeasure);
+    // read by the benchmark (bench/ui.ts): a layout computed on the main thread
+    performance.measure('bindscope:layout', { start: t0, detail: { nodes: p.size } });
+    return p;
+  }, [basis, layout, columns]);
   const flow = useMemo(
     () => snapshotToFlow(snapshot, { positions, touched, columns, measure: browserMeasure }),
     [snapshot, positions, touched, columns],
@@ -83,20 +111,52 @@ function Graph({ snapshot, basis, touched, selected, onSelect, follow, label, te
       ? [...positions.values()].map((p) => ({ x: p.x, y: p.y, h: p.height ?? LAYOUT.nodeHeight }))
       : flow.nodes.map((n) => ({ x: n.position.x, y: n.position.y, h: n.height ?? LAYOUT.nodeHeight }));
     if (!places.length) return null;
-    const x = Math.min(...places.map((p) => p.x));
-    const y = Math.min(...places.map((p) => p.y));
-    return {
-      x,
-      y,
-      width: Math.max(...places.map((p) => p.x + LAYOUT.nodeWidth)) - x,
-      height: Math.max(...places.map((p) => p.y + p.h)) - y,
-    };
+    // loops, not Math.min(...): a spread of 100k arguments overflows the stack
+    let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+    for (const p of places) {
+      x0 = Math.min(x0, p.x);
+      y0 = Math.min(y0, p.y);
+      x1 = Math.max(x1, p.x + LAYOUT.nodeWidth);
+      y1 = Math.max(y1, p.y + p.h);
+    }
+    return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
   }, [positions, flow]);
   const fitOptions = useMemo(() => ({ padding: FIT_PADDING, maxZoom: maxFitZoom, ...(minFitZoom ? { minZoom: minFitZoom } : {}) }), [maxFitZoom, minFitZoom]);
-  const nodes = useMemo<GraphNode[]>(
-    () => flow.nodes.map((n) => (n.id === selected ? { ...n, selected: true } : n)),
-    [flow, selected],
-  );
+  // A step rebuilds every node and edge object; the ones that did not change are given back as
+  // the objects React Flow already holds, so it neither re-renders nor re-measures them (each
+  // new node object costs React Flow a measurement: 2 s a step at 2,000 nodes).
+  const kept = useRef({ nodes: new Map<string, GraphNode>(), edges: new Map<string, GraphEdge>(), nodeList: [] as GraphNode[], edgeList: [] as GraphEdge[] });
+  const nodes = useMemo<GraphNode[]>(() => {
+    const before = kept.current.nodes;
+    const now = new Map<string, GraphNode>();
+    const out = flow.nodes.map((n) => {
+      const m = n.id === selected ? { ...n, selected: true } : n;
+      const p = before.get(m.id);
+      const keep = p && sameNode(p, m) ? p : m;
+      now.set(m.id, keep);
+      return keep;
+    });
+    const unchanged = out.length === kept.current.nodeList.length && out.every((n, i) => n === kept.current.nodeList[i]);
+    kept.current.nodes = now;
+    // nothing changed: the same array, so React Flow does not even walk the nodes
+    if (!unchanged) kept.current.nodeList = out;
+    return kept.current.nodeList;
+  }, [flow, selected]);
+  const edges = useMemo<GraphEdge[]>(() => {
+    const before = kept.current.edges;
+    const now = new Map<string, GraphEdge>();
+    const out = flow.edges.map((e) => {
+      const p = before.get(e.id);
+      const keep = p && sameEdge(p, e) ? p : e;
+      now.set(e.id, keep);
+      return keep;
+    });
+    const unchanged = out.length === kept.current.edgeList.length && out.every((e, i) => e === kept.current.edgeList[i]);
+    kept.current.edges = now;
+    // the same array: React Flow does not rebuild its connection lookup (a third of a step's time at 2,000 nodes)
+    if (!unchanged) kept.current.edgeList = out;
+    return kept.current.edgeList;
+  }, [flow]);
   const [legendOpen, setLegendOpen] = useState(false);
   const rf = useReactFlow();
   const store = useStoreApi();
@@ -264,7 +324,7 @@ function Graph({ snapshot, basis, touched, selected, onSelect, follow, label, te
     <div className="bs-graph" ref={box} data-testid={testId ?? 'device-graph'} role="figure" aria-label={label}>
       <ReactFlow
         nodes={nodes}
-        edges={flow.edges}
+        edges={edges}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
         minZoom={0.1}
@@ -276,6 +336,7 @@ function Graph({ snapshot, basis, touched, selected, onSelect, follow, label, te
         nodesDraggable={false}
         nodesConnectable={false}
         edgesFocusable={false}
+        onlyRenderVisibleElements={flow.nodes.length > RENDER_VISIBLE_FROM}
         onNodeClick={(_, node) => onSelect(node.id)}
         // keyboard: Tab to a node, Enter selects it (React Flow reports it as a select change)
         onNodesChange={(changes) => {

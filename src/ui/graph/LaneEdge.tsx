@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { BaseEdge, type EdgeProps } from '@xyflow/react';
 import type { GraphEdge } from './toFlow';
 
@@ -28,8 +29,11 @@ export function lanePath(pts: [number, number][]): string {
 }
 
 /** An edge along the free lanes toFlow routed it on. Draws only. */
-export function LaneEdge({ sourceX, sourceY, targetX, targetY, data, markerEnd, style, interactionWidth }: EdgeProps<GraphEdge>) {
+function Lane({ sourceX, sourceY, targetX, targetY, data, markerEnd, style, interactionWidth }: EdgeProps<GraphEdge>) {
   const route = data?.route;
   const path = lanePath([[sourceX, sourceY], ...(route?.points ?? []), [targetX, targetY]]);
   return <BaseEdge path={path} markerEnd={markerEnd} style={style} interactionWidth={interactionWidth} />;
 }
+
+/** memoised: an edge whose ends and route did not move is not drawn again */
+export const LaneEdge = memo(Lane);

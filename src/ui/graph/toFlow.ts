@@ -18,9 +18,9 @@
  * No DOM, no React: unit-tested in toFlow.test.ts with hand-written snapshots.
  */
 import { hierarchy, tree, type HierarchyPointNode } from 'd3-hierarchy';
-import { Position, type Edge, type Node } from '@xyflow/react';
+import type { Edge, Node, Position } from '@xyflow/react';
 import type { DeviceView, DriverView, FirmwareNodeView, ModuleView, Snapshot, TraceEvent } from '../../engine/api';
-import { fnmatch } from '../../engine/userspace/fnmatch';
+import { fnmatch, globMatch, hasWildcard, parseGlob } from '../../engine/userspace/fnmatch';
 
 export type GraphNodeKind = 'firmware' | 'device' | 'driver' | 'module';
 export type GraphEdgeKind = 'firmware-device' | 'parent-child' | 'bound-to' | 'module-provides-driver' | 'alias-loaded' | 'alias-pending';
@@ -170,8 +170,25 @@ export function lineCount(text: string, width: number, role: 'label' | 'detail',
   return lines;
 }
 
+/** heights computed, per measure function (a step of a big graph asks for the same texts again) */
+const heightCache = new WeakMap<TextMeasure, Map<string, number>>();
+const HEIGHT_CACHE_MAX = 50_000;
+
 /** a node's height for its label and detail text, wrapped in the node's width */
 export function nodeHeight(label: string, detail: string, measure: TextMeasure = estimateText): number {
+  let cache = heightCache.get(measure);
+  if (!cache) heightCache.set(measure, (cache = new Map()));
+  const key = `${label}\u0000${detail}`;
+  let h = cache.get(key);
+  if (h === undefined) {
+    h = computeNodeHeight(label, detail, measure);
+    if (cache.size >= HEIGHT_CACHE_MAX) cache.clear();
+    cache.set(key, h);
+  }
+  return h;
+}
+
+function computeNodeHeight(label: string, detail: string, measure: TextMeasure): number {
   const width = LAYOUT.nodeWidth - LAYOUT.chromeX;
   const h =
     LAYOUT.chromeY +
@@ -248,7 +265,10 @@ interface Placed<T> {
 function layoutForest<T>(root: TreeItem<T>, height: (t: T) => number, gap: number): { placed: Placed<T>[]; depth: number } {
   if (root.children.length === 0) return { placed: [], depth: 0 };
   const h = hierarchy(root, (n) => n.children);
-  const hOf = (n: HierarchyPointNode<TreeItem<T>>) => (n.data.item === null ? 0 : height(n.data.item));
+  // each node's height once (d3 calls separation many times per node)
+  const heightOf = new Map<TreeItem<T>, number>();
+  h.each((n) => void heightOf.set(n.data, n.data.item === null ? 0 : height(n.data.item)));
+  const hOf = (n: HierarchyPointNode<TreeItem<T>>) => heightOf.get(n.data)!;
   const laid = tree<TreeItem<T>>()
     .nodeSize([1, LAYOUT.columnGap])
     .separation((a, b) => (hOf(a as HierarchyPointNode<TreeItem<T>>) + hOf(b as HierarchyPointNode<TreeItem<T>>)) / 2 + gap)(h);
@@ -261,6 +281,26 @@ function layoutForest<T>(root: TreeItem<T>, height: (t: T) => number, gap: numbe
     return { item: n.data.item as T, depth: n.depth - 1, y: Math.round(top(n) - minTop) };
   });
   return { placed, depth: maxDepth };
+}
+
+/**
+ * A forest's items placed where `positions` says, in the order layoutForest gives them (d3's
+ * breadth-first order), with their depth in the forest.
+ */
+function placedAt<T>(root: TreeItem<T>, positions: ReadonlyMap<string, NodePlace>, id: (t: T) => string): { placed: Placed<T>[]; depth: number } {
+  const placed: Placed<T>[] = [];
+  let depth = 0;
+  let level: TreeItem<T>[] = [root];
+  for (let d = 0; level.length; d++) {
+    const next: TreeItem<T>[] = [];
+    for (const n of level) {
+      if (n.item !== null) placed.push({ item: n.item, depth: d - 1, y: positions.get(id(n.item))!.y });
+      next.push(...n.children);
+    }
+    if (next.length) depth = d + 1;
+    level = next;
+  }
+  return { placed, depth: placed.length ? depth : 0 };
 }
 
 /** A forest in depth-first order, one row each: an indented list. */
@@ -323,14 +363,21 @@ function node(
     type: 'bindscope',
     position: { x, y },
     data,
-    sourcePosition: Position.Right,
-    targetPosition: Position.Left,
+    sourcePosition: RIGHT,
+    targetPosition: LEFT,
     width: LAYOUT.nodeWidth,
     height,
     className: `bs-node bs-node--${data.kind}`,
     ariaLabel: data.description,
   };
 }
+
+/**
+ * React Flow's Position.Right and .Left, by value: importing the enum would pull React Flow
+ * (and d3-zoom, d3-selection…) into the worker's layout chunk (src/worker/layout.ts).
+ */
+const RIGHT = 'right' as Position.Right;
+const LEFT = 'left' as Position.Left;
 
 /** the handle under a device node: bound-to and alias edges leave there */
 export const DEVICE_LOWER_HANDLE = 'below';
@@ -374,29 +421,112 @@ interface Box {
 /** room kept between a lane and a node */
 const LANE_MARGIN = 4;
 
-/** the free y nearest to `want` (or, with `down`, the first free y at or below it) among the boxes' y ranges */
-function freeY(want: number, boxes: Box[], down: boolean): number {
-  const blocked = (y: number) => boxes.some((b) => y > b.y - LANE_MARGIN && y < b.y + b.h + LANE_MARGIN);
-  if (!blocked(want)) return want;
-  const candidates = boxes
-    .flatMap((b) => [b.y + b.h + LANE_MARGIN, b.y - LANE_MARGIN])
-    .filter((y) => !blocked(y) && (!down || y >= want))
-    .sort((a, b) => Math.abs(a - want) - Math.abs(b - want));
-  return candidates[0] ?? Math.max(...boxes.map((b) => b.y + b.h)) + LANE_MARGIN;
+interface IndexedBox extends Box {
+  id: string;
+  /** the node's place in the node list (ties between lanes go to the earlier node, as before) */
+  order: number;
 }
 
-/** nodes whose box meets the x range [x0, x1], except the edge's own ends */
-function inXRange(boxes: Map<string, Box>, x0: number, x1: number, except: string[]): Box[] {
-  const out: Box[] = [];
-  for (const [id, b] of boxes) if (!except.includes(id) && b.x < x1 && b.x + b.w > x0) out.push(b);
-  return out;
+/**
+ * The node boxes grouped by x (a graph has a few columns; the firmware list one per indent),
+ * each group sorted by top: which boxes block a lane at y is a binary search per group, not a
+ * scan of every node (routing was cubic in the nodes: 40 s at 2,000 nodes).
+ */
+class BoxIndex {
+  private groups: { x: number; w: number; boxes: IndexedBox[]; disjoint: boolean }[] = [];
+
+  constructor(boxes: IndexedBox[]) {
+    const byX = new Map<number, IndexedBox[]>();
+    for (const b of boxes) {
+      const g = byX.get(b.x);
+      if (g) g.push(b);
+      else byX.set(b.x, [b]);
+    }
+    for (const [x, list] of byX) {
+      list.sort((p, q) => p.y - q.y || p.order - q.order);
+      let disjoint = true;
+      for (let i = 1; i < list.length; i++) if (list[i]!.y - LANE_MARGIN < list[i - 1]!.y + list[i - 1]!.h + LANE_MARGIN) disjoint = false;
+      this.groups.push({ x, w: Math.max(...list.map((b) => b.w)), boxes: list, disjoint });
+    }
+  }
+
+  /** a lane query over the boxes that meet [x0, x1] (and pass `keep`), minus the edge's own ends */
+  query(x0: number, x1: number, except: string[], keep?: (b: Box) => boolean): Lanes {
+    // every box of a group has the group's x and (as every node) its width
+    return new Lanes(this.groups.filter((g) => g.x < x1 && g.x + g.w > x0 && (!keep || keep(g.boxes[0]!))), except);
+  }
+}
+
+const top = (b: Box) => b.y - LANE_MARGIN;
+const bottom = (b: Box) => b.y + b.h + LANE_MARGIN;
+
+/** the boxes a lane must avoid: is a y free, and the nearest free y */
+class Lanes {
+  constructor(
+    private groups: { boxes: IndexedBox[]; disjoint: boolean }[],
+    private except: string[],
+  ) {}
+
+  /** the boxes whose lane margin contains y (open range), at most one per disjoint group */
+  private blocking(y: number): IndexedBox[] {
+    const out: IndexedBox[] = [];
+    for (const g of this.groups) {
+      const list = g.boxes;
+      if (!g.disjoint) {
+        for (const b of list) if (y > top(b) && y < bottom(b) && !this.except.includes(b.id)) out.push(b);
+        continue;
+      }
+      // the last box whose top margin starts below y
+      let lo = 0;
+      let hi = list.length - 1;
+      let at = -1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (top(list[mid]!) < y) {
+          at = mid;
+          lo = mid + 1;
+        } else hi = mid - 1;
+      }
+      // (an edge's own end is no obstacle; in a disjoint group nothing else contains y then)
+      if (at >= 0 && y < bottom(list[at]!) && !this.except.includes(list[at]!.id)) out.push(list[at]!);
+    }
+    return out;
+  }
+
+  /** the free y nearest to `want` (or, with `down`, the first free y at or below it) */
+  freeY(want: number, down: boolean): number {
+    let hit = this.blocking(want);
+    if (!hit.length) return want;
+    // below: past the blocking boxes' bottoms until nothing blocks; above: past their tops
+    let below = want;
+    let belowBox: IndexedBox | null = null;
+    for (; hit.length; hit = this.blocking(below)) {
+      for (const b of hit) if (bottom(b) > below || !belowBox) [below, belowBox] = [Math.max(below, bottom(b)), b];
+    }
+    if (down) return below;
+    let above = want;
+    let aboveBox: IndexedBox | null = null;
+    for (hit = this.blocking(want); hit.length; hit = this.blocking(above)) {
+      for (const b of hit) if (top(b) < above || !aboveBox) [above, aboveBox] = [Math.min(above, top(b)), b];
+    }
+    const dBelow = below - want;
+    const dAbove = want - above;
+    if (dBelow !== dAbove) return dBelow < dAbove ? below : above;
+    // a tie: the lane of the earlier node (a node's bottom lane before its top lane)
+    const first = (y: number, edge: (b: Box) => number) =>
+      Math.min(...this.groups.flatMap((g) => g.boxes.filter((b) => edge(b) === y && !this.except.includes(b.id)).map((b) => b.order)));
+    const ob = first(below, bottom);
+    const oa = first(above, top);
+    return ob <= oa ? below : above;
+  }
 }
 
 /** Routes the 'lane' edges on the final node places (see EdgeRoute). */
 function routeEdges(nodes: GraphNode[], edges: GraphEdge[], devX0: number): void {
-  const boxes = new Map<string, Box>(
-    nodes.map((n) => [n.id, { x: n.position.x, y: n.position.y, w: LAYOUT.nodeWidth, h: n.height ?? LAYOUT.nodeHeight }]),
+  const boxes = new Map<string, IndexedBox>(
+    nodes.map((n, order) => [n.id, { id: n.id, order, x: n.position.x, y: n.position.y, w: LAYOUT.nodeWidth, h: n.height ?? LAYOUT.nodeHeight }]),
   );
+  const index = new BoxIndex([...boxes.values()]);
   const gap = LAYOUT.columnGap - LAYOUT.nodeWidth;
   let fwIndex = 0;
   for (const e of edges) {
@@ -412,7 +542,7 @@ function routeEdges(nodes: GraphNode[], edges: GraphEdge[], devX0: number): void
       const sy = s.y + s.h / 2;
       const xa = devX0 - gap / 2 + 4 - 4 * k;
       const xb = t.x - gap / 2 + 4 - 4 * (k % 3);
-      const lane = freeY(ty, inXRange(boxes, xa, xb, [e.source, e.target]).filter((b) => b.x >= devX0), false);
+      const lane = index.query(xa, xb, [e.source, e.target], (b) => b.x >= devX0).freeY(ty, false);
       e.data.route = { points: [[xa, sy], [xa, lane], [xb, lane], [xb, ty]] };
     } else {
       // from under the device along the first free lane below it, up or down in the gap
@@ -422,15 +552,47 @@ function routeEdges(nodes: GraphNode[], edges: GraphEdge[], devX0: number): void
       const sy = s.y + s.h;
       const xb = t.x - (e.data.kind === 'bound-to' ? gap / 3 : (2 * gap) / 3);
       const l1 = sy + BELOW[e.data.kind]!;
-      const across = inXRange(boxes, sx, xb, [e.source, e.target]);
-      if (freeY(l1, across, true) === l1) {
+      if (index.query(sx, xb, [e.source, e.target]).freeY(l1, true) === l1) {
         e.data.route = { points: [[sx, l1], [xb, l1], [xb, ty]] };
       } else {
         const x1 = s.x + s.w + gap / 2 - (e.data.kind === 'bound-to' ? 4 : 0);
-        const l2 = freeY(l1, inXRange(boxes, x1, xb, [e.source, e.target]), false);
+        const l2 = index.query(x1, xb, [e.source, e.target]).freeY(l1, false);
         e.data.route = { points: [[sx, l1], [x1, l1], [x1, l2], [xb, l2], [xb, ty]] };
       }
     }
+  }
+}
+
+/**
+ * The devices whose MODALIAS an alias pattern matches, in device order: a pattern without
+ * wildcards is looked up (fnmatch of such a pattern is string equality), one with wildcards
+ * is matched against every MODALIAS, parsed once. (Matching every module against every
+ * device was quadratic: most of a 2,000-node graph's time.)
+ */
+class AliasIndex {
+  private exact = new Map<string, number[]>();
+  constructor(private devices: DeviceView[]) {
+    devices.forEach((d, i) => {
+      if (!d.modalias) return;
+      const list = this.exact.get(d.modalias);
+      if (list) list.push(i);
+      else this.exact.set(d.modalias, [i]);
+    });
+  }
+
+  matching(patterns: string[]): DeviceView[] {
+    const hits = new Set<number>();
+    for (const pattern of patterns) {
+      if (!hasWildcard(pattern)) {
+        for (const i of this.exact.get(pattern) ?? []) hits.add(i);
+        continue;
+      }
+      const glob = parseGlob(pattern);
+      this.devices.forEach((d, i) => {
+        if (d.modalias && globMatch(glob, d.modalias)) hits.add(i);
+      });
+    }
+    return [...hits].sort((a, b) => a - b).map((i) => this.devices[i]!);
   }
 }
 
@@ -546,7 +708,12 @@ export function snapshotToFlow(snapshot: Snapshot, options: FlowOptions = {}): F
     if (i !== undefined) fwRank.set(d.devpath, Math.min(fwRank.get(d.devpath) ?? i, i));
   }
   if (fwRank.size) orderByRank(devTree, (d) => fwRank.get(d.devpath));
-  const dev = layoutForest(devTree, devHeight, LAYOUT.rowGap);
+  // With a layout for every device (the run's, computed once: in the worker), the tidy-tree
+  // pass is skipped: the devices take their places from it.
+  const pinned = options.positions;
+  const dev = pinned && snapshot.devices.every((d) => pinned.has(nodeId.device(d.devpath)))
+    ? placedAt(devTree, pinned, (d) => nodeId.device(d.devpath))
+    : layoutForest(devTree, devHeight, LAYOUT.rowGap);
   const devX0 = fw.length ? fwDepth * LAYOUT.fwIndent + LAYOUT.columnGap : 0;
   const devColumns = dev.placed.length ? dev.depth : 0;
 
@@ -640,6 +807,7 @@ export function snapshotToFlow(snapshot: Snapshot, options: FlowOptions = {}): F
     0,
     modHeight,
   );
+  const aliasIndex = new AliasIndex(dev.placed.map((p) => p.item));
   for (const m of snapshot.modules) {
     nodes.push(
       node(nodeId.module(m.name), modX, moduleY.get(m)!, modHeight(m), {
@@ -661,15 +829,11 @@ export function snapshotToFlow(snapshot: Snapshot, options: FlowOptions = {}): F
     }
     // uevent MODALIAS -> alias in modules.alias -> this module loaded
     if ((m.state === 'loaded' || m.state === 'loading') && m.loadedBy && m.loadedBy !== 'manual') {
-      for (const p of dev.placed)
-        if (p.item.modalias && aliasMatches(m.loadedBy, p.item.modalias))
-          edges.push(edge('alias-loaded', nodeId.device(p.item.devpath), nodeId.module(m.name)));
+      for (const d of aliasIndex.matching([m.loadedBy])) edges.push(edge('alias-loaded', nodeId.device(d.devpath), nodeId.module(m.name)));
     }
     // a MODALIAS that matches an alias of a module not (yet) loaded: what udev would modprobe
     if (m.state === 'not-loaded') {
-      for (const p of dev.placed)
-        if (p.item.modalias && m.aliases.some((a) => aliasMatches(a, p.item.modalias!)))
-          edges.push(edge('alias-pending', nodeId.device(p.item.devpath), nodeId.module(m.name)));
+      for (const d of aliasIndex.matching(m.aliases)) edges.push(edge('alias-pending', nodeId.device(d.devpath), nodeId.module(m.name)));
     }
   }
 

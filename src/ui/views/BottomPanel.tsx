@@ -1,10 +1,13 @@
-import { useRef, type KeyboardEvent, type PointerEvent } from 'react';
+import { lazy, Suspense, useRef, type KeyboardEvent, type PointerEvent } from 'react';
 import type { RunSummary, Snapshot } from '../../engine/api';
 import { BOTTOM_PANEL, useViewStore, type BottomTab } from '../store';
 import { EventList } from './EventList';
 import { formatDmesg, formatLsmod, formatUeventLog } from './format';
 import { SysfsBrowser } from './SysfsBrowser';
-import { ReviewView } from './ReviewView';
+import { TermLines } from './Windowed';
+
+/** the review rules and their engine: a chunk of its own, loaded when the tab opens */
+const ReviewView = lazy(() => import('./ReviewView').then((m) => ({ default: m.ReviewView })));
 import { MachineView } from './MachineView';
 
 const TABS: [BottomTab, string][] = [
@@ -109,11 +112,15 @@ export function BottomPanel({ summary, snapshot }: { summary: RunSummary; snapsh
       </div>
       {panel.open && <div key={tab} role="tabpanel" id="bottom-tabpanel" aria-labelledby={`tab-${tab}`} className="bs-tabpanel" tabIndex={0} data-testid={`view-${tab}`}>
         {tab === 'events' && <EventList events={summary.events} step={step} onJump={(i) => void goToStep(i)} />}
-        {tab === 'uevents' && <pre className="bs-term">{formatUeventLog(snapshot.uevents)}</pre>}
-        {tab === 'dmesg' && <pre className="bs-term">{formatDmesg(snapshot.log)}</pre>}
+        {tab === 'uevents' && <TermLines text={formatUeventLog(snapshot.uevents)} />}
+        {tab === 'dmesg' && <TermLines text={formatDmesg(snapshot.log)} />}
         {tab === 'lsmod' && <pre className="bs-term">{formatLsmod(snapshot)}</pre>}
         {tab === 'sysfs' && <SysfsBrowser snapshot={snapshot} />}
-        {tab === 'review' && <ReviewView snapshot={snapshot} summary={summary} />}
+        {tab === 'review' && (
+          <Suspense fallback={<p className="bs-muted">Loading the review…</p>}>
+            <ReviewView snapshot={snapshot} summary={summary} />
+          </Suspense>
+        )}
         {tab === 'machine' && machine && <MachineView report={machine} />}
       </div>}
     </section>

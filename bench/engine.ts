@@ -1,0 +1,125 @@
+/**
+ * The engine part of the benchmark, run by bench/run.ts in a child process of its own
+ * (`node --expose-gc --max-old-space-size=8192 --import tsx bench/engine.ts …`), so its heap
+ * is its own. Uses only the engine's public API (Simulation, stateAt, summary).
+ *
+ *   --mode boot --sizes 10000,100000 --runs 3 --tt-budget 60000 --out result.json
+ *       a warm-up run, then `runs` boots of each size in this one process (median, ratio of
+ *       the largest to the smallest), then time travel on the largest run: stateAt at random steps after the checkpoints
+ *       are warm (a seek to the end and back), and one step forward/back from random places.
+ *   --mode peak --sizes 100000 --out result.json
+ *       one boot only: run with --trace-gc, the parent reads the heap used before each GC
+ *       (the heap's local maxima) from this process's stdout: the peak heap of the run; and
+ *       the heap the finished run holds (after a full GC, less the heap before it): bytes per event.
+ */
+import { writeFileSync } from 'node:fs';
+import { Simulation } from '../src/engine';
+import { benchScenario } from './scenario';
+import { median, quantile } from './stats';
+
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) throw new Error('bench/engine.ts needs node --expose-gc');
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const BUDGET = { maxEvents: 1e9, maxMillis: 3_600_000, maxDevices: 1e7 };
+
+function boot(n: number): { sim: Simulation; ms: number } {
+  const scenario = benchScenario(n);
+  const t0 = performance.now();
+  const sim = new Simulation(scenario, BUDGET);
+  const ms = performance.now() - t0;
+  if (sim.errors.length) throw new Error(`invalid bench scenario (n=${n}): ${JSON.stringify(sim.errors.slice(0, 3))}`);
+  if (sim.stopped) throw new Error(`bench run n=${n} stopped: ${JSON.stringify(sim.stopped)}`);
+  return { sim, ms };
+}
+
+/** a seeded generator: the same random steps on every run */
+function rng(seed: number) {
+  return () => ((seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) / 0x7fffffff);
+}
+
+const mode = arg('mode') ?? 'boot';
+const sizes = (arg('sizes') ?? '10000,100000').split(',').map(Number);
+const out = arg('out');
+const result: Record<string, unknown> = { mode, sizes };
+
+if (mode === 'peak') {
+  const n = sizes[0]!;
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const { sim, ms } = boot(n);
+  gc();
+  Object.assign(result, { n, ms, events: sim.lastStep + 1, heapBeforeMB: before / 2 ** 20, heapAfterMB: process.memoryUsage().heapUsed / 2 ** 20 });
+} else {
+  const runs = Number(arg('runs') ?? 3);
+  const ttBudget = Number(arg('tt-budget') ?? 60_000);
+  const ttSamples = Number(arg('tt-samples') ?? 200);
+  boot(Math.min(1000, sizes[0]!)); // warm-up: the JIT compiles on a small run
+  const boots: Record<number, number[]> = {};
+  let held: Simulation | null = null;
+  for (const n of sizes) {
+    boots[n] = [];
+    for (let r = 0; r < runs; r++) {
+      held = null;
+      gc();
+      const b = boot(n);
+      boots[n]!.push(b.ms);
+      held = b.sim;
+    }
+  }
+  const sim = held!;
+  const n = sizes[sizes.length - 1]!;
+  const events = sim.lastStep + 1;
+  const med = Object.fromEntries(sizes.map((s) => [s, median(boots[s]!)]));
+  Object.assign(result, {
+    boots,
+    bootMedian: med,
+    ratio: med[n]! / med[sizes[0]!]!,
+    sizeRatio: n / sizes[0]!,
+    events,
+    devices: sim.stateAt(sim.lastStep).devices.length,
+  });
+
+  // time travel on the largest run: warm the checkpoints (to the end and back), then random steps
+  const warm0 = performance.now();
+  sim.stateAt(sim.lastStep);
+  sim.stateAt(-1);
+  const warmMs = performance.now() - warm0;
+  const rnd = rng(12345);
+  const seeks: number[] = [];
+  const t0 = performance.now();
+  while (seeks.length < ttSamples && (seeks.length < 2 || performance.now() - t0 < ttBudget / 2)) {
+    const step = Math.floor(rnd() * events);
+    const s0 = performance.now();
+    sim.stateAt(step);
+    seeks.push(performance.now() - s0);
+  }
+  const fwd: number[] = [];
+  const back: number[] = [];
+  const t1 = performance.now();
+  while (fwd.length < ttSamples && (fwd.length < 1 || performance.now() - t1 < ttBudget / 2)) {
+    const p = 1 + Math.floor(rnd() * (events - 2));
+    sim.stateAt(p); // the cursor is there (not timed)
+    let s0 = performance.now();
+    sim.stateAt(p + 1);
+    fwd.push(performance.now() - s0);
+    s0 = performance.now();
+    sim.stateAt(p);
+    back.push(performance.now() - s0);
+  }
+  const both = [...fwd, ...back];
+  Object.assign(result, {
+    timetravel: {
+      n, warmMs,
+      seekSamples: seeks.length, seekP95: quantile(seeks, 0.95), seekMedian: median(seeks),
+      stepSamples: fwd.length, stepMedian: median(both), stepP95: quantile(both, 0.95),
+      forwardMedian: median(fwd), backMedian: median(back),
+    },
+  });
+}
+if (out) writeFileSync(out, JSON.stringify(result));
+else console.log(JSON.stringify(result));

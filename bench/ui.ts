@@ -1,0 +1,259 @@
+/**
+ * The browser part of the benchmark (bench/run.ts calls it): the production build served by
+ * `vite preview` on a port of its own, headless system Chromium through Playwright, 1280×720.
+ *
+ * - first graph: from navigation start to the first animation frame where the status says
+ *   ready and graph nodes are on screen (visible, laid out), for the default design and for
+ *   the generated scenario (`?bench=N`, bench/scenario.ts) sized to ~2,000 graph nodes;
+ * - layout: the `bindscope:layout` measures the page records (main thread, DeviceGraph.tsx)
+ *   and the worker's own layout time (RunInfo.layoutMs) when the layout runs there;
+ * - pan/zoom: requestAnimationFrame timestamps in the page while the mouse drags the graph
+ *   and the wheel zooms it: the frame intervals' p95;
+ * - step (`?bench=N` at 10k devices): from the store request (goToStep) to the store holding
+ *   the new snapshot (a store subscription sees it), one step forward or back from random
+ *   places, and random jumps.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { quantile, median } from './stats';
+
+export interface UiOptions {
+  port: number;
+  /** devices of the ~2,000-node scenario */
+  graphN: number;
+  /** devices of the step measurement */
+  stepN: number;
+  stepSamples: number;
+  repeats: number;
+  log: (line: string) => void;
+}
+
+export interface UiResult {
+  firstGraphDefault: number;
+  firstGraphBench: number;
+  graphNodes: number;
+  layoutMs: number;
+  layoutWhere: 'main' | 'worker' | 'none';
+  layoutMainMs: number;
+  longestMainTaskMs: number;
+  panFrameP95: number;
+  panFrameMedian: number;
+  panFrames: number;
+  stepP95: number;
+  stepMedian: number;
+  jumpP95: number;
+  stepSamples: number;
+  stepDevices: number;
+  stepWorker: { stateMs: number; diffMs: number; bytes: number } | null;
+}
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+async function waitForServer(url: string, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    try {
+      const r = await fetch(url);
+      if (r.ok) return;
+    } catch {
+      // not yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`vite preview did not answer at ${url} within ${ms / 1000} s`);
+}
+
+export async function startPreview(port: number): Promise<ChildProcess> {
+  const child = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let err = '';
+  child.stderr!.on('data', (d) => (err += String(d)));
+  try {
+    await waitForServer(`http://127.0.0.1:${port}/`, 30_000);
+  } catch (e) {
+    stopPreview(child);
+    throw new Error(`${(e as Error).message}\n${err}`);
+  }
+  return child;
+}
+
+export function stopPreview(child: ChildProcess): void {
+  try {
+    if (child.pid) process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    // already gone
+  }
+}
+
+/** installed before any page script: records when the graph first shows, and long tasks */
+const PAGE_PROBE = () => {
+  const w = window as unknown as { __bench: { firstGraph: number | null; longTasks: number[] } };
+  w.__bench = { firstGraph: null, longTasks: [] };
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__bench.longTasks.push(e.duration);
+    }).observe({ type: 'longtask', buffered: true });
+  } catch {
+    // no long task API
+  }
+  const poll = () => {
+    const status = document.querySelector('[data-testid="status"]')?.textContent;
+    const node = document.querySelector('.react-flow__node');
+    if (status === 'ready' && node && getComputedStyle(node).visibility !== 'hidden' && node.getBoundingClientRect().width > 0) {
+      // the frame after: the nodes have been painted
+      requestAnimationFrame(() => (w.__bench.firstGraph = performance.now()));
+      return;
+    }
+    requestAnimationFrame(poll);
+  };
+  requestAnimationFrame(poll);
+};
+
+const pageErrors: string[] = [];
+
+async function open(browser: Browser, url: string, timeoutMs: number): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  page.on('pageerror', (e) => pageErrors.push(`${url}: ${e.message}`));
+  // tsx compiles this file with esbuild's keepNames: functions sent to the page call __name
+  await page.addInitScript('globalThis.__name = (f) => f;');
+  await page.addInitScript(PAGE_PROBE);
+  await page.goto(url);
+  await page.waitForFunction(() => (window as unknown as { __bench: { firstGraph: number | null } }).__bench.firstGraph !== null, null, { timeout: timeoutMs, polling: 50 });
+  return page;
+}
+
+const firstGraph = (page: Page) => page.evaluate(() => (window as unknown as { __bench: { firstGraph: number } }).__bench.firstGraph);
+
+async function layoutOf(page: Page): Promise<{ main: number; worker: number | null; nodes: number; longest: number }> {
+  return page.evaluate(() => {
+    const w = window as unknown as { __bench: { longTasks: number[] }; __bindscope?: { store: { getState(): { run: { layout?: { ms: number; places: unknown[] } | null } | null } } } };
+    const m = performance.getEntriesByName('bindscope:layout') as PerformanceMeasure[];
+    const main = m.length ? Math.max(...m.map((e) => e.duration)) : 0;
+    const nodes = m.length ? Math.max(...m.map((e) => (e.detail as { nodes: number }).nodes)) : 0;
+    const run = w.__bindscope?.store.getState().run;
+    const worker = run?.layout && !m.length ? run.layout : null;
+    return { main, worker: worker?.ms ?? null, nodes: worker?.places.length ?? nodes, longest: Math.max(0, ...w.__bench.longTasks) };
+  });
+}
+
+/** drags the pane and turns the wheel over it while the page records frame timestamps */
+async function panZoom(page: Page): Promise<number[]> {
+  const box = (await page.locator('.react-flow__pane').boundingBox())!;
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2;
+  await page.evaluate(() => {
+    const w = window as unknown as { __frames: number[]; __framesOn: boolean };
+    w.__frames = [];
+    w.__framesOn = true;
+    const tick = (t: number) => {
+      w.__frames.push(t);
+      if (w.__framesOn) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  for (let round = 0; round < 2; round++) {
+    await page.mouse.move(cx, cy);
+    await page.mouse.down();
+    for (let i = 1; i <= 40; i++) {
+      await page.mouse.move(cx + Math.sin(i / 6) * 200, cy + Math.cos(i / 6) * 120);
+      await page.waitForTimeout(16);
+    }
+    await page.mouse.up();
+    for (let i = 0; i < 12; i++) {
+      await page.mouse.wheel(0, i < 6 ? -120 : 120);
+      await page.waitForTimeout(30);
+    }
+  }
+  return page.evaluate(() => {
+    const w = window as unknown as { __frames: number[]; __framesOn: boolean };
+    w.__framesOn = false;
+    return w.__frames.slice(1).map((t, i) => t - w.__frames[i]!);
+  });
+}
+
+/** steps through the store; each sample from the request to the store holding that step's snapshot */
+async function steps(page: Page, samples: number): Promise<{ step: number[]; jump: number[]; devices: number; worker: UiResult['stepWorker'] }> {
+  return page.evaluate(async (samples) => {
+    type S = { step: number; snapshot: { step: number; devices: unknown[] } | null; summary: { events: unknown[] }; goToStep(n: number): Promise<void>; stepBy(n: number): Promise<void> };
+    const store = (window as unknown as { __bindscope: { store: { getState(): S; subscribe(f: (s: S) => void): () => void } } }).__bindscope.store;
+    const last = store.getState().summary.events.length - 1;
+    let seed = 4242;
+    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) / 0x7fffffff);
+    const timed = async (go: () => Promise<void>, want: number) => {
+      let at = 0;
+      const t0 = performance.now();
+      const off = store.subscribe((s) => {
+        if (!at && s.step === want && s.snapshot?.step === want) at = performance.now();
+      });
+      await go();
+      off();
+      if (!at) throw new Error(`the store never held step ${want}`);
+      return at - t0;
+    };
+    const step: number[] = [];
+    const jump: number[] = [];
+    for (let i = 0; i < samples; i++) {
+      const p = 1 + Math.floor(rnd() * (last - 2));
+      jump.push(await timed(() => store.getState().goToStep(p), p));
+      const d = i % 2 ? -1 : 1;
+      step.push(await timed(() => store.getState().stepBy(d), p + d));
+    }
+    const w = (window as unknown as { __bindscopeStepStats?: { stateMs: number; diffMs: number; bytes: number }[] }).__bindscopeStepStats;
+    const worker = w?.length
+      ? { stateMs: w.map((x) => x.stateMs).sort((a, b) => a - b)[Math.floor(w.length / 2)]!, diffMs: w.map((x) => x.diffMs).sort((a, b) => a - b)[Math.floor(w.length / 2)]!, bytes: w.map((x) => x.bytes).sort((a, b) => a - b)[Math.floor(w.length / 2)]! }
+      : null;
+    return { step, jump, devices: store.getState().snapshot?.devices.length ?? 0, worker };
+  }, samples);
+}
+
+export async function measureUi(o: UiOptions): Promise<UiResult> {
+  const base = `http://127.0.0.1:${o.port}/`;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+  try {
+    const defaults: number[] = [];
+    for (let r = 0; r < o.repeats; r++) {
+      const page = await open(browser, base, 30_000);
+      defaults.push(await firstGraph(page));
+      await page.close();
+    }
+    o.log(`  first graph (default design): ${defaults.map((x) => x.toFixed(0)).join(', ')} ms`);
+    const benchTimes: number[] = [];
+    let lay = { main: 0, worker: null as number | null, nodes: 0, longest: 0 };
+    let frames: number[] = [];
+    for (let r = 0; r < o.repeats; r++) {
+      const page = await open(browser, `${base}?bench=${o.graphN}`, 120_000);
+      benchTimes.push(await firstGraph(page));
+      if (r === o.repeats - 1) {
+        lay = await layoutOf(page);
+        await page.waitForTimeout(500);
+        frames = await panZoom(page);
+      }
+      await page.close();
+    }
+    o.log(`  first graph (?bench=${o.graphN}, ${lay.nodes} nodes): ${benchTimes.map((x) => x.toFixed(0)).join(', ')} ms; layout main ${lay.main.toFixed(0)} ms, worker ${lay.worker?.toFixed(0) ?? '-'} ms`);
+    const page = await open(browser, `${base}?bench=${o.stepN}`, 300_000);
+    const st = await steps(page, o.stepSamples);
+    await page.close();
+    o.log(`  steps at ${st.devices} devices: median ${median(st.step).toFixed(1)} ms, p95 ${quantile(st.step, 0.95).toFixed(1)} ms; jumps p95 ${quantile(st.jump, 0.95).toFixed(1)} ms`);
+    return {
+      firstGraphDefault: median(defaults),
+      firstGraphBench: median(benchTimes),
+      graphNodes: lay.nodes,
+      layoutMs: lay.worker ?? lay.main,
+      layoutWhere: lay.worker !== null ? 'worker' : lay.main ? 'main' : 'none',
+      layoutMainMs: lay.main,
+      longestMainTaskMs: lay.longest,
+      panFrameP95: quantile(frames, 0.95),
+      panFrameMedian: median(frames),
+      panFrames: frames.length,
+      stepP95: quantile(st.step, 0.95),
+      stepMedian: median(st.step),
+      jumpP95: quantile(st.jump, 0.95),
+      stepSamples: st.step.length,
+      stepDevices: st.devices,
+      stepWorker: st.worker,
+    };
+  } finally {
+    await browser.close();
+    if (pageErrors.length) throw new Error(`errors in the page: ${pageErrors.join('; ')}`);
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * Windowing for the long lists of the bottom panel (events, udevadm monitor, dmesg, /sys): a
+ * list of WINDOW_FROM rows or more renders only the rows in view of its scroll container (plus
+ * a margin), between two spacers that stand for the rows left out, so a 10k-device run's
+ * 150,000 events cost a few dozen DOM rows. Shorter lists render whole, as before (every row in
+ * the DOM: find in page, select all). Rows may wrap: the spacers use the rows' mean height as
+ * measured, which is exact for the monospace views and close for the event list.
+ * Hand-written (~100 lines) rather than a dependency: one fixed scroll container, no grids.
+ */
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
+
+/** lists at least this long are windowed */
+export const WINDOW_FROM = 400;
+/** rows rendered above and below the visible ones */
+const OVERSCAN = 30;
+
+export interface RowWindow {
+  /** first and last (exclusive) row rendered */
+  first: number;
+  end: number;
+  padTop: number;
+  padBottom: number;
+  windowed: boolean;
+  /** scrolls so that row i is in view (rendering it), e.g. the current event */
+  reveal(i: number): void;
+}
+
+function scrollerOf(el: HTMLElement | null): HTMLElement | null {
+  for (let p = el?.parentElement ?? null; p; p = p.parentElement) {
+    const o = getComputedStyle(p).overflowY;
+    if (o === 'auto' || o === 'scroll') return p;
+  }
+  return null;
+}
+
+/**
+ * Which rows of a `count`-row list to render. `list` is the element holding the rows (its
+ * children between the spacers are the rows); `estimate`: a row's height before one is measured.
+ */
+export function useRowWindow(count: number, list: RefObject<HTMLElement | null>, estimate: number): RowWindow {
+  const windowed = count >= WINDOW_FROM;
+  const [view, setView] = useState({ top: 0, height: 600 });
+  const rowH = useRef(estimate);
+  const [measures, remeasured] = useState(0);
+
+  useEffect(() => {
+    if (!windowed) return;
+    const scroller = scrollerOf(list.current);
+    if (!scroller) return;
+    const update = () => {
+      const offset = list.current ? list.current.getBoundingClientRect().top - scroller.getBoundingClientRect().top + scroller.scrollTop : 0;
+      setView((v) => {
+        const next = { top: Math.max(0, scroller.scrollTop - offset), height: scroller.clientHeight };
+        return v.top === next.top && v.height === next.height ? v : next;
+      });
+    };
+    update();
+    scroller.addEventListener('scroll', update, { passive: true });
+    const ro = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(update);
+    ro?.observe(scroller);
+    return () => {
+      scroller.removeEventListener('scroll', update);
+      ro?.disconnect();
+    };
+  }, [windowed, list]);
+
+  const h = rowH.current;
+  const first = windowed ? Math.max(0, Math.min(count - 1, Math.floor(view.top / h) - OVERSCAN)) : 0;
+  const end = windowed ? Math.min(count, first + Math.ceil(view.height / h) + 2 * OVERSCAN) : count;
+
+  // the rows' mean height, as rendered (the spacers are the first child and the last): taken a
+  // few times only, when it differs by more than 10% (rows that wrap differ from window to
+  // window; re-measuring on every render would never settle)
+  useLayoutEffect(() => {
+    if (!windowed || !list.current || measures >= 3) return;
+    const kids = list.current.children;
+    if (kids.length <= 2) return;
+    const a = (kids[1] as HTMLElement).getBoundingClientRect().top;
+    const b = (kids[kids.length - 2] as HTMLElement).getBoundingClientRect().bottom;
+    const mean = (b - a) / (kids.length - 2);
+    if (mean > 0 && Math.abs(mean - rowH.current) > rowH.current * 0.1) {
+      rowH.current = mean;
+      remeasured((n) => n + 1);
+    }
+  });
+
+  const reveal = useCallback(
+    (i: number) => {
+      if (!windowed) return;
+      const scroller = scrollerOf(list.current);
+      if (!scroller || !list.current) return;
+      const offset = list.current.getBoundingClientRect().top - scroller.getBoundingClientRect().top + scroller.scrollTop;
+      const y = offset + i * rowH.current;
+      if (y < scroller.scrollTop || y + rowH.current > scroller.scrollTop + scroller.clientHeight)
+        scroller.scrollTop = Math.max(0, y - scroller.clientHeight / 2);
+    },
+    // a new row height moves every row: reveal again (the caller's effect depends on reveal)
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [windowed, list, measures],
+  );
+
+  return { first, end, padTop: first * h, padBottom: Math.max(0, (count - end) * h), windowed, reveal };
+}
+
+/** a spacer standing for rows left out (inside a list or a pre) */
+export function Spacer({ height, as = 'li' }: { height: number; as?: 'li' | 'div' }): ReactNode {
+  const Tag = as;
+  return <Tag aria-hidden="true" className="bs-spacer" style={{ height, listStyle: 'none' }} />;
+}
+
+/** lines of terminal text (udevadm monitor, dmesg), windowed when there are many */
+export function TermLines({ text, testId }: { text: string; testId?: string }) {
+  const lines = text.split('\n');
+  const ref = useRef<HTMLDivElement>(null);
+  const w = useRowWindow(lines.length, ref, 15);
+  if (!w.windowed) return <pre className="bs-term" data-testid={testId}>{text}</pre>;
+  return (
+    <pre className="bs-term" data-testid={testId} aria-label={`${lines.length} lines; the ones in view are shown`}>
+      <div ref={ref}>
+        <Spacer as="div" height={w.padTop} />
+        {lines.slice(w.first, w.end).map((l, i) => (
+          <div key={w.first + i}>{l || '\u00a0'}</div>
+        ))}
+        <Spacer as="div" height={w.padBottom} />
+      </div>
+    </pre>
+  );
+}

@@ -1,0 +1,26 @@
+/**
+ * The graph's layout for a run, computed in the engine worker (off the UI thread): every node
+ * of the run's layout basis placed once (toFlow.ts layoutPositions, the default columns), its
+ * text measured on an OffscreenCanvas at the node fonts. Loaded by the worker on its first run
+ * as a chunk of its own (d3-hierarchy and the layout code stay out of the engine's chunk).
+ */
+import type { Snapshot } from '../engine/api';
+import { estimateText, layoutPositions, type TextMeasure } from '../ui/graph/toFlow';
+import { canvasMeasure } from '../ui/graph/measure';
+import type { RunLayout } from './protocol';
+
+let measure: TextMeasure | null = null;
+function workerMeasure(): TextMeasure {
+  if (measure) return measure;
+  const ctx = typeof OffscreenCanvas === 'undefined' ? null : new OffscreenCanvas(1, 1).getContext('2d');
+  measure = ctx ? canvasMeasure(ctx) : estimateText;
+  return measure;
+}
+
+export function computeLayout(basis: Snapshot): RunLayout {
+  const t0 = performance.now();
+  const positions = layoutPositions(basis, undefined, workerMeasure());
+  const places: RunLayout['places'] = [];
+  for (const [id, p] of positions) places.push([id, p.x, p.y, p.height ?? 0]);
+  return { places, ms: performance.now() - t0 };
+}
