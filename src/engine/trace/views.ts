@@ -59,6 +59,12 @@ export class SnapshotViews {
   private readonly dirtyBuses = new Set<string>();
   private readonly dirtyFiles = new Set<string>();
   private built = false;
+  /**
+   * The arrays handed out, kept until what they list changes: a step that changes no device
+   * (most events) hands out the same devices array and sysfs listing again, copying nothing.
+   * Handed-out arrays are never changed afterwards.
+   */
+  private out: { devices?: DeviceView[]; drivers?: DriverView[]; modules?: ModuleView[]; sysfs?: string[] } = {};
 
   constructor(private readonly k: Kernel, private readonly discovery: Discovery) {
     k.state.onChange = (t, key, before, after) => this.mark(t, key, before, after);
@@ -124,11 +130,11 @@ export class SnapshotViews {
     const k = this.k;
     return {
       step,
-      devices: this.devOrder.map((p) => this.devViews.get(p)!),
-      drivers: this.drvOrder.map((id) => this.drvViews.get(id)!),
-      modules: [...k.state.modules.keys()].map((m) => this.modViews.get(m)!),
+      devices: (this.out.devices ??= this.devOrder.map((p) => this.devViews.get(p)!)),
+      drivers: (this.out.drivers ??= this.drvOrder.map((id) => this.drvViews.get(id)!)),
+      modules: (this.out.modules ??= [...k.state.modules.keys()].map((m) => this.modViews.get(m)!)),
       uevents: k.uevents.slice(0, ueventCount),
-      sysfs: this.sysfs.slice(),
+      sysfs: (this.out.sysfs ??= this.sysfs.slice()),
       log: k.log.slice(0, logCount),
       firmware: this.firmwareViews(),
       facts: snapshotFacts(this.discovery),
@@ -174,6 +180,7 @@ export class SnapshotViews {
     this.fwViews = null;
     this.tsmList = null;
     this.files = null;
+    this.out = {};
     this.dirtyDevices.clear();
     this.dirtyDrivers.clear();
     this.dirtyModules.clear();
@@ -186,6 +193,9 @@ export class SnapshotViews {
   private refresh(): void {
     const k = this.k;
     const s = k.state;
+    if (this.dirtyDevices.size) this.out.devices = undefined;
+    if (this.dirtyDrivers.size) this.out.drivers = undefined;
+    if (this.dirtyModules.size) this.out.modules = undefined;
     const added: string[] = [];
     const removed: string[] = [];
     const track = (key: string, next: readonly string[]) => this.replaceLines(key, next, added, removed);
@@ -229,6 +239,7 @@ export class SnapshotViews {
     }
     for (const name of this.dirtyBuses) track(`b:${name}`, s.buses.has(name) ? collect((out) => busSysfs(name, out)) : NO_LINES);
     for (const path of this.dirtyFiles) track(`f:${path}`, s.files.has(path) ? collect((out) => fileSysfs(path, out)) : NO_LINES);
+    if (added.length || removed.length) this.out.sysfs = undefined;
     this.sysfs = updateSorted(this.sysfs, added, removed);
     this.devOrder = updateSorted(this.devOrder, devAdded, devRemoved);
     if (driversMoved) this.drvOrder = [...s.drivers.values()].sort((a, b) => a.order - b.order).map((d) => d.id);
