@@ -291,13 +291,15 @@ export class JournaledState {
   }
 }
 
-function setAdd(m: Map<string, Set<string>>, key: string, v: string): void {
+/** add v to the set under key (multimap helpers of the derived indexes; trace/views.ts uses them too) */
+export function setAdd(m: Map<string, Set<string>>, key: string, v: string): void {
   const set = m.get(key);
   if (set) set.add(v);
   else m.set(key, new Set([v]));
 }
 
-function setDel(m: Map<string, Set<string>>, key: string, v: string): void {
+/** remove v from the set under key, and the key with its last member */
+export function setDel(m: Map<string, Set<string>>, key: string, v: string): void {
   const set = m.get(key);
   if (!set) return;
   set.delete(v);

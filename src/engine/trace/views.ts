@@ -15,7 +15,7 @@
  */
 import type { DeviceView, DriverView, FirmwareNodeView, ModuleView, Snapshot } from '../api';
 import type { Kernel } from '../core/kernel';
-import type { DeviceRec, DriverRec, ModuleRec, Table } from '../core/state';
+import { setAdd, setDel, type DeviceRec, type DriverRec, type ModuleRec, type Table } from '../core/state';
 import type { Discovery } from '../firmware/discovery';
 import { busSysfs, deviceSysfs, driverSysfs, fileSysfs, firmwareSysfs, moduleSysfs } from '../core/sysfs';
 import { deviceView, driverView, moduleView, snapshotFacts } from './snapshot';
@@ -389,17 +389,4 @@ function lowerBound(xs: string[], x: string): number {
     else hi = mid;
   }
   return lo;
-}
-
-function setAdd(m: Map<string, Set<string>>, key: string, v: string): void {
-  const set = m.get(key);
-  if (set) set.add(v);
-  else m.set(key, new Set([v]));
-}
-
-function setDel(m: Map<string, Set<string>>, key: string, v: string): void {
-  const set = m.get(key);
-  if (!set) return;
-  set.delete(v);
-  if (set.size === 0) m.delete(key);
 }
