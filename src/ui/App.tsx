@@ -9,7 +9,7 @@ import { OutcomeLine } from './OutcomeLine';
 import { useViewStore, useViewStoreApi } from './store';
 import { Timeline } from './Timeline';
 import { BottomPanel } from './views/BottomPanel';
-import { readDropped } from './readDropped';
+import { loadFiles } from './readDropped';
 
 // CodeMirror is loaded only when the editor opens.
 const ScenarioEditor = lazy(() => import('./editor/ScenarioEditor').then((m) => ({ default: m.ScenarioEditor })));
@@ -30,7 +30,6 @@ export function App() {
   const follow = useViewStore((s) => s.follow);
   const select = useViewStore((s) => s.select);
   const dismissMessage = useViewStore((s) => s.dismissMessage);
-  const importFiles = useViewStore((s) => s.importFiles);
   const store = useViewStoreApi();
   const [dragging, setDragging] = useState(false);
   const hasFile = (e: DragEvent) => [...e.dataTransfer.types].includes('Files');
@@ -47,7 +46,7 @@ export function App() {
       if (!hasFile(e)) return;
       e.preventDefault();
       setDragging(false);
-      void readDropped([...e.dataTransfer.files]).then((files) => importFiles(files), (err: Error) => store.setState({ message: `Not loaded: ${err.message}` }));
+      void loadFiles([...e.dataTransfer.files], store);
     },
   };
 

@@ -1,7 +1,7 @@
 import { useRef, useState, type ReactNode } from 'react';
 import { formatMail, type MailInput } from './views/mail';
 import { useViewStore, useViewStoreApi, type ViewState } from './store';
-import { readDropped } from './readDropped';
+import { loadFiles } from './readDropped';
 import { BUILTIN_WALKTHROUGHS } from '../scenarios/walkthroughs';
 import { dataUrlBlob, exportElement, exportGraph, type ImageFormat } from './exportImage';
 
@@ -63,7 +63,6 @@ function TextDialog({ title, text, note, onClose }: { title: string; text: strin
 export function ShareBar({ children }: { children?: ReactNode }) {
   const store = useViewStoreApi();
   const ready = useViewStore((s) => !!s.snapshot);
-  const importFiles = useViewStore((s) => s.importFiles);
   const present = useViewStore((s) => s.present);
   const own = useViewStore((s) => s.run?.scenario?.walkthrough);
   const [dialog, setDialog] = useState<{ title: string; text: string; note: string } | null>(null);
@@ -111,14 +110,6 @@ export function ShareBar({ children }: { children?: ReactNode }) {
       setDialog({ title: 'The image could not be made', text: err instanceof Error ? err.message : String(err), note: '' });
     }
   };
-  const load = async (files: File[]) => {
-    if (!files.length) return;
-    try {
-      await importFiles(await readDropped(files));
-    } catch (err) {
-      store.setState({ message: `Not loaded: ${(err as Error).message}` });
-    }
-  };
 
   return (
     <div className="bs-share" role="group" aria-label="Share">
@@ -136,7 +127,7 @@ export function ShareBar({ children }: { children?: ReactNode }) {
         aria-hidden="true"
         data-testid="load-json-input"
         onChange={(e) => {
-          void load([...(e.target.files ?? [])]);
+          void loadFiles([...(e.target.files ?? [])], store);
           e.target.value = '';
         }}
       />

@@ -3,6 +3,7 @@
  * (a machine capture, say, `capture-machine.sh | gzip`) is inflated first, by its magic bytes.
  */
 import type { DroppedFile } from '../worker/protocol';
+import type { ViewStoreApi } from './store';
 
 /** the largest file read (after inflating): a machine capture of a large server fits */
 export const MAX_DROPPED_BYTES = 64 * 1024 * 1024;
@@ -18,4 +19,17 @@ export async function readDropped(files: File[]): Promise<DroppedFile[]> {
     out.push({ name: f.name.replace(/\.gz$/i, ''), text });
   }
   return out;
+}
+
+/** Load… and a drop on the page: read the files, then import them (store.importFiles); a file that cannot be read is said why */
+export async function loadFiles(files: File[], store: ViewStoreApi): Promise<void> {
+  if (!files.length) return;
+  let dropped: DroppedFile[];
+  try {
+    dropped = await readDropped(files);
+  } catch (err) {
+    store.setState({ message: `Not loaded: ${(err as Error).message}` });
+    return;
+  }
+  await store.getState().importFiles(dropped);
 }

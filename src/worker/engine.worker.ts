@@ -21,6 +21,8 @@ import { deltaRecords, diffSnapshot, type SnapshotDelta } from './delta';
 import type { Snapshot } from '../engine/index';
 
 const sims = new Map<Slot, Simulation>();
+/** the import chunk, once a first import asked for it */
+let importer: Promise<typeof import('./importFiles')> | null = null;
 
 /** the last snapshots sent per slot, by id (the UI holds as many: engineClient.ts HELD) */
 const SENT_KEPT = 4;
@@ -103,9 +105,10 @@ const api: EngineWire = {
   snapshotDelta,
   explain: (step, devpath, slot = 'main') => simulation(slot).explain(step, devpath),
   withAction: (action, step, slot = 'main') => simulation(slot).withAction(action, step),
-  // the importers (a DTS parser, the machine capture readers) load on first use: their own chunk
-  importFiles: async (files) => (await import('./importFiles')).importFiles(files),
-  machineReport: async () => (await import('./importFiles')).machineReport(sims.get('main')),
+  // the importers (a DTS parser, the machine capture readers) load on the first import: their
+  // own chunk; until then no run is of an imported machine, so the report needs no loading
+  importFiles: async (files) => (await (importer ??= import('./importFiles'))).importFiles(files),
+  machineReport: async () => (importer ? (await importer).machineReport(sims.get('main')) : null),
 };
 
 Comlink.expose(api);

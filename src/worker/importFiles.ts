@@ -52,7 +52,7 @@ export function importFiles(files: DroppedFile[]): ImportOutcome | null {
       summary: [
         `${main.name}: ${s.nodes} nodes from ${s.files.length} file${s.files.length === 1 ? '' : 's'}; ${s.devices.length} platform devices populated`,
         ...(s.amba.length ? [`${s.amba.length} arm,primecell nodes would be AMBA devices (the amba bus is not modelled)`] : []),
-        ...(s.disabled.length ? [`${s.disabled.length} disabled (status), ${s.skipped.length} skipped, ${s.declared.length} claimed early (IRQCHIP/CLK_OF_DECLARE)`] : [`${s.skipped.length} skipped, ${s.declared.length} claimed early (IRQCHIP/CLK_OF_DECLARE)`]),
+        `${s.disabled.length ? `${s.disabled.length} disabled (status), ` : ''}${s.skipped.length} skipped, ${s.declared.length} claimed early (IRQCHIP/CLK_OF_DECLARE)`,
         ...(s.missingHeaders.length ? [`headers not provided: ${s.missingHeaders.join(', ')}`] : []),
       ],
     };
