@@ -32,15 +32,6 @@ export function relLink(from: string, to: string): string {
   return rest ? ups + rest : ups.slice(0, -1);
 }
 
-/** the reference of relLink: by path segments */
-export function relLinkBySegments(from: string, to: string): string {
-  const fromDir = from.split('/').slice(2, -1); // drop "", "sys" and the link name
-  const toParts = to.split('/').slice(2);
-  let i = 0;
-  while (i < fromDir.length && i < toParts.length && fromDir[i] === toParts[i]) i++;
-  return [...fromDir.slice(i).map(() => '..'), ...toParts.slice(i)].join('/');
-}
-
 /** resolve a relative symlink target against the link's directory */
 export function resolveLink(from: string, target: string): string {
   const parts = from.split('/').slice(0, -1);
