@@ -125,38 +125,14 @@ function Graph({ snapshot, basis, layout, touched, selected, onSelect, follow, l
   // A step rebuilds every node and edge object; the ones that did not change are given back as
   // the objects React Flow already holds, so it neither re-renders nor re-measures them (each
   // new node object costs React Flow a measurement: 2 s a step at 2,000 nodes).
-  const kept = useRef({ nodes: new Map<string, GraphNode>(), edges: new Map<string, GraphEdge>(), nodeList: [] as GraphNode[], edgeList: [] as GraphEdge[] });
-  const nodes = useMemo<GraphNode[]>(() => {
-    const before = kept.current.nodes;
-    const now = new Map<string, GraphNode>();
-    const out = flow.nodes.map((n) => {
-      const m = n.id === selected ? { ...n, selected: true } : n;
-      const p = before.get(m.id);
-      const keep = p && sameNode(p, m) ? p : m;
-      now.set(m.id, keep);
-      return keep;
-    });
-    const unchanged = out.length === kept.current.nodeList.length && out.every((n, i) => n === kept.current.nodeList[i]);
-    kept.current.nodes = now;
-    // nothing changed: the same array, so React Flow does not even walk the nodes
-    if (!unchanged) kept.current.nodeList = out;
-    return kept.current.nodeList;
-  }, [flow, selected]);
-  const edges = useMemo<GraphEdge[]>(() => {
-    const before = kept.current.edges;
-    const now = new Map<string, GraphEdge>();
-    const out = flow.edges.map((e) => {
-      const p = before.get(e.id);
-      const keep = p && sameEdge(p, e) ? p : e;
-      now.set(e.id, keep);
-      return keep;
-    });
-    const unchanged = out.length === kept.current.edgeList.length && out.every((e, i) => e === kept.current.edgeList[i]);
-    kept.current.edges = now;
-    // the same array: React Flow does not rebuild its connection lookup (a third of a step's time at 2,000 nodes)
-    if (!unchanged) kept.current.edgeList = out;
-    return kept.current.edgeList;
-  }, [flow]);
+  const keptNodes = useRef<Kept<GraphNode>>({ byId: new Map(), list: [] });
+  const keptEdges = useRef<Kept<GraphEdge>>({ byId: new Map(), list: [] });
+  const nodes = useMemo(
+    () => keepUnchanged(keptNodes.current, flow.nodes.map((n) => (n.id === selected ? { ...n, selected: true } : n)), sameNode),
+    [flow, selected],
+  );
+  // the same edge array: React Flow does not rebuild its connection lookup (a third of a step's time at 2,000 nodes)
+  const edges = useMemo(() => keepUnchanged(keptEdges.current, flow.edges, sameEdge), [flow]);
   const [legendOpen, setLegendOpen] = useState(false);
   const rf = useReactFlow();
   const store = useStoreApi();
@@ -362,4 +338,29 @@ export function DeviceGraph(props: Props) {
       <Graph {...props} />
     </ReactFlowProvider>
   );
+}
+
+/** the objects handed to React Flow last time, by id, and the array */
+interface Kept<T extends { id: string }> {
+  byId: Map<string, T>;
+  list: T[];
+}
+
+/**
+ * The new list with every item that did not change replaced by the object React Flow already
+ * holds, and the previous array itself when nothing changed at all (React Flow then walks
+ * nothing). Updates `kept` for the next step.
+ */
+function keepUnchanged<T extends { id: string }>(kept: Kept<T>, next: T[], same: (a: T, b: T) => boolean): T[] {
+  const now = new Map<string, T>();
+  const out = next.map((x) => {
+    const p = kept.byId.get(x.id);
+    const keep = p && same(p, x) ? p : x;
+    now.set(x.id, keep);
+    return keep;
+  });
+  const unchanged = out.length === kept.list.length && out.every((x, i) => x === kept.list[i]);
+  kept.byId = now;
+  if (!unchanged) kept.list = out;
+  return kept.list;
 }
