@@ -134,16 +134,11 @@ export class Kernel {
   private keepTouches(t: TraceEvent['touches'] | undefined): TraceEvent['touches'] {
     if (!t) return NO_TOUCHES;
     const { devices, drivers, modules } = t;
-    let cache: Map<string, TraceEvent['touches']>;
-    let key: string;
-    if (devices && devices.length === 1 && !drivers && !modules) [cache, key] = [this.touchDevice, devices[0]!];
-    else if (drivers && drivers.length === 1 && !devices && !modules) [cache, key] = [this.touchDriver, drivers[0]!];
-    else if (modules && modules.length === 1 && !devices && !drivers) [cache, key] = [this.touchModule, modules[0]!];
-    else if (!devices && !drivers && !modules) return NO_TOUCHES;
-    else return t;
-    let kept = cache.get(key);
-    if (kept === undefined) cache.set(key, (kept = t));
-    return kept;
+    // no array destructuring here: this runs for every event
+    if (devices && devices.length === 1 && !drivers && !modules) return shared(this.touchDevice, devices[0]!, t);
+    if (drivers && drivers.length === 1 && !devices && !modules) return shared(this.touchDriver, drivers[0]!, t);
+    if (modules && modules.length === 1 && !devices && !drivers) return shared(this.touchModule, modules[0]!, t);
+    return !devices && !drivers && !modules ? NO_TOUCHES : t;
   }
 
   /** one uevent variable, shared with every uevent that carries the same one */
@@ -347,6 +342,14 @@ function gather<T>(idx: Map<string, Set<string>>, keys: string[], get: (id: stri
   for (const k of keys) add(idx.get(k));
   add(idx.get('*'));
   return out;
+}
+
+/** the value kept under key, or v, kept from now on */
+function shared<V>(cache: Map<string, V>, key: string, v: V): V {
+  const kept = cache.get(key);
+  if (kept !== undefined) return kept;
+  cache.set(key, v);
+  return v;
 }
 
 /** a FIFO with O(1) shift (Array.prototype.shift is O(n) on large arrays): udev's socket queue */
