@@ -207,6 +207,8 @@ export class JournaledState {
   readonly deferredSet = new Set<string>();
   /** dev_name → devpaths */
   readonly byName = new Map<string, Set<string>>();
+  /** module name → ids of the drivers it registered (the module's drivers/ directory) */
+  readonly moduleDrivers = new Map<string, Set<string>>();
 
   private table(t: Exclude<Table, 'misc'>): Map<string, unknown> {
     return this[t] as Map<string, unknown>;
@@ -287,6 +289,10 @@ export class JournaledState {
       const a = after as DriverRec | undefined;
       if (!b && a) setAdd(this.busDrivers, a.bus, a.id);
       else if (b && !a) setDel(this.busDrivers, b.bus, b.id);
+      if (b?.module !== a?.module || !b !== !a) {
+        if (b?.module) setDel(this.moduleDrivers, b.module, b.id);
+        if (a?.module) setAdd(this.moduleDrivers, a.module, a.id);
+      }
     }
   }
 }

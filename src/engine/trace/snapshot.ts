@@ -50,7 +50,7 @@ export function driverViews(k: Kernel): DriverView[] {
 export function moduleView(k: Kernel, m: ModuleRec): ModuleView {
   // in registration order (the cursor's table order depends on the way it came)
   const mine: DriverRec[] = [];
-  for (const d of k.state.drivers.values()) if (d.module === m.name) mine.push(d);
+  for (const id of k.state.moduleDrivers.get(m.name) ?? []) mine.push(k.state.drivers.get(id)!);
   const drivers = mine.sort((a, b) => a.order - b.order).map((d) => d.id);
   return {
     name: m.name,

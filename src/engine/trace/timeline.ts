@@ -140,7 +140,8 @@ export class Timeline {
     const k = this.seek(step);
     if (!this.views) this.views = new SnapshotViews(k, this.discovery);
     const c = this.counts(this.pos);
-    return this.views.snapshot(this.pos, c.uevents, c.log);
+    const at = this.pos;
+    return this.views.snapshot(at, c.uevents, c.log, () => this.snapshot(at).sysfs);
   }
 
   counts(step: number): { uevents: number; log: number } {

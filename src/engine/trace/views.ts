@@ -59,6 +59,13 @@ export class SnapshotViews {
   private readonly dirtyBuses = new Set<string>();
   private readonly dirtyFiles = new Set<string>();
   private built = false;
+  /** bumped by every snapshot: a snapshot's sysfs listing can be built only until the next */
+  private generation = 0;
+  /**
+   * Records whose sysfs entries changed since the listing was last built, with the entries the
+   * listing counts for them (the listing is brought up to date only when it is read).
+   */
+  private readonly pendingLines = new Map<string, readonly string[]>();
   /**
    * The arrays handed out, kept until what they list changes: a step that changes no device
    * (most events) hands out the same devices array and sysfs listing again, copying nothing.
@@ -109,7 +116,7 @@ export class SnapshotViews {
       case 'modules':
         this.dirtyModules.add(key);
         // the module's sysfs links to its drivers (module_add_driver) depend on its state
-        for (const drv of this.k.state.drivers.values()) if (drv.module === key) this.dirtyDrivers.add(drv.id);
+        for (const id of this.k.state.moduleDrivers.get(key) ?? []) this.dirtyDrivers.add(id);
         return;
       case 'buses':
         this.dirtyBuses.add(key);
@@ -123,19 +130,39 @@ export class SnapshotViews {
     }
   }
 
-  /** the cursor's state after event `step`, as the UI and the CLI read it */
-  snapshot(step: number, ueventCount: number, logCount: number): Snapshot {
+  /**
+   * The cursor's state after event `step`, as the UI and the CLI read it. The sysfs listing and
+   * the uevent and log lists are built when first read (a jump at 100k devices moves ~700k sysfs
+   * entries: most readers never look at them). The uevents and log are prefixes of append-only
+   * lists, readable at any time. The sysfs listing is read from the views while they are still at
+   * this snapshot; read after they moved on, it comes from `again` (the timeline takes a new
+   * snapshot at the same step and reads it at once: correct, at the cost of the jump back).
+   */
+  snapshot(step: number, ueventCount: number, logCount: number, again: () => string[]): Snapshot {
     if (!this.built) this.rebuild();
     else this.refresh();
     const k = this.k;
+    const views = this;
+    const generation = ++this.generation;
+    let sysfs: string[] | undefined;
+    let uevents: Snapshot['uevents'] | undefined;
+    let log: string[] | undefined;
+    const allUevents = k.uevents;
+    const allLog = k.log;
     return {
       step,
       devices: (this.out.devices ??= this.devOrder.map((p) => this.devViews.get(p)!)),
       drivers: (this.out.drivers ??= this.drvOrder.map((id) => this.drvViews.get(id)!)),
       modules: (this.out.modules ??= [...k.state.modules.keys()].map((m) => this.modViews.get(m)!)),
-      uevents: k.uevents.slice(0, ueventCount),
-      sysfs: (this.out.sysfs ??= this.sysfs.slice()),
-      log: k.log.slice(0, logCount),
+      get uevents() {
+        return (uevents ??= allUevents.slice(0, ueventCount));
+      },
+      get sysfs() {
+        return (sysfs ??= generation === views.generation ? views.sysfsListing() : again());
+      },
+      get log() {
+        return (log ??= allLog.slice(0, logCount));
+      },
       firmware: this.firmwareViews(),
       facts: snapshotFacts(this.discovery),
       tsm: { reportProvider: k.state.misc.tsmProvider, classDevices: this.tsmClassDevices() },
@@ -143,6 +170,19 @@ export class SnapshotViews {
       files: this.fileMap(),
       kernelVersion: k.scenario.kernel.version,
     };
+  }
+
+  /** the sorted sysfs listing: the entries of the records changed since it was last built, counted in or out */
+  private sysfsListing(): string[] {
+    if (this.pendingLines.size) {
+      const added: string[] = [];
+      const removed: string[] = [];
+      for (const [key, prev] of this.pendingLines) this.countLines(prev, this.lines.get(key) ?? NO_LINES, added, removed);
+      this.pendingLines.clear();
+      if (added.length || removed.length) this.out.sysfs = undefined;
+      this.sysfs = updateSorted(this.sysfs, added, removed);
+    }
+    return (this.out.sysfs ??= this.sysfs.slice());
   }
 
   private rebuild(): void {
@@ -175,6 +215,7 @@ export class SnapshotViews {
     for (const path of s.files.keys()) this.setLines(`f:${path}`, collect((out) => fileSysfs(path, out)));
     this.setLines('fw', collect((out) => firmwareSysfs(k, out)));
     this.sysfs = [...this.lineCount.keys()].sort();
+    this.pendingLines.clear();
     this.devOrder = [...s.devices.keys()].sort();
     this.drvOrder = [...s.drivers.values()].sort((a, b) => a.order - b.order).map((d) => d.id);
     this.fwViews = null;
@@ -196,9 +237,7 @@ export class SnapshotViews {
     if (this.dirtyDevices.size) this.out.devices = undefined;
     if (this.dirtyDrivers.size) this.out.drivers = undefined;
     if (this.dirtyModules.size) this.out.modules = undefined;
-    const added: string[] = [];
-    const removed: string[] = [];
-    const track = (key: string, next: readonly string[]) => this.replaceLines(key, next, added, removed);
+    const track = (key: string, next: readonly string[]) => this.replaceLines(key, next);
     const devAdded: string[] = [];
     const devRemoved: string[] = [];
     for (const p of this.dirtyDevices) {
@@ -239,8 +278,6 @@ export class SnapshotViews {
     }
     for (const name of this.dirtyBuses) track(`b:${name}`, s.buses.has(name) ? collect((out) => busSysfs(name, out)) : NO_LINES);
     for (const path of this.dirtyFiles) track(`f:${path}`, s.files.has(path) ? collect((out) => fileSysfs(path, out)) : NO_LINES);
-    if (added.length || removed.length) this.out.sysfs = undefined;
-    this.sysfs = updateSorted(this.sysfs, added, removed);
     this.devOrder = updateSorted(this.devOrder, devAdded, devRemoved);
     if (driversMoved) this.drvOrder = [...s.drivers.values()].sort((a, b) => a.order - b.order).map((d) => d.id);
     this.dirtyDevices.clear();
@@ -267,9 +304,17 @@ export class SnapshotViews {
     for (const l of next) this.lineCount.set(l, (this.lineCount.get(l) ?? 0) + 1);
   }
 
-  /** swap a record's sysfs entries; entries whose count crosses zero go to added/removed */
-  private replaceLines(key: string, next: readonly string[], added: string[], removed: string[]): void {
+  /** swap a record's sysfs entries; the listing counts them in when it is next read */
+  private replaceLines(key: string, next: readonly string[]): void {
     const prev = this.lines.get(key) ?? NO_LINES;
+    if (prev === next) return;
+    if (!this.pendingLines.has(key)) this.pendingLines.set(key, prev);
+    if (next.length) this.lines.set(key, next);
+    else this.lines.delete(key);
+  }
+
+  /** count a record's entries out (prev) and in (next); entries whose count crosses zero go to added/removed */
+  private countLines(prev: readonly string[], next: readonly string[], added: string[], removed: string[]): void {
     if (sameLines(prev, next)) return;
     for (const l of prev) {
       const n = this.lineCount.get(l)! - 1;
@@ -283,8 +328,6 @@ export class SnapshotViews {
       this.lineCount.set(l, n);
       if (n === 1) added.push(l);
     }
-    if (next.length) this.lines.set(key, next);
-    else this.lines.delete(key);
   }
 
   private firmwareViews(): FirmwareNodeView[] {
