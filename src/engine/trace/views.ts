@@ -37,6 +37,8 @@ export class SnapshotViews {
   private sysfs: string[] = [];
   /** devpaths, sorted */
   private devOrder: string[] = [];
+  /** the device views in devOrder's order (what a snapshot hands out a copy of) */
+  private devList: DeviceView[] = [];
   /** driver ids by registration order */
   private drvOrder: string[] = [];
   /** firmware node id → devpaths that stand for it */
@@ -151,7 +153,7 @@ export class SnapshotViews {
     const allLog = k.log;
     return {
       step,
-      devices: (this.out.devices ??= this.devOrder.map((p) => this.devViews.get(p)!)),
+      devices: (this.out.devices ??= this.devList.slice()),
       drivers: (this.out.drivers ??= this.drvOrder.map((id) => this.drvViews.get(id)!)),
       modules: (this.out.modules ??= [...k.state.modules.keys()].map((m) => this.modViews.get(m)!)),
       get uevents() {
@@ -217,6 +219,7 @@ export class SnapshotViews {
     this.sysfs = [...this.lineCount.keys()].sort();
     this.pendingLines.clear();
     this.devOrder = [...s.devices.keys()].sort();
+    this.devList = this.devOrder.map((p) => this.devViews.get(p)!);
     this.drvOrder = [...s.drivers.values()].sort((a, b) => a.order - b.order).map((d) => d.id);
     this.fwViews = null;
     this.tsmList = null;
@@ -240,14 +243,17 @@ export class SnapshotViews {
     const track = (key: string, next: readonly string[]) => this.replaceLines(key, next);
     const devAdded: string[] = [];
     const devRemoved: string[] = [];
+    const devChanged: string[] = [];
     for (const p of this.dirtyDevices) {
       const d = s.devices.get(p);
-      const had = this.devViews.has(p);
+      const was = this.devViews.get(p);
+      const had = was !== undefined;
       if (d) {
         const c = this.deviceParts(d);
         this.devViews.set(p, c.view);
         track(`d:${p}`, c.lines);
         if (!had) devAdded.push(p);
+        else if (c.view !== was) devChanged.push(p);
       } else {
         this.devViews.delete(p);
         track(`d:${p}`, NO_LINES);
@@ -278,13 +284,39 @@ export class SnapshotViews {
     }
     for (const name of this.dirtyBuses) track(`b:${name}`, s.buses.has(name) ? collect((out) => busSysfs(name, out)) : NO_LINES);
     for (const path of this.dirtyFiles) track(`f:${path}`, s.files.has(path) ? collect((out) => fileSysfs(path, out)) : NO_LINES);
-    this.devOrder = updateSorted(this.devOrder, devAdded, devRemoved);
+    this.updateDeviceList(devAdded, devRemoved, devChanged);
     if (driversMoved) this.drvOrder = [...s.drivers.values()].sort((a, b) => a.order - b.order).map((d) => d.id);
     this.dirtyDevices.clear();
     this.dirtyDrivers.clear();
     this.dirtyModules.clear();
     this.dirtyBuses.clear();
     this.dirtyFiles.clear();
+  }
+
+  /** devOrder and devList after devices came, went or changed view: in place for a few, rebuilt for many */
+  private updateDeviceList(added: string[], removed: string[], changed: string[]): void {
+    if (added.length + removed.length > SPLICE_LIMIT) {
+      this.devOrder = updateSorted(this.devOrder, added, removed);
+      this.devList = this.devOrder.map((p) => this.devViews.get(p)!);
+      return;
+    }
+    const order = this.devOrder;
+    const list = this.devList;
+    for (const p of removed) {
+      const i = lowerBound(order, p);
+      if (order[i] === p) {
+        order.splice(i, 1);
+        list.splice(i, 1);
+      }
+    }
+    for (const p of added) {
+      const i = lowerBound(order, p);
+      if (order[i] !== p) {
+        order.splice(i, 0, p);
+        list.splice(i, 0, this.devViews.get(p)!);
+      } else list[i] = this.devViews.get(p)!;
+    }
+    for (const p of changed) list[lowerBound(order, p)] = this.devViews.get(p)!;
   }
 
   /** a device's view and sysfs entries, from the cache when its record and driver are unchanged */
