@@ -25,12 +25,19 @@ const SPLICE_LIMIT = 64;
 
 const NO_LINES: readonly string[] = Object.freeze([]);
 
+/** the records that contribute sysfs entries: devices, drivers (r), modules, buses, files, the firmware tree */
+type Owner = 'd' | 'r' | 'm' | 'b' | 'f' | 'fw';
+const OWNERS: readonly Owner[] = ['d', 'r', 'm', 'b', 'f', 'fw'];
+function owners(): Record<Owner, Map<string, readonly string[]>> {
+  return { d: new Map(), r: new Map(), m: new Map(), b: new Map(), f: new Map(), fw: new Map() };
+}
+
 export class SnapshotViews {
   private readonly devViews = new Map<string, DeviceView>();
   private readonly drvViews = new Map<string, DriverView>();
   private readonly modViews = new Map<string, ModuleView>();
-  /** sysfs entries each record contributes ("d:" device, "r:" driver, "m:" module, "b:" bus, "f:" file, "fw" firmware) */
-  private readonly lines = new Map<string, readonly string[]>();
+  /** sysfs entries each record contributes, per kind of record (keyed by the record's own key: no key string built per lookup) */
+  private readonly lines: Record<Owner, Map<string, readonly string[]>> = owners();
   /** how many records contribute each sysfs entry (the listing is their union) */
   private readonly lineCount = new Map<string, number>();
   /** the union, sorted */
@@ -67,7 +74,7 @@ export class SnapshotViews {
    * Records whose sysfs entries changed since the listing was last built, with the entries the
    * listing counts for them (the listing is brought up to date only when it is read).
    */
-  private readonly pendingLines = new Map<string, readonly string[]>();
+  private readonly pendingLines: Record<Owner, Map<string, readonly string[]>> = owners();
   /**
    * The arrays handed out, kept until what they list changes: a step that changes no device
    * (most events) hands out the same devices array and sysfs listing again, copying nothing.
@@ -92,9 +99,11 @@ export class SnapshotViews {
           if (b?.driver) this.dirtyDrivers.add(b.driver);
           if (a?.driver) this.dirtyDrivers.add(a.driver);
         }
-        const fb = b ? fwnodeOf(b) : null;
-        const fa = a ? fwnodeOf(a) : null;
-        if (fb !== fa || !b !== !a) {
+        // the firmware node a device stands for rarely changes: compare the fields before building its id
+        const sameNode = b !== undefined && a !== undefined && b.fwnode === a.fwnode && b.ofNode === a.ofNode;
+        const fb = sameNode || !b ? null : fwnodeOf(b);
+        const fa = sameNode || !a ? null : fwnodeOf(a);
+        if (!sameNode && (fb !== fa || !b !== !a)) {
           if (fb) setDel(this.fwDevices, fb, key);
           if (fa) setAdd(this.fwDevices, fa, key);
           this.fwViews = null;
@@ -176,11 +185,14 @@ export class SnapshotViews {
 
   /** the sorted sysfs listing: the entries of the records changed since it was last built, counted in or out */
   private sysfsListing(): string[] {
-    if (this.pendingLines.size) {
+    if (OWNERS.some((o) => this.pendingLines[o].size)) {
       const added: string[] = [];
       const removed: string[] = [];
-      for (const [key, prev] of this.pendingLines) this.countLines(prev, this.lines.get(key) ?? NO_LINES, added, removed);
-      this.pendingLines.clear();
+      for (const o of OWNERS) {
+        const lines = this.lines[o];
+        for (const [key, prev] of this.pendingLines[o]) this.countLines(prev, lines.get(key) ?? NO_LINES, added, removed);
+        this.pendingLines[o].clear();
+      }
       if (added.length || removed.length) this.out.sysfs = undefined;
       this.sysfs = updateSorted(this.sysfs, added, removed);
     }
@@ -190,7 +202,7 @@ export class SnapshotViews {
   private rebuild(): void {
     const k = this.k;
     const s = k.state;
-    this.lines.clear();
+    for (const o of OWNERS) this.lines[o].clear();
     this.lineCount.clear();
     this.devViews.clear();
     this.drvViews.clear();
@@ -200,24 +212,24 @@ export class SnapshotViews {
     for (const d of s.devices.values()) {
       const c = this.deviceParts(d);
       this.devViews.set(d.devpath, c.view);
-      this.setLines(`d:${d.devpath}`, c.lines);
+      this.setLines('d', d.devpath, c.lines);
       const fw = fwnodeOf(d);
       if (fw) setAdd(this.fwDevices, fw, d.devpath);
       if (d.cls === 'tsm') this.tsmDevices.add(d.devpath);
     }
     for (const drv of s.drivers.values()) {
       this.drvViews.set(drv.id, driverView(k, drv));
-      this.setLines(`r:${drv.id}`, collect((out) => driverSysfs(k, drv, out)));
+      this.setLines('r', drv.id, collect((out) => driverSysfs(k, drv, out)));
     }
     for (const m of s.modules.values()) {
       this.modViews.set(m.name, moduleView(k, m));
-      this.setLines(`m:${m.name}`, collect((out) => moduleSysfs(m, out)));
+      this.setLines('m', m.name, collect((out) => moduleSysfs(m, out)));
     }
-    for (const b of s.buses.values()) this.setLines(`b:${b.name}`, collect((out) => busSysfs(b.name, out)));
-    for (const path of s.files.keys()) this.setLines(`f:${path}`, collect((out) => fileSysfs(path, out)));
-    this.setLines('fw', collect((out) => firmwareSysfs(k, out)));
+    for (const b of s.buses.values()) this.setLines('b', b.name, collect((out) => busSysfs(b.name, out)));
+    for (const path of s.files.keys()) this.setLines('f', path, collect((out) => fileSysfs(path, out)));
+    this.setLines('fw', '', collect((out) => firmwareSysfs(k, out)));
     this.sysfs = [...this.lineCount.keys()].sort();
-    this.pendingLines.clear();
+    for (const o of OWNERS) this.pendingLines[o].clear();
     this.devOrder = [...s.devices.keys()].sort();
     this.devList = this.devOrder.map((p) => this.devViews.get(p)!);
     this.drvOrder = [...s.drivers.values()].sort((a, b) => a.order - b.order).map((d) => d.id);
@@ -240,7 +252,7 @@ export class SnapshotViews {
     if (this.dirtyDevices.size) this.out.devices = undefined;
     if (this.dirtyDrivers.size) this.out.drivers = undefined;
     if (this.dirtyModules.size) this.out.modules = undefined;
-    const track = (key: string, next: readonly string[]) => this.replaceLines(key, next);
+    const track = (owner: Owner, key: string, next: readonly string[]) => this.replaceLines(owner, key, next);
     const devAdded: string[] = [];
     const devRemoved: string[] = [];
     const devChanged: string[] = [];
@@ -251,12 +263,12 @@ export class SnapshotViews {
       if (d) {
         const c = this.deviceParts(d);
         this.devViews.set(p, c.view);
-        track(`d:${p}`, c.lines);
+        track('d', p, c.lines);
         if (!had) devAdded.push(p);
         else if (c.view !== was) devChanged.push(p);
       } else {
         this.devViews.delete(p);
-        track(`d:${p}`, NO_LINES);
+        track('d', p, NO_LINES);
         if (had) devRemoved.push(p);
       }
     }
@@ -266,24 +278,24 @@ export class SnapshotViews {
       if (drv) {
         if (!this.drvViews.has(id)) driversMoved = true;
         this.drvViews.set(id, sameView(this.drvViews.get(id), driverView(k, drv)));
-        track(`r:${id}`, collect((out) => driverSysfs(k, drv, out)));
+        track('r', id, collect((out) => driverSysfs(k, drv, out)));
       } else {
         if (this.drvViews.delete(id)) driversMoved = true;
-        track(`r:${id}`, NO_LINES);
+        track('r', id, NO_LINES);
       }
     }
     for (const name of this.dirtyModules) {
       const m = s.modules.get(name);
       if (m) {
         this.modViews.set(name, sameView(this.modViews.get(name), moduleView(k, m)));
-        track(`m:${name}`, collect((out) => moduleSysfs(m, out)));
+        track('m', name, collect((out) => moduleSysfs(m, out)));
       } else {
         this.modViews.delete(name);
-        track(`m:${name}`, NO_LINES);
+        track('m', name, NO_LINES);
       }
     }
-    for (const name of this.dirtyBuses) track(`b:${name}`, s.buses.has(name) ? collect((out) => busSysfs(name, out)) : NO_LINES);
-    for (const path of this.dirtyFiles) track(`f:${path}`, s.files.has(path) ? collect((out) => fileSysfs(path, out)) : NO_LINES);
+    for (const name of this.dirtyBuses) track('b', name, s.buses.has(name) ? collect((out) => busSysfs(name, out)) : NO_LINES);
+    for (const path of this.dirtyFiles) track('f', path, s.files.has(path) ? collect((out) => fileSysfs(path, out)) : NO_LINES);
     this.updateDeviceList(devAdded, devRemoved, devChanged);
     if (driversMoved) this.drvOrder = [...s.drivers.values()].sort((a, b) => a.order - b.order).map((d) => d.id);
     this.dirtyDevices.clear();
@@ -331,18 +343,20 @@ export class SnapshotViews {
     return c;
   }
 
-  private setLines(key: string, next: readonly string[]): void {
-    this.lines.set(key, next);
+  private setLines(owner: Owner, key: string, next: readonly string[]): void {
+    this.lines[owner].set(key, next);
     for (const l of next) this.lineCount.set(l, (this.lineCount.get(l) ?? 0) + 1);
   }
 
   /** swap a record's sysfs entries; the listing counts them in when it is next read */
-  private replaceLines(key: string, next: readonly string[]): void {
-    const prev = this.lines.get(key) ?? NO_LINES;
+  private replaceLines(owner: Owner, key: string, next: readonly string[]): void {
+    const lines = this.lines[owner];
+    const prev = lines.get(key) ?? NO_LINES;
     if (prev === next) return;
-    if (!this.pendingLines.has(key)) this.pendingLines.set(key, prev);
-    if (next.length) this.lines.set(key, next);
-    else this.lines.delete(key);
+    const pending = this.pendingLines[owner];
+    if (!pending.has(key)) pending.set(key, prev);
+    if (next.length) lines.set(key, next);
+    else lines.delete(key);
   }
 
   /** count a record's entries out (prev) and in (next); entries whose count crosses zero go to added/removed */
