@@ -71,6 +71,7 @@ class Segments<T> {
 
 /** a list keyed by `key` (records may move, appear, vanish, change) */
 export function diffKeyed<T>(prev: T[], next: T[], key: (t: T) => string): { segs: Segment<T>[]; literals: number } {
+  if (prev === next) return unchanged(next);
   const at = new Map<string, number>();
   prev.forEach((t, i) => at.set(key(t), i));
   const s = new Segments<T>();
@@ -87,6 +88,7 @@ export function diffKeyed<T>(prev: T[], next: T[], key: (t: T) => string): { seg
  * what follows the first difference is sent): walked with two cursors, no index built.
  */
 export function diffOrdered<T>(prev: T[], next: T[], before?: (a: T, b: T) => boolean): { segs: Segment<T>[]; literals: number } {
+  if (prev === next) return unchanged(next);
   const s = new Segments<T>();
   let i = 0;
   let j = 0;
@@ -114,6 +116,11 @@ export function diffOrdered<T>(prev: T[], next: T[], before?: (a: T, b: T) => bo
     j++;
   }
   return { segs: s.out, literals: s.literals };
+}
+
+/** the engine hands out the same array while what it lists is unchanged: one copy of all of it */
+function unchanged<T>(list: T[]): { segs: Segment<T>[]; literals: number } {
+  return { segs: list.length ? [[0, list.length]] : [], literals: 0 };
 }
 
 const whole = <T>(list: T[]): Segment<T>[] => (list.length ? [{ v: list }] : []);
