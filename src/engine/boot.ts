@@ -86,9 +86,13 @@ export function runScenario(s: Scenario, opts: Partial<RunBudget> = {}): RunResu
     if (!(e instanceof RunawayError)) throw e;
     k.depth = 0;
     k.beforeEmit = null;
-    const last = [...k.events.slice(-2000)].reverse().find((ev) => ev.kind === 'probe' || ev.kind === 'module' || ev.kind === 'device_add');
-    stopped = { budget: e.budget, step: k.events.length, message: e.message, running: last?.text ?? null };
-    k.error(`run stopped at event ${k.events.length} (${e.budget} budget): ${e.message}${last ? `; last running: ${last.text}` : ''}`, E.INVAL, 'bindscope:budget');
+    let last: string | undefined;
+    for (let i = k.events.length - 1; i >= Math.max(0, k.events.length - 2000) && last === undefined; i--) {
+      const kind = k.events.kindAt(i);
+      if (kind === 'probe' || kind === 'module' || kind === 'device_add') last = k.events.textAt(i);
+    }
+    stopped = { budget: e.budget, step: k.events.length, message: e.message, running: last ?? null };
+    k.error(`run stopped at event ${k.events.length} (${e.budget} budget): ${e.message}${last ? `; last running: ${last}` : ''}`, E.INVAL, 'bindscope:budget');
   }
   k.flush('end of run');
   return { kernel: k, discovery, actionStarts, actionResults, stopped };

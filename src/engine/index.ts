@@ -51,9 +51,9 @@ export class Simulation {
     this.timeline = new Timeline(this.run.kernel, this.run.discovery);
   }
 
-  /** the trace (its patches and counts are kept apart, in the journal's columns) */
+  /** the whole trace, built now from its columns (trace/eventlog.ts): eventsBetween pages it */
   private publicEvents(): TraceEvent[] {
-    return this.run?.kernel.events ?? [];
+    return this.run?.kernel.events.all() ?? [];
   }
 
   get kernel() {
@@ -87,8 +87,7 @@ export class Simulation {
 
   /** events [from, to) of the trace: a page of it, without handing out the whole array */
   eventsBetween(from: number, to: number): TraceEvent[] {
-    const ev = this.run?.kernel.events ?? [];
-    return ev.slice(Math.max(0, from), Math.min(ev.length, to));
+    return this.run?.kernel.events.slice(from, to) ?? [];
   }
 
   /**

@@ -9,6 +9,7 @@ import type { ModuleDef, Scenario } from '../scenario/schema';
 import type { Facts } from '../firmware/facts';
 import { Ida } from './ida';
 import { IntColumn, JournaledState, type DeviceRec, type DriverRec } from './state';
+import { EventLog } from '../trace/eventlog';
 
 /** which budget a run exceeded (or the probe-loop / recursion guards) */
 export type BudgetName = 'events' | 'time' | 'devices' | 'depth' | 'probe-loop' | 'deadlock';
@@ -34,9 +35,6 @@ export function flat(s: string): string {
   return s;
 }
 
-/** an event as the trace records it; its patches and the uevent and log counts after it are columns (`state.journal`, `ueventCounts`, `logCounts`) */
-export type RecordedEvent = TraceEvent;
-
 const NO_EXTRA: Partial<TraceEvent> = Object.freeze({});
 
 export interface ExecContext {
@@ -52,9 +50,10 @@ export interface ExecContext {
 
 export class Kernel {
   readonly state = new JournaledState();
-  readonly events: RecordedEvent[] = [];
   readonly uevents: UeventRecord[] = [];
   readonly log: string[] = [];
+  /** the trace, in columns (trace/eventlog.ts): events are built when read */
+  readonly events = new EventLog(this.log);
   /** per event: how many uevents and log lines exist after it (snapshots slice the logs by these) */
   readonly ueventCounts = new IntColumn();
   readonly logCounts = new IntColumn();
@@ -150,41 +149,30 @@ export class Kernel {
     return v;
   }
 
-  /** citations are a few hundred distinct strings built by concatenation: keep one copy of each */
-  private readonly citations = new Map<string, string>();
-
   /** the run's budget check (boot.ts), before each event is recorded: throws RunawayError to stop the run */
   beforeEmit: (() => void) | null = null;
 
-  emit(kind: EventKind, text: string, cite: Citation, extra: Partial<TraceEvent> = NO_EXTRA): RecordedEvent {
+  emit(kind: EventKind, text: string, cite: Citation, extra: Partial<TraceEvent> = NO_EXTRA): void {
+    this.record(kind, flat(text), cite, extra);
+  }
+
+  /** one row of the trace; its patches and the uevent and log counts after it go to their columns */
+  private record(kind: EventKind, text: string | null, cite: Citation, extra: Partial<TraceEvent>): void {
     this.beforeEmit?.();
-    let c = this.citations.get(cite);
-    if (c === undefined) this.citations.set(cite, (c = cite));
-    // one shape for every event (no spread of `extra`): V8 keeps them compact and fast to build
-    const ev: RecordedEvent = {
-      index: this.events.length,
-      kind,
-      text: flat(text),
-      cite: c,
-      depth: this.depth,
-      touches: this.keepTouches(extra.touches),
-      uevent: extra.uevent,
-      match: extra.match,
-      errno: extra.errno,
-      log: extra.log,
-      boundary: extra.boundary,
-    };
-    if (ev.log !== undefined) this.log.push(ev.log);
+    let logAt = -1;
+    if (extra.log !== undefined) {
+      logAt = this.log.length;
+      this.log.push(extra.log);
+    }
+    this.events.push(kind, text, cite, this.depth, this.keepTouches(extra.touches), extra, logAt);
     this.state.journal.endEvent();
     this.ueventCounts.push(this.uevents.length);
     this.logCounts.push(this.log.length);
-    this.events.push(ev);
-    return ev;
   }
 
   /** printk: a kernel log line, recorded as its own event */
-  printk(kind: EventKind, line: string, cite: Citation, extra: Partial<TraceEvent> = {}): RecordedEvent {
-    return this.emit(kind, line, cite, { ...extra, log: line });
+  printk(kind: EventKind, line: string, cite: Citation, extra: Partial<TraceEvent> = {}): void {
+    this.emit(kind, line, cite, { ...extra, log: line });
   }
 
   /** a kernel error outcome: recorded, never thrown */
@@ -193,8 +181,9 @@ export class Kernel {
     return errno;
   }
 
+  /** a match decision: its text is the match info's sentence, built when the event is read (trace/eventlog.ts matchText) */
   match(info: MatchInfo, touches: TraceEvent['touches']): void {
-    this.emit('match', `${info.matched ? 'match' : 'no match'}: ${info.bus} driver ${info.driver} ${info.matched ? '↔' : '✗'} device ${info.device} — ${info.rule}: ${info.compared}`, info.cite, { match: info, touches });
+    this.record('match', null, info.cite, { match: info, touches });
   }
 
   nested<T>(fn: () => T): T {

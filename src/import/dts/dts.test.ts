@@ -226,7 +226,7 @@ describe('FVP Base RevC (arch/arm64/boot/dts/arm/fvp-base-revc.dts)', () => {
     expect(res.discovery.facts.psci).toBe(true);
     expect(res.discovery.facts.conduit).toBe('SMC');
     // each populate event cites the kernel function
-    const pop = k.events.filter((e) => /of_device_alloc|of_amba_device_create|of_irq_init|of_clk_init/.test(e.text));
+    const pop = k.events.all().filter((e) => /of_device_alloc|of_amba_device_create|of_irq_init|of_clk_init/.test(e.text));
     expect(pop.length).toBe(18 + 14 + 4);
     for (const e of pop) expect(String(e.cite)).toMatch(/^drivers\/(of|clk)\//);
   });

@@ -1,0 +1,127 @@
+/**
+ * The trace as columns: one row per event, the small fields in typed arrays (kind, depth,
+ * citation id, errno, log line), the references in plain arrays (text, touches, uevent, match).
+ * A TraceEvent object is built only when one is read (`at`, `slice`, `all`): a 100k-device run
+ * records ~1.5 M events, and one object per event (120 bytes before its text) was the largest
+ * single share of the trace's heap.
+ *
+ * A match event keeps no text of its own: it is the match info's sentence (`matchText`), built
+ * when read. Everything else is exactly what the kernel recorded; `at(i)` returns an event equal
+ * to the object the trace used to keep (same keys, same order, undefined where unset).
+ */
+import type { Citation, EventKind, MatchInfo, TraceEvent, UeventRecord } from '../api';
+import { IntColumn } from '../core/state';
+
+const KINDS: readonly EventKind[] = [
+  'phase', 'firmware', 'device_add', 'device_del', 'driver_register', 'driver_unregister', 'match', 'probe', 'bind',
+  'unbind', 'defer', 'uevent', 'udev', 'module', 'sysfs', 'error', 'action', 'tsm',
+] as EventKind[];
+
+// meta column: kind (8 bits) | boundary (2 bits: unset, false, true) | errno set (1 bit) | depth (from bit 11)
+const BOUNDARY_SHIFT = 8;
+const ERRNO_SET = 1 << 10;
+const DEPTH_SHIFT = 11;
+
+/** a match event's sentence, from its match info */
+export function matchText(info: MatchInfo): string {
+  return `${info.matched ? 'match' : 'no match'}: ${info.bus} driver ${info.driver} ${info.matched ? '↔' : '✗'} device ${info.device} — ${info.rule}: ${info.compared}`;
+}
+
+export class EventLog {
+  private readonly kindId = new Map<EventKind, number>(KINDS.map((k, i) => [k, i]));
+  private readonly kinds: EventKind[] = KINDS.slice();
+  private readonly citeId = new Map<string, number>();
+  private readonly cites: Citation[] = [];
+
+  private readonly meta = new IntColumn(4096);
+  private readonly cite = new IntColumn(4096);
+  private readonly errno = new IntColumn(4096);
+  /** index of the event's line in the kernel log, or -1 */
+  private readonly logAt = new IntColumn(4096);
+  /** null: built when read (a match event's text is its match info's sentence) */
+  private readonly text: (string | null)[] = [];
+  private readonly touches: TraceEvent['touches'][] = [];
+  private readonly uevent: (UeventRecord | undefined)[] = [];
+  private readonly match: (MatchInfo | undefined)[] = [];
+
+  /** the log lines the log column points into (the kernel's log: append-only) */
+  constructor(private readonly log: readonly string[]) {}
+
+  get length(): number {
+    return this.text.length;
+  }
+
+  push(
+    kind: EventKind,
+    text: string | null,
+    cite: Citation,
+    depth: number,
+    touches: TraceEvent['touches'],
+    extra: { uevent?: UeventRecord; match?: MatchInfo; errno?: number; boundary?: boolean },
+    logAt: number,
+  ): void {
+    let k = this.kindId.get(kind);
+    if (k === undefined) {
+      k = this.kinds.length;
+      if (k > 255) throw new Error(`more than 256 event kinds: ${kind}`);
+      this.kinds.push(kind);
+      this.kindId.set(kind, k);
+    }
+    let c = this.citeId.get(cite);
+    if (c === undefined) {
+      c = this.cites.length;
+      this.cites.push(cite);
+      this.citeId.set(cite, c);
+    }
+    const b = extra.boundary === undefined ? 0 : extra.boundary ? 2 : 1;
+    this.meta.push(k | (b << BOUNDARY_SHIFT) | (extra.errno !== undefined ? ERRNO_SET : 0) | (depth << DEPTH_SHIFT));
+    this.cite.push(c);
+    this.errno.push(extra.errno ?? 0);
+    this.logAt.push(logAt);
+    this.text.push(text);
+    this.touches.push(touches);
+    this.uevent.push(extra.uevent);
+    this.match.push(extra.match);
+  }
+
+  kindAt(i: number): EventKind {
+    return this.kinds[this.meta.at(i) & 0xff]!;
+  }
+
+  textAt(i: number): string {
+    return this.text[i] ?? matchText(this.match[i]!);
+  }
+
+  /** event i as the trace hands it out */
+  at(i: number): TraceEvent {
+    const meta = this.meta.at(i);
+    const b = (meta >> BOUNDARY_SHIFT) & 3;
+    const log = this.logAt.at(i);
+    return {
+      index: i,
+      kind: this.kinds[meta & 0xff]!,
+      text: this.textAt(i),
+      cite: this.cites[this.cite.at(i)]!,
+      depth: meta >> DEPTH_SHIFT,
+      touches: this.touches[i]!,
+      uevent: this.uevent[i],
+      match: this.match[i],
+      errno: meta & ERRNO_SET ? this.errno.at(i) : undefined,
+      log: log < 0 ? undefined : this.log[log],
+      boundary: b === 0 ? undefined : b === 2,
+    };
+  }
+
+  /** events [from, to) */
+  slice(from: number, to: number = this.length): TraceEvent[] {
+    const out: TraceEvent[] = [];
+    const end = Math.min(to, this.length);
+    for (let i = Math.max(0, from); i < end; i++) out.push(this.at(i));
+    return out;
+  }
+
+  /** every event, built now */
+  all(): TraceEvent[] {
+    return this.slice(0);
+  }
+}
