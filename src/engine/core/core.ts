@@ -177,10 +177,8 @@ function sendUevent(k: Kernel, action: UeventRecord['action'], devpath: string, 
   env.push(['SEQNUM', String(seq)]);
   const rec: UeventRecord = { seq, action, devpath, subsystem, env };
   k.uevents.push(rec);
-  const modalias = vars.find(([key]) => key === 'MODALIAS')?.[1];
-  const driver = vars.find(([key]) => key === 'DRIVER')?.[1];
-  const bits = [driver ? `DRIVER=${driver}` : '', modalias ? `MODALIAS=${modalias}` : subsystem === 'drivers' || subsystem === 'module' ? '' : '(no MODALIAS)'].filter(Boolean).join(' ');
-  k.emit('uevent', `uevent ${action} ${devpath} SUBSYSTEM=${subsystem}${bits ? ' ' + bits : ''}`, cite, { uevent: rec, touches });
+  // the event's text is the record's (trace/eventlog.ts ueventText), built when read
+  k.ueventSent(rec, cite, touches);
   if (k.state.misc.udevRunning) k.udevQueue.push(rec);
   return rec;
 }

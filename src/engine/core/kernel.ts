@@ -181,6 +181,11 @@ export class Kernel {
     return errno;
   }
 
+  /** kobject_uevent_env() sent `rec`: its text is the record's sentence, built when the event is read (trace/eventlog.ts ueventText) */
+  ueventSent(rec: UeventRecord, cite: Citation, touches: TraceEvent['touches']): void {
+    this.record('uevent', null, cite, { uevent: rec, touches });
+  }
+
   /** a match decision: its text is the match info's sentence, built when the event is read (trace/eventlog.ts matchText) */
   match(info: MatchInfo, touches: TraceEvent['touches']): void {
     this.record('match', null, info.cite, { match: info, touches });

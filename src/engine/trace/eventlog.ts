@@ -5,8 +5,8 @@
  * records ~1.5 M events, and one object per event (120 bytes before its text) was the largest
  * single share of the trace's heap.
  *
- * A match event keeps no text of its own: it is the match info's sentence (`matchText`), built
- * when read. Everything else is exactly what the kernel recorded; `at(i)` returns an event equal
+ * A match or uevent event keeps no text of its own: it is the sentence of its match info
+ * (`matchText`) or uevent record (`ueventText`), built when read. Everything else is exactly what the kernel recorded; `at(i)` returns an event equal
  * to the object the trace used to keep (same keys, same order, undefined where unset).
  */
 import type { Citation, EventKind, MatchInfo, TraceEvent, UeventRecord } from '../api';
@@ -25,6 +25,22 @@ const DEPTH_SHIFT = 11;
 /** a match event's sentence, from its match info */
 export function matchText(info: MatchInfo): string {
   return `${info.matched ? 'match' : 'no match'}: ${info.bus} driver ${info.driver} ${info.matched ? '↔' : '✗'} device ${info.device} — ${info.rule}: ${info.compared}`;
+}
+
+/** a uevent event's sentence, from its record: the action, DEVPATH, SUBSYSTEM, and DRIVER and MODALIAS if sent */
+export function ueventText(rec: UeventRecord): string {
+  // env is ACTION, DEVPATH, SUBSYSTEM, the device's variables, SEQNUM (core.ts sendUevent)
+  const env = rec.env;
+  let modalias: string | undefined;
+  let driver: string | undefined;
+  for (let i = 3; i < env.length - 1; i++) {
+    const [key, value] = env[i]!;
+    if (key === 'MODALIAS' && modalias === undefined) modalias = value;
+    else if (key === 'DRIVER' && driver === undefined) driver = value;
+  }
+  const sub = rec.subsystem;
+  const bits = [driver ? `DRIVER=${driver}` : '', modalias ? `MODALIAS=${modalias}` : sub === 'drivers' || sub === 'module' ? '' : '(no MODALIAS)'].filter(Boolean).join(' ');
+  return `uevent ${rec.action} ${rec.devpath} SUBSYSTEM=${sub}${bits ? ' ' + bits : ''}`;
 }
 
 export class EventLog {
@@ -89,7 +105,10 @@ export class EventLog {
   }
 
   textAt(i: number): string {
-    return this.text[i] ?? matchText(this.match[i]!);
+    const text = this.text[i];
+    if (text !== null && text !== undefined) return text;
+    const match = this.match[i];
+    return match ? matchText(match) : ueventText(this.uevent[i]!);
   }
 
   /** event i as the trace hands it out */
