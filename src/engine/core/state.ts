@@ -112,18 +112,19 @@ const TABLE_ID: Record<Table, number> = { devices: 0, drivers: 1, modules: 2, bu
 
 /** an append-only column of small integers in a typed array that doubles as it fills */
 export class IntColumn {
-  private data: Int32Array;
+  protected data: Int32Array | Uint8Array;
   length = 0;
   constructor(capacity = 1024) {
     this.data = new Int32Array(capacity);
   }
   push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
+    if (this.length === this.data.length) this.grow();
     this.data[this.length++] = v;
+  }
+  private grow(): void {
+    const next = this.data instanceof Uint8Array ? new Uint8Array(this.data.length * 2) : new Int32Array(this.data.length * 2);
+    next.set(this.data);
+    this.data = next;
   }
   at(i: number): number {
     return this.data[i]!;
@@ -134,6 +135,14 @@ export class IntColumn {
   }
 }
 
+/** an IntColumn of bytes (0..255) */
+export class ByteColumn extends IntColumn {
+  constructor(capacity = 1024) {
+    super(0);
+    this.data = new Uint8Array(capacity);
+  }
+}
+
 /**
  * The journal: every mutation as a reversible patch (table, key, before, after), in columns
  * rather than one array per patch, and the end of each event's patches (the patches an event
@@ -141,7 +150,7 @@ export class IntColumn {
  * backward (trace/timeline.ts).
  */
 export class PatchLog {
-  private readonly table: number[] = [];
+  private readonly table = new ByteColumn(4096);
   private readonly key: string[] = [];
   private readonly before: unknown[] = [];
   private readonly after: unknown[] = [];
@@ -169,11 +178,11 @@ export class PatchLog {
     return this.eventEnd.at(i);
   }
   patch(j: number): Patch {
-    return [TABLES[this.table[j]!]!, this.key[j]!, this.before[j], this.after[j]];
+    return [TABLES[this.table.at(j)]!, this.key[j]!, this.before[j], this.after[j]];
   }
   /** apply patch j to a state, forward (after) or backward (before) */
   apply(state: JournaledState, j: number, forward: boolean): void {
-    state.applyChange(TABLES[this.table[j]!]!, this.key[j]!, forward ? this.after[j] : this.before[j]);
+    state.applyChange(TABLES[this.table.at(j)]!, this.key[j]!, forward ? this.after[j] : this.before[j]);
   }
 }
 
