@@ -167,7 +167,7 @@ export function platformDriverProbe(k: Kernel, def: DriverDef, module: string | 
   if (res.ret || !res.id) return res;
   const drv = k.driver(res.id)!;
   k.state.setDriver({ ...drv, probeFail: true });
-  const bound = (k.state.boundBy.get(res.id)?.size ?? 0) > 0;
+  const bound = k.state.boundBy.count(res.id) > 0;
   if (!bound) {
     k.emit('error', `platform_driver_probe ${drv.name}: no device bound: unregistering, -ENODEV`, `${PLAT}:__platform_driver_probe`, { errno: E.NODEV });
     driverUnregister(k, res.id);

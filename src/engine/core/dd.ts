@@ -227,7 +227,7 @@ export function releaseDriver(k: Kernel, devpath: string): void {
 /** driver_detach(): devices bound to the driver, last bound first */
 export function driverDetach(k: Kernel, drvId: string): void {
   // the driver's klist_devices (the state's bound-by index), not a scan of every device
-  const bound = [...(k.state.boundBy.get(drvId) ?? [])].map((p) => k.device(p)!).sort((a, b) => b.boundOrder - a.boundOrder);
+  const bound = [...k.state.boundBy.get(drvId)].map((p) => k.device(p)!).sort((a, b) => b.boundOrder - a.boundOrder);
   for (const d of bound) k.nested(() => releaseDriver(k, d.devpath));
 }
 

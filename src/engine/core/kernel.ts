@@ -8,7 +8,7 @@ import type { BusType } from '../buses/types';
 import type { ModuleDef, Scenario } from '../scenario/schema';
 import type { Facts } from '../firmware/facts';
 import { Ida } from './ida';
-import { IntColumn, JournaledState, type DeviceRec, type DriverRec } from './state';
+import { IntColumn, JournaledState, MultiMap, type DeviceRec, type DriverRec } from './state';
 import { EventLog } from '../trace/eventlog';
 
 /** which budget a run exceeded (or the probe-loop / recursion guards) */
@@ -107,9 +107,9 @@ export class Kernel {
   /** msleep() in module code: boot.ts runs the kernel's (and, in userspace, udev's) pending work */
   sleep: (ms: number) => void = () => {};
   /** per-bus candidate indexes: bus → key → members */
-  private devIndex = new Map<string, Map<string, Set<string>>>();
-  private drvIndex = new Map<string, Map<string, Set<string>>>();
-  private childIndex = new Map<string, Set<string>>();
+  private devIndex = new Map<string, MultiMap>();
+  private drvIndex = new Map<string, MultiMap>();
+  private childIndex = new MultiMap();
 
   constructor(readonly scenario: Scenario, readonly facts: Facts) {
     for (const m of scenario.modules) this.moduleDefs.set(m.name, m);
@@ -221,7 +221,7 @@ export class Kernel {
 
   /** bus_find_device_by_name: the device named `name` on `bus` */
   findBusDevice(bus: string, name: string): DeviceRec | undefined {
-    for (const p of this.state.byName.get(name) ?? []) {
+    for (const p of this.state.byName.get(name)) {
       const d = this.device(p);
       if (d?.bus === bus) return d;
     }
@@ -237,21 +237,21 @@ export class Kernel {
   busDevices(bus: string): DeviceRec[] {
     // the bus's klist_devices (a derived index of the state) instead of a scan of every device
     const out: DeviceRec[] = [];
-    for (const p of this.state.busDevices.get(bus) ?? []) out.push(this.device(p)!);
+    for (const p of this.state.busDevices.get(bus)) out.push(this.device(p)!);
     return byOrder(out);
   }
 
   /** drivers on a bus in registration order */
   busDrivers(bus: string): DriverRec[] {
     const out: DriverRec[] = [];
-    for (const id of this.state.busDrivers.get(bus) ?? []) out.push(this.driver(id)!);
+    for (const id of this.state.busDrivers.get(bus)) out.push(this.driver(id)!);
     return byOrder(out);
   }
 
   /** the parent's klist_children, in device_add order */
   children(devpath: string): DeviceRec[] {
     const out: DeviceRec[] = [];
-    for (const p of this.childIndex.get(devpath) ?? []) {
+    for (const p of this.childIndex.get(devpath)) {
       const d = this.device(p);
       if (d) out.push(d);
     }
@@ -262,10 +262,8 @@ export class Kernel {
 
   indexDevice(dev: DeviceRec, add: boolean): void {
     if (dev.parent) {
-      let set = this.childIndex.get(dev.parent);
-      if (!set) this.childIndex.set(dev.parent, (set = new Set()));
-      if (add) set.add(dev.devpath);
-      else set.delete(dev.devpath);
+      if (add) this.childIndex.add(dev.parent, dev.devpath);
+      else this.childIndex.delete(dev.parent, dev.devpath);
     }
     const bt = dev.bus ? this.busTypes.get(dev.bus) : undefined;
     if (!bt || !dev.bus) return;
@@ -304,37 +302,36 @@ export class Kernel {
  * The members of an index under `keys` and under "*" (members that match anything), each once.
  * The common case — one non-empty set — is copied straight, with no Set built to dedupe.
  */
-function gather<T>(idx: Map<string, Set<string>>, keys: string[], get: (id: string) => T | undefined): T[] {
+function gather<T>(idx: MultiMap, keys: string[], get: (id: string) => T | undefined): T[] {
   const out: T[] = [];
-  let first: Set<string> | undefined;
+  let first: string | undefined;
   let more = false;
-  const visit = (set: Set<string> | undefined) => {
-    if (!set || set.size === 0) return;
-    if (!first) first = set;
-    else if (set !== first) more = true;
+  const visit = (key: string) => {
+    if (idx.count(key) === 0) return;
+    if (first === undefined) first = key;
+    else more = true;
   };
-  for (const k of keys) visit(idx.get(k));
-  visit(idx.get('*'));
-  if (!first) return out;
+  for (const k of keys) visit(k);
+  visit('*');
+  if (first === undefined) return out;
   if (!more) {
-    for (const id of first) {
+    for (const id of idx.get(first)) {
       const x = get(id);
       if (x !== undefined) out.push(x);
     }
     return out;
   }
   const seen = new Set<string>();
-  const add = (set: Set<string> | undefined) => {
-    if (!set) return;
-    for (const id of set) {
+  const add = (key: string) => {
+    for (const id of idx.get(key)) {
       if (seen.has(id)) continue;
       seen.add(id);
       const x = get(id);
       if (x !== undefined) out.push(x);
     }
   };
-  for (const k of keys) add(idx.get(k));
-  add(idx.get('*'));
+  for (const k of keys) add(k);
+  add('*');
   return out;
 }
 
@@ -378,17 +375,11 @@ export function byOrder<T extends { order: number }>(xs: T[]): T[] {
   return xs;
 }
 
-function updateIndex(index: Map<string, Map<string, Set<string>>>, bus: string, keys: string[], member: string, add: boolean): void {
+function updateIndex(index: Map<string, MultiMap>, bus: string, keys: string[], member: string, add: boolean): void {
   let byKey = index.get(bus);
-  if (!byKey) index.set(bus, (byKey = new Map()));
+  if (!byKey) index.set(bus, (byKey = new MultiMap()));
   for (const k of keys) {
-    let set = byKey.get(k);
-    if (add) {
-      if (!set) byKey.set(k, (set = new Set()));
-      set.add(member);
-    } else if (set) {
-      set.delete(member);
-      if (set.size === 0) byKey.delete(k);
-    }
+    if (add) byKey.add(k, member);
+    else byKey.delete(k, member);
   }
 }

@@ -208,16 +208,16 @@ export class JournaledState {
    * through its klists (bus devices/drivers, a driver's bound devices, the deferred pending list,
    * dev_name) cost the result size instead of a scan of every record.
    */
-  readonly busDevices = new Map<string, Set<string>>();
-  readonly busDrivers = new Map<string, Set<string>>();
+  readonly busDevices = new MultiMap();
+  readonly busDrivers = new MultiMap();
   /** driver id → devpaths bound to it (the driver's klist_devices) */
-  readonly boundBy = new Map<string, Set<string>>();
+  readonly boundBy = new MultiMap();
   /** deferred_probe_pending_list membership */
   readonly deferredSet = new Set<string>();
   /** dev_name → devpaths */
-  readonly byName = new Map<string, Set<string>>();
+  readonly byName = new MultiMap();
   /** module name → ids of the drivers it registered (the module's drivers/ directory) */
-  readonly moduleDrivers = new Map<string, Set<string>>();
+  readonly moduleDrivers = new MultiMap();
 
   private table(t: Exclude<Table, 'misc'>): Map<string, unknown> {
     return this[t] as Map<string, unknown>;
@@ -281,42 +281,74 @@ export class JournaledState {
       const b = before as DeviceRec | undefined;
       const a = after as DeviceRec | undefined;
       if (!b && a) {
-        setAdd(this.byName, a.name, a.devpath);
-        if (a.bus) setAdd(this.busDevices, a.bus, a.devpath);
+        this.byName.add(a.name, a.devpath);
+        if (a.bus) this.busDevices.add(a.bus, a.devpath);
       } else if (b && !a) {
-        setDel(this.byName, b.name, b.devpath);
-        if (b.bus) setDel(this.busDevices, b.bus, b.devpath);
+        this.byName.delete(b.name, b.devpath);
+        if (b.bus) this.busDevices.delete(b.bus, b.devpath);
       }
       if (b?.driver !== a?.driver) {
-        if (b?.driver) setDel(this.boundBy, b.driver, b.devpath);
-        if (a?.driver) setAdd(this.boundBy, a.driver, a.devpath);
+        if (b?.driver) this.boundBy.delete(b.driver, b.devpath);
+        if (a?.driver) this.boundBy.add(a.driver, a.devpath);
       }
       if (a?.deferred) this.deferredSet.add(a.devpath);
       else if (b?.deferred) this.deferredSet.delete(b.devpath);
     } else if (t === 'drivers') {
       const b = before as DriverRec | undefined;
       const a = after as DriverRec | undefined;
-      if (!b && a) setAdd(this.busDrivers, a.bus, a.id);
-      else if (b && !a) setDel(this.busDrivers, b.bus, b.id);
+      if (!b && a) this.busDrivers.add(a.bus, a.id);
+      else if (b && !a) this.busDrivers.delete(b.bus, b.id);
       if (b?.module !== a?.module || !b !== !a) {
-        if (b?.module) setDel(this.moduleDrivers, b.module, b.id);
-        if (a?.module) setAdd(this.moduleDrivers, a.module, a.id);
+        if (b?.module) this.moduleDrivers.delete(b.module, b.id);
+        if (a?.module) this.moduleDrivers.add(a.module, a.id);
       }
     }
   }
 }
 
-/** add v to the set under key (multimap helpers of the derived indexes; trace/views.ts uses them too) */
-export function setAdd(m: Map<string, Set<string>>, key: string, v: string): void {
-  const set = m.get(key);
-  if (set) set.add(v);
-  else m.set(key, new Set([v]));
+/**
+ * key → members, each once, in the order they were added (a Set per key would keep that order
+ * too). A key with a single member holds it bare: most devices have a dev_name, a firmware node
+ * and an index key of their own, and a Set per key was a tenth of a large run's heap.
+ */
+export class MultiMap {
+  private readonly m = new Map<string, string | Set<string>>();
+
+  add(key: string, v: string): void {
+    const x = this.m.get(key);
+    if (x === undefined) this.m.set(key, v);
+    else if (typeof x === 'string') {
+      if (x !== v) this.m.set(key, new Set([x, v]));
+    } else x.add(v);
+  }
+
+  /** remove v from key, and the key with its last member */
+  delete(key: string, v: string): void {
+    const x = this.m.get(key);
+    if (x === undefined) return;
+    if (typeof x === 'string') {
+      if (x === v) this.m.delete(key);
+      return;
+    }
+    x.delete(v);
+    if (x.size === 1) this.m.set(key, x.values().next().value!);
+    else if (x.size === 0) this.m.delete(key);
+  }
+
+  /** the members of key, in the order they were added (empty when none) */
+  get(key: string): Iterable<string> {
+    const x = this.m.get(key);
+    return x === undefined ? NONE : typeof x === 'string' ? [x] : x;
+  }
+
+  count(key: string): number {
+    const x = this.m.get(key);
+    return x === undefined ? 0 : typeof x === 'string' ? 1 : x.size;
+  }
+
+  clear(): void {
+    this.m.clear();
+  }
 }
 
-/** remove v from the set under key, and the key with its last member */
-export function setDel(m: Map<string, Set<string>>, key: string, v: string): void {
-  const set = m.get(key);
-  if (!set) return;
-  set.delete(v);
-  if (set.size === 0) m.delete(key);
-}
+const NONE: readonly string[] = Object.freeze([]);

@@ -25,7 +25,7 @@ export function resolveDevice(k: Kernel, ref: string, ctx: ExecContext): string 
   if (ref.startsWith('/devices/')) return k.device(ref) ? ref : null;
   // first registered wins (names are unique in practice): the state's dev_name index, lowest klist order
   let found: { devpath: string; order: number } | null = null;
-  for (const p of k.state.byName.get(ref) ?? []) {
+  for (const p of k.state.byName.get(ref)) {
     const d = k.device(p)!;
     if (!found || d.order < found.order) found = d;
   }

@@ -40,7 +40,7 @@ export function deviceViews(k: Kernel): DeviceView[] {
 
 /** a driver and the devices bound to it (its klist_devices, sorted by devpath) */
 export function driverView(k: Kernel, d: DriverRec): DriverView {
-  return { id: d.id, name: d.name, bus: d.bus, module: d.module, bindAttrs: d.bindAttrs, devices: [...(k.state.boundBy.get(d.id) ?? [])].sort() };
+  return { id: d.id, name: d.name, bus: d.bus, module: d.module, bindAttrs: d.bindAttrs, devices: [...k.state.boundBy.get(d.id)].sort() };
 }
 
 export function driverViews(k: Kernel): DriverView[] {
@@ -50,7 +50,7 @@ export function driverViews(k: Kernel): DriverView[] {
 export function moduleView(k: Kernel, m: ModuleRec): ModuleView {
   // in registration order (the cursor's table order depends on the way it came)
   const mine: DriverRec[] = [];
-  for (const id of k.state.moduleDrivers.get(m.name) ?? []) mine.push(k.state.drivers.get(id)!);
+  for (const id of k.state.moduleDrivers.get(m.name)) mine.push(k.state.drivers.get(id)!);
   const drivers = mine.sort((a, b) => a.order - b.order).map((d) => d.id);
   return {
     name: m.name,

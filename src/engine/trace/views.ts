@@ -15,7 +15,7 @@
  */
 import type { DeviceView, DriverView, FirmwareNodeView, ModuleView, Snapshot } from '../api';
 import type { Kernel } from '../core/kernel';
-import { setAdd, setDel, type DeviceRec, type DriverRec, type ModuleRec, type Table } from '../core/state';
+import { MultiMap, type DeviceRec, type DriverRec, type ModuleRec, type Table } from '../core/state';
 import type { Discovery } from '../firmware/discovery';
 import { busSysfs, deviceSysfs, driverSysfs, fileSysfs, firmwareSysfs, moduleSysfs } from '../core/sysfs';
 import { deviceView, driverView, moduleView, snapshotFacts } from './snapshot';
@@ -49,7 +49,7 @@ export class SnapshotViews {
   /** driver ids by registration order */
   private drvOrder: string[] = [];
   /** firmware node id → devpaths that stand for it */
-  private readonly fwDevices = new Map<string, Set<string>>();
+  private readonly fwDevices = new MultiMap();
   private fwViews: FirmwareNodeView[] | null = null;
   private readonly tsmDevices = new Set<string>();
   private tsmList: string[] | null = null;
@@ -104,8 +104,8 @@ export class SnapshotViews {
         const fb = sameNode || !b ? null : fwnodeOf(b);
         const fa = sameNode || !a ? null : fwnodeOf(a);
         if (!sameNode && (fb !== fa || !b !== !a)) {
-          if (fb) setDel(this.fwDevices, fb, key);
-          if (fa) setAdd(this.fwDevices, fa, key);
+          if (fb) this.fwDevices.delete(fb, key);
+          if (fa) this.fwDevices.add(fa, key);
           this.fwViews = null;
         }
         if ((b?.cls === 'tsm') !== (a?.cls === 'tsm')) {
@@ -119,7 +119,7 @@ export class SnapshotViews {
         this.dirtyDrivers.add(key);
         const d = (after ?? before) as DriverRec;
         // a device's driver link exists only while its driver is registered
-        for (const p of this.k.state.boundBy.get(key) ?? []) this.dirtyDevices.add(p);
+        for (const p of this.k.state.boundBy.get(key)) this.dirtyDevices.add(p);
         // a module view lists the drivers it registered
         if (!before !== !after && d.module) this.dirtyModules.add(d.module);
         return;
@@ -127,7 +127,7 @@ export class SnapshotViews {
       case 'modules':
         this.dirtyModules.add(key);
         // the module's sysfs links to its drivers (module_add_driver) depend on its state
-        for (const id of this.k.state.moduleDrivers.get(key) ?? []) this.dirtyDrivers.add(id);
+        for (const id of this.k.state.moduleDrivers.get(key)) this.dirtyDrivers.add(id);
         return;
       case 'buses':
         this.dirtyBuses.add(key);
@@ -214,7 +214,7 @@ export class SnapshotViews {
       this.devViews.set(d.devpath, c.view);
       this.setLines('d', d.devpath, c.lines);
       const fw = fwnodeOf(d);
-      if (fw) setAdd(this.fwDevices, fw, d.devpath);
+      if (fw) this.fwDevices.add(fw, d.devpath);
       if (d.cls === 'tsm') this.tsmDevices.add(d.devpath);
     }
     for (const drv of s.drivers.values()) {
@@ -378,7 +378,7 @@ export class SnapshotViews {
 
   private firmwareViews(): FirmwareNodeView[] {
     if (!this.fwViews) {
-      this.fwViews = this.discovery.nodes.map((n) => ({ ...n, devices: [...(this.fwDevices.get(n.id) ?? [])].sort() }));
+      this.fwViews = this.discovery.nodes.map((n) => ({ ...n, devices: [...this.fwDevices.get(n.id)].sort() }));
     }
     return this.fwViews;
   }
