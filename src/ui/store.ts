@@ -9,8 +9,7 @@ import { createStore, useStore } from 'zustand';
 import type { BuiltinInfo, MatchInfo, RunSummary, ScenarioError, Snapshot, UserAction, Variant } from '../engine/index';
 import type { DroppedFile, FirmwareVariant, MachineReport, RunInfo, Slot } from '../worker/protocol';
 import { EngineRestartError, type EngineClient } from './engineClient';
-import { alignStep } from './compare';
-import { lineCol, parseJson, spanOf, type Span } from './editor/jsonSpans';
+import type { Span } from './editor/jsonSpans';
 import { storyStep } from './firstScreen';
 import { nodeId } from './graph/toFlow';
 import { EMPTY_LINK, runKey, type DecodedLink, type LinkView } from './link';
@@ -321,6 +320,12 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
 
   let defaultId = 'auxiliary';
 
+  // loaded when first needed, not with the first screen: the JSON spans (jsonc-parser) for the
+  // editor and imported files, the step alignment for the compare view
+  let compareModule: typeof import('./compare') | null = null;
+  const loadCompare = async () => (compareModule ??= await import('./compare'));
+  const loadJsonSpans = () => import('./editor/jsonSpans');
+
   return createStore<ViewStore>()((set, get) => {
     // a worker restart (crash, timeout, cancel) rejects the request in flight; the view keeps
     // its last good state and says what happened
@@ -389,7 +394,9 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
       const { compare, variant } = get();
       if (!compare.designId) return;
       const mine = ++compareTicket;
-      const scenario = await engine.builtinWithVariant(compare.designId, variant ?? {});
+      // the step alignment (compare.ts) is loaded with the first compare run: syncCompare,
+      // which needs it, runs only once a compare run is in the store
+      const [scenario] = await Promise.all([engine.builtinWithVariant(compare.designId, variant ?? {}), loadCompare()]);
       const run = await engine.run(scenario, 'compare');
       if (mine !== compareTicket) return;
       set({ compare: { ...get().compare, run, variant } });
@@ -404,13 +411,15 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
         return;
       }
       const mine = ++compareTicket;
-      const target = alignStep(summary.events, step, compare.run.summary.events);
+      const target = compareModule!.alignStep(summary.events, step, compare.run.summary.events);
       const snapshot = await engine.snapshot(target, 'compare');
       if (mine === compareTicket) set({ compare: { ...get().compare, step: target, snapshot } });
     };
 
     const checkEditor = async () => {
       const mine = ++editorTicket;
+      const { parseJson, lineCol, spanOf } = await loadJsonSpans();
+      if (mine !== editorTicket) return;
       const { text } = get().editor;
       const parsed = parseJson(text);
       if (!parsed.ok) {
@@ -747,6 +756,7 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
           set({ message: `${name} was not loaded; the current design is kept.\n${why.join('\n')}` });
           return false;
         };
+        const { parseJson, lineCol } = await loadJsonSpans();
         const parsed = parseJson(text);
         if (!parsed.ok) {
           const { line, col } = lineCol(text, parsed.at);

@@ -16,7 +16,7 @@ import { BindscopeNode } from './BindscopeNode';
 import { LaneEdge } from './LaneEdge';
 import { Legend, LegendToggle } from './Legend';
 import { LAYOUT, layoutPositions, snapshotToFlow, type FlowColumns, type GraphEdge, type GraphNode, type TextMeasure } from './toFlow';
-import { graphSources, type GraphSource } from '../exportImage';
+import { graphSources, type GraphSource } from './graphSources';
 import { canvasMeasure } from './measure';
 import type { RunLayout } from '../../worker/protocol';
 
