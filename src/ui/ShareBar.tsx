@@ -2,7 +2,6 @@ import { useRef, useState, type ReactNode } from 'react';
 import type { MailInput } from './views/mail';
 import { useViewStore, useViewStoreApi, type ViewState } from './store';
 import { loadFiles } from './readDropped';
-import { BUILTIN_WALKTHROUGHS } from '../scenarios/walkthroughs';
 import type { ImageFormat } from './exportImage';
 
 /** what the mail text is made of: the design on screen, and the other one when comparing */
@@ -65,6 +64,7 @@ export function ShareBar({ children }: { children?: ReactNode }) {
   const ready = useViewStore((s) => !!s.snapshot);
   const present = useViewStore((s) => s.present);
   const own = useViewStore((s) => s.run?.scenario?.walkthrough);
+  const walkthroughs = useViewStore((s) => s.walkthroughs);
   const [dialog, setDialog] = useState<{ title: string; text: string; note: string } | null>(null);
   const file = useRef<HTMLInputElement>(null);
 
@@ -159,7 +159,7 @@ export function ShareBar({ children }: { children?: ReactNode }) {
       >
         <option value="">walkthroughs…</option>
         {own && <option value={own.id}>this scenario: {own.title}</option>}
-        {BUILTIN_WALKTHROUGHS.map((w) => (
+        {walkthroughs.map((w) => (
           <option key={w.id} value={w.id}>{w.title}</option>
         ))}
       </select>

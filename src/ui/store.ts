@@ -13,8 +13,7 @@ import type { Span } from './editor/jsonSpans';
 import { storyStep } from './firstScreen';
 import { nodeId } from './graph/toFlow';
 import { EMPTY_LINK, runKey, type DecodedLink, type LinkView } from './link';
-import { describeMatcher, resolveStop, stopDesign, type Walkthrough } from '../engine/scenario/walkthrough';
-import { BUILTIN_WALKTHROUGHS, walkthroughFor } from '../scenarios/walkthroughs';
+import type { Walkthrough } from '../engine/scenario/walkthrough';
 
 export type Status = 'idle' | 'loading' | 'ready' | 'error';
 export type Mode = 'explore' | 'compare' | 'edit';
@@ -123,6 +122,8 @@ export interface ViewState {
   editor: EditorState;
   /** presentation mode: the walkthrough played and its stop (null: not presenting) */
   presentation: PresentationState | null;
+  /** the built-in walkthroughs (scenarios/walkthroughs.ts), loaded while the engine starts: empty until then */
+  walkthroughs: readonly Walkthrough[];
   /** the run of an imported machine against what the machine reported (null: the run is not of an import) */
   machineReport: MachineReport | null;
 }
@@ -263,6 +264,7 @@ export const initialViewState: ViewState = {
   compareView: { table: true, graphs: 'services', sameRows: false },
   editor: { text: '', state: 'idle', problems: [] },
   presentation: null,
+  walkthroughs: [],
   machineReport: null,
 };
 
@@ -325,6 +327,9 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
   let compareModule: typeof import('./compare') | null = null;
   const loadCompare = async () => (compareModule ??= await import('./compare'));
   const loadJsonSpans = () => import('./editor/jsonSpans');
+  // the walkthroughs and their resolver, for presentation mode and the walkthrough list
+  let walkModule: [typeof import('../scenarios/walkthroughs'), typeof import('../engine/scenario/walkthrough')] | null = null;
+  const loadWalkthroughs = async () => (walkModule ??= await Promise.all([import('../scenarios/walkthroughs'), import('../engine/scenario/walkthrough')]));
 
   return createStore<ViewStore>()((set, get) => {
     // a worker restart (crash, timeout, cancel) rejects the request in flight; the view keeps
@@ -464,6 +469,12 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
       async init(link) {
         const mine = ++ticket;
         set({ status: 'loading', message: null });
+        if (get().walkthroughs.length === 0) {
+          void loadWalkthroughs().then(
+            ([w]) => set({ walkthroughs: w.BUILTIN_WALKTHROUGHS }),
+            () => {}, // presenting loads it again, and says so if it cannot
+          );
+        }
         try {
           const [builtins, designs, id] = await Promise.all([engine.listBuiltins(), engine.listDesigns(), engine.defaultScenarioId()]);
           if (mine !== ticket) return;
@@ -806,6 +817,14 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
       },
 
       async present(walkId, stop = 0) {
+        let walkthroughs: Awaited<ReturnType<typeof loadWalkthroughs>>[0];
+        try {
+          [walkthroughs] = await loadWalkthroughs();
+        } catch (err) {
+          fail(err);
+          return;
+        }
+        const { BUILTIN_WALKTHROUGHS, walkthroughFor } = walkthroughs;
         const s = get();
         const own = s.run?.scenario?.walkthrough as Walkthrough | undefined;
         // by id: the running scenario's own first, then the built-ins; no id: the design's, else the scenario's, else "the question"
@@ -820,6 +839,8 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
       },
 
       async presentStop(index) {
+        // loaded by present(), which set the presentation: no wait here but in a test's setState
+        const { describeMatcher, resolveStop, stopDesign } = (walkModule ?? (await loadWalkthroughs()))[1];
         const p = get().presentation;
         if (!p) return;
         const i = Math.max(0, Math.min(index, p.walk.stops.length - 1));
