@@ -1,7 +1,6 @@
 import { lazy, Suspense, useMemo, useState, type DragEvent } from 'react';
 import { Breakable } from './Breakable';
 import { FirmwareBar } from './FirmwareBar';
-import { DeviceGraph } from './graph/DeviceGraph';
 import { fitKey } from './graph/toFlow';
 import { Header } from './Header';
 import { moduleOutcome, outcomeContext } from './outcome';
@@ -17,6 +16,11 @@ const ScenarioEditor = lazy(() => import('./editor/ScenarioEditor').then((m) => 
 const ComparePanel = lazy(() => import('./ComparePanel').then((m) => ({ default: m.ComparePanel })));
 const NodeDetails = lazy(() => import('./NodeDetails').then((m) => ({ default: m.NodeDetails })));
 const Presentation = lazy(() => import('./Presentation').then((m) => ({ default: m.Presentation })));
+// The graph (React Flow and its d3 modules, the bulk of the UI's code): requested as soon as
+// this module runs, in parallel with the engine starting in its worker; it is needed only once
+// the engine's first snapshot is in, and until then the screen says "Starting the engine…".
+const deviceGraph = import('./graph/DeviceGraph');
+const DeviceGraph = lazy(() => deviceGraph.then((m) => ({ default: m.DeviceGraph })));
 
 export function App() {
   const run = useViewStore((s) => s.run);
@@ -59,6 +63,7 @@ export function App() {
   );
   const touched = summary && step >= 0 ? summary.events[step]?.touches : undefined;
   const graph = snapshot ? (
+    <Suspense fallback={<div className="bs-graph bs-graph--empty">Loading the graph…</div>}>
     <DeviceGraph
       // a new run of another design or firmware fits the view afresh (keyed on what ran, not
       // on the switcher, which changes before the run lands); steps and actions keep the viewport
@@ -95,6 +100,7 @@ export function App() {
         )
       }
     />
+    </Suspense>
   ) : (
     <div className="bs-graph bs-graph--empty">{status === 'error' ? 'No graph: see the message above.' : 'Starting the engine…'}</div>
   );

@@ -10,7 +10,6 @@ import {
   type EdgeTypes,
   type NodeTypes,
 } from '@xyflow/react';
-import '@xyflow/react/dist/style.css';
 import type { Snapshot, TraceEvent } from '../../engine/api';
 import { BindscopeNode } from './BindscopeNode';
 import { LaneEdge } from './LaneEdge';
