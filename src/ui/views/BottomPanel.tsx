@@ -8,8 +8,7 @@ import { TermLines } from './Windowed';
 
 /** the review rules and their engine: a chunk of its own, loaded when the tab opens */
 const ReviewView = lazy(() => import('./ReviewView').then((m) => ({ default: m.ReviewView })));
-/** the Machine tab exists only after a machine capture is imported: a chunk of its own too */
-const MachineView = lazy(() => import('./MachineView').then((m) => ({ default: m.MachineView })));
+import { MachineView } from './MachineView';
 
 const TABS: [BottomTab, string][] = [
   ['events', 'Events'],
@@ -122,11 +121,7 @@ export function BottomPanel({ summary, snapshot }: { summary: RunSummary; snapsh
             <ReviewView snapshot={snapshot} summary={summary} />
           </Suspense>
         )}
-        {tab === 'machine' && machine && (
-          <Suspense fallback={<p className="bs-muted">Loading the machine report…</p>}>
-            <MachineView report={machine} />
-          </Suspense>
-        )}
+        {tab === 'machine' && machine && <MachineView report={machine} />}
       </div>}
     </section>
   );
