@@ -1,7 +1,6 @@
-import { lazy, Suspense, useMemo, useState, type DragEvent } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState, type DragEvent } from 'react';
 import { Breakable } from './Breakable';
 import { FirmwareBar } from './FirmwareBar';
-import { DeviceGraph } from './graph/DeviceGraph';
 import { fitKey } from './graph/toFlow';
 import { Header } from './Header';
 import { moduleOutcome, outcomeContext } from './outcome';
@@ -17,6 +16,27 @@ const ScenarioEditor = lazy(() => import('./editor/ScenarioEditor').then((m) => 
 const ComparePanel = lazy(() => import('./ComparePanel').then((m) => ({ default: m.ComparePanel })));
 const NodeDetails = lazy(() => import('./NodeDetails').then((m) => ({ default: m.NodeDetails })));
 const Presentation = lazy(() => import('./Presentation').then((m) => ({ default: m.Presentation })));
+// The graph (React Flow and its d3 modules, the bulk of the UI's code): requested as soon as
+// this module runs, in parallel with the engine starting in its worker; it is needed only once
+// the engine's first snapshot is in, and until then the screen says "Starting the engine…".
+// Not React.lazy: React holds back revealing a suspended boundary (up to 300 ms), which would
+// delay the first graph even when the chunk came in long before the snapshot.
+let graphModule: typeof import('./graph/DeviceGraph') | null = null;
+let graphError: { error: unknown } | null = null;
+const graphLoaded = import('./graph/DeviceGraph').then(
+  (m) => void (graphModule = m),
+  (error: unknown) => void (graphError = { error }),
+);
+
+/** DeviceGraph once its chunk is in (null before); a chunk that cannot load goes to the ErrorBoundary */
+function useDeviceGraph(): typeof import('./graph/DeviceGraph').DeviceGraph | null {
+  const [, loaded] = useState(false);
+  useEffect(() => {
+    if (!graphModule && !graphError) void graphLoaded.then(() => loaded(true));
+  }, []);
+  if (graphError) throw graphError.error;
+  return graphModule?.DeviceGraph ?? null;
+}
 
 export function App() {
   const run = useViewStore((s) => s.run);
@@ -58,7 +78,8 @@ export function App() {
     [snapshot, run, step, side],
   );
   const touched = summary && step >= 0 ? summary.events[step]?.touches : undefined;
-  const graph = snapshot ? (
+  const DeviceGraph = useDeviceGraph();
+  const graph = snapshot && DeviceGraph ? (
     <DeviceGraph
       // a new run of another design or firmware fits the view afresh (keyed on what ran, not
       // on the switcher, which changes before the run lands); steps and actions keep the viewport
@@ -95,6 +116,8 @@ export function App() {
         )
       }
     />
+  ) : snapshot ? (
+    <div className="bs-graph bs-graph--empty">Loading the graph…</div>
   ) : (
     <div className="bs-graph bs-graph--empty">{status === 'error' ? 'No graph: see the message above.' : 'Starting the engine…'}</div>
   );

@@ -1,9 +1,8 @@
 import { useRef, useState, type ReactNode } from 'react';
-import { formatMail, type MailInput } from './views/mail';
+import type { MailInput } from './views/mail';
 import { useViewStore, useViewStoreApi, type ViewState } from './store';
 import { loadFiles } from './readDropped';
-import { BUILTIN_WALKTHROUGHS } from '../scenarios/walkthroughs';
-import { dataUrlBlob, exportElement, exportGraph, type ImageFormat } from './exportImage';
+import type { ImageFormat } from './exportImage';
 
 /** what the mail text is made of: the design on screen, and the other one when comparing */
 export function mailInput(s: ViewState): MailInput | null {
@@ -65,12 +64,15 @@ export function ShareBar({ children }: { children?: ReactNode }) {
   const ready = useViewStore((s) => !!s.snapshot);
   const present = useViewStore((s) => s.present);
   const own = useViewStore((s) => s.run?.scenario?.walkthrough);
+  const walkthroughs = useViewStore((s) => s.walkthroughs);
   const [dialog, setDialog] = useState<{ title: string; text: string; note: string } | null>(null);
   const file = useRef<HTMLInputElement>(null);
 
   const copyText = async () => {
     const input = mailInput(store.getState());
     if (!input) return;
+    // the mail text (views/mail.ts) and the image export are chunks loaded on first use
+    const { formatMail } = await import('./views/mail');
     const text = formatMail(input);
     const ok = await copy(text);
     setDialog({ title: 'The view as text (80 columns, for a mail reply)', text, note: ok ? 'copied to the clipboard' : 'select it and copy' });
@@ -91,6 +93,7 @@ export function ShareBar({ children }: { children?: ReactNode }) {
     const event = s.step >= 0 ? s.summary.events[s.step] : undefined;
     const at = `step ${s.step + 1} of ${s.summary.events.length}${event ? `: ${event.text}` : ' (before the first event)'}`;
     try {
+      const { dataUrlBlob, exportElement, exportGraph } = await import('./exportImage');
       let url: string;
       let name: string;
       if (s.mode === 'compare' && s.compare.run) {
@@ -156,7 +159,7 @@ export function ShareBar({ children }: { children?: ReactNode }) {
       >
         <option value="">walkthroughs…</option>
         {own && <option value={own.id}>this scenario: {own.title}</option>}
-        {BUILTIN_WALKTHROUGHS.map((w) => (
+        {walkthroughs.map((w) => (
           <option key={w.id} value={w.id}>{w.title}</option>
         ))}
       </select>

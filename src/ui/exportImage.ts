@@ -3,7 +3,8 @@
  * the design's name and the step. html-to-image renders the DOM, as React Flow documents for
  * its own image download (the viewport element, with a transform that fits every node).
  */
-import { getNodesBounds, getViewportForBounds, type Node } from '@xyflow/react';
+import { getNodesBounds, getViewportForBounds } from '@xyflow/react';
+import { graphSources } from './graph/graphSources';
 
 export const SLIDE = { width: 1920, height: 1080 } as const;
 export const CAPTION_HEIGHT = 96;
@@ -16,10 +17,6 @@ export interface SlideCaption {
   /** "step 12 of 71: uevent add /devices/…" */
   detail: string;
 }
-
-/** what a DeviceGraph offers for export: its viewport element and its (measured) nodes */
-export type GraphSource = () => { viewport: HTMLElement; nodes: Node[] } | null;
-export const graphSources = new Map<string, GraphSource>();
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const TITLE_FONT = '700 32px system-ui, sans-serif';

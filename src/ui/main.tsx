@@ -1,6 +1,9 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import './styles.css';
+// React Flow's styles, after the app's as before: in the first screen's stylesheet, though the
+// graph's code is a chunk of its own (App.tsx)
+import '@xyflow/react/dist/style.css';
 import { App } from './App';
 import { ErrorBoundary } from './ErrorBoundary';
 import { createEngineClient } from './engineClient';

@@ -9,13 +9,11 @@ import { createStore, useStore } from 'zustand';
 import type { BuiltinInfo, MatchInfo, RunSummary, ScenarioError, Snapshot, UserAction, Variant } from '../engine/index';
 import type { DroppedFile, FirmwareVariant, MachineReport, RunInfo, Slot } from '../worker/protocol';
 import { EngineRestartError, type EngineClient } from './engineClient';
-import { alignStep } from './compare';
-import { lineCol, parseJson, spanOf, type Span } from './editor/jsonSpans';
+import type { Span } from './editor/jsonSpans';
 import { storyStep } from './firstScreen';
 import { nodeId } from './graph/toFlow';
 import { EMPTY_LINK, runKey, type DecodedLink, type LinkView } from './link';
-import { describeMatcher, resolveStop, stopDesign, type Walkthrough } from '../engine/scenario/walkthrough';
-import { BUILTIN_WALKTHROUGHS, walkthroughFor } from '../scenarios/walkthroughs';
+import type { Walkthrough } from '../engine/scenario/walkthrough';
 
 export type Status = 'idle' | 'loading' | 'ready' | 'error';
 export type Mode = 'explore' | 'compare' | 'edit';
@@ -124,6 +122,8 @@ export interface ViewState {
   editor: EditorState;
   /** presentation mode: the walkthrough played and its stop (null: not presenting) */
   presentation: PresentationState | null;
+  /** the built-in walkthroughs (scenarios/walkthroughs.ts), loaded while the engine starts: empty until then */
+  walkthroughs: readonly Walkthrough[];
   /** the run of an imported machine against what the machine reported (null: the run is not of an import) */
   machineReport: MachineReport | null;
 }
@@ -264,6 +264,7 @@ export const initialViewState: ViewState = {
   compareView: { table: true, graphs: 'services', sameRows: false },
   editor: { text: '', state: 'idle', problems: [] },
   presentation: null,
+  walkthroughs: [],
   machineReport: null,
 };
 
@@ -320,6 +321,15 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
   };
 
   let defaultId = 'auxiliary';
+
+  // loaded when first needed, not with the first screen: the JSON spans (jsonc-parser) for the
+  // editor and imported files, the step alignment for the compare view
+  let compareModule: typeof import('./compare') | null = null;
+  const loadCompare = async () => (compareModule ??= await import('./compare'));
+  const loadJsonSpans = () => import('./editor/jsonSpans');
+  // the walkthroughs and their resolver, for presentation mode and the walkthrough list
+  let walkModule: [typeof import('../scenarios/walkthroughs'), typeof import('../engine/scenario/walkthrough')] | null = null;
+  const loadWalkthroughs = async () => (walkModule ??= await Promise.all([import('../scenarios/walkthroughs'), import('../engine/scenario/walkthrough')]));
 
   return createStore<ViewStore>()((set, get) => {
     // a worker restart (crash, timeout, cancel) rejects the request in flight; the view keeps
@@ -389,7 +399,9 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
       const { compare, variant } = get();
       if (!compare.designId) return;
       const mine = ++compareTicket;
-      const scenario = await engine.builtinWithVariant(compare.designId, variant ?? {});
+      // the step alignment (compare.ts) is loaded with the first compare run: syncCompare,
+      // which needs it, runs only once a compare run is in the store
+      const [scenario] = await Promise.all([engine.builtinWithVariant(compare.designId, variant ?? {}), loadCompare()]);
       const run = await engine.run(scenario, 'compare');
       if (mine !== compareTicket) return;
       set({ compare: { ...get().compare, run, variant } });
@@ -404,13 +416,15 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
         return;
       }
       const mine = ++compareTicket;
-      const target = alignStep(summary.events, step, compare.run.summary.events);
+      const target = compareModule!.alignStep(summary.events, step, compare.run.summary.events);
       const snapshot = await engine.snapshot(target, 'compare');
       if (mine === compareTicket) set({ compare: { ...get().compare, step: target, snapshot } });
     };
 
     const checkEditor = async () => {
       const mine = ++editorTicket;
+      const { parseJson, lineCol, spanOf } = await loadJsonSpans();
+      if (mine !== editorTicket) return;
       const { text } = get().editor;
       const parsed = parseJson(text);
       if (!parsed.ok) {
@@ -455,6 +469,12 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
       async init(link) {
         const mine = ++ticket;
         set({ status: 'loading', message: null });
+        if (get().walkthroughs.length === 0) {
+          void loadWalkthroughs().then(
+            ([w]) => set({ walkthroughs: w.BUILTIN_WALKTHROUGHS }),
+            () => {}, // presenting loads it again, and says so if it cannot
+          );
+        }
         try {
           const [builtins, designs, id] = await Promise.all([engine.listBuiltins(), engine.listDesigns(), engine.defaultScenarioId()]);
           if (mine !== ticket) return;
@@ -747,6 +767,7 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
           set({ message: `${name} was not loaded; the current design is kept.\n${why.join('\n')}` });
           return false;
         };
+        const { parseJson, lineCol } = await loadJsonSpans();
         const parsed = parseJson(text);
         if (!parsed.ok) {
           const { line, col } = lineCol(text, parsed.at);
@@ -796,6 +817,14 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
       },
 
       async present(walkId, stop = 0) {
+        let walkthroughs: Awaited<ReturnType<typeof loadWalkthroughs>>[0];
+        try {
+          [walkthroughs] = await loadWalkthroughs();
+        } catch (err) {
+          fail(err);
+          return;
+        }
+        const { BUILTIN_WALKTHROUGHS, walkthroughFor } = walkthroughs;
         const s = get();
         const own = s.run?.scenario?.walkthrough as Walkthrough | undefined;
         // by id: the running scenario's own first, then the built-ins; no id: the design's, else the scenario's, else "the question"
@@ -810,6 +839,8 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
       },
 
       async presentStop(index) {
+        // loaded by present(), which set the presentation: no wait here but in a test's setState
+        const { describeMatcher, resolveStop, stopDesign } = (walkModule ?? (await loadWalkthroughs()))[1];
         const p = get().presentation;
         if (!p) return;
         const i = Math.max(0, Math.min(index, p.walk.stops.length - 1));

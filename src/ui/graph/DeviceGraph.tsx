@@ -10,13 +10,12 @@ import {
   type EdgeTypes,
   type NodeTypes,
 } from '@xyflow/react';
-import '@xyflow/react/dist/style.css';
 import type { Snapshot, TraceEvent } from '../../engine/api';
 import { BindscopeNode } from './BindscopeNode';
 import { LaneEdge } from './LaneEdge';
 import { Legend, LegendToggle } from './Legend';
 import { LAYOUT, layoutPositions, snapshotToFlow, type FlowColumns, type GraphEdge, type GraphNode, type TextMeasure } from './toFlow';
-import { graphSources, type GraphSource } from '../exportImage';
+import { graphSources, type GraphSource } from './graphSources';
 import { canvasMeasure } from './measure';
 import type { RunLayout } from '../../worker/protocol';
 
