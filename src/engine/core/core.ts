@@ -172,9 +172,13 @@ function sendUevent(k: Kernel, action: UeventRecord['action'], devpath: string, 
   const seq = k.state.misc.seqnum + 1;
   k.state.setMisc('seqnum', seq);
   // ACTION, DEVPATH, SUBSYSTEM and the device's own variables recur: one shared copy of each
-  const env: [string, string][] = [k.ueventVar('ACTION', action), k.ueventVar('DEVPATH', devpath), k.ueventVar('SUBSYSTEM', subsystem)];
-  for (const [key, value] of vars) env.push(k.ueventVar(key, value));
-  env.push(['SEQNUM', String(seq)]);
+  // sized once: pushed, its backing store would be up to twice as long, for every uevent the trace keeps
+  const env = new Array<[string, string]>(vars.length + 4);
+  env[0] = k.ueventVar('ACTION', action);
+  env[1] = k.ueventVar('DEVPATH', devpath);
+  env[2] = k.ueventVar('SUBSYSTEM', subsystem);
+  for (let i = 0; i < vars.length; i++) env[i + 3] = k.ueventVar(vars[i]![0], vars[i]![1]);
+  env[vars.length + 3] = ['SEQNUM', String(seq)];
   const rec: UeventRecord = { seq, action, devpath, subsystem, env };
   k.uevents.push(rec);
   // the event's text is the record's (trace/eventlog.ts ueventText), built when read
