@@ -6,7 +6,7 @@ import type { UeventRecord } from '../api';
 import type { DeviceRec } from './state';
 import { E } from './errno';
 import { gateNote, since } from './versions';
-import type { Kernel } from './kernel';
+import { flat, type Kernel } from './kernel';
 import { busProbeDevice, deferredProbeDel, releaseDriver, devresReleaseAll } from './dd';
 import { ofAliasesOf, ofNode } from '../firmware/devicetree';
 
@@ -22,8 +22,9 @@ export function kobjectName(name: string): string {
 
 /** where device_add() puts the kobject: under the parent, a class glue dir, or /sys/devices */
 export function devpathFor(k: Kernel, name: string, parent: string | null, cls: string | null): string {
-  if (cls) return parent ? `${parent}/${cls}/${name}` : `/devices/virtual/${cls}/${name}`;
-  return parent ? `${parent}/${name}` : `/devices/${name}`;
+  // flat: a devpath is kept by the record, the indexes and the trace; as a rope it would keep its pieces
+  if (cls) return flat(parent ? `${parent}/${cls}/${name}` : `/devices/virtual/${cls}/${name}`);
+  return flat(parent ? `${parent}/${name}` : `/devices/${name}`);
 }
 
 /** device_add(): returns 0 and the device, or -errno */

@@ -145,7 +145,7 @@ export class Kernel {
     let byValue = this.varCache.get(key);
     if (byValue === undefined) this.varCache.set(key, (byValue = new Map()));
     let v = byValue.get(value);
-    if (v === undefined) byValue.set(value, (v = [key, value]));
+    if (v === undefined) byValue.set(value, (v = [key, flat(value)]));
     return v;
   }
 
@@ -188,6 +188,7 @@ export class Kernel {
 
   /** a match decision: its text is the match info's sentence, built when the event is read (trace/eventlog.ts matchText) */
   match(info: MatchInfo, touches: TraceEvent['touches']): void {
+    flat(info.compared);
     this.record('match', null, info.cite, { match: info, touches });
   }
 
