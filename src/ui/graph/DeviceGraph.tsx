@@ -288,6 +288,27 @@ function Graph({ snapshot, basis, layout, touched, selected, onSelect, onToggleG
     };
   }, [rf, store, fitNow]);
 
+  // A group expanded or collapsed: its summary node moves with the new layout; keep it in view (same zoom).
+  const toggled = useRef<string | null>(null);
+  const toggle = useCallback((group: string) => {
+    toggled.current = group;
+    onToggleGroup?.(group);
+  }, [onToggleGroup]);
+  useEffect(() => {
+    const group = toggled.current;
+    if (!group) return;
+    const n = flow.nodes.find((x) => x.data.group === group);
+    if (!n || n.data.expanded !== plan.byKey.get(group)?.expanded) return;
+    toggled.current = null;
+    const { width, height, transform } = store.getState();
+    const [tx, ty, zoom] = transform;
+    const x = n.position.x * zoom + tx;
+    const y = n.position.y * zoom + ty;
+    const h = (n.height ?? LAYOUT.nodeHeight) * zoom;
+    if (x >= 0 && y >= 0 && x + LAYOUT.nodeWidth * zoom <= width && y + h <= height) return;
+    void rf.setCenter(n.position.x + LAYOUT.nodeWidth / 2, n.position.y + (n.height ?? LAYOUT.nodeHeight) / 2, { zoom, duration: 0 });
+  }, [flow, plan, rf, store]);
+
   // Follow the current event: pan (keeping the zoom) when what it touched is off screen.
   useEffect(() => {
     if (first.current) {
@@ -335,13 +356,14 @@ function Graph({ snapshot, basis, layout, touched, selected, onSelect, onToggleG
         nodesConnectable={false}
         edgesFocusable={false}
         onlyRenderVisibleElements={flow.nodes.length > RENDER_VISIBLE_FROM}
-        onNodeClick={(_, node) => (node.data.group ? onToggleGroup?.(node.data.group) : onSelect(node.id))}
+        // a summary node is toggled by its select change alone (a click reports both)
+        onNodeClick={(_, node) => void (node.data.group || onSelect(node.id))}
         // keyboard: Tab to a node, Enter selects it (React Flow reports it as a select change)
         onNodesChange={(changes) => {
           for (const c of changes) {
             if (c.type !== 'select' || !c.selected || c.id === selected) continue;
             const group = flowRef.current.nodes.find((n) => n.id === c.id)?.data.group;
-            if (group) onToggleGroup?.(group);
+            if (group) toggle(group);
             else onSelect(c.id);
           }
         }}
