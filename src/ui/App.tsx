@@ -49,6 +49,8 @@ export function App() {
   const mode = useViewStore((s) => s.mode);
   const follow = useViewStore((s) => s.follow);
   const select = useViewStore((s) => s.select);
+  const toggleGroup = useViewStore((s) => s.toggleGroup);
+  const groupLayout = useViewStore((s) => s.groupLayout);
   const dismissMessage = useViewStore((s) => s.dismissMessage);
   const store = useViewStoreApi();
   const [dragging, setDragging] = useState(false);
@@ -86,10 +88,11 @@ export function App() {
       key={fitKey(summary?.id, variant)}
       snapshot={snapshot}
       basis={run?.layoutBasis ?? null}
-      layout={run?.layout ?? null}
+      layout={groupLayout ?? run?.layout ?? null}
       touched={touched}
       selected={selected}
       onSelect={(id) => void select(id)}
+      onToggleGroup={(group) => void toggleGroup(group)}
       follow={follow}
       label={`Device graph of ${summary?.title ?? 'the scenario'} at step ${step + 1}`}
       caption={

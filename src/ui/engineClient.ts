@@ -156,6 +156,7 @@ export function createEngineClient(opts: EngineClientOptions = {}): EngineClient
     },
     snapshot,
     explain: (step, devpath, slot) => call((r) => r.explain(step, devpath, slot)),
+    layout: (expanded, slot) => call((r) => r.layout(expanded, slot)),
     withAction: (action, step, slot) => call((r) => r.withAction(action, step, slot)),
     importFiles: (files) => call<ImportOutcome | null>((r) => r.importFiles(files)),
     machineReport: () => call((r) => r.machineReport()),

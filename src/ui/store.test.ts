@@ -47,6 +47,7 @@ function fakeClient(overrides: Partial<EngineClient> = {}): EngineClient & { cal
     run: async (s, slot = 'main') => (calls.push(`run ${slot}`), info(s, 3)),
     snapshot: async (step, slot = 'main') => (calls.push(`snapshot ${step} ${slot}`), snap(step)),
     explain: async (step, devpath) => (calls.push(`explain ${step} ${devpath}`), []),
+    layout: async (expanded) => (calls.push(`layout ${expanded.join(',')}`), { places: [], ms: 0, expanded }),
     withAction: async (action, step) => (calls.push(`withAction ${action.op} ${step}`), { id: 'a', actions: [action] } as unknown as Scenario),
     importFiles: async () => null,
     machineReport: async () => null,

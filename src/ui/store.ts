@@ -7,7 +7,7 @@
 import { createContext, useContext } from 'react';
 import { createStore, useStore } from 'zustand';
 import type { BuiltinInfo, MatchInfo, RunSummary, ScenarioError, Snapshot, UserAction, Variant } from '../engine/index';
-import type { DroppedFile, FirmwareVariant, MachineReport, RunInfo, Slot } from '../worker/protocol';
+import type { DroppedFile, FirmwareVariant, MachineReport, RunInfo, RunLayout, Slot } from '../worker/protocol';
 import { EngineRestartError, type EngineClient } from './engineClient';
 import type { Span } from './editor/jsonSpans';
 import { storyStep } from './firstScreen';
@@ -102,6 +102,13 @@ export interface ViewState {
   snapshot: Snapshot | null;
   /** React Flow node id of the selected node (see graph/toFlow.ts nodeId) */
   selected: string | null;
+  /**
+   * The collapsed groups of the graph the user expanded (keys of graph/collapse.ts groups);
+   * view state only, kept while the same design re-runs
+   */
+  expandedGroups: string[];
+  /** the worker's layout for expandedGroups (null: the run's own, RunInfo.layout); the graph uses the groups it was made for */
+  groupLayout: RunLayout | null;
   /** the worker's match decisions for the selected device at the current step */
   explain: MatchInfo[] | null;
   status: Status;
@@ -159,6 +166,8 @@ export interface ViewActions {
   /** Shows the state after event `step` of the current run. */
   goToStep(step: number): Promise<void>;
   stepBy(delta: number): Promise<void>;
+  /** Expands a collapsed group of the graph, or collapses it again (a new layout from the worker). */
+  toggleGroup(key: string): Promise<void>;
   setPlaying(playing: boolean): void;
   setPlaySpeed(speed: number): void;
   /** Plays on to the next uevent, bind or module load, and stops there. */
@@ -250,6 +259,8 @@ export const initialViewState: ViewState = {
   step: -1,
   snapshot: null,
   selected: null,
+  expandedGroups: [],
+  groupLayout: null,
   explain: null,
   status: 'idle',
   message: null,
@@ -297,6 +308,7 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
    */
   let pendingStep: number | null = null;
   let presentTicket = 0;
+  let layoutTicket = 0;
 
   let savedText = '';
   try {
@@ -363,8 +375,15 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
       const snapshot = await engine.snapshot(step, 'main');
       if (mine !== ticket) return false;
       pendingStep = null;
+      // expanded groups stay open while the same design re-runs (a user action); another design starts collapsed
+      const keepGroups = get().summary?.id === run.summary.id ? get().expandedGroups : [];
+      const groupLayout = keepGroups.length ? await engine.layout(keepGroups, 'main') : null;
+      if (mine !== ticket) return false;
+      layoutTicket++;
       set({
         ...extra,
+        expandedGroups: groupLayout ? keepGroups : [],
+        groupLayout,
         run,
         summary: run.summary,
         scenarioId: run.summary.id,
@@ -628,6 +647,20 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
 
       stepBy(delta) {
         return get().goToStep((pendingStep ?? get().step) + delta);
+      },
+
+      async toggleGroup(key) {
+        const now = get().expandedGroups;
+        const expandedGroups = now.includes(key) ? now.filter((k) => k !== key) : [...now, key];
+        const run = get().run;
+        const mine = ++layoutTicket;
+        set({ expandedGroups });
+        try {
+          const groupLayout = expandedGroups.length ? await engine.layout(expandedGroups, 'main') : null;
+          if (mine === layoutTicket && get().run === run) set({ groupLayout });
+        } catch (err) {
+          fail(err);
+        }
       },
 
       setPlaying(playing) {

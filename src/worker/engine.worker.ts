@@ -21,6 +21,8 @@ import { deltaRecords, diffSnapshot, type SnapshotDelta } from './delta';
 import type { Snapshot } from '../engine/index';
 
 const sims = new Map<Slot, Simulation>();
+/** each slot's last layout basis (a new layout when the user expands or collapses a group) */
+const bases = new Map<Slot, Snapshot | null>();
 /** the import chunk, once a first import asked for it */
 let importer: Promise<typeof import('./importFiles')> | null = null;
 
@@ -50,12 +52,14 @@ function simulation(slot: Slot): Simulation {
   return sim;
 }
 
-async function runInfo(sim: Simulation): Promise<RunInfo> {
+async function runInfo(sim: Simulation, slot: Slot): Promise<RunInfo> {
   const summary = sim.summary();
+  bases.set(slot, null);
   if (!sim.scenario) return { summary, scenario: null, variant: null, actionStarts: [], layoutBasis: null, moduleChanges: null, layout: null };
   const steps = layoutSteps(summary.events, sim.lastStep);
   const snaps = steps.map((i) => sim.stateAt(i));
   const layoutBasis = unionSnapshot(snaps);
+  bases.set(slot, layoutBasis);
   // the layout code is a chunk of its own, loaded on the first run
   const { computeLayout } = await import('./layout');
   return {
@@ -94,7 +98,13 @@ const api: EngineWire = {
     if (!p.ok) return { summary: { id: '(invalid)', title: '(invalid scenario)', source: '', events: [], errors: [{ path: '(root)', message: p.message }] }, scenario: null, variant: null, actionStarts: [], layoutBasis: null, moduleChanges: null, layout: null };
     const sim = new Simulation(p.value);
     sims.set(slot, sim);
-    return runInfo(sim);
+    return runInfo(sim, slot);
+  },
+  async layout(expanded, slot = 'main') {
+    const basis = bases.get(slot);
+    if (!basis) return null;
+    const { computeLayout } = await import('./layout');
+    return computeLayout(basis, expanded);
   },
   // shape and reference problems together (validateAll.ts); the scenario arrives as JSON text
   validate: (json) => {

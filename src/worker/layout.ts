@@ -6,6 +6,7 @@
  */
 import type { Snapshot } from '../engine/api';
 import { estimateText, layoutPositions, type TextMeasure } from '../ui/graph/toFlow';
+import { collapsedBasis, planCollapse } from '../ui/graph/collapse';
 import { canvasMeasure } from '../ui/graph/measure';
 import type { RunLayout } from './protocol';
 
@@ -17,10 +18,15 @@ function workerMeasure(): TextMeasure {
   return measure;
 }
 
-export function computeLayout(basis: Snapshot): RunLayout {
+/**
+ * The basis laid out with its large sibling groups collapsed (ui/graph/collapse.ts), but for
+ * those in `expanded`: the UI applies the same plan to each step's snapshot.
+ */
+export function computeLayout(basis: Snapshot, expanded: string[] = []): RunLayout {
   const t0 = performance.now();
-  const positions = layoutPositions(basis, undefined, workerMeasure());
+  const { snapshot, heights } = collapsedBasis(basis, planCollapse(basis, expanded));
+  const positions = layoutPositions(snapshot, undefined, workerMeasure(), heights);
   const places: RunLayout['places'] = [];
   for (const [id, p] of positions) places.push([id, p.x, p.y, p.height ?? 0]);
-  return { places, ms: performance.now() - t0 };
+  return { places, ms: performance.now() - t0, expanded: [...expanded] };
 }

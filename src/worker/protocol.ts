@@ -45,10 +45,15 @@ export interface RunInfo {
   layout: RunLayout | null;
 }
 
-/** node places of a run's graph: [node id, x, y, slot height], and what computing them took (ms, in the worker) */
+/**
+ * node places of a run's graph: [node id, x, y, slot height], and what computing them took (ms,
+ * in the worker); `expanded`: the collapsed groups the user opened (ui/graph/collapse.ts), which
+ * this layout is of
+ */
 export interface RunLayout {
   places: [id: string, x: number, y: number, height: number][];
   ms: number;
+  expanded: string[];
 }
 
 export interface EngineApi {
@@ -70,6 +75,11 @@ export interface EngineApi {
    * no events.
    */
   run(scenario: unknown, slot?: Slot): RunInfo;
+  /**
+   * The graph's layout of the slot's last run with these collapsed groups expanded
+   * (ui/graph/collapse.ts); null when it has none (an invalid scenario).
+   */
+  layout(expanded: string[], slot?: Slot): RunLayout | null;
   /** Validation errors of scenario data (empty = valid); runs nothing. */
   validate(scenario: unknown): ScenarioError[];
   /** State after event `step` of the slot's last run (-1 = before anything). */
@@ -88,7 +98,8 @@ export interface EngineApi {
  * What actually crosses the worker boundary: EngineApi with scenarios as JSON text, which
  * survives any nesting, and snapshots as the change from one the UI holds (delta.ts).
  */
-export interface EngineWire extends Omit<EngineApi, 'run' | 'validate' | 'snapshot' | 'importFiles' | 'machineReport'> {
+export interface EngineWire extends Omit<EngineApi, 'run' | 'validate' | 'snapshot' | 'importFiles' | 'machineReport' | 'layout'> {
+  layout(expanded: string[], slot?: Slot): Promise<RunLayout | null>;
   importFiles(files: DroppedFile[]): Promise<ImportOutcome | null>;
   machineReport(): Promise<MachineReport | null>;
   run(scenarioJson: string, slot?: Slot): Promise<RunInfo>;

@@ -20,6 +20,8 @@ function Box({ data, sourcePosition, targetPosition, selected }: NodeProps<Graph
       data-kind={data.kind}
       data-state={data.state}
       data-touched={data.touched ? 'true' : undefined}
+      data-group={data.group}
+      data-expanded={data.group ? String(!!data.expanded) : undefined}
       title={data.description}
     >
       {targetPosition && <Handle type="target" position={targetPosition} isConnectable={false} />}

@@ -17,6 +17,7 @@ import { Legend, LegendToggle } from './Legend';
 import { LAYOUT, layoutPositions, snapshotToFlow, type FlowColumns, type GraphEdge, type GraphNode, type TextMeasure } from './toFlow';
 import { graphSources, type GraphSource } from './graphSources';
 import { canvasMeasure } from './measure';
+import { changedDevices, collapseStep, collapsedBasis, planCollapse } from './collapse';
 import type { RunLayout } from '../../worker/protocol';
 
 /** node text measured as the browser draws it (canvas, the node fonts), for node heights */
@@ -44,6 +45,8 @@ interface Props {
   touched: TraceEvent['touches'] | undefined;
   selected: string | null;
   onSelect(nodeId: string | null): void;
+  /** a summary node of a collapsed group was activated (graph/collapse.ts): expand or collapse the group */
+  onToggleGroup?(group: string): void;
   /** pan to what the current event touched */
   follow: boolean;
   label: string;
@@ -88,20 +91,39 @@ function sameEdge(a: GraphEdge, b: GraphEdge): boolean {
 /** the fit transition of presentation mode (ms) */
 export const FOCUS_DURATION_MS = 600;
 
-function Graph({ snapshot, basis, layout, touched, selected, onSelect, follow, label, testId, showLegend = true, caption, columns, maxFitZoom = 2, minFitZoom, focus, focusKey, interactive = true }: Props) {
+function Graph({ snapshot, basis, layout, touched, selected, onSelect, onToggleGroup, follow, label, testId, showLegend = true, caption, columns, maxFitZoom = 2, minFitZoom, focus, focusKey, interactive = true }: Props) {
+  const defaultColumns = !columns || (columns.firmware !== false && columns.drivers !== false);
+  const workerLayout = layout && defaultColumns ? layout : null;
+  // large sibling groups collapsed (graph/collapse.ts): the same plan as the worker's layout (of the groups it was made for)
+  const plan = useMemo(() => planCollapse(basis, workerLayout?.expanded ?? []), [basis, workerLayout]);
   const positions = useMemo(() => {
     if (!basis) return undefined;
-    const defaultColumns = !columns || (columns.firmware !== false && columns.drivers !== false);
-    if (layout && defaultColumns) return new Map(layout.places.map(([id, x, y, height]) => [id, { x, y, height }]));
+    if (workerLayout) return new Map(workerLayout.places.map(([id, x, y, height]) => [id, { x, y, height }]));
     const t0 = performance.now();
-    const p = layoutPositions(basis, columns, browserMeasure);
+    const cb = collapsedBasis(basis, plan);
+    const p = layoutPositions(cb.snapshot, columns, browserMeasure, cb.heights.size ? cb.heights : undefined);
     // read by the benchmark (bench/ui.ts): a layout computed on the main thread
     performance.measure('bindscope:layout', { start: t0, detail: { nodes: p.size } });
     return p;
-  }, [basis, layout, columns]);
+  }, [basis, workerLayout, plan, columns]);
+  // devices whose state changed since the step before stay drawn when their group is collapsed
+  const prevSnapshot = useRef<Snapshot | null>(null);
+  const changed = useMemo(() => {
+    const c = plan.groups.length ? changedDevices(prevSnapshot.current, snapshot) : [];
+    prevSnapshot.current = snapshot;
+    return c;
+  }, [plan, snapshot]);
+  const view = useMemo(() => collapseStep(snapshot, plan, positions, { touched, selected, changed }), [snapshot, plan, positions, touched, selected, changed]);
   const flow = useMemo(
-    () => snapshotToFlow(snapshot, { positions, touched, columns, measure: browserMeasure }),
-    [snapshot, positions, touched, columns],
+    () =>
+      snapshotToFlow(view.snapshot, {
+        positions: view.positions,
+        touched,
+        columns,
+        measure: browserMeasure,
+        ...(view.summaries.size ? { summaries: view.summaries, heights: view.heights } : {}),
+      }),
+    [view.snapshot, view.positions, view.summaries, view.heights, touched, columns],
   );
   // The view fits the whole run (every node of the layout basis), not the step on screen:
   // stepping never needs another fit, so zoom and pan stay put while stepping.
@@ -265,6 +287,27 @@ function Graph({ snapshot, basis, layout, touched, selected, onSelect, follow, l
     };
   }, [rf, store, fitNow]);
 
+  // A group expanded or collapsed: its summary node moves with the new layout; keep it in view (same zoom).
+  const toggled = useRef<string | null>(null);
+  const toggle = useCallback((group: string) => {
+    toggled.current = group;
+    onToggleGroup?.(group);
+  }, [onToggleGroup]);
+  useEffect(() => {
+    const group = toggled.current;
+    if (!group) return;
+    const n = flow.nodes.find((x) => x.data.group === group);
+    if (!n || n.data.expanded !== plan.byKey.get(group)?.expanded) return;
+    toggled.current = null;
+    const { width, height, transform } = store.getState();
+    const [tx, ty, zoom] = transform;
+    const x = n.position.x * zoom + tx;
+    const y = n.position.y * zoom + ty;
+    const h = (n.height ?? LAYOUT.nodeHeight) * zoom;
+    if (x >= 0 && y >= 0 && x + LAYOUT.nodeWidth * zoom <= width && y + h <= height) return;
+    void rf.setCenter(n.position.x + LAYOUT.nodeWidth / 2, n.position.y + (n.height ?? LAYOUT.nodeHeight) / 2, { zoom, duration: 0 });
+  }, [flow, plan, rf, store]);
+
   // Follow the current event: pan (keeping the zoom) when what it touched is off screen.
   useEffect(() => {
     if (first.current) {
@@ -312,10 +355,16 @@ function Graph({ snapshot, basis, layout, touched, selected, onSelect, follow, l
         nodesConnectable={false}
         edgesFocusable={false}
         onlyRenderVisibleElements={flow.nodes.length > RENDER_VISIBLE_FROM}
-        onNodeClick={(_, node) => onSelect(node.id)}
+        // a summary node is toggled by its select change alone (a click reports both)
+        onNodeClick={(_, node) => void (node.data.group || onSelect(node.id))}
         // keyboard: Tab to a node, Enter selects it (React Flow reports it as a select change)
         onNodesChange={(changes) => {
-          for (const c of changes) if (c.type === 'select' && c.selected && c.id !== selected) onSelect(c.id);
+          for (const c of changes) {
+            if (c.type !== 'select' || !c.selected || c.id === selected) continue;
+            const group = flowRef.current.nodes.find((n) => n.id === c.id)?.data.group;
+            if (group) toggle(group);
+            else onSelect(c.id);
+          }
         }}
         onPaneClick={() => onSelect(null)}
         proOptions={{ hideAttribution: false }}

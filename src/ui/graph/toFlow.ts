@@ -34,6 +34,7 @@ export type NodeState =
   | 'bound' | 'unbound' | 'faux-bound' | 'deferred' | 'class' | 'container'
   | 'bind-attrs' | 'no-bind-attrs'
   | 'builtin' | 'loaded' | 'loading' | 'not-loaded' | 'failed' | 'absent'
+  | 'summary'
   | FirmwareNodeView['kind'];
 
 /** colour family of a device: its bus (platform, auxiliary, faux; any other bus is "bus"), "class" or "none" */
@@ -67,6 +68,25 @@ export interface FlowOptions {
   measure?: TextMeasure;
   touched?: TraceEvent['touches'];
   columns?: FlowColumns;
+  /**
+   * Records drawn as the summary of a collapsed group (collapse.ts), by node id: a
+   * placeholder record in the snapshot, drawn with this text; its references give its edges.
+   */
+  summaries?: ReadonlyMap<string, SummaryText>;
+  /** fixed node heights by node id (summaries, a collapsed group's reserved rows) */
+  heights?: ReadonlyMap<string, number>;
+}
+
+/** what a summary node of a collapsed group says (collapse.ts) */
+export interface SummaryText {
+  /** the group's key (store: expandedGroups) */
+  group: string;
+  expanded: boolean;
+  /** members hidden at this step */
+  hidden: number;
+  label: string;
+  detail: string;
+  description: string;
 }
 
 export type GraphNodeData = {
@@ -84,8 +104,11 @@ export type GraphNodeData = {
   touched: boolean;
   /** one sentence for screen readers and tooltips */
   description: string;
-  /** the engine view the node was made from */
+  /** the engine view the node was made from (a summary: its placeholder record) */
   view: DeviceView | DriverView | ModuleView | FirmwareNodeView;
+  /** a summary node: the collapsed group it stands for (activating it expands or collapses the group) */
+  group?: string;
+  expanded?: boolean;
 };
 export type GraphNode = Node<GraphNodeData, 'bindscope'>;
 /**
@@ -649,9 +672,9 @@ export function fitKey(scenarioId: string | undefined, variant: unknown): string
  * Positions of every node of a snapshot laid out alone: pass it as FlowOptions.positions
  * (with the same `columns`).
  */
-export function layoutPositions(snapshot: Snapshot, columns?: FlowColumns, measure?: TextMeasure): Map<string, NodePlace> {
+export function layoutPositions(snapshot: Snapshot, columns?: FlowColumns, measure?: TextMeasure, heights?: ReadonlyMap<string, number>): Map<string, NodePlace> {
   return new Map(
-    snapshotToFlow(snapshot, { columns, measure }).nodes.map((n) => [n.id, { ...n.position, height: n.height ?? LAYOUT.nodeHeight }]),
+    snapshotToFlow(snapshot, { columns, measure, heights }).nodes.map((n) => [n.id, { ...n.position, height: n.height ?? LAYOUT.nodeHeight }]),
   );
 }
 
@@ -678,7 +701,7 @@ export function snapshotToFlow(snapshot: Snapshot, options: FlowOptions = {}): F
   const heightOf = (id: string, label: string, detail: string): number => {
     let h = heights.get(id);
     if (h === undefined) {
-      h = Math.max(nodeHeight(label, detail, measure), options.positions?.get(id)?.height ?? 0);
+      h = options.heights?.get(id) ?? Math.max(nodeHeight(label, detail, measure), options.positions?.get(id)?.height ?? 0);
       heights.set(id, h);
     }
     return h;
@@ -687,6 +710,24 @@ export function snapshotToFlow(snapshot: Snapshot, options: FlowOptions = {}): F
   const devHeight = (d: DeviceView) => heightOf(nodeId.device(d.devpath), d.name, deviceDetail(d, deviceState(d)));
   const drvHeight = (d: DriverView) => heightOf(nodeId.driver(d.id), d.name, driverDetail(d));
   const modHeight = (m: ModuleView) => heightOf(nodeId.module(m.name), m.name, moduleDetail(m));
+  const summaries = options.summaries;
+  /** a collapsed group's summary node, drawn in its column's place */
+  const summaryData = (id: string, kind: GraphNodeKind, view: GraphNodeData['view']): GraphNodeData | null => {
+    const s = summaries?.get(id);
+    if (!s) return null;
+    return {
+      kind,
+      label: s.label,
+      detail: s.detail,
+      testId: `summary-${s.group}`,
+      state: 'summary',
+      touched: false,
+      description: s.description,
+      view,
+      group: s.group,
+      expanded: s.expanded,
+    };
+  };
 
   // Column 0: the firmware tree as an indented list (it is mostly a chain: DT / -> /psci ->
   // PSCI -> SMCCC -> services, which would cost a column per level as a tree).
@@ -729,7 +770,7 @@ export function snapshotToFlow(snapshot: Snapshot, options: FlowOptions = {}): F
   for (const p of fw) {
     const f = p.item;
     nodes.push(
-      node(nodeId.firmware(f.id), p.depth * LAYOUT.fwIndent, p.y + fwShift, fwHeight(f), {
+      node(nodeId.firmware(f.id), p.depth * LAYOUT.fwIndent, p.y + fwShift, fwHeight(f), summaryData(nodeId.firmware(f.id), 'firmware', f) ?? {
         kind: 'firmware',
         label: f.label,
         detail: firmwareDetail(f),
@@ -749,7 +790,7 @@ export function snapshotToFlow(snapshot: Snapshot, options: FlowOptions = {}): F
     const state = deviceState(d);
     const detail = deviceDetail(d, state);
     nodes.push(
-      node(nodeId.device(d.devpath), devX0 + p.depth * LAYOUT.columnGap, p.y, devHeight(d), {
+      node(nodeId.device(d.devpath), devX0 + p.depth * LAYOUT.columnGap, p.y, devHeight(d), summaryData(nodeId.device(d.devpath), 'device', d) ?? {
         kind: 'device',
         label: d.name,
         detail,
@@ -775,7 +816,7 @@ export function snapshotToFlow(snapshot: Snapshot, options: FlowOptions = {}): F
   );
   for (const drv of showDrivers ? snapshot.drivers : []) {
     nodes.push(
-      node(nodeId.driver(drv.id), drvX, driverY.get(drv)!, drvHeight(drv), {
+      node(nodeId.driver(drv.id), drvX, driverY.get(drv)!, drvHeight(drv), summaryData(nodeId.driver(drv.id), 'driver', drv) ?? {
         kind: 'driver',
         label: drv.name,
         detail: driverDetail(drv),
@@ -810,7 +851,7 @@ export function snapshotToFlow(snapshot: Snapshot, options: FlowOptions = {}): F
   const aliasIndex = new AliasIndex(dev.placed.map((p) => p.item));
   for (const m of snapshot.modules) {
     nodes.push(
-      node(nodeId.module(m.name), modX, moduleY.get(m)!, modHeight(m), {
+      node(nodeId.module(m.name), modX, moduleY.get(m)!, modHeight(m), summaryData(nodeId.module(m.name), 'module', m) ?? {
         kind: 'module',
         label: m.name,
         detail: moduleDetail(m),

@@ -1,0 +1,779 @@
+/**
+ * Collapsing large sibling groups (issue #12, the UI side): a graph of 15,000 nodes cannot be
+ * drawn interactively, and nobody reads 10,000 platform devices one by one. Pure; applied to
+ * a snapshot before snapshotToFlow, and (planCollapse + collapsedBasis) to the run's layout
+ * basis before the worker lays it out (src/worker/layout.ts), so the UI still draws only the
+ * state it receives.
+ *
+ * A group is what toFlow lays out as siblings: the children of one device (or the top-level
+ * devices), the drivers column, the modules column, the children of one firmware node. A group
+ * of more than COLLAPSE.threshold members in the run's layout basis is collapsed unless the
+ * user expanded it: its first COLLAPSE.head members are drawn (in basis order, with their
+ * subtrees), then one summary node ("+ 9,812 more platform devices: …", counts by driver and
+ * bound state at this step), then COLLAPSE.slots reserved rows. Whatever matters at the
+ * current step and is hidden — what the event touches, the selected node, devices whose state
+ * changed since the step before — is drawn individually in those rows, with the chain of
+ * parents that leads to it. The rows are laid out with the basis (empty ones are not drawn),
+ * so a device appearing in or leaving a collapsed group moves no other node.
+ *
+ * Edges to hidden nodes go to the summary that stands for them (a parent's edge to its
+ * children, a driver's bound-to edges, a firmware node's edges, a module's drivers), one edge
+ * per pair: toFlow draws a placeholder record's references like any other.
+ *
+ * A design with no group over the threshold is passed through unchanged (the same objects).
+ */
+import type { DeviceView, DriverView, FirmwareNodeView, ModuleView, Snapshot, TraceEvent } from '../../engine/api';
+import { LAYOUT, nodeId, type NodePlace, type SummaryText } from './toFlow';
+
+export const COLLAPSE = {
+  /** a group is collapsed when it has more members than this */
+  threshold: 24,
+  /** members drawn before the summary */
+  head: 4,
+  /** rows reserved after the summary for what matters at the step */
+  slots: 3,
+} as const;
+
+/** a summary node's height (px): its label and up to three detail lines (styles.css clamps them) */
+export const SUMMARY_HEIGHT = Math.ceil(12 + 14 * 1.2 + 3 * 13 * 1.2);
+/** a reserved row's height: a node with a two-line name and a two-line detail */
+export const SLOT_HEIGHT = Math.ceil(12 + 2 * 14 * 1.2 + 2 * 13 * 1.2);
+
+export type GroupKind = 'device' | 'driver' | 'module' | 'firmware';
+
+export interface CollapseGroup {
+  /** stable id (the store's expanded list holds these): `devices:<parent devpath>`, `drivers`, `modules`, `firmware:<parent id>` */
+  key: string;
+  kind: GroupKind;
+  /** the parent device's devpath or firmware node's id; null for a column or the top-level devices */
+  parent: string | null;
+  /** members in the layout basis */
+  size: number;
+  expanded: boolean;
+  /** members drawn while collapsed (devpaths, driver ids, module names, firmware ids) */
+  head: Set<string>;
+  /** the summary's placeholder record key (devpath, driver id, module name, firmware id) */
+  summary: string;
+  /** the reserved rows' placeholder keys, in order (collapsed groups only) */
+  slots: string[];
+}
+
+export interface HiddenIn {
+  group: CollapseGroup;
+  member: boolean;
+}
+
+export interface CollapsePlan {
+  groups: CollapseGroup[];
+  byKey: Map<string, CollapseGroup>;
+  /** a member of a large group → its group, per kind */
+  deviceGroup: Map<string, CollapseGroup>;
+  firmwareGroup: Map<string, CollapseGroup>;
+  driverGroup: CollapseGroup | null;
+  moduleGroup: CollapseGroup | null;
+  /** the largest collapsed device group: the driver and module rows are laid out beside its rows */
+  lead: CollapseGroup | null;
+  /** summary key (`<kind>:<key>`) → group */
+  bySummary: Map<string, CollapseGroup>;
+  /**
+   * a device the basis hides → the group whose summary stands for it (its own group's, or its
+   * hidden ancestor's), and whether it is a member of that group or below one
+   */
+  basisRep: Map<string, HiddenIn>;
+  /** what the basis draws (placeholders aside) */
+  visibleDevices: Set<string>;
+  visibleDrivers: Set<string>;
+  visibleModules: Set<string>;
+  visibleFirmware: Set<string>;
+}
+
+/** keys of the placeholder records (characters no devpath, driver or module name has here) */
+const MORE = '+more';
+const slotKey = (base: string, i: number) => `${base}+slot${i}`;
+const under = (parent: string | null) => (parent === null ? '' : parent);
+const SLOT_CHILD = '/+child';
+
+function groupOf<T>(items: T[], parentOf: (t: T) => string | null): Map<string | null, T[]> {
+  const out = new Map<string | null, T[]>();
+  for (const t of items) {
+    const p = parentOf(t);
+    const list = out.get(p);
+    if (list) list.push(t);
+    else out.set(p, [t]);
+  }
+  return out;
+}
+
+function makeGroup(key: string, kind: GroupKind, parent: string | null, members: string[], expanded: ReadonlySet<string>, summary: string, slotBase: string): CollapseGroup {
+  const open = expanded.has(key);
+  return {
+    key,
+    kind,
+    parent,
+    size: members.length,
+    expanded: open,
+    head: new Set(members.slice(0, COLLAPSE.head)),
+    summary,
+    slots: open ? [] : Array.from({ length: COLLAPSE.slots }, (_, i) => slotKey(slotBase, i)),
+  };
+}
+
+/** which groups of the basis are large, which members the collapsed graph draws */
+export function planCollapse(basis: Snapshot | null, expanded: readonly string[] = []): CollapsePlan {
+  const open = new Set(expanded);
+  const plan: CollapsePlan = {
+    groups: [],
+    byKey: new Map(),
+    deviceGroup: new Map(),
+    firmwareGroup: new Map(),
+    driverGroup: null,
+    moduleGroup: null,
+    lead: null,
+    bySummary: new Map(),
+    basisRep: new Map(),
+    visibleDevices: new Set(),
+    visibleDrivers: new Set(),
+    visibleModules: new Set(),
+    visibleFirmware: new Set(),
+  };
+  if (!basis) return plan;
+  const add = (g: CollapseGroup) => {
+    plan.groups.push(g);
+    plan.byKey.set(g.key, g);
+    plan.bySummary.set(`${g.kind}:${g.summary}`, g);
+    if (g.kind === 'device' && !g.expanded && (!plan.lead || g.size > plan.lead.size)) plan.lead = g;
+    return g;
+  };
+
+  // devices, top down: a device is drawn when its parent is and its group is small, open, or it is in the head
+  const paths = new Set(basis.devices.map((d) => d.devpath));
+  const kids = groupOf(basis.devices, (d) => (d.parent !== null && d.parent !== d.devpath && paths.has(d.parent) ? d.parent : null));
+  for (const [parent, list] of kids) {
+    if (list.length <= COLLAPSE.threshold) continue;
+    const base = `${under(parent)}/`;
+    const g = add(makeGroup(`devices:${under(parent)}`, 'device', parent, list.map((d) => d.devpath), open, base + MORE, base));
+    for (const d of list) plan.deviceGroup.set(d.devpath, g);
+  }
+  const memberOf = new Map<CollapseGroup, HiddenIn>();
+  const belowOf = new Map<CollapseGroup, HiddenIn>();
+  const walk: [string | null, CollapseGroup | null][] = [[null, null]];
+  while (walk.length) {
+    const [p, hiddenIn] = walk.pop()!;
+    for (const d of kids.get(p) ?? []) {
+      const g = plan.deviceGroup.get(d.devpath);
+      if (hiddenIn) {
+        let h = belowOf.get(hiddenIn);
+        if (!h) belowOf.set(hiddenIn, (h = { group: hiddenIn, member: false }));
+        plan.basisRep.set(d.devpath, h);
+        walk.push([d.devpath, hiddenIn]);
+      } else if (g && !g.expanded && !g.head.has(d.devpath)) {
+        let h = memberOf.get(g);
+        if (!h) memberOf.set(g, (h = { group: g, member: true }));
+        plan.basisRep.set(d.devpath, h);
+        walk.push([d.devpath, g]);
+      } else {
+        plan.visibleDevices.add(d.devpath);
+        walk.push([d.devpath, null]);
+      }
+    }
+  }
+  const seesDevice = (list: string[]) => list.some((d) => plan.visibleDevices.has(d));
+
+  // firmware, top down: also drawn when it gave rise to a drawn device
+  const fwIds = new Set(basis.firmware.map((f) => f.id));
+  const fwKids = groupOf(basis.firmware, (f) => (f.parent !== null && f.parent !== f.id && fwIds.has(f.parent) ? f.parent : null));
+  for (const [parent, list] of fwKids) {
+    if (list.length <= COLLAPSE.threshold) continue;
+    const base = `${under(parent)}/`;
+    const g = add(makeGroup(`firmware:${under(parent)}`, 'firmware', parent, list.map((f) => f.id), open, base + MORE, base));
+    for (const f of list) plan.firmwareGroup.set(f.id, g);
+  }
+  const fwWalk: (string | null)[] = [null];
+  while (fwWalk.length) {
+    const p = fwWalk.pop()!;
+    for (const f of fwKids.get(p) ?? []) {
+      const g = plan.firmwareGroup.get(f.id);
+      if (g && !g.expanded && !g.head.has(f.id) && !seesDevice(f.devices)) continue;
+      plan.visibleFirmware.add(f.id);
+      fwWalk.push(f.id);
+    }
+  }
+
+  // drivers: the head, and any bound to a drawn device
+  if (basis.drivers.length > COLLAPSE.threshold) {
+    const g = (plan.driverGroup = add(makeGroup('drivers', 'driver', null, basis.drivers.map((d) => d.id), open, MORE, '')));
+    for (const d of basis.drivers) if (g.expanded || g.head.has(d.id) || seesDevice(d.devices)) plan.visibleDrivers.add(d.id);
+  } else for (const d of basis.drivers) plan.visibleDrivers.add(d.id);
+
+  // modules: the head, and any providing a drawn driver
+  if (basis.modules.length > COLLAPSE.threshold) {
+    const g = (plan.moduleGroup = add(makeGroup('modules', 'module', null, basis.modules.map((m) => m.name), open, MORE, '')));
+    for (const m of basis.modules) if (g.expanded || g.head.has(m.name) || m.drivers.some((d) => plan.visibleDrivers.has(d))) plan.visibleModules.add(m.name);
+  } else for (const m of basis.modules) plan.visibleModules.add(m.name);
+  return plan;
+}
+
+/** the summary's text: what a kernel developer asks of the hidden members */
+export type SummaryInfo = SummaryText;
+
+export interface CollapsedView {
+  snapshot: Snapshot;
+  positions: ReadonlyMap<string, NodePlace> | undefined;
+  /** summary nodes by node id */
+  summaries: ReadonlyMap<string, SummaryInfo>;
+  /** fixed node heights by node id (summaries; reserved rows in the basis) */
+  heights: ReadonlyMap<string, number>;
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+const plural = (n: number, one: string, many = `${one}s`) => `${fmt(n)} ${n === 1 ? one : many}`;
+
+function placeholderDevice(devpath: string, parent: string | null, name: string): DeviceView {
+  return {
+    name,
+    bus: null,
+    class: null,
+    devpath,
+    parent,
+    driver: null,
+    modalias: null,
+    driverOverride: null,
+    unbindable: false,
+    ofNode: null,
+    acpiHid: null,
+    firmwareNode: null,
+    deferred: false,
+    devmParent: null,
+    createdBy: null,
+    uevent: [],
+  };
+}
+const placeholderDriver = (id: string, devices: string[]): DriverView => ({ id, name: id, bus: '', module: null, bindAttrs: true, devices });
+const placeholderModule = (name: string, drivers: string[]): ModuleView => ({ name, state: 'builtin', loadedBy: null, location: 'builtin', aliases: [], drivers, initRet: null });
+const placeholderFirmware = (id: string, parent: string | null, devices: string[]): FirmwareNodeView => ({ id, kind: 'dt', label: id, props: {}, parent, devices });
+
+const uniq = (xs: (string | null)[]): string[] => [...new Set(xs.filter((x): x is string => x !== null))];
+
+/** node id of a group's summary */
+export function summaryNodeId(g: CollapseGroup): string {
+  switch (g.kind) {
+    case 'device': return nodeId.device(g.summary);
+    case 'driver': return nodeId.driver(g.summary);
+    case 'module': return nodeId.module(g.summary);
+    case 'firmware': return nodeId.firmware(g.summary);
+  }
+}
+
+/**
+ * The basis as the collapsed graph lays it out: the drawn records, each group's summary, and
+ * its reserved rows (a device row with a child row beside it, so a spotlit device's child
+ * has its room too; driver rows near the device rows, module rows near the driver rows).
+ */
+export function collapsedBasis(basis: Snapshot, plan: CollapsePlan): { snapshot: Snapshot; heights: Map<string, number> } {
+  if (!plan.groups.length) return { snapshot: basis, heights: new Map() };
+  const heights = new Map<string, number>();
+  const view = collapseStep(basis, plan, undefined, {});
+  for (const [id] of view.summaries) heights.set(id, SUMMARY_HEIGHT);
+  const devices = [...view.snapshot.devices];
+  const drivers = [...view.snapshot.drivers];
+  const modules = [...view.snapshot.modules];
+  // (no firmware node names a summary here: toFlow orders siblings by their firmware nodes, and
+  // a summary comes after its group's head, the reserved rows after it)
+  const summaryPaths = new Set(plan.groups.filter((g) => g.kind === 'device').map((g) => g.summary));
+  const firmware = view.snapshot.firmware.map((f) => (f.devices.some((d) => summaryPaths.has(d)) ? { ...f, devices: f.devices.filter((d) => !summaryPaths.has(d)) } : f));
+  const lead = plan.lead;
+  for (const g of plan.groups) {
+    if (g.expanded) continue;
+    if (g.kind === 'device') {
+      g.slots.forEach((s, i) => {
+        devices.push(placeholderDevice(s, g.parent, `slot ${i}`));
+        devices.push(placeholderDevice(s + SLOT_CHILD, s, `slot ${i} child`));
+        heights.set(nodeId.device(s), SLOT_HEIGHT);
+        heights.set(nodeId.device(s + SLOT_CHILD), SLOT_HEIGHT);
+      });
+    } else if (g.kind === 'firmware') {
+      g.slots.forEach((s) => {
+        firmware.push(placeholderFirmware(s, g.parent, []));
+        heights.set(nodeId.firmware(s), LAYOUT.nodeHeight);
+      });
+    }
+  }
+  const dg = plan.driverGroup;
+  if (dg && !dg.expanded)
+    dg.slots.forEach((s, i) => {
+      drivers.push(placeholderDriver(s, lead ? [lead.slots[i]!] : []));
+      heights.set(nodeId.driver(s), SLOT_HEIGHT);
+    });
+  const mg = plan.moduleGroup;
+  if (mg && !mg.expanded)
+    mg.slots.forEach((s, i) => {
+      modules.push(placeholderModule(s, dg && !dg.expanded ? [dg.slots[i]!] : []));
+      heights.set(nodeId.module(s), SLOT_HEIGHT);
+    });
+  return { snapshot: { ...view.snapshot, devices, drivers, modules, firmware }, heights };
+}
+
+/** what matters at this step and must be drawn individually */
+export interface Spotlight {
+  touched?: TraceEvent['touches'];
+  /** the selected node id (toFlow nodeId) */
+  selected?: string | null;
+  /** devpaths whose state changed at this step (changedDevices) */
+  changed?: readonly string[];
+}
+
+/**
+ * Devices whose record changed from `prev` to `next` when they are one step apart (records
+ * that did not change keep their identity across steps: worker/delta.ts); none otherwise.
+ */
+export function changedDevices(prev: Snapshot | null | undefined, next: Snapshot): string[] {
+  if (!prev || prev === next || Math.abs(prev.step - next.step) !== 1) return [];
+  const before = new Map(prev.devices.map((d) => [d.devpath, d]));
+  const out: string[] = [];
+  for (const d of next.devices) {
+    if (before.get(d.devpath) !== d) out.push(d.devpath);
+    before.delete(d.devpath);
+  }
+  for (const gone of before.keys()) out.push(gone);
+  return out;
+}
+
+interface RowPlace {
+  x: number;
+  y: number;
+}
+
+interface DevStats {
+  /** hidden members */
+  hidden: number;
+  /** hidden devices below hidden members */
+  below: number;
+  bus: Map<string, number>;
+  /** driver name → hidden members bound to it */
+  bound: Map<string, number>;
+  unbound: number;
+  deferred: number;
+  none: number;
+}
+
+/**
+ * The index of `path` in a device list sorted by devpath (the engine's snapshots are: trace/
+ * views.ts), -1 when absent; an unsorted list (a hand-written one) is searched in full.
+ */
+export function findIndex(list: readonly DeviceView[], path: string): number {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const p = list[mid]!.devpath;
+    if (p === path) return mid;
+    if (p < path) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return list.findIndex((d) => d.devpath === path);
+}
+
+function findDevice(list: readonly DeviceView[], path: string): DeviceView | undefined {
+  const i = findIndex(list, path);
+  return i < 0 ? undefined : list[i];
+}
+
+/** the children of `path`: in a sorted list, among the devpaths that start with it */
+function childrenOf(list: readonly DeviceView[], path: string): DeviceView[] {
+  let lo = 0;
+  let hi = list.length;
+  const from = `${path}/`;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.devpath < from) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: DeviceView[] = [];
+  for (let i = lo; i < list.length && list[i]!.devpath.startsWith(from); i++) if (list[i]!.parent === path) out.push(list[i]!);
+  // a parent whose children's devpaths do not start with its own (hand-written snapshots)
+  if (!out.length && list.length < 2000) for (const d of list) if (d.parent === path && d.devpath !== path) out.push(d);
+  return out;
+}
+
+/**
+ * The snapshot as the collapsed graph draws it: the drawn records (with references to hidden
+ * ones turned into their summary's), summary placeholders, and the places of spotlit records
+ * in their group's reserved rows. `positions`: the layout of collapsedBasis (from the worker).
+ */
+const NO_SUMMARIES: ReadonlyMap<string, SummaryInfo> = new Map();
+const NO_HEIGHTS: ReadonlyMap<string, number> = new Map();
+
+export function collapseStep(snapshot: Snapshot, plan: CollapsePlan, positions: ReadonlyMap<string, NodePlace> | undefined, spot: Spotlight): CollapsedView {
+  // nothing large: the snapshot as it is (the same objects: the graph does not rebuild on a selection)
+  if (!plan.groups.length) return { snapshot, positions, summaries: NO_SUMMARIES, heights: NO_HEIGHTS };
+  const out = positions ? new Map(positions) : undefined;
+  const summaries = new Map<string, SummaryInfo>();
+  const heights = new Map<string, number>();
+
+  // ---- devices (no map over every device: the step's list is sorted by devpath, findDevice)
+  const list = snapshot.devices;
+  const find = (path: string) => findDevice(list, path);
+  const shown = new Set<string>();
+  for (const p of plan.visibleDevices) if (find(p)) shown.add(p);
+  const kidsOf = (path: string) => childrenOf(list, path);
+
+  const selectedDevice = spot.selected?.startsWith('device:') ? spot.selected.slice('device:'.length) : null;
+  const spotDevices = uniq([selectedDevice, ...(spot.touched?.devices ?? []), ...(spot.changed ?? [])]).filter((p) => find(p));
+  /** per collapsed group: its entries (hidden members drawn in its rows), each with the subtree drawn under it */
+  const entries = new Map<CollapseGroup, string[]>();
+  const entryShown = new Map<string, Set<string>>();
+  for (const path of spotDevices) {
+    if (shown.has(path)) continue;
+    // up to the first drawn ancestor: the member just below it is the entry
+    const chain: string[] = [];
+    let at: string | null = path;
+    const guard = new Set<string>();
+    while (at !== null && !shown.has(at) && !guard.has(at)) {
+      const d = find(at);
+      if (!d) break;
+      guard.add(at);
+      chain.push(at);
+      at = d.parent !== null && d.parent !== at ? d.parent : null;
+    }
+    const root = chain[chain.length - 1]!;
+    const g = plan.deviceGroup.get(root);
+    if (!g || g.expanded) {
+      // not hidden in a group (a device the basis does not hold): drawn plainly
+      for (const c of chain) shown.add(c);
+      continue;
+    }
+    let set = entryShown.get(root);
+    if (!set) {
+      entryShown.set(root, (set = new Set()));
+      entries.set(g, [...(entries.get(g) ?? []), root]);
+    }
+    for (const c of chain) set.add(c);
+    // a spotlit device brings its children along when they fit in a row or two
+    const kids = kidsOf(path);
+    if (kids.length <= 2 && kids.every((k) => kidsOf(k.devpath).length === 0)) for (const k of kids) set.add(k.devpath);
+  }
+  /** spotlit devices of the lead group → their row (driver rows are beside those) */
+  const devRow = new Map<string, number>();
+  for (const [g, roots] of entries) {
+    let row = 0;
+    const rowAt = (r: number): RowPlace | null => {
+      if (!out) return null;
+      const i = Math.min(r, g.slots.length - 1);
+      const p = out.get(nodeId.device(g.slots[i]!));
+      if (!p) return null;
+      // past the reserved rows: further rows below the last one (rare: an event touching many hidden devices)
+      return { x: p.x, y: p.y + (r - i) * (SLOT_HEIGHT + LAYOUT.rowGap) };
+    };
+    for (const root of roots) {
+      const set = entryShown.get(root)!;
+      const place = (path: string, depth: number): void => {
+        shown.add(path);
+        const kids = kidsOf(path).filter((k) => set.has(k.devpath));
+        const first = row;
+        if (!kids.length) row++;
+        for (const k of kids) place(k.devpath, depth + 1);
+        const p = rowAt(first);
+        if (p && out) out.set(nodeId.device(path), { x: p.x + depth * LAYOUT.columnGap, y: p.y });
+        if (g === plan.lead && first < g.slots.length) devRow.set(path, first);
+      };
+      place(root, 0);
+    }
+  }
+  /** what stands for a device that is not drawn: the summary of the group it (or an ancestor) is hidden in */
+  const rep = (path: string): string | null => (shown.has(path) ? path : (plan.basisRep.get(path)?.group.summary ?? null));
+  const devRefs = (refs: string[]) => uniq(refs.map(rep));
+
+  // ---- which drivers are drawn (before the pass over the devices: a hidden driver's devices give the summary's edges)
+  const drvShown = new Set<string>();
+  const drvBy = new Map(snapshot.drivers.map((d) => [d.id, d]));
+  for (const d of snapshot.drivers) if (plan.visibleDrivers.has(d.id)) drvShown.add(d.id);
+  const dg = plan.driverGroup;
+  const drvRow = new Map<string, number>();
+  if (dg && !dg.expanded) {
+    // a driver prefers the driver row beside its spotlit device's row (those rows line up in the basis)
+    const prefer = new Map<string, number>();
+    for (const [p, r] of devRow) {
+      const d = find(p)!;
+      if (d.driver && d.bus && !prefer.has(`${d.bus}/${d.driver}`)) prefer.set(`${d.bus}/${d.driver}`, r);
+    }
+    const selectedDriver = spot.selected?.startsWith('driver:') ? spot.selected.slice('driver:'.length) : null;
+    const must = uniq([selectedDriver, ...(spot.touched?.drivers ?? [])]).filter((id) => drvBy.has(id) && !drvShown.has(id));
+    const nice = uniq([...shown].filter((p) => !plan.visibleDevices.has(p)).map((p) => {
+      const d = find(p)!;
+      return d.driver && d.bus ? `${d.bus}/${d.driver}` : null;
+    })).filter((id) => drvBy.has(id) && !drvShown.has(id) && !must.includes(id));
+    for (const [id, r] of takeRows(dg, [...must, ...nice], must.length, prefer, out, nodeId.driver, drvShown)) drvRow.set(id, r);
+  }
+  const drvShownByBus = new Map<string, Set<string>>();
+  for (const id of drvShown) {
+    const d = drvBy.get(id)!;
+    let set = drvShownByBus.get(d.bus);
+    if (!set) drvShownByBus.set(d.bus, (set = new Set()));
+    set.add(d.name);
+  }
+
+  // ---- one pass over the devices: the summaries' counts, the drivers summary's edges
+  const stats = new Map<CollapseGroup, DevStats>();
+  for (const g of plan.groups) if (g.kind === 'device') stats.set(g, { hidden: 0, below: 0, bus: new Map(), bound: new Map(), unbound: 0, deferred: 0, none: 0 });
+  const hiddenDriverRefs = new Set<string>();
+  for (const d of list) {
+    const path = d.devpath;
+    if (shown.has(path)) {
+      if (d.driver && d.bus && dg && !drvShownByBus.get(d.bus)?.has(d.driver)) hiddenDriverRefs.add(path);
+      continue;
+    }
+    const h = plan.basisRep.get(path);
+    if (h === undefined) continue;
+    if (d.driver && d.bus && dg && !drvShownByBus.get(d.bus)?.has(d.driver)) hiddenDriverRefs.add(h.group.summary);
+    const s = stats.get(h.group)!;
+    if (!h.member) {
+      s.below++;
+      continue;
+    }
+    s.hidden++;
+    const bus = d.bus ?? (d.class ? `class ${d.class}` : 'no bus');
+    s.bus.set(bus, (s.bus.get(bus) ?? 0) + 1);
+    if (!d.bus) s.none++;
+    else if (d.deferred) s.deferred++;
+    else if (d.driver) s.bound.set(d.driver, (s.bound.get(d.driver) ?? 0) + 1);
+    else s.unbound++;
+  }
+  const devices: DeviceView[] = [];
+  // in the step's order (drawn devices are few: sorting them by their place is cheap)
+  const order = (p: string) => findIndex(list, p);
+  for (const p of [...shown].sort((x, y) => order(x) - order(y))) devices.push(find(p)!);
+  for (const g of plan.groups) {
+    if (g.kind !== 'device') continue;
+    const s = stats.get(g)!;
+    const parentShown = g.parent === null || shown.has(g.parent);
+    if (!parentShown || (!g.expanded && s.hidden === 0)) continue;
+    const id = nodeId.device(g.summary);
+    devices.push(placeholderDevice(g.summary, g.parent, 'summary'));
+    heights.set(id, SUMMARY_HEIGHT);
+    summaries.set(id, deviceSummary(g, s));
+  }
+
+  // ---- firmware
+  const fwShown = new Set<string>();
+  const fwBy = new Map(snapshot.firmware.map((f) => [f.id, f]));
+  for (const f of snapshot.firmware) if (plan.visibleFirmware.has(f.id)) fwShown.add(f.id);
+  const fwSpot = uniq([spot.selected?.startsWith('firmware:') ? spot.selected.slice('firmware:'.length) : null, ...[...shown].filter((p) => !plan.visibleDevices.has(p)).map((p) => find(p)?.firmwareNode ?? null)]);
+  const fwRows = new Map<CollapseGroup, number>();
+  for (const id of fwSpot) {
+    const f = fwBy.get(id);
+    if (!f || fwShown.has(id)) continue;
+    const g = plan.firmwareGroup.get(id);
+    if (!g || g.expanded || (g.parent !== null && !fwShown.has(g.parent))) continue;
+    const r = fwRows.get(g) ?? 0;
+    if (r >= g.slots.length) continue;
+    fwRows.set(g, r + 1);
+    fwShown.add(id);
+    const p = out?.get(nodeId.firmware(g.slots[r]!));
+    if (p && out) out.set(nodeId.firmware(id), { x: p.x, y: p.y });
+  }
+  const fwRepMemo = new Map<string, string | null>();
+  const fwRep = (id: string): string | null => {
+    if (fwShown.has(id)) return id;
+    const known = fwRepMemo.get(id);
+    if (known !== undefined) return known;
+    const f = fwBy.get(id);
+    let r: string | null = null;
+    if (f) {
+      const parent = f.parent !== null && f.parent !== id && fwBy.has(f.parent) ? f.parent : null;
+      const g = plan.firmwareGroup.get(id);
+      if (parent === null || fwShown.has(parent)) r = g && !g.expanded ? g.summary : null;
+      else r = fwRep(parent);
+    }
+    fwRepMemo.set(id, r);
+    return r;
+  };
+  const firmware: FirmwareNodeView[] = [];
+  const fwSummary = new Map<CollapseGroup, { hidden: number; kinds: Map<string, number>; devices: Set<string>; gave: number }>();
+  for (const f of snapshot.firmware) {
+    if (fwShown.has(f.id)) {
+      firmware.push(f.devices.length ? { ...f, devices: devRefs(f.devices) } : f);
+      continue;
+    }
+    const r = fwRep(f.id);
+    if (r === null) continue;
+    const g = plan.bySummary.get(`firmware:${r}`)!;
+    let s = fwSummary.get(g);
+    if (!s) fwSummary.set(g, (s = { hidden: 0, kinds: new Map(), devices: new Set(), gave: 0 }));
+    if (plan.firmwareGroup.get(f.id) === g) {
+      s.hidden++;
+      s.kinds.set(f.kind, (s.kinds.get(f.kind) ?? 0) + 1);
+    }
+    s.gave += f.devices.length;
+    for (const d of devRefs(f.devices)) s.devices.add(d);
+  }
+  for (const g of plan.groups) {
+    if (g.kind !== 'firmware') continue;
+    const s = fwSummary.get(g);
+    if ((g.parent !== null && !fwShown.has(g.parent)) || (!g.expanded && !s?.hidden)) continue;
+    const id = nodeId.firmware(g.summary);
+    firmware.push(placeholderFirmware(g.summary, g.parent, [...(s?.devices ?? [])]));
+    heights.set(id, SUMMARY_HEIGHT);
+    const hidden = s?.hidden ?? 0;
+    const kinds = [...(s?.kinds ?? new Map<string, number>())].map(([k, n]) => `${fmt(n)} ${k.toUpperCase()}`).join(' · ');
+    summaries.set(id, {
+      group: g.key,
+      expanded: g.expanded,
+      hidden,
+      label: g.expanded ? `− collapse ${plural(g.size, 'firmware node')}` : `+ ${fmt(hidden)} more firmware nodes`,
+      detail: g.expanded ? `under ${g.parent ?? 'the root'}` : `${kinds || 'none'} · gave rise to ${plural(s?.gave ?? 0, 'device')}`,
+      description: g.expanded ? `${plural(g.size, 'firmware node')} under ${g.parent ?? 'the root'} shown; activate to collapse them` : `${fmt(hidden)} more firmware nodes under ${g.parent ?? 'the root'}; activate to show them`,
+    });
+  }
+
+  // ---- drivers
+  const drvRep = (id: string): string | null => (drvShown.has(id) ? id : dg && !dg.expanded && drvBy.has(id) ? dg.summary : null);
+  const drivers: DriverView[] = [];
+  const hiddenDrivers: DriverView[] = [];
+  for (const d of snapshot.drivers) {
+    if (drvShown.has(d.id)) drivers.push(d.devices.length ? { ...d, devices: devRefs(d.devices) } : d);
+    else hiddenDrivers.push(d);
+  }
+  if (dg && (dg.expanded || hiddenDrivers.length)) {
+    const id = nodeId.driver(dg.summary);
+    drivers.push(placeholderDriver(dg.summary, [...hiddenDriverRefs]));
+    heights.set(id, SUMMARY_HEIGHT);
+    const builtin = new Set(snapshot.modules.filter((m) => m.state === 'builtin').map((m) => m.name));
+    summaries.set(id, driverSummary(dg, hiddenDrivers, snapshot.drivers.length, builtin));
+  }
+
+  // ---- modules
+  const modShown = new Set<string>();
+  const modBy = new Map(snapshot.modules.map((m) => [m.name, m]));
+  for (const m of snapshot.modules) if (plan.visibleModules.has(m.name)) modShown.add(m.name);
+  const mg = plan.moduleGroup;
+  if (mg && !mg.expanded) {
+    const selectedModule = spot.selected?.startsWith('module:') ? spot.selected.slice('module:'.length) : null;
+    const must = uniq([selectedModule, ...(spot.touched?.modules ?? [])]).filter((n) => modBy.has(n) && !modShown.has(n));
+    const byDriver = new Map<string, string>();
+    for (const m of snapshot.modules) for (const d of m.drivers) byDriver.set(d, m.name);
+    const nice = uniq([...drvShown].filter((id) => !plan.visibleDrivers.has(id)).map((id) => byDriver.get(id) ?? null)).filter((n) => !modShown.has(n) && !must.includes(n));
+    // a module prefers the module row beside its driver's row
+    const prefer = new Map<string, number>();
+    for (const n of [...must, ...nice])
+      for (const d of modBy.get(n)!.drivers) {
+        const r = drvRow.get(d);
+        if (r !== undefined && !prefer.has(n)) prefer.set(n, r);
+      }
+    takeRows(mg, [...must, ...nice], must.length, prefer, out, nodeId.module, modShown);
+  }
+  const modules: ModuleView[] = [];
+  const hiddenModules: ModuleView[] = [];
+  for (const m of snapshot.modules) {
+    if (!modShown.has(m.name)) {
+      hiddenModules.push(m);
+      continue;
+    }
+    const refs = uniq(m.drivers.map(drvRep));
+    modules.push(refs.length === m.drivers.length && refs.every((r, i) => r === m.drivers[i]) ? m : { ...m, drivers: refs });
+  }
+  if (mg && (mg.expanded || hiddenModules.length)) {
+    const id = nodeId.module(mg.summary);
+    modules.push(placeholderModule(mg.summary, uniq(hiddenModules.flatMap((m) => m.drivers.map(drvRep)))));
+    heights.set(id, SUMMARY_HEIGHT);
+    summaries.set(id, moduleSummary(mg, hiddenModules, snapshot.modules.length));
+  }
+
+  return { snapshot: { ...snapshot, devices, drivers, modules, firmware }, positions: out, summaries, heights };
+}
+
+/**
+ * Puts `ids` in a column group's reserved rows (the first `must` of them even past the rows;
+ * the others only while rows are free), each in its preferred row when free.
+ */
+function takeRows(g: CollapseGroup, ids: string[], must: number, prefer: Map<string, number>, out: Map<string, NodePlace> | undefined, idOf: (k: string) => string, shown: Set<string>): Map<string, number> {
+  const taken = new Set<number>();
+  const rowOf = new Map<string, number>();
+  ids.forEach((id, i) => {
+    const want = prefer.get(id);
+    if (want !== undefined && !taken.has(want)) {
+      taken.add(want);
+      rowOf.set(id, want);
+    } else if (i >= must && taken.size >= g.slots.length) return;
+    else {
+      let r = 0;
+      while (taken.has(r)) r++;
+      taken.add(r);
+      rowOf.set(id, r);
+    }
+  });
+  for (const [id, r] of rowOf) {
+    shown.add(id);
+    if (!out) continue;
+    const i = Math.min(r, g.slots.length - 1);
+    const p = out.get(idOf(g.slots[i]!));
+    if (p) out.set(idOf(id), { x: p.x, y: p.y + (r - i) * (SLOT_HEIGHT + LAYOUT.listGap) });
+  }
+  return rowOf;
+}
+
+function top(counts: Map<string, number>, n: number): string {
+  const list = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const shown = list.slice(0, n).map(([k, c]) => `${k} ${fmt(c)}`).join(', ');
+  return list.length > n ? `${shown}, …` : shown;
+}
+
+function deviceSummary(g: CollapseGroup, s: DevStats): SummaryInfo {
+  const where = g.parent === null ? 'at the top' : `under ${g.parent}`;
+  if (g.expanded)
+    return {
+      group: g.key,
+      expanded: true,
+      hidden: 0,
+      label: `− collapse ${plural(g.size, 'device')}`,
+      detail: where,
+      description: `all ${plural(g.size, 'device')} ${where} shown; activate to collapse them`,
+    };
+  const buses = [...s.bus.keys()];
+  const what = buses.length === 1 && !buses[0]!.includes(' ') ? `${buses[0]} devices` : 'devices';
+  const bound = [...s.bound.values()].reduce((a, b) => a + b, 0);
+  const parts: string[] = [];
+  if (bound) parts.push(`${fmt(bound)} bound${s.bound.size > 1 ? ` to ${plural(s.bound.size, 'driver')}` : ''} (${top(s.bound, 2)})`);
+  if (s.unbound) parts.push(`${fmt(s.unbound)} unbound`);
+  if (s.deferred) parts.push(`${fmt(s.deferred)} probe deferred`);
+  if (s.none) parts.push(`${fmt(s.none)} without a bus`);
+  if (buses.length > 1) parts.push(top(s.bus, 3));
+  if (s.below) parts.push(`+ ${plural(s.below, 'device')} below them`);
+  const detail = parts.join(' · ');
+  return {
+    group: g.key,
+    expanded: false,
+    hidden: s.hidden,
+    label: `+ ${fmt(s.hidden)} more ${what}`,
+    detail,
+    description: `${fmt(s.hidden)} more ${what} ${where}: ${detail}; activate to show them`,
+  };
+}
+
+function driverSummary(g: CollapseGroup, hidden: DriverView[], total: number, builtinModules: ReadonlySet<string>): SummaryInfo {
+  if (g.expanded)
+    return { group: g.key, expanded: true, hidden: 0, label: `− collapse ${plural(total, 'driver')}`, detail: 'the drivers column', description: `all ${plural(total, 'driver')} shown; activate to collapse them` };
+  const bus = new Map<string, number>();
+  let builtin = 0;
+  let idle = 0;
+  let bound = 0;
+  for (const d of hidden) {
+    bus.set(d.bus, (bus.get(d.bus) ?? 0) + 1);
+    if (!d.module || builtinModules.has(d.module)) builtin++;
+    if (!d.devices.length) idle++;
+    bound += d.devices.length;
+  }
+  const detail = [top(bus, 3), `${fmt(builtin)} built in`, `${plural(bound, 'device')} bound`, idle ? `${fmt(idle)} with none` : ''].filter(Boolean).join(' · ');
+  return { group: g.key, expanded: false, hidden: hidden.length, label: `+ ${fmt(hidden.length)} more drivers`, detail, description: `${fmt(hidden.length)} more drivers: ${detail}; activate to show them` };
+}
+
+function moduleSummary(g: CollapseGroup, hidden: ModuleView[], total: number): SummaryInfo {
+  if (g.expanded)
+    return { group: g.key, expanded: true, hidden: 0, label: `− collapse ${plural(total, 'module')}`, detail: 'the modules column', description: `all ${plural(total, 'module')} shown; activate to collapse them` };
+  const state = new Map<string, number>();
+  for (const m of hidden) {
+    const s = m.state === 'builtin' ? 'built in' : m.state === 'not-loaded' ? (m.location === 'absent' ? 'absent' : 'not loaded') : m.state;
+    state.set(s, (state.get(s) ?? 0) + 1);
+  }
+  const detail = top(state, 4);
+  return { group: g.key, expanded: false, hidden: hidden.length, label: `+ ${fmt(hidden.length)} more modules`, detail, description: `${fmt(hidden.length)} more modules: ${detail}; activate to show them` };
+}
