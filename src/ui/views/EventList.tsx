@@ -36,7 +36,8 @@ export function EventList({ events, step, onJump }: Props) {
   if (tabStop < w.first || tabStop >= w.end) tabStop = w.first;
   const shown = events.slice(w.first, w.end);
   return (
-    <ol className="bs-events" data-testid="event-list" aria-label="Events" ref={list}>
+    // the number column as wide as the run's largest number (a 100k-device run has seven digits)
+    <ol className="bs-events" data-testid="event-list" aria-label="Events" ref={list} style={{ '--bs-ev-no': `${String(events.length).length + 1}ch` } as React.CSSProperties}>
       {w.windowed && <Spacer height={w.padTop} />}
       {shown.map((e) => (
         <li
