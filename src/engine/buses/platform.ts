@@ -16,6 +16,11 @@ const PLAT = 'drivers/base/platform.c';
 export const PLATFORM_DEVID_NONE = -1;
 export const PLATFORM_DEVID_AUTO = -2;
 
+const PLATFORM_DEVICE_ADD = `${PLAT}:platform_device_add`;
+/** platform_device_add()'s event, built when read (Kernel.emitLazy): the id asked for and the name it gave */
+const platformDeviceAddText = (name: string, id: number, platformId: number, devName: string) =>
+  `platform_device_add: "${name}" id ${id === PLATFORM_DEVID_NONE ? 'PLATFORM_DEVID_NONE' : id === PLATFORM_DEVID_AUTO ? `PLATFORM_DEVID_AUTO → ${platformId}` : id} → name "${devName}"`;
+
 function dtNode(k: Kernel, path: string | null) {
   return ofNode(k.scenario.firmware, path);
 }
@@ -142,7 +147,7 @@ export function platformDeviceRegister(k: Kernel, spec: { name: string; id?: num
   if (spec.ofNode && !dtNode(k, spec.ofNode)) {
     return { ret: k.error(`platform_device_register ${spec.name}: DT node ${spec.ofNode} does not exist`, E.NODEV, `${PLAT}:platform_device_add`) };
   }
-  k.emit('device_add', `platform_device_add: "${spec.name}" id ${id === PLATFORM_DEVID_NONE ? 'PLATFORM_DEVID_NONE' : id === PLATFORM_DEVID_AUTO ? `PLATFORM_DEVID_AUTO → ${platformId}` : id} → name "${devName}"`, `${PLAT}:platform_device_add`);
+  k.emitLazy('device_add', PLATFORM_DEVICE_ADD, {}, platformDeviceAddText, spec.name, id, platformId, devName);
   const res = deviceAdd(k, {
     name: devName, baseName: spec.name, bus: 'platform', parent: spec.parent ?? '/devices/platform',
     ofNode: spec.ofNode ?? null, acpiHid: spec.acpiHid ?? null, createdBy: ctx.module ?? 'kernel',

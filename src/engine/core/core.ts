@@ -27,6 +27,10 @@ export function devpathFor(k: Kernel, name: string, parent: string | null, cls: 
   return flat(parent ? `${parent}/${name}` : `/devices/${name}`);
 }
 
+const DEVICE_ADD = `${CORE}:device_add`;
+/** device_add()'s event, built when read (Kernel.emitLazy): the device and where it hangs */
+const deviceAddText = (devpath: string, bus: string, cls: string) => `device_add ${devpath} (${bus ? `bus ${bus}` : cls ? `class ${cls}` : 'no bus, no class'})`;
+
 /** device_add(): returns 0 and the device, or -errno */
 export function deviceAdd(k: Kernel, spec: NewDevice): { ret: number; dev?: DeviceRec } {
   if (!spec.name) {
@@ -69,8 +73,7 @@ export function deviceAdd(k: Kernel, spec: NewDevice): { ret: number; dev?: Devi
     const owner = k.device(dev.devmOwner);
     if (owner) k.state.setDevice({ ...owner, devres: [...owner.devres, { kind: 'device', target: devpath, cite: 'include/linux/device/devres.h:devm_add_action_or_reset' }] });
   }
-  const where = dev.bus ? `bus ${dev.bus}` : dev.cls ? `class ${dev.cls}` : 'no bus, no class';
-  k.emit('device_add', `device_add ${devpath} (${where})`, `${CORE}:device_add`, { touches: { devices: [devpath] } });
+  k.emitLazy('device_add', DEVICE_ADD, { touches: { devices: [devpath] } }, deviceAddText, devpath, dev.bus ?? '', dev.cls ?? '');
   // dev_uevent_filter(): only devices with a bus or a class send uevents
   if (dev.bus || dev.cls) deviceUevent(k, dev, 'add');
   if (dev.bus) busProbeDevice(k, dev.devpath);

@@ -11,6 +11,12 @@ import { deviceUevent, deviceDel } from './core';
 
 const DD = 'drivers/base/dd.c';
 
+// the two events every bind records: their sentences are built when read (Kernel.emitLazy)
+const REALLY_PROBE = `${DD}:really_probe`;
+const DRIVER_BOUND = `${DD}:driver_bound`;
+const probeText = (bus: string, drv: string, dev: string) => `really_probe: ${bus} driver ${drv} probes ${dev}`;
+const boundText = (dev: string, bus: string, drv: string) => `driver_bound: ${dev} bound to ${bus} driver ${drv}`;
+
 function who(dev: DeviceRec, drv: DriverRec) {
   return { devices: [dev.devpath], drivers: [drv.id] };
 }
@@ -103,7 +109,7 @@ export function reallyProbe(k: Kernel, dev: DeviceRec, drv: DriverRec): number {
   }
   // dev->driver = drv; driver_sysfs_add(): the driver/<dev> and <dev>/driver links
   k.state.setDevice({ ...dev, driver: drv.id });
-  k.emit('probe', `really_probe: ${drv.bus} driver ${drv.name} probes ${dev.name}`, `${DD}:really_probe`, { touches: who(dev, drv) });
+  k.emitLazy('probe', REALLY_PROBE, { touches: who(dev, drv) }, probeText, drv.bus, drv.name, dev.name);
   const bt = k.busTypes.get(drv.bus)!;
   // __device_attach() / __driver_attach() hold device_lock(dev) across the probe
   const ret = k.withDeviceLock(dev.devpath, () => k.nested(() =>
@@ -147,7 +153,7 @@ export function driverBound(k: Kernel, devpath: string, drv: DriverRec): void {
   const boundOrder = ++k.counters.bind;
   const dev = k.device(devpath)!;
   k.state.setDevice({ ...dev, boundOrder, deferred: false });
-  k.emit('bind', `driver_bound: ${dev.name} bound to ${drv.bus} driver ${drv.name}`, `${DD}:driver_bound`, { touches: who(dev, drv) });
+  k.emitLazy('bind', DRIVER_BOUND, { touches: who(dev, drv) }, boundText, dev.name, drv.bus, drv.name);
   driverDeferredProbeTrigger(k);
   deviceUevent(k, k.device(devpath)!, 'bind');
 }

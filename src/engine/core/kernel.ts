@@ -9,7 +9,7 @@ import type { ModuleDef, Scenario } from '../scenario/schema';
 import type { Facts } from '../firmware/facts';
 import { Ida } from './ida';
 import { IntColumn, JournaledState, MultiMap, type DeviceRec, type DriverRec } from './state';
-import { EventLog } from '../trace/eventlog';
+import { EventLog, type LazyText, type TextArg } from '../trace/eventlog';
 
 /** which budget a run exceeded (or the probe-loop / recursion guards) */
 export type BudgetName = 'events' | 'time' | 'devices' | 'depth' | 'probe-loop' | 'deadlock';
@@ -156,15 +156,24 @@ export class Kernel {
     this.record(kind, flat(text), cite, extra);
   }
 
+  /**
+   * An event whose sentence is `text(...args)`, built when the event is read: for the events a
+   * large run records by the hundred thousand. The arguments are strings or numbers (kept as
+   * they are now, so the sentence is what it would have been).
+   */
+  emitLazy<A extends TextArg[]>(kind: EventKind, cite: Citation, extra: Partial<TraceEvent>, text: (...args: A) => string, ...args: A): void {
+    this.record(kind, text as unknown as LazyText, cite, extra, args);
+  }
+
   /** one row of the trace; its patches and the uevent and log counts after it go to their columns */
-  private record(kind: EventKind, text: string | null, cite: Citation, extra: Partial<TraceEvent>): void {
+  private record(kind: EventKind, text: string | LazyText | null, cite: Citation, extra: Partial<TraceEvent>, args?: readonly TextArg[]): void {
     this.beforeEmit?.();
     let logAt = -1;
     if (extra.log !== undefined) {
       logAt = this.log.length;
       this.log.push(extra.log);
     }
-    this.events.push(kind, text, cite, this.depth, this.keepTouches(extra.touches), extra, logAt);
+    this.events.push(kind, text, cite, this.depth, this.keepTouches(extra.touches), extra, logAt, args);
     this.state.journal.endEvent();
     this.ueventCounts.push(this.uevents.length);
     this.logCounts.push(this.log.length);

@@ -6,7 +6,9 @@
  * single share of the trace's heap.
  *
  * A match or uevent event keeps no text of its own: it is the sentence of its match info
- * (`matchText`) or uevent record (`ueventText`), built when read. Everything else is exactly what the kernel recorded; `at(i)` returns an event equal
+ * (`matchText`) or uevent record (`ueventText`), built when read. The most frequent others keep
+ * their sentence as a template and its arguments (strings and numbers, in one flat column):
+ * `Kernel.emitLazy`. Everything else is exactly what the kernel recorded; `at(i)` returns an event equal
  * to the object the trace used to keep (same keys, same order, undefined where unset).
  */
 import type { Citation, EventKind, MatchInfo, TraceEvent, UeventRecord } from '../api';
@@ -43,6 +45,10 @@ export function ueventText(rec: UeventRecord): string {
   return `uevent ${rec.action} ${rec.devpath} SUBSYSTEM=${sub}${bits ? ' ' + bits : ''}`;
 }
 
+/** a sentence built from the arguments an event recorded (Kernel.emitLazy) */
+export type LazyText = (...args: TextArg[]) => string;
+export type TextArg = string | number;
+
 export class EventLog {
   private readonly kindId = new Map<EventKind, number>(KINDS.map((k, i) => [k, i]));
   private readonly kinds: EventKind[] = KINDS.slice();
@@ -54,8 +60,11 @@ export class EventLog {
   private readonly errno = new IntColumn(4096);
   /** index of the event's line in the kernel log, or -1 */
   private readonly logAt = new IntColumn(4096);
-  /** null: built when read (a match event's text is its match info's sentence) */
-  private readonly text: (string | null)[] = [];
+  /** null: its match info's or uevent's sentence; a function: a template of the event's arguments */
+  private readonly text: (string | LazyText | null)[] = [];
+  /** the templates' arguments, every event's in a row; argAt(i) is where event i's begin */
+  private readonly args: TextArg[] = [];
+  private readonly argAt = new IntColumn(4096);
   private readonly touches: TraceEvent['touches'][] = [];
   private readonly uevent: (UeventRecord | undefined)[] = [];
   private readonly match: (MatchInfo | undefined)[] = [];
@@ -69,12 +78,13 @@ export class EventLog {
 
   push(
     kind: EventKind,
-    text: string | null,
+    text: string | LazyText | null,
     cite: Citation,
     depth: number,
     touches: TraceEvent['touches'],
     extra: { uevent?: UeventRecord; match?: MatchInfo; errno?: number; boundary?: boolean },
     logAt: number,
+    args?: readonly TextArg[],
   ): void {
     let k = this.kindId.get(kind);
     if (k === undefined) {
@@ -95,6 +105,8 @@ export class EventLog {
     this.errno.push(extra.errno ?? 0);
     this.logAt.push(logAt);
     this.text.push(text);
+    this.argAt.push(this.args.length);
+    if (args) for (let j = 0; j < args.length; j++) this.args.push(args[j]!);
     this.touches.push(touches);
     this.uevent.push(extra.uevent);
     this.match.push(extra.match);
@@ -106,7 +118,11 @@ export class EventLog {
 
   textAt(i: number): string {
     const text = this.text[i];
-    if (text !== null && text !== undefined) return text;
+    if (typeof text === 'string') return text;
+    if (typeof text === 'function') {
+      const end = i + 1 < this.length ? this.argAt.at(i + 1) : this.args.length;
+      return text(...this.args.slice(this.argAt.at(i), end));
+    }
     const match = this.match[i];
     return match ? matchText(match) : ueventText(this.uevent[i]!);
   }

@@ -10,6 +10,10 @@ import { buildModulesAlias, resolveAlias } from './kmod';
 import { loadModule } from './modules';
 
 const UDEV = 'systemd/src/udev/udev-builtin-kmod.c:builtin_kmod';
+// what udev did with an add uevent's MODALIAS, one event per device: built when read (Kernel.emitLazy)
+const noModuleText = (devpath: string, modalias: string, note: string) => `udev: add ${devpath}: kmod load ${modalias} → ${note}`;
+const loadedText = (modalias: string, module: string, pattern: string) => `udev: kmod load ${modalias} → ${module} (alias ${pattern}) is already loaded`;
+const modprobeText = (devpath: string, modalias: string, pattern: string, module: string) => `udev: add ${devpath}: kmod load ${modalias} matches alias ${pattern} → modprobe ${module}`;
 
 /** handle one queued uevent */
 export function udevHandle(k: Kernel): boolean {
@@ -23,13 +27,13 @@ export function udevHandle(k: Kernel): boolean {
   const builtinHits = resolveAlias(builtin, modalias);
   if (hits.length === 0) {
     const note = builtinHits.length ? `built in: ${builtinHits.map((h) => h.module).join(', ')} (nothing to load)` : 'no module in modules.alias matches';
-    k.emit('udev', `udev: add ${ev.devpath}: kmod load ${modalias} → ${note}`, UDEV, { touches: { ...touches, modules: builtinHits.map((h) => h.module) } });
+    k.emitLazy('udev', UDEV, { touches: { ...touches, modules: builtinHits.map((h) => h.module) } }, noModuleText, ev.devpath, modalias, note);
     return true;
   }
   for (const h of hits) {
     const mod = k.state.modules.get(h.module);
     if (mod?.state === 'loaded') {
-      k.emit('udev', `udev: kmod load ${modalias} → ${h.module} (alias ${h.pattern}) is already loaded`, UDEV, { touches: { ...touches, modules: [h.module] } });
+      k.emitLazy('udev', UDEV, { touches: { ...touches, modules: [h.module] } }, loadedText, modalias, h.module, h.pattern);
       continue;
     }
     if (mod?.state === 'loading') {
@@ -37,7 +41,7 @@ export function udevHandle(k: Kernel): boolean {
       k.emit('udev', `udev: kmod load ${modalias} → ${h.module} is still in its module_init (initstate coming): nothing to do`, 'kmod: libkmod/libkmod-module.c:kmod_module_probe_insert_module', { touches: { ...touches, modules: [h.module] } });
       continue;
     }
-    k.emit('udev', `udev: add ${ev.devpath}: kmod load ${modalias} matches alias ${h.pattern} → modprobe ${h.module}`, UDEV, { touches: { ...touches, modules: [h.module] } });
+    k.emitLazy('udev', UDEV, { touches: { ...touches, modules: [h.module] } }, modprobeText, ev.devpath, modalias, h.pattern, h.module);
     k.nested(() => loadModule(k, h.module, modalias));
   }
   return true;
