@@ -127,6 +127,8 @@ export class Kernel {
   private readonly touchDevice = new Map<string, TraceEvent['touches']>();
   private readonly touchDriver = new Map<string, TraceEvent['touches']>();
   private readonly touchModule = new Map<string, TraceEvent['touches']>();
+  private readonly touchDeviceDriver = new Map<string, TraceEvent['touches']>();
+  private readonly touchDeviceModule = new Map<string, TraceEvent['touches']>();
   private readonly varCache = new Map<string, Map<string, [string, string]>>();
 
   /** the touches object to keep: a shared one when it names a single device, driver or module */
@@ -137,6 +139,19 @@ export class Kernel {
     if (devices && devices.length === 1 && !drivers && !modules) return shared(this.touchDevice, devices[0]!, t);
     if (drivers && drivers.length === 1 && !devices && !modules) return shared(this.touchDriver, drivers[0]!, t);
     if (modules && modules.length === 1 && !devices && !drivers) return shared(this.touchModule, modules[0]!, t);
+    // a device and its driver (the match, probe and bind of one pair), or a device and a module
+    // (udev's lookup and the load): the last such pair of each device is kept and shared
+    if (devices && devices.length === 1 && !!drivers !== !!modules) {
+      const other = drivers ?? modules!;
+      if (other.length === 1) {
+        const cache = drivers ? this.touchDeviceDriver : this.touchDeviceModule;
+        const kept = cache.get(devices[0]!);
+        const keptOther = kept && (drivers ? kept.drivers : kept.modules);
+        if (keptOther && keptOther[0] === other[0]) return kept!;
+        cache.set(devices[0]!, t);
+        return t;
+      }
+    }
     return !devices && !drivers && !modules ? NO_TOUCHES : t;
   }
 
