@@ -12,6 +12,8 @@
  *   script index.html loads, with the chunks it preloads: what loads before the first render;
  *   `bundle.entry_gzip_kb` is the entry chunk alone) and of the engine worker's chunk (its own
  *   lazily loaded layout chunk not counted);
+ * - graph: snapshotToFlow on the final snapshot of runs of 300 and 1,200 generated devices (bench/graph.ts):
+ *   its growth over 4x the devices (the edge routing was once cubic);
  * - cli: wall time of `npm run sim -- auxiliary --json` (median of 5 after one warm-up);
  * - ui: bench/ui.ts (Playwright + system Chromium against `vite preview` on --port, 4191: 4190 is on the Fetch standard's list of blocked ports, which Chromium and Node's fetch refuse);
  * - engine: bench/engine.ts in child processes with --expose-gc (boot median of 3 after a
@@ -28,6 +30,7 @@ import { gzipSync } from 'node:zlib';
 import os from 'node:os';
 import { median } from './stats';
 import { measureUi, startPreview, stopPreview } from './ui';
+import { measureGraph } from './graph';
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(`--${name}`);
@@ -37,7 +40,7 @@ const opt = (name: string): string | undefined => {
 };
 const quick = flag('quick');
 const json = flag('json');
-const only = new Set((opt('only') ?? 'bundle,cli,ui,engine').split(','));
+const only = new Set((opt('only') ?? 'bundle,graph,cli,ui,engine').split(','));
 const port = Number(opt('port') ?? 4191);
 const log = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
 
@@ -90,6 +93,13 @@ function cli(): void {
   const times = Array.from({ length: quick ? 3 : 5 }, once);
   results['cli.sim_ms'] = +median(times).toFixed(0);
   log(`  ${times.map((t) => t.toFixed(0)).join(', ')} ms`);
+}
+
+function graph(): void {
+  log('graph: snapshotToFlow, 300 and 1,200 generated devices');
+  const g = measureGraph();
+  results['graph.ratio_1200_300'] = +g.ratio.toFixed(2);
+  log(`  ${g.smallMs.toFixed(1)} ms and ${g.largeMs.toFixed(1)} ms: ${g.ratio.toFixed(2)}x for 4x the devices`);
 }
 
 async function ui(): Promise<void> {
@@ -191,6 +201,7 @@ const TARGETS: Target[] = [
   { key: 'ui.first_graph_ms_2000', what: 'first graph, ~2,000 nodes', ok: (v) => v < 1500, target: '< 1500 ms' },
   { key: 'ui.pan_frame_p95_ms_2000', what: 'pan/zoom frame p95, ~2,000 nodes', ok: (v) => v < 33, target: '< 33 ms' },
   { key: 'ui.layout_ms_2000', what: 'layout, ~2,000 nodes, off the main thread', ok: (v) => v < 300 && results['ui.layout_where'] === 'worker', target: '< 300 ms, in the worker' },
+  { key: 'graph.ratio_1200_300', what: 'graph mapping, 4x the devices', ok: (v) => v < 10, target: '< 10x (linear-ish)' },
   { key: 'cli.sim_ms', what: 'npm run sim -- auxiliary --json', ok: (v) => v < 400, target: '< 400 ms' },
   { key: 'bundle.main_gzip_kb', what: 'main chunk gzip', ok: (v) => v <= 150, target: '≤ 150 kB' },
   { key: 'bundle.worker_gzip_kb', what: 'worker chunk gzip', ok: (v) => v <= 60, target: '≤ 60 kB' },
@@ -199,6 +210,7 @@ const TARGETS: Target[] = [
 async function main(): Promise<void> {
   const started = performance.now();
   if (only.has('bundle')) bundle();
+  if (only.has('graph')) graph();
   if (only.has('cli')) cli();
   if (only.has('ui')) await ui();
   if (only.has('engine')) await engine();

@@ -420,7 +420,7 @@ describe('edge routing', () => {
 });
 
 describe('large graphs', () => {
-  it('a layout for every node gives the graph its own layout would (the tidy-tree pass skipped), in linear-ish time', async () => {
+  it('a layout for every node gives the graph its own layout would (the tidy-tree pass skipped)', async () => {
     const { Simulation } = await import('../../engine/index');
     const { benchScenario } = await import('../../../bench/scenario');
     const sim = new Simulation(benchScenario(300), { maxEvents: 1e9, maxMillis: 600_000, maxDevices: 1e7 });
@@ -431,24 +431,6 @@ describe('large graphs', () => {
       expect(pinned).toEqual(own);
       if (step === sim.lastStep) expect(own.edges.some((e) => e.data?.kind === 'alias-loaded')).toBe(true);
     }
-    // 4x the devices: well under 16x the time (it was cubic: 40 s at 2,000 nodes). The two sizes
-    // are timed in turns and the best of seven kept for each, so neither a garbage collection nor
-    // other work on the machine decides the ratio
-    const run = (n: number) => new Simulation(benchScenario(n), { maxEvents: 1e9, maxMillis: 600_000, maxDevices: 1e7 }).stateAt(1e9);
-    const small = run(300);
-    const large = run(1200);
-    const once = (s: typeof small) => {
-      const t0 = performance.now();
-      snapshotToFlow(s);
-      return performance.now() - t0;
-    };
-    once(run(100));
-    let bestSmall = Infinity;
-    let bestLarge = Infinity;
-    for (let r = 0; r < 7; r++) {
-      bestSmall = Math.min(bestSmall, once(small));
-      bestLarge = Math.min(bestLarge, once(large));
-    }
-    expect(bestLarge).toBeLessThan(bestSmall * 10);
+    // its growth with size is a figure of `npm run bench` (bench/graph.ts), not a timed test
   }, 60_000);
 });
