@@ -85,7 +85,7 @@ export class Simulation {
     return this.run?.kernel.events.length ?? 0;
   }
 
-  /** events [from, to) of the trace: a page of it, without handing out the whole array */
+  /** events [from, to) of the trace (bounds as Array.prototype.slice reads them): a page of it, without building the whole trace */
   eventsBetween(from: number, to: number): TraceEvent[] {
     return this.run?.kernel.events.slice(from, to) ?? [];
   }

@@ -212,7 +212,7 @@ export class Kernel {
 
   /** a match decision: its text is the match info's sentence, built when the event is read (trace/eventlog.ts matchText) */
   match(info: MatchInfo, touches: TraceEvent['touches']): void {
-    flat(info.compared);
+    info.compared = flat(info.compared);
     this.record('match', null, info.cite, { match: info, touches });
   }
 

@@ -122,7 +122,8 @@ export class IntColumn {
     this.data[this.length++] = v;
   }
   private grow(): void {
-    const next = this.data instanceof Uint8Array ? new Uint8Array(this.data.length * 2) : new Int32Array(this.data.length * 2);
+    const size = Math.max(16, this.data.length * 2);
+    const next = this.data instanceof Uint8Array ? new Uint8Array(size) : new Int32Array(size);
     next.set(this.data);
     this.data = next;
   }
@@ -140,6 +141,10 @@ export class ByteColumn extends IntColumn {
   constructor(capacity = 1024) {
     super(0);
     this.data = new Uint8Array(capacity);
+  }
+  override push(v: number): void {
+    if (v < 0 || v > 255 || !Number.isInteger(v)) throw new RangeError(`ByteColumn holds 0..255, not ${v}`);
+    super.push(v);
   }
 }
 

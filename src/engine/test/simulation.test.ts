@@ -25,6 +25,36 @@ describe('built-in scenarios', () => {
   });
 });
 
+describe('the trace, paged', () => {
+  it('eventsBetween reads its bounds as Array.prototype.slice does, and equals the same page of the whole trace', () => {
+    const sim = new Simulation(getBuiltinScenario('auxiliary'));
+    const all = sim.summary().events;
+    const n = sim.eventCount;
+    expect(all.length).toBe(n);
+    for (const [from, to] of [[0, 5], [3, 3], [5, 2], [-4, n], [0, -1], [-3, -1], [1.5, 4.9], [NaN, 5], [0, Infinity], [-Infinity, 2], [n - 2, n + 10]]) {
+      expect(sim.eventsBetween(from!, to!), `${from}, ${to}`).toEqual(all.slice(from, to));
+    }
+  });
+  it('an event built from the columns is the same on every read, and a match or uevent event has its record\'s sentence', () => {
+    const sim = new Simulation(getBuiltinScenario('auxiliary'));
+    const a = sim.summary().events;
+    const b = sim.eventsBetween(0, sim.eventCount);
+    expect(b).toEqual(a);
+    const m = a.find((e) => e.kind === 'match')!;
+    expect(m.text).toBe(`${m.match!.matched ? 'match' : 'no match'}: ${m.match!.bus} driver ${m.match!.driver} ${m.match!.matched ? '↔' : '✗'} device ${m.match!.device} — ${m.match!.rule}: ${m.match!.compared}`);
+    const u = a.find((e) => e.kind === 'uevent' && e.uevent?.env.some(([k]) => k === 'MODALIAS'))!;
+    expect(u.text).toContain(`uevent ${u.uevent!.action} ${u.uevent!.devpath} SUBSYSTEM=${u.uevent!.subsystem}`);
+    expect(u.text).toContain(`MODALIAS=${u.uevent!.env.find(([k]) => k === 'MODALIAS')![1]}`);
+  });
+  it('the event log refuses an index outside the trace instead of building a made-up event', () => {
+    const sim = new Simulation(getBuiltinScenario('auxiliary'));
+    const log = sim.kernel!.events;
+    expect(() => log.at(-1)).toThrow(RangeError);
+    expect(() => log.at(log.length)).toThrow(/not in the trace/);
+    expect(() => log.at(1.5)).toThrow(RangeError);
+  });
+});
+
 describe('time travel', () => {
   it('stateAt(k) is the same whether reached forward or by scrubbing back', () => {
     const a = new Simulation(getBuiltinScenario('auxiliary'));

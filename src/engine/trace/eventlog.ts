@@ -127,8 +127,9 @@ export class EventLog {
     return match ? matchText(match) : ueventText(this.uevent[i]!);
   }
 
-  /** event i as the trace hands it out */
+  /** event i as the trace hands it out (i an index of the trace) */
   at(i: number): TraceEvent {
+    if (!Number.isInteger(i) || i < 0 || i >= this.length) throw new RangeError(`event ${i} is not in the trace (0..${this.length - 1})`);
     const meta = this.meta.at(i);
     const b = (meta >> BOUNDARY_SHIFT) & 3;
     const log = this.logAt.at(i);
@@ -147,11 +148,16 @@ export class EventLog {
     };
   }
 
-  /** events [from, to) */
-  slice(from: number, to: number = this.length): TraceEvent[] {
+  /** events [from, to), the bounds read as Array.prototype.slice reads them (negative from the end, fractions truncated) */
+  slice(from = 0, to: number = this.length): TraceEvent[] {
+    const n = this.length;
+    const bound = (x: number) => {
+      const t = Math.trunc(x) || 0;
+      return t < 0 ? Math.max(0, n + t) : Math.min(t, n);
+    };
     const out: TraceEvent[] = [];
-    const end = Math.min(to, this.length);
-    for (let i = Math.max(0, from); i < end; i++) out.push(this.at(i));
+    const end = bound(to);
+    for (let i = bound(from); i < end; i++) out.push(this.at(i));
     return out;
   }
 

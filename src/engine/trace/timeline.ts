@@ -45,6 +45,8 @@ export class Timeline {
     // share the append-only logs; snapshots slice them by count
     (this.cursor as { uevents: unknown }).uevents = live.uevents;
     (this.cursor as { log: unknown }).log = live.log;
+    // the cursor records no events: its trace is the live one (whose rows point into live.log)
+    (this.cursor as { events: unknown }).events = live.events;
     this.spacing = opts.spacing ?? Math.max(MIN_SPACING, Math.ceil(live.state.journal.length / MAX_CHECKPOINTS));
   }
 
