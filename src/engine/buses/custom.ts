@@ -10,7 +10,7 @@ import type { DeviceRec } from '../core/state';
 import { E } from '../core/errno';
 import { deviceAdd } from '../core/core';
 import type { BusType, MatchResult } from './types';
-import { globMatch, parseGlob, patternPrefixKey, prefixKeys, type Glob } from '../core/fnmatch';
+import { globMatch, parseGlob, patternIndexKey, indexKeys, type Glob } from '../core/fnmatch';
 
 /** "0xC4000190" or 3288334736 → 3288334736 */
 export function idNumber(v: number | string): number {
@@ -131,9 +131,9 @@ export function makeCustomBus(def: BusDef): BusType {
       : undefined,
     aliases: aliasOf,
     // match "modalias": keyed by literal prefixes (aliasKeys), the match op decides
-    deviceKeys: (_k, dev) => (byModalias ? (dev.modalias ? prefixKeys(dev.modalias) : []) : def.match === 'always' ? ['*'] : byIds ? [idKey((f) => dev.ids?.[f] ?? 0)] : [`name:${dev.baseName}`]),
+    deviceKeys: (_k, dev) => (byModalias ? (dev.modalias ? indexKeys(dev.modalias) : []) : def.match === 'always' ? ['*'] : byIds ? [idKey((f) => dev.ids?.[f] ?? 0)] : [`name:${dev.baseName}`]),
     driverKeys: (drv) => {
-      if (byModalias) return [...new Set((drv.def.idTable ?? []).map(patternPrefixKey))];
+      if (byModalias) return [...new Set((drv.def.idTable ?? []).map(patternIndexKey))];
       if (def.match === 'always') return ['*'];
       if (byIds) return (drv.def.ids ?? []).map((e) => (fieldsOf.some((f) => entryField(e, f) === null) ? '*' : idKey((f) => entryField(e, f))));
       const table = drv.def.idTable;

@@ -15,6 +15,8 @@ type Token =
 /** a parsed pattern: segments of one-character tokens between '*'s */
 export interface Glob {
   segments: Token[][];
+  /** per segment: its text when every token is a plain character (matched with the native string search), else null */
+  literals: (string | null)[];
   /** the pattern started / ended with '*' */
   leadingStar: boolean;
   trailingStar: boolean;
@@ -25,24 +27,46 @@ export function hasWildcard(pattern: string): boolean {
 }
 
 /**
- * Prefix keys, to look patterns up without trying each one: a string is keyed by its first K
- * characters for every K in PREFIX_LENGTHS it is long enough for; a pattern by the longest K its
- * literal prefix (up to the first '*', '?', '[' or '\\') covers, or "*" when that is shorter than
- * the shortest K. A string a pattern matches starts with the pattern's whole literal prefix, so it
- * carries the pattern's key: a lookup by these keys skips only pairs that cannot match.
+ * Index keys, to look patterns up without trying each one. A string is keyed by its first and
+ * its last K characters for every K in PREFIX_LENGTHS it is long enough for ("m:" and "s:"
+ * keys). A pattern is keyed by the longest K that its literal prefix (up to the first '*', '?',
+ * '[' or '\\') or its literal tail (after the last '*', when nothing follows it but plain
+ * characters) covers, whichever is longer, or by "*" when both are shorter than the shortest K.
+ * A string the pattern matches starts with the whole literal prefix and ends with the whole
+ * literal tail, so it carries the pattern's key: a lookup by these keys skips only pairs that
+ * cannot match. The tail matters for modules.alias: every OF alias is `of:N*T*C<compatible>`,
+ * whose literal prefix "of:N" is shared by all of them.
  */
 export const PREFIX_LENGTHS = [4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 28, 32, 40, 48];
-export function prefixKeys(s: string): string[] {
+export function indexKeys(s: string): string[] {
   const keys: string[] = [];
-  for (const n of PREFIX_LENGTHS) if (s.length >= n) keys.push(`m:${s.slice(0, n)}`);
+  for (const n of PREFIX_LENGTHS) {
+    if (s.length < n) break;
+    keys.push(`m:${s.slice(0, n)}`, `s:${s.slice(s.length - n)}`);
+  }
   return keys;
 }
-export function patternPrefixKey(p: string): string {
+export function patternIndexKey(p: string): string {
   const lit = p.search(/[*?[\\]/);
   const len = lit < 0 ? p.length : lit;
-  let best = 0;
-  for (const n of PREFIX_LENGTHS) if (n <= len) best = n;
-  return best ? `m:${p.slice(0, best)}` : '*';
+  const longest = (l: number) => {
+    let best = 0;
+    for (const n of PREFIX_LENGTHS) if (n <= l) best = n;
+    return best;
+  };
+  const pre = longest(len);
+  let suf = 0;
+  let tail = '';
+  if (lit >= 0) {
+    const g = parseGlob(p);
+    const t = g.literals[g.literals.length - 1];
+    if (!g.trailingStar && (g.segments.length > 1 || g.leadingStar) && t !== null && t !== undefined) {
+      tail = t;
+      suf = longest(t.length);
+    }
+  }
+  if (suf > pre) return `s:${tail.slice(tail.length - suf)}`;
+  return pre ? `m:${p.slice(0, pre)}` : '*';
 }
 
 /** parse as glibc's fnmatch does: '[' without a closing ']' is a literal '['; "[]...]" and "[!]...]" hold a ']' */
@@ -78,7 +102,8 @@ export function parseGlob(pattern: string): Glob {
     }
     seg.push({ t: 'char', c });
   }
-  return { segments, leadingStar, trailingStar };
+  const literals = segments.map((seg) => (seg.every((t) => t.t === 'char') ? seg.map((t) => (t as { c: string }).c).join('') : null));
+  return { segments, literals, leadingStar, trailingStar };
 }
 
 function parseClass(p: string, open: number): { token: Token; end: number } | null {
@@ -118,36 +143,49 @@ function tokenMatches(tok: Token, ch: string): boolean {
   }
 }
 
-function segmentAt(seg: Token[], s: string, at: number): boolean {
+function segmentAt(seg: Token[], s: string, at: number, literal: string | null = null): boolean {
   if (at + seg.length > s.length) return false;
+  if (literal !== null) return s.startsWith(literal, at);
   for (let j = 0; j < seg.length; j++) if (!tokenMatches(seg[j]!, s[at + j]!)) return false;
   return true;
 }
 
+/** the leftmost place at or after `from` where segment k matches and ends by `end`, or -1 */
+function findSegment(g: Glob, k: number, s: string, from: number, end: number): number {
+  const seg = g.segments[k]!;
+  const literal = g.literals[k]!;
+  if (literal !== null) {
+    // a plain-text segment: the native search finds the leftmost occurrence
+    const at = s.indexOf(literal, from);
+    return at >= 0 && at + literal.length <= end ? at : -1;
+  }
+  for (let at = from; at + seg.length <= end; at++) if (segmentAt(seg, s, at)) return at;
+  return -1;
+}
+
 export function globMatch(g: Glob, s: string): boolean {
   const segs = g.segments;
-  if (segs.length === 1 && !g.leadingStar && !g.trailingStar) return segs[0]!.length === s.length && segmentAt(segs[0]!, s, 0);
+  const lits = g.literals;
+  if (segs.length === 1 && !g.leadingStar && !g.trailingStar) return segs[0]!.length === s.length && segmentAt(segs[0]!, s, 0, lits[0]);
   let pos = 0;
   let first = 0;
   let last = segs.length - 1;
   if (!g.leadingStar) {
-    if (!segmentAt(segs[0]!, s, 0)) return false;
+    if (!segmentAt(segs[0]!, s, 0, lits[0])) return false;
     pos = segs[0]!.length;
     first = 1;
   }
   let end = s.length;
   if (!g.trailingStar && last >= first) {
     const tail = segs[last]!;
-    if (end - tail.length < pos || !segmentAt(tail, s, end - tail.length)) return false;
+    if (end - tail.length < pos || !segmentAt(tail, s, end - tail.length, lits[last])) return false;
     end -= tail.length;
     last--;
   }
   for (let k = first; k <= last; k++) {
-    const seg = segs[k]!;
-    let at = pos;
-    while (at + seg.length <= end && !segmentAt(seg, s, at)) at++;
-    if (at + seg.length > end) return false;
-    pos = at + seg.length;
+    const at = findSegment(g, k, s, pos, end);
+    if (at < 0) return false;
+    pos = at + segs[k]!.length;
   }
   return pos <= end;
 }

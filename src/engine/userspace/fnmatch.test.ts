@@ -1,7 +1,7 @@
 /** fnmatch(3) as libkmod uses it (no flags), against glibc's documented behaviour, and its cost. */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { fnmatch, globProblem } from './fnmatch';
+import { fnmatch, globProblem, indexKeys, patternIndexKey } from './fnmatch';
 
 describe('fnmatch (no flags)', () => {
   it.each([
@@ -42,6 +42,24 @@ describe('fnmatch (no flags)', () => {
       return false;
     };
     fc.assert(fc.property(fc.stringMatching(/^[ab*?]{0,8}$/), fc.stringMatching(/^[ab]{0,10}$/), (p, s) => fnmatch(p, s) === ref(p, s)), { numRuns: 3000 });
+  });
+
+  it('a string a pattern matches carries the pattern\'s index key (literal prefix or tail), so an indexed lookup misses no match', () => {
+    // long literal runs, so both prefix and tail keys (4+ characters) come into play
+    const piece = fc.constantFrom('a', 'b', '*', '?', 'abab', 'bbbb', 'aaaa', '[ab]', 'ba');
+    const pattern = fc.array(piece, { maxLength: 8 }).map((xs) => xs.join(''));
+    const str = fc.array(fc.constantFrom('a', 'b', 'abab', 'bbbb', 'aaaa'), { maxLength: 10 }).map((xs) => xs.join(''));
+    fc.assert(fc.property(pattern, str, (p, s) => {
+      if (!fnmatch(p, s)) return true;
+      const key = patternIndexKey(p);
+      return key === '*' || indexKeys(s).includes(key);
+    }), { numRuns: 5000 });
+  });
+
+  it('an OF alias is keyed by its compatible (its tail), not by the "of:N" every OF alias starts with', () => {
+    expect(patternIndexKey('of:N*T*Carm,psci-1.0')).toBe('s:arm,psci-1.0');
+    expect(patternIndexKey('of:N*T*Carm,psci-1.0C*')).toBe('m:of:N');
+    expect(patternIndexKey('platform:arm-cca-dev')).toBe('m:platform:arm-cca-dev');
   });
 
   it('a pathological alias costs a polynomial walk, not a regex backtrack: *a*a*a…*b against 20k "a"s', () => {

@@ -9,7 +9,7 @@ import { platformBus } from '../buses/platform';
 import { auxiliaryBus } from '../buses/auxiliary';
 import { fauxBus } from '../buses/faux';
 import { makeCustomBus } from '../buses/custom';
-import { globMatch, hasWildcard, parseGlob, patternPrefixKey, prefixKeys, type Glob } from './fnmatch';
+import { globMatch, hasWildcard, parseGlob, patternIndexKey, indexKeys, type Glob } from './fnmatch';
 
 export interface AliasEntry {
   pattern: string;
@@ -76,8 +76,8 @@ export function resolveAlias(entries: AliasEntry[], modalias: string): AliasEntr
   // in modules.alias order, first pattern per module, exactly as a linear fnmatch() walk would
   const idx = aliasIndex(entries);
   const hits: number[] = [...(idx.exact.get(modalias) ?? [])];
-  // only the globs whose literal prefix the MODALIAS starts with (fnmatch.ts prefixKeys): a machine's modules.alias has thousands
-  for (const key of ['*', ...prefixKeys(modalias)]) for (const [i, g] of idx.globs.get(key) ?? []) if (globMatch(g, modalias)) hits.push(i);
+  // only the globs keyed by the MODALIAS's first or last characters (fnmatch.ts indexKeys: a literal prefix or tail): a machine's modules.alias has thousands
+  for (const key of ['*', ...indexKeys(modalias)]) for (const [i, g] of idx.globs.get(key) ?? []) if (globMatch(g, modalias)) hits.push(i);
   if (idx.globs.size && hits.length > 1) hits.sort((a, b) => a - b);
   const seen = new Set<string>();
   const out: AliasEntry[] = [];
@@ -100,7 +100,7 @@ function aliasIndex(entries: AliasEntry[]): AliasIndex {
   idx = { exact: new Map(), globs: new Map() };
   entries.forEach((e, i) => {
     if (hasWildcard(e.pattern)) {
-      const key = patternPrefixKey(e.pattern);
+      const key = patternIndexKey(e.pattern);
       const l = idx!.globs.get(key);
       if (l) l.push([i, parseGlob(e.pattern)]);
       else idx!.globs.set(key, [[i, parseGlob(e.pattern)]]);
