@@ -213,3 +213,88 @@ export function globProblem(pattern: string): string | null {
   }
   return null;
 }
+
+/** buckets of more patterns than this share a literal prefix or tail (every `of:N*T*C<compatible>C*` alias): indexed again by a 4-gram */
+const GRAM_BUCKET = 16;
+const GRAM = 4;
+
+/**
+ * A list of patterns indexed for lookups (modules.alias as libkmod reads it): `matches(s)` is
+ * the indexes of the patterns fnmatch(pattern, s) accepts, ascending, exactly as a walk of the
+ * whole list would find them. Plain strings are looked up whole; globs by their index key
+ * (literal prefix or tail, `patternIndexKey`); a large bucket of globs with one key (OF aliases
+ * ending in "C*" all start "of:N" and end in "*") by the rarest 4-character run of each glob's
+ * longest literal segment, which every string the glob matches contains.
+ */
+export class PatternSet {
+  private readonly exact = new Map<string, number[]>();
+  private readonly buckets = new Map<string, { grams: Map<string, [number, Glob][]> | null; rest: [number, Glob][] }>();
+
+  constructor(patterns: readonly string[]) {
+    const keyed = new Map<string, [number, Glob][]>();
+    patterns.forEach((p, i) => {
+      if (!hasWildcard(p)) {
+        const l = this.exact.get(p);
+        if (l) l.push(i);
+        else this.exact.set(p, [i]);
+        return;
+      }
+      const key = patternIndexKey(p);
+      const l = keyed.get(key);
+      if (l) l.push([i, parseGlob(p)]);
+      else keyed.set(key, [[i, parseGlob(p)]]);
+    });
+    for (const [key, all] of keyed) this.buckets.set(key, all.length > GRAM_BUCKET ? gramIndex(all) : { grams: null, rest: all });
+  }
+
+  matches(s: string): number[] {
+    const hits: number[] = [...(this.exact.get(s) ?? [])];
+    let sorted = true;
+    const visit = (key: string) => {
+      const b = this.buckets.get(key);
+      if (!b) return;
+      for (const [i, g] of b.rest) if (globMatch(g, s)) hits.push(i);
+      if (!b.grams) return;
+      for (let at = 0; at + GRAM <= s.length; at++) {
+        const cands = b.grams.get(s.slice(at, at + GRAM));
+        if (cands) for (const [i, g] of cands) if (globMatch(g, s)) hits.push(i);
+      }
+      sorted = false;
+    };
+    visit('*');
+    for (const key of indexKeys(s)) visit(key);
+    if (hits.length > 1) {
+      hits.sort((a, b) => a - b);
+      // a glob found under a 4-gram that s holds twice is found twice
+      if (!sorted) return hits.filter((x, j) => j === 0 || hits[j - 1] !== x);
+    }
+    return hits;
+  }
+}
+
+/** a bucket's globs by the rarest 4-gram of their longest literal segment; globs without one stay in `rest` */
+function gramIndex(all: [number, Glob][]): { grams: Map<string, [number, Glob][]>; rest: [number, Glob][] } {
+  const longest = (g: Glob) => g.literals.reduce<string>((best, l) => (l !== null && l.length > best.length ? l : best), '');
+  const count = new Map<string, number>();
+  for (const [, g] of all) {
+    const l = longest(g);
+    for (let at = 0; at + GRAM <= l.length; at++) count.set(l.slice(at, at + GRAM), (count.get(l.slice(at, at + GRAM)) ?? 0) + 1);
+  }
+  const grams = new Map<string, [number, Glob][]>();
+  const rest: [number, Glob][] = [];
+  for (const entry of all) {
+    const l = longest(entry[1]);
+    let best: string | null = null;
+    for (let at = 0; at + GRAM <= l.length; at++) {
+      const gram = l.slice(at, at + GRAM);
+      if (best === null || count.get(gram)! < count.get(best)!) best = gram;
+    }
+    if (best === null) rest.push(entry);
+    else {
+      const list = grams.get(best);
+      if (list) list.push(entry);
+      else grams.set(best, [entry]);
+    }
+  }
+  return { grams, rest };
+}

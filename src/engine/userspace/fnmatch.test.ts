@@ -1,7 +1,7 @@
 /** fnmatch(3) as libkmod uses it (no flags), against glibc's documented behaviour, and its cost. */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { fnmatch, globProblem, indexKeys, patternIndexKey } from './fnmatch';
+import { PatternSet, fnmatch, globProblem, indexKeys, patternIndexKey } from './fnmatch';
 
 describe('fnmatch (no flags)', () => {
   it.each([
@@ -54,6 +54,25 @@ describe('fnmatch (no flags)', () => {
       const key = patternIndexKey(p);
       return key === '*' || indexKeys(s).includes(key);
     }), { numRuns: 5000 });
+  });
+
+  it('a PatternSet finds exactly the patterns a walk of the whole list finds, in list order, large shared buckets included', () => {
+    // many globs with one literal prefix ("of:N"), as OF aliases ending in C* are: the 4-gram index is used
+    const compat = fc.array(fc.constantFrom('a', 'b', 'ab', 'ba', 'bbbb', 'abab', ',', '-'), { minLength: 1, maxLength: 5 }).map((xs) => xs.join(''));
+    const pattern = fc.oneof(
+      compat.map((c) => `of:N*T*C${c}C*`),
+      compat.map((c) => `of:N*T*C${c}`),
+      compat.map((c) => `of:N${c}T*`),
+      fc.array(fc.constantFrom('a', 'b', '*', '?', 'abab', '[ab]'), { maxLength: 5 }).map((xs) => xs.join('')),
+    );
+    const str = fc.tuple(compat, compat, fc.boolean()).map(([a, b, two]) => `of:N${a}T(null)C${b}${two ? `C${a}` : ''}`);
+    fc.assert(fc.property(fc.array(pattern, { minLength: 0, maxLength: 60 }), fc.array(str, { minLength: 1, maxLength: 8 }), (patterns, strings) => {
+      const set = new PatternSet(patterns);
+      for (const s of strings) {
+        const want = patterns.flatMap((p, i) => (fnmatch(p, s) ? [i] : []));
+        expect(set.matches(s)).toEqual(want);
+      }
+    }), { numRuns: 400 });
   });
 
   it('an OF alias is keyed by its compatible (its tail), not by the "of:N" every OF alias starts with', () => {

@@ -9,7 +9,7 @@ import { platformBus } from '../buses/platform';
 import { auxiliaryBus } from '../buses/auxiliary';
 import { fauxBus } from '../buses/faux';
 import { makeCustomBus } from '../buses/custom';
-import { globMatch, hasWildcard, parseGlob, patternIndexKey, indexKeys, type Glob } from './fnmatch';
+import { PatternSet } from './fnmatch';
 
 export interface AliasEntry {
   pattern: string;
@@ -71,14 +71,10 @@ const aliasCache = new WeakMap<Scenario, { alias: AliasEntry[]; builtin: AliasEn
 
 /** modprobe's lookup: every module whose alias pattern matches the MODALIAS */
 export function resolveAlias(entries: AliasEntry[], modalias: string): AliasEntry[] {
-  // libkmod reads modules.alias into an index (modules.alias.bin); here: patterns without glob
-  // characters by exact string, the others parsed once (fnmatch, no regular expressions); hits are returned
-  // in modules.alias order, first pattern per module, exactly as a linear fnmatch() walk would
-  const idx = aliasIndex(entries);
-  const hits: number[] = [...(idx.exact.get(modalias) ?? [])];
-  // only the globs keyed by the MODALIAS's first or last characters (fnmatch.ts indexKeys: a literal prefix or tail): a machine's modules.alias has thousands
-  for (const key of ['*', ...indexKeys(modalias)]) for (const [i, g] of idx.globs.get(key) ?? []) if (globMatch(g, modalias)) hits.push(i);
-  if (idx.globs.size && hits.length > 1) hits.sort((a, b) => a - b);
+  // libkmod reads modules.alias into an index (modules.alias.bin); here fnmatch.ts PatternSet, built
+  // once: exact strings looked up, globs by their literal prefix or tail (no regular expressions);
+  // hits in modules.alias order, first pattern per module, exactly as a linear fnmatch() walk would
+  const hits = patternSet(entries).matches(modalias);
   const seen = new Set<string>();
   const out: AliasEntry[] = [];
   for (const i of hits) {
@@ -91,26 +87,12 @@ export function resolveAlias(entries: AliasEntry[], modalias: string): AliasEntr
   return out;
 }
 
-interface AliasIndex { exact: Map<string, number[]>; globs: Map<string, [number, Glob][]> }
-const aliasIndexes = new WeakMap<AliasEntry[], AliasIndex>();
+const patternSets = new WeakMap<AliasEntry[], { set: PatternSet; n: number }>();
 
-function aliasIndex(entries: AliasEntry[]): AliasIndex {
-  let idx = aliasIndexes.get(entries);
-  if (idx && (idx as AliasIndex & { n: number }).n === entries.length) return idx;
-  idx = { exact: new Map(), globs: new Map() };
-  entries.forEach((e, i) => {
-    if (hasWildcard(e.pattern)) {
-      const key = patternIndexKey(e.pattern);
-      const l = idx!.globs.get(key);
-      if (l) l.push([i, parseGlob(e.pattern)]);
-      else idx!.globs.set(key, [[i, parseGlob(e.pattern)]]);
-    }
-    else {
-      const l = idx!.exact.get(e.pattern);
-      if (l) l.push(i);
-      else idx!.exact.set(e.pattern, [i]);
-    }
-  });
-  aliasIndexes.set(entries, Object.assign(idx, { n: entries.length }));
-  return idx;
+function patternSet(entries: AliasEntry[]): PatternSet {
+  const kept = patternSets.get(entries);
+  if (kept && kept.n === entries.length) return kept.set;
+  const set = new PatternSet(entries.map((e) => e.pattern));
+  patternSets.set(entries, { set, n: entries.length });
+  return set;
 }

@@ -20,7 +20,7 @@
  *   resolves to are `modprobe`d after coldplug, in /proc/modules order.
  */
 import type { Scenario, KernelAction, DriverDef, ModuleDef, BusDef } from '../../engine/scenario/schema';
-import { globMatch, globProblem, hasWildcard, parseGlob, patternIndexKey, indexKeys, type Glob } from '../../engine/core/fnmatch';
+import { globMatch, globProblem, hasWildcard, parseGlob, PatternSet, type Glob } from '../../engine/core/fnmatch';
 import type { Capture, MachineDevice } from './capture';
 import { modName, type AliasLine } from './parse';
 
@@ -74,31 +74,23 @@ function prefixOf(s: string): string {
   return i < 0 ? s : s.slice(0, i);
 }
 
-/** aliases grouped by module, and an index by literal prefix (fnmatch.ts indexKeys: literal prefix or tail) for MODALIAS lookups */
+/** aliases grouped by module, and the patterns indexed for MODALIAS lookups (fnmatch.ts PatternSet) */
 class AliasTable {
   readonly byModule = new Map<string, string[]>();
-  private readonly entries: { module: string; glob: Glob | null; pattern: string }[] = [];
-  private readonly exact = new Map<string, number[]>();
-  private readonly globs = new Map<string, number[]>();
+  private readonly entries: { module: string; pattern: string }[] = [];
+  private readonly patterns: PatternSet;
   constructor(lines: AliasLine[]) {
-    lines.forEach((a, i) => {
+    for (const a of lines) {
       const l = this.byModule.get(a.module);
       if (l) l.push(a.pattern);
       else this.byModule.set(a.module, [a.pattern]);
-      const wild = hasWildcard(a.pattern);
-      this.entries.push({ module: a.module, glob: wild ? parseGlob(a.pattern) : null, pattern: a.pattern });
-      const map = wild ? this.globs : this.exact;
-      const key = wild ? patternIndexKey(a.pattern) : a.pattern;
-      const b = map.get(key);
-      if (b) b.push(i);
-      else map.set(key, [i]);
-    });
+      this.entries.push({ module: a.module, pattern: a.pattern });
+    }
+    this.patterns = new PatternSet(lines.map((a) => a.pattern));
   }
   /** modules whose patterns match a MODALIAS, each with its first matching pattern, in file order (as kmod resolves) */
   lookup(modalias: string): { module: string; pattern: string }[] {
-    const hits: number[] = [...(this.exact.get(modalias) ?? [])];
-    for (const key of ['*', ...indexKeys(modalias)]) for (const i of this.globs.get(key) ?? []) if (globMatch(this.entries[i]!.glob!, modalias)) hits.push(i);
-    hits.sort((a, b) => a - b);
+    const hits = this.patterns.matches(modalias);
     const seen = new Set<string>();
     const out: { module: string; pattern: string }[] = [];
     for (const i of hits) {
