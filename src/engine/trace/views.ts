@@ -48,6 +48,9 @@ export class SnapshotViews {
   private devList: DeviceView[] = [];
   /** driver ids by registration order */
   private drvOrder: string[] = [];
+  /** the driver views in drvOrder's order, and each driver's place in it */
+  private drvList: DriverView[] = [];
+  private readonly drvPos = new Map<string, number>();
   /** firmware node id → devpaths that stand for it */
   private readonly fwDevices = new MultiMap();
   private fwViews: FirmwareNodeView[] | null = null;
@@ -163,7 +166,7 @@ export class SnapshotViews {
     return {
       step,
       devices: (this.out.devices ??= this.devList.slice()),
-      drivers: (this.out.drivers ??= this.drvOrder.map((id) => this.drvViews.get(id)!)),
+      drivers: (this.out.drivers ??= this.drvList.slice()),
       modules: (this.out.modules ??= [...k.state.modules.keys()].map((m) => this.modViews.get(m)!)),
       get uevents() {
         return (uevents ??= allUevents.slice(0, ueventCount));
@@ -232,7 +235,7 @@ export class SnapshotViews {
     for (const o of OWNERS) this.pendingLines[o].clear();
     this.devOrder = [...s.devices.keys()].sort();
     this.devList = this.devOrder.map((p) => this.devViews.get(p)!);
-    this.drvOrder = [...s.drivers.values()].sort((a, b) => a.order - b.order).map((d) => d.id);
+    this.orderDrivers();
     this.fwViews = null;
     this.tsmList = null;
     this.files = null;
@@ -249,9 +252,7 @@ export class SnapshotViews {
   private refresh(): void {
     const k = this.k;
     const s = k.state;
-    if (this.dirtyDevices.size) this.out.devices = undefined;
-    if (this.dirtyDrivers.size) this.out.drivers = undefined;
-    if (this.dirtyModules.size) this.out.modules = undefined;
+    // a handed-out list is replaced only when a view in it changed (records often change without their view)
     const track = (owner: Owner, key: string, next: readonly string[]) => this.replaceLines(owner, key, next);
     const devAdded: string[] = [];
     const devRemoved: string[] = [];
@@ -273,36 +274,56 @@ export class SnapshotViews {
       }
     }
     let driversMoved = false;
+    const drvChanged: string[] = [];
     for (const id of this.dirtyDrivers) {
       const drv = s.drivers.get(id);
       if (drv) {
-        if (!this.drvViews.has(id)) driversMoved = true;
-        this.drvViews.set(id, sameView(this.drvViews.get(id), driverView(k, drv)));
+        const was = this.drvViews.get(id);
+        if (!was) driversMoved = true;
+        const view = sameView(was, driverView(k, drv));
+        if (was && view !== was) drvChanged.push(id);
+        this.drvViews.set(id, view);
         track('r', id, collect((out) => driverSysfs(k, drv, out)));
       } else {
         if (this.drvViews.delete(id)) driversMoved = true;
         track('r', id, NO_LINES);
       }
     }
+    let modulesChanged = false;
     for (const name of this.dirtyModules) {
       const m = s.modules.get(name);
       if (m) {
-        this.modViews.set(name, sameView(this.modViews.get(name), moduleView(k, m)));
+        const was = this.modViews.get(name);
+        const view = sameView(was, moduleView(k, m));
+        if (view !== was) modulesChanged = true;
+        this.modViews.set(name, view);
         track('m', name, collect((out) => moduleSysfs(m, out)));
       } else {
-        this.modViews.delete(name);
+        if (this.modViews.delete(name)) modulesChanged = true;
         track('m', name, NO_LINES);
       }
     }
     for (const name of this.dirtyBuses) track('b', name, s.buses.has(name) ? collect((out) => busSysfs(name, out)) : NO_LINES);
     for (const path of this.dirtyFiles) track('f', path, s.files.has(path) ? collect((out) => fileSysfs(path, out)) : NO_LINES);
+    if (devAdded.length || devRemoved.length || devChanged.length) this.out.devices = undefined;
     this.updateDeviceList(devAdded, devRemoved, devChanged);
-    if (driversMoved) this.drvOrder = [...s.drivers.values()].sort((a, b) => a.order - b.order).map((d) => d.id);
+    if (driversMoved || drvChanged.length) this.out.drivers = undefined;
+    if (driversMoved) this.orderDrivers();
+    else for (const id of drvChanged) this.drvList[this.drvPos.get(id)!] = this.drvViews.get(id)!;
+    if (modulesChanged) this.out.modules = undefined;
     this.dirtyDevices.clear();
     this.dirtyDrivers.clear();
     this.dirtyModules.clear();
     this.dirtyBuses.clear();
     this.dirtyFiles.clear();
+  }
+
+  /** drivers in registration order (the cursor's table order depends on the way it came), their views and places */
+  private orderDrivers(): void {
+    this.drvOrder = [...this.k.state.drivers.values()].sort((a, b) => a.order - b.order).map((d) => d.id);
+    this.drvList = this.drvOrder.map((id) => this.drvViews.get(id)!);
+    this.drvPos.clear();
+    this.drvOrder.forEach((id, i) => this.drvPos.set(id, i));
   }
 
   /** devOrder and devList after devices came, went or changed view: in place for a few, rebuilt for many */
