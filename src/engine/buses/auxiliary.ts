@@ -11,6 +11,7 @@ import { busRegister } from '../core/bus';
 import type { BusType } from './types';
 
 const AUX = 'drivers/base/auxiliary.c';
+const AUXILIARY_MATCH_ID = `${AUX}:auxiliary_match_id`;
 
 /** dev_name up to its last '.', or null when there is no '.' */
 function matchName(devName: string): string | null {
@@ -28,7 +29,7 @@ export const auxiliaryBus: BusType = {
       matched: prefix !== null && table.includes(prefix),
       rule: 'id_table (auxiliary_match_id)',
       compared: prefix === null ? `device name "${dev.name}" has no '.'` : `"${prefix}" (device name up to its last '.') vs id_table [${table.join(', ')}]`,
-      cite: `${AUX}:auxiliary_match_id`,
+      cite: AUXILIARY_MATCH_ID,
     };
   },
   uevent: (_k, dev) => {

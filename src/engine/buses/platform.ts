@@ -17,6 +17,7 @@ export const PLATFORM_DEVID_NONE = -1;
 export const PLATFORM_DEVID_AUTO = -2;
 
 const PLATFORM_DEVICE_ADD = `${PLAT}:platform_device_add`;
+const PLATFORM_MATCH_ID = `${PLAT}:platform_match_id`;
 /** platform_device_add()'s event, built when read (Kernel.emitLazy): the id asked for and the name it gave */
 const platformDeviceAddText = (name: string, id: number, platformId: number, devName: string) =>
   `platform_device_add: "${name}" id ${id === PLATFORM_DEVID_NONE ? 'PLATFORM_DEVID_NONE' : id === PLATFORM_DEVID_AUTO ? `PLATFORM_DEVID_AUTO → ${platformId}` : id} → name "${devName}"`;
@@ -64,7 +65,7 @@ function match(k: Kernel, dev: DeviceRec, drv: { name: string; def: DriverDef })
   const pre = tried.length ? tried.join('; ') + '; ' : '';
   if (drv.def.idTable) {
     const ok = drv.def.idTable.includes(dev.baseName);
-    return { matched: ok, rule: 'id_table', compared: `${pre}pdev->name "${dev.baseName}" vs id_table [${drv.def.idTable.join(', ')}] (no fallback to the driver name)`, cite: `${PLAT}:platform_match_id` };
+    return { matched: ok, rule: 'id_table', compared: `${pre}pdev->name "${dev.baseName}" vs id_table [${drv.def.idTable.join(', ')}] (no fallback to the driver name)`, cite: PLATFORM_MATCH_ID };
   }
   return { matched: dev.baseName === drv.name, rule: 'name', compared: `${pre}pdev->name "${dev.baseName}" vs driver name "${drv.name}"`, cite };
 }

@@ -12,6 +12,8 @@ import { ofAliasesOf, ofNode } from '../firmware/devicetree';
 
 const CORE = 'drivers/base/core.c';
 const UEVENT = 'lib/kobject_uevent.c';
+// citations of the events every device records, built once (the trace interns them by value)
+const ZAP_MODALIAS_ENV = `${UEVENT}:zap_modalias_env`;
 
 export type NewDevice = Partial<DeviceRec> & { name: string; baseName?: string; bus: string | null };
 
@@ -28,6 +30,7 @@ export function devpathFor(k: Kernel, name: string, parent: string | null, cls: 
 }
 
 const DEVICE_ADD = `${CORE}:device_add`;
+const DEV_UEVENT = `${CORE}:dev_uevent`;
 /** device_add()'s event, built when read (Kernel.emitLazy): the device and where it hangs */
 const deviceAddText = (devpath: string, bus: string, cls: string) => `device_add ${devpath} (${bus ? `bus ${bus}` : cls ? `class ${cls}` : 'no bus, no class'})`;
 
@@ -151,7 +154,7 @@ export function deviceUevent(k: Kernel, dev: DeviceRec, action: UeventRecord['ac
   // KOBJ_UNBIND: zap_modalias_env() strips MODALIAS so udev does not load the module again
   if (action === 'unbind') vars = vars.filter(([key]) => key !== 'MODALIAS');
   const bt = dev.bus ? k.busTypes.get(dev.bus) : undefined;
-  const cite = action === 'unbind' ? `${UEVENT}:zap_modalias_env` : bt?.ueventCite ?? `${CORE}:dev_uevent`;
+  const cite = action === 'unbind' ? ZAP_MODALIAS_ENV : bt?.ueventCite ?? DEV_UEVENT;
   return sendUevent(k, action, dev.devpath, subsystemOf(dev), [...envpExt, ...vars], cite, { devices: [dev.devpath] });
 }
 

@@ -19,7 +19,13 @@ const modprobeText = (devpath: string, modalias: string, pattern: string, module
 export function udevHandle(k: Kernel): boolean {
   const ev = k.udevQueue.shift();
   if (!ev) return false;
-  const modalias = ev.env.find(([key]) => key === 'MODALIAS')?.[1];
+  let modalias: string | undefined;
+  for (const [key, value] of ev.env) {
+    if (key === 'MODALIAS') {
+      modalias = value;
+      break;
+    }
+  }
   if (ev.action !== 'add' || !modalias) return true;
   const { alias, builtin } = buildModulesAlias(k.scenario);
   const touches = { devices: [ev.devpath] };
