@@ -6,6 +6,7 @@
  *   npm run bench -- --json       # one JSON object on stdout (the table goes to stderr)
  *   npm run bench -- --markdown   # also a markdown table to paste into docs/PERFORMANCE.md
  *   npm run bench -- --only engine,cli   # some parts: bundle, cli, ui, engine
+ *   npm run bench -- --only step --step-samples 60   # the UI's step figure alone (its split too)
  *
  * Parts:
  * - bundle: `vite build`, then the gzip size (zlib, default level) of the main chunk (the
@@ -109,7 +110,9 @@ async function ui(): Promise<void> {
   try {
     const graphN = Number(opt('graph-n') ?? 1200);
     const stepN = quick ? 2000 : 10000;
-    const r = await measureUi({ port, graphN, stepN, stepSamples: quick ? 10 : 30, repeats: quick ? 1 : 3, log });
+    const stepsOnly = !only.has('ui');
+    const r = await measureUi({ port, graphN, stepN, stepSamples: Number(opt('step-samples') ?? (quick ? 10 : 30)), repeats: quick ? 1 : 3, stepsOnly, log });
+    if (!stepsOnly) {
     results['ui.first_graph_ms_default'] = +r.firstGraphDefault.toFixed(0);
     results['ui.first_graph_ms_2000'] = +r.firstGraphBench.toFixed(0);
     results['ui.pan_frame_p95_ms_2000'] = +r.panFrameP95.toFixed(1);
@@ -117,13 +120,21 @@ async function ui(): Promise<void> {
     results['ui.layout_where'] = r.layoutWhere;
     results['ui.layout_main_thread_ms_2000'] = +r.layoutMainMs.toFixed(0);
     results['ui.longest_main_task_ms_2000'] = +r.longestMainTaskMs.toFixed(0);
+    }
     results['worker.step_p95_ms_10k'] = +r.stepP95.toFixed(1);
     results['worker.step_median_ms_10k'] = +r.stepMedian.toFixed(1);
     results['worker.jump_p95_ms_10k'] = +r.jumpP95.toFixed(1);
-    if (r.stepWorker) {
-      results['worker.step_engine_ms_10k'] = +r.stepWorker.stateMs.toFixed(1);
-      results['worker.step_diff_ms_10k'] = +r.stepWorker.diffMs.toFixed(1);
-      results['worker.step_bytes_10k'] = r.stepWorker.bytes;
+    const sp = r.stepSplit;
+    if (sp) {
+      // medians and p95s of the step samples' parts (bench/ui.ts StepSplit)
+      results['worker.step_worker_ms_10k'] = +sp.workerMs[0].toFixed(1);
+      results['worker.step_worker_p95_ms_10k'] = +sp.workerMs[1].toFixed(1);
+      results['worker.step_engine_ms_10k'] = +sp.stateMs[0].toFixed(1);
+      results['worker.step_diff_ms_10k'] = +sp.diffMs[0].toFixed(1);
+      results['worker.step_diff_p95_ms_10k'] = +sp.diffMs[1].toFixed(1);
+      results['worker.step_ui_ms_10k'] = +sp.uiMs[0].toFixed(1);
+      results['worker.step_ui_p95_ms_10k'] = +sp.uiMs[1].toFixed(1);
+      results['worker.step_bytes_10k'] = sp.bytes;
     }
     meta.ui = { graphN, graphNodes: r.graphNodes, stepN, stepDevices: r.stepDevices, stepSamples: r.stepSamples, panFrames: r.panFrames, panFrameMedian: r.panFrameMedian };
   } finally {
@@ -212,7 +223,7 @@ async function main(): Promise<void> {
   if (only.has('bundle')) bundle();
   if (only.has('graph')) graph();
   if (only.has('cli')) cli();
-  if (only.has('ui')) await ui();
+  if (only.has('ui') || only.has('step')) await ui();
   if (only.has('engine')) await engine();
   meta.seconds = Math.round((performance.now() - started) / 1000);
   const rows = TARGETS.filter((t) => results[t.key] !== undefined).map((t) => {

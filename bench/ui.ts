@@ -25,6 +25,8 @@ export interface UiOptions {
   stepN: number;
   stepSamples: number;
   repeats: number;
+  /** only the step measurement (`npm run bench -- --only step`): the other figures are NaN */
+  stepsOnly?: boolean;
   log: (line: string) => void;
 }
 
@@ -44,7 +46,8 @@ export interface UiResult {
   jumpP95: number;
   stepSamples: number;
   stepDevices: number;
-  stepWorker: { stateMs: number; diffMs: number; bytes: number } | null;
+  /** the step samples split into the worker's and the UI thread's parts (null: the page reported none) */
+  stepSplit: StepSplit | null;
 }
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -170,16 +173,41 @@ async function panZoom(page: Page): Promise<number[]> {
   });
 }
 
+/** what one step cost, split (each field a median and a p95 over the step samples, ms; bytes: the delta's JSON) */
+export interface StepSplit {
+  /** the engine's stateAt in the worker */
+  stateMs: [number, number];
+  /** the worker's diff against the snapshot the UI holds */
+  diffMs: [number, number];
+  /** stateAt + diff: the worker's whole part */
+  workerMs: [number, number];
+  /** the call's round trip minus the worker's part: the messages both ways (structured clone), and waiting for the UI thread */
+  messageMs: [number, number];
+  /** the delta applied to the held snapshot (engineClient.ts) */
+  applyMs: [number, number];
+  /** from the snapshot built to the store holding it (the store update and what reacts to it synchronously) */
+  storeMs: [number, number];
+  /** the UI thread's part: everything but the worker's */
+  uiMs: [number, number];
+  bytes: number;
+  records: number;
+}
+
 /** steps through the store; each sample from the request to the store holding that step's snapshot */
-async function steps(page: Page, samples: number): Promise<{ step: number[]; jump: number[]; devices: number; worker: UiResult['stepWorker'] }> {
+async function steps(page: Page, samples: number): Promise<{ step: number[]; jump: number[]; devices: number; split: StepSplit | null }> {
   return page.evaluate(async (samples) => {
     type S = { step: number; snapshot: { step: number; devices: unknown[] } | null; summary: { events: unknown[] }; goToStep(n: number): Promise<void>; stepBy(n: number): Promise<void> };
-    const store = (window as unknown as { __bindscope: { store: { getState(): S; subscribe(f: (s: S) => void): () => void } } }).__bindscope.store;
+    type Stat = { stateMs: number; diffMs: number; records: number; roundTripMs: number; applyMs: number; delta: { step: number } };
+    const w = window as unknown as { __bindscope: { store: { getState(): S; subscribe(f: (s: S) => void): () => void } }; __bindscopeStepStats?: Stat[] };
+    const store = w.__bindscope.store;
+    // engineClient.ts pushes each step's costs here while it exists
+    const stats: Stat[] = (w.__bindscopeStepStats = []);
     const last = store.getState().summary.events.length - 1;
     let seed = 4242;
     const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) / 0x7fffffff);
     const timed = async (go: () => Promise<void>, want: number) => {
       let at = 0;
+      const from = stats.length;
       const t0 = performance.now();
       const off = store.subscribe((s) => {
         if (!at && s.step === want && s.snapshot?.step === want) at = performance.now();
@@ -187,21 +215,46 @@ async function steps(page: Page, samples: number): Promise<{ step: number[]; jum
       await go();
       off();
       if (!at) throw new Error(`the store never held step ${want}`);
-      return at - t0;
+      const stat = stats.slice(from).find((x) => x.delta.step === want) ?? null;
+      return { ms: at - t0, stat };
     };
     const step: number[] = [];
     const jump: number[] = [];
+    const split: { total: number; stat: Stat }[] = [];
     for (let i = 0; i < samples; i++) {
       const p = 1 + Math.floor(rnd() * (last - 2));
-      jump.push(await timed(() => store.getState().goToStep(p), p));
+      jump.push((await timed(() => store.getState().goToStep(p), p)).ms);
       const d = i % 2 ? -1 : 1;
-      step.push(await timed(() => store.getState().stepBy(d), p + d));
+      const s = await timed(() => store.getState().stepBy(d), p + d);
+      step.push(s.ms);
+      if (s.stat) split.push({ total: s.ms, stat: s.stat });
     }
-    const w = (window as unknown as { __bindscopeStepStats?: { stateMs: number; diffMs: number; bytes: number }[] }).__bindscopeStepStats;
-    const worker = w?.length
-      ? { stateMs: w.map((x) => x.stateMs).sort((a, b) => a - b)[Math.floor(w.length / 2)]!, diffMs: w.map((x) => x.diffMs).sort((a, b) => a - b)[Math.floor(w.length / 2)]!, bytes: w.map((x) => x.bytes).sort((a, b) => a - b)[Math.floor(w.length / 2)]! }
-      : null;
-    return { step, jump, devices: store.getState().snapshot?.devices.length ?? 0, worker };
+    w.__bindscopeStepStats = undefined;
+    const q = (xs: number[], p: number) => {
+      const s = [...xs].sort((a, b) => a - b);
+      return s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))]!;
+    };
+    const both = (xs: number[]): [number, number] => [q(xs, 0.5), q(xs, 0.95)];
+    const worker = (x: Stat) => x.stateMs + x.diffMs;
+    return {
+      step,
+      jump,
+      devices: store.getState().snapshot?.devices.length ?? 0,
+      split: split.length
+        ? {
+            stateMs: both(split.map((x) => x.stat.stateMs)),
+            diffMs: both(split.map((x) => x.stat.diffMs)),
+            workerMs: both(split.map((x) => worker(x.stat))),
+            messageMs: both(split.map((x) => x.stat.roundTripMs - worker(x.stat))),
+            applyMs: both(split.map((x) => x.stat.applyMs)),
+            storeMs: both(split.map((x) => x.total - x.stat.roundTripMs - x.stat.applyMs)),
+            uiMs: both(split.map((x) => x.total - worker(x.stat))),
+            // sized after the timing (a JSON.stringify inside a step would be timed)
+            bytes: q(split.map((x) => JSON.stringify(x.stat.delta).length), 0.5),
+            records: q(split.map((x) => x.stat.records), 0.5),
+          }
+        : null,
+    };
   }, samples);
 }
 
@@ -210,16 +263,16 @@ export async function measureUi(o: UiOptions): Promise<UiResult> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
   try {
     const defaults: number[] = [];
-    for (let r = 0; r < o.repeats; r++) {
+    for (let r = 0; r < (o.stepsOnly ? 0 : o.repeats); r++) {
       const page = await open(browser, base, 30_000);
       defaults.push(await firstGraph(page));
       await page.close();
     }
-    o.log(`  first graph (default design): ${defaults.map((x) => x.toFixed(0)).join(', ')} ms`);
+    if (!o.stepsOnly) o.log(`  first graph (default design): ${defaults.map((x) => x.toFixed(0)).join(', ')} ms`);
     const benchTimes: number[] = [];
     let lay = { main: 0, worker: null as number | null, nodes: 0, longest: 0 };
     let frames: number[] = [];
-    for (let r = 0; r < o.repeats; r++) {
+    for (let r = 0; r < (o.stepsOnly ? 0 : o.repeats); r++) {
       const page = await open(browser, `${base}?bench=${o.graphN}`, 120_000);
       benchTimes.push(await firstGraph(page));
       if (r === o.repeats - 1) {
@@ -229,11 +282,16 @@ export async function measureUi(o: UiOptions): Promise<UiResult> {
       }
       await page.close();
     }
-    o.log(`  first graph (?bench=${o.graphN}, ${lay.nodes} nodes): ${benchTimes.map((x) => x.toFixed(0)).join(', ')} ms; layout main ${lay.main.toFixed(0)} ms, worker ${lay.worker?.toFixed(0) ?? '-'} ms`);
+    if (!o.stepsOnly) o.log(`  first graph (?bench=${o.graphN}, ${lay.nodes} nodes): ${benchTimes.map((x) => x.toFixed(0)).join(', ')} ms; layout main ${lay.main.toFixed(0)} ms, worker ${lay.worker?.toFixed(0) ?? '-'} ms`);
     const page = await open(browser, `${base}?bench=${o.stepN}`, 300_000);
     const st = await steps(page, o.stepSamples);
     await page.close();
     o.log(`  steps at ${st.devices} devices: median ${median(st.step).toFixed(1)} ms, p95 ${quantile(st.step, 0.95).toFixed(1)} ms; jumps p95 ${quantile(st.jump, 0.95).toFixed(1)} ms`);
+    const sp = st.split;
+    if (sp) {
+      const f = ([m, p]: [number, number]) => `${m.toFixed(1)}/${p.toFixed(1)}`;
+      o.log(`    split (median/p95 ms): worker ${f(sp.workerMs)} (stateAt ${f(sp.stateMs)}, diff ${f(sp.diffMs)}); UI thread ${f(sp.uiMs)} (messages ${f(sp.messageMs)}, apply ${f(sp.applyMs)}, store ${f(sp.storeMs)}); delta ${sp.bytes} bytes, ${sp.records} records`);
+    }
     return {
       firstGraphDefault: median(defaults),
       firstGraphBench: median(benchTimes),
@@ -250,7 +308,7 @@ export async function measureUi(o: UiOptions): Promise<UiResult> {
       jumpP95: quantile(st.jump, 0.95),
       stepSamples: st.step.length,
       stepDevices: st.devices,
-      stepWorker: st.worker,
+      stepSplit: st.split,
     };
   } finally {
     await browser.close();

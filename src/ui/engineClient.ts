@@ -18,8 +18,13 @@ import { applyDelta, type SnapshotDelta } from '../worker/delta';
 /** snapshots kept per slot as bases for the worker's deltas (the worker keeps as many: engine.worker.ts SENT_KEPT) */
 const HELD = 4;
 
-/** the benchmark (bench/ui.ts) puts an array here to read what each step cost */
-type StepStats = { stateMs: number; diffMs: number; records: number; bytes: number };
+/**
+ * The benchmark (bench/ui.ts) puts an array here to read what each step cost: the worker's own
+ * times, the round trip of the call (worker time + the message both ways), applying the delta.
+ * The delta itself is kept for the benchmark to size after it has timed the steps (a
+ * JSON.stringify here would be timed as part of the step).
+ */
+type StepStats = { stateMs: number; diffMs: number; records: number; roundTripMs: number; applyMs: number; delta: SnapshotDelta };
 const benchStats = (): StepStats[] | undefined => (globalThis as { __bindscopeStepStats?: StepStats[] }).__bindscopeStepStats;
 
 type Promised<T> = { [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<Awaited<R>> : never };
@@ -57,14 +62,16 @@ export function createEngineClient(opts: EngineClientOptions = {}): EngineClient
     const mine = held.get(slot) ?? new Map<number, Snapshot>();
     held.set(slot, mine);
     const me = live;
+    const t0 = performance.now();
     const delta: SnapshotDelta = await call((r) => r.snapshotDelta(step, slot, [...mine.keys()]));
     // a restart since: the new worker knows none of these ids
     if (me !== live) throw new EngineRestartError('the engine worker was restarted');
+    const t1 = performance.now();
     const snap = applyDelta(delta.base === null ? null : (mine.get(delta.base) ?? null), delta);
     mine.set(delta.id, snap);
     for (const old of [...mine.keys()].sort((a, b) => a - b).slice(0, Math.max(0, mine.size - HELD))) mine.delete(old);
     const stats = benchStats();
-    if (stats && delta.stats) stats.push({ ...delta.stats, bytes: JSON.stringify(delta).length });
+    if (stats && delta.stats) stats.push({ ...delta.stats, roundTripMs: t1 - t0, applyMs: performance.now() - t1, delta });
     return snap;
   };
 

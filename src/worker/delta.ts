@@ -5,9 +5,13 @@
  * the step changed (kilobytes), not the whole world (tens of megabytes to structured-clone).
  *
  * Every list is sent as segments that rebuild it in order: `[from, count]` copies a run of the
- * old list, `{ v: [...] }` carries new or changed records. Records are compared as data
- * (deepEqual) or, for the lists the engine shares between snapshots (uevents), first by
- * reference. Unchanged records keep their identity on the UI side, so memoised views skip them.
+ * old list, `{ v: [...] }` carries new or changed records. The engine hands out the same
+ * records (and the same arrays) again while they are unchanged, so the lists are walked by
+ * identity, runs of the same objects skipped at once, and only records that differ are compared
+ * as data (deepEqual): the device list in its devpath order, sysfs in its sorted order, uevents
+ * by seq, the kernel log as appended to, the short lists by key between the head and tail they
+ * share. A step costs a walk by identity, not a map of every record. Unchanged records (and
+ * lists) keep their identity on the UI side, so memoised views skip them.
  * Pure; no engine state. Tested in delta.test.ts.
  */
 import type { Snapshot } from '../engine/api';
@@ -56,10 +60,10 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 class Segments<T> {
   readonly out: Segment<T>[] = [];
   literals = 0;
-  copy(from: number): void {
+  copy(from: number, count = 1): void {
     const last = this.out[this.out.length - 1];
-    if (Array.isArray(last) && last[0] + last[1] === from) last[1]++;
-    else this.out.push([from, 1]);
+    if (Array.isArray(last) && last[0] + last[1] === from) last[1] += count;
+    else this.out.push([from, count]);
   }
   value(v: T): void {
     this.literals++;
@@ -69,23 +73,45 @@ class Segments<T> {
   }
 }
 
-/** a list keyed by `key` (records may move, appear, vanish, change) */
+/** how many records from prev[i] and next[j] on are the same objects (the engine hands out unchanged records again) */
+function sameRun<T>(prev: readonly T[], next: readonly T[], i: number, j: number): number {
+  const n = Math.min(prev.length - i, next.length - j);
+  let k = 0;
+  while (k < n && prev[i + k] === next[j + k]) k++;
+  return k;
+}
+
+/**
+ * A list keyed by `key` in no known order (records may move, appear, vanish, change): the head
+ * and tail the two lists share (the same objects) are copied as they are, and only the records
+ * between are looked up by key, so a step that changes a few records costs a walk by identity
+ * and a map of the few, not a map of the whole list.
+ */
 export function diffKeyed<T>(prev: T[], next: T[], key: (t: T) => string): { segs: Segment<T>[]; literals: number } {
   if (prev === next) return unchanged(next);
-  const at = new Map<string, number>();
-  prev.forEach((t, i) => at.set(key(t), i));
   const s = new Segments<T>();
-  for (const t of next) {
+  const head = sameRun(prev, next, 0, 0);
+  let tail = 0;
+  const most = Math.min(prev.length, next.length) - head;
+  while (tail < most && prev[prev.length - 1 - tail] === next[next.length - 1 - tail]) tail++;
+  if (head) s.copy(0, head);
+  const at = new Map<string, number>();
+  for (let i = head; i < prev.length - tail; i++) at.set(key(prev[i]!), i);
+  for (let j = head; j < next.length - tail; j++) {
+    const t = next[j]!;
     const i = at.get(key(t));
     if (i !== undefined && deepEqual(prev[i], t)) s.copy(i);
     else s.value(t);
   }
+  if (tail) s.copy(prev.length - tail, tail);
   return { segs: s.out, literals: s.literals };
 }
 
 /**
- * A list in a known order (`before(a, b)`: a sorts before b), or appended to (no order: then
- * what follows the first difference is sent): walked with two cursors, no index built.
+ * A list in a known order (`before(a, b)`: a sorts before b; for a keyed list, its key's order),
+ * or appended to (no order: then what follows the first difference is sent): walked with two
+ * cursors, runs of the same objects skipped in one go, no index built. A list not in the order
+ * claimed still diffs correctly, only larger.
  */
 export function diffOrdered<T>(prev: T[], next: T[], before?: (a: T, b: T) => boolean): { segs: Segment<T>[]; literals: number } {
   if (prev === next) return unchanged(next);
@@ -95,18 +121,25 @@ export function diffOrdered<T>(prev: T[], next: T[], before?: (a: T, b: T) => bo
   while (j < next.length) {
     const b = next[j]!;
     if (i < prev.length) {
+      const run = sameRun(prev, next, i, j);
+      if (run) {
+        s.copy(i, run);
+        i += run;
+        j += run;
+        continue;
+      }
       const a = prev[i]!;
-      if (a === b || deepEqual(a, b)) {
+      if (deepEqual(a, b)) {
         s.copy(i++);
         j++;
         continue;
       }
       if (before) {
         if (before(a, b)) {
-          i++; // a is gone
+          i++; // a is gone (or changed: b, its new record, is sent next)
           continue;
         }
-        s.value(b); // b is new
+        s.value(b); // b is new or changed
         j++;
         continue;
       }
@@ -135,7 +168,8 @@ export function diffSnapshot(prev: Snapshot | null, baseId: number | null, next:
       uevents: whole(next.uevents), sysfs: whole(next.sysfs), log: whole(next.log),
     };
   }
-  const devices = diffKeyed(prev.devices, next.devices, (d) => d.devpath);
+  // the engine lists devices sorted by devpath (trace/views.ts): one ordered walk
+  const devices = diffOrdered(prev.devices, next.devices, (a, b) => a.devpath < b.devpath);
   const drivers = diffKeyed(prev.drivers, next.drivers, (d) => d.id);
   const modules = diffKeyed(prev.modules, next.modules, (m) => m.name);
   const firmware = diffKeyed(prev.firmware, next.firmware, (f) => f.id);
@@ -158,15 +192,24 @@ export function deltaRecords(d: SnapshotDelta): number {
   return n;
 }
 
+/** arguments per concat call (a spread of more may overflow the stack) */
+const CONCAT_CHUNK = 4096;
+
+/** the list the segments make from `prev`; prev itself when they copy all of it (unchanged lists keep their identity) */
 function rebuild<T>(prev: T[], segs: Segment<T>[], what: string): T[] {
-  const out: T[] = [];
+  const parts: T[][] = [];
   for (const s of segs) {
     if (Array.isArray(s)) {
       const [from, count] = s;
-      if (from < 0 || from + count > prev.length) throw new Error(`snapshot delta: ${what} copies [${from}, ${from + count}) of a list of ${prev.length}`);
-      for (let i = from; i < from + count; i++) out.push(prev[i]!);
-    } else for (const v of s.v) out.push(v);
+      if (!(from >= 0 && count >= 0 && from + count <= prev.length)) throw new Error(`snapshot delta: ${what} copies [${from}, ${from + count}) of a list of ${prev.length}`);
+      if (count === prev.length && segs.length === 1) return prev;
+      parts.push(prev.slice(from, from + count));
+    } else parts.push(s.v);
   }
+  if (!parts.length) return prev.length ? [] : prev;
+  if (parts.length === 1) return parts[0]!;
+  let out: T[] = [];
+  for (let i = 0; i < parts.length; i += CONCAT_CHUNK) out = out.concat(...parts.slice(i, i + CONCAT_CHUNK));
   return out;
 }
 

@@ -5,6 +5,7 @@ import {
   ReactFlow,
   ReactFlowProvider,
   getViewportForBounds,
+  Position,
   useReactFlow,
   useStoreApi,
   type EdgeTypes,
@@ -14,7 +15,7 @@ import type { Snapshot, TraceEvent } from '../../engine/api';
 import { BindscopeNode } from './BindscopeNode';
 import { LaneEdge } from './LaneEdge';
 import { Legend, LegendToggle } from './Legend';
-import { LAYOUT, layoutPositions, snapshotToFlow, type FlowColumns, type GraphEdge, type GraphNode, type TextMeasure } from './toFlow';
+import { DEVICE_LOWER_HANDLE, LAYOUT, MODULE_ALIAS_AT, MODULE_ALIAS_HANDLE, layoutPositions, snapshotToFlow, type FlowColumns, type GraphEdge, type GraphNode, type TextMeasure } from './toFlow';
 import { graphSources, type GraphSource } from './graphSources';
 import { canvasMeasure } from './measure';
 import { changedDevices, collapseStep, collapsedBasis, planCollapse } from './collapse';
@@ -68,6 +69,34 @@ interface Props {
   focusKey?: string;
   /** no selection, no pan or zoom by hand (presentation: a click advances the slides) */
   interactive?: boolean;
+}
+
+/** React Flow's handle size (its style.css: 6 px, centred on the node's edge) */
+const HANDLE = 6;
+
+/**
+ * Where BindscopeNode's handles are, as React Flow measures them (its style.css places each on
+ * the middle of its side; the module's alias handle at MODULE_ALIAS_AT of its height), in the
+ * order they are in the DOM. Given with the node, React Flow draws the node and its edges in the
+ * same commit; without them it hides a new node and leaves out its edges until its
+ * ResizeObserver has measured it, and then renders and lays the page out once more (at a jump,
+ * a frame that held up the next step's answer). Its own measurement still follows and finds
+ * the same places.
+ */
+export function nodeHandles(n: GraphNode): NonNullable<GraphNode['handles']> {
+  const w = n.width ?? LAYOUT.nodeWidth;
+  const h = n.height ?? LAYOUT.nodeHeight;
+  // the handle's centre: on the middle of its side, or at `along` of the left side's height
+  const at = (type: 'source' | 'target', position: Position, id: string | null = null, along = 0.5) => {
+    const [x, y] = position === Position.Left ? [0, h * along] : position === Position.Right ? [w, h * along] : position === Position.Top ? [w / 2, 0] : [w / 2, h];
+    return { id, type, position, x: x - HANDLE / 2, y: y - HANDLE / 2, width: HANDLE, height: HANDLE };
+  };
+  const out = [];
+  if (n.targetPosition) out.push(at('target', n.targetPosition));
+  if (n.sourcePosition) out.push(at('source', n.sourcePosition));
+  if (n.data.kind === 'device') out.push(at('source', Position.Bottom, DEVICE_LOWER_HANDLE));
+  if (n.data.kind === 'module') out.push(at('target', Position.Left, MODULE_ALIAS_HANDLE, MODULE_ALIAS_AT));
+  return out;
 }
 
 /** the same drawing: place, size, selection and every data field (the engine view by identity: unchanged records keep it, delta.ts) */
@@ -149,7 +178,7 @@ function Graph({ snapshot, basis, layout, touched, selected, onSelect, onToggleG
   const keptNodes = useRef<Kept<GraphNode>>({ byId: new Map(), list: [] });
   const keptEdges = useRef<Kept<GraphEdge>>({ byId: new Map(), list: [] });
   const nodes = useMemo(
-    () => keepUnchanged(keptNodes.current, flow.nodes.map((n) => (n.id === selected ? { ...n, selected: true } : n)), sameNode),
+    () => keepUnchanged(keptNodes.current, flow.nodes.map((n) => ({ ...n, handles: nodeHandles(n), ...(n.id === selected ? { selected: true } : {}) })), sameNode),
     [flow, selected],
   );
   // the same edge array: React Flow does not rebuild its connection lookup (a third of a step's time at 2,000 nodes)

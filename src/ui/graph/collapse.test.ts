@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DeviceView, DriverView, ModuleView, Snapshot } from '../../engine/api';
 import { COLLAPSE, SUMMARY_HEIGHT, changedDevices, collapseStep, collapsedBasis, planCollapse, summaryNodeId } from './collapse';
@@ -116,6 +117,39 @@ describe('collapsing large sibling groups', () => {
     for (const n of quiet.nodes) expect(flow.nodes.find((m) => m.id === n.id)?.position, n.id).toEqual(n.position);
     expect(view.summaries.get(SUMMARY)!.label).toBe('+ 35 more platform devices');
     expect(flow.edges.map((e) => e.id)).toContain(`parent-child:device:${P}->device:${touched}`);
+  });
+
+  it('changed devices of long lists: a walk in devpath order gives what a match by devpath gives', () => {
+    const dev = (path: string, v = 0): DeviceView => ({ ...big().devices[0]!, devpath: path, name: `${path}#${v}` });
+    const byPath = (a: DeviceView[], b: DeviceView[]) => {
+      const before = new Map(a.map((d) => [d.devpath, d]));
+      const out: string[] = [];
+      for (const d of b) {
+        if (before.get(d.devpath) !== d) out.push(d.devpath);
+        before.delete(d.devpath);
+      }
+      return [...out, ...before.keys()];
+    };
+    const edit = fc.record({ at: fc.nat(), what: fc.constantFrom('change', 'remove', 'add', 'swap') });
+    fc.assert(
+      fc.property(fc.array(edit, { maxLength: 8 }), (edits) => {
+        const prev = Array.from({ length: 2500 }, (_, i) => dev(`/devices/platform/d${String(i * 2).padStart(5, '0')}`));
+        const next = prev.slice();
+        for (const e of edits) {
+          const i = e.at % next.length;
+          if (e.what === 'change') next[i] = dev(next[i]!.devpath, 1);
+          else if (e.what === 'remove') next.splice(i, 1);
+          else if (e.what === 'add' && !next.some((d) => d.devpath === `${next[i]!.devpath}a`)) next.splice(i + 1, 0, dev(`${next[i]!.devpath}a`));
+          // out of devpath order: the walk must notice and still be right
+          else if (e.what === 'swap' && i + 1 < next.length) [next[i], next[i + 1]] = [next[i + 1]!, next[i]!];
+        }
+        const a = { ...big(), step: 4, devices: prev };
+        const b = { ...big(), step: 5, devices: next };
+        expect(changedDevices(a, b)).toEqual(byPath(prev, next));
+        expect(changedDevices(b, a)).toEqual(byPath(next, prev));
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('keeps the selected device and devices that changed at this step drawn', () => {

@@ -324,13 +324,53 @@ export interface Spotlight {
 
 /**
  * Devices whose record changed from `prev` to `next` when they are one step apart (records
- * that did not change keep their identity across steps: worker/delta.ts); none otherwise.
+ * that did not change keep their identity across steps: worker/delta.ts); none otherwise. Those
+ * in `next` first (in its order), then those gone (in prev's order).
+ *
+ * The engine lists devices sorted by devpath (trace/views.ts): the two lists are walked side by
+ * side by identity, with no map over every device. Short lists (hand-written snapshots), and a
+ * list found out of that order where the walk compares records, are matched by devpath instead.
  */
 export function changedDevices(prev: Snapshot | null | undefined, next: Snapshot): string[] {
   if (!prev || prev === next || Math.abs(prev.step - next.step) !== 1) return [];
-  const before = new Map(prev.devices.map((d) => [d.devpath, d]));
+  const a = prev.devices;
+  const b = next.devices;
+  if (a === b) return [];
+  if (a.length < 2000 || b.length < 2000) return changedByPath(a, b);
   const out: string[] = [];
-  for (const d of next.devices) {
+  const gone: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    // runs of the same records
+    while (i < a.length && j < b.length && a[i] === b[j]) {
+      i++;
+      j++;
+    }
+    if (i >= a.length && j >= b.length) break;
+    const x = a[i];
+    const y = b[j];
+    if ((x && i > 0 && a[i - 1]!.devpath >= x.devpath) || (y && j > 0 && b[j - 1]!.devpath >= y.devpath)) return changedByPath(a, b);
+    if (x && y && x.devpath === y.devpath) {
+      out.push(y.devpath); // the same device, a new record
+      i++;
+      j++;
+    } else if (y && (!x || y.devpath < x.devpath)) {
+      out.push(y.devpath); // new
+      j++;
+    } else {
+      gone.push(x!.devpath);
+      i++;
+    }
+  }
+  return gone.length ? out.concat(gone) : out;
+}
+
+/** changedDevices for lists in no known order */
+function changedByPath(prev: readonly DeviceView[], next: readonly DeviceView[]): string[] {
+  const before = new Map(prev.map((d) => [d.devpath, d]));
+  const out: string[] = [];
+  for (const d of next) {
     if (before.get(d.devpath) !== d) out.push(d.devpath);
     before.delete(d.devpath);
   }

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useLayoutEffect, useRef } from 'react';
 import type { TraceEvent } from '../../engine/api';
 import { Breakable as B } from '../Breakable';
 import { Spacer, useRowWindow } from './Windowed';
@@ -16,12 +16,10 @@ interface Props {
 export function EventList({ events, step, onJump }: Props) {
   const current = useRef<HTMLLIElement>(null);
   const list = useRef<HTMLOListElement>(null);
-  const w = useRowWindow(events.length, list, 20);
-  const { reveal } = w;
-  useEffect(() => {
-    reveal(Math.max(0, step));
-  }, [step, reveal]);
-  useEffect(() => {
+  // the current event in view: the window moves to it in the same render (Windowed.tsx)
+  const w = useRowWindow(events.length, list, 20, Math.max(0, step));
+  // before paint, as the window's own scroll: one frame, one scroll
+  useLayoutEffect(() => {
     // the panel's own scroll only (scrollIntoView also lays out and scrolls every ancestor)
     const row = current.current;
     const box = row?.closest('.bs-tabpanel');
