@@ -83,6 +83,7 @@ export class SnapshotViews {
    * (most events) hands out the same devices array and sysfs listing again, copying nothing.
    * Handed-out arrays are never changed afterwards.
    */
+  private readonly prefixes: { uevents?: { n: number; list: Snapshot['uevents'] }; log?: { n: number; list: string[] } } = {};
   private out: { devices?: DeviceView[]; drivers?: DriverView[]; modules?: ModuleView[]; sysfs?: string[] } = {};
 
   constructor(private readonly k: Kernel, private readonly discovery: Discovery) {
@@ -169,13 +170,13 @@ export class SnapshotViews {
       drivers: (this.out.drivers ??= this.drvList.slice()),
       modules: (this.out.modules ??= [...k.state.modules.keys()].map((m) => this.modViews.get(m)!)),
       get uevents() {
-        return (uevents ??= allUevents.slice(0, ueventCount));
+        return (uevents ??= views.prefix('uevents', allUevents, ueventCount));
       },
       get sysfs() {
         return (sysfs ??= generation === views.generation ? views.sysfsListing() : again());
       },
       get log() {
-        return (log ??= allLog.slice(0, logCount));
+        return (log ??= views.prefix('log', allLog, logCount));
       },
       firmware: this.firmwareViews(),
       facts: snapshotFacts(this.discovery),
@@ -184,6 +185,15 @@ export class SnapshotViews {
       files: this.fileMap(),
       kernelVersion: k.scenario.kernel.version,
     };
+  }
+
+  /** the first n entries of an append-only list, the same array again while n is the same (most steps send no uevent) */
+  private prefix<T>(which: 'uevents' | 'log', all: readonly T[], n: number): T[] {
+    const kept = this.prefixes[which] as { n: number; list: T[] } | undefined;
+    if (kept && kept.n === n) return kept.list;
+    const list = all.slice(0, n);
+    (this.prefixes as Record<string, unknown>)[which] = { n, list };
+    return list;
   }
 
   /** the sorted sysfs listing: the entries of the records changed since it was last built, counted in or out */
