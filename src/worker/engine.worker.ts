@@ -23,6 +23,8 @@ import type { Snapshot } from '../engine/index';
 const sims = new Map<Slot, Simulation>();
 /** each slot's last layout basis (a new layout when the user expands or collapses a group) */
 const bases = new Map<Slot, Snapshot | null>();
+/** each slot's run events (what each event touches: the collapsed groups' reserved rows, layout.ts) */
+const runEvents = new Map<Slot, RunInfo['summary']['events']>();
 /** the import chunk, once a first import asked for it */
 let importer: Promise<typeof import('./importFiles')> | null = null;
 
@@ -60,6 +62,7 @@ async function runInfo(sim: Simulation, slot: Slot): Promise<RunInfo> {
   const snaps = steps.map((i) => sim.stateAt(i));
   const layoutBasis = unionSnapshot(snaps);
   bases.set(slot, layoutBasis);
+  runEvents.set(slot, summary.events);
   // the layout code is a chunk of its own, loaded on the first run
   const { computeLayout } = await import('./layout');
   return {
@@ -68,7 +71,7 @@ async function runInfo(sim: Simulation, slot: Slot): Promise<RunInfo> {
     variant: currentVariant(sim.scenario),
     actionStarts: sim.actionStarts,
     layoutBasis,
-    layout: layoutBasis ? computeLayout(layoutBasis) : null,
+    layout: layoutBasis ? computeLayout(layoutBasis, [], summary.events) : null,
     // exact only when every step was looked at
     moduleChanges: steps.length === sim.lastStep + 1 ? moduleChanges(snaps, steps) : null,
   };
@@ -104,7 +107,7 @@ const api: EngineWire = {
     const basis = bases.get(slot);
     if (!basis) return null;
     const { computeLayout } = await import('./layout');
-    return computeLayout(basis, expanded);
+    return computeLayout(basis, expanded, runEvents.get(slot) ?? []);
   },
   // shape and reference problems together (validateAll.ts); the scenario arrives as JSON text
   validate: (json) => {

@@ -6,7 +6,8 @@
  */
 import type { Snapshot } from '../engine/api';
 import { estimateText, layoutPositions, type TextMeasure } from '../ui/graph/toFlow';
-import { collapsedBasis, planCollapse } from '../ui/graph/collapse';
+import { collapseNeeds, collapsedBasis, planCollapse } from '../ui/graph/collapse';
+import type { TraceEvent } from '../engine/api';
 import { canvasMeasure } from '../ui/graph/measure';
 import type { RunLayout } from './protocol';
 
@@ -20,13 +21,16 @@ function workerMeasure(): TextMeasure {
 
 /**
  * The basis laid out with its large sibling groups collapsed (ui/graph/collapse.ts), but for
- * those in `expanded`: the UI applies the same plan to each step's snapshot.
+ * those in `expanded`: the UI applies the same plan (with the same `needs`) to each step's
+ * snapshot. `events`: the run's, for the reserved rows each group needs (collapseNeeds).
  */
-export function computeLayout(basis: Snapshot, expanded: string[] = []): RunLayout {
+export function computeLayout(basis: Snapshot, expanded: string[] = [], events: readonly Pick<TraceEvent, 'touches'>[] = []): RunLayout {
   const t0 = performance.now();
-  const { snapshot, heights } = collapsedBasis(basis, planCollapse(basis, expanded));
-  const positions = layoutPositions(snapshot, undefined, workerMeasure(), heights);
+  const first = planCollapse(basis, expanded);
+  const needs = first.groups.length ? collapseNeeds(basis, first, events) : undefined;
+  const { snapshot, heights } = collapsedBasis(basis, needs ? planCollapse(basis, expanded, needs) : first);
+  const positions = layoutPositions(snapshot, undefined, workerMeasure(), heights, snapshot !== basis);
   const places: RunLayout['places'] = [];
   for (const [id, p] of positions) places.push([id, p.x, p.y, p.height ?? 0]);
-  return { places, ms: performance.now() - t0, expanded: [...expanded] };
+  return { places, ms: performance.now() - t0, expanded: [...expanded], ...(needs ? { needs } : {}) };
 }

@@ -15,6 +15,7 @@ import type { MachineReport } from '../import/machine/index';
 export type { DroppedFile, ImportOutcome, MachineReport };
 export type { DeviceReport } from '../import/machine/index';
 import type { SnapshotDelta } from './delta';
+import type { CollapseNeeds } from '../ui/graph/collapse';
 
 export type Slot = 'main' | 'compare';
 export type FirmwareVariant = Required<Variant>;
@@ -54,6 +55,8 @@ export interface RunLayout {
   places: [id: string, x: number, y: number, height: number][];
   ms: number;
   expanded: string[];
+  /** the reserved rows of each collapsed group this layout holds (collapse.ts collapseNeeds): the UI plans with them */
+  needs?: CollapseNeeds;
 }
 
 export interface EngineApi {

@@ -124,13 +124,13 @@ function Graph({ snapshot, basis, layout, touched, selected, onSelect, onToggleG
   const defaultColumns = !columns || (columns.firmware !== false && columns.drivers !== false);
   const workerLayout = layout && defaultColumns ? layout : null;
   // large sibling groups collapsed (graph/collapse.ts): the same plan as the worker's layout (of the groups it was made for)
-  const plan = useMemo(() => planCollapse(basis, workerLayout?.expanded ?? []), [basis, workerLayout]);
+  const plan = useMemo(() => planCollapse(basis, workerLayout?.expanded ?? [], workerLayout?.needs), [basis, workerLayout]);
   const positions = useMemo(() => {
     if (!basis) return undefined;
     if (workerLayout) return new Map(workerLayout.places.map(([id, x, y, height]) => [id, { x, y, height }]));
     const t0 = performance.now();
     const cb = collapsedBasis(basis, plan);
-    const p = layoutPositions(cb.snapshot, columns, browserMeasure, cb.heights.size ? cb.heights : undefined);
+    const p = layoutPositions(cb.snapshot, columns, browserMeasure, cb.heights.size ? cb.heights : undefined, plan.groups.length > 0);
     // read by the benchmark (bench/ui.ts): a layout computed on the main thread
     performance.measure('bindscope:layout', { start: t0, detail: { nodes: p.size } });
     return p;

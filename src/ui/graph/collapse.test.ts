@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DeviceView, DriverView, ModuleView, Snapshot } from '../../engine/api';
-import { COLLAPSE, SUMMARY_HEIGHT, changedDevices, collapseStep, collapsedBasis, planCollapse, summaryNodeId } from './collapse';
+import { COLLAPSE, SUMMARY_HEIGHT, changedDevices, collapseNeeds, collapseStep, collapsedBasis, planCollapse, summaryNodeId, type CollapseNeeds } from './collapse';
 import { layoutPositions, nodeId, snapshotToFlow, type GraphNode } from './toFlow';
 
 // Hand-written snapshots (not the engine's): a platform bus with many devices.
@@ -197,5 +197,31 @@ describe('collapsing large sibling groups', () => {
     const s = flow.nodes.find((n) => n.id === summaryNodeId(plan.driverGroup!))!;
     expect(s.data.label).toBe('+ 27 more drivers');
     expect(s.data.detail).toBe('platform 27 · 27 built in · 0 devices bound · 27 with none');
+  });
+
+  it('reserves the rows the run needs, and draws nothing past them (the summary, marked touched, stands for it)', () => {
+    const basis = big();
+    const three = { touches: { devices: [`${P}/dev10`, `${P}/dev11`, `${P}/dev33`] } };
+    const needs = collapseNeeds(basis, planCollapse(basis), [{ touches: {} }, three, { touches: { devices: [`${P}/dev33/aux.0`] } }]);
+    expect(needs.rows[GROUP]).toBe(3);
+    expect(needs.depth[GROUP]).toBe(1);
+    const drawnWith = (n: CollapseNeeds) => {
+      const plan = planCollapse(basis, [], n);
+      const cb = collapsedBasis(basis, plan);
+      const positions = layoutPositions(cb.snapshot, undefined, undefined, cb.heights, true);
+      const view = collapseStep(basis, plan, positions, { touched: three.touches });
+      return { plan, flow: snapshotToFlow(view.snapshot, { positions: view.positions, summaries: view.summaries, heights: view.heights, touched: three.touches }) };
+    };
+    const fits = drawnWith(needs);
+    expect(fits.plan.byKey.get(GROUP)!.slots).toHaveLength(3);
+    for (const p of three.touches.devices) expect(ids(fits.flow.nodes)).toContain(nodeId.device(p));
+    expect(fits.flow.nodes.find((n) => n.id === SUMMARY)!.data.touched).toBe(false);
+    // one row only: the first touched device is drawn, the others stay in the summary
+    const tight = drawnWith({ rows: { [GROUP]: 1 }, depth: {} });
+    const devices = tight.flow.nodes.filter((n) => n.data.kind === 'device');
+    expect(ids(devices)).toContain(nodeId.device(`${P}/dev10`));
+    expect(ids(devices)).not.toContain(nodeId.device(`${P}/dev11`));
+    expect(tight.flow.nodes.find((n) => n.id === SUMMARY)!.data.touched).toBe(true);
+    for (const a of devices) for (const b of devices) if (a !== b && a.position.x === b.position.x) expect(a.position.y + a.height! <= b.position.y || b.position.y + b.height! <= a.position.y, `${a.id} × ${b.id}`).toBe(true);
   });
 });

@@ -30,9 +30,29 @@ export const COLLAPSE = {
   threshold: 24,
   /** members drawn before the summary */
   head: 4,
-  /** rows reserved after the summary for what matters at the step */
+  /** a group of more members than `largeFrom` draws `largeHead` of them, of more than `hugeFrom` `hugeHead` (the summary tells the rest) */
+  largeFrom: 40,
+  largeHead: 2,
+  hugeFrom: 200,
+  hugeHead: 1,
+  /**
+   * rows reserved after the summary for what matters at the step, when the run's needs are not
+   * known (collapseNeeds: the worker counts them over the whole run)
+   */
   slots: 3,
+  /** at most this many reserved rows per group, whatever the run needs */
+  maxSlots: 8,
 } as const;
+
+/**
+ * What a run needs of each collapsed group (collapseNeeds, computed in the worker over every
+ * event of the run), by group key: `rows` reserved rows, `depth` device columns beside each row
+ * (a spotlit device's chain below the group's member, and the children it brings along).
+ */
+export interface CollapseNeeds {
+  rows: Record<string, number>;
+  depth: Record<string, number>;
+}
 
 /** a summary node's height (px): its label and up to three detail lines (styles.css clamps them) */
 export const SUMMARY_HEIGHT = Math.ceil(12 + 14 * 1.2 + 3 * 13 * 1.2);
@@ -56,6 +76,8 @@ export interface CollapseGroup {
   summary: string;
   /** the reserved rows' placeholder keys, in order (collapsed groups only) */
   slots: string[];
+  /** device groups: the columns a reserved row holds beside its first (a device row with its child row beside it: 1) */
+  depth: number;
 }
 
 export interface HiddenIn {
@@ -104,22 +126,30 @@ function groupOf<T>(items: T[], parentOf: (t: T) => string | null): Map<string |
   return out;
 }
 
-function makeGroup(key: string, kind: GroupKind, parent: string | null, members: string[], expanded: ReadonlySet<string>, summary: string, slotBase: string): CollapseGroup {
+/** the head of a collapsed group: fewer members for a huge one */
+export const headSize = (size: number): number => (size > COLLAPSE.hugeFrom ? COLLAPSE.hugeHead : size > COLLAPSE.largeFrom ? COLLAPSE.largeHead : COLLAPSE.head);
+
+function makeGroup(key: string, kind: GroupKind, parent: string | null, members: string[], expanded: ReadonlySet<string>, summary: string, slotBase: string, needs: CollapseNeeds | undefined): CollapseGroup {
   const open = expanded.has(key);
+  const rows = needs ? Math.min(COLLAPSE.maxSlots, Math.max(1, needs.rows[key] ?? 1)) : COLLAPSE.slots;
   return {
     key,
     kind,
     parent,
     size: members.length,
     expanded: open,
-    head: new Set(members.slice(0, COLLAPSE.head)),
+    head: new Set(members.slice(0, headSize(members.length))),
     summary,
-    slots: open ? [] : Array.from({ length: COLLAPSE.slots }, (_, i) => slotKey(slotBase, i)),
+    slots: open ? [] : Array.from({ length: rows }, (_, i) => slotKey(slotBase, i)),
+    depth: needs ? Math.max(1, needs.depth[key] ?? 1) : 1,
   };
 }
 
-/** which groups of the basis are large, which members the collapsed graph draws */
-export function planCollapse(basis: Snapshot | null, expanded: readonly string[] = []): CollapsePlan {
+/**
+ * Which groups of the basis are large, which members the collapsed graph draws. `needs`: the
+ * reserved rows the run needs (collapseNeeds); without them, COLLAPSE.slots rows per group.
+ */
+export function planCollapse(basis: Snapshot | null, expanded: readonly string[] = [], needs?: CollapseNeeds): CollapsePlan {
   const open = new Set(expanded);
   const plan: CollapsePlan = {
     groups: [],
@@ -151,7 +181,7 @@ export function planCollapse(basis: Snapshot | null, expanded: readonly string[]
   for (const [parent, list] of kids) {
     if (list.length <= COLLAPSE.threshold) continue;
     const base = `${under(parent)}/`;
-    const g = add(makeGroup(`devices:${under(parent)}`, 'device', parent, list.map((d) => d.devpath), open, base + MORE, base));
+    const g = add(makeGroup(`devices:${under(parent)}`, 'device', parent, list.map((d) => d.devpath), open, base + MORE, base, needs));
     for (const d of list) plan.deviceGroup.set(d.devpath, g);
   }
   const memberOf = new Map<CollapseGroup, HiddenIn>();
@@ -185,7 +215,7 @@ export function planCollapse(basis: Snapshot | null, expanded: readonly string[]
   for (const [parent, list] of fwKids) {
     if (list.length <= COLLAPSE.threshold) continue;
     const base = `${under(parent)}/`;
-    const g = add(makeGroup(`firmware:${under(parent)}`, 'firmware', parent, list.map((f) => f.id), open, base + MORE, base));
+    const g = add(makeGroup(`firmware:${under(parent)}`, 'firmware', parent, list.map((f) => f.id), open, base + MORE, base, needs));
     for (const f of list) plan.firmwareGroup.set(f.id, g);
   }
   const fwWalk: (string | null)[] = [null];
@@ -201,16 +231,80 @@ export function planCollapse(basis: Snapshot | null, expanded: readonly string[]
 
   // drivers: the head, and any bound to a drawn device
   if (basis.drivers.length > COLLAPSE.threshold) {
-    const g = (plan.driverGroup = add(makeGroup('drivers', 'driver', null, basis.drivers.map((d) => d.id), open, MORE, '')));
+    const g = (plan.driverGroup = add(makeGroup('drivers', 'driver', null, basis.drivers.map((d) => d.id), open, MORE, '', needs)));
     for (const d of basis.drivers) if (g.expanded || g.head.has(d.id) || seesDevice(d.devices)) plan.visibleDrivers.add(d.id);
   } else for (const d of basis.drivers) plan.visibleDrivers.add(d.id);
 
   // modules: the head, and any providing a drawn driver
   if (basis.modules.length > COLLAPSE.threshold) {
-    const g = (plan.moduleGroup = add(makeGroup('modules', 'module', null, basis.modules.map((m) => m.name), open, MORE, '')));
+    const g = (plan.moduleGroup = add(makeGroup('modules', 'module', null, basis.modules.map((m) => m.name), open, MORE, '', needs)));
     for (const m of basis.modules) if (g.expanded || g.head.has(m.name) || m.drivers.some((d) => plan.visibleDrivers.has(d))) plan.visibleModules.add(m.name);
   } else for (const m of basis.modules) plan.visibleModules.add(m.name);
   return plan;
+}
+
+/**
+ * The reserved rows (and device columns beside each row) every collapsed group of `plan` needs
+ * so that what any one event of the run touches is drawn: counted over all the run's events (the
+ * worker has them). A touched hidden device takes a row, or one
+ * per child it brings along (up to 2); its columns are its chain below the group's member and
+ * those children. The selection and changed devices take the rows the step leaves free.
+ */
+export function collapseNeeds(basis: Snapshot, plan: CollapsePlan, events: readonly { touches: TraceEvent['touches'] }[]): CollapseNeeds {
+  const rows: Record<string, number> = {};
+  const depth: Record<string, number> = {};
+  if (!plan.groups.some((g) => !g.expanded)) return { rows, depth };
+  const byPath = new Map(basis.devices.map((d) => [d.devpath, d]));
+  const kids = new Map<string, string[]>();
+  for (const d of basis.devices) {
+    if (d.parent === null || d.parent === d.devpath || !byPath.has(d.parent)) continue;
+    const list = kids.get(d.parent);
+    if (list) list.push(d.devpath);
+    else kids.set(d.parent, [d.devpath]);
+  }
+  const most = new Map<CollapseGroup, number>();
+  const count = new Map<CollapseGroup, number>();
+  const fwSeen = new Set<string>();
+  const bump = (g: CollapseGroup, n = 1) => count.set(g, (count.get(g) ?? 0) + n);
+  const fwOf = (path: string) => {
+    const f = byPath.get(path)?.firmwareNode;
+    if (!f || plan.visibleFirmware.has(f) || fwSeen.has(f)) return;
+    const g = plan.firmwareGroup.get(f);
+    if (!g || g.expanded) return;
+    fwSeen.add(f);
+    bump(g);
+  };
+  for (const e of events) {
+    const t = e.touches;
+    if (!t.devices?.length && !t.drivers?.length && !t.modules?.length) continue;
+    count.clear();
+    fwSeen.clear();
+    for (const path of t.devices ?? []) {
+      const h = plan.basisRep.get(path);
+      if (!h || h.group.expanded) continue;
+      const own = kids.get(path) ?? [];
+      bump(h.group, own.length ? Math.min(2, own.length) : 1);
+      // up the chain to the group's member
+      let k = 0;
+      for (let at: string | undefined = path; at !== undefined && plan.deviceGroup.get(at) !== h.group && k < 64; k++) {
+        fwOf(at);
+        const p: string | null | undefined = byPath.get(at)?.parent;
+        at = p === null || p === undefined ? undefined : p;
+      }
+      fwOf(path);
+      for (const c of own.slice(0, 2)) fwOf(c);
+      const d = k + (own.length ? 1 : 0);
+      if (d > (depth[h.group.key] ?? 0)) depth[h.group.key] = d;
+    }
+    const dg = plan.driverGroup;
+    if (dg && !dg.expanded) for (const id of t.drivers ?? []) if (!plan.visibleDrivers.has(id)) bump(dg);
+    const mg = plan.moduleGroup;
+    if (mg && !mg.expanded) for (const n of t.modules ?? []) if (!plan.visibleModules.has(n)) bump(mg);
+    for (const [g, n] of count) if (n > (most.get(g) ?? 0)) most.set(g, n);
+  }
+  // (a selection, and what changed, take rows left free)
+  for (const g of plan.groups) if (!g.expanded) rows[g.key] = Math.max(1, most.get(g) ?? 0);
+  return { rows, depth };
 }
 
 /** the summary's text: what a kernel developer asks of the hidden members */
@@ -287,9 +381,14 @@ export function collapsedBasis(basis: Snapshot, plan: CollapsePlan): { snapshot:
     if (g.kind === 'device') {
       g.slots.forEach((s, i) => {
         devices.push(placeholderDevice(s, g.parent, `slot ${i}`));
-        devices.push(placeholderDevice(s + SLOT_CHILD, s, `slot ${i} child`));
         heights.set(nodeId.device(s), SLOT_HEIGHT);
-        heights.set(nodeId.device(s + SLOT_CHILD), SLOT_HEIGHT);
+        // the columns beside the row: a chain of placeholders as deep as the run needs
+        for (let k = 1, at = s; k <= g.depth; k++) {
+          const child = s + SLOT_CHILD.repeat(k);
+          devices.push(placeholderDevice(child, at, `slot ${i} child ${k}`));
+          heights.set(nodeId.device(child), SLOT_HEIGHT);
+          at = child;
+        }
       });
     } else if (g.kind === 'firmware') {
       g.slots.forEach((s) => {
@@ -301,13 +400,13 @@ export function collapsedBasis(basis: Snapshot, plan: CollapsePlan): { snapshot:
   const dg = plan.driverGroup;
   if (dg && !dg.expanded)
     dg.slots.forEach((s, i) => {
-      drivers.push(placeholderDriver(s, lead ? [lead.slots[i]!] : []));
+      drivers.push(placeholderDriver(s, lead && i < lead.slots.length ? [lead.slots[i]!] : []));
       heights.set(nodeId.driver(s), SLOT_HEIGHT);
     });
   const mg = plan.moduleGroup;
   if (mg && !mg.expanded)
     mg.slots.forEach((s, i) => {
-      modules.push(placeholderModule(s, dg && !dg.expanded ? [dg.slots[i]!] : []));
+      modules.push(placeholderModule(s, dg && !dg.expanded && i < dg.slots.length ? [dg.slots[i]!] : []));
       heights.set(nodeId.module(s), SLOT_HEIGHT);
     });
   return { snapshot: { ...view.snapshot, devices, drivers, modules, firmware }, heights };
@@ -458,7 +557,10 @@ export function collapseStep(snapshot: Snapshot, plan: CollapsePlan, positions: 
   const kidsOf = (path: string) => childrenOf(list, path);
 
   const selectedDevice = spot.selected?.startsWith('device:') ? spot.selected.slice('device:'.length) : null;
-  const spotDevices = uniq([selectedDevice, ...(spot.touched?.devices ?? []), ...(spot.changed ?? [])]).filter((p) => find(p));
+  // what the event touches first (the run's reserved rows are counted for it: collapseNeeds), then
+  // the selection, then what changed, while rows are free
+  const touchedDevices = new Set(spot.touched?.devices ?? []);
+  const spotDevices = uniq([...touchedDevices, selectedDevice, ...(spot.changed ?? [])]).filter((p) => find(p));
   /** per collapsed group: its entries (hidden members drawn in its rows), each with the subtree drawn under it */
   const entries = new Map<CollapseGroup, string[]>();
   const entryShown = new Map<string, Set<string>>();
@@ -494,18 +596,32 @@ export function collapseStep(snapshot: Snapshot, plan: CollapsePlan, positions: 
   }
   /** spotlit devices of the lead group → their row (driver rows are beside those) */
   const devRow = new Map<string, number>();
+  /** groups whose summary stands for a touched device that found no free row */
+  const touchedBehind = new Set<CollapseGroup>();
   for (const [g, roots] of entries) {
     let row = 0;
     const rowAt = (r: number): RowPlace | null => {
       if (!out) return null;
-      const i = Math.min(r, g.slots.length - 1);
-      const p = out.get(nodeId.device(g.slots[i]!));
-      if (!p) return null;
-      // past the reserved rows: further rows below the last one (rare: an event touching many hidden devices)
-      return { x: p.x, y: p.y + (r - i) * (SLOT_HEIGHT + LAYOUT.rowGap) };
+      const p = out.get(nodeId.device(g.slots[r]!));
+      return p ? { x: p.x, y: p.y } : null;
     };
     for (const root of roots) {
       const set = entryShown.get(root)!;
+      // the rows (leaves) and columns the entry takes: drawn only when they are free (nothing is
+      // drawn past the reserved rows, where it would overlap what follows)
+      let leaves = 0;
+      let deepest = 0;
+      const measure = (path: string, depth: number): void => {
+        deepest = Math.max(deepest, depth);
+        const kids = kidsOf(path).filter((k) => set.has(k.devpath));
+        if (!kids.length) leaves++;
+        for (const k of kids) measure(k.devpath, depth + 1);
+      };
+      measure(root, 0);
+      if (row + leaves > g.slots.length || deepest > g.depth) {
+        if ([...set].some((p) => touchedDevices.has(p))) touchedBehind.add(g);
+        continue;
+      }
       const place = (path: string, depth: number): void => {
         shown.add(path);
         const kids = kidsOf(path).filter((k) => set.has(k.devpath));
@@ -514,7 +630,7 @@ export function collapseStep(snapshot: Snapshot, plan: CollapsePlan, positions: 
         for (const k of kids) place(k.devpath, depth + 1);
         const p = rowAt(first);
         if (p && out) out.set(nodeId.device(path), { x: p.x + depth * LAYOUT.columnGap, y: p.y });
-        if (g === plan.lead && first < g.slots.length) devRow.set(path, first);
+        if (g === plan.lead) devRow.set(path, first);
       };
       place(root, 0);
     }
@@ -529,6 +645,7 @@ export function collapseStep(snapshot: Snapshot, plan: CollapsePlan, positions: 
   for (const d of snapshot.drivers) if (plan.visibleDrivers.has(d.id)) drvShown.add(d.id);
   const dg = plan.driverGroup;
   const drvRow = new Map<string, number>();
+  let drvTouchedLeft = false;
   if (dg && !dg.expanded) {
     // a driver prefers the driver row beside its spotlit device's row (those rows line up in the basis)
     const prefer = new Map<string, number>();
@@ -537,12 +654,14 @@ export function collapseStep(snapshot: Snapshot, plan: CollapsePlan, positions: 
       if (d.driver && d.bus && !prefer.has(`${d.bus}/${d.driver}`)) prefer.set(`${d.bus}/${d.driver}`, r);
     }
     const selectedDriver = spot.selected?.startsWith('driver:') ? spot.selected.slice('driver:'.length) : null;
-    const must = uniq([selectedDriver, ...(spot.touched?.drivers ?? [])]).filter((id) => drvBy.has(id) && !drvShown.has(id));
+    const must = uniq([...(spot.touched?.drivers ?? []), selectedDriver]).filter((id) => drvBy.has(id) && !drvShown.has(id));
     const nice = uniq([...shown].filter((p) => !plan.visibleDevices.has(p)).map((p) => {
       const d = find(p)!;
       return d.driver && d.bus ? `${d.bus}/${d.driver}` : null;
     })).filter((id) => drvBy.has(id) && !drvShown.has(id) && !must.includes(id));
-    for (const [id, r] of takeRows(dg, [...must, ...nice], must.length, prefer, out, nodeId.driver, drvShown)) drvRow.set(id, r);
+    const taken = takeRows(dg, [...must, ...nice], must.length, prefer, out, nodeId.driver, drvShown);
+    for (const [id, r] of taken.rows) drvRow.set(id, r);
+    drvTouchedLeft = taken.touchedLeft;
   }
   const drvShownByBus = new Map<string, Set<string>>();
   for (const id of drvShown) {
@@ -590,7 +709,7 @@ export function collapseStep(snapshot: Snapshot, plan: CollapsePlan, positions: 
     const id = nodeId.device(g.summary);
     devices.push(placeholderDevice(g.summary, g.parent, 'summary'));
     heights.set(id, SUMMARY_HEIGHT);
-    summaries.set(id, deviceSummary(g, s));
+    summaries.set(id, touchedBehind.has(g) ? { ...deviceSummary(g, s), touched: true } : deviceSummary(g, s));
   }
 
   // ---- firmware
@@ -678,7 +797,8 @@ export function collapseStep(snapshot: Snapshot, plan: CollapsePlan, positions: 
     drivers.push(placeholderDriver(dg.summary, [...hiddenDriverRefs]));
     heights.set(id, SUMMARY_HEIGHT);
     const builtin = new Set(snapshot.modules.filter((m) => m.state === 'builtin').map((m) => m.name));
-    summaries.set(id, driverSummary(dg, hiddenDrivers, snapshot.drivers.length, builtin));
+    const text = driverSummary(dg, hiddenDrivers, snapshot.drivers.length, builtin);
+    summaries.set(id, drvTouchedLeft ? { ...text, touched: true } : text);
   }
 
   // ---- modules
@@ -686,9 +806,10 @@ export function collapseStep(snapshot: Snapshot, plan: CollapsePlan, positions: 
   const modBy = new Map(snapshot.modules.map((m) => [m.name, m]));
   for (const m of snapshot.modules) if (plan.visibleModules.has(m.name)) modShown.add(m.name);
   const mg = plan.moduleGroup;
+  let modTouchedLeft = false;
   if (mg && !mg.expanded) {
     const selectedModule = spot.selected?.startsWith('module:') ? spot.selected.slice('module:'.length) : null;
-    const must = uniq([selectedModule, ...(spot.touched?.modules ?? [])]).filter((n) => modBy.has(n) && !modShown.has(n));
+    const must = uniq([...(spot.touched?.modules ?? []), selectedModule]).filter((n) => modBy.has(n) && !modShown.has(n));
     const byDriver = new Map<string, string>();
     for (const m of snapshot.modules) for (const d of m.drivers) byDriver.set(d, m.name);
     const nice = uniq([...drvShown].filter((id) => !plan.visibleDrivers.has(id)).map((id) => byDriver.get(id) ?? null)).filter((n) => !modShown.has(n) && !must.includes(n));
@@ -699,7 +820,7 @@ export function collapseStep(snapshot: Snapshot, plan: CollapsePlan, positions: 
         const r = drvRow.get(d);
         if (r !== undefined && !prefer.has(n)) prefer.set(n, r);
       }
-    takeRows(mg, [...must, ...nice], must.length, prefer, out, nodeId.module, modShown);
+    modTouchedLeft = takeRows(mg, [...must, ...nice], must.length, prefer, out, nodeId.module, modShown).touchedLeft;
   }
   const modules: ModuleView[] = [];
   const hiddenModules: ModuleView[] = [];
@@ -715,26 +836,30 @@ export function collapseStep(snapshot: Snapshot, plan: CollapsePlan, positions: 
     const id = nodeId.module(mg.summary);
     modules.push(placeholderModule(mg.summary, uniq(hiddenModules.flatMap((m) => m.drivers.map(drvRep)))));
     heights.set(id, SUMMARY_HEIGHT);
-    summaries.set(id, moduleSummary(mg, hiddenModules, snapshot.modules.length));
+    const text = moduleSummary(mg, hiddenModules, snapshot.modules.length);
+    summaries.set(id, modTouchedLeft ? { ...text, touched: true } : text);
   }
 
   return { snapshot: { ...snapshot, devices, drivers, modules, firmware }, positions: out, summaries, heights };
 }
 
 /**
- * Puts `ids` in a column group's reserved rows (the first `must` of them even past the rows;
- * the others only while rows are free), each in its preferred row when free.
+ * Puts `ids` in a column group's reserved rows, in order while rows are free (the first `must`
+ * are what the step needs: the run's rows are counted for them), each in its preferred row when
+ * free. Nothing is drawn past the rows: the summary stands for what does not fit.
  */
-function takeRows(g: CollapseGroup, ids: string[], must: number, prefer: Map<string, number>, out: Map<string, NodePlace> | undefined, idOf: (k: string) => string, shown: Set<string>): Map<string, number> {
+function takeRows(g: CollapseGroup, ids: string[], must: number, prefer: Map<string, number>, out: Map<string, NodePlace> | undefined, idOf: (k: string) => string, shown: Set<string>): { rows: Map<string, number>; touchedLeft: boolean } {
   const taken = new Set<number>();
   const rowOf = new Map<string, number>();
+  let touchedLeft = false;
   ids.forEach((id, i) => {
     const want = prefer.get(id);
-    if (want !== undefined && !taken.has(want)) {
+    if (want !== undefined && want < g.slots.length && !taken.has(want)) {
       taken.add(want);
       rowOf.set(id, want);
-    } else if (i >= must && taken.size >= g.slots.length) return;
-    else {
+    } else if (taken.size >= g.slots.length) {
+      if (i < must) touchedLeft = true;
+    } else {
       let r = 0;
       while (taken.has(r)) r++;
       taken.add(r);
@@ -743,12 +868,10 @@ function takeRows(g: CollapseGroup, ids: string[], must: number, prefer: Map<str
   });
   for (const [id, r] of rowOf) {
     shown.add(id);
-    if (!out) continue;
-    const i = Math.min(r, g.slots.length - 1);
-    const p = out.get(idOf(g.slots[i]!));
-    if (p) out.set(idOf(id), { x: p.x, y: p.y + (r - i) * (SLOT_HEIGHT + LAYOUT.listGap) });
+    const p = out?.get(idOf(g.slots[r]!));
+    if (p && out) out.set(idOf(id), { x: p.x, y: p.y });
   }
-  return rowOf;
+  return { rows: rowOf, touchedLeft };
 }
 
 function top(counts: Map<string, number>, n: number): string {

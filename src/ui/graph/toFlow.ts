@@ -75,6 +75,11 @@ export interface FlowOptions {
   summaries?: ReadonlyMap<string, SummaryText>;
   /** fixed node heights by node id (summaries, a collapsed group's reserved rows) */
   heights?: ReadonlyMap<string, number>;
+  /**
+   * a collapsed graph's layout (collapse.ts collapsedBasis): the firmware, drivers and modules
+   * columns end by the device tree's bottom when they have room above
+   */
+  compact?: boolean;
 }
 
 /** what a summary node of a collapsed group says (collapse.ts) */
@@ -87,6 +92,8 @@ export interface SummaryText {
   label: string;
   detail: string;
   description: string;
+  /** the current event touched a member it stands for that found no reserved row */
+  touched?: boolean;
 }
 
 export type GraphNodeData = {
@@ -347,7 +354,7 @@ function flatten<T>(root: TreeItem<T>, height: (t: T) => number, gap: number): P
  * desired centre (connected to nothing drawn) take the first free room from the top, so
  * they do not make the graph taller than it needs to be.
  */
-function column<T>(items: T[], desired: (t: T) => number | null, top: number, height: (t: T) => number, gap = LAYOUT.listGap): Map<T, number> {
+function column<T>(items: T[], desired: (t: T) => number | null, top: number, height: (t: T) => number, gap = LAYOUT.listGap, bottom?: number): Map<T, number> {
   const withY = items.map((item, i) => ({ item, i, want: desired(item) }));
   const known = withY.filter((e) => e.want !== null).sort((a, b) => a.want! - b.want! || a.i - b.i);
   const unknown = withY.filter((e) => e.want === null);
@@ -357,6 +364,22 @@ function column<T>(items: T[], desired: (t: T) => number | null, top: number, he
     const y = Math.max(Math.round(e.want! - height(e.item) / 2), next);
     out.set(e.item, y);
     next = y + height(e.item) + gap;
+  }
+  // (compact: the column pulled up into free room above so it ends by `bottom` when it can)
+  if (bottom !== undefined && next - gap > bottom) {
+    let end = bottom;
+    for (let k = known.length - 1; k >= 0; k--) {
+      const e = known[k]!;
+      const y = Math.min(out.get(e.item)!, end - height(e.item));
+      out.set(e.item, y);
+      end = y - gap;
+    }
+    let start = top;
+    for (const e of known) {
+      const y = Math.max(out.get(e.item)!, start);
+      out.set(e.item, y);
+      start = y + height(e.item) + gap;
+    }
   }
   const taken = known.map((e) => ({ top: out.get(e.item)!, bottom: out.get(e.item)! + height(e.item) }));
   for (const e of unknown) {
@@ -672,9 +695,9 @@ export function fitKey(scenarioId: string | undefined, variant: unknown): string
  * Positions of every node of a snapshot laid out alone: pass it as FlowOptions.positions
  * (with the same `columns`).
  */
-export function layoutPositions(snapshot: Snapshot, columns?: FlowColumns, measure?: TextMeasure, heights?: ReadonlyMap<string, number>): Map<string, NodePlace> {
+export function layoutPositions(snapshot: Snapshot, columns?: FlowColumns, measure?: TextMeasure, heights?: ReadonlyMap<string, number>, compact?: boolean): Map<string, NodePlace> {
   return new Map(
-    snapshotToFlow(snapshot, { columns, measure, heights }).nodes.map((n) => [n.id, { ...n.position, height: n.height ?? LAYOUT.nodeHeight }]),
+    snapshotToFlow(snapshot, { columns, measure, heights, ...(compact ? { compact } : {}) }).nodes.map((n) => [n.id, { ...n.position, height: n.height ?? LAYOUT.nodeHeight }]),
   );
 }
 
@@ -709,7 +732,12 @@ export function snapshotToFlow(snapshot: Snapshot, options: FlowOptions = {}): F
   const fwHeight = (f: FirmwareNodeView) => heightOf(nodeId.firmware(f.id), f.label, firmwareDetail(f));
   const devHeight = (d: DeviceView) => heightOf(nodeId.device(d.devpath), d.name, deviceDetail(d, deviceState(d)));
   const drvHeight = (d: DriverView) => heightOf(nodeId.driver(d.id), d.name, driverDetail(d));
-  const modHeight = (m: ModuleView) => heightOf(nodeId.module(m.name), m.name, moduleDetail(m));
+  // (a collapsed graph's layout: a module loaded by alias is as tall as its "loading" text, the
+  // taller of the two, so it never grows over its neighbour while module_init runs)
+  const modHeight = (m: ModuleView) =>
+    options.compact === true && m.state === 'loaded' && m.loadedBy
+      ? heightOf(nodeId.module(m.name), m.name, moduleDetail({ ...m, state: 'loading' }).length > moduleDetail(m).length ? moduleDetail({ ...m, state: 'loading' }) : moduleDetail(m))
+      : heightOf(nodeId.module(m.name), m.name, moduleDetail(m));
   const summaries = options.summaries;
   /** a collapsed group's summary node, drawn in its column's place */
   const summaryData = (id: string, kind: GraphNodeKind, view: GraphNodeData['view']): GraphNodeData | null => {
@@ -721,7 +749,7 @@ export function snapshotToFlow(snapshot: Snapshot, options: FlowOptions = {}): F
       detail: s.detail,
       testId: `summary-${s.group}`,
       state: 'summary',
-      touched: false,
+      touched: s.touched === true,
       description: s.description,
       view,
       group: s.group,
@@ -761,12 +789,19 @@ export function snapshotToFlow(snapshot: Snapshot, options: FlowOptions = {}): F
   /** centre line of each device (what neighbours in other columns line up with) */
   const deviceY = new Map<string, number>();
   for (const p of dev.placed) deviceY.set(p.item.devpath, p.y + devHeight(p.item) / 2);
+  const compact = options.compact === true;
+  let devBottom = 0;
+  if (compact) for (const p of dev.placed) devBottom = Math.max(devBottom, p.y + devHeight(p.item));
 
   // Firmware tree: vertically centred on the devices it gave rise to.
   const fwWant = mean(
     fw.flatMap((p) => p.item.devices.map((d) => deviceY.get(d)).filter((y): y is number => y !== undefined)),
   );
-  const fwShift = fwWant === null ? 0 : Math.max(0, Math.round(fwWant - mean(fw.map((p) => p.y + fwHeight(p.item) / 2))!));
+  let fwShift = fwWant === null ? 0 : Math.max(0, Math.round(fwWant - mean(fw.map((p) => p.y + fwHeight(p.item) / 2))!));
+  if (compact && fw.length) {
+    const last = fw[fw.length - 1]!;
+    fwShift = Math.max(0, Math.min(fwShift, devBottom - (last.y + fwHeight(last.item))));
+  }
   for (const p of fw) {
     const f = p.item;
     nodes.push(
@@ -813,6 +848,8 @@ export function snapshotToFlow(snapshot: Snapshot, options: FlowOptions = {}): F
     (drv) => mean(drv.devices.map((d) => deviceY.get(d)).filter((y): y is number => y !== undefined)),
     0,
     drvHeight,
+    LAYOUT.listGap,
+    compact ? devBottom : undefined,
   );
   for (const drv of showDrivers ? snapshot.drivers : []) {
     nodes.push(
@@ -847,6 +884,8 @@ export function snapshotToFlow(snapshot: Snapshot, options: FlowOptions = {}): F
         : mean(boundDevices(m).map((d) => deviceY.get(d)!)),
     0,
     modHeight,
+    LAYOUT.listGap,
+    compact ? devBottom : undefined,
   );
   const aliasIndex = new AliasIndex(dev.placed.map((p) => p.item));
   for (const m of snapshot.modules) {
