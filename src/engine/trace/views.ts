@@ -54,6 +54,8 @@ export class SnapshotViews {
   /** firmware node id → devpaths that stand for it */
   private readonly fwDevices = new MultiMap();
   private fwViews: FirmwareNodeView[] | null = null;
+  /** each firmware node's view, kept until the devices standing for it change (a run can have thousands of nodes) */
+  private readonly fwNodeViews = new Map<string, FirmwareNodeView>();
   private readonly tsmDevices = new Set<string>();
   private tsmList: string[] | null = null;
   private files: Record<string, string> | null = null;
@@ -110,6 +112,8 @@ export class SnapshotViews {
         if (!sameNode && (fb !== fa || !b !== !a)) {
           if (fb) this.fwDevices.delete(fb, key);
           if (fa) this.fwDevices.add(fa, key);
+          if (fb) this.fwNodeViews.delete(fb);
+          if (fa) this.fwNodeViews.delete(fa);
           this.fwViews = null;
         }
         if ((b?.cls === 'tsm') !== (a?.cls === 'tsm')) {
@@ -221,6 +225,7 @@ export class SnapshotViews {
     this.drvViews.clear();
     this.modViews.clear();
     this.fwDevices.clear();
+    this.fwNodeViews.clear();
     this.tsmDevices.clear();
     for (const d of s.devices.values()) {
       const c = this.deviceParts(d);
@@ -409,7 +414,11 @@ export class SnapshotViews {
 
   private firmwareViews(): FirmwareNodeView[] {
     if (!this.fwViews) {
-      this.fwViews = this.discovery.nodes.map((n) => ({ ...n, devices: [...this.fwDevices.get(n.id)].sort() }));
+      this.fwViews = this.discovery.nodes.map((n) => {
+        let v = this.fwNodeViews.get(n.id);
+        if (!v) this.fwNodeViews.set(n.id, (v = { ...n, devices: [...this.fwDevices.get(n.id)].sort() }));
+        return v;
+      });
     }
     return this.fwViews;
   }
