@@ -274,8 +274,13 @@ export function collapseNeeds(basis: Snapshot, plan: CollapsePlan, events: reado
     fwSeen.add(f);
     bump(g);
   };
+  // the engine shares one touches object between the events of a device (or a device and its
+  // driver): what one needs is the same for all of them, counted once
+  const seen = new Set<TraceEvent['touches']>();
   for (const e of events) {
     const t = e.touches;
+    if (seen.has(t)) continue;
+    seen.add(t);
     if (!t.devices?.length && !t.drivers?.length && !t.modules?.length) continue;
     count.clear();
     fwSeen.clear();
