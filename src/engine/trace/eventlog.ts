@@ -19,10 +19,12 @@ const KINDS: readonly EventKind[] = [
   'unbind', 'defer', 'uevent', 'udev', 'module', 'sysfs', 'error', 'action', 'tsm',
 ] as EventKind[];
 
-// meta column: kind (8 bits) | boundary (2 bits: unset, false, true) | errno set (1 bit) | depth (from bit 11)
+// meta column: kind (8 bits) | boundary (2 bits: unset, false, true) | errno set | uevent set | match set | depth (from bit 13)
 const BOUNDARY_SHIFT = 8;
 const ERRNO_SET = 1 << 10;
-const DEPTH_SHIFT = 11;
+const UEVENT_SET = 1 << 11;
+const MATCH_SET = 1 << 12;
+const DEPTH_SHIFT = 13;
 
 /** a match event's sentence, from its match info */
 export function matchText(info: MatchInfo): string {
@@ -66,8 +68,9 @@ export class EventLog {
   private readonly args: TextArg[] = [];
   private readonly argAt = new IntColumn(4096);
   private readonly touches: TraceEvent['touches'][] = [];
-  private readonly uevent: (UeventRecord | undefined)[] = [];
-  private readonly match: (MatchInfo | undefined)[] = [];
+  /** the event's uevent record or match info (meta says which); an event with both keeps its match in `matchToo` */
+  private readonly detail: (UeventRecord | MatchInfo | undefined)[] = [];
+  private readonly matchToo = new Map<number, MatchInfo>();
 
   /** the log lines the log column points into (the kernel's log: append-only) */
   constructor(private readonly log: readonly string[]) {}
@@ -100,7 +103,9 @@ export class EventLog {
       this.citeId.set(cite, c);
     }
     const b = extra.boundary === undefined ? 0 : extra.boundary ? 2 : 1;
-    this.meta.push(k | (b << BOUNDARY_SHIFT) | (extra.errno !== undefined ? ERRNO_SET : 0) | (depth << DEPTH_SHIFT));
+    const u = extra.uevent;
+    const m = extra.match;
+    this.meta.push(k | (b << BOUNDARY_SHIFT) | (extra.errno !== undefined ? ERRNO_SET : 0) | (u !== undefined ? UEVENT_SET : 0) | (m !== undefined ? MATCH_SET : 0) | (depth << DEPTH_SHIFT));
     this.cite.push(c);
     this.errno.push(extra.errno ?? 0);
     this.logAt.push(logAt);
@@ -108,8 +113,8 @@ export class EventLog {
     this.argAt.push(this.args.length);
     if (args) for (let j = 0; j < args.length; j++) this.args.push(args[j]!);
     this.touches.push(touches);
-    this.uevent.push(extra.uevent);
-    this.match.push(extra.match);
+    this.detail.push(u ?? m);
+    if (u !== undefined && m !== undefined) this.matchToo.set(this.detail.length - 1, m);
   }
 
   kindAt(i: number): EventKind {
@@ -123,8 +128,18 @@ export class EventLog {
       const end = i + 1 < this.length ? this.argAt.at(i + 1) : this.args.length;
       return text(...this.args.slice(this.argAt.at(i), end));
     }
-    const match = this.match[i];
-    return match ? matchText(match) : ueventText(this.uevent[i]!);
+    const match = this.matchAt(i);
+    return match ? matchText(match) : ueventText(this.ueventAt(i)!);
+  }
+
+  private ueventAt(i: number): UeventRecord | undefined {
+    return this.meta.at(i) & UEVENT_SET ? (this.detail[i] as UeventRecord) : undefined;
+  }
+
+  private matchAt(i: number): MatchInfo | undefined {
+    const meta = this.meta.at(i);
+    if (!(meta & MATCH_SET)) return undefined;
+    return meta & UEVENT_SET ? this.matchToo.get(i) : (this.detail[i] as MatchInfo);
   }
 
   /** event i as the trace hands it out (i an index of the trace) */
@@ -140,8 +155,8 @@ export class EventLog {
       cite: this.cites[this.cite.at(i)]!,
       depth: meta >> DEPTH_SHIFT,
       touches: this.touches[i]!,
-      uevent: this.uevent[i],
-      match: this.match[i],
+      uevent: this.ueventAt(i),
+      match: this.matchAt(i),
       errno: meta & ERRNO_SET ? this.errno.at(i) : undefined,
       log: log < 0 ? undefined : this.log[log],
       boundary: b === 0 ? undefined : b === 2,
