@@ -1,0 +1,43 @@
+/** The trace's columns (trace/eventlog.ts): every event reads back as the object it was recorded from. */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import type { EventKind, MatchInfo, TraceEvent, UeventRecord } from '../api';
+import { EventLog, matchText, ueventText } from '../trace/eventlog';
+
+const KINDS: EventKind[] = ['phase', 'firmware', 'device_add', 'device_del', 'driver_register', 'driver_unregister', 'match', 'probe', 'bind', 'unbind', 'defer', 'uevent', 'udev', 'module', 'sysfs', 'tsm', 'action', 'error'];
+const uevent: UeventRecord = { seq: 7, action: 'add', devpath: '/devices/platform/x', subsystem: 'platform', env: [['ACTION', 'add'], ['DEVPATH', '/devices/platform/x'], ['SUBSYSTEM', 'platform'], ['MODALIAS', 'platform:x'], ['SEQNUM', '7']] };
+const match: MatchInfo = { driver: 'x', bus: 'platform', device: 'x', matched: true, rule: 'name', compared: 'pdev->name "x" vs driver name "x"', cite: 'drivers/base/platform.c:platform_match' };
+
+describe('the event log', () => {
+  it('reads back kind, text, citation, depth, touches, uevent, match, errno, log and boundary as recorded, in any mix', () => {
+    const row = fc.record({
+      kind: fc.constantFrom(...KINDS),
+      text: fc.option(fc.string({ maxLength: 20 }), { nil: null }),
+      cite: fc.constantFrom('a.c:f', 'b.c:g', 'c.c:h'),
+      depth: fc.integer({ min: 0, max: 5000 }),
+      uevent: fc.option(fc.constant(uevent), { nil: undefined }),
+      match: fc.option(fc.constant(match), { nil: undefined }),
+      errno: fc.option(fc.integer({ min: -200, max: 0 }), { nil: undefined }),
+      boundary: fc.option(fc.boolean(), { nil: undefined }),
+      log: fc.option(fc.string({ maxLength: 10 }), { nil: undefined }),
+    }).filter((r) => r.text !== null || r.uevent !== undefined || r.match !== undefined);
+    fc.assert(fc.property(fc.array(row, { minLength: 1, maxLength: 40 }), (rows) => {
+      const log: string[] = [];
+      const events = new EventLog(log);
+      const touches: TraceEvent['touches'] = { devices: ['/devices/platform/x'] };
+      for (const r of rows) {
+        let at = -1;
+        if (r.log !== undefined) {
+          at = log.length;
+          log.push(r.log);
+        }
+        events.push(r.kind, r.text, r.cite, r.depth, touches, r, at);
+      }
+      rows.forEach((r, i) => {
+        const text = r.text ?? (r.match ? matchText(r.match) : ueventText(r.uevent!));
+        expect(events.at(i)).toEqual({ index: i, kind: r.kind, text, cite: r.cite, depth: r.depth, touches, uevent: r.uevent, match: r.match, errno: r.errno, log: r.log, boundary: r.boundary });
+        expect(Object.keys(events.at(i))).toEqual(['index', 'kind', 'text', 'cite', 'depth', 'touches', 'uevent', 'match', 'errno', 'log', 'boundary']);
+      });
+    }), { numRuns: 300 });
+  });
+});
