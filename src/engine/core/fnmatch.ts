@@ -244,8 +244,15 @@ export class PatternSet {
       if (l) l.push([i, parseGlob(p)]);
       else keyed.set(key, [[i, parseGlob(p)]]);
     });
-    for (const [key, all] of keyed) this.buckets.set(key, all.length > GRAM_BUCKET ? gramIndex(all) : { grams: null, rest: all });
+    for (const [key, all] of keyed) {
+      this.buckets.set(key, all.length > GRAM_BUCKET ? gramIndex(all) : { grams: null, rest: all });
+      // the key lengths some bucket has: a lookup builds only those of a string's index keys
+      if (key !== '*') (key.startsWith('m:') ? this.prefixLengths : this.suffixLengths).add(key.length - 2);
+    }
   }
+
+  private readonly prefixLengths = new Set<number>();
+  private readonly suffixLengths = new Set<number>();
 
   matches(s: string): number[] {
     const hits: number[] = [...(this.exact.get(s) ?? [])];
@@ -261,8 +268,11 @@ export class PatternSet {
       }
       sorted = false;
     };
-    visit('*');
-    for (const key of indexKeys(s)) visit(key);
+    if (this.buckets.size) {
+      visit('*');
+      for (const n of this.prefixLengths) if (s.length >= n) visit(`m:${s.slice(0, n)}`);
+      for (const n of this.suffixLengths) if (s.length >= n) visit(`s:${s.slice(s.length - n)}`);
+    }
     if (hits.length > 1) {
       hits.sort((a, b) => a - b);
       // a glob found under a 4-gram that s holds twice is found twice
