@@ -58,7 +58,8 @@ export interface RunInfo {
   /**
    * Every device, driver, module and firmware node that exists at any step of the run
    * (a union of all snapshots): the graph lays this out once, so nodes keep their place
-   * while the user steps through time. Null when the scenario is invalid.
+   * while the user steps through time. Its uevents, log and sysfs listing are empty (a step's
+   * snapshot has them). Null when the scenario is invalid.
    */
   layoutBasis: Snapshot | null;
   /**
