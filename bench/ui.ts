@@ -196,13 +196,13 @@ export interface StepSplit {
 /** steps through the store; each sample from the request to the store holding that step's snapshot */
 async function steps(page: Page, samples: number): Promise<{ step: number[]; jump: number[]; devices: number; split: StepSplit | null }> {
   return page.evaluate(async (samples) => {
-    type S = { step: number; snapshot: { step: number; devices: unknown[] } | null; summary: { events: unknown[] }; goToStep(n: number): Promise<void>; stepBy(n: number): Promise<void> };
+    type S = { step: number; snapshot: { step: number; devices: unknown[] } | null; summary: { eventCount: number }; goToStep(n: number): Promise<void>; stepBy(n: number): Promise<void> };
     type Stat = { stateMs: number; diffMs: number; records: number; roundTripMs: number; applyMs: number; delta: { step: number } };
     const w = window as unknown as { __bindscope: { store: { getState(): S; subscribe(f: (s: S) => void): () => void } }; __bindscopeStepStats?: Stat[] };
     const store = w.__bindscope.store;
     // engineClient.ts pushes each step's costs here while it exists
     const stats: Stat[] = (w.__bindscopeStepStats = []);
-    const last = store.getState().summary.events.length - 1;
+    const last = store.getState().summary.eventCount - 1;
     let seed = 4242;
     const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) / 0x7fffffff);
     const timed = async (go: () => Promise<void>, want: number) => {

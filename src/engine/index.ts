@@ -2,7 +2,7 @@
  * The engine's entry point: validate a scenario, run it, and answer questions about any step.
  * Used by the worker (src/worker), the CLI (src/cli) and the tests.
  */
-import type { ActionResult, BuiltinInfo, MatchInfo, RunSummary, ScenarioError, Snapshot, TraceEvent } from './api';
+import type { ActionResult, BuiltinInfo, MatchInfo, EventKind, RunSummary, ScenarioError, Snapshot, TraceEvent } from './api';
 import { validateScenario } from './scenario/validate';
 import { cloneData } from './scenario/clone';
 import type { Scenario, UserAction } from './scenario/schema';
@@ -88,6 +88,20 @@ export class Simulation {
   /** events [from, to) of the trace (bounds as Array.prototype.slice reads them): a page of it, without building the whole trace */
   eventsBetween(from: number, to: number): TraceEvent[] {
     return this.run?.kernel.events.slice(from, to) ?? [];
+  }
+
+  /**
+   * Every event's kind as one byte, an id into `names`, read from the trace's columns without
+   * building the events (the worker sends it to the UI in place of the trace).
+   */
+  eventKinds(): { ids: Uint8Array; names: EventKind[] } {
+    return this.run?.kernel.events.kindIds() ?? { ids: new Uint8Array(0), names: [] };
+  }
+
+  /** what event `i` touched (devices, drivers, modules), without building the event; read-only */
+  eventTouchesAt(i: number): TraceEvent['touches'] {
+    if (!this.run || !Number.isInteger(i) || i < 0 || i >= this.run.kernel.events.length) throw new RangeError(`event ${i} is not in the trace`);
+    return this.run.kernel.events.touchesAt(i);
   }
 
   /**

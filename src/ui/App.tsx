@@ -41,6 +41,7 @@ function useDeviceGraph(): typeof import('./graph/DeviceGraph').DeviceGraph | nu
 export function App() {
   const run = useViewStore((s) => s.run);
   const summary = useViewStore((s) => s.summary);
+  const event = useViewStore((s) => s.event);
   const snapshot = useViewStore((s) => s.snapshot);
   const step = useViewStore((s) => s.step);
   const selected = useViewStore((s) => s.selected);
@@ -79,7 +80,7 @@ export function App() {
     () => (snapshot ? moduleOutcome(snapshot, run?.scenario?.focusModule, outcomeContext(run, step, side)) : null),
     [snapshot, run, step, side],
   );
-  const touched = summary && step >= 0 ? summary.events[step]?.touches : undefined;
+  const touched = summary && step >= 0 && event?.index === step ? event.touches : undefined;
   const DeviceGraph = useDeviceGraph();
   const graph = snapshot && DeviceGraph ? (
     <DeviceGraph

@@ -7,7 +7,6 @@ import { moduleOutcome, outcomeContext } from './outcome';
 import { OutcomeLine } from './OutcomeLine';
 import { useViewStore, type CompareView } from './store';
 import { designFamilies } from './Header';
-import { findingsAt } from './views/ReviewView';
 
 /** the compact graph: each service's device, what hangs under it, and its module */
 const SERVICE_COLUMNS: FlowColumns = { firmware: false, drivers: false };
@@ -37,6 +36,8 @@ export function ComparePanel() {
   const snapshot = useViewStore((s) => s.snapshot);
   const step = useViewStore((s) => s.step);
   const summary = useViewStore((s) => s.summary);
+  const event = useViewStore((s) => s.event);
+  const findings = useViewStore((s) => s.findings);
   const compare = useViewStore((s) => s.compare);
   const view = useViewStore((s) => s.compareView);
   const setCompareView = useViewStore((s) => s.setCompareView);
@@ -48,9 +49,9 @@ export function ComparePanel() {
   const focusB = compare.run?.scenario?.focusModule;
   // what the review rules flag in each design at this step (docs/review-rules.md), rule by rule
   const reviewRows = useMemo(() => {
-    if (!snapshot || !summary || !compare.snapshot || !compare.run) return [];
-    const a = findingsAt(snapshot, summary);
-    const b = findingsAt(compare.snapshot, compare.run.summary);
+    if (!findings || !compare.findings) return [];
+    const a = findings;
+    const b = compare.findings;
     const ids = [...new Set([...a, ...b].map((f) => f.rule))];
     const cell = (fs: typeof a, id: string) => {
       const hits = fs.filter((f) => f.rule === id);
@@ -60,7 +61,7 @@ export function ComparePanel() {
       const f = [...a, ...b].find((x) => x.rule === id)!;
       return { rule: id, title: f.title, cite: f.cite, a: cell(a, id), b: cell(b, id) };
     });
-  }, [snapshot, summary, compare.snapshot, compare.run]);
+  }, [findings, compare.findings]);
   const sections = useMemo(
     () => (snapshot && compare.snapshot ? shownSections(compareServices(snapshot, compare.snapshot, { a: focusA, b: focusB }), view.sameRows) : []),
     [snapshot, compare.snapshot, focusA, focusB, view.sameRows],
@@ -79,8 +80,8 @@ export function ComparePanel() {
   const graphB = useGraphInput(compare.snapshot, compare.run?.layoutBasis ?? null, focusB, view.graphs);
   if (!snapshot || !summary) return null;
   const titleB = compare.run?.summary.title ?? '…';
-  const touchedA = step >= 0 ? summary.events[step]?.touches : undefined;
-  const touchedB = compare.run && compare.step >= 0 ? compare.run.summary.events[compare.step]?.touches : undefined;
+  const touchedA = step >= 0 && event?.index === step ? event.touches : undefined;
+  const touchedB = compare.run && compare.step >= 0 && compare.event?.index === compare.step ? compare.event.touches : undefined;
   const folded = sections.reduce((n, s) => n + s.folded, 0);
   const scopeText = view.graphs === 'services' ? 'per-service devices and modules' : 'whole design';
 
@@ -159,7 +160,7 @@ export function ComparePanel() {
                 ))}
               </select>
             </label>
-            <span className="bs-muted"> step {compare.step + 1}/{compare.run?.summary.events.length ?? 0}</span>
+            <span className="bs-muted"> step {compare.step + 1}/{compare.run?.summary.eventCount ?? 0}</span>
           </h2>
           <OutcomeLine outcome={outcomeB} testId="outcome-b" />
           {graphB.snapshot ? (

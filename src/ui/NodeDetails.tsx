@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import type { DeviceView, DriverView, FirmwareNodeView, MatchInfo, ModuleView, RunSummary, Snapshot } from '../engine/api';
+import type { DeviceView, DriverView, FirmwareNodeView, MatchInfo, ModuleView, Snapshot } from '../engine/api';
+import type { RunHead } from '../worker/protocol';
 import type { UserAction } from '../engine/index';
 import { Breakable as B } from './Breakable';
 import { nodeId } from './graph/toFlow';
@@ -105,7 +106,7 @@ export { focusGraphNode };
 
 interface Props {
   snapshot: Snapshot | null;
-  summary: RunSummary | null;
+  summary: RunHead | null;
   selected: string | null;
 }
 
@@ -150,7 +151,7 @@ export function NodeDetails({ snapshot, summary, selected }: Props) {
         {snapshot && (
           <p>
             At step {step + 1}: {snapshot.devices.length} devices, {snapshot.drivers.length} drivers, {snapshot.modules.length} modules
-            {summary ? ` (${summary.events.length} events in the run)` : ''}.
+            {summary ? ` (${summary.eventCount} events in the run)` : ''}.
           </p>
         )}
         <p className="bs-muted">The selected node does not exist at this step.</p>

@@ -139,6 +139,7 @@ export function Presentation() {
   const summary = useViewStore((s) => s.summary);
   const run = useViewStore((s) => s.run);
   const step = useViewStore((s) => s.step);
+  const current = useViewStore((s) => s.event);
   const status = useViewStore((s) => s.status);
   const message = useViewStore((s) => s.message);
 
@@ -187,7 +188,7 @@ export function Presentation() {
   }, [store]);
 
   const stop = p.walk.stops[p.stop]!;
-  const event = summary && step >= 0 ? summary.events[step] : undefined;
+  const event = summary && step >= 0 && current?.index === step ? current : undefined;
   const focus = useMemo(() => (snapshot ? focusIds(stop, run?.layoutBasis ?? null, snapshot) : []), [stop, run, snapshot]);
   const outcome = snapshot ? moduleOutcome(snapshot, run?.scenario?.focusModule) : null;
   const panel = stop.panel ?? 'none';
@@ -216,7 +217,7 @@ export function Presentation() {
     >
       <header className="bs-present__head">
         <strong className="bs-present__title">{p.walk.title}</strong>
-        <span className="bs-present__design">{summary?.title}{event ? ` · event ${step + 1}/${summary!.events.length}` : ''}</span>
+        <span className="bs-present__design">{summary?.title}{event ? ` · event ${step + 1}/${summary!.eventCount}` : ''}</span>
         <span className="bs-present__counter" data-testid="present-counter">{p.stop + 1} / {p.walk.stops.length}</span>
         <button type="button" onClick={(e) => { stopClick(e); store.getState().leavePresentation(); }} aria-label="Leave the presentation (Esc)" data-testid="present-leave">✕</button>
       </header>

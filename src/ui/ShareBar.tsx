@@ -8,13 +8,13 @@ import type { ImageFormat } from './exportImage';
 export function mailInput(s: ViewState): MailInput | null {
   if (!s.summary || !s.snapshot) return null;
   const main: MailInput = {
-    id: s.summary.id, title: s.summary.title, snapshot: s.snapshot, lastStep: s.summary.events.length - 1,
+    id: s.summary.id, title: s.summary.title, snapshot: s.snapshot, lastStep: s.summary.eventCount - 1,
     focusModule: s.run?.scenario?.focusModule,
   };
   const c = s.compare;
   if (s.mode === 'compare' && c.run && c.snapshot) {
     main.compare = {
-      id: c.run.summary.id, title: c.run.summary.title, snapshot: c.snapshot, lastStep: c.run.summary.events.length - 1,
+      id: c.run.summary.id, title: c.run.summary.title, snapshot: c.snapshot, lastStep: c.run.summary.eventCount - 1,
       focusModule: c.run.scenario?.focusModule,
     };
   }
@@ -90,8 +90,8 @@ export function ShareBar({ children }: { children?: ReactNode }) {
   const exportImage = async (format: ImageFormat) => {
     const s = store.getState();
     if (!s.summary) return;
-    const event = s.step >= 0 ? s.summary.events[s.step] : undefined;
-    const at = `step ${s.step + 1} of ${s.summary.events.length}${event ? `: ${event.text}` : ' (before the first event)'}`;
+    const event = s.step >= 0 && s.event?.index === s.step ? s.event : undefined;
+    const at = `step ${s.step + 1} of ${s.summary.eventCount}${event ? `: ${event.text}` : ' (before the first event)'}`;
     try {
       const { dataUrlBlob, exportElement, exportGraph } = await import('./exportImage');
       let url: string;
@@ -101,7 +101,7 @@ export function ShareBar({ children }: { children?: ReactNode }) {
         if (!el) return;
         url = await exportElement(el, format, {
           title: `${s.summary.title}  vs  ${s.compare.run.summary.title}`,
-          detail: `A: ${s.summary.id}, ${at} · B: ${s.compare.run.summary.id}, step ${s.compare.step + 1} of ${s.compare.run.summary.events.length} (same boot stage)`,
+          detail: `A: ${s.summary.id}, ${at} · B: ${s.compare.run.summary.id}, step ${s.compare.step + 1} of ${s.compare.run.summary.eventCount} (same boot stage)`,
         });
         name = `${s.summary.id}-vs-${s.compare.run.summary.id}-step${s.step + 1}.${format}`;
       } else {

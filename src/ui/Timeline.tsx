@@ -59,7 +59,7 @@ export function useTimelineKeys() {
         case 'End':
           if (onRange) return;
           e.preventDefault();
-          void s.goToStep(s.summary.events.length - 1);
+          void s.goToStep(s.summary.eventCount - 1);
           break;
         case 'Escape':
           if (s.selected) {
@@ -90,6 +90,7 @@ export function useTimelineKeys() {
 /** Play / step / jump controls, the scrubber, and the current event as a sentence. */
 export function Timeline() {
   const summary = useViewStore((s) => s.summary);
+  const current = useViewStore((s) => s.event);
   const step = useViewStore((s) => s.step);
   const playing = useViewStore((s) => s.playing);
   const follow = useViewStore((s) => s.follow);
@@ -103,8 +104,9 @@ export function Timeline() {
   useTimelineKeys();
 
   if (!summary) return null;
-  const last = summary.events.length - 1;
-  const event = step >= 0 ? summary.events[step] : undefined;
+  const last = summary.eventCount - 1;
+  // the event that came with the step's snapshot
+  const event = step >= 0 && current?.index === step ? current : undefined;
 
   return (
     <footer className="bs-footer" aria-label="Timeline">

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DeviceView, FirmwareNodeView, Snapshot, TraceEvent } from '../engine/api';
+import { indexOf } from '../worker/eventIndex';
 import { alignStep, compareServices, scopedSnapshot, serviceFacts, serviceScope, shownSections } from './compare';
 import { Simulation, getBuiltinScenario } from '../engine/index';
 
@@ -129,8 +130,9 @@ describe('serviceScope and scopedSnapshot', () => {
 });
 
 describe('alignStep', () => {
-  const ev = (texts: string[]): TraceEvent[] =>
-    texts.map((t, index) => ({ index, kind: t.startsWith('#') ? 'phase' : 'device_add', depth: 0, text: t, cite: '', touches: {} }));
+  // '#name' a boot stage (a depth-0 phase event); '~name' a phase event deeper down, not a stage
+  const ev = (texts: string[]) =>
+    indexOf(texts.map((t, index): TraceEvent => ({ index, kind: /^[#~]/.test(t) ? 'phase' : 'device_add', depth: t.startsWith('~') ? 1 : 0, text: t.replace('~', '#'), cite: '', touches: {} })));
   const a = ev(['#boot', 'x', 'x', '#userspace', 'y', 'y', 'y', '#end']);
   const b = ev(['#boot', 'x', '#userspace', 'y', '#end']);
   it('maps ends to ends and the same stage to the same stage', () => {
@@ -144,6 +146,14 @@ describe('alignStep', () => {
   });
   it('falls back to the same fraction of the run when the stage is unknown', () => {
     expect(alignStep(ev(['#other', 'x', 'x', '#z']), 1, b)).toBe(1);
+    // no stage at or before the step: the fraction too
+    expect(alignStep(ev(['x', 'x', 'x', 'x', '#boot', 'x', 'x', 'x', '#end']), 2, b)).toBe(1);
+  });
+  it('a phase event below depth 0 is not a stage', () => {
+    // "#userspace" at depth 1 in A: step 4 is still in A's boot stage (0..7), half way: B's boot stage is 0..1
+    const deep = ev(['#boot', 'x', 'x', '~userspace', 'y', 'y', 'y', 'y', '#end']);
+    expect(alignStep(deep, 4, b)).toBe(1);
+    expect(alignStep(a, 4, b)).toBe(2);
   });
 });
 

@@ -6,6 +6,7 @@
  * Pure: unit-tested in compare.test.ts.
  */
 import type { DeviceView, ModuleView, Snapshot, TraceEvent } from '../engine/api';
+import type { EventIndex } from '../worker/eventIndex';
 import { moduleDetail } from './graph/toFlow';
 
 export const SERVICES = [
@@ -207,25 +208,25 @@ export function scopedSnapshot(snapshot: Snapshot, scope: ServiceScope): Snapsho
  * The step of run B at the "same timeline position" as `stepA` of run A: the same boot
  * stage (the latest depth-0 phase event, matched by its text), at the same fraction of
  * that stage. Last step maps to last step; before anything maps to before anything.
+ * Read from the runs' event indexes (worker/eventIndex.ts: the count and the stages).
  */
-export function alignStep(eventsA: TraceEvent[], stepA: number, eventsB: TraceEvent[]): number {
-  const lastA = eventsA.length - 1;
-  const lastB = eventsB.length - 1;
+export function alignStep(a: EventIndex, stepA: number, b: EventIndex): number {
+  const lastA = a.kinds.length - 1;
+  const lastB = b.kinds.length - 1;
   if (stepA < 0 || lastB < 0) return -1;
   if (stepA >= lastA) return lastB;
-  const isStage = (e: TraceEvent) => e.kind === 'phase' && e.depth === 0;
-  const stage = (events: TraceEvent[], i: number) => {
-    let start = 0;
-    for (let j = Math.min(i, events.length - 1); j >= 0; j--) if (isStage(events[j]!)) { start = j; break; }
-    let end = events.length;
-    for (let j = start + 1; j < events.length; j++) if (isStage(events[j]!)) { end = j; break; }
-    return { start, end };
+  /** the stage holding step i (from the latest stage at or before it to the next), and the latest stage's text */
+  const stage = (x: EventIndex, i: number) => {
+    let k = -1;
+    for (let j = x.stages.length - 1; j >= 0; j--) if (x.stages[j]!.step <= i) { k = j; break; }
+    const start = k < 0 ? 0 : x.stages[k]!.step;
+    const next = x.stages[k + 1];
+    return { start, end: next ? next.step : x.kinds.length, text: k < 0 ? null : x.stages[k]!.text };
   };
-  const sa = stage(eventsA, stepA);
-  const text = eventsA[sa.start]!.text;
-  const startB = eventsB.findIndex((e) => isStage(e) && e.text === text);
+  const sa = stage(a, stepA);
+  const startB = sa.text === null ? -1 : (b.stages.find((s) => s.text === sa.text)?.step ?? -1);
   if (startB < 0) return Math.round((stepA / Math.max(lastA, 1)) * lastB);
-  const sb = stage(eventsB, startB);
+  const sb = stage(b, startB);
   const frac = (stepA - sa.start) / Math.max(sa.end - sa.start, 1);
   return Math.min(sb.start + Math.floor(frac * (sb.end - sb.start)), sb.end - 1, lastB);
 }

@@ -22,9 +22,9 @@ function fakeWorkers() {
       run: (json: string) => {
         me.runs.push(json);
         if (JSON.parse(json).title === 'hang') return new Promise(() => {});
-        return { summary: { id: 'x', title: 't', source: '', events: [], errors: [] }, scenario: JSON.parse(json), variant: null, actionStarts: [], layoutBasis: null };
+        return { summary: { id: 'x', title: 't', source: '', eventCount: 0, errors: [] }, scenario: JSON.parse(json), variant: null, actionStarts: [], layoutBasis: null };
       },
-      snapshotDelta: (step: number) => diffSnapshot(null, null, snap(step), ids++),
+      snapshotDelta: (step: number) => ({ delta: diffSnapshot(null, null, snap(step), ids++), event: { index: step, kind: 'phase', text: `e${step}`, cite: '', depth: 0, touches: {} } }),
       listBuiltins: () => [],
     }, port2);
     port1.start();
@@ -46,7 +46,7 @@ describe('engine client supervision', () => {
     expect(started).toHaveLength(2);
     expect(started[0]!.terminated).toBe(true);
     // the next request waits for the replay of the last good run on the new worker, then answers
-    expect(await engine.snapshot(3)).toEqual(snap(3));
+    expect(await engine.snapshot(3)).toEqual({ snapshot: snap(3), event: expect.objectContaining({ index: 3, text: 'e3' }) });
     expect(started[1]!.runs.map((j) => JSON.parse(j).id)).toEqual(['good']);
     engine.dispose();
   });

@@ -12,7 +12,7 @@
  */
 import * as Comlink from 'comlink';
 import type { Snapshot } from '../engine/api';
-import type { EngineApi, EngineWire, ImportOutcome, Slot } from '../worker/protocol';
+import type { EngineApi, EngineWire, ImportOutcome, Slot, StepView } from '../worker/protocol';
 import { applyDelta, type SnapshotDelta } from '../worker/delta';
 
 /** snapshots kept per slot as bases for the worker's deltas (the worker keeps as many: engine.worker.ts SENT_KEPT) */
@@ -58,12 +58,12 @@ export function createEngineClient(opts: EngineClientOptions = {}): EngineClient
   const held = new Map<Slot, Map<number, Snapshot>>();
   let disposed = false;
 
-  const snapshot = async (step: number, slot: Slot = 'main'): Promise<Snapshot> => {
+  const snapshot = async (step: number, slot: Slot = 'main'): Promise<StepView> => {
     const mine = held.get(slot) ?? new Map<number, Snapshot>();
     held.set(slot, mine);
     const me = live;
     const t0 = performance.now();
-    const delta: SnapshotDelta = await call((r) => r.snapshotDelta(step, slot, [...mine.keys()]));
+    const { delta, event }: { delta: SnapshotDelta; event: StepView['event'] } = await call((r) => r.snapshotDelta(step, slot, [...mine.keys()]));
     // a restart since: the new worker knows none of these ids
     if (me !== live) throw new EngineRestartError('the engine worker was restarted');
     const t1 = performance.now();
@@ -72,7 +72,7 @@ export function createEngineClient(opts: EngineClientOptions = {}): EngineClient
     for (const old of [...mine.keys()].sort((a, b) => a - b).slice(0, Math.max(0, mine.size - HELD))) mine.delete(old);
     const stats = benchStats();
     if (stats && delta.stats) stats.push({ ...delta.stats, roundTripMs: t1 - t0, applyMs: performance.now() - t1, delta });
-    return snap;
+    return { snapshot: snap, event };
   };
 
   interface Live {
@@ -162,6 +162,9 @@ export function createEngineClient(opts: EngineClientOptions = {}): EngineClient
       return info;
     },
     snapshot,
+    events: (from, to, slot) => call((r) => r.events(from, to, slot)),
+    findings: (step, slot) => call((r) => r.findings(step, slot)),
+    resolveStop: (stop, slot) => call((r) => r.resolveStop(stop, slot)),
     explain: (step, devpath, slot) => call((r) => r.explain(step, devpath, slot)),
     layout: (expanded, slot) => call((r) => r.layout(expanded, slot)),
     withAction: (action, step, slot) => call((r) => r.withAction(action, step, slot)),

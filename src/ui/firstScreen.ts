@@ -1,13 +1,17 @@
 /**
  * Where the first screen opens: the step that makes the point of the debate, the uevent
  * whose MODALIAS matches an alias of the design's TSM module (focusModule) — the moment a
- * design either gives udev something to load the module by, or does not. Pure; unit-tested.
+ * design either gives udev something to load the module by, or does not. Pure; unit-tested; run in the engine worker (RunInfo.storyStep).
  */
 import type { ModuleView, TraceEvent } from '../engine/api';
-import { aliasMatches } from './graph/toFlow';
+// toFlow.ts aliasMatches is this same matcher; imported directly so the worker, which runs this, does not load the graph code
+import { fnmatch as aliasMatches } from '../engine/userspace/fnmatch';
 
-/** the first "add" uevent carrying a MODALIAS that one of the module's aliases matches, or null */
-export function storyStep(events: TraceEvent[], module: ModuleView | undefined): number | null {
+/**
+ * the first "add" uevent carrying a MODALIAS that one of the module's aliases matches, or null;
+ * `events` in step order (the engine worker passes the run's uevent events only)
+ */
+export function storyStep(events: Iterable<TraceEvent>, module: ModuleView | undefined): number | null {
   if (!module || !module.aliases.length) return null;
   for (const e of events) {
     const u = e.uevent;

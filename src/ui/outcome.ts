@@ -4,7 +4,7 @@
  * told as the udev/kmod chain (uevent MODALIAS -> modules.alias -> modprobe).
  * Pure: unit-tested in outcome.test.ts.
  */
-import type { DeviceView, ModuleView, Snapshot, TraceEvent } from '../engine/api';
+import type { DeviceView, ModuleView, Snapshot } from '../engine/api';
 import type { ModuleChange } from '../worker/union';
 import { aliasMatches } from './graph/toFlow';
 
@@ -40,7 +40,8 @@ export function aliasMatchesOf(snapshot: Snapshot, m: ModuleView): { device: Dev
 export interface OutcomeContext {
   /** the step shown (0-based event index, -1 before the first event) */
   step: number;
-  events: TraceEvent[];
+  /** how many events the run has */
+  eventCount: number;
   /** where module states change in the run (RunInfo.moduleChanges) */
   changes?: ModuleChange[] | null;
   /** 'RSI' for a Realm guest design, 'RMI' for a KVM host one */
@@ -51,14 +52,14 @@ export interface OutcomeContext {
 
 /** the context of a run at a step (the run as the worker returned it; side from the design list) */
 export function outcomeContext(
-  run: { summary: { events: TraceEvent[] }; layoutBasis: Snapshot | null; moduleChanges: ModuleChange[] | null } | null,
+  run: { summary: { eventCount: number }; layoutBasis: Snapshot | null; moduleChanges: ModuleChange[] | null } | null,
   step: number,
   side: 'guest' | 'host' | undefined,
 ): OutcomeContext | undefined {
   if (!run) return undefined;
   return {
     step,
-    events: run.summary.events,
+    eventCount: run.summary.eventCount,
     changes: run.moduleChanges,
     service: side === 'host' ? 'RMI' : side === 'guest' ? 'RSI' : undefined,
     everDevices: run.layoutBasis?.devices,
@@ -82,7 +83,7 @@ export function moduleOutcome(snapshot: Snapshot, moduleName: string | null | un
   const next = ctx && m.state === 'not-loaded' ? nextChange(ctx.changes, ctx.step, name) : null;
   if (ctx && next) {
     {
-      const total = ctx.events.length;
+      const total = ctx.eventCount;
       const will = next.state === 'builtin' ? 'built in from' : next.state === 'failed' ? 'its init fails at' : 'loads at';
       const headline = `${name}: not loaded yet (step ${ctx.step + 1} of ${total}; ${will} step ${next.step + 1})`;
       const ties = matches.length

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { RunSummary, Scenario, Snapshot } from '../engine/index';
-import type { RunInfo } from '../worker/protocol';
+import type { Scenario, Snapshot, TraceEvent } from '../engine/index';
+import type { RunHead, RunInfo } from '../worker/protocol';
+import { indexOf } from '../worker/eventIndex';
+import { resolveStop } from '../engine/scenario/walkthrough';
 import type { EngineClient } from './engineClient';
 import { BOTTOM_PANEL, EDITOR_STORAGE_KEY, LAYOUT_STORAGE_KEY, createViewStore, defaultCompareDesign, nextStop, parseBottomPanel } from './store';
 
@@ -9,13 +11,8 @@ const VARIANT = { realm: true, firmware: 'dt', psci: '1.1', conduit: 'smc', modu
 
 function fakeClient(overrides: Partial<EngineClient> = {}): EngineClient & { calls: string[] } {
   const calls: string[] = [];
-  const summary = (id: string, n: number): RunSummary => ({
-    id,
-    title: id,
-    source: 'test',
-    events: Array.from({ length: n }, (_, index) => ({ index, kind: 'phase' as const, text: `e${index}`, cite: '', depth: 0, touches: {} })),
-    errors: [],
-  });
+  const event = (index: number): TraceEvent => ({ index, kind: 'phase', text: `e${index}`, cite: '', depth: 0, touches: {} });
+  const summary = (id: string, n: number): RunHead => ({ id, title: id, source: 'test', eventCount: n, errors: [] });
   const snap = (step: number): Snapshot => ({
     step, devices: [], drivers: [], modules: [], uevents: [], sysfs: [], log: [], firmware: [], facts: {},
     tsm: { reportProvider: null, classDevices: [] }, udevRunning: true, files: {}, kernelVersion: '7.0',
@@ -23,6 +20,8 @@ function fakeClient(overrides: Partial<EngineClient> = {}): EngineClient & { cal
   const scenario = (id: string) => ({ id }) as unknown as Scenario;
   const info = (s: unknown, n: number): RunInfo => ({
     summary: summary((s as { id: string }).id, n),
+    index: indexOf(Array.from({ length: n }, (_, i) => event(i))),
+    storyStep: null,
     scenario: s as Scenario,
     variant: { ...VARIANT, ...(s as { v?: object }).v },
     actionStarts: (s as { actions?: unknown[] }).actions ? [n - 2] : [],
@@ -45,7 +44,12 @@ function fakeClient(overrides: Partial<EngineClient> = {}): EngineClient & { cal
     builtinWithVariant: async (id, v) => (calls.push(`variant ${id} ${JSON.stringify(v)}`), { ...scenario(id), v } as unknown as Scenario),
     validate: async (s) => (calls.push('validate'), (s as { id?: unknown }).id ? [] : [{ path: 'id', message: 'Required' }]),
     run: async (s, slot = 'main') => (calls.push(`run ${slot}`), info(s, 3)),
-    snapshot: async (step, slot = 'main') => (calls.push(`snapshot ${step} ${slot}`), snap(step)),
+    snapshot: async (step, slot = 'main') => (calls.push(`snapshot ${step} ${slot}`), { snapshot: snap(step), event: step >= 0 ? event(step) : null }),
+    // not in `calls`: pages, findings and stops are asked as the view needs them
+    events: async (from, to) => Array.from({ length: Math.max(0, to - from) }, (_, i) => event(from + i)),
+    findings: async () => [],
+    // the walkthrough resolver over the fake run's events (every run here has 3)
+    resolveStop: async (stop) => resolveStop(stop, Array.from({ length: 3 }, (_, i) => event(i))),
     explain: async (step, devpath) => (calls.push(`explain ${step} ${devpath}`), []),
     layout: async (expanded) => (calls.push(`layout ${expanded.join(',')}`), { places: [], ms: 0, expanded }),
     withAction: async (action, step) => (calls.push(`withAction ${action.op} ${step}`), { id: 'a', actions: [action] } as unknown as Scenario),
@@ -87,7 +91,7 @@ describe('view store', () => {
     const good = client.run;
     client.run = async (s, slot) => {
       const r = await good(s, slot);
-      return bad ? { ...r, scenario: null, summary: { ...r.summary, events: [], errors: [{ path: 'modules[0]', message: 'name missing' }] } } : r;
+      return bad ? { ...r, scenario: null, summary: { ...r.summary, eventCount: 0, errors: [{ path: 'modules[0]', message: 'name missing' }] } } : r;
     };
     const store = createViewStore(client);
     await store.getState().init();
@@ -239,7 +243,7 @@ describe('event panel layout', () => {
 });
 
 describe('play to the next …', () => {
-  const events = ['phase', 'uevent', 'match', 'bind', 'uevent', 'module'].map((kind) => ({ kind }));
+  const events = indexOf(['phase', 'uevent', 'match', 'bind', 'uevent', 'module'].map((kind, index) => ({ index, kind, depth: 0, text: '' })));
   it('finds the next uevent or bind after the step, and the next module state change', () => {
     expect(nextStop(events, -1, 'uevent', null)).toBe(1);
     expect(nextStop(events, 1, 'uevent', null)).toBe(4);
@@ -258,7 +262,7 @@ describe('view store: links and fast keys', () => {
     const client = fakeClient();
     const slow = client.snapshot;
     client.snapshot = async (step, slot) => (await tick(5), slow(step, slot));
-    client.run = async (s, slot = 'main') => ({ ...(await fakeClient().run(s, slot)), summary: { id: 'a', title: 'a', source: '', errors: [], events: Array.from({ length: 30 }, (_, index) => ({ index, kind: 'phase' as const, text: '', cite: '', depth: 0, touches: {} })) } });
+    client.run = async (s, slot = 'main') => ({ ...(await fakeClient().run(s, slot)), summary: { id: 'a', title: 'a', source: '', errors: [], eventCount: 30 } });
     const store = createViewStore(client);
     await store.getState().init();
     await store.getState().goToStep(-1);

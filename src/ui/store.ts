@@ -6,11 +6,12 @@
  */
 import { createContext, useContext } from 'react';
 import { createStore, useStore } from 'zustand';
-import type { BuiltinInfo, MatchInfo, RunSummary, ScenarioError, Snapshot, UserAction, Variant } from '../engine/index';
-import type { DroppedFile, FirmwareVariant, MachineReport, RunInfo, RunLayout, Slot } from '../worker/protocol';
+import type { BuiltinInfo, MatchInfo, ScenarioError, Snapshot, TraceEvent, UserAction, Variant } from '../engine/index';
+import type { DroppedFile, EventIndex, Finding, FirmwareVariant, MachineReport, RunHead, RunInfo, RunLayout, Slot } from '../worker/protocol';
+import { nextOfKind } from '../worker/eventIndex';
 import { EngineRestartError, type EngineClient } from './engineClient';
 import type { Span } from './editor/jsonSpans';
-import { storyStep } from './firstScreen';
+import { NO_PAGES, PAGE, pageRuns, pagesFor, withPages, type EventPages } from './eventPages';
 import { nodeId } from './graph/toFlow';
 import { EMPTY_LINK, runKey, type DecodedLink, type LinkView } from './link';
 import type { Walkthrough } from '../engine/scenario/walkthrough';
@@ -30,7 +31,7 @@ export const PLAY_INTERVAL_MS = 700;
  * module state changes). Null when none is left in the run.
  */
 export function nextStop(
-  events: { kind: string }[],
+  index: EventIndex,
   step: number,
   target: PlayTarget,
   changes: { step: number; state: string }[] | null,
@@ -39,8 +40,7 @@ export function nextStop(
     const c = (changes ?? []).filter((x) => x.step > step && x.state !== 'not-loaded' && x.state !== 'loading').map((x) => x.step);
     return c.length ? Math.min(...c) : null;
   }
-  for (let i = step + 1; i < events.length; i++) if (events[i]!.kind === target) return i;
-  return null;
+  return nextOfKind(index, step, target);
 }
 
 export interface EditorProblem extends ScenarioError {
@@ -61,6 +61,10 @@ export interface CompareState {
   run: RunInfo | null;
   step: number;
   snapshot: Snapshot | null;
+  /** the event at `step` (null before the first) */
+  event: TraceEvent | null;
+  /** the review rules' findings at `step` (null until the worker answered) */
+  findings: Finding[] | null;
 }
 
 /** How compare mode is laid out (view state only: nothing re-runs). */
@@ -94,12 +98,19 @@ export interface ViewState {
   /** the shown design's own toggles, as it ships: the toolbar marks what differs from them */
   designVariant: FirmwareVariant | null;
   run: RunInfo | null;
-  summary: RunSummary | null;
+  /** the run's summary: the events stay in the worker (eventPages holds the few shown) */
+  summary: RunHead | null;
   /** user actions added on top of the design (each forks the timeline) */
   userActions: UserAction[];
   /** index of the last applied event (-1 = before anything) */
   step: number;
   snapshot: Snapshot | null;
+  /** the event at `step`, with its snapshot (null before the first event) */
+  event: TraceEvent | null;
+  /** pages of the run's events the event list shows (eventPages.ts), fetched by loadEvents */
+  eventPages: EventPages;
+  /** the review rules' findings at `step`, fetched while the Review tab or compare mode shows them (null until then) */
+  findings: Finding[] | null;
   /** React Flow node id of the selected node (see graph/toFlow.ts nodeId) */
   selected: string | null;
   /**
@@ -166,6 +177,8 @@ export interface ViewActions {
   /** Shows the state after event `step` of the current run. */
   goToStep(step: number): Promise<void>;
   stepBy(delta: number): Promise<void>;
+  /** Fetches the pages of events [from, to) of the run that are not held yet (the event list's window). */
+  loadEvents(from: number, to: number): Promise<void>;
   /** Expands a collapsed group of the graph, or collapses it again (a new layout from the worker). */
   toggleGroup(key: string): Promise<void>;
   setPlaying(playing: boolean): void;
@@ -258,6 +271,9 @@ export const initialViewState: ViewState = {
   userActions: [],
   step: -1,
   snapshot: null,
+  event: null,
+  eventPages: NO_PAGES,
+  findings: null,
   selected: null,
   expandedGroups: [],
   groupLayout: null,
@@ -271,7 +287,7 @@ export const initialViewState: ViewState = {
   playSpeed: 1,
   playStop: null,
   follow: true,
-  compare: { designId: null, variant: null, run: null, step: -1, snapshot: null },
+  compare: { designId: null, variant: null, run: null, step: -1, snapshot: null, event: null, findings: null },
   compareView: { table: true, graphs: 'services', sameRows: false },
   editor: { text: '', state: 'idle', problems: [] },
   presentation: null,
@@ -371,8 +387,8 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
         });
         return false;
       }
-      const step = pickStep ? pickStep(run) : run.summary.events.length - 1;
-      const snapshot = await engine.snapshot(step, 'main');
+      const step = pickStep ? pickStep(run) : run.summary.eventCount - 1;
+      const { snapshot, event } = await engine.snapshot(step, 'main');
       if (mine !== ticket) return false;
       pendingStep = null;
       // expanded groups stay open while the same design re-runs (a user action); another design starts collapsed
@@ -390,11 +406,16 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
         variant: run.variant,
         step,
         snapshot,
+        event,
+        eventPages: NO_PAGES,
+        findings: null,
         explain: null,
         status: 'ready',
         message: null,
       });
+      pagesAsked.clear();
       await refreshExplain(mine);
+      await refreshFindings(mine);
       // a run of an imported machine (or of it with user actions) is compared with the machine
       const machineReport = await engine.machineReport();
       if (mine === ticket && (machineReport || get().machineReport)) set({ machineReport, ...(machineReport === null && get().bottomTab === 'machine' ? { bottomTab: 'events' as const } : {}) });
@@ -412,6 +433,17 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
       const explain = await engine.explain(step, dev.devpath, 'main');
       if (mine === ticket) set({ explain });
     };
+
+    /** the findings at the step, while the Review tab or the compare table shows them */
+    const refreshFindings = async (mine: number) => {
+      const { bottomTab, mode, step, run } = get();
+      if (!run || (bottomTab !== 'review' && mode !== 'compare')) return;
+      const findings = await engine.findings(step, 'main');
+      if (mine === ticket && get().step === step && get().run === run) set({ findings });
+    };
+
+    /** pages asked of the worker for the run on screen (cleared with a new run) */
+    const pagesAsked = new Set<number>();
 
     /** re-runs the compare design on the main run's firmware and aligns its step */
     const runCompare = async () => {
@@ -435,9 +467,9 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
         return;
       }
       const mine = ++compareTicket;
-      const target = compareModule!.alignStep(summary.events, step, compare.run.summary.events);
-      const snapshot = await engine.snapshot(target, 'compare');
-      if (mine === compareTicket) set({ compare: { ...get().compare, step: target, snapshot } });
+      const target = compareModule!.alignStep(get().run!.index, step, compare.run.index);
+      const [{ snapshot, event }, findings] = await Promise.all([engine.snapshot(target, 'compare'), engine.findings(target, 'compare')]);
+      if (mine === compareTicket) set({ compare: { ...get().compare, step: target, snapshot, event, findings } });
     };
 
     const checkEditor = async () => {
@@ -501,10 +533,7 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
           set({ builtins, designs });
           if (link?.given) await get().openLink(link);
           else
-            await get().openDesign(id, (info) => {
-              const focus = info.scenario?.focusModule;
-              return storyStep(info.summary.events, info.layoutBasis?.modules.find((m) => m.name === focus));
-            });
+            await get().openDesign(id, (info) => info.storyStep);
         } catch (err) {
           if (mine === ticket) fail(err);
         }
@@ -539,7 +568,7 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
             const acts = ((scenario as { actions?: UserAction[] }).actions ?? []);
             const userActions = link.userActions > 0 ? acts.slice(-link.userActions).map(({ at: _at, ...a }) => a as UserAction) : [];
             const ok = await show(scenario, mine, { designId, userActions, selected: link.selected }, (info) =>
-              link.step === null ? info.summary.events.length - 1 : Math.max(-1, Math.min(link.step, info.summary.events.length - 1)),
+              link.step === null ? info.summary.eventCount - 1 : Math.max(-1, Math.min(link.step, info.summary.eventCount - 1)),
             );
             if (mine !== ticket) return;
             if (!ok) {
@@ -557,13 +586,13 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
             return;
           }
         } else {
-          const last = (get().summary?.events.length ?? 0) - 1;
+          const last = (get().summary?.eventCount ?? 0) - 1;
           await get().goToStep(link.step ?? last);
           if (get().selected !== link.selected) await get().select(link.selected);
         }
         if (link.mode === 'compare') {
           if (link.compare && !known(link.compare)) problems.push(`there is no built-in design "${link.compare}" to compare with`);
-          else if (link.compare && link.compare !== get().compare.designId) set({ compare: { designId: link.compare, variant: null, run: null, step: -1, snapshot: null } });
+          else if (link.compare && link.compare !== get().compare.designId) set({ compare: { designId: link.compare, variant: null, run: null, step: -1, snapshot: null, event: null, findings: null } });
         }
         if (get().mode !== link.mode) await get().setMode(link.mode);
         else if (link.mode === 'compare' && get().compare.run?.summary.id !== get().compare.designId) await get().setMode('compare');
@@ -588,7 +617,7 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
             scenario,
             mine,
             { designId: id, userActions: [], selected: null, designVariant },
-            at && ((info) => at(info) ?? info.summary.events.length - 1),
+            at && ((info) => at(info) ?? info.summary.eventCount - 1),
           );
           if (!ok && mine === ticket) set({ designId: shown });
         } catch (err) {
@@ -628,17 +657,18 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
       async goToStep(step) {
         const { summary } = get();
         if (!summary) return;
-        const clamped = Math.max(-1, Math.min(step, summary.events.length - 1));
+        const clamped = Math.max(-1, Math.min(step, summary.eventCount - 1));
         const mine = ++ticket;
         pendingStep = clamped;
         try {
-          const snapshot = await engine.snapshot(clamped, 'main');
+          const { snapshot, event } = await engine.snapshot(clamped, 'main');
           if (mine !== ticket) return;
           pendingStep = null;
-          set({ step: clamped, snapshot });
+          set({ step: clamped, snapshot, event });
           const stop = get().playStop;
-          if (get().playing && (clamped >= summary.events.length - 1 || (stop !== null && clamped >= stop))) set({ playing: false, playStop: null });
+          if (get().playing && (clamped >= summary.eventCount - 1 || (stop !== null && clamped >= stop))) set({ playing: false, playStop: null });
           await refreshExplain(mine);
+          await refreshFindings(mine);
           if (get().mode === 'compare') await syncCompare();
         } catch (err) {
           if (mine === ticket) fail(err);
@@ -647,6 +677,30 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
 
       stepBy(delta) {
         return get().goToStep((pendingStep ?? get().step) + delta);
+      },
+
+      async loadEvents(from, to) {
+        const { run, summary } = get();
+        if (!run || !summary) return;
+        const count = summary.eventCount;
+        // half a page more on each side: stepping or scrolling on rarely waits for a page
+        const want = pagesFor(from - PAGE / 2, to + PAGE / 2, count);
+        const missing = want.filter((p) => !get().eventPages.pages.has(p) && !pagesAsked.has(p));
+        if (!missing.length) return;
+        for (const p of missing) pagesAsked.add(p);
+        try {
+          const added: [number, TraceEvent[]][] = [];
+          for (const [a, b] of pageRuns(missing)) {
+            const events = await engine.events(a * PAGE, Math.min(count, (b + 1) * PAGE), 'main');
+            for (let p = a; p <= b; p++) added.push([p, events.slice((p - a) * PAGE, (p - a + 1) * PAGE)]);
+          }
+          if (get().run !== run) return;
+          set({ eventPages: withPages(get().eventPages, added, want) });
+        } catch (err) {
+          fail(err);
+        } finally {
+          if (get().run === run) for (const p of missing) pagesAsked.delete(p);
+        }
       },
 
       async toggleGroup(key) {
@@ -665,7 +719,7 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
 
       setPlaying(playing) {
         const { summary, step } = get();
-        if (playing && summary && step >= summary.events.length - 1) {
+        if (playing && summary && step >= summary.eventCount - 1) {
           // play from the start when at the end
           set({ playing: true, playStop: null });
           void get().goToStep(-1);
@@ -681,7 +735,7 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
       playTo(target) {
         const { summary, step, run } = get();
         if (!summary) return;
-        const stop = nextStop(summary.events, step, target, run?.moduleChanges ?? null);
+        const stop = run ? nextStop(run.index, step, target, run.moduleChanges ?? null) : null;
         const what = target === 'module' ? 'module load' : target;
         if (stop === null) {
           set({ playing: false, playStop: null, message: `No ${what} after step ${step + 1} in this run.` });
@@ -716,7 +770,7 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
             mine,
             { userActions: [...get().userActions.filter((_, i) => (run.actionStarts[i] ?? Infinity) <= step), action] },
             // jump to the action's first event
-            (info) => info.actionStarts[info.actionStarts.length - 1] ?? info.summary.events.length - 1,
+            (info) => info.actionStarts[info.actionStarts.length - 1] ?? info.summary.eventCount - 1,
           );
         } catch (err) {
           if (mine === ticket) fail(err);
@@ -731,6 +785,7 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
       async setMode(mode) {
         set({ mode });
         if (mode === 'compare') {
+          void refreshFindings(ticket).catch(fail);
           const { compare, designId, designs } = get();
           if (!compare.designId) set({ compare: { ...compare, designId: defaultCompareDesign(designId, designs) } });
           try {
@@ -748,6 +803,7 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
 
       setBottomTab(tab) {
         set({ bottomTab: tab });
+        if (tab === 'review') void refreshFindings(ticket).catch(fail);
       },
 
       setBottomPanel(change) {
@@ -762,7 +818,7 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
       },
 
       async setCompareDesign(id) {
-        set({ compare: { designId: id, variant: null, run: null, step: -1, snapshot: null } });
+        set({ compare: { designId: id, variant: null, run: null, step: -1, snapshot: null, event: null, findings: null } });
         try {
           await runCompare();
         } catch (err) {
@@ -873,7 +929,7 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
 
       async presentStop(index) {
         // loaded by present(), which set the presentation: no wait here but in a test's setState
-        const { describeMatcher, resolveStop, stopDesign } = (walkModule ?? (await loadWalkthroughs()))[1];
+        const { describeMatcher, stopDesign } = (walkModule ?? (await loadWalkthroughs()))[1];
         const p = get().presentation;
         if (!p) return;
         const i = Math.max(0, Math.min(index, p.walk.stops.length - 1));
@@ -890,14 +946,15 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
           }
           const summary = get().summary;
           if (!summary) return;
-          const step = resolveStop(stop, summary.events);
+          const step = await engine.resolveStop(stop, 'main');
+          if (mine !== presentTicket) return;
           const problem = step === null ? `stop ${i + 1}: no event matches ${describeMatcher(stop.at)} in ${summary.id}; showing the last step` : null;
           const wantMode: Mode = stop.panel === 'compare' && stop.compare ? 'compare' : 'explore';
           if (wantMode === 'compare' && get().compare.designId !== stop.compare) {
-            set({ compare: { designId: stop.compare!, variant: null, run: null, step: -1, snapshot: null } });
+            set({ compare: { designId: stop.compare!, variant: null, run: null, step: -1, snapshot: null, event: null, findings: null } });
           }
           if (get().selected) set({ selected: null, explain: null });
-          await get().goToStep(step ?? summary.events.length - 1);
+          await get().goToStep(step ?? summary.eventCount - 1);
           if (mine !== presentTicket) return;
           if (get().mode !== wantMode || (wantMode === 'compare' && get().compare.run?.summary.id !== stop.compare)) await get().setMode(wantMode);
           if (mine !== presentTicket) return;
@@ -933,7 +990,7 @@ export type ViewStoreApi = ReturnType<typeof createViewStore>;
 
 /** The link of what is on screen (see link.ts). */
 export function linkFromState(s: ViewState): LinkView {
-  const last = (s.summary?.events.length ?? 0) - 1;
+  const last = (s.summary?.eventCount ?? 0) - 1;
   const custom = s.designId ? null : (s.run?.scenario ?? null);
   return {
     ...EMPTY_LINK,

@@ -14,17 +14,58 @@ import {
   listBuiltins,
   validateScenario,
 } from '../engine/index';
-import type { EngineWire, RunInfo, Slot } from './protocol';
+import type { EngineWire, RunHead, RunInfo, Slot } from './protocol';
 import { layoutSteps, moduleChanges, unionSnapshot } from './union';
 import { validateAll } from './validateAll';
 import { deltaRecords, diffSnapshot, type SnapshotDelta } from './delta';
-import type { Snapshot } from '../engine/index';
+import { EMPTY_INDEX, eventIndex } from './eventIndex';
+import { storyStep } from '../ui/firstScreen';
+import { resolveStop } from '../engine/scenario/walkthrough';
+import type { Snapshot, TraceEvent } from '../engine/index';
 
 const sims = new Map<Slot, Simulation>();
 /** each slot's last layout basis (a new layout when the user expands or collapses a group) */
 const bases = new Map<Slot, Snapshot | null>();
-/** each slot's run events (what each event touches: the collapsed groups' reserved rows, layout.ts) */
-const runEvents = new Map<Slot, RunInfo['summary']['events']>();
+/**
+ * each slot's whole trace as event objects, built only when something reads it whole (the
+ * review's event rules, a walkthrough stop's matcher); the UI itself gets pages (`events`)
+ */
+const allEvents = new Map<Slot, TraceEvent[]>();
+/** the review rules and their evaluator, loaded on the first review (a chunk of their own) */
+let reviewer: Promise<[typeof import('../engine/review/review'), typeof import('../scenarios/review-rules')]> | null = null;
+
+function eventsOf(slot: Slot): TraceEvent[] {
+  const sim = simulation(slot);
+  let events = allEvents.get(slot);
+  if (!events) allEvents.set(slot, (events = sim.eventsBetween(0, sim.eventCount)));
+  return events;
+}
+
+/** what each event touched, one at a time (the collapsed groups' reserved rows: layout.ts), without building the events */
+function* touchesOf(sim: Simulation): Generator<Pick<TraceEvent, 'touches'>> {
+  const row: Pick<TraceEvent, 'touches'> = { touches: {} };
+  for (let i = 0; i < sim.eventCount; i++) {
+    row.touches = sim.eventTouchesAt(i);
+    yield row;
+  }
+}
+
+/** the run's events of one kind, built one at a time */
+function* eventsOfKind(sim: Simulation, kinds: { ids: Uint8Array; names: readonly string[] }, kind: string): Generator<TraceEvent> {
+  const id = kinds.names.indexOf(kind);
+  if (id < 0) return;
+  for (let i = 0; i < kinds.ids.length; i++) if (kinds.ids[i] === id) yield sim.eventsBetween(i, i + 1)[0]!;
+}
+
+/** Simulation.summary() without its events (which it would build, every one) */
+function head(sim: Simulation): RunHead {
+  const s = sim.scenario;
+  return { id: s?.id ?? '(invalid)', title: s?.title ?? '(invalid scenario)', source: s?.source ?? '', errors: sim.errors, eventCount: sim.eventCount };
+}
+
+const invalidInfo = (summary: RunHead): RunInfo => ({
+  summary, index: EMPTY_INDEX, storyStep: null, scenario: null, variant: null, actionStarts: [], layoutBasis: null, moduleChanges: null, layout: null,
+});
 /** the import chunk, once a first import asked for it */
 let importer: Promise<typeof import('./importFiles')> | null = null;
 
@@ -33,9 +74,10 @@ const SENT_KEPT = 4;
 const sent = new Map<Slot, Map<number, Snapshot>>();
 let nextId = 1;
 
-function snapshotDelta(step: number, slot: Slot, held: number[]): SnapshotDelta {
+function snapshotDelta(step: number, slot: Slot, held: number[]): { delta: SnapshotDelta; event: TraceEvent | null } {
   const t0 = performance.now();
-  const snap = simulation(slot).stateAt(step);
+  const sim = simulation(slot);
+  const snap = sim.stateAt(step);
   const t1 = performance.now();
   const mine = sent.get(slot) ?? new Map<number, Snapshot>();
   sent.set(slot, mine);
@@ -45,7 +87,7 @@ function snapshotDelta(step: number, slot: Slot, held: number[]): SnapshotDelta 
   mine.set(id, snap);
   for (const old of [...mine.keys()].sort((a, b) => a - b).slice(0, Math.max(0, mine.size - SENT_KEPT))) mine.delete(old);
   delta.stats = { stateMs: t1 - t0, diffMs: performance.now() - t1, records: deltaRecords(delta) };
-  return delta;
+  return { delta, event: step >= 0 ? (sim.eventsBetween(step, step + 1)[0] ?? null) : null };
 }
 
 function simulation(slot: Slot): Simulation {
@@ -55,26 +97,42 @@ function simulation(slot: Slot): Simulation {
 }
 
 async function runInfo(sim: Simulation, slot: Slot): Promise<RunInfo> {
-  const summary = sim.summary();
+  const summary = head(sim);
   bases.set(slot, null);
-  if (!sim.scenario) return { summary, scenario: null, variant: null, actionStarts: [], layoutBasis: null, moduleChanges: null, layout: null };
-  const steps = layoutSteps(summary.events, sim.lastStep);
+  allEvents.delete(slot);
+  if (!sim.scenario) return invalidInfo(summary);
+  const kinds = sim.eventKinds();
+  const steps = layoutSteps((i) => kinds.names[kinds.ids[i]!]!, sim.lastStep);
   const snaps = steps.map((i) => sim.stateAt(i));
-  const layoutBasis = unionSnapshot(snaps);
+  const union = unionSnapshot(snaps);
+  // the basis's uevent log, kernel log and sysfs listing are the last step's (unionSnapshot
+  // spreads it): the graph lays out its records only, and the step's own snapshot carries those
+  // lists, so they are not sent twice (at 60k devices, ~70 MB of the UI thread's heap)
+  const layoutBasis = union && { ...union, uevents: [], log: [], sysfs: [] };
   bases.set(slot, layoutBasis);
-  runEvents.set(slot, summary.events);
+  const focus = sim.scenario.focusModule;
+  const story = focus ? storyStep(eventsOfKind(sim, kinds, 'uevent'), layoutBasis?.modules.find((m) => m.name === focus)) : null;
+  // the boot stages: depth-0 phase events (few)
+  const index = eventIndex(kinds, (i) => {
+    const e = sim.eventsBetween(i, i + 1)[0]!;
+    return e.depth === 0 ? e.text : null;
+  });
   // the layout code is a chunk of its own, loaded on the first run
   const { computeLayout } = await import('./layout');
-  return {
+  const info: RunInfo = {
     summary,
+    index,
+    storyStep: story,
     scenario: sim.scenario,
     variant: currentVariant(sim.scenario),
     actionStarts: sim.actionStarts,
     layoutBasis,
-    layout: layoutBasis ? computeLayout(layoutBasis, [], summary.events) : null,
+    layout: layoutBasis ? computeLayout(layoutBasis, [], touchesOf(sim)) : null,
     // exact only when every step was looked at
     moduleChanges: steps.length === sim.lastStep + 1 ? moduleChanges(snaps, steps) : null,
   };
+  // the kind column moves to the UI thread rather than being copied
+  return Comlink.transfer(info, [index.kinds.buffer]);
 }
 
 /** scenarios arrive as JSON text (any nesting survives the post) */
@@ -98,7 +156,7 @@ const api: EngineWire = {
   builtinWithVariant: (id, variant) => applyVariant(getBuiltinScenario(id), variant),
   async run(json, slot = 'main') {
     const p = parse(json);
-    if (!p.ok) return { summary: { id: '(invalid)', title: '(invalid scenario)', source: '', events: [], errors: [{ path: '(root)', message: p.message }] }, scenario: null, variant: null, actionStarts: [], layoutBasis: null, moduleChanges: null, layout: null };
+    if (!p.ok) return invalidInfo({ id: '(invalid)', title: '(invalid scenario)', source: '', errors: [{ path: '(root)', message: p.message }], eventCount: 0 });
     const sim = new Simulation(p.value);
     sims.set(slot, sim);
     return runInfo(sim, slot);
@@ -107,7 +165,7 @@ const api: EngineWire = {
     const basis = bases.get(slot);
     if (!basis) return null;
     const { computeLayout } = await import('./layout');
-    return computeLayout(basis, expanded, runEvents.get(slot) ?? []);
+    return computeLayout(basis, expanded, touchesOf(simulation(slot)));
   },
   // shape and reference problems together (validateAll.ts); the scenario arrives as JSON text
   validate: (json) => {
@@ -116,6 +174,14 @@ const api: EngineWire = {
     return validateAll(p.value);
   },
   snapshotDelta,
+  events: (from, to, slot = 'main') => simulation(slot).eventsBetween(from, to),
+  async findings(step, slot = 'main') {
+    const [{ review }, { REVIEW_RULES }] = await (reviewer ??= Promise.all([import('../engine/review/review'), import('../scenarios/review-rules')]));
+    const sim = simulation(slot);
+    if (!sim.scenario) return [];
+    return review(sim.stateAt(step), eventsOf(slot), REVIEW_RULES, step + 1);
+  },
+  resolveStop: (stop, slot = 'main') => resolveStop(stop, eventsOf(slot)),
   explain: (step, devpath, slot = 'main') => simulation(slot).explain(step, devpath),
   withAction: (action, step, slot = 'main') => simulation(slot).withAction(action, step),
   // the importers (a DTS parser, the machine capture readers) load on the first import: their

@@ -12,7 +12,7 @@ import { layoutSteps, unionSnapshot } from './union';
 function run(n: number) {
   const sim = new Simulation(benchScenario(n), { maxEvents: 1e9, maxMillis: 600_000, maxDevices: 1e7 });
   const events = sim.summary().events;
-  const basis = unionSnapshot(layoutSteps(events, sim.lastStep).map((i) => sim.stateAt(i)))!;
+  const basis = unionSnapshot(layoutSteps((i) => events[i]!.kind, sim.lastStep).map((i) => sim.stateAt(i)))!;
   return { sim, events, basis };
 }
 

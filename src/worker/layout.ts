@@ -24,7 +24,7 @@ function workerMeasure(): TextMeasure {
  * those in `expanded`: the UI applies the same plan (with the same `needs`) to each step's
  * snapshot. `events`: the run's, for the reserved rows each group needs (collapseNeeds).
  */
-export function computeLayout(basis: Snapshot, expanded: string[] = [], events: readonly Pick<TraceEvent, 'touches'>[] = []): RunLayout {
+export function computeLayout(basis: Snapshot, expanded: string[] = [], events: Iterable<Pick<TraceEvent, 'touches'>> = []): RunLayout {
   const t0 = performance.now();
   const first = planCollapse(basis, expanded);
   const needs = first.groups.length ? collapseNeeds(basis, first, events) : undefined;

@@ -6,7 +6,10 @@
  * The worker keeps one Simulation per slot: "main" (what the sandbox shows) and
  * "compare" (the second design of the side-by-side view).
  */
-import type { BuiltinInfo, MatchInfo, RunSummary, Scenario, ScenarioError, Snapshot, UserAction, Variant } from '../engine/index';
+import type { BuiltinInfo, MatchInfo, RunSummary, Scenario, ScenarioError, Snapshot, TraceEvent, UserAction, Variant } from '../engine/index';
+import type { Finding } from '../engine/review/review';
+import type { WalkthroughStop } from '../engine/scenario/walkthrough';
+import type { EventIndex } from './eventIndex';
 
 import type { ModuleChange } from './union';
 import type { DroppedFile, ImportOutcome } from './importFiles';
@@ -19,9 +22,33 @@ import type { CollapseNeeds } from '../ui/graph/collapse';
 
 export type Slot = 'main' | 'compare';
 export type FirmwareVariant = Required<Variant>;
+export type { EventIndex, Finding, WalkthroughStop };
+
+/**
+ * A run's summary without its trace: the events stay in the worker (a 60k-device run records
+ * ~900k of them); the UI asks for the pages it shows (`events`) and gets the current event with
+ * each step (`snapshot`).
+ */
+export type RunHead = Omit<RunSummary, 'events'> & {
+  /** how many events the run recorded (its last step is eventCount - 1) */
+  eventCount: number;
+};
+
+/** the state after a step, and the event that led to it (null before the first event) */
+export interface StepView {
+  snapshot: Snapshot;
+  event: TraceEvent | null;
+}
 
 export interface RunInfo {
-  summary: RunSummary;
+  summary: RunHead;
+  /** what the UI's scans of the trace need, a few bytes an event (eventIndex.ts) */
+  index: EventIndex;
+  /**
+   * The first screen's step (firstScreen.ts storyStep): the first uevent whose MODALIAS matches
+   * an alias of the scenario's focus module; null when there is none.
+   */
+  storyStep: number | null;
   /** the validated scenario that ran (null when invalid) */
   scenario: Scenario | null;
   /** its firmware toggles as currentVariant() reads them (null when invalid) */
@@ -31,7 +58,8 @@ export interface RunInfo {
   /**
    * Every device, driver, module and firmware node that exists at any step of the run
    * (a union of all snapshots): the graph lays this out once, so nodes keep their place
-   * while the user steps through time. Null when the scenario is invalid.
+   * while the user steps through time. Its uevents, log and sysfs listing are empty (a step's
+   * snapshot has them). Null when the scenario is invalid.
    */
   layoutBasis: Snapshot | null;
   /**
@@ -85,8 +113,14 @@ export interface EngineApi {
   layout(expanded: string[], slot?: Slot): RunLayout | null;
   /** Validation errors of scenario data (empty = valid); runs nothing. */
   validate(scenario: unknown): ScenarioError[];
-  /** State after event `step` of the slot's last run (-1 = before anything). */
-  snapshot(step: number, slot?: Slot): Snapshot;
+  /** State after event `step` of the slot's last run (-1 = before anything), with that event. */
+  snapshot(step: number, slot?: Slot): StepView;
+  /** Events [from, to) of the slot's last run: a page of the trace (the event list's window). */
+  events(from: number, to: number, slot?: Slot): TraceEvent[];
+  /** The review rules' findings at a step (engine/review/review.ts over the state then and the events so far). */
+  findings(step: number, slot?: Slot): Finding[];
+  /** The step a walkthrough stop shows in the slot's last run (walkthrough.ts resolveStop); null when no event matches. */
+  resolveStop(stop: WalkthroughStop, slot?: Slot): number | null;
   /** Match decisions for a device at a step of the slot's last run. */
   explain(step: number, devpath: string, slot?: Slot): MatchInfo[];
   /** The slot's scenario with a user action inserted after `step` (Simulation.withAction). */
@@ -101,7 +135,8 @@ export interface EngineApi {
  * What actually crosses the worker boundary: EngineApi with scenarios as JSON text, which
  * survives any nesting, and snapshots as the change from one the UI holds (delta.ts).
  */
-export interface EngineWire extends Omit<EngineApi, 'run' | 'validate' | 'snapshot' | 'importFiles' | 'machineReport' | 'layout'> {
+export interface EngineWire extends Omit<EngineApi, 'run' | 'validate' | 'snapshot' | 'importFiles' | 'machineReport' | 'layout' | 'findings'> {
+  findings(step: number, slot?: Slot): Promise<Finding[]>;
   layout(expanded: string[], slot?: Slot): Promise<RunLayout | null>;
   importFiles(files: DroppedFile[]): Promise<ImportOutcome | null>;
   machineReport(): Promise<MachineReport | null>;
@@ -110,7 +145,7 @@ export interface EngineWire extends Omit<EngineApi, 'run' | 'validate' | 'snapsh
   /**
    * The state after `step` as a delta from the newest of the snapshots `held` (ids of what the
    * worker sent before and the UI still holds) that the worker still remembers; a whole
-   * snapshot when none is.
+   * snapshot when none is; with the event at `step` (null before the first).
    */
-  snapshotDelta(step: number, slot: Slot, held: number[]): SnapshotDelta;
+  snapshotDelta(step: number, slot: Slot, held: number[]): { delta: SnapshotDelta; event: TraceEvent | null };
 }

@@ -51,12 +51,12 @@ const ADDS = new Set(['device_add', 'driver_register', 'bind', 'module']);
  * driver's (module's) last non-empty list of devices (drivers). A few snapshots instead of
  * one per step: a 10k-device run takes a handful.
  */
-export function layoutSteps(events: { kind: string }[], lastStep: number): number[] {
+export function layoutSteps(kindAt: (i: number) => string, lastStep: number): number[] {
   if (lastStep + 1 <= MAX_LAYOUT_SNAPSHOTS) return Array.from({ length: lastStep + 1 }, (_, i) => i);
   const steps: number[] = [];
   let added = true; // the state before the first event counts as new
   for (let i = 0; i <= lastStep; i++) {
-    const kind = events[i]!.kind;
+    const kind = kindAt(i);
     if (REMOVES.has(kind) && added && i > 0) {
       steps.push(i - 1);
       added = false;

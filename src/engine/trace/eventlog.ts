@@ -121,6 +121,18 @@ export class EventLog {
     return this.kinds[this.meta.at(i) & 0xff]!;
   }
 
+  /** every event's kind as an id into `names` (one byte an event), without building the events */
+  kindIds(): { ids: Uint8Array; names: EventKind[] } {
+    const ids = new Uint8Array(this.length);
+    for (let i = 0; i < ids.length; i++) ids[i] = this.meta.at(i) & 0xff;
+    return { ids, names: this.kinds.slice() };
+  }
+
+  /** what event i touched (the trace's own object: read-only) */
+  touchesAt(i: number): TraceEvent['touches'] {
+    return this.touches[i]!;
+  }
+
   textAt(i: number): string {
     const text = this.text[i];
     if (typeof text === 'string') return text;

@@ -250,7 +250,7 @@ export function planCollapse(basis: Snapshot | null, expanded: readonly string[]
  * per child it brings along (up to 2); its columns are its chain below the group's member and
  * those children. The selection and changed devices take the rows the step leaves free.
  */
-export function collapseNeeds(basis: Snapshot, plan: CollapsePlan, events: readonly { touches: TraceEvent['touches'] }[]): CollapseNeeds {
+export function collapseNeeds(basis: Snapshot, plan: CollapsePlan, events: Iterable<{ touches: TraceEvent['touches'] }>): CollapseNeeds {
   const rows: Record<string, number> = {};
   const depth: Record<string, number> = {};
   if (!plan.groups.some((g) => !g.expanded)) return { rows, depth };

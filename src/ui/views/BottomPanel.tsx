@@ -1,5 +1,6 @@
 import { lazy, Suspense, useRef, type KeyboardEvent, type PointerEvent } from 'react';
-import type { RunSummary, Snapshot } from '../../engine/api';
+import type { Snapshot } from '../../engine/api';
+import type { RunHead } from '../../worker/protocol';
 import { BOTTOM_PANEL, useViewStore, type BottomTab } from '../store';
 import { EventList } from './EventList';
 import { formatDmesg, formatLsmod, formatUeventLog } from './format';
@@ -23,13 +24,16 @@ const TABS: [BottomTab, string][] = [
  * Views under the graph: the event list, uevent monitor, kernel log, lsmod, sysfs. It folds
  * to its tab bar and is resized by dragging its top edge (or ↑/↓ on it); both are kept.
  */
-export function BottomPanel({ summary, snapshot }: { summary: RunSummary; snapshot: Snapshot }) {
+export function BottomPanel({ summary, snapshot }: { summary: RunHead; snapshot: Snapshot }) {
   const tab = useViewStore((s) => s.bottomTab);
   const machine = useViewStore((s) => s.machineReport);
   const tabs: [BottomTab, string][] = machine ? [...TABS, ['machine', 'Machine']] : TABS;
   const setTab = useViewStore((s) => s.setBottomTab);
   const step = useViewStore((s) => s.step);
   const goToStep = useViewStore((s) => s.goToStep);
+  const pages = useViewStore((s) => s.eventPages);
+  const loadEvents = useViewStore((s) => s.loadEvents);
+  const findings = useViewStore((s) => s.findings);
   const panel = useViewStore((s) => s.bottomPanel);
   const setPanel = useViewStore((s) => s.setBottomPanel);
   const drag = useRef<{ y: number; h: number } | null>(null);
@@ -111,14 +115,14 @@ export function BottomPanel({ summary, snapshot }: { summary: RunSummary; snapsh
       </button>
       </div>
       {panel.open && <div key={tab} role="tabpanel" id="bottom-tabpanel" aria-labelledby={`tab-${tab}`} className="bs-tabpanel" tabIndex={0} data-testid={`view-${tab}`}>
-        {tab === 'events' && <EventList events={summary.events} step={step} onJump={(i) => void goToStep(i)} />}
+        {tab === 'events' && <EventList count={summary.eventCount} pages={pages} step={step} onJump={(i) => void goToStep(i)} onNeed={loadEvents} />}
         {tab === 'uevents' && <TermLines text={formatUeventLog(snapshot.uevents)} />}
         {tab === 'dmesg' && <TermLines text={formatDmesg(snapshot.log)} />}
         {tab === 'lsmod' && <pre className="bs-term">{formatLsmod(snapshot)}</pre>}
         {tab === 'sysfs' && <SysfsBrowser snapshot={snapshot} />}
         {tab === 'review' && (
           <Suspense fallback={<p className="bs-muted">Loading the review…</p>}>
-            <ReviewView snapshot={snapshot} summary={summary} />
+            <ReviewView findings={findings} />
           </Suspense>
         )}
         {tab === 'machine' && machine && <MachineView report={machine} />}

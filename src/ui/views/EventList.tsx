@@ -1,23 +1,34 @@
-import { useLayoutEffect, useRef } from 'react';
-import type { TraceEvent } from '../../engine/api';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import { Breakable as B } from '../Breakable';
+import { eventAt, pagesFor, type EventPages } from '../eventPages';
 import { Spacer, useRowWindow } from './Windowed';
 
 interface Props {
-  events: TraceEvent[];
+  /** how many events the run has */
+  count: number;
+  /** the pages of them the store holds (eventPages.ts) */
+  pages: EventPages;
   step: number;
   onJump(step: number): void;
+  /** rows [from, to) are rendered: their events are wanted */
+  onNeed(from: number, to: number): void;
 }
 
 /**
  * The run's events, one sentence each with its kernel citation; click to jump there. One tab
- * stop: the current event. A long run's list is windowed (Windowed.tsx): only the rows in view.
+ * stop: the current event. A long run's list is windowed (Windowed.tsx): only the rows in view,
+ * whose events the store fetches from the worker as pages (a row waiting for its page shows
+ * its number).
  */
-export function EventList({ events, step, onJump }: Props) {
+export function EventList({ count, pages, step, onJump, onNeed }: Props) {
   const current = useRef<HTMLLIElement>(null);
   const list = useRef<HTMLOListElement>(null);
   // the current event in view: the window moves to it in the same render (Windowed.tsx)
-  const w = useRowWindow(events.length, list, 20, Math.max(0, step));
+  const w = useRowWindow(count, list, 20, Math.max(0, step));
+  const missing = pagesFor(w.first, w.end, count).some((p) => !pages.pages.has(p));
+  useEffect(() => {
+    if (missing) onNeed(w.first, w.end);
+  }, [missing, w.first, w.end, onNeed]);
   // before paint, as the window's own scroll: one frame, one scroll
   useLayoutEffect(() => {
     // the panel's own scroll only (scrollIntoView also lays out and scrolls every ancestor)
@@ -32,19 +43,26 @@ export function EventList({ events, step, onJump }: Props) {
   // out of a windowed list
   let tabStop = step < 0 ? 0 : step;
   if (tabStop < w.first || tabStop >= w.end) tabStop = w.first;
-  const shown = events.slice(w.first, w.end);
+  const shown = Array.from({ length: Math.max(0, w.end - w.first) }, (_, k) => eventAt(pages, w.first + k) ?? w.first + k);
   return (
     // the number column as wide as the run's largest number (a 100k-device run has seven digits)
-    <ol className="bs-events" data-testid="event-list" aria-label="Events" ref={list} style={{ '--bs-ev-no': `${String(events.length).length + 1}ch` } as React.CSSProperties}>
+    <ol className="bs-events" data-testid="event-list" aria-label="Events" ref={list} style={{ '--bs-ev-no': `${String(count).length + 1}ch` } as React.CSSProperties}>
       {w.windowed && <Spacer height={w.padTop} />}
-      {shown.map((e) => (
+      {shown.map((e) => typeof e === 'number' ? (
+        // its page is on its way from the worker
+        <li key={e} className="bs-ev bs-ev--pending" aria-busy="true" aria-posinset={w.windowed ? e + 1 : undefined} aria-setsize={w.windowed ? count : undefined}>
+          <button type="button" tabIndex={e === tabStop ? 0 : -1} onClick={() => onJump(e)}>
+            <span className="bs-ev__no">{e + 1}</span> …
+          </button>
+        </li>
+      ) : (
         <li
           key={e.index}
           ref={e.index === step ? current : undefined}
           className={`bs-ev${e.index === step ? ' bs-ev--current' : ''}${e.index > step ? ' bs-ev--future' : ''}${e.errno ? ' bs-ev--error' : ''}`}
           aria-current={e.index === step ? 'step' : undefined}
           aria-posinset={w.windowed ? e.index + 1 : undefined}
-          aria-setsize={w.windowed ? events.length : undefined}
+          aria-setsize={w.windowed ? count : undefined}
         >
           <button
             type="button"

@@ -1,16 +1,12 @@
-import { useMemo } from 'react';
-import type { RunSummary, Snapshot } from '../../engine/api';
-import { review, type Finding } from '../../engine/review/review';
-import { REVIEW_RULES } from '../../scenarios/review-rules';
+import type { Finding } from '../../worker/protocol';
 
-/** the findings at a step: the review rules over the state then and the events so far (pure) */
-export function findingsAt(snapshot: Snapshot, summary: RunSummary): Finding[] {
-  return review(snapshot, summary.events, REVIEW_RULES, snapshot.step + 1);
-}
-
-/** What a maintainer would flag in this design, at this step, with the thread's quotes. */
-export function ReviewView({ snapshot, summary }: { snapshot: Snapshot; summary: RunSummary }) {
-  const findings = useMemo(() => findingsAt(snapshot, summary), [snapshot, summary]);
+/**
+ * What a maintainer would flag in this design, at this step, with the thread's quotes: the
+ * review rules over the state then and the events so far, evaluated in the worker (the events
+ * stay there); null while it answers.
+ */
+export function ReviewView({ findings }: { findings: Finding[] | null }) {
+  if (findings === null) return <p className="bs-muted">Reviewing…</p>;
   if (findings.length === 0) return <p className="bs-muted" data-testid="review-none">No findings at this step: nothing the review rules flag (docs/review-rules.md).</p>;
   return (
     <ul className="bs-review" aria-label="Review findings">
