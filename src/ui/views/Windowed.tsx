@@ -11,8 +11,12 @@ import { useCallback, useEffect, useLayoutEffect, useReducer, useRef, useState, 
 
 /** lists at least this long are windowed */
 export const WINDOW_FROM = 400;
-/** rows rendered above and below the visible ones */
-const OVERSCAN = 30;
+/**
+ * rows rendered above and below the visible ones: twice as many as are in view, between 10 and
+ * 30 (a short panel, 4–5 rows tall, renders 25 rows rather than 65: a jump lays out and paints
+ * each of them in the frame the next step waits for)
+ */
+const overscan = (view: { height: number }, h: number) => Math.min(30, Math.max(10, 2 * Math.ceil(view.height / h)));
 
 export interface RowWindow {
   /** first and last (exclusive) row rendered */
@@ -25,10 +29,11 @@ export interface RowWindow {
   reveal(i: number): void;
 }
 
-/** the rows rendered for a view: those in it and OVERSCAN more on each side */
+/** the rows rendered for a view: those in it and overscan more on each side */
 function rowRange(view: { top: number; height: number }, h: number, count: number): [number, number] {
-  const first = Math.max(0, Math.min(count - 1, Math.floor(view.top / h) - OVERSCAN));
-  return [first, Math.min(count, first + Math.ceil(view.height / h) + 2 * OVERSCAN)];
+  const more = overscan(view, h);
+  const first = Math.max(0, Math.min(count - 1, Math.floor(view.top / h) - more));
+  return [first, Math.min(count, first + Math.ceil(view.height / h) + 2 * more)];
 }
 
 function scrollerOf(el: HTMLElement | null): HTMLElement | null {
@@ -85,7 +90,8 @@ export function useRowWindow(count: number, list: RefObject<HTMLElement | null>,
       const [first, end] = rowRange(v, h, n);
       const top = Math.floor(next.top / h);
       const bottom = Math.ceil((next.top + next.height) / h);
-      const covered = (first === 0 || top >= first + OVERSCAN / 2) && (end >= n || bottom <= end - OVERSCAN / 2);
+      const spare = overscan(v, h) / 2;
+      const covered = (first === 0 || top >= first + spare) && (end >= n || bottom <= end - spare);
       if (v.height === next.height && covered) return;
       view.current = next;
       rerender();
