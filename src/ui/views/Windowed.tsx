@@ -7,7 +7,7 @@
  * measured, which is exact for the monospace views and close for the event list.
  * Hand-written (~100 lines) rather than a dependency: one fixed scroll container, no grids.
  */
-import { useCallback, useEffect, useLayoutEffect, useReducer, useRef, useState, type ReactNode, type RefObject } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState, type ReactNode, type RefObject } from 'react';
 
 /** lists at least this long are windowed */
 export const WINDOW_FROM = 400;
@@ -169,7 +169,7 @@ export function Spacer({ height, as = 'li' }: { height: number; as?: 'li' | 'div
 
 /** lines of terminal text (udevadm monitor, dmesg), windowed when there are many */
 export function TermLines({ text, testId }: { text: string; testId?: string }) {
-  const lines = text.split('\n');
+  const lines = useMemo(() => text.split('\n'), [text]);
   const ref = useRef<HTMLDivElement>(null);
   const w = useRowWindow(lines.length, ref, 15);
   if (!w.windowed) return <pre className="bs-term" data-testid={testId}>{text}</pre>;
