@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Simulation } from '../engine';
 import type { Snapshot } from '../engine/api';
 import { benchScenario } from '../../bench/scenario';
-import { changedDevices, collapseStep, planCollapse, SLOT_HEIGHT } from '../ui/graph/collapse';
+import { DeviceTally, changedDevices, collapseStep, planCollapse, SLOT_HEIGHT, type CollapsePlan } from '../ui/graph/collapse';
 import { LAYOUT, snapshotToFlow, type GraphNode, type NodePlace } from '../ui/graph/toFlow';
 import { computeLayout } from './layout';
 import { layoutSteps, unionSnapshot } from './union';
@@ -84,4 +84,45 @@ describe('the collapsed layout of a generated run', () => {
     }
     expect(spotlit).toBeGreaterThan(100);
   }, 120_000);
+
+  it('keeps the summaries\' counts from the changed records equal to a full recount at every step, forward, back and at jumps', () => {
+    const tally = new DeviceTally(plan);
+    const groups = plan.groups.filter((g) => g.kind === 'device');
+    const counts = (t: DeviceTally) => groups.map((g) => t.of(g));
+    const check = (step: number, prev: Snapshot | null, selected: string | null) => {
+      const snap = sim.stateAt(step);
+      const spot = { touched: events[step]!.touches, selected, changed: changedDevices(prev, snap) };
+      const kept = collapseStep(snap, plan, positions, spot, tally);
+      const fresh = new DeviceTally(plan);
+      expect(fresh.count(snap.devices), `step ${step}`).toBe(true);
+      expect(counts(tally), `step ${step}`).toEqual(counts(fresh));
+      // the same drawing as one pass over every device (summaries' text, the drivers summary's edges)
+      expect(kept, `step ${step}`).toEqual(collapseStep(snap, plan, positions, spot));
+      return snap;
+    };
+    let prev: Snapshot | null = null;
+    let hidden = 0;
+    for (let step = 0; step <= sim.lastStep; step++) {
+      prev = check(step, prev, step % 3 ? null : 'device:/devices/platform/ip21');
+      hidden += counts(tally).reduce((sum, t) => sum + t.stats.hidden, 0);
+    }
+    expect(hidden).toBeGreaterThan(0);
+    for (let step = sim.lastStep; step >= 0; step -= 7) prev = check(step, prev, null);
+    let seed = 7;
+    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) / 0x7fffffff);
+    for (let k = 0; k < 200; k++) {
+      const step = Math.floor(rnd() * (sim.lastStep + 1));
+      prev = check(step, prev, null);
+      if (step < sim.lastStep) prev = check(step + 1, prev, null);
+    }
+  }, 120_000);
+
+  it('counts a list in no known order in one pass, as collapseStep does without a tally', () => {
+    const snap = sim.stateAt(sim.lastStep);
+    const shuffled: Snapshot = { ...snap, devices: [...snap.devices].reverse() };
+    const tally = new DeviceTally(plan as CollapsePlan);
+    expect(tally.count(shuffled.devices)).toBe(false);
+    expect(collapseStep(shuffled, plan, positions, {}, tally)).toEqual(collapseStep(shuffled, plan, positions, {}));
+  });
 });
+

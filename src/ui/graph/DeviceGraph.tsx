@@ -18,7 +18,7 @@ import { Legend, LegendToggle } from './Legend';
 import { DEVICE_LOWER_HANDLE, LAYOUT, MODULE_ALIAS_AT, MODULE_ALIAS_HANDLE, layoutPositions, snapshotToFlow, type FlowColumns, type GraphEdge, type GraphNode, type TextMeasure } from './toFlow';
 import { graphSources, type GraphSource } from './graphSources';
 import { canvasMeasure } from './measure';
-import { changedDevices, collapseStep, collapsedBasis, planCollapse } from './collapse';
+import { DeviceTally, changedDevices, collapseStep, collapsedBasis, planCollapse } from './collapse';
 import type { RunLayout } from '../../worker/protocol';
 
 /** node text measured as the browser draws it (canvas, the node fonts), for node heights */
@@ -142,7 +142,9 @@ function Graph({ snapshot, basis, layout, touched, selected, onSelect, onToggleG
     prevSnapshot.current = snapshot;
     return c;
   }, [plan, snapshot]);
-  const view = useMemo(() => collapseStep(snapshot, plan, positions, { touched, selected, changed }), [snapshot, plan, positions, touched, selected, changed]);
+  // the summaries' counts, kept from the devices that changed since the snapshot counted before
+  const tally = useMemo(() => new DeviceTally(plan), [plan]);
+  const view = useMemo(() => collapseStep(snapshot, plan, positions, { touched, selected, changed }, tally), [snapshot, plan, positions, touched, selected, changed, tally]);
   const flow = useMemo(
     () =>
       snapshotToFlow(view.snapshot, {

@@ -547,7 +547,7 @@ function childrenOf(list: readonly DeviceView[], path: string): DeviceView[] {
 const NO_SUMMARIES: ReadonlyMap<string, SummaryInfo> = new Map();
 const NO_HEIGHTS: ReadonlyMap<string, number> = new Map();
 
-export function collapseStep(snapshot: Snapshot, plan: CollapsePlan, positions: ReadonlyMap<string, NodePlace> | undefined, spot: Spotlight): CollapsedView {
+export function collapseStep(snapshot: Snapshot, plan: CollapsePlan, positions: ReadonlyMap<string, NodePlace> | undefined, spot: Spotlight, tally?: DeviceTally): CollapsedView {
   // nothing large: the snapshot as it is (the same objects: the graph does not rebuild on a selection)
   if (!plan.groups.length) return { snapshot, positions, summaries: NO_SUMMARIES, heights: NO_HEIGHTS };
   const out = positions ? new Map(positions) : undefined;
@@ -676,32 +676,11 @@ export function collapseStep(snapshot: Snapshot, plan: CollapsePlan, positions: 
     set.add(d.name);
   }
 
-  // ---- one pass over the devices: the summaries' counts, the drivers summary's edges
-  const stats = new Map<CollapseGroup, DevStats>();
-  for (const g of plan.groups) if (g.kind === 'device') stats.set(g, { hidden: 0, below: 0, bus: new Map(), bound: new Map(), unbound: 0, deferred: 0, none: 0 });
-  const hiddenDriverRefs = new Set<string>();
-  for (const d of list) {
-    const path = d.devpath;
-    if (shown.has(path)) {
-      if (d.driver && d.bus && dg && !drvShownByBus.get(d.bus)?.has(d.driver)) hiddenDriverRefs.add(path);
-      continue;
-    }
-    const h = plan.basisRep.get(path);
-    if (h === undefined) continue;
-    if (d.driver && d.bus && dg && !drvShownByBus.get(d.bus)?.has(d.driver)) hiddenDriverRefs.add(h.group.summary);
-    const s = stats.get(h.group)!;
-    if (!h.member) {
-      s.below++;
-      continue;
-    }
-    s.hidden++;
-    const bus = d.bus ?? (d.class ? `class ${d.class}` : 'no bus');
-    s.bus.set(bus, (s.bus.get(bus) ?? 0) + 1);
-    if (!d.bus) s.none++;
-    else if (d.deferred) s.deferred++;
-    else if (d.driver) s.bound.set(d.driver, (s.bound.get(d.driver) ?? 0) + 1);
-    else s.unbound++;
-  }
+  // ---- the summaries' counts and the drivers summary's edges: kept by the tally from the
+  // records that changed since the list it counted last, or one pass over the devices
+  const undrawnDriver = (d: DeviceView) => !!(d.driver && d.bus && dg && !drvShownByBus.get(d.bus)?.has(d.driver));
+  const counted = tally?.count(list) ? countedStats(tally, plan, shown, find, undrawnDriver, (bus, name) => !!drvShownByBus.get(bus)?.has(name), dg !== null) : null;
+  const { stats, hiddenDriverRefs } = counted ?? countAll(list, plan, shown, undrawnDriver);
   const devices: DeviceView[] = [];
   // in the step's order (drawn devices are few: sorting them by their place is cheap)
   const order = (p: string) => findIndex(list, p);
@@ -846,6 +825,189 @@ export function collapseStep(snapshot: Snapshot, plan: CollapsePlan, positions: 
   }
 
   return { snapshot: { ...snapshot, devices, drivers, modules, firmware }, positions: out, summaries, heights };
+}
+
+/** the summaries' counts and the drivers summary's edges, from one pass over the devices */
+function countAll(list: readonly DeviceView[], plan: CollapsePlan, shown: ReadonlySet<string>, undrawnDriver: (d: DeviceView) => boolean): { stats: Map<CollapseGroup, DevStats>; hiddenDriverRefs: Iterable<string> } {
+  const stats = new Map<CollapseGroup, DevStats>();
+  for (const g of plan.groups) if (g.kind === 'device') stats.set(g, emptyStats());
+  const hiddenDriverRefs = new Set<string>();
+  for (const d of list) {
+    const path = d.devpath;
+    if (shown.has(path)) {
+      if (undrawnDriver(d)) hiddenDriverRefs.add(path);
+      continue;
+    }
+    const h = plan.basisRep.get(path);
+    if (h === undefined) continue;
+    if (undrawnDriver(d)) hiddenDriverRefs.add(h.group.summary);
+    tallyDevice(stats.get(h.group)!, d, h.member, 1);
+  }
+  return { stats, hiddenDriverRefs };
+}
+
+const emptyStats = (): DevStats => ({ hidden: 0, below: 0, bus: new Map(), bound: new Map(), unbound: 0, deferred: 0, none: 0 });
+
+function bump(m: Map<string, number>, k: string, by: number): void {
+  const n = (m.get(k) ?? 0) + by;
+  if (n) m.set(k, n);
+  else m.delete(k);
+}
+
+/** counts a hidden device in (by 1) or out of (by -1) its group's summary */
+function tallyDevice(s: DevStats, d: DeviceView, member: boolean, by: 1 | -1): void {
+  if (!member) {
+    s.below += by;
+    return;
+  }
+  s.hidden += by;
+  bump(s.bus, d.bus ?? (d.class ? `class ${d.class}` : 'no bus'), by);
+  if (!d.bus) s.none += by;
+  else if (d.deferred) s.deferred += by;
+  else if (d.driver) bump(s.bound, d.driver, by);
+  else s.unbound += by;
+}
+
+/** a group's counts over every device the basis hides in it (as if none were drawn), and its devices by driver */
+interface GroupTally {
+  stats: DevStats;
+  /** bus → driver → the devpaths (sorted) of the group's hidden devices bound to it */
+  drivers: Map<string, Map<string, string[]>>;
+}
+
+function sortedIndex(xs: readonly string[], x: string): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The summaries' counts of a plan's device groups over a device list, kept across steps: each
+ * `count` walks the new list beside the one counted before by identity (records that did not
+ * change keep it: worker/delta.ts, trace/views.ts) and counts only the records that differ, so
+ * a step counts the few devices it changed rather than all 13,665 of a 10k run. The counts are
+ * of every device the basis hides, as if none were drawn; collapseStep takes the drawn ones out.
+ */
+export class DeviceTally {
+  private list: readonly DeviceView[] | null = null;
+  private sorted = false;
+  private readonly groups = new Map<CollapseGroup, GroupTally>();
+
+  constructor(private readonly plan: CollapsePlan) {
+    this.reset();
+  }
+
+  private reset(): void {
+    for (const g of this.plan.groups) if (g.kind === 'device') this.groups.set(g, { stats: emptyStats(), drivers: new Map() });
+  }
+
+  of(g: CollapseGroup): GroupTally {
+    return this.groups.get(g)!;
+  }
+
+  private add(d: DeviceView, by: 1 | -1): void {
+    const h = this.plan.basisRep.get(d.devpath);
+    if (h === undefined) return;
+    const t = this.groups.get(h.group);
+    if (!t) return;
+    tallyDevice(t.stats, d, h.member, by);
+    if (!d.driver || !d.bus) return;
+    let byDriver = t.drivers.get(d.bus);
+    if (!byDriver) t.drivers.set(d.bus, (byDriver = new Map()));
+    let paths = byDriver.get(d.driver);
+    if (!paths) byDriver.set(d.driver, (paths = []));
+    const i = sortedIndex(paths, d.devpath);
+    if (by > 0) {
+      if (paths[i] !== d.devpath) paths.splice(i, 0, d.devpath);
+    } else if (paths[i] === d.devpath) {
+      paths.splice(i, 1);
+      if (!paths.length) byDriver.delete(d.driver);
+      if (!byDriver.size) t.drivers.delete(d.bus);
+    }
+  }
+
+  /**
+   * Counts `list`; false when it is not sorted by devpath (a hand-written snapshot): the
+   * caller then counts in one pass (the drivers summary's edges are in the list's order).
+   */
+  count(list: readonly DeviceView[]): boolean {
+    if (list === this.list) return this.sorted;
+    const a = this.list;
+    this.list = list;
+    if (!a || !this.sorted) return this.recount(list);
+    const b = list;
+    let i = 0;
+    let j = 0;
+    while (i < a.length || j < b.length) {
+      while (i < a.length && j < b.length && a[i] === b[j]) {
+        i++;
+        j++;
+      }
+      if (i >= a.length && j >= b.length) break;
+      const x = a[i];
+      const y = b[j];
+      if (y && j > 0 && b[j - 1]!.devpath >= y.devpath) return this.recount(list);
+      if (x && y && x.devpath === y.devpath) {
+        this.add(x, -1);
+        this.add(y, 1);
+        i++;
+        j++;
+      } else if (y && (!x || y.devpath < x.devpath)) {
+        this.add(y, 1);
+        j++;
+      } else {
+        this.add(x!, -1);
+        i++;
+      }
+    }
+    return true;
+  }
+
+  private recount(list: readonly DeviceView[]): boolean {
+    this.reset();
+    this.sorted = list.every((d, i) => i === 0 || list[i - 1]!.devpath < d.devpath);
+    if (this.sorted) for (const d of list) this.add(d, 1);
+    return this.sorted;
+  }
+}
+
+/**
+ * countAll's result from a tally of the same (sorted) list: its counts less the drawn devices,
+ * and the drivers summary's edges in the list's order (a drawn device's own, or a group's summary
+ * at its first hidden device bound to a driver not drawn).
+ */
+function countedStats(tally: DeviceTally, plan: CollapsePlan, shown: ReadonlySet<string>, find: (p: string) => DeviceView | undefined, undrawnDriver: (d: DeviceView) => boolean, drawnDriver: (bus: string, name: string) => boolean, driverGroup: boolean): { stats: Map<CollapseGroup, DevStats>; hiddenDriverRefs: Iterable<string> } {
+  const stats = new Map<CollapseGroup, DevStats>();
+  for (const g of plan.groups) if (g.kind === 'device') stats.set(g, tally.of(g).stats);
+  const refs: { at: string; ref: string }[] = [];
+  for (const p of shown) {
+    const d = find(p)!;
+    if (undrawnDriver(d)) refs.push({ at: p, ref: p });
+    const h = plan.basisRep.get(p);
+    if (h === undefined) continue;
+    let s = stats.get(h.group)!;
+    if (s === tally.of(h.group).stats) stats.set(h.group, (s = { ...s, bus: new Map(s.bus), bound: new Map(s.bound) }));
+    tallyDevice(s, d, h.member, -1);
+  }
+  if (driverGroup)
+    for (const g of plan.groups) {
+      if (g.kind !== 'device') continue;
+      let first: string | null = null;
+      for (const [bus, byDriver] of tally.of(g).drivers)
+        for (const [driver, paths] of byDriver) {
+          if (drawnDriver(bus, driver)) continue;
+          const path = paths.find((x) => !shown.has(x));
+          if (path !== undefined && (first === null || path < first)) first = path;
+        }
+      if (first !== null) refs.push({ at: first, ref: g.summary });
+    }
+  refs.sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : 0));
+  return { stats, hiddenDriverRefs: new Set(refs.map((r) => r.ref)) };
 }
 
 /**

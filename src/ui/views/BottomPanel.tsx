@@ -1,4 +1,4 @@
-import { lazy, Suspense, useRef, type KeyboardEvent, type PointerEvent } from 'react';
+import { lazy, Suspense, useMemo, useRef, type KeyboardEvent, type PointerEvent } from 'react';
 import type { Snapshot } from '../../engine/api';
 import type { RunHead } from '../../worker/protocol';
 import { BOTTOM_PANEL, useViewStore, type BottomTab } from '../store';
@@ -37,6 +37,18 @@ export function BottomPanel({ summary, snapshot }: { summary: RunHead; snapshot:
   const panel = useViewStore((s) => s.bottomPanel);
   const setPanel = useViewStore((s) => s.setBottomPanel);
   const drag = useRef<{ y: number; h: number } | null>(null);
+  // the open tab's text, made again only when what it shows changed: a step hands over the same
+  // uevent, log, module and driver lists while they are unchanged (worker/delta.ts), and at 10k
+  // devices the monitor's text is ~35,000 uevents
+  const { uevents, log, modules, drivers } = snapshot;
+  const text = useMemo(() => {
+    if (tab === 'uevents') return formatUeventLog(uevents);
+    if (tab === 'dmesg') return formatDmesg(log);
+    // lsmod reads the modules and drivers alone
+    if (tab === 'lsmod') return formatLsmod(snapshot);
+    return '';
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [tab, uevents, log, modules, drivers]);
 
   const onPointerDown = (e: PointerEvent<HTMLDivElement>) => {
     drag.current = { y: e.clientY, h: panel.open ? panel.height : 0 };
@@ -116,9 +128,9 @@ export function BottomPanel({ summary, snapshot }: { summary: RunHead; snapshot:
       </div>
       {panel.open && <div key={tab} role="tabpanel" id="bottom-tabpanel" aria-labelledby={`tab-${tab}`} className="bs-tabpanel" tabIndex={0} data-testid={`view-${tab}`}>
         {tab === 'events' && <EventList count={summary.eventCount} pages={pages} step={step} onJump={(i) => void goToStep(i)} onNeed={loadEvents} />}
-        {tab === 'uevents' && <TermLines text={formatUeventLog(snapshot.uevents)} />}
-        {tab === 'dmesg' && <TermLines text={formatDmesg(snapshot.log)} />}
-        {tab === 'lsmod' && <pre className="bs-term">{formatLsmod(snapshot)}</pre>}
+        {tab === 'uevents' && <TermLines text={text} />}
+        {tab === 'dmesg' && <TermLines text={text} />}
+        {tab === 'lsmod' && <pre className="bs-term">{text}</pre>}
         {tab === 'sysfs' && <SysfsBrowser snapshot={snapshot} />}
         {tab === 'review' && (
           <Suspense fallback={<p className="bs-muted">Loading the review…</p>}>

@@ -7,12 +7,16 @@
  * measured, which is exact for the monospace views and close for the event list.
  * Hand-written (~100 lines) rather than a dependency: one fixed scroll container, no grids.
  */
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState, type ReactNode, type RefObject } from 'react';
 
 /** lists at least this long are windowed */
 export const WINDOW_FROM = 400;
-/** rows rendered above and below the visible ones */
-const OVERSCAN = 30;
+/**
+ * rows rendered above and below the visible ones: twice as many as are in view, between 10 and
+ * 30 (a short panel, 4–5 rows tall, renders 25 rows rather than 65: a jump lays out and paints
+ * each of them in the frame the next step waits for)
+ */
+const overscan = (view: { height: number }, h: number) => Math.min(30, Math.max(10, 2 * Math.ceil(view.height / h)));
 
 export interface RowWindow {
   /** first and last (exclusive) row rendered */
@@ -23,6 +27,13 @@ export interface RowWindow {
   windowed: boolean;
   /** scrolls so that row i is in view (rendering it) */
   reveal(i: number): void;
+}
+
+/** the rows rendered for a view: those in it and overscan more on each side */
+function rowRange(view: { top: number; height: number }, h: number, count: number): [number, number] {
+  const more = overscan(view, h);
+  const first = Math.max(0, Math.min(count - 1, Math.floor(view.top / h) - more));
+  return [first, Math.min(count, first + Math.ceil(view.height / h) + 2 * more)];
 }
 
 function scrollerOf(el: HTMLElement | null): HTMLElement | null {
@@ -44,8 +55,21 @@ function scrollerOf(el: HTMLElement | null): HTMLElement | null {
  */
 export function useRowWindow(count: number, list: RefObject<HTMLElement | null>, estimate: number, focus?: number): RowWindow {
   const windowed = count >= WINDOW_FROM;
-  const [view, setView] = useState({ top: 0, height: 600 });
+  /**
+   * The view the rows are rendered for. A ref, not state: a new focus moves it in the render
+   * that shows the focus, and a scroll or resize moves it (and renders) only when the rows in
+   * view are no longer all rendered. (As state, set during render for the focus and with an
+   * updater from the scroll handler, a jump's new window could be followed by a render of the
+   * window before it, then the scroll handler's render of the new one, a frame later: at 10k
+   * devices that extra render and layout sat between a jump and the next step's answer.)
+   */
+  const view = useRef({ top: 0, height: 600 });
+  /** where the scroller was last seen */
+  const seen = useRef(view.current);
+  const countRef = useRef(count);
+  countRef.current = count;
   const rowH = useRef(estimate);
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
   const [measures, remeasured] = useState(0);
   /** the focus row as last committed (a change of it moves the view; a re-render alone does not) */
   const shownFocus = useRef<number | undefined>(undefined);
@@ -56,12 +80,21 @@ export function useRowWindow(count: number, list: RefObject<HTMLElement | null>,
     if (!scroller) return;
     const update = () => {
       const offset = list.current ? list.current.getBoundingClientRect().top - scroller.getBoundingClientRect().top + scroller.scrollTop : 0;
-      setView((v) => {
-        const next = { top: Math.max(0, scroller.scrollTop - offset), height: scroller.clientHeight };
-        // the rows rendered depend on the row the top falls in: a scroll within a row renders nothing new
-        const h = rowH.current;
-        return v.height === next.height && Math.floor(v.top / h) === Math.floor(next.top / h) ? v : next;
-      });
+      const next = { top: Math.max(0, scroller.scrollTop - offset), height: scroller.clientHeight };
+      seen.current = next;
+      // the rows in view still rendered, with half the overscan to spare: nothing new to render
+      // (the scroll that follows a jump's own render, or a scroll by a few rows, renders nothing)
+      const v = view.current;
+      const h = rowH.current;
+      const n = countRef.current;
+      const [first, end] = rowRange(v, h, n);
+      const top = Math.floor(next.top / h);
+      const bottom = Math.ceil((next.top + next.height) / h);
+      const spare = overscan(v, h) / 2;
+      const covered = (first === 0 || top >= first + spare) && (end >= n || bottom <= end - spare);
+      if (v.height === next.height && covered) return;
+      view.current = next;
+      rerender();
     };
     update();
     scroller.addEventListener('scroll', update, { passive: true });
@@ -77,13 +110,13 @@ export function useRowWindow(count: number, list: RefObject<HTMLElement | null>,
   // a new focus out of the view: the view moves to it now (the scroll itself follows in the layout effect)
   if (windowed && focus !== undefined && focus !== shownFocus.current) {
     const y = focus * h;
-    if (y < view.top || y + h > view.top + view.height) {
-      const top = Math.max(0, y - view.height / 2);
-      if (Math.floor(top / h) !== Math.floor(view.top / h)) setView({ top, height: view.height });
+    const at = seen.current;
+    if (y < at.top || y + h > at.top + at.height) {
+      const top = Math.max(0, y - at.height / 2);
+      if (Math.floor(top / h) !== Math.floor(view.current.top / h)) view.current = { top, height: at.height };
     }
   }
-  const first = windowed ? Math.max(0, Math.min(count - 1, Math.floor(view.top / h) - OVERSCAN)) : 0;
-  const end = windowed ? Math.min(count, first + Math.ceil(view.height / h) + 2 * OVERSCAN) : count;
+  const [first, end] = windowed ? rowRange(view.current, h, count) : [0, count];
 
   // the rows' mean height, as rendered (the spacers are the first child and the last): taken a
   // few times only, when it differs by more than 10% (rows that wrap differ from window to
@@ -136,7 +169,7 @@ export function Spacer({ height, as = 'li' }: { height: number; as?: 'li' | 'div
 
 /** lines of terminal text (udevadm monitor, dmesg), windowed when there are many */
 export function TermLines({ text, testId }: { text: string; testId?: string }) {
-  const lines = text.split('\n');
+  const lines = useMemo(() => text.split('\n'), [text]);
   const ref = useRef<HTMLDivElement>(null);
   const w = useRowWindow(lines.length, ref, 15);
   if (!w.windowed) return <pre className="bs-term" data-testid={testId}>{text}</pre>;
