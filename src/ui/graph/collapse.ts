@@ -427,6 +427,43 @@ export interface Spotlight {
 }
 
 /**
+ * Two device lists sorted by devpath, walked side by side: runs of the same records are skipped
+ * by identity, and each difference is a record changed (same devpath), added or removed. False,
+ * and the walk stops, where either list is found out of devpath order (the caller then matches
+ * by devpath or counts again; what the callbacks saw so far is to be discarded).
+ */
+function walkByDevpath(
+  a: readonly DeviceView[],
+  b: readonly DeviceView[],
+  on: { changed(x: DeviceView, y: DeviceView): void; added(y: DeviceView): void; removed(x: DeviceView): void },
+): boolean {
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    while (i < a.length && j < b.length && a[i] === b[j]) {
+      i++;
+      j++;
+    }
+    if (i >= a.length && j >= b.length) break;
+    const x = a[i];
+    const y = b[j];
+    if ((x && i > 0 && a[i - 1]!.devpath >= x.devpath) || (y && j > 0 && b[j - 1]!.devpath >= y.devpath)) return false;
+    if (x && y && x.devpath === y.devpath) {
+      on.changed(x, y);
+      i++;
+      j++;
+    } else if (y && (!x || y.devpath < x.devpath)) {
+      on.added(y);
+      j++;
+    } else {
+      on.removed(x!);
+      i++;
+    }
+  }
+  return true;
+}
+
+/**
  * Devices whose record changed from `prev` to `next` when they are one step apart (records
  * that did not change keep their identity across steps: worker/delta.ts); none otherwise. Those
  * in `next` first (in its order), then those gone (in prev's order).
@@ -443,30 +480,12 @@ export function changedDevices(prev: Snapshot | null | undefined, next: Snapshot
   if (a.length < 2000 || b.length < 2000) return changedByPath(a, b);
   const out: string[] = [];
   const gone: string[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    // runs of the same records
-    while (i < a.length && j < b.length && a[i] === b[j]) {
-      i++;
-      j++;
-    }
-    if (i >= a.length && j >= b.length) break;
-    const x = a[i];
-    const y = b[j];
-    if ((x && i > 0 && a[i - 1]!.devpath >= x.devpath) || (y && j > 0 && b[j - 1]!.devpath >= y.devpath)) return changedByPath(a, b);
-    if (x && y && x.devpath === y.devpath) {
-      out.push(y.devpath); // the same device, a new record
-      i++;
-      j++;
-    } else if (y && (!x || y.devpath < x.devpath)) {
-      out.push(y.devpath); // new
-      j++;
-    } else {
-      gone.push(x!.devpath);
-      i++;
-    }
-  }
+  const sorted = walkByDevpath(a, b, {
+    changed: (_x, y) => out.push(y.devpath), // the same device, a new record
+    added: (y) => out.push(y.devpath),
+    removed: (x) => gone.push(x.devpath),
+  });
+  if (!sorted) return changedByPath(a, b);
   return gone.length ? out.concat(gone) : out;
 }
 
@@ -940,31 +959,15 @@ export class DeviceTally {
     const a = this.list;
     this.list = list;
     if (!a || !this.sorted) return this.recount(list);
-    const b = list;
-    let i = 0;
-    let j = 0;
-    while (i < a.length || j < b.length) {
-      while (i < a.length && j < b.length && a[i] === b[j]) {
-        i++;
-        j++;
-      }
-      if (i >= a.length && j >= b.length) break;
-      const x = a[i];
-      const y = b[j];
-      if (y && j > 0 && b[j - 1]!.devpath >= y.devpath) return this.recount(list);
-      if (x && y && x.devpath === y.devpath) {
+    const inOrder = walkByDevpath(a, list, {
+      changed: (x, y) => {
         this.add(x, -1);
         this.add(y, 1);
-        i++;
-        j++;
-      } else if (y && (!x || y.devpath < x.devpath)) {
-        this.add(y, 1);
-        j++;
-      } else {
-        this.add(x!, -1);
-        i++;
-      }
-    }
+      },
+      added: (y) => this.add(y, 1),
+      removed: (x) => this.add(x, -1),
+    });
+    if (!inOrder) return this.recount(list);
     return true;
   }
 
