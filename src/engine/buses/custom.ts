@@ -133,7 +133,7 @@ export function makeCustomBus(def: BusDef): BusType {
     // match "modalias": keyed by literal prefixes (aliasKeys), the match op decides
     deviceKeys: (_k, dev) => (byModalias ? (dev.modalias ? indexKeys(dev.modalias) : []) : def.match === 'always' ? ['*'] : byIds ? [idKey((f) => dev.ids?.[f] ?? 0)] : [`name:${dev.baseName}`]),
     driverKeys: (drv) => {
-      if (byModalias) return [...new Set((drv.def.idTable ?? []).map(patternIndexKey))];
+      if (byModalias) return [...new Set((drv.def.idTable ?? []).map((p) => patternIndexKey(p)))];
       if (def.match === 'always') return ['*'];
       if (byIds) return (drv.def.ids ?? []).map((e) => (fieldsOf.some((f) => entryField(e, f) === null) ? '*' : idKey((f) => entryField(e, f))));
       const table = drv.def.idTable;

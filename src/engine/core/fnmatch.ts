@@ -46,7 +46,7 @@ export function indexKeys(s: string): string[] {
   }
   return keys;
 }
-export function patternIndexKey(p: string): string {
+export function patternIndexKey(p: string, parsed?: Glob): string {
   const lit = p.search(/[*?[\\]/);
   const len = lit < 0 ? p.length : lit;
   const longest = (l: number) => {
@@ -58,7 +58,7 @@ export function patternIndexKey(p: string): string {
   let suf = 0;
   let tail = '';
   if (lit >= 0) {
-    const g = parseGlob(p);
+    const g = parsed ?? parseGlob(p);
     const t = g.literals[g.literals.length - 1];
     if (!g.trailingStar && (g.segments.length > 1 || g.leadingStar) && t !== null && t !== undefined) {
       tail = t;
@@ -229,6 +229,9 @@ const GRAM = 4;
 export class PatternSet {
   private readonly exact = new Map<string, number[]>();
   private readonly buckets = new Map<string, { grams: Map<string, [number, Glob][]> | null; rest: [number, Glob][] }>();
+  /** the key lengths some bucket has: a lookup builds only those of a string's index keys */
+  private readonly prefixLengths = new Set<number>();
+  private readonly suffixLengths = new Set<number>();
 
   constructor(patterns: readonly string[]) {
     const keyed = new Map<string, [number, Glob][]>();
@@ -239,24 +242,22 @@ export class PatternSet {
         else this.exact.set(p, [i]);
         return;
       }
-      const key = patternIndexKey(p);
+      const g = parseGlob(p);
+      const key = patternIndexKey(p, g);
       const l = keyed.get(key);
-      if (l) l.push([i, parseGlob(p)]);
-      else keyed.set(key, [[i, parseGlob(p)]]);
+      if (l) l.push([i, g]);
+      else keyed.set(key, [[i, g]]);
     });
     for (const [key, all] of keyed) {
       this.buckets.set(key, all.length > GRAM_BUCKET ? gramIndex(all) : { grams: null, rest: all });
-      // the key lengths some bucket has: a lookup builds only those of a string's index keys
       if (key !== '*') (key.startsWith('m:') ? this.prefixLengths : this.suffixLengths).add(key.length - 2);
     }
   }
 
-  private readonly prefixLengths = new Set<number>();
-  private readonly suffixLengths = new Set<number>();
-
   matches(s: string): number[] {
     const hits: number[] = [...(this.exact.get(s) ?? [])];
-    let sorted = true;
+    // a glob found under a 4-gram that s holds twice is found twice
+    let repeats = false;
     const visit = (key: string) => {
       const b = this.buckets.get(key);
       if (!b) return;
@@ -266,7 +267,7 @@ export class PatternSet {
         const cands = b.grams.get(s.slice(at, at + GRAM));
         if (cands) for (const [i, g] of cands) if (globMatch(g, s)) hits.push(i);
       }
-      sorted = false;
+      repeats = true;
     };
     if (this.buckets.size) {
       visit('*');
@@ -275,8 +276,7 @@ export class PatternSet {
     }
     if (hits.length > 1) {
       hits.sort((a, b) => a - b);
-      // a glob found under a 4-gram that s holds twice is found twice
-      if (!sorted) return hits.filter((x, j) => j === 0 || hits[j - 1] !== x);
+      if (repeats) return hits.filter((x, j) => j === 0 || hits[j - 1] !== x);
     }
     return hits;
   }
