@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Scenario, Snapshot, TraceEvent } from '../engine/index';
 import type { RunHead, RunInfo } from '../worker/protocol';
 import { indexOf } from '../worker/eventIndex';
@@ -195,19 +195,18 @@ describe('view store', () => {
     store.getState().setEditorText('{"id": "x",}');
     expect(saved.get(EDITOR_STORAGE_KEY)).toBe('{"id": "x",}');
     expect(store.getState().editor.state).toBe('pending');
-    await tick(20);
-    expect(store.getState().editor.state).toBe('invalid');
+    // the check runs after the debounce and loads the JSON span code on first use: wait for it, not for a fixed time
+    await vi.waitFor(() => expect(store.getState().editor.state).toBe('invalid'));
     expect(store.getState().editor.problems[0]!.message).toContain('JSON syntax');
     expect(client.calls.filter((c) => c === 'validate')).toHaveLength(0);
 
     store.getState().setEditorText('{"title": "no id"}');
-    await tick(20);
+    await vi.waitFor(() => expect(store.getState().editor.state).not.toBe('pending'));
     expect(store.getState().editor.problems).toEqual([{ path: 'id', message: 'Required', span: { from: 0, to: 18 } }]);
     expect(store.getState().scenarioId).toBe('a'); // the last valid run stays
 
     store.getState().setEditorText('{"id": "mine"}');
-    await tick(20);
-    expect(store.getState().editor.state).toBe('valid');
+    await vi.waitFor(() => expect(store.getState().editor.state).toBe('valid'));
     expect(store.getState().scenarioId).toBe('mine');
     expect(store.getState().designId).toBeNull();
   });
