@@ -49,7 +49,7 @@ export interface ExecContext {
 }
 
 export class Kernel {
-  readonly state = new JournaledState();
+  readonly state: JournaledState;
   readonly uevents: UeventRecord[] = [];
   readonly log: string[] = [];
   /** the trace, in columns (trace/eventlog.ts): events are built when read */
@@ -111,7 +111,9 @@ export class Kernel {
   private drvIndex = new Map<string, MultiMap>();
   private childIndex = new MultiMap();
 
-  constructor(readonly scenario: Scenario, readonly facts: Facts) {
+  /** `state`: where the state lives (the timeline's cursor passes copy-on-write storage) */
+  constructor(readonly scenario: Scenario, readonly facts: Facts, state?: JournaledState) {
+    this.state = state ?? new JournaledState();
     for (const m of scenario.modules) this.moduleDefs.set(m.name, m);
   }
 

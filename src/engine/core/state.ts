@@ -191,13 +191,42 @@ export class PatchLog {
   }
 }
 
+/** a derived index's operations (MultiMap's) */
+export interface IndexMap {
+  add(key: string, v: string): void;
+  delete(key: string, v: string): void;
+  get(key: string): Iterable<string>;
+  count(key: string): number;
+  clear(): void;
+}
+
+export type IndexName = 'busDevices' | 'busDrivers' | 'boundBy' | 'byName' | 'moduleDrivers';
+
+/**
+ * Where a state keeps its tables and indexes. The run's state uses Maps (their insertion order is
+ * the klists' order); the timeline's cursor uses copy-on-write storage that checkpoints can keep
+ * (trace/cow.ts). `derive` fills an index from the tables: storage that throws an index away
+ * (on a restore) fills it again with it when it is next read.
+ */
+export interface StateStorage {
+  table<V>(t: Exclude<Table, 'misc'>): Map<string, V>;
+  index(name: IndexName, derive: (into: IndexMap) => void): IndexMap;
+  deferredSet(): Set<string>;
+}
+
+const MAP_STORAGE: StateStorage = {
+  table: () => new Map(),
+  index: () => new MultiMap(),
+  deferredSet: () => new Set(),
+};
+
 export class JournaledState {
-  devices = new Map<string, DeviceRec>();
-  drivers = new Map<string, DriverRec>();
-  modules = new Map<string, ModuleRec>();
-  buses = new Map<string, BusRec>();
+  readonly devices: Map<string, DeviceRec>;
+  readonly drivers: Map<string, DriverRec>;
+  readonly modules: Map<string, ModuleRec>;
+  readonly buses: Map<string, BusRec>;
   /** sysfs files outside the device model (e.g. /sys/firmware/cca/realm_guest): path → contents */
-  files = new Map<string, string>();
+  readonly files: Map<string, string>;
   misc: Misc = {
     seqnum: 0, udevRunning: false, deferredEnabled: false, tsmProvider: null,
     userspace: false,
@@ -211,18 +240,43 @@ export class JournaledState {
    * Derived indexes, not journaled: kept in step with every device/driver record written (by the
    * run, or by the timeline applying patches either way), so lookups that the driver core does
    * through its klists (bus devices/drivers, a driver's bound devices, the deferred pending list,
-   * dev_name) cost the result size instead of a scan of every record.
+   * dev_name) cost the result size instead of a scan of every record. Each is a function of the
+   * tables (`derive`, the same rules as `reindex`).
    */
-  readonly busDevices = new MultiMap();
-  readonly busDrivers = new MultiMap();
+  readonly busDevices: IndexMap;
+  readonly busDrivers: IndexMap;
   /** driver id → devpaths bound to it (the driver's klist_devices) */
-  readonly boundBy = new MultiMap();
+  readonly boundBy: IndexMap;
   /** deferred_probe_pending_list membership */
-  readonly deferredSet = new Set<string>();
+  readonly deferredSet: Set<string>;
   /** dev_name → devpaths */
-  readonly byName = new MultiMap();
+  readonly byName: IndexMap;
   /** module name → ids of the drivers it registered (the module's drivers/ directory) */
-  readonly moduleDrivers = new MultiMap();
+  readonly moduleDrivers: IndexMap;
+
+  constructor(storage: StateStorage = MAP_STORAGE) {
+    this.devices = storage.table('devices');
+    this.drivers = storage.table('drivers');
+    this.modules = storage.table('modules');
+    this.buses = storage.table('buses');
+    this.files = storage.table('files');
+    this.busDevices = storage.index('busDevices', (i) => {
+      for (const d of this.devices.values()) if (d.bus) i.add(d.bus, d.devpath);
+    });
+    this.busDrivers = storage.index('busDrivers', (i) => {
+      for (const d of this.drivers.values()) i.add(d.bus, d.id);
+    });
+    this.boundBy = storage.index('boundBy', (i) => {
+      for (const d of this.devices.values()) if (d.driver) i.add(d.driver, d.devpath);
+    });
+    this.byName = storage.index('byName', (i) => {
+      for (const d of this.devices.values()) i.add(d.name, d.devpath);
+    });
+    this.moduleDrivers = storage.index('moduleDrivers', (i) => {
+      for (const d of this.drivers.values()) if (d.module) i.add(d.module, d.id);
+    });
+    this.deferredSet = storage.deferredSet();
+  }
 
   private table(t: Exclude<Table, 'misc'>): Map<string, unknown> {
     return this[t] as Map<string, unknown>;
@@ -316,7 +370,7 @@ export class JournaledState {
  * too). A key with a single member holds it bare: most devices have a dev_name, a firmware node
  * and an index key of their own, and a Set per key was a tenth of a large run's heap.
  */
-export class MultiMap {
+export class MultiMap implements IndexMap {
   private readonly m = new Map<string, string | Set<string>>();
 
   add(key: string, v: string): void {

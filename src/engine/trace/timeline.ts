@@ -2,45 +2,45 @@
  * Time travel: a cursor kernel that moves between steps by applying the recorded patches forward
  * or backward, so scrubbing costs the distance moved, never a replay from scratch.
  *
- * Long jumps go through checkpoints: the first time the cursor moves forward through the trace it
- * keeps, every `spacing` patches, a copy of its tables (references to the immutable records, not
- * the records). A jump restores the checkpoint nearest the target when that is cheaper than
- * walking, by applying only the records that differ (so the snapshot index sees a normal move),
- * then walks the patches left. Nothing is taken during the run itself.
+ * Long jumps go through checkpoints. The cursor's state and its snapshot views live in
+ * copy-on-write storage (trace/cow.ts): the first time the cursor moves forward through the trace
+ * it freezes them every `spacing` patches, which keeps the chunks written since the last
+ * checkpoint; a jump thaws the checkpoint nearest the target (its cost: the number of chunks and
+ * the device list, not how much differs) and walks the patches left. Nothing is taken during the
+ * run itself.
  */
 import { Kernel } from '../core/kernel';
-import type { JournaledState, Misc } from '../core/state';
+import { JournaledState, type Misc } from '../core/state';
 import type { Snapshot } from '../api';
 import type { Discovery } from '../firmware/discovery';
+import { CursorStorage, type FrozenStore } from './cow';
 import { SnapshotViews } from './views';
 
-type Tables = Pick<JournaledState, 'devices' | 'drivers' | 'modules' | 'buses' | 'files'>;
-const TABLE_NAMES = ['devices', 'drivers', 'modules', 'buses', 'files'] as const;
-
 interface Checkpoint {
-  /** the state after event `pos` */
+  /** the state after event `pos` (-1: the empty state before the first event) */
   pos: number;
-  tables: { [T in keyof Tables]: Map<string, unknown> };
+  frozen: FrozenStore;
   misc: Misc;
 }
 
-/** checkpoints per trace at most (their memory: references to the records of the state, each) */
-const MAX_CHECKPOINTS = 48;
-/** no checkpoints closer than this many patches: walking that far is cheaper than a restore */
-const MIN_SPACING = 8192;
+/** checkpoints per trace at most (each keeps the chunks written since the one before) */
+const MAX_CHECKPOINTS = 512;
+/** no checkpoints closer than this many patches: walking that far is about as cheap as a restore */
+const MIN_SPACING = 2048;
 
 export class Timeline {
   readonly cursor: Kernel;
   /** the cursor's state is the state after event `pos` (-1: before the first event) */
   pos = -1;
 
-  private views: SnapshotViews | null = null;
+  private readonly storage = new CursorStorage();
+  private readonly views: SnapshotViews;
   private readonly checkpoints: Checkpoint[] = [];
   /** patches between checkpoints */
   private readonly spacing: number;
 
   constructor(readonly live: Kernel, private readonly discovery: Discovery, opts: { spacing?: number } = {}) {
-    this.cursor = new Kernel(live.scenario, live.facts);
+    this.cursor = new Kernel(live.scenario, live.facts, new JournaledState(this.storage));
     for (const [name, bt] of live.busTypes) this.cursor.busTypes.set(name, bt);
     // share the append-only logs; snapshots slice them by count
     (this.cursor as { uevents: unknown }).uevents = live.uevents;
@@ -48,6 +48,8 @@ export class Timeline {
     // the cursor records no events: its trace is the live one (whose rows point into live.log)
     (this.cursor as { events: unknown }).events = live.events;
     this.spacing = opts.spacing ?? Math.max(MIN_SPACING, Math.ceil(live.state.journal.length / MAX_CHECKPOINTS));
+    this.views = new SnapshotViews(this.cursor, discovery, this.storage);
+    this.save(-1);
   }
 
   /** jumps that went through a checkpoint (for the benchmark and tests) */
@@ -67,7 +69,7 @@ export class Timeline {
     const target = Math.max(-1, Math.min(step, this.length - 1));
     if (target !== this.pos) {
       const ck = this.nearestCheckpoint(target);
-      if (ck && this.restoreCost(ck) + this.distance(ck.pos, target) < this.distance(this.pos, target)) this.restore(ck);
+      if (ck.pos !== this.pos && this.restoreCost() + this.distance(ck.pos, target) < this.distance(this.pos, target)) this.restore(ck);
       this.walk(target);
     }
     // the deferred active list is not journaled: it is empty at every boundary; show pending ones only
@@ -83,8 +85,8 @@ export class Timeline {
       const i = ++this.pos;
       const end = log.end(i);
       for (let j = log.start(i); j < end; j++) log.apply(state, j, true);
-      const last = this.checkpoints[this.checkpoints.length - 1];
-      if (end - (last ? log.end(last.pos) : 0) >= this.spacing && (!last || i > last.pos)) this.save(i);
+      const last = this.checkpoints[this.checkpoints.length - 1]!;
+      if (i > last.pos && end - this.patchesTo(last.pos) >= this.spacing) this.save(i);
     }
     if (this.pos > target) {
       // the patches of events target+1 .. pos, undone last first
@@ -94,53 +96,46 @@ export class Timeline {
     }
   }
 
+  /** patches up to and including event p's */
+  private patchesTo(p: number): number {
+    return p < 0 ? 0 : this.live.state.journal.end(p);
+  }
+
   /** patches between two positions */
   private distance(a: number, b: number): number {
-    const log = this.live.state.journal;
-    const at = (p: number) => (p < 0 ? 0 : log.end(p));
-    return Math.abs(at(a) - at(b));
+    return Math.abs(this.patchesTo(a) - this.patchesTo(b));
   }
 
+  /** a checkpoint: the views brought up to date, then everything frozen together */
   private save(pos: number): void {
-    const st = this.cursor.state;
-    const tables = {} as Checkpoint['tables'];
-    for (const t of TABLE_NAMES) tables[t] = new Map(st[t] as Map<string, unknown>);
-    this.checkpoints.push({ pos, tables, misc: { ...st.misc } });
+    this.views.settle();
+    this.checkpoints.push({ pos, frozen: this.storage.store.freeze(), misc: { ...this.cursor.state.misc } });
   }
 
-  private nearestCheckpoint(target: number): Checkpoint | null {
-    let best: Checkpoint | null = null;
-    for (const c of this.checkpoints) if (!best || this.distance(c.pos, target) < this.distance(best.pos, target)) best = c;
+  private nearestCheckpoint(target: number): Checkpoint {
+    let best = this.checkpoints[0]!;
+    for (const c of this.checkpoints) if (this.distance(c.pos, target) < this.distance(best.pos, target)) best = c;
     return best;
   }
 
-  /** a restore compares every record of both states */
-  private restoreCost(ck: Checkpoint): number {
-    let n = 0;
-    for (const t of TABLE_NAMES) n += ck.tables[t].size + (this.cursor.state[t] as Map<string, unknown>).size;
-    return n / 4;
+  /** what a restore costs, in patches walked: the views put the device list back in order */
+  private restoreCost(): number {
+    const r = this.storage.registries;
+    return (r.devices.keys.length + r.drivers.keys.length) / 32;
   }
 
-  /** make the cursor's state the checkpoint's, changing only the records that differ */
+  /** make the cursor's state and views the checkpoint's */
   private restore(ck: Checkpoint): void {
-    const st = this.cursor.state;
-    for (const t of TABLE_NAMES) {
-      const cur = st[t] as Map<string, unknown>;
-      const want = ck.tables[t];
-      const gone: string[] = [];
-      for (const key of cur.keys()) if (!want.has(key)) gone.push(key);
-      for (const key of gone) st.applyChange(t, key, undefined);
-      for (const [key, v] of want) if (cur.get(key) !== v) st.applyChange(t, key, v);
-    }
-    for (const [key, v] of Object.entries(ck.misc)) st.applyChange('misc', key, v);
+    this.storage.store.thaw(ck.frozen);
+    this.cursor.state.misc = { ...ck.misc };
+    this.views.restored();
     this.pos = ck.pos;
     this.restores++;
   }
 
   /** the state after event `step`, kept up to date incrementally (trace/views.ts) */
   snapshot(step: number): Snapshot {
-    const k = this.seek(step);
-    if (!this.views) this.views = new SnapshotViews(k, this.discovery);
+    this.seek(step);
     const c = this.counts(this.pos);
     const at = this.pos;
     return this.views.snapshot(at, c.uevents, c.log, () => this.snapshot(at).sysfs);

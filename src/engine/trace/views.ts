@@ -15,10 +15,11 @@
  */
 import type { DeviceView, DriverView, FirmwareNodeView, ModuleView, Snapshot } from '../api';
 import type { Kernel } from '../core/kernel';
-import { MultiMap, type DeviceRec, type DriverRec, type ModuleRec, type Table } from '../core/state';
+import { MultiMap, type DeviceRec, type DriverRec, type IndexMap, type ModuleRec, type Table } from '../core/state';
 import type { Discovery } from '../firmware/discovery';
 import { busSysfs, deviceSysfs, driverSysfs, fileSysfs, firmwareSysfs, moduleSysfs } from '../core/sysfs';
 import { deviceView, driverView, moduleView, snapshotFacts } from './snapshot';
+import { Registry, type CowTable, type CursorStorage } from './cow';
 
 /** above this many changed entries, one merge pass beats splicing each */
 const SPLICE_LIMIT = 64;
@@ -28,37 +29,50 @@ const NO_LINES: readonly string[] = Object.freeze([]);
 /** the records that contribute sysfs entries: devices, drivers (r), modules, buses, files, the firmware tree */
 type Owner = 'd' | 'r' | 'm' | 'b' | 'f' | 'fw';
 const OWNERS: readonly Owner[] = ['d', 'r', 'm', 'b', 'f', 'fw'];
-function owners(): Record<Owner, Map<string, readonly string[]>> {
+function pendingOwners(): Record<Owner, Map<string, readonly string[]>> {
   return { d: new Map(), r: new Map(), m: new Map(), b: new Map(), f: new Map(), fw: new Map() };
 }
 
 export class SnapshotViews {
-  private readonly devViews = new Map<string, DeviceView>();
-  private readonly drvViews = new Map<string, DriverView>();
-  private readonly modViews = new Map<string, ModuleView>();
+  private readonly devViews: Map<string, DeviceView>;
+  private readonly drvViews: Map<string, DriverView>;
+  private readonly modViews: Map<string, ModuleView>;
   /** sysfs entries each record contributes, per kind of record (keyed by the record's own key: no key string built per lookup) */
-  private readonly lines: Record<Owner, Map<string, readonly string[]>> = owners();
+  private readonly lines: Record<Owner, Map<string, readonly string[]>>;
   /** how many records contribute each sysfs entry (the listing is their union) */
   private readonly lineCount = new Map<string, number>();
   /** the union, sorted */
   private sysfs: string[] = [];
+  /** the listing and its counts are to be built again from `lines` when read (after a restore) */
+  private listingStale = false;
   /** devpaths, sorted */
   private devOrder: string[] = [];
   /** the device views in devOrder's order (what a snapshot hands out a copy of) */
   private devList: DeviceView[] = [];
-  /** driver ids by registration order */
-  private drvOrder: string[] = [];
-  /** the driver views in drvOrder's order, and each driver's place in it */
+  /** the device list and driver order are to be made again from the tables (after a restore) */
+  private listsStale = false;
+  /** the ids of every devpath the cursor's storage has seen, in devpath order (a restore filters them) */
+  private sortedDeviceIds: number[] = [];
+  /**
+   * Drivers (their ids in the storage's driver registry) by registration order: keyed by `order`
+   * (a counter driver_register takes the next of), whose ids the storage hands out in the order
+   * the cursor first sees them, which is increasing: iterating it is registration order, no sort.
+   */
+  private readonly drvByOrder: Map<string, number>;
+  /** the driver views in registration order, and each driver's place in it (made when needed) */
   private drvList: DriverView[] = [];
-  private readonly drvPos = new Map<string, number>();
+  private drvPos: Map<string, number> | null = null;
   /** firmware node id → devpaths that stand for it */
-  private readonly fwDevices = new MultiMap();
+  private readonly fwDevices: IndexMap;
   private fwViews: FirmwareNodeView[] | null = null;
   /** each firmware node's view, kept until the devices standing for it change (a run can have thousands of nodes) */
-  private readonly fwNodeViews = new Map<string, FirmwareNodeView>();
-  private readonly tsmDevices = new Set<string>();
+  private readonly fwNodeViews: Map<string, FirmwareNodeView>;
+  private readonly tsmDevices: Set<string>;
   private tsmList: string[] | null = null;
   private files: Record<string, string> | null = null;
+  /** the cursor's devpaths (the registry its device table and these views share) */
+  private readonly devpaths: Registry;
+  private readonly drvRegistry: Registry;
 
   /**
    * Per device record version (records are immutable): its view and sysfs entries, valid while
@@ -79,7 +93,7 @@ export class SnapshotViews {
    * Records whose sysfs entries changed since the listing was last built, with the entries the
    * listing counts for them (the listing is brought up to date only when it is read).
    */
-  private readonly pendingLines: Record<Owner, Map<string, readonly string[]>> = owners();
+  private readonly pendingLines: Record<Owner, Map<string, readonly string[]>> = pendingOwners();
   /**
    * The arrays handed out, kept until what they list changes: a step that changes no device
    * (most events) hands out the same devices array and sysfs listing again, copying nothing.
@@ -88,7 +102,23 @@ export class SnapshotViews {
   private readonly prefixes: { uevents?: { n: number; list: Snapshot['uevents'] }; log?: { n: number; list: string[] } } = {};
   private out: { devices?: DeviceView[]; drivers?: DriverView[]; modules?: ModuleView[]; sysfs?: string[] } = {};
 
-  constructor(private readonly k: Kernel, private readonly discovery: Discovery) {
+  /**
+   * `storage`: the cursor's copy-on-write storage; the views live in it too, so a checkpoint keeps
+   * them with the state and a restore puts both back (trace/timeline.ts).
+   */
+  constructor(private readonly k: Kernel, private readonly discovery: Discovery, storage: CursorStorage) {
+    const { store, registries: r } = storage;
+    this.devViews = store.table(r.devices);
+    this.drvViews = store.table(r.drivers);
+    this.modViews = store.table(r.modules);
+    this.drvByOrder = store.table();
+    this.lines = { d: store.table(r.devices), r: store.table(r.drivers), m: store.table(r.modules), b: store.table(r.buses), f: store.table(r.files), fw: store.table() };
+    const fw = new Registry();
+    this.fwDevices = store.multiMap(fw);
+    this.fwNodeViews = store.table(fw);
+    this.tsmDevices = store.set(r.devices);
+    this.devpaths = r.devices;
+    this.drvRegistry = r.drivers;
     k.state.onChange = (t, key, before, after) => this.mark(t, key, before, after);
   }
 
@@ -125,7 +155,11 @@ export class SnapshotViews {
       }
       case 'drivers': {
         this.dirtyDrivers.add(key);
-        const d = (after ?? before) as DriverRec;
+        const b = before as DriverRec | undefined;
+        const a = after as DriverRec | undefined;
+        if (b && b.order !== a?.order) this.drvByOrder.delete(String(b.order));
+        if (a) this.drvByOrder.set(String(a.order), this.drvRegistry.id(a.id));
+        const d = (a ?? b)!;
         // a device's driver link exists only while its driver is registered
         for (const p of this.k.state.boundBy.get(key)) this.dirtyDevices.add(p);
         // a module view lists the drivers it registered
@@ -158,11 +192,10 @@ export class SnapshotViews {
    * snapshot at the same step and reads it at once: correct, at the cost of the jump back).
    */
   snapshot(step: number, ueventCount: number, logCount: number, again: () => string[]): Snapshot {
-    if (!this.built) this.rebuild();
-    else this.refresh();
+    this.settle();
     const k = this.k;
     const views = this;
-    const generation = ++this.generation;
+    const generation = this.generation;
     let sysfs: string[] | undefined;
     let uevents: Snapshot['uevents'] | undefined;
     let log: string[] | undefined;
@@ -191,6 +224,65 @@ export class SnapshotViews {
     };
   }
 
+  /** bring the views up to the cursor's state (a snapshot, or a checkpoint about to be kept) */
+  settle(): void {
+    if (!this.built) this.rebuild();
+    else this.refresh();
+    // a sysfs listing can be read only from the snapshot taken last: the views have moved
+    this.generation++;
+  }
+
+  /**
+   * The storage was put back to a checkpoint's (the views' tables with it): what is kept outside
+   * it — the sorted lists, the listing, the marks — is made again from what came back.
+   */
+  restored(): void {
+    for (const set of [this.dirtyDevices, this.dirtyDrivers, this.dirtyModules, this.dirtyBuses, this.dirtyFiles]) set.clear();
+    for (const o of OWNERS) this.pendingLines[o].clear();
+    this.listingStale = true;
+    // the device list and the driver order are made again at the next refresh, after the walk
+    // from the checkpoint to the target has changed what it changes
+    this.listsStale = true;
+    this.fwViews = null;
+    this.tsmList = null;
+    this.files = null;
+    this.out = {};
+    this.generation++;
+  }
+
+  /** devOrder and devList from the tables: the storage's devpaths in order, read by id (no key hashed) */
+  private listDevices(): void {
+    const devices = this.k.state.devices as CowTable<DeviceRec>;
+    const views = this.devViews as CowTable<DeviceView>;
+    const keys = this.devpaths.keys;
+    this.devOrder = [];
+    this.devList = [];
+    for (const id of this.devpathOrder()) {
+      if (devices.byId(id) === undefined) continue;
+      this.devOrder.push(keys[id]!);
+      this.devList.push(views.byId(id)!);
+    }
+  }
+
+  /** the ids of every devpath the cursor's storage has seen, in devpath order (new ones merged in) */
+  private devpathOrder(): number[] {
+    const keys = this.devpaths.keys;
+    const have = this.sortedDeviceIds;
+    if (have.length < keys.length) {
+      const byPath = (a: number, b: number) => (keys[a]! < keys[b]! ? -1 : 1);
+      const fresh = Array.from({ length: keys.length - have.length }, (_, i) => have.length + i).sort(byPath);
+      const out: number[] = [];
+      let i = 0;
+      let j = 0;
+      while (i < have.length || j < fresh.length) {
+        if (j >= fresh.length || (i < have.length && keys[have[i]!]! < keys[fresh[j]!]!)) out.push(have[i++]!);
+        else out.push(fresh[j++]!);
+      }
+      this.sortedDeviceIds = out;
+    }
+    return this.sortedDeviceIds;
+  }
+
   /** the first n entries of an append-only list, the same array again while n is the same (most steps send no uevent) */
   private prefix<T>(which: 'uevents' | 'log', all: readonly T[], n: number): T[] {
     const kept = this.prefixes[which] as { n: number; list: T[] } | undefined;
@@ -202,6 +294,14 @@ export class SnapshotViews {
 
   /** the sorted sysfs listing: the entries of the records changed since it was last built, counted in or out */
   private sysfsListing(): string[] {
+    if (this.listingStale) {
+      this.lineCount.clear();
+      for (const o of OWNERS) for (const lines of this.lines[o].values()) for (const l of lines) this.lineCount.set(l, (this.lineCount.get(l) ?? 0) + 1);
+      this.sysfs = [...this.lineCount.keys()].sort();
+      for (const o of OWNERS) this.pendingLines[o].clear();
+      this.listingStale = false;
+      this.out.sysfs = undefined;
+    }
     if (OWNERS.some((o) => this.pendingLines[o].size)) {
       const added: string[] = [];
       const removed: string[] = [];
@@ -235,7 +335,9 @@ export class SnapshotViews {
       if (fw) this.fwDevices.add(fw, d.devpath);
       if (d.cls === 'tsm') this.tsmDevices.add(d.devpath);
     }
-    for (const drv of s.drivers.values()) {
+    this.drvByOrder.clear();
+    for (const drv of [...s.drivers.values()].sort((a, b) => a.order - b.order)) {
+      this.drvByOrder.set(String(drv.order), this.drvRegistry.id(drv.id));
       this.drvViews.set(drv.id, driverView(k, drv));
       this.setLines('r', drv.id, collect((out) => driverSysfs(k, drv, out)));
     }
@@ -320,11 +422,20 @@ export class SnapshotViews {
     }
     for (const name of this.dirtyBuses) track('b', name, s.buses.has(name) ? collect((out) => busSysfs(name, out)) : NO_LINES);
     for (const path of this.dirtyFiles) track('f', path, s.files.has(path) ? collect((out) => fileSysfs(path, out)) : NO_LINES);
-    if (devAdded.length || devRemoved.length || devChanged.length) this.out.devices = undefined;
-    this.updateDeviceList(devAdded, devRemoved, devChanged);
-    if (driversMoved || drvChanged.length) this.out.drivers = undefined;
-    if (driversMoved) this.orderDrivers();
-    else for (const id of drvChanged) this.drvList[this.drvPos.get(id)!] = this.drvViews.get(id)!;
+    if (this.listsStale) {
+      this.listsStale = false;
+      this.listDevices();
+      this.orderDrivers();
+    } else {
+      if (devAdded.length || devRemoved.length || devChanged.length) this.out.devices = undefined;
+      this.updateDeviceList(devAdded, devRemoved, devChanged);
+      if (driversMoved || drvChanged.length) this.out.drivers = undefined;
+      if (driversMoved) this.orderDrivers();
+      else if (drvChanged.length) {
+        const pos = (this.drvPos ??= new Map(this.drvList.map((v, i) => [v.id, i])));
+        for (const id of drvChanged) this.drvList[pos.get(id)!] = this.drvViews.get(id)!;
+      }
+    }
     if (modulesChanged) this.out.modules = undefined;
     this.dirtyDevices.clear();
     this.dirtyDrivers.clear();
@@ -333,19 +444,19 @@ export class SnapshotViews {
     this.dirtyFiles.clear();
   }
 
-  /** drivers in registration order (the cursor's table order depends on the way it came), their views and places */
+  /** the driver views in registration order (drvByOrder), their places found again when needed */
   private orderDrivers(): void {
-    this.drvOrder = [...this.k.state.drivers.values()].sort((a, b) => a.order - b.order).map((d) => d.id);
-    this.drvList = this.drvOrder.map((id) => this.drvViews.get(id)!);
-    this.drvPos.clear();
-    this.drvOrder.forEach((id, i) => this.drvPos.set(id, i));
+    this.drvList = [];
+    const views = this.drvViews as CowTable<DriverView>;
+    for (const id of this.drvByOrder.values()) this.drvList.push(views.byId(id)!);
+    this.drvPos = null;
   }
 
   /** devOrder and devList after devices came, went or changed view: in place for a few, rebuilt for many */
   private updateDeviceList(added: string[], removed: string[], changed: string[]): void {
     if (added.length + removed.length > SPLICE_LIMIT) {
-      this.devOrder = updateSorted(this.devOrder, added, removed);
-      this.devList = this.devOrder.map((p) => this.devViews.get(p)!);
+      this.mergeDeviceList(added, removed);
+      for (const p of changed) this.devList[lowerBound(this.devOrder, p)] = this.devViews.get(p)!;
       return;
     }
     const order = this.devOrder;
@@ -365,6 +476,38 @@ export class SnapshotViews {
       } else list[i] = this.devViews.get(p)!;
     }
     for (const p of changed) list[lowerBound(order, p)] = this.devViews.get(p)!;
+  }
+
+  /**
+   * devOrder and devList in one merge pass: the devices kept take their view from the old list
+   * (looked up only for those that came), as updateSorted keeps an entry that left and came back.
+   */
+  private mergeDeviceList(added: string[], removed: string[]): void {
+    const add = added.slice().sort();
+    const gone = new Set(removed);
+    const oldOrder = this.devOrder;
+    const oldList = this.devList;
+    const order: string[] = [];
+    const list: DeviceView[] = [];
+    const take = (p: string) => {
+      order.push(p);
+      list.push(this.devViews.get(p)!);
+    };
+    let j = 0;
+    for (let i = 0; i < oldOrder.length; i++) {
+      const x = oldOrder[i]!;
+      while (j < add.length && add[j]! < x) take(add[j++]!);
+      if (j < add.length && add[j] === x) {
+        j++;
+        take(x);
+      } else if (!gone.has(x)) {
+        order.push(x);
+        list.push(oldList[i]!);
+      }
+    }
+    while (j < add.length) take(add[j++]!);
+    this.devOrder = order;
+    this.devList = list;
   }
 
   /** a device's view and sysfs entries, from the cache when its record and driver are unchanged */
