@@ -15,7 +15,7 @@
  */
 import type { DeviceView, DriverView, FirmwareNodeView, ModuleView, Snapshot } from '../api';
 import type { Kernel } from '../core/kernel';
-import { MultiMap, type DeviceRec, type DriverRec, type IndexMap, type ModuleRec, type Table } from '../core/state';
+import { type DeviceRec, type DriverRec, type IndexMap, type ModuleRec, type Table } from '../core/state';
 import type { Discovery } from '../firmware/discovery';
 import { busSysfs, deviceSysfs, driverSysfs, fileSysfs, firmwareSysfs, moduleSysfs } from '../core/sysfs';
 import { deviceView, driverView, moduleView, snapshotFacts } from './snapshot';
