@@ -6,7 +6,8 @@
  *   --mode boot --sizes 10000,100000 --runs 3 --tt-budget 60000 --out result.json
  *       a warm-up run, then `runs` boots of each size in this one process (median, ratio of
  *       the largest to the smallest), then time travel on the largest run: stateAt at random steps after the checkpoints
- *       are warm (a seek to the end and back), and one step forward/back from random places.
+ *       are warm (a seek to the end and back), and one step forward/back from random places; then the
+ *       heap time travel holds on top of the run (the cursor, its views, the checkpoints).
  *   --mode peak --sizes 100000 --out result.json
  *       one boot only: run with --trace-gc, the parent reads the heap used before each GC
  *       (the heap's local maxima) from this process's stdout: the peak heap of the run; and
@@ -72,6 +73,9 @@ if (mode === 'peak') {
     }
   }
   const sim = held!;
+  // the heap before time travel: the run alone (no snapshot taken yet)
+  gc();
+  const heapBeforeTT = process.memoryUsage().heapUsed;
   const n = sizes[sizes.length - 1]!;
   const events = sim.lastStep + 1;
   const med = Object.fromEntries(sizes.map((s) => [s, median(boots[s]!)]));
@@ -112,9 +116,12 @@ if (mode === 'peak') {
     back.push(performance.now() - s0);
   }
   const both = [...fwd, ...back];
+  // what time travel holds on top of the run: the cursor, its views, the checkpoints
+  gc();
+  const ttHeapMB = (process.memoryUsage().heapUsed - heapBeforeTT) / 2 ** 20;
   Object.assign(result, {
     timetravel: {
-      n, warmMs,
+      n, warmMs, heapMB: ttHeapMB,
       seekSamples: seeks.length, seekP95: quantile(seeks, 0.95), seekMedian: median(seeks),
       stepSamples: fwd.length, stepMedian: median(both), stepP95: quantile(both, 0.95),
       forwardMedian: median(fwd), backMedian: median(back),
