@@ -14,18 +14,19 @@ import {
   listBuiltins,
   validateScenario,
 } from '../engine/index';
-import type { EngineWire, RunHead, RunInfo, Slot } from './protocol';
+import type { EngineWire, RunHead, RunInfo, Slot, SnapshotCore, UiSnapshot } from './protocol';
+import { UiSnapshots } from './uiSnapshot';
 import { layoutSteps, moduleChanges, unionSnapshot } from './union';
 import { validateAll } from './validateAll';
 import { deltaRecords, diffSnapshot, type SnapshotDelta } from './delta';
 import { EMPTY_INDEX, eventIndex } from './eventIndex';
 import { storyStep } from '../ui/firstScreen';
 import { resolveStop } from '../engine/scenario/walkthrough';
-import type { Snapshot, TraceEvent } from '../engine/index';
+import type { TraceEvent, UeventRecord } from '../engine/index';
 
 const sims = new Map<Slot, Simulation>();
 /** each slot's last layout basis (a new layout when the user expands or collapses a group) */
-const bases = new Map<Slot, Snapshot | null>();
+const bases = new Map<Slot, SnapshotCore | null>();
 /**
  * each slot's whole trace as event objects, built only when something reads it whole (the
  * review's event rules, a walkthrough stop's matcher); the UI itself gets pages (`events`)
@@ -69,17 +70,41 @@ const invalidInfo = (summary: RunHead): RunInfo => ({
 /** the import chunk, once a first import asked for it */
 let importer: Promise<typeof import('./importFiles')> | null = null;
 
+/** the paged views' code (worker/lists.ts): a chunk of its own, loaded when a tab first asks */
+let listsCode: Promise<typeof import('./lists')> | null = null;
+/** per slot: the run's snapshots as the UI gets them (uiSnapshot.ts), and the sysfs listing last read, with its step */
+const views = new Map<Slot, UiSnapshots>();
+const listings = new Map<Slot, { step: number; listing: string[] }>();
+
+function viewsOf(slot: Slot): UiSnapshots {
+  const sim = simulation(slot);
+  let v = views.get(slot);
+  if (!v || v.sim !== sim) views.set(slot, (v = new UiSnapshots(sim)));
+  return v;
+}
+
+/** the step's sorted sysfs listing: built by the engine when read (only the /sys browser reads it), kept for the next directory asked at the same step */
+function listingAt(slot: Slot, step: number): string[] {
+  const sim = simulation(slot);
+  const at = Math.max(-1, Math.min(step, sim.lastStep));
+  const kept = listings.get(slot);
+  if (kept && kept.step === at) return kept.listing;
+  const listing = sim.stateAt(at).sysfs;
+  listings.set(slot, { step: at, listing });
+  return listing;
+}
+
 /** the last snapshots sent per slot, by id (the UI holds as many: engineClient.ts HELD) */
 const SENT_KEPT = 4;
-const sent = new Map<Slot, Map<number, Snapshot>>();
+const sent = new Map<Slot, Map<number, UiSnapshot>>();
 let nextId = 1;
 
 function snapshotDelta(step: number, slot: Slot, held: number[]): { delta: SnapshotDelta; event: TraceEvent | null } {
   const t0 = performance.now();
   const sim = simulation(slot);
-  const snap = sim.stateAt(step);
+  const snap = viewsOf(slot).of(sim.stateAt(step));
   const t1 = performance.now();
-  const mine = sent.get(slot) ?? new Map<number, Snapshot>();
+  const mine = sent.get(slot) ?? new Map<number, UiSnapshot>();
   sent.set(slot, mine);
   const base = held.filter((id) => mine.has(id)).sort((a, b) => b - a)[0] ?? null;
   const id = nextId++;
@@ -100,15 +125,14 @@ async function runInfo(sim: Simulation, slot: Slot): Promise<RunInfo> {
   const summary = head(sim);
   bases.set(slot, null);
   allEvents.delete(slot);
+  views.delete(slot);
+  listings.delete(slot);
   if (!sim.scenario) return invalidInfo(summary);
   const kinds = sim.eventKinds();
   const steps = layoutSteps((i) => kinds.names[kinds.ids[i]!]!, sim.lastStep);
   const snaps = steps.map((i) => sim.stateAt(i));
-  const union = unionSnapshot(snaps);
-  // the basis's uevent log, kernel log and sysfs listing are the last step's (unionSnapshot
-  // spreads it): the graph lays out its records only, and the step's own snapshot carries those
-  // lists, so they are not sent twice (at 60k devices, ~70 MB of the UI thread's heap)
-  const layoutBasis = union && { ...union, uevents: [], log: [], sysfs: [] };
+  // records only (unionSnapshot reads no long list: no sysfs listing is built for the layout)
+  const layoutBasis = unionSnapshot(snaps);
   bases.set(slot, layoutBasis);
   const focus = sim.scenario.focusModule;
   const story = focus ? storyStep(eventsOfKind(sim, kinds, 'uevent'), layoutBasis?.modules.find((m) => m.name === focus)) : null;
@@ -175,6 +199,39 @@ const api: EngineWire = {
   },
   snapshotDelta,
   events: (from, to, slot = 'main') => simulation(slot).eventsBetween(from, to),
+  async lines(list, from, to, step, slot = 'main') {
+    const v = viewsOf(slot);
+    const k = v.sim.kernel;
+    if (!k) return [];
+    const n = v.counts(step);
+    const { monitorLines, dmesgLines } = await (listsCode ??= import('./lists'));
+    return list === 'monitor' ? monitorLines(k.uevents, v.monitor, n.uevents, from, to) : dmesgLines(k.log, n.log, from, to);
+  },
+  uevents(from, to, step, slot = 'main') {
+    const v = viewsOf(slot);
+    return v.sim.kernel?.uevents.slice(Math.max(0, from), Math.min(to, v.counts(step).uevents)) ?? [];
+  },
+  latestUevent(step, devpaths, slot = 'main') {
+    const v = viewsOf(slot);
+    const all = v.sim.kernel?.uevents ?? [];
+    const n = v.counts(step).uevents;
+    const want = new Set(devpaths);
+    let anyDevice: UeventRecord | null = null;
+    for (let i = n - 1; i >= 0; i--) {
+      const u = all[i]!;
+      if (want.has(u.devpath)) return u;
+      if (!anyDevice && u.devpath.startsWith('/devices/')) {
+        anyDevice = u;
+        if (!want.size) break;
+      }
+    }
+    return anyDevice;
+  },
+  async sysfsDirs(step, dirs, slot = 'main') {
+    const { sysfsDir } = await (listsCode ??= import('./lists'));
+    const listing = listingAt(slot, step);
+    return dirs.map(([path, limit]) => sysfsDir(listing, path, limit));
+  },
   async findings(step, slot = 'main') {
     const [{ review }, { REVIEW_RULES }] = await (reviewer ??= Promise.all([import('../engine/review/review'), import('../scenarios/review-rules')]));
     const sim = simulation(slot);
