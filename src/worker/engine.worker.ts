@@ -17,12 +17,10 @@ import {
 import type { EngineWire, RunHead, RunInfo, Slot, SnapshotCore, UiSnapshot } from './protocol';
 import { UiSnapshots } from './uiSnapshot';
 import { layoutSteps, moduleChanges, unionSnapshot } from './union';
-import { validateAll } from './validateAll';
 import { deltaRecords, diffSnapshot, type SnapshotDelta } from './delta';
 import { EMPTY_INDEX, eventIndex } from './eventIndex';
 import { storyStep } from '../ui/firstScreen';
-import { resolveStop } from '../engine/scenario/walkthrough';
-import type { TraceEvent, UeventRecord } from '../engine/index';
+import type { TraceEvent } from '../engine/index';
 
 const sims = new Map<Slot, Simulation>();
 /** each slot's last layout basis (a new layout when the user expands or collapses a group) */
@@ -71,7 +69,8 @@ const invalidInfo = (summary: RunHead): RunInfo => ({
 let importer: Promise<typeof import('./importFiles')> | null = null;
 
 /** the paged views' code (worker/lists.ts): a chunk of its own, loaded when a tab first asks */
-let listsCode: Promise<typeof import('./lists')> | null = null;
+let listsCode: Promise<typeof import('./lists')['calls']> | null = null;
+const lists = () => (listsCode ??= import('./lists').then((m) => m.calls));
 /** per slot: the run's snapshots as the UI gets them (uiSnapshot.ts), and the sysfs listing last read, with its step */
 const views = new Map<Slot, UiSnapshots>();
 const listings = new Map<Slot, { step: number; listing: string[] }>();
@@ -192,53 +191,27 @@ const api: EngineWire = {
     return computeLayout(basis, expanded, touchesOf(simulation(slot)));
   },
   // shape and reference problems together (validateAll.ts); the scenario arrives as JSON text
-  validate: (json) => {
+  // the editor's check: its code is a chunk of its own, loaded by the first check
+  validate: async (json) => {
     const p = parse(json);
     if (!p.ok) return [{ path: '(root)', message: p.message }];
-    return validateAll(p.value);
+    return (await import('./validateAll')).validateAll(p.value);
   },
   snapshotDelta,
   events: (from, to, slot = 'main') => simulation(slot).eventsBetween(from, to),
-  async lines(list, from, to, step, slot = 'main') {
-    const v = viewsOf(slot);
-    const k = v.sim.kernel;
-    if (!k) return [];
-    const n = v.counts(step);
-    const { monitorLines, dmesgLines } = await (listsCode ??= import('./lists'));
-    return list === 'monitor' ? monitorLines(k.uevents, v.monitor, n.uevents, from, to) : dmesgLines(k.log, n.log, from, to);
-  },
-  uevents(from, to, step, slot = 'main') {
-    const v = viewsOf(slot);
-    return v.sim.kernel?.uevents.slice(Math.max(0, from), Math.min(to, v.counts(step).uevents)) ?? [];
-  },
-  latestUevent(step, devpaths, slot = 'main') {
-    const v = viewsOf(slot);
-    const all = v.sim.kernel?.uevents ?? [];
-    const n = v.counts(step).uevents;
-    const want = new Set(devpaths);
-    let anyDevice: UeventRecord | null = null;
-    for (let i = n - 1; i >= 0; i--) {
-      const u = all[i]!;
-      if (want.has(u.devpath)) return u;
-      if (!anyDevice && u.devpath.startsWith('/devices/')) {
-        anyDevice = u;
-        if (!want.size) break;
-      }
-    }
-    return anyDevice;
-  },
-  async sysfsDirs(step, dirs, slot = 'main') {
-    const { sysfsDir } = await (listsCode ??= import('./lists'));
-    const listing = listingAt(slot, step);
-    return dirs.map(([path, limit]) => sysfsDir(listing, path, limit));
-  },
+  // the long lists' calls: their code is a chunk of its own (lists.ts), loaded on first use
+  lines: async (list, from, to, step, slot = 'main') => (await lists()).lines(viewsOf(slot), list, from, to, step),
+  uevents: async (from, to, step, slot = 'main') => (await lists()).uevents(viewsOf(slot), from, to, step),
+  latestUevent: async (step, devpaths, slot = 'main') => (await lists()).latestUevent(viewsOf(slot), step, devpaths),
+  sysfsDirs: async (step, dirs, slot = 'main') => (await lists()).sysfsDirs(listingAt(slot, step), dirs),
   async findings(step, slot = 'main') {
     const [{ review }, { REVIEW_RULES }] = await (reviewer ??= Promise.all([import('../engine/review/review'), import('../scenarios/review-rules')]));
     const sim = simulation(slot);
     if (!sim.scenario) return [];
     return review(sim.stateAt(step), eventsOf(slot), REVIEW_RULES, step + 1);
   },
-  resolveStop: (stop, slot = 'main') => resolveStop(stop, eventsOf(slot)),
+  // presenting only: the stop resolver is a chunk of its own, loaded by the first stop
+  resolveStop: async (stop, slot = 'main') => (await import('../engine/scenario/walkthrough')).resolveStop(stop, eventsOf(slot)),
   explain: (step, devpath, slot = 'main') => simulation(slot).explain(step, devpath),
   withAction: (action, step, slot = 'main') => simulation(slot).withAction(action, step),
   // the importers (a DTS parser, the machine capture readers) load on the first import: their

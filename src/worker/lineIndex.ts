@@ -8,8 +8,8 @@
  */
 import type { UeventRecord } from '../engine/api';
 
-/** the header formatUeventLog puts before the first uevent */
-export const MONITOR_HEAD = ['monitor will print the received events for:', 'KERNEL - the kernel uevent', ''];
+/** lines of the header formatUeventLog puts before the first uevent (lists.ts MONITOR_HEAD) */
+export const HEAD_LINES = 3;
 
 /** newlines in a string (a name from input may hold one: it is one more line of the text) */
 function newlines(s: string): number {
@@ -40,20 +40,7 @@ export class MonitorIndex {
 
   /** lines of the monitor text once `n` uevents were sent (0: none; the tab says so itself) */
   lineCount(n: number): number {
-    return n > 0 ? MONITOR_HEAD.length + this.start(n) : 0;
-  }
-
-  /** the uevent whose lines hold line `k` (after the header) of a text of `n` uevents */
-  ueventAt(k: number, n: number): number {
-    this.start(n);
-    let lo = 0;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= k) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return n > 0 ? HEAD_LINES + this.start(n) : 0;
   }
 
   private extend(to: number): void {

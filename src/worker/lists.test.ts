@@ -5,7 +5,7 @@ import { formatDmesg, formatUeventLog } from '../engine/trace/format';
 import { isFileName } from '../ui/views/format';
 import { benchScenario } from '../../bench/scenario';
 import { MonitorIndex } from './lineIndex';
-import { dmesgLines, monitorLines, sysfsDir } from './lists';
+import { dmesgLines, latestUevent, monitorLines, sysfsDir } from './lists';
 import type { SysfsEntry } from './protocol';
 import { UiSnapshots } from './uiSnapshot';
 
@@ -119,5 +119,15 @@ describe('the paged views', () => {
     ]);
     expect(sysfsDir(listing, '/sys/bus/platform/devices', 10).entries[1]).toEqual({ name: 'b', kind: 'link', target: '../../../devices/platform/b' });
     expect(sysfsDir(listing, '/sys/nowhere', 10)).toEqual({ path: '/sys/nowhere', entries: [], total: 0 });
+  });
+
+  it('the latest uevent of a device by a step, else of any device, else none', () => {
+    const u = (seq: number, devpath: string): UeventRecord => ({ seq, action: 'add', devpath, subsystem: 's', env: [] });
+    const all = [u(1, '/bus/x'), u(2, '/devices/a'), u(3, '/devices/b'), u(4, '/devices/a'), u(5, '/bus/y')];
+    expect(latestUevent(all, 5, ['/devices/a'])?.seq).toBe(4);
+    expect(latestUevent(all, 3, ['/devices/a'])?.seq).toBe(2);
+    expect(latestUevent(all, 5, ['/devices/z'])?.seq).toBe(4);
+    expect(latestUevent(all, 5, [])?.seq).toBe(4);
+    expect(latestUevent(all, 1, [])).toBeNull();
   });
 });

@@ -1,13 +1,42 @@
 /**
- * The worker's answers for the UI's paged views (a chunk the worker loads on first use): lines
- * of the udevadm monitor and dmesg texts at a step, and a sysfs directory's entries from the
- * step's sorted listing. Pure: the lists are passed in. Tested in lists.test.ts.
+ * The worker's answers for the UI's paged views and the few questions about the long lists (a
+ * chunk the worker loads on first use): lines of the udevadm monitor and dmesg texts at a step,
+ * a sysfs directory's entries from the step's sorted listing, the latest uevent of a device.
+ * Pure: the lists are passed in. Tested in lists.test.ts.
  */
 import type { UeventRecord } from '../engine/api';
 import { formatUevent } from '../engine/trace/format';
 import { isFileName } from '../ui/views/format';
-import { MONITOR_HEAD, type MonitorIndex } from './lineIndex';
-import type { SysfsDir, SysfsEntry } from './protocol';
+import { HEAD_LINES, type MonitorIndex } from './lineIndex';
+import type { EngineWire, SysfsDir, SysfsEntry } from './protocol';
+import type { UiSnapshots } from './uiSnapshot';
+
+/** the header formatUeventLog puts before the first uevent */
+export const MONITOR_HEAD = ['monitor will print the received events for:', 'KERNEL - the kernel uevent', ''];
+if (MONITOR_HEAD.length !== HEAD_LINES) throw new Error('lineIndex.ts HEAD_LINES is not the header\'s length');
+
+/**
+ * The worker's calls on the long lists (engine.worker.ts hands each its slot's run, as the UI
+ * gets it: uiSnapshot.ts), bounded by the counts at the step.
+ */
+export const calls = {
+  lines(v: UiSnapshots, ...[list, from, to, step]: Parameters<EngineWire['lines']>): string[] {
+    const k = v.sim.kernel;
+    if (!k) return [];
+    const n = v.counts(step);
+    return list === 'monitor' ? monitorLines(k.uevents, v.monitor, n.uevents, from, to) : dmesgLines(k.log, n.log, from, to);
+  },
+  uevents(v: UiSnapshots, ...[from, to, step]: Parameters<EngineWire['uevents']>): UeventRecord[] {
+    return v.sim.kernel?.uevents.slice(Math.max(0, from), Math.min(to, v.counts(step).uevents)) ?? [];
+  },
+  latestUevent(v: UiSnapshots, ...[step, devpaths]: Parameters<EngineWire['latestUevent']>): UeventRecord | null {
+    return latestUevent(v.sim.kernel?.uevents ?? [], v.counts(step).uevents, devpaths);
+  },
+  /** `listing`: the step's sorted sysfs listing */
+  sysfsDirs(listing: readonly string[], dirs: [path: string, limit: number][]): SysfsDir[] {
+    return dirs.map(([path, limit]) => sysfsDir(listing, path, limit));
+  },
+};
 
 /**
  * Lines [from, to) of the monitor text once `n` uevents were sent: formatUeventLog(all.slice(0,
@@ -20,7 +49,7 @@ export function monitorLines(all: readonly UeventRecord[], index: MonitorIndex, 
   let line = Math.max(0, from);
   for (; line < end && line < MONITOR_HEAD.length; line++) out.push(MONITOR_HEAD[line]!);
   if (line >= end) return out;
-  let i = index.ueventAt(line - MONITOR_HEAD.length, n);
+  let i = ueventAt(index, line - MONITOR_HEAD.length, n);
   while (line < end) {
     const block = (formatUevent(all[i]!) + '\n').split('\n');
     const first = MONITOR_HEAD.length + index.start(i);
@@ -28,6 +57,37 @@ export function monitorLines(all: readonly UeventRecord[], index: MonitorIndex, 
     i++;
   }
   return out;
+}
+
+/** the uevent whose lines hold line `k` (after the header) of the monitor text of `n` uevents */
+export function ueventAt(index: MonitorIndex, k: number, n: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (index.start(mid) <= k) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/**
+ * The latest of the first `n` uevents whose devpath is one of `devpaths`, else the latest of any
+ * device (/devices/…); null when there is none (presenting's uevent panel, as it chose from the
+ * whole log before paging).
+ */
+export function latestUevent(all: readonly UeventRecord[], n: number, devpaths: readonly string[]): UeventRecord | null {
+  const want = new Set(devpaths);
+  let anyDevice: UeventRecord | null = null;
+  for (let i = Math.min(n, all.length) - 1; i >= 0; i--) {
+    const u = all[i]!;
+    if (want.has(u.devpath)) return u;
+    if (!anyDevice && u.devpath.startsWith('/devices/')) {
+      anyDevice = u;
+      if (!want.size) break;
+    }
+  }
+  return anyDevice;
 }
 
 /** lines [from, to) of the dmesg text of the first `n` log lines (formatDmesg's numbering); none for n = 0 */

@@ -206,16 +206,19 @@ export interface EngineApi {
  * What actually crosses the worker boundary: EngineApi with scenarios as JSON text, which
  * survives any nesting, and snapshots as the change from one the UI holds (delta.ts).
  */
-export interface EngineWire extends Omit<EngineApi, 'run' | 'validate' | 'snapshot' | 'importFiles' | 'machineReport' | 'layout' | 'findings' | 'lines' | 'sysfsDirs'> {
+export interface EngineWire extends Omit<EngineApi, 'run' | 'validate' | 'snapshot' | 'importFiles' | 'machineReport' | 'layout' | 'findings' | 'lines' | 'sysfsDirs' | 'uevents' | 'latestUevent' | 'resolveStop'> {
   // answered by a chunk the worker loads on first use (worker/lists.ts)
   lines(list: LineList, from: number, to: number, step: number, slot?: Slot): Promise<string[]>;
   sysfsDirs(step: number, dirs: [path: string, limit: number][], slot?: Slot): Promise<SysfsDir[]>;
+  uevents(from: number, to: number, step: number, slot?: Slot): Promise<UeventRecord[]>;
+  latestUevent(step: number, devpaths: string[], slot?: Slot): Promise<UeventRecord | null>;
+  resolveStop(stop: WalkthroughStop, slot?: Slot): Promise<number | null>;
   findings(step: number, slot?: Slot): Promise<Finding[]>;
   layout(expanded: string[], slot?: Slot): Promise<RunLayout | null>;
   importFiles(files: DroppedFile[]): Promise<ImportOutcome | null>;
   machineReport(): Promise<MachineReport | null>;
   run(scenarioJson: string, slot?: Slot): Promise<RunInfo>;
-  validate(scenarioJson: string): ScenarioError[];
+  validate(scenarioJson: string): Promise<ScenarioError[]>;
   /**
    * The state after `step` as a delta from the newest of the snapshots `held` (ids of what the
    * worker sent before and the UI still holds) that the worker still remembers; a whole
