@@ -76,7 +76,15 @@ export function ShareBar({ children }: { children?: ReactNode }) {
   const copyText = async () => {
     const st = store.getState();
     // the mail text (views/mail.ts) and the image export are chunks loaded on first use
-    const [input, { formatMail }] = await Promise.all([mailInput(st), import('./views/mail')]);
+    let got: [MailInput | null, typeof import('./views/mail')];
+    try {
+      got = await Promise.all([mailInput(st), import('./views/mail')]);
+    } catch (err) {
+      // the uevents come from the worker: a restart (or a failure) on the way is said, not thrown
+      setDialog({ title: 'The view as text', text: `The text could not be made: ${err instanceof Error ? err.message : String(err)}`, note: 'try again' });
+      return;
+    }
+    const [input, { formatMail }] = got;
     if (!input) return;
     const text = formatMail(input);
     const ok = await copy(text);

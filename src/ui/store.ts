@@ -123,7 +123,7 @@ export interface ViewState {
   /** the shown design's own toggles, as it ships: the toolbar marks what differs from them */
   designVariant: FirmwareVariant | null;
   run: RunInfo | null;
-  /** the run's summary: the events stay in the worker (eventPages holds the few shown) */
+  /** the run's summary: the events stay in the worker (pages.events holds the few shown) */
   summary: RunHead | null;
   /** user actions added on top of the design (each forks the timeline) */
   userActions: UserAction[];
@@ -795,8 +795,10 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
             for (let p = a; p <= b; p++) added.push([p, rows.slice((p - a) * PAGE, (p - a + 1) * PAGE)]);
           }
           if (get().run !== run) return;
-          const pages = withPages(get().pages[list] as Pages<unknown>, added, want);
-          set({ pages: { ...get().pages, [list]: pages } });
+          const held = get().pages[list] as Pages<unknown>;
+          // only what is new or longer changes the pages (a view asks again when they change)
+          const more = added.filter(([p, rows]) => rows.length > (held.pages.get(p)?.length ?? -1));
+          if (more.length) set({ pages: { ...get().pages, [list]: withPages(held, more, want) } });
         } catch (err) {
           fail(err);
         } finally {

@@ -178,9 +178,11 @@ export function PagedLines({ count, pages, empty, onNeed, testId }: { count: num
   const ref = useRef<HTMLDivElement>(null);
   const w = useRowWindow(count, ref, 15);
   const missing = missingPages(pages, w.first, w.end, count).length > 0;
+  // asked again when pages land (or the count grows) and some are still missing: a page fetched
+  // for an earlier step of the growing list may be short of this step's rows
   useEffect(() => {
     if (missing) onNeed(w.first, w.end);
-  }, [missing, w.first, w.end, onNeed]);
+  }, [missing, w.first, w.end, onNeed, pages, count]);
   if (count === 0) return <pre className="bs-term" data-testid={testId}>{empty}</pre>;
   const line = (i: number) => rowAt(pages, i);
   if (!w.windowed) {
