@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import type { Snapshot } from '../engine/api';
+import type { SnapshotCore } from '../worker/protocol';
 import { compareServices, scopedSnapshot, serviceScope, shownSections } from './compare';
 import { DeviceGraph } from './graph/DeviceGraph';
 import { fitKey, type FlowColumns } from './graph/toFlow';
@@ -15,7 +15,7 @@ const MAX_FIT_ZOOM = 1;
 const TABLE_ID = 'bs-compare-table';
 
 /** A design's graph input for the chosen view: the whole design, or its per-service part. */
-function useGraphInput(snapshot: Snapshot | null, basis: Snapshot | null, focus: string | undefined, graphs: CompareView['graphs']) {
+function useGraphInput(snapshot: SnapshotCore | null, basis: SnapshotCore | null, focus: string | undefined, graphs: CompareView['graphs']) {
   return useMemo(() => {
     if (!snapshot || graphs === 'all') return { snapshot, basis, columns: undefined };
     const scope = serviceScope(basis ?? snapshot, focus);

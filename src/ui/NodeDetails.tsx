@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import type { DeviceView, DriverView, FirmwareNodeView, MatchInfo, ModuleView, Snapshot } from '../engine/api';
+import type { DeviceView, DriverView, FirmwareNodeView, MatchInfo, ModuleView } from '../engine/api';
+import type { SnapshotCore, UiSnapshot } from '../worker/protocol';
 import type { RunHead } from '../worker/protocol';
 import type { UserAction } from '../engine/index';
 import { Breakable as B } from './Breakable';
@@ -13,7 +14,7 @@ type Found =
   | { kind: 'module'; view: ModuleView }
   | { kind: 'firmware'; view: FirmwareNodeView };
 
-function findView(snapshot: Snapshot, id: string): Found | null {
+function findView(snapshot: SnapshotCore, id: string): Found | null {
   for (const d of snapshot.devices) if (nodeId.device(d.devpath) === id) return { kind: 'device', view: d };
   for (const d of snapshot.drivers) if (nodeId.driver(d.id) === id) return { kind: 'driver', view: d };
   for (const m of snapshot.modules) if (nodeId.module(m.name) === id) return { kind: 'module', view: m };
@@ -46,11 +47,12 @@ function Explain({ matches }: { matches: MatchInfo[] | null }) {
   );
 }
 
-function DeviceActions({ d, snapshot, act }: { d: DeviceView; snapshot: Snapshot; act(a: UserAction): void }) {
+function DeviceActions({ d, snapshot, act }: { d: DeviceView; snapshot: UiSnapshot; act(a: UserAction): void }) {
   const [override, setOverride] = useState('');
   const candidates = snapshot.drivers.filter((x) => x.bus === d.bus && x.bindAttrs);
   const [bindTo, setBindTo] = useState('');
-  const hasOverride = snapshot.sysfs.includes(`/sys${d.devpath}/driver_override`);
+  // the bus gives its devices a driver_override file (the worker asks the bus: protocol.ts UiSnapshot)
+  const hasOverride = d.bus !== null && snapshot.overrideBuses.includes(d.bus);
   const bus = d.bus ?? undefined;
   const devmKids = snapshot.devices.filter((x) => x.devmParent === d.devpath);
   return (
@@ -105,7 +107,7 @@ import { focusGraphNode } from './focus';
 export { focusGraphNode };
 
 interface Props {
-  snapshot: Snapshot | null;
+  snapshot: UiSnapshot | null;
   summary: RunHead | null;
   selected: string | null;
 }

@@ -1,5 +1,6 @@
-import { useEffect, useMemo, type MouseEvent, type ReactNode } from 'react';
-import type { DeviceView, Snapshot, TraceEvent } from '../engine/api';
+import { useEffect, useMemo, useState, type MouseEvent, type ReactNode } from 'react';
+import type { DeviceView, TraceEvent, UeventRecord } from '../engine/api';
+import type { SnapshotCore } from '../worker/protocol';
 import type { WalkthroughStop } from '../engine/scenario/walkthrough';
 import { compareServices, shownSections } from './compare';
 import { DeviceGraph } from './graph/DeviceGraph';
@@ -14,7 +15,7 @@ export const PRESENT_MIN_ZOOM = 1.5;
 const PRESENT_MAX_ZOOM = 2;
 
 /** a stop's focus refs ("device:arm-rsi") as graph node ids, through the run's devices */
-function focusIds(stop: WalkthroughStop, basis: Snapshot | null, snapshot: Snapshot): string[] {
+function focusIds(stop: WalkthroughStop, basis: SnapshotCore | null, snapshot: SnapshotCore): string[] {
   const devices = [...(basis?.devices ?? []), ...snapshot.devices];
   return (stop.focus ?? []).flatMap((ref) => {
     const cut = ref.indexOf(':');
@@ -30,7 +31,7 @@ function focusIds(stop: WalkthroughStop, basis: Snapshot | null, snapshot: Snaps
   });
 }
 
-function focusDevice(stop: WalkthroughStop, snapshot: Snapshot, event: TraceEvent | undefined): DeviceView | undefined {
+function focusDevice(stop: WalkthroughStop, snapshot: SnapshotCore, event: TraceEvent | undefined): DeviceView | undefined {
   for (const ref of stop.focus ?? []) {
     if (!ref.startsWith('device:')) continue;
     const d = snapshot.devices.find((x) => x.name === ref.slice(7));
@@ -40,16 +41,32 @@ function focusDevice(stop: WalkthroughStop, snapshot: Snapshot, event: TraceEven
   return snapshot.devices.find((d) => touched.includes(d.devpath));
 }
 
-function UeventPanel({ event, snapshot }: { event: TraceEvent | undefined; snapshot: Snapshot }) {
+function UeventPanel({ event, step }: { event: TraceEvent | undefined; step: number }) {
   // the stop's own uevent; for a udev or module event, the latest uevent of the device it acts on
+  // (else of any device), which the worker looks up: the UI holds no uevent log
+  const latestUevent = useViewStore((s) => s.latestUevent);
+  const [latest, setLatest] = useState<{ step: number; key: string; uevent: UeventRecord | null } | null>(null);
   const touched = event?.touches.devices ?? [];
-  const latest = [...snapshot.uevents].reverse();
-  const u = event?.uevent ?? latest.find((x) => touched.includes(x.devpath)) ?? latest.find((x) => x.devpath.startsWith('/devices/'));
+  const key = touched.join('\n');
+  const own = event?.uevent;
+  useEffect(() => {
+    if (own) return;
+    let live = true;
+    latestUevent(key ? key.split('\n') : []).then(
+      (r) => live && setLatest({ step: r.step, key, uevent: r.uevent }),
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+  }, [own, key, step, latestUevent]);
+  const found = latest && latest.step === step && latest.key === key ? latest : null;
+  const u = own ?? found?.uevent;
   return (
     <>
       <div>
         <h3>udevadm monitor --kernel --property</h3>
-        <pre className="bs-present__term" data-testid="present-uevent">{u ? formatUevent(u) : '(no device uevent yet)'}</pre>
+        <pre className="bs-present__term" data-testid="present-uevent" aria-busy={!own && !found}>{u ? formatUevent(u) : found ? '(no device uevent yet)' : '…'}</pre>
       </div>
       {event && event.kind !== 'uevent' && (
         <div>
@@ -195,7 +212,7 @@ export function Presentation() {
   const ready = p.ready && status === 'ready';
 
   let side: ReactNode = null;
-  if (snapshot && panel === 'uevent') side = <UeventPanel event={event} snapshot={snapshot} />;
+  if (snapshot && panel === 'uevent') side = <UeventPanel event={event} step={step} />;
   if (snapshot && panel === 'details') side = <DetailsPanel dev={focusDevice(stop, snapshot, event)} />;
   if (snapshot && panel === 'tree') side = (<div><h3>tree /sys</h3><pre className="bs-present__term" data-testid="present-tree">{mailTree(snapshot, run?.scenario?.focusModule).join('\n')}</pre></div>);
   if (outcome && panel === 'outcome') side = (<div><h3>The outcome</h3><p className={`bs-present__outcome bs-outcome--${outcome.tone}`} data-testid="present-outcome"><strong>{outcome.headline}</strong> — {outcome.why}</p></div>);

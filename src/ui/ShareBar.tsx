@@ -1,20 +1,25 @@
 import { useRef, useState, type ReactNode } from 'react';
 import type { MailInput } from './views/mail';
-import { useViewStore, useViewStoreApi, type ViewState } from './store';
+import { useViewStore, useViewStoreApi, type ViewStore } from './store';
 import { loadFiles } from './readDropped';
 import type { ImageFormat } from './exportImage';
 
-/** what the mail text is made of: the design on screen, and the other one when comparing */
-export function mailInput(s: ViewState): MailInput | null {
+/**
+ * What the mail text is made of: the design on screen, and the other one when comparing, each
+ * with the uevents sent by its step (the UI holds their count only: one fetch of them all, for
+ * this one action: store.ts uevents). Throws when the worker fails (the caller shows why).
+ */
+export async function mailInput(s: ViewStore): Promise<MailInput | null> {
+  const uevents = s.uevents;
   if (!s.summary || !s.snapshot) return null;
   const main: MailInput = {
-    id: s.summary.id, title: s.summary.title, snapshot: s.snapshot, lastStep: s.summary.eventCount - 1,
+    id: s.summary.id, title: s.summary.title, snapshot: { ...s.snapshot, uevents: await uevents('main') }, lastStep: s.summary.eventCount - 1,
     focusModule: s.run?.scenario?.focusModule,
   };
   const c = s.compare;
   if (s.mode === 'compare' && c.run && c.snapshot) {
     main.compare = {
-      id: c.run.summary.id, title: c.run.summary.title, snapshot: c.snapshot, lastStep: c.run.summary.eventCount - 1,
+      id: c.run.summary.id, title: c.run.summary.title, snapshot: { ...c.snapshot, uevents: await uevents('compare') }, lastStep: c.run.summary.eventCount - 1,
       focusModule: c.run.scenario?.focusModule,
     };
   }
@@ -69,10 +74,18 @@ export function ShareBar({ children }: { children?: ReactNode }) {
   const file = useRef<HTMLInputElement>(null);
 
   const copyText = async () => {
-    const input = mailInput(store.getState());
-    if (!input) return;
+    const st = store.getState();
     // the mail text (views/mail.ts) and the image export are chunks loaded on first use
-    const { formatMail } = await import('./views/mail');
+    let got: [MailInput | null, typeof import('./views/mail')];
+    try {
+      got = await Promise.all([mailInput(st), import('./views/mail')]);
+    } catch (err) {
+      // the uevents come from the worker: a restart (or a failure) on the way is said, not thrown
+      setDialog({ title: 'The view as text', text: `The text could not be made: ${err instanceof Error ? err.message : String(err)}`, note: 'try again' });
+      return;
+    }
+    const [input, { formatMail }] = got;
+    if (!input) return;
     const text = formatMail(input);
     const ok = await copy(text);
     setDialog({ title: 'The view as text (80 columns, for a mail reply)', text, note: ok ? 'copied to the clipboard' : 'select it and copy' });

@@ -5,7 +5,8 @@
  * service's device (the auxiliary designs hang the per-service device under arm-smccc).
  * Pure: unit-tested in compare.test.ts.
  */
-import type { DeviceView, ModuleView, Snapshot, TraceEvent } from '../engine/api';
+import type { DeviceView, ModuleView, TraceEvent } from '../engine/api';
+import type { SnapshotCore } from '../worker/protocol';
 import type { EventIndex } from '../worker/eventIndex';
 import { moduleDetail } from './graph/toFlow';
 
@@ -39,7 +40,7 @@ export const FACT_ROWS: [keyof ServiceFacts, string][] = [
 
 const NONE = '—';
 
-function serviceDevice(snapshot: Snapshot, fwId: string): DeviceView | null {
+function serviceDevice(snapshot: SnapshotCore, fwId: string): DeviceView | null {
   const fw = snapshot.firmware.find((f) => f.id === fwId);
   if (!fw) return null;
   const devs = fw.devices.map((p) => snapshot.devices.find((d) => d.devpath === p)).filter((d): d is DeviceView => !!d);
@@ -49,16 +50,16 @@ function serviceDevice(snapshot: Snapshot, fwId: string): DeviceView | null {
   return aux ?? first;
 }
 
-function descendants(snapshot: Snapshot, devpath: string): DeviceView[] {
+function descendants(snapshot: SnapshotCore, devpath: string): DeviceView[] {
   return snapshot.devices.filter((d) => d.devpath.startsWith(devpath + '/'));
 }
 
-function boundDriver(snapshot: Snapshot, dev: DeviceView) {
+function boundDriver(snapshot: SnapshotCore, dev: DeviceView) {
   return dev.driver ? snapshot.drivers.find((d) => d.name === dev.driver && d.bus === dev.bus) : undefined;
 }
 
 /** the module the table names for a service: its driver's, else the one its MODALIAS matches, else the TSM module */
-function serviceModule(snapshot: Snapshot, serviceId: string, dev: DeviceView, focusModule?: string): ModuleView | undefined {
+function serviceModule(snapshot: SnapshotCore, serviceId: string, dev: DeviceView, focusModule?: string): ModuleView | undefined {
   const driver = boundDriver(snapshot, dev);
   const byDriver = driver?.module ? snapshot.modules.find((m) => m.name === driver.module) : undefined;
   const byAlias = dev.modalias ? snapshot.modules.find((m) => m.aliases.includes(dev.modalias!)) : undefined;
@@ -71,7 +72,7 @@ function serviceModule(snapshot: Snapshot, serviceId: string, dev: DeviceView, f
  * module a reader expects to load for RSI/RMI even when nothing ties it to the device
  * (the faux design).
  */
-export function serviceFacts(snapshot: Snapshot, serviceId: string, focusModule?: string): ServiceFacts {
+export function serviceFacts(snapshot: SnapshotCore, serviceId: string, focusModule?: string): ServiceFacts {
   const label = SERVICES.find((s) => s.id === serviceId)?.label ?? serviceId;
   const present = snapshot.firmware.some((f) => f.id === serviceId);
   const dev = serviceDevice(snapshot, serviceId);
@@ -114,8 +115,8 @@ export interface CompareSection {
 
 /** The difference summary of two designs: one section per service present in either. */
 export function compareServices(
-  a: Snapshot,
-  b: Snapshot,
+  a: SnapshotCore,
+  b: SnapshotCore,
   focus: { a?: string; b?: string } = {},
 ): CompareSection[] {
   const out: CompareSection[] = [];
@@ -170,7 +171,7 @@ export interface ServiceScope {
  * class device such as tsm0), and the module the table names for it. Taken from the run's
  * layout basis (every node of the run) so the graph keeps the same nodes at every step.
  */
-export function serviceScope(snapshot: Snapshot, focusModule?: string): ServiceScope {
+export function serviceScope(snapshot: SnapshotCore, focusModule?: string): ServiceScope {
   const devices = new Set<string>();
   const modules = new Set<string>();
   for (const s of SERVICES) {
@@ -189,7 +190,7 @@ export function serviceScope(snapshot: Snapshot, focusModule?: string): ServiceS
  * scope's devices (a parent outside the scope is dropped, so the device is top level),
  * the drivers bound to them (to reach their modules) and the scope's modules.
  */
-export function scopedSnapshot(snapshot: Snapshot, scope: ServiceScope): Snapshot {
+export function scopedSnapshot(snapshot: SnapshotCore, scope: ServiceScope): SnapshotCore {
   const devices = snapshot.devices
     .filter((d) => scope.devices.has(d.devpath))
     .map((d) => (d.parent !== null && !scope.devices.has(d.parent) ? { ...d, parent: null } : d));

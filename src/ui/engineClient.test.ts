@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import * as Comlink from 'comlink';
 import { createEngineClient, EngineRestartError } from './engineClient';
 import { diffSnapshot } from '../worker/delta';
-import type { Snapshot } from '../engine/api';
+import type { UiSnapshot as Snapshot } from '../worker/protocol';
 
 const snap = (step: number): Snapshot => ({
-  step, devices: [], drivers: [], modules: [], uevents: [], sysfs: [`/sys/step${step}`], log: [], firmware: [], facts: {},
+  step, devices: [], drivers: [], modules: [], firmware: [], facts: {}, counts: { uevents: step, log: 2 * step, monitorLines: 3 * step }, overrideBuses: ['platform'],
   tsm: { reportProvider: null, classDevices: [] }, files: {}, kernelVersion: '6.18', udevRunning: true,
 });
 let ids = 1;
@@ -26,6 +26,9 @@ function fakeWorkers() {
       },
       snapshotDelta: (step: number) => ({ delta: diffSnapshot(null, null, snap(step), ids++), event: { index: step, kind: 'phase', text: `e${step}`, cite: '', depth: 0, touches: {} } }),
       listBuiltins: () => [],
+      // the paged views' calls: what they were asked, back
+      lines: async (list: string, from: number, to: number, step: number, slot: string) => [`${list} ${from}-${to} at ${step} in ${slot}`],
+      sysfsDirs: async (step: number, dirs: [string, number][], slot: string) => dirs.map(([path, limit]) => ({ path, entries: [{ name: `${step} ${limit} ${slot}`, kind: 'file' }], total: 1 })),
     }, port2);
     port1.start();
     const worker = Object.assign(port1, { terminate: () => { me.terminated = true; port1.close(); port2.close(); } });
@@ -58,6 +61,17 @@ describe('engine client supervision', () => {
     await expect(hung).rejects.toThrow(/cancelled/);
     expect(await engine.listBuiltins()).toEqual([]);
     expect(started).toHaveLength(2);
+    engine.dispose();
+  });
+  it('the paged views\' requests reach the worker with their step and slot', async () => {
+    const { spawn } = fakeWorkers();
+    const engine = createEngineClient({ spawn });
+    expect(await engine.lines('dmesg', 128, 256, 7, 'main')).toEqual(['dmesg 128-256 at 7 in main']);
+    expect(await engine.sysfsDirs(9, [['/sys/bus', 200]], 'compare')).toEqual([{ path: '/sys/bus', entries: [{ name: '9 200 compare', kind: 'file' }], total: 1 }]);
+    // the counts arrive with the snapshot; the lists do not
+    const { snapshot } = await engine.snapshot(4);
+    expect(snapshot.counts).toEqual({ uevents: 4, log: 8, monitorLines: 12 });
+    expect(Object.keys(snapshot)).not.toContain('sysfs');
     engine.dispose();
   });
   it('scenarios cross as JSON text, so nesting structured clone would choke on survives the post', async () => {

@@ -11,8 +11,7 @@
  * structured clone would not.
  */
 import * as Comlink from 'comlink';
-import type { Snapshot } from '../engine/api';
-import type { EngineApi, EngineWire, ImportOutcome, Slot, StepView } from '../worker/protocol';
+import type { EngineApi, EngineWire, ImportOutcome, Slot, StepView, UiSnapshot as Snapshot } from '../worker/protocol';
 import { applyDelta, type SnapshotDelta } from '../worker/delta';
 
 /** snapshots kept per slot as bases for the worker's deltas (the worker keeps as many: engine.worker.ts SENT_KEPT) */
@@ -163,6 +162,10 @@ export function createEngineClient(opts: EngineClientOptions = {}): EngineClient
     },
     snapshot,
     events: (from, to, slot) => call((r) => r.events(from, to, slot)),
+    lines: (list, from, to, step, slot) => call((r) => r.lines(list, from, to, step, slot)),
+    uevents: (from, to, step, slot) => call((r) => r.uevents(from, to, step, slot)),
+    latestUevent: (step, devpaths, slot) => call((r) => r.latestUevent(step, devpaths, slot)),
+    sysfsDirs: (step, dirs, slot) => call((r) => r.sysfsDirs(step, dirs, slot)),
     findings: (step, slot) => call((r) => r.findings(step, slot)),
     resolveStop: (stop, slot) => call((r) => r.resolveStop(stop, slot)),
     explain: (step, devpath, slot) => call((r) => r.explain(step, devpath, slot)),

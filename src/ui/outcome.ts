@@ -4,7 +4,8 @@
  * told as the udev/kmod chain (uevent MODALIAS -> modules.alias -> modprobe).
  * Pure: unit-tested in outcome.test.ts.
  */
-import type { DeviceView, ModuleView, Snapshot } from '../engine/api';
+import type { DeviceView, ModuleView } from '../engine/api';
+import type { SnapshotCore } from '../worker/protocol';
 import type { ModuleChange } from '../worker/union';
 import { aliasMatches } from './graph/toFlow';
 
@@ -23,7 +24,7 @@ const list = (xs: string[], max = 3): string =>
   xs.length <= max ? xs.join(', ') : `${xs.slice(0, max).join(', ')} and ${xs.length - max} more`;
 
 /** devices whose MODALIAS matches one of the module's aliases, with the alias */
-export function aliasMatchesOf(snapshot: Snapshot, m: ModuleView): { device: DeviceView; alias: string }[] {
+export function aliasMatchesOf(snapshot: SnapshotCore, m: ModuleView): { device: DeviceView; alias: string }[] {
   const out: { device: DeviceView; alias: string }[] = [];
   for (const d of snapshot.devices) {
     if (!d.modalias) continue;
@@ -52,7 +53,7 @@ export interface OutcomeContext {
 
 /** the context of a run at a step (the run as the worker returned it; side from the design list) */
 export function outcomeContext(
-  run: { summary: { eventCount: number }; layoutBasis: Snapshot | null; moduleChanges: ModuleChange[] | null } | null,
+  run: { summary: { eventCount: number }; layoutBasis: SnapshotCore | null; moduleChanges: ModuleChange[] | null } | null,
   step: number,
   side: 'guest' | 'host' | undefined,
 ): OutcomeContext | undefined {
@@ -72,7 +73,7 @@ export function nextChange(changes: ModuleChange[] | null | undefined, step: num
   return changes?.find((c) => c.module === moduleName && c.step > step && c.state !== 'loading') ?? null;
 }
 
-export function moduleOutcome(snapshot: Snapshot, moduleName: string | null | undefined, ctx?: OutcomeContext): Outcome | null {
+export function moduleOutcome(snapshot: SnapshotCore, moduleName: string | null | undefined, ctx?: OutcomeContext): Outcome | null {
   if (!moduleName) return null;
   const m = snapshot.modules.find((x) => x.name === moduleName);
   if (!m) return null;

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { Scenario, Snapshot, TraceEvent } from '../engine/index';
-import type { RunHead, RunInfo } from '../worker/protocol';
+import type { Scenario, TraceEvent } from '../engine/index';
+import type { RunHead, RunInfo, SysfsDir, UiSnapshot as Snapshot } from '../worker/protocol';
 import { indexOf } from '../worker/eventIndex';
 import { resolveStop } from '../engine/scenario/walkthrough';
 import type { EngineClient } from './engineClient';
@@ -9,14 +9,27 @@ import { BOTTOM_PANEL, EDITOR_STORAGE_KEY, LAYOUT_STORAGE_KEY, createViewStore, 
 // A stand-in for the worker client (the store's only dependency); not an engine.
 const VARIANT = { realm: true, firmware: 'dt', psci: '1.1', conduit: 'smc', module: 'module', udev: true } as const;
 
-function fakeClient(overrides: Partial<EngineClient> = {}): EngineClient & { calls: string[] } {
+function fakeClient(overrides: Partial<EngineClient> = {}): EngineClient & { calls: string[]; asked: string[] } {
   const calls: string[] = [];
+  const asked: string[] = [];
   const event = (index: number): TraceEvent => ({ index, kind: 'phase', text: `e${index}`, cite: '', depth: 0, touches: {} });
   const summary = (id: string, n: number): RunHead => ({ id, title: id, source: 'test', eventCount: n, errors: [] });
+  // the long lists grow with the step: 10 lines of each text an event
   const snap = (step: number): Snapshot => ({
-    step, devices: [], drivers: [], modules: [], uevents: [], sysfs: [], log: [], firmware: [], facts: {},
-    tsm: { reportProvider: null, classDevices: [] }, udevRunning: true, files: {}, kernelVersion: '7.0',
+    step, devices: [], drivers: [], modules: [], firmware: [], facts: {}, counts: { uevents: step + 1, log: 10 * (step + 1), monitorLines: 10 * (step + 1) },
+    overrideBuses: [], tsm: { reportProvider: null, classDevices: [] }, udevRunning: true, files: {}, kernelVersion: '7.0',
   });
+  // a /sys whose /sys/devices/platform holds one device directory an event (step + 1 of them)
+  const dir = (step: number, path: string, limit: number): SysfsDir => {
+    const entries: SysfsDir['entries'] =
+      path === '/sys' ? [{ name: 'bus', kind: 'dir' }, { name: 'devices', kind: 'dir' }]
+      : path === '/sys/devices' ? [{ name: 'platform', kind: 'dir' }]
+      : path === '/sys/devices/platform' ? Array.from({ length: step + 1 }, (_, i) => ({ name: `dev${i}`, kind: 'dir' as const }))
+      : path.startsWith('/sys/devices/platform/dev') && Number(path.slice(25)) <= step ? [{ name: 'uevent', kind: 'file' }]
+      : path === '/sys/bus' ? [{ name: 'empty', kind: 'dir', empty: true }]
+      : [];
+    return { path, entries: entries.slice(0, limit), total: entries.length };
+  };
   const scenario = (id: string) => ({ id }) as unknown as Scenario;
   const info = (s: unknown, n: number): RunInfo => ({
     summary: summary((s as { id: string }).id, n),
@@ -31,6 +44,7 @@ function fakeClient(overrides: Partial<EngineClient> = {}): EngineClient & { cal
   });
   return {
     calls,
+    asked,
     cancel: () => calls.push('cancel'),
     onRestart: () => {},
     listBuiltins: async () => [{ id: 'a', title: 'A', description: '', design: 'mainline', side: 'guest', revision: '', source: '', kernel: '7.0', extrapolated: [] }],
@@ -45,8 +59,12 @@ function fakeClient(overrides: Partial<EngineClient> = {}): EngineClient & { cal
     validate: async (s) => (calls.push('validate'), (s as { id?: unknown }).id ? [] : [{ path: 'id', message: 'Required' }]),
     run: async (s, slot = 'main') => (calls.push(`run ${slot}`), info(s, 3)),
     snapshot: async (step, slot = 'main') => (calls.push(`snapshot ${step} ${slot}`), { snapshot: snap(step), event: step >= 0 ? event(step) : null }),
-    // not in `calls`: pages, findings and stops are asked as the view needs them
+    // not in `calls`: pages, findings and stops are asked as the view needs them (pages and sysfs in `asked`)
     events: async (from, to) => Array.from({ length: Math.max(0, to - from) }, (_, i) => event(from + i)),
+    lines: async (list, from, to, step) => (asked.push(`${list} ${from}-${to} @${step}`), Array.from({ length: Math.max(0, Math.min(to, 10 * (step + 1)) - from) }, (_, i) => `${list} ${from + i}`)),
+    uevents: async (from, to, step) => (asked.push(`uevents ${from}-${to} @${step}`), []),
+    latestUevent: async () => null,
+    sysfsDirs: async (step, dirs) => (asked.push(`sysfs @${step}: ${dirs.map(([p]) => p).join(' ')}`), dirs.map(([p, limit]) => dir(step, p, limit))),
     findings: async () => [],
     // the walkthrough resolver over the fake run's events (every run here has 3)
     resolveStop: async (stop) => resolveStop(stop, Array.from({ length: 3 }, (_, i) => event(i))),
@@ -391,3 +409,91 @@ describe('quick key presses', () => {
     expect(store.getState().step).toBe(2);
   });
 });
+
+describe('view store: the paged views', () => {
+  it('the monitor and dmesg lines are fetched as far as the step has them; a later step with more fetches the short page again, an earlier one nothing', async () => {
+    const client = fakeClient();
+    const store = createViewStore(client);
+    await store.getState().init();
+    await store.getState().goToStep(0);
+    await store.getState().loadRows('dmesg', 0, 50);
+    expect(client.asked).toEqual(['dmesg 0-10 @0']);
+    expect(store.getState().pages.dmesg.pages.get(0)).toHaveLength(10);
+    await store.getState().goToStep(2);
+    await store.getState().loadRows('dmesg', 0, 50);
+    expect(client.asked.at(-1)).toBe('dmesg 0-30 @2');
+    expect(store.getState().pages.dmesg.pages.get(0)).toHaveLength(30);
+    const n = client.asked.length;
+    await store.getState().goToStep(1);
+    await store.getState().loadRows('dmesg', 0, 50);
+    // the 20 lines of step 1 are the first 20 held
+    expect(client.asked).toHaveLength(n);
+    // the lists are pages of their own
+    await store.getState().loadRows('monitor', 0, 50);
+    expect(client.asked.at(-1)).toBe('monitor 0-20 @1');
+    expect(store.getState().pages.monitor.pages.get(0)?.[19]).toBe('monitor 19');
+  });
+
+  it('the mail text\'s uevents: all of them at the step, fetched once for the action', async () => {
+    const client = fakeClient();
+    const store = createViewStore(client);
+    await store.getState().init();
+    await store.getState().goToStep(1);
+    await store.getState().uevents('main');
+    expect(client.asked).toEqual(['uevents 0-2 @1']);
+  });
+
+  it('the /sys tab fetches its open directories at the step, and each step brings them with its snapshot', async () => {
+    const client = fakeClient();
+    const store = createViewStore(client);
+    await store.getState().init();
+    await store.getState().goToStep(1);
+    // no /sys tab, no listing asked for
+    expect(client.asked.filter((a) => a.startsWith('sysfs'))).toEqual([]);
+    store.getState().setBottomTab('sysfs');
+    await tick(5);
+    let v = store.getState().sysfsView!;
+    expect(v.step).toBe(1);
+    // open by default down the tree, one round a level: /sys, then devices and bus, then platform, then its devices
+    expect([...v.dirs.keys()].sort()).toEqual(['/sys', '/sys/bus', '/sys/devices', '/sys/devices/platform', '/sys/devices/platform/dev0', '/sys/devices/platform/dev1']);
+    expect(client.asked.filter((a) => a.startsWith('sysfs'))).toHaveLength(4);
+    // a step: the open directories at the new step come in the same state change as its snapshot
+    const seen: [number, number | undefined][] = [];
+    const off = store.subscribe((s) => seen.push([s.step, s.sysfsView?.step]));
+    client.asked.length = 0;
+    await store.getState().goToStep(2);
+    await tick(5);
+    off();
+    expect(seen.filter(([step]) => step === 2).every(([, at]) => at === 2)).toBe(true);
+    expect(client.asked[0]).toBe('sysfs @2: /sys /sys/bus /sys/devices /sys/devices/platform /sys/devices/platform/dev0 /sys/devices/platform/dev1');
+    // the device directory new at step 2 opens by default, in a round of its own
+    expect(client.asked[1]).toBe('sysfs @2: /sys/devices/platform/dev2');
+    v = store.getState().sysfsView!;
+    expect(v.dirs.get('/sys/devices/platform')!.entries).toHaveLength(3);
+    // a directory closed: nothing under it is asked for again
+    store.getState().toggleSysfsDir('/sys/devices', false);
+    client.asked.length = 0;
+    await store.getState().goToStep(0);
+    expect(client.asked).toEqual(['sysfs @0: /sys /sys/bus']);
+    // another tab: steps ask for no directory
+    store.getState().setBottomTab('events');
+    client.asked.length = 0;
+    await store.getState().goToStep(1);
+    expect(client.asked).toEqual([]);
+  });
+
+  it('a directory shows its first 200 entries; "more" asks for 500 more', async () => {
+    const client = fakeClient();
+    const store = createViewStore(client);
+    await store.getState().init();
+    store.getState().setBottomTab('sysfs');
+    await tick(5);
+    client.asked.length = 0;
+    store.getState().showMoreSysfs('/sys/devices/platform');
+    await tick(5);
+    // the directory held shows all it has (3 < 200): nothing to fetch
+    expect(client.asked).toEqual([]);
+    expect(store.getState().sysfsLimits.get('/sys/devices/platform')).toBe(700);
+  });
+});
+

@@ -6,12 +6,15 @@
  */
 import { createContext, useContext } from 'react';
 import { createStore, useStore } from 'zustand';
-import type { BuiltinInfo, MatchInfo, ScenarioError, Snapshot, TraceEvent, UserAction, Variant } from '../engine/index';
-import type { DroppedFile, EventIndex, Finding, FirmwareVariant, MachineReport, RunHead, RunInfo, RunLayout, Slot } from '../worker/protocol';
+import type { BuiltinInfo, MatchInfo, ScenarioError, TraceEvent, UeventRecord, UserAction, Variant } from '../engine/index';
+import type {
+  DroppedFile, EventIndex, Finding, FirmwareVariant, LineList, MachineReport, RunHead, RunInfo, RunLayout, Slot, SysfsDir, UiSnapshot as Snapshot,
+} from '../worker/protocol';
 import { nextOfKind } from '../worker/eventIndex';
 import { EngineRestartError, type EngineClient } from './engineClient';
 import type { Span } from './editor/jsonSpans';
-import { NO_PAGES, PAGE, pageRuns, pagesFor, withPages, type EventPages } from './eventPages';
+import { NO_PAGES, PAGE, missingPages, pageRuns, pagesFor, withPages, type Pages } from './pages';
+import { openDirs, shownOf, DIR_MORE } from './views/sysfsView';
 import { nodeId } from './graph/toFlow';
 import { EMPTY_LINK, runKey, type DecodedLink, type LinkView } from './link';
 import type { Walkthrough } from '../engine/scenario/walkthrough';
@@ -41,6 +44,28 @@ export function nextStop(
     return c.length ? Math.min(...c) : null;
   }
   return nextOfKind(index, step, target);
+}
+
+/** the long lists the bottom panel pages (pages.ts): the trace's events, the monitor's and dmesg's lines */
+export type PagedList = 'events' | LineList;
+export interface ListPages {
+  events: Pages<TraceEvent>;
+  monitor: Pages<string>;
+  dmesg: Pages<string>;
+}
+const NO_LIST_PAGES: ListPages = { events: NO_PAGES, monitor: NO_PAGES, dmesg: NO_PAGES };
+
+/** rows a paged list has at the step on screen */
+export function rowCount(list: PagedList, summary: RunHead, snapshot: Snapshot): number {
+  if (list === 'events') return summary.eventCount;
+  return list === 'monitor' ? snapshot.counts.monitorLines : snapshot.counts.log;
+}
+
+/** the sysfs directories the /sys browser has from the worker, for one step of one run (shown only at that step) */
+export interface SysfsView {
+  run: RunInfo;
+  step: number;
+  dirs: ReadonlyMap<string, SysfsDir>;
 }
 
 export interface EditorProblem extends ScenarioError {
@@ -98,7 +123,7 @@ export interface ViewState {
   /** the shown design's own toggles, as it ships: the toolbar marks what differs from them */
   designVariant: FirmwareVariant | null;
   run: RunInfo | null;
-  /** the run's summary: the events stay in the worker (eventPages holds the few shown) */
+  /** the run's summary: the events stay in the worker (pages.events holds the few shown) */
   summary: RunHead | null;
   /** user actions added on top of the design (each forks the timeline) */
   userActions: UserAction[];
@@ -107,8 +132,14 @@ export interface ViewState {
   snapshot: Snapshot | null;
   /** the event at `step`, with its snapshot (null before the first event) */
   event: TraceEvent | null;
-  /** pages of the run's events the event list shows (eventPages.ts), fetched by loadEvents */
-  eventPages: EventPages;
+  /** pages of the run's long lists the bottom panel shows (pages.ts), fetched by loadRows */
+  pages: ListPages;
+  /** the /sys browser's directories at a step (fetched while the tab is open: the worker builds the listing only then) */
+  sysfsView: SysfsView | null;
+  /** the /sys directories the user opened (true) or closed (false), over views/sysfsView.ts's defaults */
+  sysfsToggles: ReadonlyMap<string, boolean>;
+  /** directories the user asked to show more entries of: how many */
+  sysfsLimits: ReadonlyMap<string, number>;
   /** the review rules' findings at `step`, fetched while the Review tab or compare mode shows them (null until then) */
   findings: Finding[] | null;
   /** React Flow node id of the selected node (see graph/toFlow.ts nodeId) */
@@ -177,8 +208,16 @@ export interface ViewActions {
   /** Shows the state after event `step` of the current run. */
   goToStep(step: number): Promise<void>;
   stepBy(delta: number): Promise<void>;
-  /** Fetches the pages of events [from, to) of the run that are not held yet (the event list's window). */
-  loadEvents(from: number, to: number): Promise<void>;
+  /** Fetches the pages of rows [from, to) of a long list that are not held yet (a bottom panel view's window). */
+  loadRows(list: PagedList, from: number, to: number): Promise<void>;
+  /** The uevents sent by the slot's step, all of them (one user action's fetch: the mail text). */
+  uevents(slot: Slot): Promise<UeventRecord[]>;
+  /** The latest uevent by the current step of one of `devpaths`, else of any device (presenting). */
+  latestUevent(devpaths: string[]): Promise<{ step: number; uevent: UeventRecord | null }>;
+  /** Opens or closes a directory of the /sys browser (and fetches what it shows). */
+  toggleSysfsDir(path: string, open: boolean): void;
+  /** Shows DIR_MORE more entries of a /sys directory. */
+  showMoreSysfs(path: string): void;
   /** Expands a collapsed group of the graph, or collapses it again (a new layout from the worker). */
   toggleGroup(key: string): Promise<void>;
   setPlaying(playing: boolean): void;
@@ -272,7 +311,10 @@ export const initialViewState: ViewState = {
   step: -1,
   snapshot: null,
   event: null,
-  eventPages: NO_PAGES,
+  pages: NO_LIST_PAGES,
+  sysfsView: null,
+  sysfsToggles: new Map(),
+  sysfsLimits: new Map(),
   findings: null,
   selected: null,
   expandedGroups: [],
@@ -407,13 +449,15 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
         step,
         snapshot,
         event,
-        eventPages: NO_PAGES,
+        pages: NO_LIST_PAGES,
+        sysfsView: null,
         findings: null,
         explain: null,
         status: 'ready',
         message: null,
       });
-      pagesAsked.clear();
+      for (const asked of Object.values(pagesAsked)) asked.clear();
+      void loadSysfs().catch(fail);
       await refreshExplain(mine);
       await refreshFindings(mine);
       // a run of an imported machine (or of it with user actions) is compared with the machine
@@ -442,8 +486,51 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
       if (mine === ticket && get().step === step && get().run === run) set({ findings });
     };
 
-    /** pages asked of the worker for the run on screen (cleared with a new run) */
-    const pagesAsked = new Set<number>();
+    /** pages asked of the worker for the run on screen, per list (cleared with a new run) */
+    const pagesAsked: Record<PagedList, Set<number>> = { events: new Set(), monitor: new Set(), dmesg: new Set() };
+
+    /** the /sys browser is on screen */
+    const sysfsShown = () => get().bottomTab === 'sysfs' && get().bottomPanel.open && !!get().run;
+    const limitsOf = (paths: string[]): [string, number][] => paths.map((p) => [p, shownOf(p, get().sysfsLimits)]);
+    /** the directories held for the run and step on screen */
+    const heldDirs = (): ReadonlyMap<string, SysfsDir> => {
+      const v = get().sysfsView;
+      return v && v.run === get().run && v.step === get().step ? v.dirs : new Map();
+    };
+    let sysfsLoading: Promise<void> | null = null;
+    let sysfsAgain = false;
+    /**
+     * Fetches the open /sys directories not held for the step on screen, then those their
+     * entries open in turn (a few rounds when the tab opens; none on most steps, which fetch the
+     * open ones with the snapshot: goToStep). One load at a time; a call while one runs repeats it.
+     */
+    const loadSysfs = async (): Promise<void> => {
+      if (sysfsLoading) {
+        sysfsAgain = true;
+        return sysfsLoading;
+      }
+      const load = async () => {
+        do {
+          sysfsAgain = false;
+          for (let round = 0; round < 32 && sysfsShown(); round++) {
+            const { run, step } = get();
+            const { missing } = openDirs(heldDirs(), get().sysfsToggles, get().sysfsLimits);
+            if (!missing.length) break;
+            const answers = await engine.sysfsDirs(step, limitsOf(missing), 'main');
+            if (get().run !== run || get().step !== step) {
+              sysfsAgain = true;
+              break;
+            }
+            set({ sysfsView: { run: run!, step, dirs: new Map([...heldDirs(), ...answers.map((d): [string, SysfsDir] => [d.path, d])]) } });
+          }
+        } while (sysfsAgain && sysfsShown());
+      };
+      // cleared once settled (a finally inside `load` could run before this assignment)
+      sysfsLoading = load().finally(() => {
+        sysfsLoading = null;
+      });
+      return sysfsLoading;
+    };
 
     /** re-runs the compare design on the main run's firmware and aligns its step */
     const runCompare = async () => {
@@ -655,16 +742,26 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
       },
 
       async goToStep(step) {
-        const { summary } = get();
+        const { summary, run } = get();
         if (!summary) return;
         const clamped = Math.max(-1, Math.min(step, summary.eventCount - 1));
         const mine = ++ticket;
         pendingStep = clamped;
         try {
-          const { snapshot, event } = await engine.snapshot(clamped, 'main');
+          // the /sys browser's open directories at the new step come with its snapshot: the
+          // tab shows the step's entries in the same render as the rest of the step
+          const dirs = sysfsShown() ? openDirs(heldDirs(), get().sysfsToggles, get().sysfsLimits).open : [];
+          const [{ snapshot, event }, sys] = await Promise.all([
+            engine.snapshot(clamped, 'main'),
+            dirs.length ? engine.sysfsDirs(clamped, limitsOf(dirs), 'main') : null,
+          ]);
           if (mine !== ticket) return;
           pendingStep = null;
-          set({ step: clamped, snapshot, event });
+          set({
+            step: clamped, snapshot, event,
+            ...(sys && run === get().run ? { sysfsView: { run: run!, step: clamped, dirs: new Map(sys.map((d): [string, SysfsDir] => [d.path, d])) } } : {}),
+          });
+          if (sysfsShown()) void loadSysfs().catch(fail);
           const stop = get().playStop;
           if (get().playing && (clamped >= summary.eventCount - 1 || (stop !== null && clamped >= stop))) set({ playing: false, playStop: null });
           await refreshExplain(mine);
@@ -679,28 +776,56 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
         return get().goToStep((pendingStep ?? get().step) + delta);
       },
 
-      async loadEvents(from, to) {
-        const { run, summary } = get();
-        if (!run || !summary) return;
-        const count = summary.eventCount;
+      async loadRows(list, from, to) {
+        const { run, summary, snapshot, step } = get();
+        if (!run || !summary || !snapshot) return;
+        const count = rowCount(list, summary, snapshot);
+        const asked = pagesAsked[list];
         // half a page more on each side: stepping or scrolling on rarely waits for a page
         const want = pagesFor(from - PAGE / 2, to + PAGE / 2, count);
-        const missing = want.filter((p) => !get().eventPages.pages.has(p) && !pagesAsked.has(p));
+        const missing = missingPages(get().pages[list] as Pages<unknown>, from - PAGE / 2, to + PAGE / 2, count).filter((p) => !asked.has(p));
         if (!missing.length) return;
-        for (const p of missing) pagesAsked.add(p);
+        for (const p of missing) asked.add(p);
         try {
-          const added: [number, TraceEvent[]][] = [];
+          const added: [number, readonly unknown[]][] = [];
           for (const [a, b] of pageRuns(missing)) {
-            const events = await engine.events(a * PAGE, Math.min(count, (b + 1) * PAGE), 'main');
-            for (let p = a; p <= b; p++) added.push([p, events.slice((p - a) * PAGE, (p - a + 1) * PAGE)]);
+            const end = Math.min(count, (b + 1) * PAGE);
+            // the monitor's and dmesg's lines as far as the step has them (a later step's are the same, and more)
+            const rows: readonly unknown[] = list === 'events' ? await engine.events(a * PAGE, end, 'main') : await engine.lines(list, a * PAGE, end, step, 'main');
+            for (let p = a; p <= b; p++) added.push([p, rows.slice((p - a) * PAGE, (p - a + 1) * PAGE)]);
           }
           if (get().run !== run) return;
-          set({ eventPages: withPages(get().eventPages, added, want) });
+          const held = get().pages[list] as Pages<unknown>;
+          // only what is new or longer changes the pages (a view asks again when they change)
+          const more = added.filter(([p, rows]) => rows.length > (held.pages.get(p)?.length ?? -1));
+          if (more.length) set({ pages: { ...get().pages, [list]: withPages(held, more, want) } });
         } catch (err) {
           fail(err);
         } finally {
-          if (get().run === run) for (const p of missing) pagesAsked.delete(p);
+          if (get().run === run) for (const p of missing) asked.delete(p);
         }
+      },
+
+      async uevents(slot) {
+        const { snapshot, step } = slot === 'main' ? get() : get().compare;
+        if (!snapshot) return [];
+        return engine.uevents(0, snapshot.counts.uevents, step, slot);
+      },
+
+      async latestUevent(devpaths) {
+        const step = get().step;
+        return { step, uevent: await engine.latestUevent(step, devpaths, 'main') };
+      },
+
+      toggleSysfsDir(path, open) {
+        if (get().sysfsToggles.get(path) === open) return;
+        set({ sysfsToggles: new Map(get().sysfsToggles).set(path, open) });
+        if (open) void loadSysfs().catch(fail);
+      },
+
+      showMoreSysfs(path) {
+        set({ sysfsLimits: new Map(get().sysfsLimits).set(path, shownOf(path, get().sysfsLimits) + DIR_MORE) });
+        void loadSysfs().catch(fail);
       },
 
       async toggleGroup(key) {
@@ -804,12 +929,14 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
       setBottomTab(tab) {
         set({ bottomTab: tab });
         if (tab === 'review') void refreshFindings(ticket).catch(fail);
+        if (tab === 'sysfs') void loadSysfs().catch(fail);
       },
 
       setBottomPanel(change) {
         const next = { ...get().bottomPanel, ...change };
         next.height = clampPanel(next.height);
         set({ bottomPanel: next });
+        if (next.open && get().bottomTab === 'sysfs') void loadSysfs().catch(fail);
         try {
           storage?.setItem(LAYOUT_STORAGE_KEY, JSON.stringify({ bottom: next }));
         } catch {

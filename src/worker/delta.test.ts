@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Simulation, getBuiltinScenario } from '../engine/index';
-import type { Snapshot } from '../engine/api';
+import type { UiSnapshot as Snapshot } from './protocol';
 import { applyDelta, deepEqual, deltaRecords, diffKeyed, diffOrdered, diffSnapshot } from './delta';
+import { UiSnapshots } from './uiSnapshot';
 import { benchScenario } from '../../bench/scenario';
 
 describe('snapshot deltas', () => {
   it('rebuild every step of a design from the step before, after and far away', () => {
-    const sim = new Simulation(getBuiltinScenario('auxiliary'));
+    const sim = new UiSnapshots(new Simulation(getBuiltinScenario('auxiliary')));
     const snaps: Snapshot[] = [];
-    for (let i = -1; i <= sim.lastStep; i++) snaps.push(sim.stateAt(i));
+    for (let i = -1; i <= sim.sim.lastStep; i++) snaps.push(sim.at(i));
     let held: Snapshot | null = null;
     let id = 0;
     // forward, backward, then jumps
@@ -23,13 +24,15 @@ describe('snapshot deltas', () => {
   });
 
   it('one step of a 1,000-device run carries a few records, not the world', () => {
-    const sim = new Simulation(benchScenario(1000), { maxEvents: 1e9, maxMillis: 600_000, maxDevices: 1e7 });
-    const mid = Math.floor(sim.lastStep / 2);
-    const a = sim.stateAt(mid);
-    const b = sim.stateAt(mid + 1);
+    const run = new Simulation(benchScenario(1000), { maxEvents: 1e9, maxMillis: 600_000, maxDevices: 1e7 });
+    const sim = new UiSnapshots(run);
+    const mid = Math.floor(run.lastStep / 2);
+    const a = sim.at(mid);
+    const b = sim.at(mid + 1);
     const d = diffSnapshot(a, 1, b, 2);
     const full = JSON.stringify(b).length;
-    expect(full).toBeGreaterThan(500_000);
+    // the records alone (the long lists do not cross: protocol.ts UiSnapshot)
+    expect(full).toBeGreaterThan(300_000);
     expect(JSON.stringify(d).length).toBeLessThan(full / 50);
     expect(deltaRecords(d)).toBeLessThan(40);
     const back = applyDelta(a, d);
@@ -93,15 +96,16 @@ describe('snapshot deltas', () => {
   });
 
   it('a step that leaves a list as it was gives the UI back the same array', () => {
-    const sim = new Simulation(benchScenario(200), { maxEvents: 1e9, maxMillis: 600_000, maxDevices: 1e7 });
+    const run = new Simulation(benchScenario(200), { maxEvents: 1e9, maxMillis: 600_000, maxDevices: 1e7 });
+    const sim = new UiSnapshots(run);
     let kept = 0;
-    for (let step = 10; step < Math.min(sim.lastStep, 400); step += 7) {
-      const a = sim.stateAt(step);
+    for (let step = 10; step < Math.min(run.lastStep, 400); step += 7) {
+      const a = sim.at(step);
       const held = applyDelta(null, diffSnapshot(null, null, a, 1));
-      const b = sim.stateAt(step + 1);
+      const b = sim.at(step + 1);
       const back = applyDelta(held, diffSnapshot(a, 1, b, 2));
       expect(back).toEqual(b);
-      for (const l of ['devices', 'drivers', 'modules', 'firmware', 'sysfs'] as const) {
+      for (const l of ['devices', 'drivers', 'modules', 'firmware', 'counts'] as const) {
         if (a[l] === b[l]) {
           expect(back[l]).toBe(held[l]);
           kept++;
@@ -112,10 +116,33 @@ describe('snapshot deltas', () => {
   });
 
   it('a delta for a snapshot that is not held, or that copies past its base, is refused', () => {
-    const sim = new Simulation(getBuiltinScenario('auxiliary'));
-    const a = sim.stateAt(3);
-    const d = diffSnapshot(a, 1, sim.stateAt(4), 2);
+    const sim = new UiSnapshots(new Simulation(getBuiltinScenario('auxiliary')));
+    const last = sim.sim.lastStep;
+    const a = sim.at(last - 1);
+    const d = diffSnapshot(a, 1, sim.at(last), 2);
+    expect(a.devices.length).toBeGreaterThan(0);
     expect(() => applyDelta(null, d)).toThrow(/applies to snapshot 1, which is not held/);
-    expect(() => applyDelta({ ...a, sysfs: [] }, d)).toThrow(/sysfs copies/);
+    expect(() => applyDelta({ ...a, devices: [] }, d)).toThrow(/devices copies/);
+  });
+
+  it('a step reads none of the engine snapshot\'s long lists: no sysfs listing is built, no uevent or log list copied', () => {
+    const run = new Simulation(getBuiltinScenario('auxiliary'));
+    const sim = new UiSnapshots(run);
+    const read: string[] = [];
+    let prev: Snapshot | null = null;
+    for (let step = -1; step <= run.lastStep; step++) {
+      const s = run.stateAt(step);
+      for (const l of ['sysfs', 'uevents', 'log'] as const)
+        Object.defineProperty(s, l, { get: () => (read.push(`${l} at ${step}`), []) });
+      const ui = sim.of(s);
+      applyDelta(prev, diffSnapshot(prev, prev ? 1 : null, ui, 2));
+      prev = ui;
+    }
+    expect(read).toEqual([]);
+    // what the counts stand for: the lists' lengths at the step
+    const last = run.stateAt(run.lastStep);
+    expect(prev!.counts.uevents).toBe(last.uevents.length);
+    expect(prev!.counts.log).toBe(last.log.length);
+    expect(prev!.counts.uevents).toBeGreaterThan(0);
   });
 });

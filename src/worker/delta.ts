@@ -8,13 +8,14 @@
  * old list, `{ v: [...] }` carries new or changed records. The engine hands out the same
  * records (and the same arrays) again while they are unchanged, so the lists are walked by
  * identity, runs of the same objects skipped at once, and only records that differ are compared
- * as data (deepEqual): the device list in its devpath order, sysfs in its sorted order, uevents
- * by seq, the kernel log as appended to, the short lists by key between the head and tail they
- * share. A step costs a walk by identity, not a map of every record. Unchanged records (and
- * lists) keep their identity on the UI side, so memoised views skip them.
+ * as data (deepEqual): the device list in its devpath order, the short lists by key between the
+ * head and tail they share. A step costs a walk by identity, not a map of every record.
+ * Unchanged records (and lists) keep their identity on the UI side, so memoised views skip them.
+ * The snapshots are UiSnapshots (protocol.ts): the sysfs listing, uevent log and kernel log do
+ * not cross with a step (only their counts); the UI asks for the rows it shows.
  * Pure; no engine state. Tested in delta.test.ts.
  */
-import type { Snapshot } from '../engine/api';
+import type { UiSnapshot as Snapshot } from './protocol';
 
 export type Segment<T> = [from: number, count: number] | { v: T[] };
 
@@ -28,11 +29,8 @@ export interface SnapshotDelta {
   drivers: Segment<Snapshot['drivers'][number]>[];
   modules: Segment<Snapshot['modules'][number]>[];
   firmware: Segment<Snapshot['firmware'][number]>[];
-  uevents: Segment<Snapshot['uevents'][number]>[];
-  sysfs: Segment<string>[];
-  log: Segment<string>[];
   /** the small fields, whole */
-  rest: Pick<Snapshot, 'facts' | 'tsm' | 'files' | 'kernelVersion' | 'udevRunning'>;
+  rest: Pick<Snapshot, 'facts' | 'tsm' | 'files' | 'kernelVersion' | 'udevRunning' | 'counts' | 'overrideBuses'>;
   /** what the step cost in the worker (the benchmark reads it) */
   stats?: { stateMs: number; diffMs: number; records: number };
 }
@@ -160,12 +158,14 @@ const whole = <T>(list: T[]): Segment<T>[] => (list.length ? [{ v: list }] : [])
 
 /** the delta that turns `prev` (sent as `baseId`) into `next`; prev null: the whole of next */
 export function diffSnapshot(prev: Snapshot | null, baseId: number | null, next: Snapshot, id: number): SnapshotDelta {
-  const rest = { facts: next.facts, tsm: next.tsm, files: next.files, kernelVersion: next.kernelVersion, udevRunning: next.udevRunning };
+  const rest = {
+    facts: next.facts, tsm: next.tsm, files: next.files, kernelVersion: next.kernelVersion, udevRunning: next.udevRunning,
+    counts: next.counts, overrideBuses: next.overrideBuses,
+  };
   if (!prev || baseId === null) {
     return {
       base: null, id, step: next.step, rest,
       devices: whole(next.devices), drivers: whole(next.drivers), modules: whole(next.modules), firmware: whole(next.firmware),
-      uevents: whole(next.uevents), sysfs: whole(next.sysfs), log: whole(next.log),
     };
   }
   // the engine lists devices sorted by devpath (trace/views.ts): one ordered walk
@@ -173,21 +173,16 @@ export function diffSnapshot(prev: Snapshot | null, baseId: number | null, next:
   const drivers = diffKeyed(prev.drivers, next.drivers, (d) => d.id);
   const modules = diffKeyed(prev.modules, next.modules, (m) => m.name);
   const firmware = diffKeyed(prev.firmware, next.firmware, (f) => f.id);
-  const uevents = diffOrdered(prev.uevents, next.uevents, (a, b) => a.seq < b.seq);
-  // sysfs is sorted; a list that is not (for any reason) still diffs correctly, only larger
-  const sysfs = diffOrdered(prev.sysfs, next.sysfs, (a, b) => a < b);
-  const log = diffOrdered(prev.log, next.log);
   return {
     base: baseId, id, step: next.step, rest,
     devices: devices.segs, drivers: drivers.segs, modules: modules.segs, firmware: firmware.segs,
-    uevents: uevents.segs, sysfs: sysfs.segs, log: log.segs,
   };
 }
 
 /** records a delta carries (literals), for the benchmark */
 export function deltaRecords(d: SnapshotDelta): number {
   let n = 0;
-  for (const list of [d.devices, d.drivers, d.modules, d.firmware, d.uevents, d.sysfs, d.log] as Segment<unknown>[][])
+  for (const list of [d.devices, d.drivers, d.modules, d.firmware] as Segment<unknown>[][])
     for (const s of list) if (!Array.isArray(s)) n += s.v.length;
   return n;
 }
@@ -216,15 +211,12 @@ function rebuild<T>(prev: T[], segs: Segment<T>[], what: string): T[] {
 /** the snapshot a delta makes from `prev` (the snapshot with id `delta.base`) */
 export function applyDelta(prev: Snapshot | null, d: SnapshotDelta): Snapshot {
   if (d.base !== null && !prev) throw new Error(`snapshot delta: applies to snapshot ${d.base}, which is not held`);
-  const p: Snapshot = prev ?? { step: -1, devices: [], drivers: [], modules: [], firmware: [], uevents: [], sysfs: [], log: [], ...d.rest };
+  const p: Snapshot = prev ?? { step: -1, devices: [], drivers: [], modules: [], firmware: [], ...d.rest };
   return {
     step: d.step,
     devices: rebuild(p.devices, d.devices, 'devices'),
     drivers: rebuild(p.drivers, d.drivers, 'drivers'),
     modules: rebuild(p.modules, d.modules, 'modules'),
-    uevents: rebuild(p.uevents, d.uevents, 'uevents'),
-    sysfs: rebuild(p.sysfs, d.sysfs, 'sysfs'),
-    log: rebuild(p.log, d.log, 'log'),
     firmware: rebuild(p.firmware, d.firmware, 'firmware'),
     // unchanged small fields keep their identity too
     facts: prev && deepEqual(prev.facts, d.rest.facts) ? prev.facts : d.rest.facts,
@@ -232,5 +224,7 @@ export function applyDelta(prev: Snapshot | null, d: SnapshotDelta): Snapshot {
     files: prev && deepEqual(prev.files, d.rest.files) ? prev.files : d.rest.files,
     kernelVersion: d.rest.kernelVersion,
     udevRunning: d.rest.udevRunning,
+    counts: prev && deepEqual(prev.counts, d.rest.counts) ? prev.counts : d.rest.counts,
+    overrideBuses: prev && deepEqual(prev.overrideBuses, d.rest.overrideBuses) ? prev.overrideBuses : d.rest.overrideBuses,
   };
 }

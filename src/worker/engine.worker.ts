@@ -14,18 +14,17 @@ import {
   listBuiltins,
   validateScenario,
 } from '../engine/index';
-import type { EngineWire, RunHead, RunInfo, Slot } from './protocol';
+import type { EngineWire, RunHead, RunInfo, Slot, SnapshotCore, UiSnapshot } from './protocol';
+import { UiSnapshots } from './uiSnapshot';
 import { layoutSteps, moduleChanges, unionSnapshot } from './union';
-import { validateAll } from './validateAll';
 import { deltaRecords, diffSnapshot, type SnapshotDelta } from './delta';
 import { EMPTY_INDEX, eventIndex } from './eventIndex';
 import { storyStep } from '../ui/firstScreen';
-import { resolveStop } from '../engine/scenario/walkthrough';
-import type { Snapshot, TraceEvent } from '../engine/index';
+import type { TraceEvent } from '../engine/index';
 
 const sims = new Map<Slot, Simulation>();
 /** each slot's last layout basis (a new layout when the user expands or collapses a group) */
-const bases = new Map<Slot, Snapshot | null>();
+const bases = new Map<Slot, SnapshotCore | null>();
 /**
  * each slot's whole trace as event objects, built only when something reads it whole (the
  * review's event rules, a walkthrough stop's matcher); the UI itself gets pages (`events`)
@@ -69,17 +68,42 @@ const invalidInfo = (summary: RunHead): RunInfo => ({
 /** the import chunk, once a first import asked for it */
 let importer: Promise<typeof import('./importFiles')> | null = null;
 
+/** the paged views' code (worker/lists.ts): a chunk of its own, loaded when a tab first asks */
+let listsCode: Promise<typeof import('./lists')['calls']> | null = null;
+const lists = () => (listsCode ??= import('./lists').then((m) => m.calls));
+/** per slot: the run's snapshots as the UI gets them (uiSnapshot.ts), and the sysfs listing last read, with its step */
+const views = new Map<Slot, UiSnapshots>();
+const listings = new Map<Slot, { step: number; listing: string[] }>();
+
+function viewsOf(slot: Slot): UiSnapshots {
+  const sim = simulation(slot);
+  let v = views.get(slot);
+  if (!v || v.sim !== sim) views.set(slot, (v = new UiSnapshots(sim)));
+  return v;
+}
+
+/** the step's sorted sysfs listing: built by the engine when read (only the /sys browser reads it), kept for the next directory asked at the same step */
+function listingAt(slot: Slot, step: number): string[] {
+  const sim = simulation(slot);
+  const at = Math.max(-1, Math.min(step, sim.lastStep));
+  const kept = listings.get(slot);
+  if (kept && kept.step === at) return kept.listing;
+  const listing = sim.stateAt(at).sysfs;
+  listings.set(slot, { step: at, listing });
+  return listing;
+}
+
 /** the last snapshots sent per slot, by id (the UI holds as many: engineClient.ts HELD) */
 const SENT_KEPT = 4;
-const sent = new Map<Slot, Map<number, Snapshot>>();
+const sent = new Map<Slot, Map<number, UiSnapshot>>();
 let nextId = 1;
 
 function snapshotDelta(step: number, slot: Slot, held: number[]): { delta: SnapshotDelta; event: TraceEvent | null } {
   const t0 = performance.now();
   const sim = simulation(slot);
-  const snap = sim.stateAt(step);
+  const snap = viewsOf(slot).of(sim.stateAt(step));
   const t1 = performance.now();
-  const mine = sent.get(slot) ?? new Map<number, Snapshot>();
+  const mine = sent.get(slot) ?? new Map<number, UiSnapshot>();
   sent.set(slot, mine);
   const base = held.filter((id) => mine.has(id)).sort((a, b) => b - a)[0] ?? null;
   const id = nextId++;
@@ -100,15 +124,14 @@ async function runInfo(sim: Simulation, slot: Slot): Promise<RunInfo> {
   const summary = head(sim);
   bases.set(slot, null);
   allEvents.delete(slot);
+  views.delete(slot);
+  listings.delete(slot);
   if (!sim.scenario) return invalidInfo(summary);
   const kinds = sim.eventKinds();
   const steps = layoutSteps((i) => kinds.names[kinds.ids[i]!]!, sim.lastStep);
   const snaps = steps.map((i) => sim.stateAt(i));
-  const union = unionSnapshot(snaps);
-  // the basis's uevent log, kernel log and sysfs listing are the last step's (unionSnapshot
-  // spreads it): the graph lays out its records only, and the step's own snapshot carries those
-  // lists, so they are not sent twice (at 60k devices, ~70 MB of the UI thread's heap)
-  const layoutBasis = union && { ...union, uevents: [], log: [], sysfs: [] };
+  // records only (unionSnapshot reads no long list: no sysfs listing is built for the layout)
+  const layoutBasis = unionSnapshot(snaps);
   bases.set(slot, layoutBasis);
   const focus = sim.scenario.focusModule;
   const story = focus ? storyStep(eventsOfKind(sim, kinds, 'uevent'), layoutBasis?.modules.find((m) => m.name === focus)) : null;
@@ -168,20 +191,27 @@ const api: EngineWire = {
     return computeLayout(basis, expanded, touchesOf(simulation(slot)));
   },
   // shape and reference problems together (validateAll.ts); the scenario arrives as JSON text
-  validate: (json) => {
+  // the editor's check: its code is a chunk of its own, loaded by the first check
+  validate: async (json) => {
     const p = parse(json);
     if (!p.ok) return [{ path: '(root)', message: p.message }];
-    return validateAll(p.value);
+    return (await import('./validateAll')).validateAll(p.value);
   },
   snapshotDelta,
   events: (from, to, slot = 'main') => simulation(slot).eventsBetween(from, to),
+  // the long lists' calls: their code is a chunk of its own (lists.ts), loaded on first use
+  lines: async (list, from, to, step, slot = 'main') => (await lists()).lines(viewsOf(slot), list, from, to, step),
+  uevents: async (from, to, step, slot = 'main') => (await lists()).uevents(viewsOf(slot), from, to, step),
+  latestUevent: async (step, devpaths, slot = 'main') => (await lists()).latestUevent(viewsOf(slot), step, devpaths),
+  sysfsDirs: async (step, dirs, slot = 'main') => (await lists()).sysfsDirs(listingAt(slot, step), dirs),
   async findings(step, slot = 'main') {
     const [{ review }, { REVIEW_RULES }] = await (reviewer ??= Promise.all([import('../engine/review/review'), import('../scenarios/review-rules')]));
     const sim = simulation(slot);
     if (!sim.scenario) return [];
     return review(sim.stateAt(step), eventsOf(slot), REVIEW_RULES, step + 1);
   },
-  resolveStop: (stop, slot = 'main') => resolveStop(stop, eventsOf(slot)),
+  // presenting only: the stop resolver is a chunk of its own, loaded by the first stop
+  resolveStop: async (stop, slot = 'main') => (await import('../engine/scenario/walkthrough')).resolveStop(stop, eventsOf(slot)),
   explain: (step, devpath, slot = 'main') => simulation(slot).explain(step, devpath),
   withAction: (action, step, slot = 'main') => simulation(slot).withAction(action, step),
   // the importers (a DTS parser, the machine capture readers) load on the first import: their

@@ -4,7 +4,7 @@
  * text measured on an OffscreenCanvas at the node fonts. Loaded by the worker on its first run
  * as a chunk of its own (d3-hierarchy and the layout code stay out of the engine's chunk).
  */
-import type { Snapshot } from '../engine/api';
+import type { SnapshotCore } from './protocol';
 import { estimateText, layoutPositions, type TextMeasure } from '../ui/graph/toFlow';
 import { collapseNeeds, collapsedBasis, planCollapse } from '../ui/graph/collapse';
 import type { TraceEvent } from '../engine/api';
@@ -24,7 +24,7 @@ function workerMeasure(): TextMeasure {
  * those in `expanded`: the UI applies the same plan (with the same `needs`) to each step's
  * snapshot. `events`: the run's, for the reserved rows each group needs (collapseNeeds).
  */
-export function computeLayout(basis: Snapshot, expanded: string[] = [], events: Iterable<Pick<TraceEvent, 'touches'>> = []): RunLayout {
+export function computeLayout(basis: SnapshotCore, expanded: string[] = [], events: Iterable<Pick<TraceEvent, 'touches'>> = []): RunLayout {
   const t0 = performance.now();
   const first = planCollapse(basis, expanded);
   const needs = first.groups.length ? collapseNeeds(basis, first, events) : undefined;

@@ -6,7 +6,7 @@
  * The worker keeps one Simulation per slot: "main" (what the sandbox shows) and
  * "compare" (the second design of the side-by-side view).
  */
-import type { BuiltinInfo, MatchInfo, RunSummary, Scenario, ScenarioError, Snapshot, TraceEvent, UserAction, Variant } from '../engine/index';
+import type { BuiltinInfo, MatchInfo, RunSummary, Scenario, ScenarioError, Snapshot, TraceEvent, UeventRecord, UserAction, Variant } from '../engine/index';
 import type { Finding } from '../engine/review/review';
 import type { WalkthroughStop } from '../engine/scenario/walkthrough';
 import type { EventIndex } from './eventIndex';
@@ -34,9 +34,63 @@ export type RunHead = Omit<RunSummary, 'events'> & {
   eventCount: number;
 };
 
+/**
+ * A snapshot without its three long lists: the sysfs listing (~700k entries at 100k devices),
+ * the uevent log and the kernel log. What the UI holds and the graph, details and compare views
+ * read; the engine's own Snapshot (the CLI's, the tests') fits it too.
+ */
+export type SnapshotCore = Omit<Snapshot, 'sysfs' | 'uevents' | 'log'>;
+
+/** how long the lists left out of a UiSnapshot are at its step (their rows come in pages: `lines`) */
+export interface ListCounts {
+  /** uevents sent so far (the udevadm monitor tab's counter) */
+  uevents: number;
+  /** kernel log lines so far: the dmesg tab's rows */
+  log: number;
+  /** lines of the udevadm monitor text at the step (engine/trace/format.ts formatUeventLog, 0 with no uevent): its rows */
+  monitorLines: number;
+}
+
+/**
+ * The snapshot the UI gets at a step (worker → UI, as a delta: delta.ts): the records, not the
+ * long lists. Their counts come with it; their rows are asked for as they are shown
+ * (`lines`: the monitor and dmesg tabs; `sysfsDirs`: the /sys browser; `uevents`: a user action
+ * that needs them whole; `latestUevent`: presenting).
+ */
+export type UiSnapshot = SnapshotCore & {
+  counts: ListCounts;
+  /**
+   * The buses whose devices have a driver_override file (their BusType.deviceAttrs lists it:
+   * core/sysfs.ts deviceSysfs; platform's, and no other built-in bus): the details offer the
+   * write only there.
+   */
+  overrideBuses: string[];
+};
+
+/** the long text views of a step, paged by line: the udevadm monitor and dmesg tabs */
+export type LineList = 'monitor' | 'dmesg';
+
+/** one entry of a sysfs directory */
+export interface SysfsEntry {
+  name: string;
+  /** a file (an attribute the kernel creates: format.ts isFile), a directory (empty or not), a symlink */
+  kind: 'file' | 'dir' | 'link';
+  /** a symlink's target, as listed */
+  target?: string;
+  /** a directory with nothing in it */
+  empty?: true;
+}
+
+/** a sysfs directory at a step, as the /sys browser shows it: its first `limit` entries and how many it has */
+export interface SysfsDir {
+  path: string;
+  entries: SysfsEntry[];
+  total: number;
+}
+
 /** the state after a step, and the event that led to it (null before the first event) */
 export interface StepView {
-  snapshot: Snapshot;
+  snapshot: UiSnapshot;
   event: TraceEvent | null;
 }
 
@@ -58,10 +112,9 @@ export interface RunInfo {
   /**
    * Every device, driver, module and firmware node that exists at any step of the run
    * (a union of all snapshots): the graph lays this out once, so nodes keep their place
-   * while the user steps through time. Its uevents, log and sysfs listing are empty (a step's
-   * snapshot has them). Null when the scenario is invalid.
+   * while the user steps through time. Null when the scenario is invalid.
    */
-  layoutBasis: Snapshot | null;
+  layoutBasis: SnapshotCore | null;
   /**
    * The steps where each module's state changes (union.ts moduleChanges): the outcome line
    * says "not loaded yet; loads at step N". Null for an invalid or a huge (sampled) run.
@@ -117,6 +170,24 @@ export interface EngineApi {
   snapshot(step: number, slot?: Slot): StepView;
   /** Events [from, to) of the slot's last run: a page of the trace (the event list's window). */
   events(from: number, to: number, slot?: Slot): TraceEvent[];
+  /**
+   * Lines [from, to) of the udevadm monitor or dmesg text at `step` (bounded by the step's
+   * ListCounts): a page of the tab's window. Both texts only grow as the run goes on, so a line
+   * is the same at every later step.
+   */
+  lines(list: LineList, from: number, to: number, step: number, slot?: Slot): string[];
+  /** Uevents [from, to) of those sent by `step` (a user action that needs them whole: the mail text). */
+  uevents(from: number, to: number, step: number, slot?: Slot): UeventRecord[];
+  /**
+   * The latest uevent by `step` of one of `devpaths`, else the latest of any device (/devices/…);
+   * null when there is none (presenting: a stop's uevent panel).
+   */
+  latestUevent(step: number, devpaths: string[], slot?: Slot): UeventRecord | null;
+  /**
+   * sysfs directories at `step` (paths under /sys), each with its first `limit` entries: what the
+   * /sys browser shows open. A directory that does not exist at the step answers no entries.
+   */
+  sysfsDirs(step: number, dirs: [path: string, limit: number][], slot?: Slot): SysfsDir[];
   /** The review rules' findings at a step (engine/review/review.ts over the state then and the events so far). */
   findings(step: number, slot?: Slot): Finding[];
   /** The step a walkthrough stop shows in the slot's last run (walkthrough.ts resolveStop); null when no event matches. */
@@ -135,13 +206,19 @@ export interface EngineApi {
  * What actually crosses the worker boundary: EngineApi with scenarios as JSON text, which
  * survives any nesting, and snapshots as the change from one the UI holds (delta.ts).
  */
-export interface EngineWire extends Omit<EngineApi, 'run' | 'validate' | 'snapshot' | 'importFiles' | 'machineReport' | 'layout' | 'findings'> {
+export interface EngineWire extends Omit<EngineApi, 'run' | 'validate' | 'snapshot' | 'importFiles' | 'machineReport' | 'layout' | 'findings' | 'lines' | 'sysfsDirs' | 'uevents' | 'latestUevent' | 'resolveStop'> {
+  // answered by a chunk the worker loads on first use (worker/lists.ts)
+  lines(list: LineList, from: number, to: number, step: number, slot?: Slot): Promise<string[]>;
+  sysfsDirs(step: number, dirs: [path: string, limit: number][], slot?: Slot): Promise<SysfsDir[]>;
+  uevents(from: number, to: number, step: number, slot?: Slot): Promise<UeventRecord[]>;
+  latestUevent(step: number, devpaths: string[], slot?: Slot): Promise<UeventRecord | null>;
+  resolveStop(stop: WalkthroughStop, slot?: Slot): Promise<number | null>;
   findings(step: number, slot?: Slot): Promise<Finding[]>;
   layout(expanded: string[], slot?: Slot): Promise<RunLayout | null>;
   importFiles(files: DroppedFile[]): Promise<ImportOutcome | null>;
   machineReport(): Promise<MachineReport | null>;
   run(scenarioJson: string, slot?: Slot): Promise<RunInfo>;
-  validate(scenarioJson: string): ScenarioError[];
+  validate(scenarioJson: string): Promise<ScenarioError[]>;
   /**
    * The state after `step` as a delta from the newest of the snapshots `held` (ids of what the
    * worker sent before and the UI still holds) that the worker still remembers; a whole

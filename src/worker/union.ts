@@ -3,7 +3,7 @@
  * of them, each in its latest form, in first-seen order. Pure; used by the worker to give
  * the graph one layout for a whole run (see protocol.ts RunInfo.layoutBasis).
  */
-import type { Snapshot } from '../engine/api';
+import type { SnapshotCore } from './protocol';
 
 /**
  * `keep` names a list field whose latest non-empty value is kept: a driver stays laid out
@@ -22,11 +22,12 @@ function merge<T>(lists: T[][], key: (t: T) => string, keep?: keyof T): T[] {
   return [...out.values()];
 }
 
-export function unionSnapshot(snaps: Snapshot[]): Snapshot | null {
+export function unionSnapshot(snaps: SnapshotCore[]): SnapshotCore | null {
   const last = snaps[snaps.length - 1];
   if (!last) return null;
+  // the records only: spreading an engine snapshot would read its long lists (getters that build them)
   return {
-    ...last,
+    step: last.step, facts: last.facts, tsm: last.tsm, files: last.files, kernelVersion: last.kernelVersion, udevRunning: last.udevRunning,
     devices: merge(snaps.map((s) => s.devices), (d) => d.devpath),
     drivers: merge(snaps.map((s) => s.drivers), (d) => d.id, 'devices'),
     modules: merge(snaps.map((s) => s.modules), (m) => m.name, 'drivers'),
@@ -79,7 +80,7 @@ export interface ModuleChange {
  * Where each module's state changes over a run, from its snapshots at `steps` (ascending).
  * Exact when `steps` holds every step; the caller leaves it out for a sampled run.
  */
-export function moduleChanges(snaps: Snapshot[], steps: number[]): ModuleChange[] {
+export function moduleChanges(snaps: SnapshotCore[], steps: number[]): ModuleChange[] {
   const out: ModuleChange[] = [];
   const last = new Map<string, string>();
   snaps.forEach((snap, i) => {

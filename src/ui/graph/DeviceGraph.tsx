@@ -11,7 +11,8 @@ import {
   type EdgeTypes,
   type NodeTypes,
 } from '@xyflow/react';
-import type { Snapshot, TraceEvent } from '../../engine/api';
+import type { TraceEvent } from '../../engine/api';
+import type { SnapshotCore } from '../../worker/protocol';
 import { BindscopeNode } from './BindscopeNode';
 import { LaneEdge } from './LaneEdge';
 import { Legend, LegendToggle } from './Legend';
@@ -38,9 +39,9 @@ const edgeTypes: EdgeTypes = { lane: LaneEdge };
 const FIT_PADDING = { left: '46px', right: '10px', top: '14px', bottom: '12px' } as const;
 
 interface Props {
-  snapshot: Snapshot;
+  snapshot: SnapshotCore;
   /** every node of the run, laid out once so nodes keep their place between steps */
-  basis: Snapshot | null;
+  basis: SnapshotCore | null;
   /** the basis laid out in the worker (default columns): used instead of laying it out here */
   layout?: RunLayout | null;
   touched: TraceEvent['touches'] | undefined;
@@ -136,7 +137,7 @@ function Graph({ snapshot, basis, layout, touched, selected, onSelect, onToggleG
     return p;
   }, [basis, workerLayout, plan, columns]);
   // devices whose state changed since the step before stay drawn when their group is collapsed
-  const prevSnapshot = useRef<Snapshot | null>(null);
+  const prevSnapshot = useRef<SnapshotCore | null>(null);
   const changed = useMemo(() => {
     const c = plan.groups.length ? changedDevices(prevSnapshot.current, snapshot) : [];
     prevSnapshot.current = snapshot;
@@ -410,7 +411,7 @@ function Graph({ snapshot, basis, layout, touched, selected, onSelect, onToggleG
   );
 }
 
-/** Renders a Snapshot with React Flow. Layout comes from snapshotToFlow (pure). */
+/** Renders a snapshot with React Flow. Layout comes from snapshotToFlow (pure). */
 export function DeviceGraph(props: Props) {
   return (
     <ReactFlowProvider>

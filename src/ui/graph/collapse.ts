@@ -22,7 +22,8 @@
  *
  * A design with no group over the threshold is passed through unchanged (the same objects).
  */
-import type { DeviceView, DriverView, FirmwareNodeView, ModuleView, Snapshot, TraceEvent } from '../../engine/api';
+import type { DeviceView, DriverView, FirmwareNodeView, ModuleView, TraceEvent } from '../../engine/api';
+import type { SnapshotCore } from '../../worker/protocol';
 import { LAYOUT, nodeId, type NodePlace, type SummaryText } from './toFlow';
 
 export const COLLAPSE = {
@@ -149,7 +150,7 @@ function makeGroup(key: string, kind: GroupKind, parent: string | null, members:
  * Which groups of the basis are large, which members the collapsed graph draws. `needs`: the
  * reserved rows the run needs (collapseNeeds); without them, COLLAPSE.slots rows per group.
  */
-export function planCollapse(basis: Snapshot | null, expanded: readonly string[] = [], needs?: CollapseNeeds): CollapsePlan {
+export function planCollapse(basis: SnapshotCore | null, expanded: readonly string[] = [], needs?: CollapseNeeds): CollapsePlan {
   const open = new Set(expanded);
   const plan: CollapsePlan = {
     groups: [],
@@ -250,7 +251,7 @@ export function planCollapse(basis: Snapshot | null, expanded: readonly string[]
  * per child it brings along (up to 2); its columns are its chain below the group's member and
  * those children. The selection and changed devices take the rows the step leaves free.
  */
-export function collapseNeeds(basis: Snapshot, plan: CollapsePlan, events: Iterable<{ touches: TraceEvent['touches'] }>): CollapseNeeds {
+export function collapseNeeds(basis: SnapshotCore, plan: CollapsePlan, events: Iterable<{ touches: TraceEvent['touches'] }>): CollapseNeeds {
   const rows: Record<string, number> = {};
   const depth: Record<string, number> = {};
   if (!plan.groups.some((g) => !g.expanded)) return { rows, depth };
@@ -316,7 +317,7 @@ export function collapseNeeds(basis: Snapshot, plan: CollapsePlan, events: Itera
 export type SummaryInfo = SummaryText;
 
 export interface CollapsedView {
-  snapshot: Snapshot;
+  snapshot: SnapshotCore;
   positions: ReadonlyMap<string, NodePlace> | undefined;
   /** summary nodes by node id */
   summaries: ReadonlyMap<string, SummaryInfo>;
@@ -368,7 +369,7 @@ export function summaryNodeId(g: CollapseGroup): string {
  * its reserved rows (a device row with a child row beside it, so a spotlit device's child
  * has its room too; driver rows near the device rows, module rows near the driver rows).
  */
-export function collapsedBasis(basis: Snapshot, plan: CollapsePlan): { snapshot: Snapshot; heights: Map<string, number> } {
+export function collapsedBasis(basis: SnapshotCore, plan: CollapsePlan): { snapshot: SnapshotCore; heights: Map<string, number> } {
   if (!plan.groups.length) return { snapshot: basis, heights: new Map() };
   const heights = new Map<string, number>();
   const view = collapseStep(basis, plan, undefined, {});
@@ -472,7 +473,7 @@ function walkByDevpath(
  * side by identity, with no map over every device. Short lists (hand-written snapshots), and a
  * list found out of that order where the walk compares records, are matched by devpath instead.
  */
-export function changedDevices(prev: Snapshot | null | undefined, next: Snapshot): string[] {
+export function changedDevices(prev: SnapshotCore | null | undefined, next: SnapshotCore): string[] {
   if (!prev || prev === next || Math.abs(prev.step - next.step) !== 1) return [];
   const a = prev.devices;
   const b = next.devices;
@@ -566,7 +567,7 @@ function childrenOf(list: readonly DeviceView[], path: string): DeviceView[] {
 const NO_SUMMARIES: ReadonlyMap<string, SummaryInfo> = new Map();
 const NO_HEIGHTS: ReadonlyMap<string, number> = new Map();
 
-export function collapseStep(snapshot: Snapshot, plan: CollapsePlan, positions: ReadonlyMap<string, NodePlace> | undefined, spot: Spotlight, tally?: DeviceTally): CollapsedView {
+export function collapseStep(snapshot: SnapshotCore, plan: CollapsePlan, positions: ReadonlyMap<string, NodePlace> | undefined, spot: Spotlight, tally?: DeviceTally): CollapsedView {
   // nothing large: the snapshot as it is (the same objects: the graph does not rebuild on a selection)
   if (!plan.groups.length) return { snapshot, positions, summaries: NO_SUMMARIES, heights: NO_HEIGHTS };
   const out = positions ? new Map(positions) : undefined;

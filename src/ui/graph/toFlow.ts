@@ -1,5 +1,5 @@
 /**
- * Pure mapping from an engine Snapshot to React Flow nodes and edges, laid out left to
+ * Pure mapping from a snapshot (protocol.ts SnapshotCore) to React Flow nodes and edges, laid out left to
  * right:
  *
  *   firmware tree (indented list) | device tree (under a virtual root) | drivers | modules
@@ -19,7 +19,8 @@
  */
 import { hierarchy, tree, type HierarchyPointNode } from 'd3-hierarchy';
 import type { Edge, Node, Position } from '@xyflow/react';
-import type { DeviceView, DriverView, FirmwareNodeView, ModuleView, Snapshot, TraceEvent } from '../../engine/api';
+import type { DeviceView, DriverView, FirmwareNodeView, ModuleView, TraceEvent } from '../../engine/api';
+import type { SnapshotCore } from '../../worker/protocol';
 import { fnmatch, globMatch, hasWildcard, parseGlob } from '../../engine/userspace/fnmatch';
 
 export type GraphNodeKind = 'firmware' | 'device' | 'driver' | 'module';
@@ -695,7 +696,7 @@ export function fitKey(scenarioId: string | undefined, variant: unknown): string
  * Positions of every node of a snapshot laid out alone: pass it as FlowOptions.positions
  * (with the same `columns`).
  */
-export function layoutPositions(snapshot: Snapshot, columns?: FlowColumns, measure?: TextMeasure, heights?: ReadonlyMap<string, number>, compact?: boolean): Map<string, NodePlace> {
+export function layoutPositions(snapshot: SnapshotCore, columns?: FlowColumns, measure?: TextMeasure, heights?: ReadonlyMap<string, number>, compact?: boolean): Map<string, NodePlace> {
   return new Map(
     snapshotToFlow(snapshot, { columns, measure, heights, ...(compact ? { compact } : {}) }).nodes.map((n) => [n.id, { ...n.position, height: n.height ?? LAYOUT.nodeHeight }]),
   );
@@ -709,7 +710,7 @@ function driverDetail(drv: DriverView): string {
   return `${drv.bus} driver${drv.module ? ` · ${drv.module}` : ' · built-in'}${drv.bindAttrs ? '' : ' · no bind/unbind'}`;
 }
 
-export function snapshotToFlow(snapshot: Snapshot, options: FlowOptions = {}): FlowGraph {
+export function snapshotToFlow(snapshot: SnapshotCore, options: FlowOptions = {}): FlowGraph {
   const touchedIds = new Set<string>([
     ...(options.touched?.devices ?? []).map(nodeId.device),
     ...(options.touched?.drivers ?? []).map(nodeId.driver),

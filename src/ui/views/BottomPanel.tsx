@@ -1,11 +1,10 @@
-import { lazy, Suspense, useMemo, useRef, type KeyboardEvent, type PointerEvent } from 'react';
-import type { Snapshot } from '../../engine/api';
-import type { RunHead } from '../../worker/protocol';
+import { lazy, Suspense, useCallback, useMemo, useRef, type KeyboardEvent, type PointerEvent } from 'react';
+import type { RunHead, UiSnapshot } from '../../worker/protocol';
 import { BOTTOM_PANEL, useViewStore, type BottomTab } from '../store';
 import { EventList } from './EventList';
-import { formatDmesg, formatLsmod, formatUeventLog } from './format';
+import { formatLsmod } from './format';
 import { SysfsBrowser } from './SysfsBrowser';
-import { TermLines } from './Windowed';
+import { PagedLines } from './Windowed';
 
 /** the review rules and their engine: a chunk of its own, loaded when the tab opens */
 const ReviewView = lazy(() => import('./ReviewView').then((m) => ({ default: m.ReviewView })));
@@ -24,31 +23,32 @@ const TABS: [BottomTab, string][] = [
  * Views under the graph: the event list, uevent monitor, kernel log, lsmod, sysfs. It folds
  * to its tab bar and is resized by dragging its top edge (or ↑/↓ on it); both are kept.
  */
-export function BottomPanel({ summary, snapshot }: { summary: RunHead; snapshot: Snapshot }) {
+export function BottomPanel({ summary, snapshot }: { summary: RunHead; snapshot: UiSnapshot }) {
   const tab = useViewStore((s) => s.bottomTab);
   const machine = useViewStore((s) => s.machineReport);
   const tabs: [BottomTab, string][] = machine ? [...TABS, ['machine', 'Machine']] : TABS;
   const setTab = useViewStore((s) => s.setBottomTab);
   const step = useViewStore((s) => s.step);
   const goToStep = useViewStore((s) => s.goToStep);
-  const pages = useViewStore((s) => s.eventPages);
-  const loadEvents = useViewStore((s) => s.loadEvents);
+  const pages = useViewStore((s) => s.pages);
+  const loadRows = useViewStore((s) => s.loadRows);
+  const loadEvents = useCallback((from: number, to: number) => loadRows('events', from, to), [loadRows]);
+  const loadMonitor = useCallback((from: number, to: number) => loadRows('monitor', from, to), [loadRows]);
+  const loadDmesg = useCallback((from: number, to: number) => loadRows('dmesg', from, to), [loadRows]);
   const findings = useViewStore((s) => s.findings);
   const panel = useViewStore((s) => s.bottomPanel);
   const setPanel = useViewStore((s) => s.setBottomPanel);
   const drag = useRef<{ y: number; h: number } | null>(null);
-  // the open tab's text, made again only when what it shows changed: a step hands over the same
-  // uevent, log, module and driver lists while they are unchanged (worker/delta.ts), and at 10k
-  // devices the monitor's text is ~35,000 uevents
-  const { uevents, log, modules, drivers } = snapshot;
+  // lsmod's text, made again only when what it shows changed: a step hands over the same module
+  // and driver lists while they are unchanged (worker/delta.ts). The monitor's and dmesg's lines
+  // stay in the worker: the tabs fetch the pages of the lines they render (pages.ts)
+  const { modules, drivers } = snapshot;
   const text = useMemo(() => {
-    if (tab === 'uevents') return formatUeventLog(uevents);
-    if (tab === 'dmesg') return formatDmesg(log);
-    // lsmod reads the modules and drivers alone
-    if (tab === 'lsmod') return formatLsmod(snapshot);
+    // lsmod reads the modules and drivers alone (the engine's formatter takes a whole Snapshot: the lists it never reads, empty)
+    if (tab === 'lsmod') return formatLsmod({ ...snapshot, uevents: [], sysfs: [], log: [] });
     return '';
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [tab, uevents, log, modules, drivers]);
+  }, [tab, modules, drivers]);
 
   const onPointerDown = (e: PointerEvent<HTMLDivElement>) => {
     drag.current = { y: e.clientY, h: panel.open ? panel.height : 0 };
@@ -110,7 +110,7 @@ export function BottomPanel({ summary, snapshot }: { summary: RunHead; snapshot:
             }}
           >
             {label}
-            {t === 'uevents' ? ` (${snapshot.uevents.length})` : ''}
+            {t === 'uevents' ? ` (${snapshot.counts.uevents})` : ''}
           </button>
         ))}
       </div>
@@ -127,11 +127,11 @@ export function BottomPanel({ summary, snapshot }: { summary: RunHead; snapshot:
       </button>
       </div>
       {panel.open && <div key={tab} role="tabpanel" id="bottom-tabpanel" aria-labelledby={`tab-${tab}`} className="bs-tabpanel" tabIndex={0} data-testid={`view-${tab}`}>
-        {tab === 'events' && <EventList count={summary.eventCount} pages={pages} step={step} onJump={(i) => void goToStep(i)} onNeed={loadEvents} />}
-        {tab === 'uevents' && <TermLines text={text} />}
-        {tab === 'dmesg' && <TermLines text={text} />}
+        {tab === 'events' && <EventList count={summary.eventCount} pages={pages.events} step={step} onJump={(i) => void goToStep(i)} onNeed={loadEvents} />}
+        {tab === 'uevents' && <PagedLines count={snapshot.counts.monitorLines} pages={pages.monitor} empty="(no uevents yet)" onNeed={loadMonitor} />}
+        {tab === 'dmesg' && <PagedLines count={snapshot.counts.log} pages={pages.dmesg} empty="(kernel log empty)" onNeed={loadDmesg} />}
         {tab === 'lsmod' && <pre className="bs-term">{text}</pre>}
-        {tab === 'sysfs' && <SysfsBrowser snapshot={snapshot} />}
+        {tab === 'sysfs' && <SysfsBrowser snapshot={snapshot} step={step} />}
         {tab === 'review' && (
           <Suspense fallback={<p className="bs-muted">Loading the review…</p>}>
             <ReviewView findings={findings} />

@@ -1,13 +1,14 @@
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import { Breakable as B } from '../Breakable';
-import { eventAt, pagesFor, type EventPages } from '../eventPages';
+import type { TraceEvent } from '../../engine/api';
+import { missingPages, rowAt, type Pages } from '../pages';
 import { Spacer, useRowWindow } from './Windowed';
 
 interface Props {
   /** how many events the run has */
   count: number;
-  /** the pages of them the store holds (eventPages.ts) */
-  pages: EventPages;
+  /** the pages of them the store holds (pages.ts) */
+  pages: Pages<TraceEvent>;
   step: number;
   onJump(step: number): void;
   /** rows [from, to) are rendered: their events are wanted */
@@ -25,7 +26,7 @@ export function EventList({ count, pages, step, onJump, onNeed }: Props) {
   const list = useRef<HTMLOListElement>(null);
   // the current event in view: the window moves to it in the same render (Windowed.tsx)
   const w = useRowWindow(count, list, 20, Math.max(0, step));
-  const missing = pagesFor(w.first, w.end, count).some((p) => !pages.pages.has(p));
+  const missing = missingPages(pages, w.first, w.end, count).length > 0;
   useEffect(() => {
     if (missing) onNeed(w.first, w.end);
   }, [missing, w.first, w.end, onNeed]);
@@ -43,7 +44,7 @@ export function EventList({ count, pages, step, onJump, onNeed }: Props) {
   // out of a windowed list
   let tabStop = step < 0 ? 0 : step;
   if (tabStop < w.first || tabStop >= w.end) tabStop = w.first;
-  const shown = Array.from({ length: Math.max(0, w.end - w.first) }, (_, k) => eventAt(pages, w.first + k) ?? w.first + k);
+  const shown = Array.from({ length: Math.max(0, w.end - w.first) }, (_, k) => rowAt(pages, w.first + k) ?? w.first + k);
   return (
     // the number column as wide as the run's largest number (a 100k-device run has seven digits)
     <ol className="bs-events" data-testid="event-list" aria-label="Events" ref={list} style={{ '--bs-ev-no': `${String(count).length + 1}ch` } as React.CSSProperties}>

@@ -1,5 +1,5 @@
 /**
- * Windowing for the long lists of the bottom panel (events, udevadm monitor, dmesg, /sys): a
+ * Windowing for the long lists of the bottom panel (events, udevadm monitor, dmesg): a
  * list of WINDOW_FROM rows or more renders only the rows in view of its scroll container (plus
  * a margin), between two spacers that stand for the rows left out, so a 10k-device run's
  * 150,000 events cost a few dozen DOM rows. Shorter lists render whole, as before (every row in
@@ -7,7 +7,8 @@
  * measured, which is exact for the monospace views and close for the event list.
  * Hand-written (~100 lines) rather than a dependency: one fixed scroll container, no grids.
  */
-import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState, type ReactNode, type RefObject } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useReducer, useRef, useState, type ReactNode, type RefObject } from 'react';
+import { missingPages, rowAt, type Pages } from '../pages';
 
 /** lists at least this long are windowed */
 export const WINDOW_FROM = 400;
@@ -167,19 +168,37 @@ export function Spacer({ height, as = 'li' }: { height: number; as?: 'li' | 'div
   return <Tag aria-hidden="true" className="bs-spacer" style={{ height, listStyle: 'none' }} />;
 }
 
-/** lines of terminal text (udevadm monitor, dmesg), windowed when there are many */
-export function TermLines({ text, testId }: { text: string; testId?: string }) {
-  const lines = useMemo(() => text.split('\n'), [text]);
+/**
+ * Lines of terminal text (udevadm monitor, dmesg) that stay in the worker: `count` lines, of
+ * which the store holds some pages (pages.ts); the lines rendered are asked for (`onNeed`) and
+ * one waiting for its page shows "…". Windowed when there are many; a short text is one <pre>
+ * (find in page, select all), as before. `empty`: what shows when there are no lines yet.
+ */
+export function PagedLines({ count, pages, empty, onNeed, testId }: { count: number; pages: Pages<string>; empty: string; onNeed(from: number, to: number): void; testId?: string }) {
   const ref = useRef<HTMLDivElement>(null);
-  const w = useRowWindow(lines.length, ref, 15);
-  if (!w.windowed) return <pre className="bs-term" data-testid={testId}>{text}</pre>;
+  const w = useRowWindow(count, ref, 15);
+  const missing = missingPages(pages, w.first, w.end, count).length > 0;
+  // asked again when pages land (or the count grows) and some are still missing: a page fetched
+  // for an earlier step of the growing list may be short of this step's rows
+  useEffect(() => {
+    if (missing) onNeed(w.first, w.end);
+  }, [missing, w.first, w.end, onNeed, pages, count]);
+  if (count === 0) return <pre className="bs-term" data-testid={testId}>{empty}</pre>;
+  const line = (i: number) => rowAt(pages, i);
+  if (!w.windowed) {
+    const text = Array.from({ length: count }, (_, i) => line(i) ?? '…').join('\n');
+    return <pre className="bs-term" data-testid={testId} aria-busy={missing || undefined}>{text}</pre>;
+  }
+  const shown: ReactNode[] = [];
+  for (let i = w.first; i < w.end; i++) {
+    const l = line(i);
+    shown.push(l === undefined ? <div key={i} className="bs-term__pending">…</div> : <div key={i}>{l || '\u00a0'}</div>);
+  }
   return (
-    <pre className="bs-term" data-testid={testId} aria-label={`${lines.length} lines; the ones in view are shown`}>
+    <pre className="bs-term" data-testid={testId} aria-label={`${count} lines; the ones in view are shown`} aria-busy={missing || undefined}>
       <div ref={ref}>
         <Spacer as="div" height={w.padTop} />
-        {lines.slice(w.first, w.end).map((l, i) => (
-          <div key={w.first + i}>{l || '\u00a0'}</div>
-        ))}
+        {shown}
         <Spacer as="div" height={w.padBottom} />
       </div>
     </pre>

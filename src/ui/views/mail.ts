@@ -7,6 +7,7 @@
  * Pure: unit-tested in mail.test.ts.
  */
 import type { DeviceView, Snapshot } from '../../engine/api';
+import type { SnapshotCore } from '../../worker/protocol';
 import { compareServices, serviceScope, shownSections } from '../compare';
 import { moduleOutcome } from '../outcome';
 
@@ -15,7 +16,8 @@ export const MAIL_WIDTH = 80;
 export interface MailSide {
   id: string;
   title: string;
-  snapshot: Snapshot;
+  /** the state at the step, with the uevents sent by then (the UI fetches them for the text: store.ts mailInput) */
+  snapshot: SnapshotCore & Pick<Snapshot, 'uevents'>;
   /** index of the last event of the run (the snapshot's step is where the view is) */
   lastStep: number;
   focusModule?: string;
@@ -84,7 +86,7 @@ const commonDir = (paths: string[]): string => {
  * `tree /sys<root>` of the devices that matter: the firmware services' devices, their
  * ancestors under the root and what hangs under them; with no service device, every device.
  */
-export function mailTree(s: Snapshot, focusModule?: string): string[] {
+export function mailTree(s: SnapshotCore, focusModule?: string): string[] {
   const scope = serviceScope(s, focusModule);
   const service = [...scope.devices].filter((p) => s.devices.some((d) => d.devpath === p));
   let root = service.length ? commonDir(service) : '/devices';
@@ -124,7 +126,7 @@ export function mailTree(s: Snapshot, focusModule?: string): string[] {
 }
 
 /** the device uevents in `udevadm monitor --kernel --property` form, one line each */
-export function mailUevents(s: Snapshot): string[] {
+export function mailUevents(s: Pick<Snapshot, 'uevents'>): string[] {
   const out: string[] = [];
   for (const u of s.uevents) {
     if (!u.devpath.startsWith('/devices/')) continue;
