@@ -4,16 +4,10 @@
  * promises (Comlink serialises Error objects).
  */
 import * as Comlink from 'comlink';
-import {
-  DEFAULT_SCENARIO_ID,
-  STANDARD_VARIANTS,
-  Simulation,
-  applyVariant,
-  currentVariant,
-  getBuiltinScenario,
-  listBuiltins,
-  validateScenario,
-} from '../engine/index';
+// not the engine's index: it also exports the built-in designs, whose data is a chunk of its own here
+import { DEFAULT_SCENARIO_ID, Simulation } from '../engine/simulation';
+import { validateScenario } from '../engine/scenario/validate';
+import { STANDARD_VARIANTS, applyVariant, currentVariant } from '../scenarios/variants';
 import type { EngineWire, RunHead, RunInfo, Slot, SnapshotCore, UiSnapshot } from './protocol';
 import { UiSnapshots } from './uiSnapshot';
 import { layoutSteps, moduleChanges, unionSnapshot } from './union';
@@ -167,16 +161,20 @@ function parse(json: string): { ok: true; value: unknown } | { ok: false; messag
   }
 }
 
+/** the built-in designs' data, loaded on the first request for it (a chunk of its own) */
+let builtinsCode: Promise<typeof import('../engine/builtins')> | null = null;
+const builtins = () => (builtinsCode ??= import('../engine/builtins'));
+
 const api: EngineWire = {
-  listBuiltins: () => listBuiltins(),
+  listBuiltins: async () => (await builtins()).listBuiltins(),
   defaultScenarioId: () => DEFAULT_SCENARIO_ID,
-  listDesigns: () => {
+  listDesigns: async () => {
     const suffixes = STANDARD_VARIANTS.map(([suffix]) => `-${suffix}`);
-    return listBuiltins().filter((b) => !suffixes.some((x) => b.id.endsWith(x)));
+    return (await builtins()).listBuiltins().filter((b) => !suffixes.some((x) => b.id.endsWith(x)));
   },
-  getScenario: (id) => getBuiltinScenario(id),
-  defaultVariant: (id) => currentVariant(getBuiltinScenario(id)),
-  builtinWithVariant: (id, variant) => applyVariant(getBuiltinScenario(id), variant),
+  getScenario: async (id) => (await builtins()).getBuiltinScenario(id),
+  defaultVariant: async (id) => currentVariant((await builtins()).getBuiltinScenario(id)),
+  builtinWithVariant: async (id, variant) => applyVariant((await builtins()).getBuiltinScenario(id), variant),
   async run(json, slot = 'main') {
     const p = parse(json);
     if (!p.ok) return invalidInfo({ id: '(invalid)', title: '(invalid scenario)', source: '', errors: [{ path: '(root)', message: p.message }], eventCount: 0 });

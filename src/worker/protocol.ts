@@ -206,7 +206,13 @@ export interface EngineApi {
  * What actually crosses the worker boundary: EngineApi with scenarios as JSON text, which
  * survives any nesting, and snapshots as the change from one the UI holds (delta.ts).
  */
-export interface EngineWire extends Omit<EngineApi, 'run' | 'validate' | 'snapshot' | 'importFiles' | 'machineReport' | 'layout' | 'findings' | 'lines' | 'sysfsDirs' | 'uevents' | 'latestUevent' | 'resolveStop'> {
+export interface EngineWire extends Omit<EngineApi, 'run' | 'validate' | 'snapshot' | 'importFiles' | 'machineReport' | 'layout' | 'findings' | 'lines' | 'sysfsDirs' | 'uevents' | 'latestUevent' | 'resolveStop' | 'listBuiltins' | 'listDesigns' | 'getScenario' | 'defaultVariant' | 'builtinWithVariant'> {
+  // the built-in designs' data: a chunk the worker loads on first use (engine/builtins.ts)
+  listBuiltins(): Promise<BuiltinInfo[]>;
+  listDesigns(): Promise<BuiltinInfo[]>;
+  getScenario(id: string): Promise<Scenario>;
+  defaultVariant(id: string): Promise<FirmwareVariant>;
+  builtinWithVariant(id: string, variant: Variant): Promise<Scenario>;
   // answered by a chunk the worker loads on first use (worker/lists.ts)
   lines(list: LineList, from: number, to: number, step: number, slot?: Slot): Promise<string[]>;
   sysfsDirs(step: number, dirs: [path: string, limit: number][], slot?: Slot): Promise<SysfsDir[]>;

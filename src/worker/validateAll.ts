@@ -7,7 +7,7 @@
  * placeholder, are not reported: only what is wrong in the text as written.
  */
 import type { ScenarioError } from '../engine/api';
-import { validateScenario } from '../engine/index';
+import { validateScenario } from '../engine/scenario/validate';
 import { scenarioSchema } from '../engine/scenario/schema';
 
 /** a string no scenario contains: problems that name it come from a placeholder */

@@ -1,0 +1,126 @@
+/**
+ * A scenario run and its trace: validate, run, and answer questions about any step (the state
+ * at a step, match explanations, a user action inserted). The engine's entry (index.ts) exports
+ * it; the worker imports it from here, without the built-in designs' data.
+ */
+import type { ActionResult, MatchInfo, EventKind, RunSummary, ScenarioError, Snapshot, TraceEvent } from './api';
+import { validateScenario } from './scenario/validate';
+import { cloneData } from './scenario/clone';
+import type { Scenario, UserAction } from './scenario/schema';
+import { runScenario, type RunBudget, type RunResult, type RunStop } from './boot';
+import { Timeline } from './trace/timeline';
+import { explainDevice } from './trace/snapshot';
+
+/** the design the sandbox opens first */
+export const DEFAULT_SCENARIO_ID = 'auxiliary';
+
+export class Simulation {
+  readonly errors: ScenarioError[];
+  readonly scenario: Scenario | null;
+  private run: RunResult | null = null;
+  private timeline: Timeline | null = null;
+
+  /** opts raise the run's budget (boot.ts DEFAULT_BUDGET) for large generated scenarios (bench/run.ts) */
+  constructor(input: unknown, opts: Partial<RunBudget> = {}) {
+    const v = validateScenario(input);
+    if (!v.ok) {
+      this.errors = v.errors;
+      this.scenario = null;
+      return;
+    }
+    this.errors = [];
+    this.scenario = v.scenario;
+    this.run = runScenario(v.scenario, opts);
+    this.timeline = new Timeline(this.run.kernel, this.run.discovery);
+  }
+
+  /** the whole trace, built now from its columns (trace/eventlog.ts): eventsBetween pages it */
+  private publicEvents(): TraceEvent[] {
+    return this.run?.kernel.events.all() ?? [];
+  }
+
+  get kernel() {
+    return this.run?.kernel ?? null;
+  }
+
+  /** event index at which each scenario action started */
+  get actionStarts(): number[] {
+    return this.run?.actionStarts ?? [];
+  }
+
+  /** set when the run hit its budget or a runaway guard: which, at which event, what was running */
+  get stopped(): RunStop | null {
+    return this.run?.stopped ?? null;
+  }
+
+  /** per scenario action: the result of a sysfs write/read (rc 0 or -errno, output lines), else null */
+  get actionResults(): (ActionResult | null)[] {
+    return this.run?.actionResults ?? [];
+  }
+
+  summary(): RunSummary {
+    const s = this.scenario;
+    return { id: s?.id ?? '(invalid)', title: s?.title ?? '(invalid scenario)', source: s?.source ?? '', events: this.publicEvents(), errors: this.errors };
+  }
+
+  /** how many events the trace holds */
+  get eventCount(): number {
+    return this.run?.kernel.events.length ?? 0;
+  }
+
+  /** events [from, to) of the trace (bounds as Array.prototype.slice reads them): a page of it, without building the whole trace */
+  eventsBetween(from: number, to: number): TraceEvent[] {
+    return this.run?.kernel.events.slice(from, to) ?? [];
+  }
+
+  /**
+   * Every event's kind as one byte, an id into `names`, read from the trace's columns without
+   * building the events (the worker sends it to the UI in place of the trace).
+   */
+  eventKinds(): { ids: Uint8Array; names: EventKind[] } {
+    return this.run?.kernel.events.kindIds() ?? { ids: new Uint8Array(0), names: [] };
+  }
+
+  /** what event `i` touched (devices, drivers, modules), without building the event; read-only */
+  eventTouchesAt(i: number): TraceEvent['touches'] {
+    if (!this.run || !Number.isInteger(i) || i < 0 || i >= this.run.kernel.events.length) throw new RangeError(`event ${i} is not in the trace`);
+    return this.run.kernel.events.touchesAt(i);
+  }
+
+  /**
+   * Move time travel's cursor to the state after event `step` without building a snapshot: the
+   * cost of reaching any step (checkpoints plus patches), which stateAt then adds the views to.
+   */
+  seek(step: number): void {
+    this.timeline?.seek(step);
+  }
+
+  get lastStep(): number {
+    return (this.run?.kernel.events.length ?? 0) - 1;
+  }
+
+  stateAt(step: number): Snapshot {
+    if (!this.run || !this.timeline) throw new Error(`the scenario is invalid: ${this.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+    return this.timeline.snapshot(step);
+  }
+
+  explain(step: number, devpath: string): MatchInfo[] {
+    if (!this.timeline) return [];
+    return explainDevice(this.timeline.seek(step), devpath);
+  }
+
+  /**
+   * The scenario with a user action inserted at `step`: actions that ran before `step` keep their
+   * place (pinned with `at`), later ones are dropped — the timeline forks there.
+   */
+  withAction(action: UserAction, step: number): Scenario {
+    if (!this.scenario) throw new Error('the scenario is invalid');
+    const starts = this.actionStarts;
+    const kept = (this.scenario.actions ?? [])
+      .map((a, i) => ({ a, start: starts[i] ?? Infinity }))
+      .filter((x) => x.start <= step)
+      .map((x) => ({ ...x.a, at: x.start }));
+    const { at: _ignored, ...rest } = action as UserAction & { at?: number };
+    return { ...cloneData(this.scenario), actions: [...kept, { ...rest, at: step + 1 } as UserAction] };
+  }
+}
