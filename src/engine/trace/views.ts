@@ -255,13 +255,17 @@ export class SnapshotViews {
     const devices = this.k.state.devices as CowTable<DeviceRec>;
     const views = this.devViews as CowTable<DeviceView>;
     const keys = this.devpaths.keys;
-    this.devOrder = [];
-    this.devList = [];
+    // sized once: grown by push, two 100k-entry arrays were copied as they grew
+    const order = new Array<string>(devices.size);
+    const list = new Array<DeviceView>(devices.size);
+    let n = 0;
     for (const id of this.devpathOrder()) {
       if (devices.byId(id) === undefined) continue;
-      this.devOrder.push(keys[id]!);
-      this.devList.push(views.byId(id)!);
+      order[n] = keys[id]!;
+      list[n++] = views.byId(id)!;
     }
+    this.devOrder = order;
+    this.devList = list;
   }
 
   /** the ids of every devpath the cursor's storage has seen, in devpath order (new ones merged in) */
@@ -446,9 +450,11 @@ export class SnapshotViews {
 
   /** the driver views in registration order (drvByOrder), their places found again when needed */
   private orderDrivers(): void {
-    this.drvList = [];
     const views = this.drvViews as CowTable<DriverView>;
-    for (const id of this.drvByOrder.values()) this.drvList.push(views.byId(id)!);
+    const list = new Array<DriverView>(this.drvByOrder.size);
+    let n = 0;
+    for (const id of this.drvByOrder.values()) list[n++] = views.byId(id)!;
+    this.drvList = list;
     this.drvPos = null;
   }
 
