@@ -74,7 +74,7 @@ export function deviceAdd(k: Kernel, spec: NewDevice): { ret: number; dev?: Devi
   k.indexDevice(dev, true);
   if (dev.devmOwner) {
     const owner = k.device(dev.devmOwner);
-    if (owner) k.state.setDevice({ ...owner, devres: [...owner.devres, { kind: 'device', target: devpath, cite: 'include/linux/device/devres.h:devm_add_action_or_reset' }] });
+    if (owner) k.state.updateDevice(owner, { devres: [...owner.devres, { kind: 'device', target: devpath, cite: 'include/linux/device/devres.h:devm_add_action_or_reset' }] });
   }
   k.emitLazy('device_add', DEVICE_ADD, { touches: { devices: [devpath] } }, deviceAddText, devpath, dev.bus ?? '', dev.cls ?? '');
   // dev_uevent_filter(): only devices with a bus or a class send uevents
@@ -90,7 +90,7 @@ export function deviceDel(k: Kernel, devpath: string): number {
   k.checkDeviceLock(devpath, 'device_del');
   // device_del(): dpm_sysfs_remove, the uevent file and attrs, then bus_remove_device() drops the
   // subsystem and /sys/bus/<bus>/devices links — all before device_release_driver()
-  k.state.setDevice({ ...k.device(devpath)!, deleting: true });
+  k.state.updateDevice(k.device(devpath)!, { deleting: true });
   k.emit('device_del', `device_del ${devpath}`, `${CORE}:device_del`, { touches: { devices: [devpath] } });
   k.nested(() => {
     // bus_remove_device(): links go first, then device_release_driver()
@@ -115,7 +115,7 @@ export function deviceDel(k: Kernel, devpath: string): number {
   if (cur.idaId !== null && cur.bus) k.ida(cur.bus).free(cur.idaId);
   if (cur.devmOwner) {
     const owner = k.device(cur.devmOwner);
-    if (owner) k.state.setDevice({ ...owner, devres: owner.devres.filter((r) => r.target !== devpath) });
+    if (owner) k.state.updateDevice(owner, { devres: owner.devres.filter((r) => r.target !== devpath) });
   }
   return 0;
 }

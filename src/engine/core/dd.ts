@@ -108,7 +108,7 @@ export function reallyProbe(k: Kernel, dev: DeviceRec, drv: DriverRec): number {
     return E.BUSY;
   }
   // dev->driver = drv; driver_sysfs_add(): the driver/<dev> and <dev>/driver links
-  k.state.setDevice({ ...dev, driver: drv.id });
+  k.state.updateDevice(dev, { driver: drv.id });
   k.emitLazy('probe', REALLY_PROBE, { touches: who(dev, drv) }, probeText, drv.bus, drv.name, dev.name);
   const bt = k.busTypes.get(drv.bus)!;
   // __device_attach() / __driver_attach() hold device_lock(dev) across the probe
@@ -131,7 +131,7 @@ export function reallyProbe(k: Kernel, dev: DeviceRec, drv: DriverRec): number {
     // probe_failed: driver_sysfs_remove(); device_unbind_cleanup(): devres_release_all, dev->driver = NULL
     k.nested(() => devresReleaseAll(k, dev.devpath));
     const after = k.device(dev.devpath);
-    if (after) k.state.setDevice({ ...after, driver: null });
+    if (after) k.state.updateDevice(after, { driver: null });
     k.emit('probe', `${dev.name} not bound to ${drv.name} (${errnoName(ret)})`, `${DD}:really_probe`, { errno: ret, touches: who(dev, drv) });
     return -ret;
   }
@@ -152,7 +152,7 @@ function runDriverCallback(drv: DriverRec, devpath: string, which: 'probe' | 're
 export function driverBound(k: Kernel, devpath: string, drv: DriverRec): void {
   const boundOrder = ++k.counters.bind;
   const dev = k.device(devpath)!;
-  k.state.setDevice({ ...dev, boundOrder, deferred: false });
+  k.state.updateDevice(dev, { boundOrder, deferred: false });
   k.emitLazy('bind', DRIVER_BOUND, { touches: who(dev, drv) }, boundText, dev.name, drv.bus, drv.name);
   driverDeferredProbeTrigger(k);
   deviceUevent(k, k.device(devpath)!, 'bind');
@@ -162,14 +162,14 @@ export function driverBound(k: Kernel, devpath: string, drv: DriverRec): void {
 export function deferredProbeAdd(k: Kernel, devpath: string): void {
   const dev = k.device(devpath);
   if (!dev || dev.deferred) return;
-  k.state.setDevice({ ...dev, deferred: true });
+  k.state.updateDevice(dev, { deferred: true });
   k.emit('defer', `${dev.name} added to the deferred probe pending list`, `${DD}:driver_deferred_probe_add`, { touches: { devices: [devpath] } });
 }
 
 /** driver_deferred_probe_del() */
 export function deferredProbeDel(k: Kernel, devpath: string): void {
   const dev = k.device(devpath);
-  if (dev?.deferred) k.state.setDevice({ ...dev, deferred: false });
+  if (dev?.deferred) k.state.updateDevice(dev, { deferred: false });
   k.deferredActive = k.deferredActive.filter((p) => p !== devpath);
 }
 
@@ -185,7 +185,7 @@ export function driverDeferredProbeTrigger(k: Kernel): void {
   if (pending.length === 0) return;
   pending.sort((a, b) => a.order - b.order);
   for (const d of pending) {
-    k.state.setDevice({ ...k.device(d.devpath)!, deferred: false });
+    k.state.updateDevice(k.device(d.devpath)!, { deferred: false });
     k.deferredActive.push(d.devpath);
   }
   k.emit('defer', `deferred probe triggered: ${pending.map((d) => d.name).join(', ')} queued for a retry`, `${DD}:driver_deferred_probe_trigger`, { touches: { devices: pending.map((d) => d.devpath) } });
@@ -226,7 +226,7 @@ export function releaseDriver(k: Kernel, devpath: string): void {
   });
   const cur = k.device(devpath);
   if (!cur) return;
-  k.state.setDevice({ ...cur, driver: null, boundOrder: 0 });
+  k.state.updateDevice(cur, { driver: null, boundOrder: 0 });
   deviceUevent(k, k.device(devpath)!, 'unbind');
 }
 
@@ -242,7 +242,7 @@ export function devresReleaseAll(k: Kernel, devpath: string): void {
   const dev = k.device(devpath);
   if (!dev || dev.devres.length === 0) return;
   const entries = [...dev.devres].reverse();
-  k.state.setDevice({ ...dev, devres: [] });
+  k.state.updateDevice(dev, { devres: [] });
   k.emit('unbind', `devres_release_all: ${dev.name} releases ${entries.length} managed resource(s)`, 'drivers/base/devres.c:devres_release_all', { touches: { devices: [devpath] } });
   for (const r of entries) {
     k.nested(() => {

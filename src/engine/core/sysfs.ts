@@ -235,7 +235,7 @@ export function sysfsWrite(k: Kernel, path: string, value: string): SysfsResult 
     // driver_set_override(): an empty write (or a lone newline) clears it; no probe is triggered
     const v = sysfsBuf(value);
     k.indexDevice(dev, false);
-    k.state.setDevice({ ...dev, driverOverride: v === '' ? null : v });
+    k.state.updateDevice(dev, { driverOverride: v === '' ? null : v });
     k.indexDevice(k.device(dev.devpath)!, true);
     k.emit('sysfs', `${dev.name}: driver_override = ${v === '' ? '(null)' : `"${v}"`} (takes effect at the next probe)`, `${since(k.facts.kernel, 'genericDriverOverride') ? 'drivers/base/core.c:driver_override_store (generic)' : 'drivers/base/platform.c:driver_override_store → driver_set_override'}${gateNote(k.facts.kernel, 'genericDriverOverride')}`, { touches: { devices: [dev.devpath] } });
     return res(0);

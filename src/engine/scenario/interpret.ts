@@ -61,7 +61,7 @@ export function devErrProbe(k: Kernel, ctx: ExecContext, err: number, message: s
   const drv = dev?.driver ? k.driver(dev.driver) : undefined;
   const prefix = dev ? `${drv?.name ?? dev.bus ?? ''} ${dev.name}: ` : '';
   if (err === E.PROBE_DEFER) {
-    if (dev) k.state.setDevice({ ...dev, deferReason: message });
+    if (dev) k.state.updateDevice(dev, { deferReason: message });
     k.emit('defer', `${prefix}dev_err_probe: -EPROBE_DEFER, reason recorded for devices_deferred: ${message}`, 'drivers/base/core.c:dev_err_probe', { errno: err, ...(dev ? { touches: { devices: [dev.devpath] } } : {}) });
     return;
   }
@@ -205,7 +205,7 @@ function runAction(k: Kernel, a: KernelAction, ctx: ExecContext): number {
       const dev = ctx.dev ? k.device(ctx.dev) : undefined;
       if (!dev) return k.error('devm_add_action: no device (devm actions belong to the device being probed)', E.INVAL, 'include/linux/device/devres.h:devm_add_action_or_reset');
       const run = () => runVoidActions(k, a.actions, { module: ctx.module, dev: dev.devpath });
-      k.state.setDevice({ ...dev, devres: [...dev.devres, { kind: 'action', target: dev.devpath, run, module: ctx.module, cite: 'include/linux/device/devres.h:devm_add_action_or_reset' }] });
+      k.state.updateDevice(dev, { devres: [...dev.devres, { kind: 'action', target: dev.devpath, run, module: ctx.module, cite: 'include/linux/device/devres.h:devm_add_action_or_reset' }] });
       k.emit('probe', `devm_add_action_or_reset on ${dev.name}: runs when its managed resources are released`, 'include/linux/device/devres.h:devm_add_action_or_reset', { touches: { devices: [dev.devpath] } });
       return 0;
     }
