@@ -126,35 +126,43 @@ export class Kernel {
    */
   // keyed by the value itself, not a concatenation: a devpath or name is usually the same string
   // object every time, whose hash V8 keeps, so a lookup builds and hashes nothing new
-  private readonly touchDevice = new Map<string, TraceEvent['touches']>();
-  private readonly touchDriver = new Map<string, TraceEvent['touches']>();
-  private readonly touchModule = new Map<string, TraceEvent['touches']>();
-  private readonly touchDeviceDriver = new Map<string, TraceEvent['touches']>();
-  private readonly touchDeviceModule = new Map<string, TraceEvent['touches']>();
+  private readonly touchDevice = new Map<string, number>();
+  private readonly touchDriver = new Map<string, number>();
+  private readonly touchModule = new Map<string, number>();
+  private readonly touchDeviceDriver = new Map<string, number>();
+  private readonly touchDeviceModule = new Map<string, number>();
   private readonly varCache = new Map<string, Map<string, [string, string]>>();
+  /** the id (EventLog.addTouches) of the empty touches */
+  private noTouches = -1;
 
-  /** the touches object to keep: a shared one when it names a single device, driver or module */
-  private keepTouches(t: TraceEvent['touches'] | undefined): TraceEvent['touches'] {
-    if (!t) return NO_TOUCHES;
+  /** the id of the touches object to keep: a shared one when it names a single device, driver or module */
+  private keepTouches(t: TraceEvent['touches'] | undefined): number {
+    const ev = this.events;
+    if (this.noTouches < 0) this.noTouches = ev.addTouches(NO_TOUCHES);
+    if (!t) return this.noTouches;
     const { devices, drivers, modules } = t;
     // no array destructuring here: this runs for every event
-    if (devices && devices.length === 1 && !drivers && !modules) return shared(this.touchDevice, devices[0]!, t);
-    if (drivers && drivers.length === 1 && !devices && !modules) return shared(this.touchDriver, drivers[0]!, t);
-    if (modules && modules.length === 1 && !devices && !drivers) return shared(this.touchModule, modules[0]!, t);
+    if (devices && devices.length === 1 && !drivers && !modules) return shared(this.touchDevice, devices[0]!, t, ev);
+    if (drivers && drivers.length === 1 && !devices && !modules) return shared(this.touchDriver, drivers[0]!, t, ev);
+    if (modules && modules.length === 1 && !devices && !drivers) return shared(this.touchModule, modules[0]!, t, ev);
     // a device and its driver (the match, probe and bind of one pair), or a device and a module
     // (udev's lookup and the load): the last such pair of each device is kept and shared
     if (devices && devices.length === 1 && !!drivers !== !!modules) {
       const other = drivers ?? modules!;
       if (other.length === 1) {
         const cache = drivers ? this.touchDeviceDriver : this.touchDeviceModule;
-        const kept = cache.get(devices[0]!);
-        const keptOther = kept && (drivers ? kept.drivers : kept.modules);
-        if (keptOther && keptOther[0] === other[0]) return kept!;
-        cache.set(devices[0]!, t);
-        return t;
+        const keptId = cache.get(devices[0]!);
+        if (keptId !== undefined) {
+          const kept = ev.touchesById(keptId);
+          const keptOther = drivers ? kept.drivers : kept.modules;
+          if (keptOther && keptOther[0] === other[0]) return keptId;
+        }
+        const id = ev.addTouches(t);
+        cache.set(devices[0]!, id);
+        return id;
       }
     }
-    return !devices && !drivers && !modules ? NO_TOUCHES : t;
+    return !devices && !drivers && !modules ? this.noTouches : ev.addTouches(t);
   }
 
   /** one uevent variable, shared with every uevent that carries the same one */
@@ -362,12 +370,13 @@ function gather<T>(idx: MultiMap, keys: string[], get: (id: string) => T | undef
   return out;
 }
 
-/** the value kept under key, or v, kept from now on */
-function shared<V>(cache: Map<string, V>, key: string, v: V): V {
+/** the id of the touches kept under key, or of t, kept from now on */
+function shared(cache: Map<string, number>, key: string, t: TraceEvent['touches'], events: EventLog): number {
   const kept = cache.get(key);
   if (kept !== undefined) return kept;
-  cache.set(key, v);
-  return v;
+  const id = events.addTouches(t);
+  cache.set(key, id);
+  return id;
 }
 
 /** a FIFO with O(1) shift (Array.prototype.shift is O(n) on large arrays): udev's socket queue */

@@ -2,11 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { EventKind, MatchInfo, TraceEvent, UeventRecord } from '../api';
-import { EventLog, matchText, ueventText } from '../trace/eventlog';
+import { EventLog, matchText, ueventText, type LazyText } from '../trace/eventlog';
 
 const KINDS: EventKind[] = ['phase', 'firmware', 'device_add', 'device_del', 'driver_register', 'driver_unregister', 'match', 'probe', 'bind', 'unbind', 'defer', 'uevent', 'udev', 'module', 'sysfs', 'tsm', 'action', 'error'];
 const uevent: UeventRecord = { seq: 7, action: 'add', devpath: '/devices/platform/x', subsystem: 'platform', env: [['ACTION', 'add'], ['DEVPATH', '/devices/platform/x'], ['SUBSYSTEM', 'platform'], ['MODALIAS', 'platform:x'], ['SEQNUM', '7']] };
 const match: MatchInfo = { driver: 'x', bus: 'platform', device: 'x', matched: true, rule: 'name', compared: 'pdev->name "x" vs driver name "x"', cite: 'drivers/base/platform.c:platform_match' };
+
+const templates = [(a: string | number, b: string | number) => `${a}|${b}`, (a: string | number, b: string | number) => `${b}:${a}`] as unknown as LazyText[];
 
 describe('the event log', () => {
   it('reads back kind, text, citation, depth, touches, uevent, match, errno, log and boundary as recorded, in any mix', () => {
@@ -20,22 +22,27 @@ describe('the event log', () => {
       errno: fc.option(fc.integer({ min: -200, max: 0 }), { nil: undefined }),
       boundary: fc.option(fc.boolean(), { nil: undefined }),
       log: fc.option(fc.string({ maxLength: 10 }), { nil: undefined }),
+      lazy: fc.constantFrom(0, 1, 2),
     }).filter((r) => r.text !== null || r.uevent !== undefined || r.match !== undefined);
     fc.assert(fc.property(fc.array(row, { minLength: 1, maxLength: 40 }), (rows) => {
       const log: string[] = [];
       const events = new EventLog(log);
       const touches: TraceEvent['touches'] = { devices: ['/devices/platform/x'] };
+      const other: TraceEvent['touches'] = { drivers: ['platform/x'], modules: ['m'] };
       for (const r of rows) {
         let at = -1;
         if (r.log !== undefined) {
           at = log.length;
           log.push(r.log);
         }
-        events.push(r.kind, r.text, r.cite, r.depth, touches, r, at);
+        const t = r.depth % 2 ? events.addTouches(touches) : events.addTouches(other);
+        // a template (Kernel.emitLazy): two of them, their arguments strings and numbers
+        if (r.text !== null && r.lazy) events.push(r.kind, templates[r.lazy - 1]!, r.cite, r.depth, t, r, at, [r.text, r.depth]);
+        else events.push(r.kind, r.text, r.cite, r.depth, t, r, at);
       }
       rows.forEach((r, i) => {
-        const text = r.text ?? (r.match ? matchText(r.match) : ueventText(r.uevent!));
-        expect(events.at(i)).toEqual({ index: i, kind: r.kind, text, cite: r.cite, depth: r.depth, touches, uevent: r.uevent, match: r.match, errno: r.errno, log: r.log, boundary: r.boundary });
+        const text = r.text !== null && r.lazy ? (r.lazy === 1 ? `${r.text}|${r.depth}` : `${r.depth}:${r.text}`) : r.text ?? (r.match ? matchText(r.match) : ueventText(r.uevent!));
+        expect(events.at(i)).toEqual({ index: i, kind: r.kind, text, cite: r.cite, depth: r.depth, touches: r.depth % 2 ? touches : other, uevent: r.uevent, match: r.match, errno: r.errno, log: r.log, boundary: r.boundary });
         expect(Object.keys(events.at(i))).toEqual(['index', 'kind', 'text', 'cite', 'depth', 'touches', 'uevent', 'match', 'errno', 'log', 'boundary']);
       });
     }), { numRuns: 300 });

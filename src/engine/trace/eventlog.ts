@@ -1,6 +1,8 @@
 /**
- * The trace as columns: one row per event, the small fields in typed arrays (kind, depth,
- * citation id, errno, log line), the references in plain arrays (text, touches, uevent, match).
+ * The trace as columns: one row per event, in typed arrays (kind, depth, citation id, errno, log
+ * line, how its text is made, its touches' id, where its uevent or match info is). The only plain
+ * array a row adds to is the arguments column (a template's arguments or a string text): the
+ * collector never walks the typed columns, and a large run's trace is most of what it holds.
  * A TraceEvent object is built only when one is read (`at`, `slice`, `all`): a 100k-device run
  * records ~1.5 M events, and one object per event (120 bytes before its text) was the largest
  * single share of the trace's heap.
@@ -25,6 +27,10 @@ const ERRNO_SET = 1 << 10;
 const UEVENT_SET = 1 << 11;
 const MATCH_SET = 1 << 12;
 const DEPTH_SHIFT = 13;
+// the text column: how an event's sentence is made (EventLog.textHow)
+const TEXT_NONE = 0;
+const TEXT_STRING = 1;
+const TEMPLATE_BASE = 2;
 
 /** a match event's sentence, from its match info */
 export function matchText(info: MatchInfo): string {
@@ -62,21 +68,41 @@ export class EventLog {
   private readonly errno = new IntColumn(4096);
   /** index of the event's line in the kernel log, or -1 */
   private readonly logAt = new IntColumn(4096);
-  /** null: its match info's or uevent's sentence; a function: a template of the event's arguments */
-  private readonly text: (string | LazyText | null)[] = [];
-  /** the templates' arguments, every event's in a row; argAt(i) is where event i's begin */
+  /**
+   * How the event's sentence is made: TEXT_NONE (its match info's or uevent's sentence),
+   * TEXT_STRING (the string at argAt, in the arguments column), or TEMPLATE_BASE + the id of a
+   * template (Kernel.emitLazy) applied to the event's arguments.
+   */
+  private readonly textHow = new IntColumn(4096);
+  private readonly templates: LazyText[] = [];
+  private readonly templateId = new Map<LazyText, number>();
+  /** the templates' arguments (and the string texts), every event's in a row; argAt(i) is where event i's begin */
   private readonly args: TextArg[] = [];
   private readonly argAt = new IntColumn(4096);
-  private readonly touches: TraceEvent['touches'][] = [];
-  /** the event's uevent record or match info (meta says which); an event with both keeps its match in `matchToo` */
-  private readonly detail: (UeventRecord | MatchInfo | undefined)[] = [];
+  /** the event's touches: an id into `touchTable` (addTouches) */
+  private readonly touchId = new IntColumn(4096);
+  private readonly touchTable: TraceEvent['touches'][] = [];
+  /** the event's uevent record or match info (meta says which) as an index into `details`, or -1; an event with both keeps its match in `matchToo` */
+  private readonly detailAt = new IntColumn(4096);
+  private readonly details: (UeventRecord | MatchInfo)[] = [];
   private readonly matchToo = new Map<number, MatchInfo>();
 
   /** the log lines the log column points into (the kernel's log: append-only) */
   constructor(private readonly log: readonly string[]) {}
 
   get length(): number {
-    return this.text.length;
+    return this.meta.length;
+  }
+
+  /** keep a touches object for events to point at (push's `touches`): the caller shares ids between events that touch the same things */
+  addTouches(t: TraceEvent['touches']): number {
+    this.touchTable.push(t);
+    return this.touchTable.length - 1;
+  }
+
+  /** the touches object behind an id from addTouches */
+  touchesById(id: number): TraceEvent['touches'] {
+    return this.touchTable[id]!;
   }
 
   push(
@@ -84,7 +110,7 @@ export class EventLog {
     text: string | LazyText | null,
     cite: Citation,
     depth: number,
-    touches: TraceEvent['touches'],
+    touches: number,
     extra: { uevent?: UeventRecord; match?: MatchInfo; errno?: number; boundary?: boolean },
     logAt: number,
     args?: readonly TextArg[],
@@ -105,16 +131,35 @@ export class EventLog {
     const b = extra.boundary === undefined ? 0 : extra.boundary ? 2 : 1;
     const u = extra.uevent;
     const m = extra.match;
+    const i = this.meta.length;
     this.meta.push(k | (b << BOUNDARY_SHIFT) | (extra.errno !== undefined ? ERRNO_SET : 0) | (u !== undefined ? UEVENT_SET : 0) | (m !== undefined ? MATCH_SET : 0) | (depth << DEPTH_SHIFT));
     this.cite.push(c);
     this.errno.push(extra.errno ?? 0);
     this.logAt.push(logAt);
-    this.text.push(text);
     this.argAt.push(this.args.length);
-    if (args) for (let j = 0; j < args.length; j++) this.args.push(args[j]!);
-    this.touches.push(touches);
-    this.detail.push(u ?? m);
-    if (u !== undefined && m !== undefined) this.matchToo.set(this.detail.length - 1, m);
+    if (typeof text === 'string') {
+      this.textHow.push(TEXT_STRING);
+      this.args.push(text);
+    } else if (text === null) {
+      this.textHow.push(TEXT_NONE);
+    } else {
+      let t = this.templateId.get(text);
+      if (t === undefined) {
+        t = this.templates.length;
+        this.templates.push(text);
+        this.templateId.set(text, t);
+      }
+      this.textHow.push(TEMPLATE_BASE + t);
+      if (args) for (let j = 0; j < args.length; j++) this.args.push(args[j]!);
+    }
+    this.touchId.push(touches);
+    const detail = u ?? m;
+    if (detail === undefined) this.detailAt.push(-1);
+    else {
+      this.detailAt.push(this.details.length);
+      this.details.push(detail);
+    }
+    if (u !== undefined && m !== undefined) this.matchToo.set(i, m);
   }
 
   kindAt(i: number): EventKind {
@@ -130,28 +175,28 @@ export class EventLog {
 
   /** what event i touched (the trace's own object: read-only) */
   touchesAt(i: number): TraceEvent['touches'] {
-    return this.touches[i]!;
+    return this.touchTable[this.touchId.at(i)]!;
   }
 
   textAt(i: number): string {
-    const text = this.text[i];
-    if (typeof text === 'string') return text;
-    if (typeof text === 'function') {
+    const how = this.textHow.at(i);
+    if (how === TEXT_STRING) return this.args[this.argAt.at(i)] as string;
+    if (how >= TEMPLATE_BASE) {
       const end = i + 1 < this.length ? this.argAt.at(i + 1) : this.args.length;
-      return text(...this.args.slice(this.argAt.at(i), end));
+      return this.templates[how - TEMPLATE_BASE]!(...this.args.slice(this.argAt.at(i), end));
     }
     const match = this.matchAt(i);
     return match ? matchText(match) : ueventText(this.ueventAt(i)!);
   }
 
   private ueventAt(i: number): UeventRecord | undefined {
-    return this.meta.at(i) & UEVENT_SET ? (this.detail[i] as UeventRecord) : undefined;
+    return this.meta.at(i) & UEVENT_SET ? (this.details[this.detailAt.at(i)] as UeventRecord) : undefined;
   }
 
   private matchAt(i: number): MatchInfo | undefined {
     const meta = this.meta.at(i);
     if (!(meta & MATCH_SET)) return undefined;
-    return meta & UEVENT_SET ? this.matchToo.get(i) : (this.detail[i] as MatchInfo);
+    return meta & UEVENT_SET ? this.matchToo.get(i) : (this.details[this.detailAt.at(i)] as MatchInfo);
   }
 
   /** event i as the trace hands it out (i an index of the trace) */
@@ -166,7 +211,7 @@ export class EventLog {
       text: this.textAt(i),
       cite: this.cites[this.cite.at(i)]!,
       depth: meta >> DEPTH_SHIFT,
-      touches: this.touches[i]!,
+      touches: this.touchesAt(i),
       uevent: this.ueventAt(i),
       match: this.matchAt(i),
       errno: meta & ERRNO_SET ? this.errno.at(i) : undefined,
