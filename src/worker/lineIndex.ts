@@ -7,6 +7,7 @@
  * made by lists.ts, loaded when the tab first asks for them. Pure; tested in lists.test.ts.
  */
 import type { UeventRecord } from '../engine/api';
+import type { UeventList } from '../engine/trace/ueventlog';
 
 /** lines of the header formatUeventLog puts before the first uevent (lists.ts MONITOR_HEAD) */
 export const HEAD_LINES = 3;
@@ -30,7 +31,7 @@ export class MonitorIndex {
   private starts = new Float64Array(1024);
   private indexed = 0;
 
-  constructor(private readonly all: readonly UeventRecord[]) {}
+  constructor(private readonly all: UeventList) {}
 
   /** line (after the header) where uevent i begins, i ≤ the number of uevents */
   start(i: number): number {
@@ -49,7 +50,7 @@ export class MonitorIndex {
       grown.set(this.starts);
       this.starts = grown;
     }
-    for (let i = this.indexed; i < to; i++) this.starts[i + 1] = this.starts[i]! + ueventLines(this.all[i]!);
+    for (let i = this.indexed; i < to; i++) this.starts[i + 1] = this.starts[i]! + ueventLines(this.all.at(i)!);
     this.indexed = to;
   }
 }

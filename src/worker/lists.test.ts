@@ -58,7 +58,7 @@ describe('the paged views', () => {
       expect(monitorLines(all, index, n, 0, text.length + 5)).toEqual(text);
     }
     const n = all.length;
-    const text = monitorText(all);
+    const text = monitorText(all.all());
     expect(n).toBeGreaterThan(3);
     fc.assert(
       fc.property(fc.integer({ min: -3, max: text.length + 3 }), fc.integer({ min: 0, max: 200 }), (from, len) => {

@@ -5,6 +5,7 @@
  * Pure: the lists are passed in. Tested in lists.test.ts.
  */
 import type { UeventRecord } from '../engine/api';
+import type { UeventList } from '../engine/trace/ueventlog';
 import { formatUevent } from '../engine/trace/format';
 import { isFileName } from '../ui/views/format';
 import { HEAD_LINES, type MonitorIndex } from './lineIndex';
@@ -43,7 +44,7 @@ export const calls = {
  * n)).split('\n') without the slice or the rest of the text (only the uevents in the range are
  * formatted). No lines for n = 0 (the tab shows "(no uevents yet)").
  */
-export function monitorLines(all: readonly UeventRecord[], index: MonitorIndex, n: number, from: number, to: number): string[] {
+export function monitorLines(all: UeventList, index: MonitorIndex, n: number, from: number, to: number): string[] {
   const end = Math.min(to, index.lineCount(n));
   const out: string[] = [];
   let line = Math.max(0, from);
@@ -51,7 +52,7 @@ export function monitorLines(all: readonly UeventRecord[], index: MonitorIndex, 
   if (line >= end) return out;
   let i = ueventAt(index, line - MONITOR_HEAD.length, n);
   while (line < end) {
-    const block = (formatUevent(all[i]!) + '\n').split('\n');
+    const block = (formatUevent(all.at(i)!) + '\n').split('\n');
     const first = MONITOR_HEAD.length + index.start(i);
     for (let k = line - first; k < block.length && line < end; k++, line++) out.push(block[k]!);
     i++;
@@ -76,11 +77,11 @@ export function ueventAt(index: MonitorIndex, k: number, n: number): number {
  * device (/devices/…); null when there is none (presenting's uevent panel, as it chose from the
  * whole log before paging).
  */
-export function latestUevent(all: readonly UeventRecord[], n: number, devpaths: readonly string[]): UeventRecord | null {
+export function latestUevent(all: UeventList, n: number, devpaths: readonly string[]): UeventRecord | null {
   const want = new Set(devpaths);
   let anyDevice: UeventRecord | null = null;
   for (let i = Math.min(n, all.length) - 1; i >= 0; i--) {
-    const u = all[i]!;
+    const u = all.at(i)!;
     if (want.has(u.devpath)) return u;
     if (!anyDevice && u.devpath.startsWith('/devices/')) {
       anyDevice = u;

@@ -149,47 +149,38 @@ function subsystemOf(dev: DeviceRec): string {
 }
 
 /** kobject_uevent_env() for a device */
-export function deviceUevent(k: Kernel, dev: DeviceRec, action: UeventRecord['action'], envpExt: [string, string][] = []): UeventRecord {
+export function deviceUevent(k: Kernel, dev: DeviceRec, action: UeventRecord['action'], envpExt: [string, string][] = []): void {
   let vars = devUeventVars(k, dev);
   // KOBJ_UNBIND: zap_modalias_env() strips MODALIAS so udev does not load the module again
   if (action === 'unbind') vars = vars.filter(([key]) => key !== 'MODALIAS');
   const bt = dev.bus ? k.busTypes.get(dev.bus) : undefined;
   const cite = action === 'unbind' ? ZAP_MODALIAS_ENV : bt?.ueventCite ?? DEV_UEVENT;
-  return sendUevent(k, action, dev.devpath, subsystemOf(dev), [...envpExt, ...vars], cite, { devices: [dev.devpath] });
+  sendUevent(k, action, dev.devpath, subsystemOf(dev), [...envpExt, ...vars], cite, { devices: [dev.devpath] });
 }
 
 /** a driver's kobject (/bus/<bus>/drivers/<name>): SUBSYSTEM=drivers, nothing else */
-export function driverUevent(k: Kernel, bus: string, name: string, action: UeventRecord['action'], envpExt: [string, string][] = []): UeventRecord {
-  return sendUevent(k, action, `/bus/${bus}/drivers/${name}`, 'drivers', envpExt, `${UEVENT}:kobject_uevent_env`, { drivers: [`${bus}/${name}`] });
+export function driverUevent(k: Kernel, bus: string, name: string, action: UeventRecord['action'], envpExt: [string, string][] = []): void {
+  sendUevent(k, action, `/bus/${bus}/drivers/${name}`, 'drivers', envpExt, `${UEVENT}:kobject_uevent_env`, { drivers: [`${bus}/${name}`] });
 }
 
 /** a bus's kobject (/bus/<name>): kset_register() in bus_register() sends KOBJ_ADD, SUBSYSTEM=bus */
-export function busUevent(k: Kernel, bus: string, action: UeventRecord['action']): UeventRecord {
-  return sendUevent(k, action, `/bus/${bus}`, 'bus', [], 'lib/kobject.c:kset_register', {});
+export function busUevent(k: Kernel, bus: string, action: UeventRecord['action']): void {
+  sendUevent(k, action, `/bus/${bus}`, 'bus', [], 'lib/kobject.c:kset_register', {});
 }
 
 /** a module's kobject (/module/<name>) */
-export function moduleUevent(k: Kernel, name: string, action: UeventRecord['action']): UeventRecord {
+export function moduleUevent(k: Kernel, name: string, action: UeventRecord['action']): void {
   // add: sent by do_init_module() once init succeeded; remove: mod_sysfs_teardown() on unload
   const cite = action === 'remove' ? 'kernel/module/sysfs.c:mod_sysfs_teardown' : 'kernel/module/main.c:do_init_module';
-  return sendUevent(k, action, `/module/${name}`, 'module', [], cite, { modules: [name] });
+  sendUevent(k, action, `/module/${name}`, 'module', [], cite, { modules: [name] });
 }
 
-function sendUevent(k: Kernel, action: UeventRecord['action'], devpath: string, subsystem: string, vars: [string, string][], cite: string, touches: { devices?: string[]; drivers?: string[]; modules?: string[] }): UeventRecord {
+function sendUevent(k: Kernel, action: UeventRecord['action'], devpath: string, subsystem: string, vars: [string, string][], cite: string, touches: { devices?: string[]; drivers?: string[]; modules?: string[] }): void {
   const seq = k.state.misc.seqnum + 1;
   k.state.setMisc('seqnum', seq);
-  // ACTION, DEVPATH, SUBSYSTEM and the device's own variables recur: one shared copy of each
-  // sized once: pushed, its backing store would be up to twice as long, for every uevent the trace keeps
-  const env = new Array<[string, string]>(vars.length + 4);
-  env[0] = k.ueventVar('ACTION', action);
-  env[1] = k.ueventVar('DEVPATH', devpath);
-  env[2] = k.ueventVar('SUBSYSTEM', subsystem);
-  for (let i = 0; i < vars.length; i++) env[i + 3] = k.ueventVar(vars[i]![0], vars[i]![1]);
-  env[vars.length + 3] = ['SEQNUM', String(seq)];
-  const rec: UeventRecord = { seq, action, devpath, subsystem, env };
-  k.uevents.push(rec);
-  // the event's text is the record's (trace/eventlog.ts ueventText), built when read
-  k.ueventSent(rec, cite, touches);
-  if (k.state.misc.udevRunning) k.udevQueue.push(rec);
-  return rec;
+  // the uevent's own variables recur (a device's MODALIAS and DRIVER across its add/bind/unbind/remove): one shared pair of each
+  const i = k.uevents.push(seq, action, flat(devpath), subsystem, vars, k.shareVar);
+  // the event's text is the uevent's (trace/eventlog.ts ueventText), built when read
+  k.ueventSent(i, cite, touches);
+  if (k.state.misc.udevRunning) k.udevQueue.push(i);
 }

@@ -10,6 +10,7 @@ import type { Facts } from '../firmware/facts';
 import { Ida } from './ida';
 import { IntColumn, JournaledState, MultiMap, type DeviceRec, type DriverRec } from './state';
 import { EventLog, type LazyText, type TextArg } from '../trace/eventlog';
+import { UeventLog } from '../trace/ueventlog';
 
 /** which budget a run exceeded (or the probe-loop / recursion guards) */
 export type BudgetName = 'events' | 'time' | 'devices' | 'depth' | 'probe-loop' | 'deadlock';
@@ -50,17 +51,18 @@ export interface ExecContext {
 
 export class Kernel {
   readonly state: JournaledState;
-  readonly uevents: UeventRecord[] = [];
+  /** the uevents sent, in columns (trace/ueventlog.ts): records are built when read */
+  readonly uevents = new UeventLog();
   readonly log: string[] = [];
   /** the trace, in columns (trace/eventlog.ts): events are built when read */
-  readonly events = new EventLog(this.log);
+  readonly events = new EventLog(this.log, this.uevents);
   /** per event: how many uevents and log lines exist after it (snapshots slice the logs by these) */
   readonly ueventCounts = new IntColumn();
   readonly logCounts = new IntColumn();
   readonly busTypes = new Map<string, BusType>();
   readonly moduleDefs = new Map<string, ModuleDef>();
-  /** uevents udev has received but not yet processed */
-  readonly udevQueue = new Fifo<UeventRecord>();
+  /** uevents (indexes into `uevents`) udev has received but not yet processed */
+  readonly udevQueue = new Fifo<number>();
   /** deferred_probe_active_list: devices queued for a retry by driver_deferred_probe_trigger */
   deferredActive: string[] = [];
   /** deferred_trigger_count: bumped by every effective driver_deferred_probe_trigger() */
@@ -165,6 +167,9 @@ export class Kernel {
     return !devices && !drivers && !modules ? this.noTouches : ev.addTouches(t);
   }
 
+  /** ueventVar, as UeventLog.push takes it */
+  readonly shareVar = (key: string, value: string): [string, string] => this.ueventVar(key, value);
+
   /** one uevent variable, shared with every uevent that carries the same one */
   ueventVar(key: string, value: string): [string, string] {
     let byValue = this.varCache.get(key);
@@ -191,14 +196,14 @@ export class Kernel {
   }
 
   /** one row of the trace; its patches and the uevent and log counts after it go to their columns */
-  private record(kind: EventKind, text: string | LazyText | null, cite: Citation, extra: Partial<TraceEvent>, args?: readonly TextArg[]): void {
+  private record(kind: EventKind, text: string | LazyText | null, cite: Citation, extra: Partial<TraceEvent>, args?: readonly TextArg[], uevent?: number): void {
     this.beforeEmit?.();
     let logAt = -1;
     if (extra.log !== undefined) {
       logAt = this.log.length;
       this.log.push(extra.log);
     }
-    this.events.push(kind, text, cite, this.depth, this.keepTouches(extra.touches), extra, logAt, args);
+    this.events.push(kind, text, cite, this.depth, this.keepTouches(extra.touches), extra, logAt, args, uevent);
     this.state.journal.endEvent();
     this.ueventCounts.push(this.uevents.length);
     this.logCounts.push(this.log.length);
@@ -215,9 +220,9 @@ export class Kernel {
     return errno;
   }
 
-  /** kobject_uevent_env() sent `rec`: its text is the record's sentence, built when the event is read (trace/eventlog.ts ueventText) */
-  ueventSent(rec: UeventRecord, cite: Citation, touches: TraceEvent['touches']): void {
-    this.record('uevent', null, cite, { uevent: rec, touches });
+  /** kobject_uevent_env() sent uevent `i`: the event's text is the uevent's sentence, built when the event is read (trace/eventlog.ts ueventText) */
+  ueventSent(i: number, cite: Citation, touches: TraceEvent['touches']): void {
+    this.record('uevent', null, cite, { touches }, undefined, i);
   }
 
   /** a match decision: its text is the match info's sentence, built when the event is read (trace/eventlog.ts matchText) */

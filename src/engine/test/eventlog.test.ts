@@ -26,7 +26,7 @@ describe('the event log', () => {
     }).filter((r) => r.text !== null || r.uevent !== undefined || r.match !== undefined);
     fc.assert(fc.property(fc.array(row, { minLength: 1, maxLength: 40 }), (rows) => {
       const log: string[] = [];
-      const events = new EventLog(log);
+      const events = new EventLog(log, [uevent]);
       const touches: TraceEvent['touches'] = { devices: ['/devices/platform/x'] };
       const other: TraceEvent['touches'] = { drivers: ['platform/x'], modules: ['m'] };
       for (const r of rows) {
@@ -37,8 +37,10 @@ describe('the event log', () => {
         }
         const t = r.depth % 2 ? events.addTouches(touches) : events.addTouches(other);
         // a template (Kernel.emitLazy): two of them, their arguments strings and numbers
-        if (r.text !== null && r.lazy) events.push(r.kind, templates[r.lazy - 1]!, r.cite, r.depth, t, r, at, [r.text, r.depth]);
-        else events.push(r.kind, r.text, r.cite, r.depth, t, r, at);
+        // the uevent: an index into the uevent list (the kernel's UeventLog; an array here)
+        const u = r.uevent ? 0 : undefined;
+        if (r.text !== null && r.lazy) events.push(r.kind, templates[r.lazy - 1]!, r.cite, r.depth, t, r, at, [r.text, r.depth], u);
+        else events.push(r.kind, r.text, r.cite, r.depth, t, r, at, undefined, u);
       }
       rows.forEach((r, i) => {
         const text = r.text !== null && r.lazy ? (r.lazy === 1 ? `${r.text}|${r.depth}` : `${r.depth}:${r.text}`) : r.text ?? (r.match ? matchText(r.match) : ueventText(r.uevent!));

@@ -15,6 +15,9 @@
  */
 import type { Citation, EventKind, MatchInfo, TraceEvent, UeventRecord } from '../api';
 import { IntColumn } from '../core/state';
+import type { UeventList } from './ueventlog';
+
+const NO_UEVENTS: UeventList = Object.freeze([]) as unknown as UeventList;
 
 const KINDS: readonly EventKind[] = [
   'phase', 'firmware', 'device_add', 'device_del', 'driver_register', 'driver_unregister', 'match', 'probe', 'bind',
@@ -82,13 +85,13 @@ export class EventLog {
   /** the event's touches: an id into `touchTable` (addTouches) */
   private readonly touchId = new IntColumn(4096);
   private readonly touchTable: TraceEvent['touches'][] = [];
-  /** the event's uevent record or match info (meta says which) as an index into `details`, or -1; an event with both keeps its match in `matchToo` */
+  /** the event's uevent (an index into the uevent list) or match info (into `matches`), meta says which, or -1; an event with both keeps its match in `matchToo` */
   private readonly detailAt = new IntColumn(4096);
-  private readonly details: (UeventRecord | MatchInfo)[] = [];
+  private readonly matches: MatchInfo[] = [];
   private readonly matchToo = new Map<number, MatchInfo>();
 
-  /** the log lines the log column points into (the kernel's log: append-only) */
-  constructor(private readonly log: readonly string[]) {}
+  /** the log lines the log column points into and the uevents a uevent event is (the kernel's: append-only) */
+  constructor(private readonly log: readonly string[], private readonly uevents: UeventList = NO_UEVENTS) {}
 
   get length(): number {
     return this.meta.length;
@@ -111,9 +114,11 @@ export class EventLog {
     cite: Citation,
     depth: number,
     touches: number,
-    extra: { uevent?: UeventRecord; match?: MatchInfo; errno?: number; boundary?: boolean },
+    extra: { match?: MatchInfo; errno?: number; boundary?: boolean },
     logAt: number,
     args?: readonly TextArg[],
+    /** the index of the uevent the event sent, in the uevent list */
+    uevent?: number,
   ): void {
     let k = this.kindId.get(kind);
     if (k === undefined) {
@@ -129,7 +134,7 @@ export class EventLog {
       this.citeId.set(cite, c);
     }
     const b = extra.boundary === undefined ? 0 : extra.boundary ? 2 : 1;
-    const u = extra.uevent;
+    const u = uevent;
     const m = extra.match;
     const i = this.meta.length;
     this.meta.push(k | (b << BOUNDARY_SHIFT) | (extra.errno !== undefined ? ERRNO_SET : 0) | (u !== undefined ? UEVENT_SET : 0) | (m !== undefined ? MATCH_SET : 0) | (depth << DEPTH_SHIFT));
@@ -153,12 +158,11 @@ export class EventLog {
       if (args) for (let j = 0; j < args.length; j++) this.args.push(args[j]!);
     }
     this.touchId.push(touches);
-    const detail = u ?? m;
-    if (detail === undefined) this.detailAt.push(-1);
-    else {
-      this.detailAt.push(this.details.length);
-      this.details.push(detail);
-    }
+    if (u !== undefined) this.detailAt.push(u);
+    else if (m !== undefined) {
+      this.detailAt.push(this.matches.length);
+      this.matches.push(m);
+    } else this.detailAt.push(-1);
     if (u !== undefined && m !== undefined) this.matchToo.set(i, m);
   }
 
@@ -190,13 +194,13 @@ export class EventLog {
   }
 
   private ueventAt(i: number): UeventRecord | undefined {
-    return this.meta.at(i) & UEVENT_SET ? (this.details[this.detailAt.at(i)] as UeventRecord) : undefined;
+    return this.meta.at(i) & UEVENT_SET ? this.uevents.at(this.detailAt.at(i)) : undefined;
   }
 
   private matchAt(i: number): MatchInfo | undefined {
     const meta = this.meta.at(i);
     if (!(meta & MATCH_SET)) return undefined;
-    return meta & UEVENT_SET ? this.matchToo.get(i) : (this.details[this.detailAt.at(i)] as MatchInfo);
+    return meta & UEVENT_SET ? this.matchToo.get(i) : this.matches[this.detailAt.at(i)];
   }
 
   /** event i as the trace hands it out (i an index of the trace) */

@@ -288,7 +288,7 @@ export class SnapshotViews {
   }
 
   /** the first n entries of an append-only list, the same array again while n is the same (most steps send no uevent) */
-  private prefix<T>(which: 'uevents' | 'log', all: readonly T[], n: number): T[] {
+  private prefix<T>(which: 'uevents' | 'log', all: { slice(from: number, to: number): T[] }, n: number): T[] {
     const kept = this.prefixes[which] as { n: number; list: T[] } | undefined;
     if (kept && kept.n === n) return kept.list;
     const list = all.slice(0, n);

@@ -17,16 +17,12 @@ const modprobeText = (devpath: string, modalias: string, pattern: string, module
 
 /** handle one queued uevent */
 export function udevHandle(k: Kernel): boolean {
-  const ev = k.udevQueue.shift();
-  if (!ev) return false;
-  let modalias: string | undefined;
-  for (const [key, value] of ev.env) {
-    if (key === 'MODALIAS') {
-      modalias = value;
-      break;
-    }
-  }
-  if (ev.action !== 'add' || !modalias) return true;
+  const i = k.udevQueue.shift();
+  if (i === undefined) return false;
+  if (k.uevents.actionAt(i) !== 'add') return true;
+  const modalias = k.uevents.varOf(i, 'MODALIAS');
+  if (!modalias) return true;
+  const ev = { devpath: k.uevents.devpathAt(i) };
   const { alias, builtin } = buildModulesAlias(k.scenario);
   const touches = { devices: [ev.devpath] };
   const hits = resolveAlias(alias, modalias);

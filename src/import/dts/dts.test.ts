@@ -200,7 +200,7 @@ describe('FVP Base RevC (arch/arm64/boot/dts/arm/fvp-base-revc.dts)', () => {
     const k = res.kernel;
     const blk = '/devices/platform/bus@8000000/bus@8000000:motherboard/bus@8000000:motherboard:iofpga@300000000/1c130000.virtio-block';
     expect(k.device(blk)).toBeDefined();
-    const add = k.uevents.find((u) => u.devpath === blk && u.action === 'add')!;
+    const add = k.uevents.all().find((u) => u.devpath === blk && u.action === 'add')!;
     const env = Object.fromEntries(add.env);
     expect(env.MODALIAS).toBe('of:Nvirtio-blockT(null)Cvirtio,mmio');
     expect(env.OF_NAME).toBe('virtio-block');
@@ -208,7 +208,7 @@ describe('FVP Base RevC (arch/arm64/boot/dts/arm/fvp-base-revc.dts)', () => {
     expect(env.OF_COMPATIBLE_0).toBe('virtio,mmio');
     expect(env.OF_COMPATIBLE_N).toBe('1');
     // the PCI host has device_type "pci": OF_TYPE and the T field
-    const pci = Object.fromEntries(k.uevents.find((u) => u.devpath === '/devices/platform/40000000.pci')!.env);
+    const pci = Object.fromEntries(k.uevents.all().find((u) => u.devpath === '/devices/platform/40000000.pci')!.env);
     expect(pci.MODALIAS).toBe('of:NpciTpciCpci-host-ecam-generic');
     expect(pci.OF_TYPE).toBe('pci');
     // udev loads virtio_mmio by the of: alias (of:N*T*Cvirtio,mmio) and the driver binds all three
