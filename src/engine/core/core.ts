@@ -176,8 +176,7 @@ export function moduleUevent(k: Kernel, name: string, action: UeventRecord['acti
 }
 
 function sendUevent(k: Kernel, action: UeventRecord['action'], devpath: string, subsystem: string, vars: [string, string][], cite: string, touches: { devices?: string[]; drivers?: string[]; modules?: string[] }): void {
-  const seq = k.state.misc.seqnum + 1;
-  k.state.setMisc('seqnum', seq);
+  const seq = ++k.counters.seqnum;
   // the uevent's own variables recur (a device's MODALIAS and DRIVER across its add/bind/unbind/remove): one shared pair of each
   const i = k.uevents.push(seq, action, flat(devpath), subsystem, vars, k.shareVar);
   // the event's text is the uevent's (trace/eventlog.ts ueventText), built when read

@@ -68,7 +68,7 @@ export class Kernel {
   /** deferred_trigger_count: bumped by every effective driver_deferred_probe_trigger() */
   deferredTriggerCount = 0;
   /** monotonic orders (klist positions); records keep their order, so these need no journaling */
-  readonly counters = { dev: 0, drv: 0, bind: 0, bus: 0 };
+  readonly counters = { dev: 0, drv: 0, bind: 0, bus: 0, /** uevent_seqnum (lib/kobject_uevent.c): each uevent keeps its SEQNUM, nothing else reads it */ seqnum: 0 };
   private readonly idas = new Map<string, Ida>();
 
   /** the IDA of a namespace ("platform" for platform_devid_ida, or a bus name) */
@@ -144,9 +144,9 @@ export class Kernel {
     if (!t) return this.noTouches;
     const { devices, drivers, modules } = t;
     // no array destructuring here: this runs for every event
-    if (devices && devices.length === 1 && !drivers && !modules) return shared(this.touchDevice, devices[0]!, t, ev);
-    if (drivers && drivers.length === 1 && !devices && !modules) return shared(this.touchDriver, drivers[0]!, t, ev);
-    if (modules && modules.length === 1 && !devices && !drivers) return shared(this.touchModule, modules[0]!, t, ev);
+    if (devices && devices.length === 1 && !drivers && !modules) return this.shared(this.touchDevice, devices[0]!, 'devices');
+    if (drivers && drivers.length === 1 && !devices && !modules) return this.shared(this.touchDriver, drivers[0]!, 'drivers');
+    if (modules && modules.length === 1 && !devices && !drivers) return this.shared(this.touchModule, modules[0]!, 'modules');
     // a device and its driver (the match, probe and bind of one pair), or a device and a module
     // (udev's lookup and the load): the last such pair of each device is kept and shared
     if (devices && devices.length === 1 && !!drivers !== !!modules) {
@@ -159,12 +159,28 @@ export class Kernel {
           const keptOther = drivers ? kept.drivers : kept.modules;
           if (keptOther && keptOther[0] === other[0]) return keptId;
         }
-        const id = ev.addTouches(t);
+        // the kept pair's arrays are the ones every other kept touches of this device, driver or module holds
+        const id = ev.addTouches(drivers ? { devices: this.one(devices[0]!, 'devices'), drivers: this.one(other[0]!, 'drivers') } : { devices: this.one(devices[0]!, 'devices'), modules: this.one(other[0]!, 'modules') });
         cache.set(devices[0]!, id);
         return id;
       }
     }
     return !devices && !drivers && !modules ? this.noTouches : ev.addTouches(t);
+  }
+
+  /** the id of the touches naming only `key` (a device, driver or module), kept under key from now on */
+  private shared(cache: Map<string, number>, key: string, what: 'devices' | 'drivers' | 'modules'): number {
+    const kept = cache.get(key);
+    if (kept !== undefined) return kept;
+    const id = this.events.addTouches(what === 'devices' ? { devices: [key] } : what === 'drivers' ? { drivers: [key] } : { modules: [key] });
+    cache.set(key, id);
+    return id;
+  }
+
+  /** `[x]` as the touches naming x alone holds it: every kept touches that names x alone in one of its lists holds that array (read-only, as all touches) */
+  private one(x: string, what: 'devices' | 'drivers' | 'modules'): string[] {
+    const cache = what === 'devices' ? this.touchDevice : what === 'drivers' ? this.touchDriver : this.touchModule;
+    return this.events.touchesById(this.shared(cache, x, what))[what]!;
   }
 
   /** ueventVar, as UeventLog.push takes it */
@@ -373,15 +389,6 @@ function gather<T>(idx: MultiMap, keys: string[], get: (id: string) => T | undef
   for (const k of keys) add(k);
   add('*');
   return out;
-}
-
-/** the id of the touches kept under key, or of t, kept from now on */
-function shared(cache: Map<string, number>, key: string, t: TraceEvent['touches'], events: EventLog): number {
-  const kept = cache.get(key);
-  if (kept !== undefined) return kept;
-  const id = events.addTouches(t);
-  cache.set(key, id);
-  return id;
 }
 
 /** a FIFO with O(1) shift (Array.prototype.shift is O(n) on large arrays): udev's socket queue */

@@ -140,7 +140,6 @@ export interface BusRec {
 }
 
 export interface Misc {
-  seqnum: number;
   udevRunning: boolean;
   deferredEnabled: boolean;
   tsmProvider: string | null;
@@ -271,7 +270,7 @@ export class JournaledState {
   /** sysfs files outside the device model (e.g. /sys/firmware/cca/realm_guest): path → contents */
   readonly files: Map<string, string>;
   misc: Misc = {
-    seqnum: 0, udevRunning: false, deferredEnabled: false, tsmProvider: null,
+    udevRunning: false, deferredEnabled: false, tsmProvider: null,
     userspace: false,
   };
   /** the journal this state writes to (the timeline's cursor applies patches and records none) */
