@@ -142,6 +142,14 @@ export class Kernel {
     const ev = this.events;
     if (this.noTouches < 0) this.noTouches = ev.addTouches(NO_TOUCHES);
     if (!t) return this.noTouches;
+    // consecutive events mostly touch the same device (and driver): device_add, its uevent, the match, probe and bind
+    if (this.lastTouches >= 0 && sameSingles(t, ev.touchesById(this.lastTouches))) return this.lastTouches;
+    return (this.lastTouches = this.touchesId(t));
+  }
+  private lastTouches = -1;
+
+  private touchesId(t: TraceEvent['touches']): number {
+    const ev = this.events;
     const { devices, drivers, modules } = t;
     // no array destructuring here: this runs for every event
     if (devices && devices.length === 1 && !drivers && !modules) return this.shared(this.touchDevice, devices[0]!, 'devices');
@@ -389,6 +397,16 @@ function gather<T>(idx: MultiMap, keys: string[], get: (id: string) => T | undef
   for (const k of keys) add(k);
   add('*');
   return out;
+}
+
+/** whether two touches name the same single device, driver and module (each list absent or of one) */
+function sameSingles(a: TraceEvent['touches'], b: TraceEvent['touches']): boolean {
+  return sameSingle(a.devices, b.devices) && sameSingle(a.drivers, b.drivers) && sameSingle(a.modules, b.modules);
+}
+
+function sameSingle(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.length === 1 && b.length === 1 && a[0] === b[0];
 }
 
 /** a FIFO with O(1) shift (Array.prototype.shift is O(n) on large arrays): udev's socket queue */
