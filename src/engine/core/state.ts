@@ -191,6 +191,34 @@ export class ByteColumn extends IntColumn {
 }
 
 /**
+ * An append-only list of references in chunks of 64k: a growing array's backing store is copied
+ * at each growth and the old one left to the collector (the trace's largest lists hold millions
+ * of entries: tens of MB of garbage per growth near the end of a large run), a chunk never moves.
+ */
+export class ChunkedList<T> {
+  private readonly chunks: T[][] = [[]];
+  private last: T[] = this.chunks[0]!;
+  length = 0;
+  push(v: T): void {
+    if (this.last.length === CHUNK) this.chunks.push((this.last = []));
+    this.last.push(v);
+    this.length++;
+  }
+  at(i: number): T {
+    return this.chunks[i >>> CHUNK_BITS]![i & CHUNK_MASK]!;
+  }
+  /** entries [from, to) as an array */
+  slice(from: number, to: number): T[] {
+    const out = new Array<T>(Math.max(0, to - from));
+    for (let i = from; i < to; i++) out[i - from] = this.at(i);
+    return out;
+  }
+}
+const CHUNK_BITS = 16;
+const CHUNK = 1 << CHUNK_BITS;
+const CHUNK_MASK = CHUNK - 1;
+
+/**
  * The journal: every mutation as a reversible patch (table, key, before, after), in columns
  * rather than one array per patch, and the end of each event's patches (the patches an event
  * owns are those recorded since the previous event). The timeline applies them forward or
@@ -198,9 +226,9 @@ export class ByteColumn extends IntColumn {
  */
 export class PatchLog {
   private readonly table = new ByteColumn(4096);
-  private readonly key: string[] = [];
-  private readonly before: unknown[] = [];
-  private readonly after: unknown[] = [];
+  private readonly key = new ChunkedList<string>();
+  private readonly before = new ChunkedList<unknown>();
+  private readonly after = new ChunkedList<unknown>();
   /** per event: one past its last patch */
   readonly eventEnd = new IntColumn();
 
@@ -225,11 +253,11 @@ export class PatchLog {
     return this.eventEnd.at(i);
   }
   patch(j: number): Patch {
-    return [TABLES[this.table.at(j)]!, this.key[j]!, this.before[j], this.after[j]];
+    return [TABLES[this.table.at(j)]!, this.key.at(j), this.before.at(j), this.after.at(j)];
   }
   /** apply patch j to a state, forward (after) or backward (before) */
   apply(state: JournaledState, j: number, forward: boolean): void {
-    state.applyChange(TABLES[this.table.at(j)]!, this.key[j]!, forward ? this.after[j] : this.before[j]);
+    state.applyChange(TABLES[this.table.at(j)]!, this.key.at(j), forward ? this.after.at(j) : this.before.at(j));
   }
 }
 

@@ -14,7 +14,7 @@
  * to the object the trace used to keep (same keys, same order, undefined where unset).
  */
 import type { Citation, EventKind, MatchInfo, TraceEvent, UeventRecord } from '../api';
-import { IntColumn } from '../core/state';
+import { ChunkedList, IntColumn } from '../core/state';
 import type { UeventList } from './ueventlog';
 
 const NO_UEVENTS: UeventList = Object.freeze([]) as unknown as UeventList;
@@ -80,11 +80,11 @@ export class EventLog {
   private readonly templates: LazyText[] = [];
   private readonly templateId = new Map<LazyText, number>();
   /** the templates' arguments (and the string texts), every event's in a row; argAt(i) is where event i's begin */
-  private readonly args: TextArg[] = [];
+  private readonly args = new ChunkedList<TextArg>();
   private readonly argAt = new IntColumn(4096);
   /** the event's touches: an id into `touchTable` (addTouches) */
   private readonly touchId = new IntColumn(4096);
-  private readonly touchTable: TraceEvent['touches'][] = [];
+  private readonly touchTable = new ChunkedList<TraceEvent['touches']>();
   /** the event's uevent (an index into the uevent list) or match info (into `matches`), meta says which, or -1; an event with both keeps its match in `matchToo` */
   private readonly detailAt = new IntColumn(4096);
   private readonly matches: MatchInfo[] = [];
@@ -105,7 +105,7 @@ export class EventLog {
 
   /** the touches object behind an id from addTouches */
   touchesById(id: number): TraceEvent['touches'] {
-    return this.touchTable[id]!;
+    return this.touchTable.at(id);
   }
 
   push(
@@ -179,12 +179,12 @@ export class EventLog {
 
   /** what event i touched (the trace's own object: read-only) */
   touchesAt(i: number): TraceEvent['touches'] {
-    return this.touchTable[this.touchId.at(i)]!;
+    return this.touchTable.at(this.touchId.at(i));
   }
 
   textAt(i: number): string {
     const how = this.textHow.at(i);
-    if (how === TEXT_STRING) return this.args[this.argAt.at(i)] as string;
+    if (how === TEXT_STRING) return this.args.at(this.argAt.at(i)) as string;
     if (how >= TEMPLATE_BASE) {
       const end = i + 1 < this.length ? this.argAt.at(i + 1) : this.args.length;
       return this.templates[how - TEMPLATE_BASE]!(...this.args.slice(this.argAt.at(i), end));

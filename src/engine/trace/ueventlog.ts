@@ -7,7 +7,7 @@
  * were ~220 bytes each, a seventh of the run's heap, all of it for the collector to walk.
  */
 import type { UeventRecord } from '../api';
-import { ByteColumn, IntColumn } from '../core/state';
+import { ByteColumn, ChunkedList, IntColumn } from '../core/state';
 
 type Action = UeventRecord['action'];
 const ACTIONS: readonly Action[] = ['add', 'remove', 'change', 'bind', 'unbind', 'move', 'online', 'offline'];
@@ -25,12 +25,12 @@ const pair = (key: string, value: string): readonly [string, string] => [key, va
 export class UeventLog implements UeventList {
   private readonly seq = new IntColumn(1024);
   private readonly action = new ByteColumn(1024);
-  private readonly devpath: string[] = [];
+  private readonly devpath = new ChunkedList<string>();
   private readonly subsystemId = new IntColumn(1024);
   private readonly subsystems: string[] = [];
   private readonly subsystemIds = new Map<string, number>();
   /** every uevent's own variables in a row (pairs shared between uevents); varAt(i) is where uevent i's begin */
-  private readonly vars: (readonly [string, string])[] = [];
+  private readonly vars = new ChunkedList<readonly [string, string]>();
   private readonly varAt = new IntColumn(1024);
 
   get length(): number {
@@ -65,13 +65,13 @@ export class UeventLog implements UeventList {
   }
 
   devpathAt(i: number): string {
-    return this.devpath[i]!;
+    return this.devpath.at(i);
   }
 
   /** the value of the first variable `key` uevent i carries between SUBSYSTEM and SEQNUM, if any */
   varOf(i: number, key: string): string | undefined {
     const end = this.varEnd(i);
-    for (let j = this.varAt.at(i); j < end; j++) if (this.vars[j]![0] === key) return this.vars[j]![1];
+    for (let j = this.varAt.at(i); j < end; j++) if (this.vars.at(j)[0] === key) return this.vars.at(j)[1];
     return undefined;
   }
 
@@ -84,7 +84,7 @@ export class UeventLog implements UeventList {
     if (!Number.isInteger(i) || i < 0 || i >= this.length) return undefined;
     const seq = this.seq.at(i);
     const action = this.actionAt(i);
-    const devpath = this.devpath[i]!;
+    const devpath = this.devpath.at(i);
     const subsystem = this.subsystems[this.subsystemId.at(i)]!;
     const start = this.varAt.at(i);
     const end = this.varEnd(i);
@@ -92,7 +92,10 @@ export class UeventLog implements UeventList {
     env[0] = ['ACTION', action];
     env[1] = ['DEVPATH', devpath];
     env[2] = ['SUBSYSTEM', subsystem];
-    for (let j = start; j < end; j++) env[j - start + 3] = [this.vars[j]![0], this.vars[j]![1]];
+    for (let j = start; j < end; j++) {
+      const v = this.vars.at(j);
+      env[j - start + 3] = [v[0], v[1]];
+    }
     env[env.length - 1] = ['SEQNUM', String(seq)];
     return { seq, action, devpath, subsystem, env };
   }
