@@ -17,9 +17,10 @@
  *   its growth over 4x the devices (the edge routing was once cubic);
  * - cli: wall time of `npm run sim -- auxiliary --json` (median of 5 after one warm-up);
  * - ui: bench/ui.ts (Playwright + system Chromium against `vite preview` on --port, 4191: 4190 is on the Fetch standard's list of blocked ports, which Chromium and Node's fetch refuse);
- * - engine: bench/engine.ts in child processes with --expose-gc (boot median of 3 after a
- *   warm-up, the ratio in one process, time travel), and one child per peak-heap figure read
- *   from --trace-gc (the heap used before each GC).
+ * - engine: bench/engine.ts, bundled by esbuild as the engine ships (`--tsx`: through tsx), in
+ *   child processes with --expose-gc (boot median of 3 after a warm-up, the ratio in one
+ *   process, time travel), and one child per peak-heap figure read from --trace-gc (the heap
+ *   used before each GC).
  * Sizes used are in the JSON (`meta`): with --quick the `_100k` keys hold the 10k figures and
  * the `_10k` keys the 1k ones.
  */
@@ -142,11 +143,29 @@ async function ui(): Promise<void> {
   }
 }
 
+/**
+ * bench/engine.ts as the engine ships: bundled by esbuild (as the CLI is, and as Vite builds the
+ * worker), once per bench run. Under tsx every function the engine creates at run time goes
+ * through esbuild's keep-names helper (`__name`, an Object.defineProperty per closure), which
+ * the shipped bundles do not have: ~10% of a 100k boot. `--tsx` measures through tsx instead.
+ */
+let engineBundle: string | null = null;
+function engineEntry(): string[] {
+  if (flag('tsx')) return ['--import', 'tsx', 'bench/engine.ts'];
+  if (!engineBundle) {
+    const dir = mkdtempSync(join(tmpdir(), 'bindscope-bench-engine-'));
+    engineBundle = join(dir, 'engine.mjs');
+    const r = spawnSync(process.execPath, ['node_modules/esbuild/bin/esbuild', 'bench/engine.ts', '--bundle', '--platform=node', '--format=esm', '--target=node20', '--main-fields=module,main', `--outfile=${engineBundle}`, '--log-level=warning'], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`bundling bench/engine.ts failed: ${r.stderr}`);
+  }
+  return [engineBundle];
+}
+
 /** runs bench/engine.ts in a child process; with trace, also the peak heap from --trace-gc */
 function engineChild(args: string[], trace: boolean): Promise<{ result: Record<string, unknown>; peakMB: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'bindscope-bench-'));
   const out = join(dir, 'result.json');
-  const node = ['--expose-gc', '--max-old-space-size=8192', ...(trace ? ['--trace-gc'] : []), '--import', 'tsx', 'bench/engine.ts', ...args, '--out', out];
+  const node = ['--expose-gc', '--max-old-space-size=8192', ...(trace ? ['--trace-gc'] : []), ...engineEntry(), ...args, '--out', out];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, node, { stdio: ['ignore', 'pipe', 'pipe'] });
     let peak = 0;
@@ -189,7 +208,7 @@ async function engine(): Promise<void> {
   results['timetravel.step_ms_100k'] = +tt.stepP95!.toFixed(2);
   results['timetravel.step_median_ms_100k'] = +tt.stepMedian!.toFixed(2);
   results['timetravel.heap_mb_100k'] = +tt.heapMB!.toFixed(0);
-  meta.engine = { boots: r.boots, events: r.events, devices: r.devices, timetravel: tt };
+  meta.engine = { runner: flag('tsx') ? 'tsx' : 'esbuild bundle', boots: r.boots, events: r.events, devices: r.devices, timetravel: tt };
   log(`  boots ${JSON.stringify(r.boots, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))} ms; ${r.events} events at ${large}`);
   log(`  stateAt: ${tt.seekSamples} random steps, p95 ${tt.seekP95!.toFixed(0)} ms (time travel holds ${tt.heapMB!.toFixed(0)} MB, warm-up ${tt.warmMs!.toFixed(0)} ms); one step: ${tt.stepSamples}×2, median ${tt.stepMedian!.toFixed(1)} ms, p95 ${tt.stepP95!.toFixed(1)} ms`);
   const { result: p, peakMB } = await engineChild(['--mode', 'peak', '--sizes', String(large)], true);
