@@ -3,7 +3,7 @@
  * and lib/kobject_uevent.c (kobject_uevent_env).
  */
 import type { UeventRecord } from '../api';
-import type { DeviceRec } from './state';
+import { deviceRecord, type DeviceRec } from './state';
 import { E } from './errno';
 import { gateNote, since } from './versions';
 import { flat, type Kernel } from './kernel';
@@ -51,7 +51,7 @@ export function deviceAdd(k: Kernel, spec: NewDevice): { ret: number; dev?: Devi
     return { ret: k.error(`device_add ${name}: kobject_add failed with -EEXIST (a sibling has that name)`, E.EXIST, `${CORE}:device_add → lib/kobject.c:kobject_add_internal${gateNote(k.facts.kernel, 'kobjectPrefix')}`, { devices: [devpath] }, `${since(k.facts.kernel, 'kobjectPrefix') ? 'kobject: ' : ''}kobject_add_internal failed for ${name} with -EEXIST, don't try to register things with the same name in the same directory.`) };
   }
   const order = ++k.counters.dev;
-  const dev: DeviceRec = {
+  const dev: DeviceRec = deviceRecord({
     devpath, name, baseName: spec.baseName ?? spec.name, bus: spec.bus, cls: spec.cls ?? null, parent,
     driver: null, driverOverride: null, ofNode: spec.ofNode ?? null, ofReused: spec.ofReused ?? false,
     acpiHid: spec.acpiHid ?? null, order, boundOrder: 0, devres: [],
@@ -59,7 +59,7 @@ export function deviceAdd(k: Kernel, spec: NewDevice): { ret: number; dev?: Devi
     platformId: spec.platformId ?? null, idAuto: spec.idAuto ?? false, idaId: spec.idaId ?? null, ids: spec.ids ?? null,
     faux: spec.faux ?? null, deferred: false, deferReason: null, isRoot: spec.isRoot ?? false, fwnode: spec.fwnode ?? null,
     deleting: false, modalias: spec.modalias ?? null,
-  };
+  });
   // bus_add_device(): /sys/bus/<bus>/devices/<name> must be unique on the bus
   if (dev.bus && k.findBusDevice(dev.bus, name)) {
     k.state.setDevice(dev);

@@ -63,45 +63,90 @@ export interface DeviceRec {
   deleting?: boolean;
 }
 
+/** what device_add() fixed about a device: the same for every version of its record */
+type DeviceIdentity = Omit<DeviceRec, MutableField>;
+/** the fields that change after device_add() (binding, deferral, devres, driver_override, device_del) */
+type MutableField = 'driver' | 'driverOverride' | 'boundOrder' | 'devres' | 'deferred' | 'deferReason' | 'deleting';
+
 /**
- * A device record with `changes` applied (a key that is undefined in `changes` keeps its value).
- * Every version of a device is built here, as one object literal with its keys always in the
- * same order: V8 then gives every record one hidden class, so reading and copying one stays a
- * fast inline path. Object spreads (`{ ...dev, driver }`) did the same job 5–10× slower once a
- * large run's records went through the collector's slow paths (a 100k-device run spent 3.5 s of
- * 12 in them when its scenario was new to the heap).
+ * One version of a device's record. The journal keeps every version (a large run has ~3.3 per
+ * device: device_add, really_probe setting `driver`, driver_bound, each devres change), so a
+ * version holds only what changes and shares the rest (`id`, what device_add fixed): 88 bytes a
+ * version instead of 248. It reads as a DeviceRec: the fixed fields are getters, which V8 inlines
+ * (one class: every site stays monomorphic).
+ */
+class DeviceVersion implements DeviceRec {
+  constructor(
+    readonly id: DeviceIdentity,
+    readonly driver: string | null,
+    readonly driverOverride: string | null,
+    readonly boundOrder: number,
+    readonly devres: DevresEntry[],
+    readonly deferred: boolean,
+    readonly deferReason: string | null,
+    readonly deleting: boolean,
+  ) {}
+  get devpath() { return this.id.devpath; }
+  get name() { return this.id.name; }
+  get baseName() { return this.id.baseName; }
+  get bus() { return this.id.bus; }
+  get cls() { return this.id.cls; }
+  get parent() { return this.id.parent; }
+  get ofNode() { return this.id.ofNode; }
+  get ofReused() { return this.id.ofReused; }
+  get acpiHid() { return this.id.acpiHid; }
+  get order() { return this.id.order; }
+  get devmOwner() { return this.id.devmOwner; }
+  get createdBy() { return this.id.createdBy; }
+  get pmNotRequired() { return this.id.pmNotRequired; }
+  get platformId() { return this.id.platformId; }
+  get idAuto() { return this.id.idAuto; }
+  get idaId() { return this.id.idaId; }
+  get ids() { return this.id.ids; }
+  get modalias() { return this.id.modalias; }
+  get faux() { return this.id.faux; }
+  get isRoot() { return this.id.isRoot; }
+  get fwnode() { return this.id.fwnode; }
+}
+
+/** the fixed part of a record, as one literal (one hidden class for every device) */
+function identityOf(d: DeviceRec): DeviceIdentity {
+  return {
+    devpath: d.devpath, name: d.name, baseName: d.baseName, bus: d.bus, cls: d.cls, parent: d.parent,
+    ofNode: d.ofNode, ofReused: d.ofReused, acpiHid: d.acpiHid, order: d.order, devmOwner: d.devmOwner,
+    createdBy: d.createdBy, pmNotRequired: d.pmNotRequired, platformId: d.platformId, idAuto: d.idAuto,
+    idaId: d.idaId, ids: d.ids ?? null, modalias: d.modalias ?? null, faux: d.faux, isRoot: d.isRoot, fwnode: d.fwnode,
+  };
+}
+
+const IDENTITY_FIELDS = new Set<string>(Object.keys(identityOf({} as DeviceRec)));
+
+/**
+ * The version of device `d` with `changes` applied (a key that is undefined in `changes` keeps
+ * its value). Every version of a device is built here: object spreads (`{ ...dev, driver }`) did
+ * the same job 5–10× slower once a large run's records went through the collector's slow paths
+ * (a 100k-device run spent 3.5 s of 12 in them when its scenario was new to the heap). A change
+ * to a fixed field (never made by the driver core today) gives the device a new identity.
  */
 export function deviceRecord(d: DeviceRec, c: Partial<DeviceRec> = NO_CHANGES): DeviceRec {
-  return {
-    devpath: c.devpath === undefined ? d.devpath : c.devpath,
-    name: c.name === undefined ? d.name : c.name,
-    baseName: c.baseName === undefined ? d.baseName : c.baseName,
-    bus: c.bus === undefined ? d.bus : c.bus,
-    cls: c.cls === undefined ? d.cls : c.cls,
-    parent: c.parent === undefined ? d.parent : c.parent,
-    driver: c.driver === undefined ? d.driver : c.driver,
-    driverOverride: c.driverOverride === undefined ? d.driverOverride : c.driverOverride,
-    ofNode: c.ofNode === undefined ? d.ofNode : c.ofNode,
-    ofReused: c.ofReused === undefined ? d.ofReused : c.ofReused,
-    acpiHid: c.acpiHid === undefined ? d.acpiHid : c.acpiHid,
-    order: c.order === undefined ? d.order : c.order,
-    boundOrder: c.boundOrder === undefined ? d.boundOrder : c.boundOrder,
-    devres: c.devres === undefined ? d.devres : c.devres,
-    devmOwner: c.devmOwner === undefined ? d.devmOwner : c.devmOwner,
-    createdBy: c.createdBy === undefined ? d.createdBy : c.createdBy,
-    pmNotRequired: c.pmNotRequired === undefined ? d.pmNotRequired : c.pmNotRequired,
-    platformId: c.platformId === undefined ? d.platformId : c.platformId,
-    idAuto: c.idAuto === undefined ? d.idAuto : c.idAuto,
-    idaId: c.idaId === undefined ? d.idaId : c.idaId,
-    ids: c.ids === undefined ? d.ids ?? null : c.ids,
-    faux: c.faux === undefined ? d.faux : c.faux,
-    deferred: c.deferred === undefined ? d.deferred : c.deferred,
-    deferReason: c.deferReason === undefined ? d.deferReason ?? null : c.deferReason,
-    isRoot: c.isRoot === undefined ? d.isRoot : c.isRoot,
-    fwnode: c.fwnode === undefined ? d.fwnode : c.fwnode,
-    deleting: c.deleting === undefined ? d.deleting ?? false : c.deleting,
-    modalias: c.modalias === undefined ? d.modalias ?? null : c.modalias,
-  };
+  let id = d instanceof DeviceVersion ? d.id : identityOf(d);
+  for (const f in c) {
+    const k = f as keyof DeviceIdentity;
+    if (IDENTITY_FIELDS.has(f) && c[k] !== undefined && c[k] !== id[k]) {
+      id = identityOf({ ...id, ...c } as DeviceRec);
+      break;
+    }
+  }
+  return new DeviceVersion(
+    id,
+    c.driver === undefined ? d.driver : c.driver,
+    c.driverOverride === undefined ? d.driverOverride : c.driverOverride,
+    c.boundOrder === undefined ? d.boundOrder : c.boundOrder,
+    c.devres === undefined ? d.devres : c.devres,
+    c.deferred === undefined ? d.deferred : c.deferred,
+    c.deferReason === undefined ? d.deferReason ?? null : c.deferReason,
+    c.deleting === undefined ? d.deleting ?? false : c.deleting,
+  );
 }
 
 const NO_CHANGES: Partial<DeviceRec> = Object.freeze({});

@@ -1,7 +1,7 @@
-/** The trace's storage columns (core/state.ts): they read back what was pushed, across their chunks and growths. */
+/** The trace's storage (core/state.ts): columns read back what was pushed, across their chunks and growths; device versions read as their records. */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ByteColumn, ChunkedList, IntColumn } from '../core/state';
+import { ByteColumn, ChunkedList, IntColumn, deviceRecord, type DeviceRec } from '../core/state';
 
 describe('the storage columns', () => {
   it('a ChunkedList reads back every entry and any slice, across its 64k chunks', () => {
@@ -32,5 +32,36 @@ describe('the storage columns', () => {
     expect(b.at(599)).toBe(599 & 255);
     expect(() => b.push(256)).toThrow(RangeError);
     expect(() => b.push(-1)).toThrow(RangeError);
+  });
+});
+
+describe('device record versions', () => {
+  const base: DeviceRec = {
+    devpath: '/devices/platform/x', name: 'x', baseName: 'x', bus: 'platform', cls: null, parent: null, driver: null,
+    driverOverride: null, ofNode: '/soc/x', ofReused: false, acpiHid: null, order: 3, boundOrder: 0, devres: [],
+    devmOwner: null, createdBy: 'kernel', pmNotRequired: false, platformId: -1, idAuto: false, idaId: null, ids: null,
+    faux: null, deferred: false, deferReason: null, isRoot: false, fwnode: null, deleting: false, modalias: null,
+  };
+  const read = (d: DeviceRec) => Object.fromEntries(Object.keys(base).map((k) => [k, d[k as keyof DeviceRec]]));
+  const change = fc.record({
+    driver: fc.option(fc.constantFrom('platform/a', 'platform/b'), { nil: undefined }),
+    driverOverride: fc.option(fc.option(fc.constant('a'), { nil: null }), { nil: undefined }),
+    boundOrder: fc.option(fc.nat(), { nil: undefined }),
+    deferred: fc.option(fc.boolean(), { nil: undefined }),
+    deferReason: fc.option(fc.option(fc.string({ maxLength: 5 }), { nil: null }), { nil: undefined }),
+    deleting: fc.option(fc.boolean(), { nil: undefined }),
+    name: fc.option(fc.constantFrom('x', 'y'), { nil: undefined }),
+  }, { requiredKeys: [] });
+
+  it('reads as the record with each change applied (undefined keeps a field), whatever the chain of versions', () => {
+    fc.assert(fc.property(fc.array(change, { maxLength: 8 }), (changes) => {
+      let want: Record<string, unknown> = read(base);
+      let d = deviceRecord(base);
+      for (const c of changes) {
+        d = deviceRecord(d, c);
+        want = { ...want, ...Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined)) };
+        expect(read(d)).toEqual(want);
+      }
+    }), { numRuns: 300 });
   });
 });
