@@ -34,49 +34,64 @@ export const LIMITS = {
  * array and string lengths, keys per object, total size, and no "__proto__" key (a plain object
  * built from it would silently lose the entry).
  */
-export function checkLimits(input: unknown): ScenarioError[] {
+export function checkLimits(input: unknown, limits: { readonly [K in keyof typeof LIMITS]: number } = LIMITS): ScenarioError[] {
   const errors: ScenarioError[] = [];
-  const stack: [unknown, string, number][] = [[input, '', 0]];
+  // the path to the value being visited, as keys and indexes: made into text only for an error
+  // (a path string per value was a third of what validating a large scenario allocated)
+  const path: (string | number)[] = [];
+  const text = (last?: string): string => {
+    let out = '';
+    for (const seg of path) out += typeof seg === 'number' ? `[${seg}]` : out ? `.${seg}` : seg;
+    if (last !== undefined) out += out ? `.${last}` : last;
+    return out;
+  };
   let nodes = 0;
-  while (stack.length > 0 && errors.length <= LIMITS.errors) {
-    const [v, path, depth] = stack.pop()!;
-    const where = path || '(root)';
-    if (++nodes > LIMITS.nodes) {
-      errors.push({ path: '(root)', message: `more than ${LIMITS.nodes} values: too large` });
-      break;
+  let stop = false;
+  // depth-first, children in order: values nest at most limits.depth levels before the walk stops descending
+  const visit = (v: unknown, depth: number): void => {
+    if (stop || errors.length > limits.errors) return;
+    if (++nodes > limits.nodes) {
+      errors.push({ path: '(root)', message: `more than ${limits.nodes} values: too large` });
+      stop = true;
+      return;
     }
     if (typeof v === 'string') {
-      if (v.length > LIMITS.stringLength) errors.push({ path: where, message: `a string of ${v.length} characters: the limit is ${LIMITS.stringLength}` });
-      continue;
+      if (v.length > limits.stringLength) errors.push({ path: text() || '(root)', message: `a string of ${v.length} characters: the limit is ${limits.stringLength}` });
+      return;
     }
-    if (v === null || typeof v !== 'object') continue;
-    if (depth >= LIMITS.depth) {
-      errors.push({ path: where, message: `nested more than ${LIMITS.depth} levels deep` });
-      continue;
+    if (v === null || typeof v !== 'object') return;
+    if (depth >= limits.depth) {
+      errors.push({ path: text() || '(root)', message: `nested more than ${limits.depth} levels deep` });
+      return;
     }
     if (Array.isArray(v)) {
-      if (v.length > LIMITS.arrayLength) {
-        errors.push({ path: where, message: `an array of ${v.length} items: the limit is ${LIMITS.arrayLength}` });
-        continue;
+      if (v.length > limits.arrayLength) {
+        errors.push({ path: text() || '(root)', message: `an array of ${v.length} items: the limit is ${limits.arrayLength}` });
+        return;
       }
-      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${path}[${i}]`, depth + 1]);
-      continue;
+      for (let i = 0; i < v.length; i++) {
+        path.push(i);
+        visit(v[i], depth + 1);
+        path.pop();
+      }
+      return;
     }
     const keys = Object.keys(v);
-    if (keys.length > LIMITS.keys) {
-      errors.push({ path: where, message: `an object with ${keys.length} keys: the limit is ${LIMITS.keys}` });
-      continue;
+    if (keys.length > limits.keys) {
+      errors.push({ path: text() || '(root)', message: `an object with ${keys.length} keys: the limit is ${limits.keys}` });
+      return;
     }
-    for (let i = keys.length - 1; i >= 0; i--) {
-      const key = keys[i]!;
-      const kp = path ? `${path}.${key}` : key;
-      if (key === '__proto__') {
-        errors.push({ path: kp, message: 'the key "__proto__" is not allowed' });
-        continue;
-      }
-      stack.push([(v as Record<string, unknown>)[key], kp, depth + 1]);
+    // refused as the object is reached, before anything under its other keys
+    if (keys.includes('__proto__')) errors.push({ path: text('__proto__'), message: 'the key "__proto__" is not allowed' });
+    for (const key of keys) {
+      if (stop || errors.length > limits.errors) return;
+      if (key === '__proto__') continue;
+      path.push(key);
+      visit((v as Record<string, unknown>)[key], depth + 1);
+      path.pop();
     }
-  }
+  };
+  visit(input, 0);
   return errors;
 }
 
