@@ -155,7 +155,7 @@ function engineEntry(): string[] {
   if (!engineBundle) {
     const dir = mkdtempSync(join(tmpdir(), 'bindscope-bench-engine-'));
     engineBundle = join(dir, 'engine.mjs');
-    const r = spawnSync(process.execPath, ['node_modules/esbuild/bin/esbuild', 'bench/engine.ts', '--bundle', '--platform=node', '--format=esm', '--target=node20', '--main-fields=module,main', `--outfile=${engineBundle}`, '--log-level=warning'], { encoding: 'utf8' });
+    const r = spawnSync('node_modules/.bin/esbuild', ['bench/engine.ts', '--bundle', '--platform=node', '--format=esm', '--target=node20', '--main-fields=module,main', `--outfile=${engineBundle}`, '--log-level=warning'], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`bundling bench/engine.ts failed: ${r.stderr}`);
   }
   return [engineBundle];
