@@ -106,9 +106,9 @@ export class Timeline {
     return Math.abs(this.patchesTo(a) - this.patchesTo(b));
   }
 
-  /** a checkpoint: the views brought up to date, then everything frozen together */
+  /** a checkpoint: the views brought up to date (not their sorted lists, which a restore makes again), then everything frozen together */
   private save(pos: number): void {
-    this.views.settle();
+    this.views.settle(false);
     this.checkpoints.push({ pos, frozen: this.storage.store.freeze(), misc: { ...this.cursor.state.misc } });
   }
 

@@ -224,10 +224,16 @@ export class SnapshotViews {
     };
   }
 
-  /** bring the views up to the cursor's state (a snapshot, or a checkpoint about to be kept) */
-  settle(): void {
+  /**
+   * Bring the views up to the cursor's state: for a snapshot, or (`lists` false) for a checkpoint
+   * about to be kept. A checkpoint keeps the per-record views and entries but not the sorted
+   * lists (a restore makes them again by id), so those are left to the next snapshot: the first
+   * walk to the end of a 100k run merged its growing device list at each of 512 checkpoints
+   * (0.9 s of 3 s).
+   */
+  settle(lists = true): void {
     if (!this.built) this.rebuild();
-    else this.refresh();
+    else this.refresh(lists);
     // a sysfs listing can be read only from the snapshot taken last: the views have moved
     this.generation++;
   }
@@ -370,7 +376,7 @@ export class SnapshotViews {
   }
 
   /** recompute what the patches since the last snapshot touched */
-  private refresh(): void {
+  private refresh(lists: boolean): void {
     const k = this.k;
     const s = k.state;
     // a handed-out list is replaced only when a view in it changed (records often change without their view)
@@ -426,7 +432,15 @@ export class SnapshotViews {
     }
     for (const name of this.dirtyBuses) track('b', name, s.buses.has(name) ? collect((out) => busSysfs(name, out)) : NO_LINES);
     for (const path of this.dirtyFiles) track('f', path, s.files.has(path) ? collect((out) => fileSysfs(path, out)) : NO_LINES);
-    if (this.listsStale) {
+    if (!lists) {
+      // made again by id at the next snapshot, as after a restore
+      if (!this.listsStale) {
+        this.listsStale = true;
+        this.out.devices = undefined;
+        this.out.drivers = undefined;
+        this.drvPos = null;
+      }
+    } else if (this.listsStale) {
       this.listsStale = false;
       this.listDevices();
       this.orderDrivers();
