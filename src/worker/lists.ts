@@ -5,7 +5,7 @@
  * Pure: the lists are passed in. Tested in lists.test.ts.
  */
 import type { UeventRecord } from '../engine/api';
-import type { UeventList } from '../engine/trace/ueventlog';
+import type { UeventList, UeventLog } from '../engine/trace/ueventlog';
 import { formatUevent } from '../engine/trace/format';
 import { isFileName } from '../ui/views/format';
 import { HEAD_LINES, type MonitorIndex } from './lineIndex';
@@ -79,16 +79,18 @@ export function ueventAt(index: MonitorIndex, k: number, n: number): number {
  */
 export function latestUevent(all: UeventList, n: number, devpaths: readonly string[]): UeventRecord | null {
   const want = new Set(devpaths);
-  let anyDevice: UeventRecord | null = null;
+  // the uevent log's own DEVPATH column when it has one: no record is built for the uevents passed over
+  const devpathAt = 'devpathAt' in all ? (i: number) => (all as UeventLog).devpathAt(i) : (i: number) => all.at(i)!.devpath;
+  let anyDevice = -1;
   for (let i = Math.min(n, all.length) - 1; i >= 0; i--) {
-    const u = all.at(i)!;
-    if (want.has(u.devpath)) return u;
-    if (!anyDevice && u.devpath.startsWith('/devices/')) {
-      anyDevice = u;
+    const devpath = devpathAt(i);
+    if (want.has(devpath)) return all.at(i)!;
+    if (anyDevice < 0 && devpath.startsWith('/devices/')) {
+      anyDevice = i;
       if (!want.size) break;
     }
   }
-  return anyDevice;
+  return anyDevice < 0 ? null : all.at(anyDevice)!;
 }
 
 /** lines [from, to) of the dmesg text of the first `n` log lines (formatDmesg's numbering); none for n = 0 */

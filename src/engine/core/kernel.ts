@@ -142,11 +142,19 @@ export class Kernel {
     const ev = this.events;
     if (this.noTouches < 0) this.noTouches = ev.addTouches(NO_TOUCHES);
     if (!t) return this.noTouches;
-    // consecutive events mostly touch the same device (and driver): device_add, its uevent, the match, probe and bind
+    // consecutive events mostly touch the same device (and driver): device_add, its uevent, the
+    // match, probe and bind. Only a kept (shared) touches is reused: the one the caches would give
     if (this.lastTouches >= 0 && sameSingles(t, ev.touchesById(this.lastTouches))) return this.lastTouches;
-    return (this.lastTouches = this.touchesId(t));
+    const before = ev.touchCount;
+    const id = this.touchesId(t);
+    // an id made now for this event alone (several devices, drivers or modules) is never reused
+    this.lastTouches = id < before || this.keptNow ? id : -1;
+    this.keptNow = false;
+    return id;
   }
   private lastTouches = -1;
+  /** touchesId kept the touches it just added (a cache holds it) */
+  private keptNow = false;
 
   private touchesId(t: TraceEvent['touches']): number {
     const ev = this.events;
@@ -167,9 +175,14 @@ export class Kernel {
           const keptOther = drivers ? kept.drivers : kept.modules;
           if (keptOther && keptOther[0] === other[0]) return keptId;
         }
-        // the kept pair's arrays are the ones every other kept touches of this device, driver or module holds
-        const id = ev.addTouches(drivers ? { devices: this.one(devices[0]!, 'devices'), drivers: this.one(other[0]!, 'drivers') } : { devices: this.one(devices[0]!, 'devices'), modules: this.one(other[0]!, 'modules') });
+        // the kept pair's arrays are the ones every other kept touches of this device, driver or
+        // module holds; its keys in the order the caller gave them (unbind_store names the driver first)
+        const dev = this.one(devices[0]!, 'devices');
+        const oth = this.one(other[0]!, drivers ? 'drivers' : 'modules');
+        const devicesFirst = firstKey(t) === 'devices';
+        const id = ev.addTouches(drivers ? (devicesFirst ? { devices: dev, drivers: oth } : { drivers: oth, devices: dev }) : devicesFirst ? { devices: dev, modules: oth } : { modules: oth, devices: dev });
         cache.set(devices[0]!, id);
+        this.keptNow = true;
         return id;
       }
     }
@@ -182,6 +195,7 @@ export class Kernel {
     if (kept !== undefined) return kept;
     const id = this.events.addTouches(what === 'devices' ? { devices: [key] } : what === 'drivers' ? { drivers: [key] } : { modules: [key] });
     cache.set(key, id);
+    this.keptNow = true;
     return id;
   }
 
@@ -397,6 +411,12 @@ function gather<T>(idx: MultiMap, keys: string[], get: (id: string) => T | undef
   for (const k of keys) add(k);
   add('*');
   return out;
+}
+
+/** the first list a touches names */
+function firstKey(t: TraceEvent['touches']): string | undefined {
+  for (const k in t) return k;
+  return undefined;
 }
 
 /** whether two touches name the same single device, driver and module (each list absent or of one) */

@@ -71,13 +71,13 @@ type MutableField = 'driver' | 'driverOverride' | 'boundOrder' | 'devres' | 'def
 /**
  * One version of a device's record. The journal keeps every version (a large run has ~3.3 per
  * device: device_add, really_probe setting `driver`, driver_bound, each devres change), so a
- * version holds only what changes and shares the rest (`id`, what device_add fixed): 88 bytes a
+ * version holds only what changes and shares the rest (`fixed`, what device_add fixed): 88 bytes a
  * version instead of 248. It reads as a DeviceRec: the fixed fields are getters, which V8 inlines
  * (one class: every site stays monomorphic).
  */
 class DeviceVersion implements DeviceRec {
   constructor(
-    readonly id: DeviceIdentity,
+    readonly fixed: DeviceIdentity,
     readonly driver: string | null,
     readonly driverOverride: string | null,
     readonly boundOrder: number,
@@ -86,27 +86,27 @@ class DeviceVersion implements DeviceRec {
     readonly deferReason: string | null,
     readonly deleting: boolean,
   ) {}
-  get devpath() { return this.id.devpath; }
-  get name() { return this.id.name; }
-  get baseName() { return this.id.baseName; }
-  get bus() { return this.id.bus; }
-  get cls() { return this.id.cls; }
-  get parent() { return this.id.parent; }
-  get ofNode() { return this.id.ofNode; }
-  get ofReused() { return this.id.ofReused; }
-  get acpiHid() { return this.id.acpiHid; }
-  get order() { return this.id.order; }
-  get devmOwner() { return this.id.devmOwner; }
-  get createdBy() { return this.id.createdBy; }
-  get pmNotRequired() { return this.id.pmNotRequired; }
-  get platformId() { return this.id.platformId; }
-  get idAuto() { return this.id.idAuto; }
-  get idaId() { return this.id.idaId; }
-  get ids() { return this.id.ids; }
-  get modalias() { return this.id.modalias; }
-  get faux() { return this.id.faux; }
-  get isRoot() { return this.id.isRoot; }
-  get fwnode() { return this.id.fwnode; }
+  get devpath() { return this.fixed.devpath; }
+  get name() { return this.fixed.name; }
+  get baseName() { return this.fixed.baseName; }
+  get bus() { return this.fixed.bus; }
+  get cls() { return this.fixed.cls; }
+  get parent() { return this.fixed.parent; }
+  get ofNode() { return this.fixed.ofNode; }
+  get ofReused() { return this.fixed.ofReused; }
+  get acpiHid() { return this.fixed.acpiHid; }
+  get order() { return this.fixed.order; }
+  get devmOwner() { return this.fixed.devmOwner; }
+  get createdBy() { return this.fixed.createdBy; }
+  get pmNotRequired() { return this.fixed.pmNotRequired; }
+  get platformId() { return this.fixed.platformId; }
+  get idAuto() { return this.fixed.idAuto; }
+  get idaId() { return this.fixed.idaId; }
+  get ids() { return this.fixed.ids; }
+  get modalias() { return this.fixed.modalias; }
+  get faux() { return this.fixed.faux; }
+  get isRoot() { return this.fixed.isRoot; }
+  get fwnode() { return this.fixed.fwnode; }
 }
 
 /** the fixed part of a record, as one literal (one hidden class for every device) */
@@ -129,16 +129,19 @@ const IDENTITY_FIELDS = new Set<string>(Object.keys(identityOf({} as DeviceRec))
  * to a fixed field (never made by the driver core today) gives the device a new identity.
  */
 export function deviceRecord(d: DeviceRec, c: Partial<DeviceRec> = NO_CHANGES): DeviceRec {
-  let id = d instanceof DeviceVersion ? d.id : identityOf(d);
+  let fixed = d instanceof DeviceVersion ? d.fixed : identityOf(d);
   for (const f in c) {
     const k = f as keyof DeviceIdentity;
-    if (IDENTITY_FIELDS.has(f) && c[k] !== undefined && c[k] !== id[k]) {
-      id = identityOf({ ...id, ...c } as DeviceRec);
+    if (IDENTITY_FIELDS.has(f) && c[k] !== undefined && c[k] !== fixed[k]) {
+      // a new identity: the fixed fields with the changes given (an undefined one keeps its value)
+      const merged: Record<string, unknown> = { ...fixed };
+      for (const g in c) if (IDENTITY_FIELDS.has(g) && c[g as keyof DeviceRec] !== undefined) merged[g] = c[g as keyof DeviceRec];
+      fixed = identityOf(merged as unknown as DeviceRec);
       break;
     }
   }
   return new DeviceVersion(
-    id,
+    fixed,
     c.driver === undefined ? d.driver : c.driver,
     c.driverOverride === undefined ? d.driverOverride : c.driverOverride,
     c.boundOrder === undefined ? d.boundOrder : c.boundOrder,
@@ -150,6 +153,19 @@ export function deviceRecord(d: DeviceRec, c: Partial<DeviceRec> = NO_CHANGES): 
 }
 
 const NO_CHANGES: Partial<DeviceRec> = Object.freeze({});
+
+/**
+ * A record as the state keeps it: a DeviceVersion as it is, a whole plain record (a test's) as a
+ * version. A spread of a version (`{ ...dev, driver }`) copies only its own fields, not the
+ * getters: refused here, with the way to write it, rather than stored without its devpath.
+ */
+function asVersion(rec: DeviceRec): DeviceRec {
+  if (rec instanceof DeviceVersion) return rec;
+  if (typeof rec.devpath !== 'string' || 'fixed' in rec) {
+    throw new Error('a device record must be whole: a spread of a device version loses its fixed fields; write JournaledState.updateDevice(dev, changes) (deviceRecord)');
+  }
+  return deviceRecord(rec);
+}
 
 export interface DriverRec {
   id: string; // "bus/name"
@@ -249,10 +265,11 @@ export class ChunkedList<T> {
     this.last.push(v);
     this.length++;
   }
+  /** entry i, for 0 ≤ i < length (the trace's own indexes: no bounds are checked) */
   at(i: number): T {
     return this.chunks[i >>> CHUNK_BITS]![i & CHUNK_MASK]!;
   }
-  /** entries [from, to) as an array */
+  /** entries [from, to) as an array, 0 ≤ from ≤ to ≤ length */
   slice(from: number, to: number): T[] {
     const out = new Array<T>(Math.max(0, to - from));
     for (let i = from; i < to; i++) out[i - from] = this.at(i);
@@ -397,7 +414,7 @@ export class JournaledState {
     return this[t] as Map<string, unknown>;
   }
 
-  setDevice(rec: DeviceRec): void { this.put('devices', rec.devpath, rec); }
+  setDevice(rec: DeviceRec): void { this.put('devices', rec.devpath, asVersion(rec)); }
   /** a new version of `dev` with `changes` (deviceRecord), journaled */
   updateDevice(dev: DeviceRec, changes: Partial<DeviceRec>): void { this.put('devices', dev.devpath, deviceRecord(dev, changes)); }
   setDriver(rec: DriverRec): void { this.put('drivers', rec.id, rec); }

@@ -30,9 +30,10 @@ export const LIMITS = {
 } as const;
 
 /**
- * The shape limits, checked without recursion so no input can overflow the stack: nesting depth,
- * array and string lengths, keys per object, total size, and no "__proto__" key (a plain object
- * built from it would silently lose the entry).
+ * The shape limits: nesting depth, array and string lengths, keys per object, total size, and no
+ * "__proto__" key (a plain object built from it would silently lose the entry). The walk recurses,
+ * but never deeper than `limits.depth` (64) levels, where it stops descending: no input can
+ * overflow the stack.
  */
 export function checkLimits(input: unknown, limits: { readonly [K in keyof typeof LIMITS]: number } = LIMITS): ScenarioError[] {
   const errors: ScenarioError[] = [];

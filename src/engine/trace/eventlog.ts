@@ -103,6 +103,11 @@ export class EventLog {
     return this.touchTable.length - 1;
   }
 
+  /** how many touches objects are kept (the next addTouches's id) */
+  get touchCount(): number {
+    return this.touchTable.length;
+  }
+
   /** the touches object behind an id from addTouches */
   touchesById(id: number): TraceEvent['touches'] {
     return this.touchTable.at(id);
