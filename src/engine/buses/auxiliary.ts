@@ -96,6 +96,8 @@ export function auxiliaryDeviceAdd(k: Kernel, spec: { parent: string | null; mod
   return auxiliaryDeviceInitAdd(k, spec, ctx, { fn: 'auxiliary_device_init + auxiliary_device_add', cite: `${AUX}:__auxiliary_device_add`, inheritOfNode: false });
 }
 
+const auxCreateText = (fn: string, devName: string, parent: string, devm: number) => `${fn}: "${devName}" under ${parent}${devm ? ', released by the parent\'s devres' : ''}`;
+
 function auxiliaryDeviceInitAdd(k: Kernel, spec: { parent: string | null; modname: string; name: string; id: number; devm: boolean }, ctx: ExecContext, how: { fn: string; cite: string; inheritOfNode: boolean }): { ret: number; dev?: DeviceRec } {
   // auxiliary_device_init()
   if (!spec.parent) {
@@ -107,7 +109,8 @@ function auxiliaryDeviceInitAdd(k: Kernel, spec: { parent: string | null; modnam
   const parent = k.device(spec.parent);
   // __auxiliary_device_add(): dev_set_name("%s.%s.%d", modname, name, id), then device_add
   const devName = `${spec.modname}.${spec.name}.${spec.id}`;
-  k.emit('device_add', `${how.fn}: "${devName}" under ${parent?.name ?? spec.parent}${spec.devm ? ', released by the parent\'s devres' : ''}`, how.cite, { touches: { devices: [spec.parent] } });
+  // one per auxiliary device a driver creates: its sentence built when read (Kernel.emitLazy)
+  k.emitLazy('device_add', how.cite, { touches: { devices: [spec.parent] } }, auxCreateText, how.fn, devName, parent?.name ?? spec.parent, spec.devm ? 1 : 0);
   const inherit = how.inheritOfNode && !!parent?.ofNode;
   const res = deviceAdd(k, {
     name: devName, baseName: `${spec.modname}.${spec.name}`, bus: 'auxiliary', parent: spec.parent,

@@ -18,6 +18,7 @@ export const PLATFORM_DEVID_AUTO = -2;
 
 const PLATFORM_DEVICE_ADD = `${PLAT}:platform_device_add`;
 const PLATFORM_MATCH_ID = `${PLAT}:platform_match_id`;
+const PLATFORM_MATCH = `${PLAT}:platform_match`;
 /** platform_device_add()'s event, built when read (Kernel.emitLazy): the id asked for and the name it gave */
 const platformDeviceAddText = (name: string, id: number, platformId: number, devName: string) =>
   `platform_device_add: "${name}" id ${id === PLATFORM_DEVID_NONE ? 'PLATFORM_DEVID_NONE' : id === PLATFORM_DEVID_AUTO ? `PLATFORM_DEVID_AUTO → ${platformId}` : id} → name "${devName}"`;
@@ -45,7 +46,6 @@ function platformModalias(k: Kernel, dev: DeviceRec): string {
 }
 
 function match(k: Kernel, dev: DeviceRec, drv: { name: string; def: DriverDef }): MatchResult {
-  const cite = `${PLAT}:platform_match`;
   if (dev.driverOverride !== null) {
     // 7.0+: the generic device_match_driver_override() (bus_type.driver_override); before, platform's own strcmp
     const how = since(k.facts.kernel, 'genericDriverOverride') ? 'drivers/base/driver.c:device_match_driver_override' : `${PLAT}:platform_match`;
@@ -67,7 +67,7 @@ function match(k: Kernel, dev: DeviceRec, drv: { name: string; def: DriverDef })
     const ok = drv.def.idTable.includes(dev.baseName);
     return { matched: ok, rule: 'id_table', compared: `${pre}pdev->name "${dev.baseName}" vs id_table [${drv.def.idTable.join(', ')}] (no fallback to the driver name)`, cite: PLATFORM_MATCH_ID };
   }
-  return { matched: dev.baseName === drv.name, rule: 'name', compared: `${pre}pdev->name "${dev.baseName}" vs driver name "${drv.name}"`, cite };
+  return { matched: dev.baseName === drv.name, rule: 'name', compared: `${pre}pdev->name "${dev.baseName}" vs driver name "${drv.name}"`, cite: PLATFORM_MATCH };
 }
 
 export const platformBus: BusType = {

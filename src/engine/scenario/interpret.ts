@@ -5,6 +5,7 @@
  */
 import type { DriverDef, KernelAction } from './schema';
 import type { DriverOps } from '../core/state';
+import { flat } from '../core/kernel';
 import type { Kernel, ExecContext } from '../core/kernel';
 import { E, errnoName, parseErrno } from '../core/errno';
 import { deviceAdd, deviceDel } from '../core/core';
@@ -86,8 +87,18 @@ function codeOf(k: Kernel, ctx: ExecContext): string {
 /** the scenario's own code has no kernel function to cite: cite the source file the module stands for */
 function sourceOf(k: Kernel, ctx: ExecContext): string {
   const def = ctx.module ? k.moduleDefs.get(ctx.module) : undefined;
-  return def?.source ?? `module ${ctx.module ?? 'kernel'} (scenario code)`;
+  if (def?.source) return def.source;
+  const module = ctx.module ?? 'kernel';
+  let cite = SCENARIO_CODE.get(module);
+  if (cite === undefined) SCENARIO_CODE.set(module, (cite = flat(`module ${module} (scenario code)`)));
+  return cite;
 }
+/** the citation of a module's scenario code, one string per module name (the trace interns citations by value: a new string per event was hashed each time) */
+const SCENARIO_CODE = new Map<string, string>();
+
+/** an `if` on the probed device alone (a probe that acts for one of the devices its driver matches): built when read */
+const ifDeviceText = (code: string, dev: string, want: string, holds: number, name: string) =>
+  `${code}${dev ? ` (${dev})` : ''} tests device is ${want}: ${holds ? 'true' : 'false'}${name && !holds ? ` (it is ${name})` : ''}`;
 
 /**
  * The callbacks a scenario's driver (or faux device) hands the core: its declarative probe and
@@ -156,7 +167,11 @@ function runAction(k: Kernel, a: KernelAction, ctx: ExecContext): number {
         tests.push(`call ${a.call}: ${f} (this is call ${ctx.call ?? 1})`);
         v &&= f;
       }
-      k.emit('phase', `${codeOf(k, ctx)} tests ${tests.join('; ')}`, sourceOf(k, ctx), {});
+      if (a.device !== undefined && a.when === undefined && a.call === undefined) {
+        // the same sentence as below, kept as its arguments
+        const name = ctx.dev ? k.device(ctx.dev)?.name ?? '' : '';
+        k.emitLazy('phase', sourceOf(k, ctx), {}, ifDeviceText, ctx.module ?? 'kernel', name, a.device, v ? 1 : 0, name);
+      } else k.emit('phase', `${codeOf(k, ctx)} tests ${tests.join('; ')}`, sourceOf(k, ctx), {});
       const branch = v ? a.then : a.else;
       if (!branch) return 0;
       const node = v && a.when ? factNode(a.when) : null;

@@ -10,6 +10,7 @@ import { auxiliaryBus } from '../buses/auxiliary';
 import { fauxBus } from '../buses/faux';
 import { makeCustomBus } from '../buses/custom';
 import { PatternSet } from './fnmatch';
+import { flat } from '../core/kernel';
 
 export interface AliasEntry {
   pattern: string;
@@ -45,7 +46,9 @@ function computeModuleAliases(scenario: Scenario, name: string): AliasEntry[] {
     const bt = busTypeFor(scenario, def.bus);
     if (!bt) continue;
     const drvName = bt.driverName(def, name, key);
-    for (const pattern of bt.aliases(def, drvName)) out.push({ pattern, module: name, from: `${def.bus} driver ${drvName}` });
+    // one string for every alias the driver's tables give
+    const from = flat(`${def.bus} driver ${drvName}`);
+    for (const pattern of bt.aliases(def, drvName)) out.push({ pattern, module: name, from });
   }
   return out;
 }

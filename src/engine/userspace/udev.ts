@@ -4,7 +4,7 @@
  * `modprobe -b $MODALIAS`. Coldplug at start: `udevadm trigger --action=add` writes "add" to
  * every device's uevent file (kobject_synth_uevent).
  */
-import type { Kernel } from '../core/kernel';
+import { flat, type Kernel } from '../core/kernel';
 import { deviceUevent } from '../core/core';
 import { buildModulesAlias, resolveAlias } from './kmod';
 import { loadModule } from './modules';
@@ -14,6 +14,14 @@ const UDEV = 'systemd/src/udev/udev-builtin-kmod.c:builtin_kmod';
 const noModuleText = (devpath: string, modalias: string, note: string) => `udev: add ${devpath}: kmod load ${modalias} → ${note}`;
 const loadedText = (modalias: string, module: string, pattern: string) => `udev: kmod load ${modalias} → ${module} (alias ${pattern}) is already loaded`;
 const modprobeText = (devpath: string, modalias: string, pattern: string, module: string) => `udev: add ${devpath}: kmod load ${modalias} matches alias ${pattern} → modprobe ${module}`;
+
+/** "built in: <modules> (nothing to load)", one string per list of modules (every device a built-in driver serves has it in its event) */
+function builtInNote(modules: string): string {
+  let note = BUILT_IN_NOTES.get(modules);
+  if (note === undefined) BUILT_IN_NOTES.set(modules, (note = flat(`built in: ${modules} (nothing to load)`)));
+  return note;
+}
+const BUILT_IN_NOTES = new Map<string, string>();
 
 /** handle one queued uevent */
 export function udevHandle(k: Kernel): boolean {
@@ -28,7 +36,7 @@ export function udevHandle(k: Kernel): boolean {
   const hits = resolveAlias(alias, modalias);
   const builtinHits = resolveAlias(builtin, modalias);
   if (hits.length === 0) {
-    const note = builtinHits.length ? `built in: ${builtinHits.map((h) => h.module).join(', ')} (nothing to load)` : 'no module in modules.alias matches';
+    const note = builtinHits.length ? builtInNote(builtinHits.map((h) => h.module).join(', ')) : 'no module in modules.alias matches';
     k.emitLazy('udev', UDEV, { touches: { ...touches, modules: builtinHits.map((h) => h.module) } }, noModuleText, ev.devpath, modalias, note);
     return true;
   }
