@@ -19,7 +19,7 @@ export type NewDevice = Partial<DeviceRec> & { name: string; baseName?: string; 
 
 /** kobject_set_name_vargs(): a '/' in a kobject name becomes '!' */
 export function kobjectName(name: string): string {
-  return name.replace(/\//g, '!');
+  return name.includes('/') ? name.replace(/\//g, '!') : name;
 }
 
 /** where device_add() puts the kobject: under the parent, a class glue dir, or /sys/devices */
@@ -155,7 +155,7 @@ export function deviceUevent(k: Kernel, dev: DeviceRec, action: UeventRecord['ac
   if (action === 'unbind') vars = vars.filter(([key]) => key !== 'MODALIAS');
   const bt = dev.bus ? k.busTypes.get(dev.bus) : undefined;
   const cite = action === 'unbind' ? ZAP_MODALIAS_ENV : bt?.ueventCite ?? DEV_UEVENT;
-  sendUevent(k, action, dev.devpath, subsystemOf(dev), [...envpExt, ...vars], cite, { devices: [dev.devpath] });
+  sendUevent(k, action, dev.devpath, subsystemOf(dev), envpExt.length ? [...envpExt, ...vars] : vars, cite, { devices: [dev.devpath] });
 }
 
 /** a driver's kobject (/bus/<bus>/drivers/<name>): SUBSYSTEM=drivers, nothing else */

@@ -255,7 +255,8 @@ export class PatternSet {
   }
 
   matches(s: string): number[] {
-    const hits: number[] = [...(this.exact.get(s) ?? [])];
+    const exact = this.exact.get(s);
+    const hits: number[] = exact ? exact.slice() : [];
     // a glob found under a 4-gram that s holds twice is found twice
     let repeats = false;
     const visit = (key: string) => {

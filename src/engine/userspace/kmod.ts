@@ -78,6 +78,8 @@ export function resolveAlias(entries: AliasEntry[], modalias: string): AliasEntr
   // once: exact strings looked up, globs by their literal prefix or tail (no regular expressions);
   // hits in modules.alias order, first pattern per module, exactly as a linear fnmatch() walk would
   const hits = patternSet(entries).matches(modalias);
+  // the common answers, one pattern or none, need no dedupe
+  if (hits.length <= 1) return hits.length ? [entries[hits[0]!]!] : [];
   const seen = new Set<string>();
   const out: AliasEntry[] = [];
   for (const i of hits) {
