@@ -382,15 +382,15 @@ export class Kernel {
  */
 function gather<T>(idx: MultiMap, keys: string[], get: (id: string) => T | undefined): T[] {
   const out: T[] = [];
+  // the keys (and "*") that have members: usually one, copied straight with no Set to dedupe
   let first: string | undefined;
   let more = false;
-  const visit = (key: string) => {
-    if (idx.count(key) === 0) return;
+  for (let i = 0; i <= keys.length; i++) {
+    const key = i < keys.length ? keys[i]! : '*';
+    if (idx.count(key) === 0) continue;
     if (first === undefined) first = key;
     else more = true;
-  };
-  for (const k of keys) visit(k);
-  visit('*');
+  }
   if (first === undefined) return out;
   if (!more) {
     for (const id of idx.get(first)) {
@@ -400,16 +400,14 @@ function gather<T>(idx: MultiMap, keys: string[], get: (id: string) => T | undef
     return out;
   }
   const seen = new Set<string>();
-  const add = (key: string) => {
-    for (const id of idx.get(key)) {
+  for (let i = 0; i <= keys.length; i++) {
+    for (const id of idx.get(i < keys.length ? keys[i]! : '*')) {
       if (seen.has(id)) continue;
       seen.add(id);
       const x = get(id);
       if (x !== undefined) out.push(x);
     }
-  };
-  for (const k of keys) add(k);
-  add('*');
+  }
   return out;
 }
 

@@ -30,28 +30,27 @@ export function udevHandle(k: Kernel): boolean {
   if (k.uevents.actionAt(i) !== 'add') return true;
   const modalias = k.uevents.varOf(i, 'MODALIAS');
   if (!modalias) return true;
-  const ev = { devpath: k.uevents.devpathAt(i) };
+  const devpath = k.uevents.devpathAt(i);
   const { alias, builtin } = buildModulesAlias(k.scenario);
-  const touches = { devices: [ev.devpath] };
   const hits = resolveAlias(alias, modalias);
   const builtinHits = resolveAlias(builtin, modalias);
   if (hits.length === 0) {
     const note = builtinHits.length ? builtInNote(builtinHits.map((h) => h.module).join(', ')) : 'no module in modules.alias matches';
-    k.emitLazy('udev', UDEV, { touches: { ...touches, modules: builtinHits.map((h) => h.module) } }, noModuleText, ev.devpath, modalias, note);
+    k.emitLazy('udev', UDEV, { touches: { devices: [devpath], modules: builtinHits.map((h) => h.module) } }, noModuleText, devpath, modalias, note);
     return true;
   }
   for (const h of hits) {
     const mod = k.state.modules.get(h.module);
     if (mod?.state === 'loaded') {
-      k.emitLazy('udev', UDEV, { touches: { ...touches, modules: [h.module] } }, loadedText, modalias, h.module, h.pattern);
+      k.emitLazy('udev', UDEV, { touches: { devices: [devpath], modules: [h.module] } }, loadedText, modalias, h.module, h.pattern);
       continue;
     }
     if (mod?.state === 'loading') {
       // libkmod module_is_inkernel(): initstate "coming" counts as loaded; nothing to insert
-      k.emit('udev', `udev: kmod load ${modalias} → ${h.module} is still in its module_init (initstate coming): nothing to do`, 'kmod: libkmod/libkmod-module.c:kmod_module_probe_insert_module', { touches: { ...touches, modules: [h.module] } });
+      k.emit('udev', `udev: kmod load ${modalias} → ${h.module} is still in its module_init (initstate coming): nothing to do`, 'kmod: libkmod/libkmod-module.c:kmod_module_probe_insert_module', { touches: { devices: [devpath], modules: [h.module] } });
       continue;
     }
-    k.emitLazy('udev', UDEV, { touches: { ...touches, modules: [h.module] } }, modprobeText, ev.devpath, modalias, h.pattern, h.module);
+    k.emitLazy('udev', UDEV, { touches: { devices: [devpath], modules: [h.module] } }, modprobeText, devpath, modalias, h.pattern, h.module);
     k.nested(() => loadModule(k, h.module, modalias));
   }
   return true;
