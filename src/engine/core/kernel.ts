@@ -383,19 +383,24 @@ export class Kernel {
 function gather<T>(idx: MultiMap, keys: string[], get: (id: string) => T | undefined): T[] {
   const out: T[] = [];
   // the keys (and "*") that have members: usually one, copied straight with no Set to dedupe
-  let first: string | undefined;
+  let first: string | ReadonlySet<string> | undefined;
   let more = false;
   for (let i = 0; i <= keys.length; i++) {
-    const key = i < keys.length ? keys[i]! : '*';
-    if (idx.count(key) === 0) continue;
-    if (first === undefined) first = key;
+    const members = idx.raw(i < keys.length ? keys[i]! : '*');
+    if (members === undefined) continue;
+    if (first === undefined) first = members;
     else more = true;
   }
   if (first === undefined) return out;
   if (!more) {
-    for (const id of idx.get(first)) {
-      const x = get(id);
+    if (typeof first === 'string') {
+      const x = get(first);
       if (x !== undefined) out.push(x);
+    } else {
+      for (const id of first) {
+        const x = get(id);
+        if (x !== undefined) out.push(x);
+      }
     }
     return out;
   }

@@ -539,6 +539,11 @@ export class MultiMap implements IndexMap {
     return x === undefined ? 0 : typeof x === 'string' ? 1 : x.size;
   }
 
+  /** key's members as held: one bare, several as a Set, none as undefined (one lookup, nothing built) */
+  raw(key: string): string | ReadonlySet<string> | undefined {
+    return this.m.get(key);
+  }
+
   clear(): void {
     this.m.clear();
   }
