@@ -145,18 +145,15 @@ export class Kernel {
     // consecutive events mostly touch the same device (and driver): device_add, its uevent, the
     // match, probe and bind. Only a kept (shared) touches is reused: the one the caches would give
     if (this.lastTouches >= 0 && sameSingles(t, ev.touchesById(this.lastTouches))) return this.lastTouches;
-    const before = ev.touchCount;
-    const id = this.touchesId(t);
-    // an id made now for this event alone (several devices, drivers or modules) is never reused
-    this.lastTouches = id < before || this.keptNow ? id : -1;
-    this.keptNow = false;
-    return id;
+    const kept = this.keptTouches(t);
+    // touches naming several devices, drivers or modules: kept for this event alone, never reused
+    if (kept < 0) return ev.addTouches(t);
+    return (this.lastTouches = kept);
   }
   private lastTouches = -1;
-  /** touchesId kept the touches it just added (a cache holds it) */
-  private keptNow = false;
 
-  private touchesId(t: TraceEvent['touches']): number {
+  /** the id of the shared touches naming what t names, or -1 when t names several of a kind (not shared) */
+  private keptTouches(t: TraceEvent['touches']): number {
     const ev = this.events;
     const { devices, drivers, modules } = t;
     // no array destructuring here: this runs for every event
@@ -182,11 +179,10 @@ export class Kernel {
         const devicesFirst = firstKey(t) === 'devices';
         const id = ev.addTouches(drivers ? (devicesFirst ? { devices: dev, drivers: oth } : { drivers: oth, devices: dev }) : devicesFirst ? { devices: dev, modules: oth } : { modules: oth, devices: dev });
         cache.set(devices[0]!, id);
-        this.keptNow = true;
         return id;
       }
     }
-    return !devices && !drivers && !modules ? this.noTouches : ev.addTouches(t);
+    return !devices && !drivers && !modules ? this.noTouches : -1;
   }
 
   /** the id of the touches naming only `key` (a device, driver or module), kept under key from now on */
@@ -195,7 +191,6 @@ export class Kernel {
     if (kept !== undefined) return kept;
     const id = this.events.addTouches(what === 'devices' ? { devices: [key] } : what === 'drivers' ? { drivers: [key] } : { modules: [key] });
     cache.set(key, id);
-    this.keptNow = true;
     return id;
   }
 

@@ -56,6 +56,18 @@ export function ueventText(rec: UeventRecord): string {
   return `uevent ${rec.action} ${rec.devpath} SUBSYSTEM=${sub}${bits ? ' ' + bits : ''}`;
 }
 
+/** rows [from, to) of a list of `length` rows, the bounds read as Array.prototype.slice reads them (negative from the end, fractions truncated) */
+export function sliceRows<T>(length: number, from: number, to: number, at: (i: number) => T): T[] {
+  const bound = (x: number) => {
+    const t = Math.trunc(x) || 0;
+    return t < 0 ? Math.max(0, length + t) : Math.min(t, length);
+  };
+  const out: T[] = [];
+  const end = bound(to);
+  for (let i = bound(from); i < end; i++) out.push(at(i));
+  return out;
+}
+
 /** a sentence built from the arguments an event recorded (Kernel.emitLazy) */
 export type LazyText = (...args: TextArg[]) => string;
 export type TextArg = string | number;
@@ -101,11 +113,6 @@ export class EventLog {
   addTouches(t: TraceEvent['touches']): number {
     this.touchTable.push(t);
     return this.touchTable.length - 1;
-  }
-
-  /** how many touches objects are kept (the next addTouches's id) */
-  get touchCount(): number {
-    return this.touchTable.length;
   }
 
   /** the touches object behind an id from addTouches */
@@ -231,15 +238,7 @@ export class EventLog {
 
   /** events [from, to), the bounds read as Array.prototype.slice reads them (negative from the end, fractions truncated) */
   slice(from = 0, to: number = this.length): TraceEvent[] {
-    const n = this.length;
-    const bound = (x: number) => {
-      const t = Math.trunc(x) || 0;
-      return t < 0 ? Math.max(0, n + t) : Math.min(t, n);
-    };
-    const out: TraceEvent[] = [];
-    const end = bound(to);
-    for (let i = bound(from); i < end; i++) out.push(this.at(i));
-    return out;
+    return sliceRows(this.length, from, to, (i) => this.at(i));
   }
 
   /** every event, built now */

@@ -8,6 +8,7 @@
  */
 import type { UeventRecord } from '../api';
 import { ByteColumn, ChunkedList, IntColumn } from '../core/state';
+import { sliceRows } from './eventlog';
 
 type Action = UeventRecord['action'];
 const ACTIONS: readonly Action[] = ['add', 'remove', 'change', 'bind', 'unbind', 'move', 'online', 'offline'];
@@ -102,15 +103,7 @@ export class UeventLog implements UeventList {
 
   /** uevents [from, to), the bounds read as Array.prototype.slice reads them */
   slice(from = 0, to: number = this.length): UeventRecord[] {
-    const n = this.length;
-    const bound = (x: number) => {
-      const t = Math.trunc(x) || 0;
-      return t < 0 ? Math.max(0, n + t) : Math.min(t, n);
-    };
-    const out: UeventRecord[] = [];
-    const end = bound(to);
-    for (let i = bound(from); i < end; i++) out.push(this.at(i)!);
-    return out;
+    return sliceRows(this.length, from, to, (i) => this.at(i)!);
   }
 
   /** every uevent, built now */
