@@ -203,6 +203,19 @@ export class Kernel {
   /** ueventVar, as UeventLog.push takes it */
   readonly shareVar = (key: string, value: string): [string, string] => this.ueventVar(key, value);
 
+  /**
+   * `make(key)`, one string per kind and key for the run: texts the trace would otherwise keep
+   * once per event (a module's scenario-code citation, udev's note for built-in modules).
+   */
+  sharedText(kind: string, key: string, make: (key: string) => string): string {
+    let byKey = this.texts.get(kind);
+    if (byKey === undefined) this.texts.set(kind, (byKey = new Map()));
+    let text = byKey.get(key);
+    if (text === undefined) byKey.set(key, (text = flat(make(key))));
+    return text;
+  }
+  private readonly texts = new Map<string, Map<string, string>>();
+
   /** one uevent variable, shared with every uevent that carries the same one */
   ueventVar(key: string, value: string): [string, string] {
     let byValue = this.varCache.get(key);

@@ -5,7 +5,6 @@
  */
 import type { DriverDef, KernelAction } from './schema';
 import type { DriverOps } from '../core/state';
-import { flat } from '../core/kernel';
 import type { Kernel, ExecContext } from '../core/kernel';
 import { E, errnoName, parseErrno } from '../core/errno';
 import { deviceAdd, deviceDel } from '../core/core';
@@ -87,14 +86,10 @@ function codeOf(k: Kernel, ctx: ExecContext): string {
 /** the scenario's own code has no kernel function to cite: cite the source file the module stands for */
 function sourceOf(k: Kernel, ctx: ExecContext): string {
   const def = ctx.module ? k.moduleDefs.get(ctx.module) : undefined;
-  if (def?.source) return def.source;
-  const module = ctx.module ?? 'kernel';
-  let cite = SCENARIO_CODE.get(module);
-  if (cite === undefined) SCENARIO_CODE.set(module, (cite = flat(`module ${module} (scenario code)`)));
-  return cite;
+  // one string per module (the trace interns citations by value: a new string per event was hashed each time)
+  return def?.source ?? k.sharedText('scenario code', ctx.module ?? 'kernel', scenarioCode);
 }
-/** the citation of a module's scenario code, one string per module name (the trace interns citations by value: a new string per event was hashed each time) */
-const SCENARIO_CODE = new Map<string, string>();
+const scenarioCode = (module: string) => `module ${module} (scenario code)`;
 
 /** an `if` on the probed device alone (a probe that acts for one of the devices its driver matches): built when read */
 const ifDeviceText = (code: string, dev: string, want: string, holds: number, name: string) =>

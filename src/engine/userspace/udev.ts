@@ -4,7 +4,7 @@
  * `modprobe -b $MODALIAS`. Coldplug at start: `udevadm trigger --action=add` writes "add" to
  * every device's uevent file (kobject_synth_uevent).
  */
-import { flat, type Kernel } from '../core/kernel';
+import type { Kernel } from '../core/kernel';
 import { deviceUevent } from '../core/core';
 import { buildModulesAlias, resolveAlias } from './kmod';
 import { loadModule } from './modules';
@@ -15,13 +15,8 @@ const noModuleText = (devpath: string, modalias: string, note: string) => `udev:
 const loadedText = (modalias: string, module: string, pattern: string) => `udev: kmod load ${modalias} → ${module} (alias ${pattern}) is already loaded`;
 const modprobeText = (devpath: string, modalias: string, pattern: string, module: string) => `udev: add ${devpath}: kmod load ${modalias} matches alias ${pattern} → modprobe ${module}`;
 
-/** "built in: <modules> (nothing to load)", one string per list of modules (every device a built-in driver serves has it in its event) */
-function builtInNote(modules: string): string {
-  let note = BUILT_IN_NOTES.get(modules);
-  if (note === undefined) BUILT_IN_NOTES.set(modules, (note = flat(`built in: ${modules} (nothing to load)`)));
-  return note;
-}
-const BUILT_IN_NOTES = new Map<string, string>();
+/** udev's note when only built-in modules match (every device a built-in driver serves has it in its event: one string per list of modules, Kernel.sharedText) */
+const builtInNote = (modules: string) => `built in: ${modules} (nothing to load)`;
 
 /** handle one queued uevent */
 export function udevHandle(k: Kernel): boolean {
@@ -35,7 +30,7 @@ export function udevHandle(k: Kernel): boolean {
   const hits = resolveAlias(alias, modalias);
   const builtinHits = resolveAlias(builtin, modalias);
   if (hits.length === 0) {
-    const note = builtinHits.length ? builtInNote(builtinHits.map((h) => h.module).join(', ')) : 'no module in modules.alias matches';
+    const note = builtinHits.length ? k.sharedText('built-in note', builtinHits.map((h) => h.module).join(', '), builtInNote) : 'no module in modules.alias matches';
     k.emitLazy('udev', UDEV, { touches: { devices: [devpath], modules: builtinHits.map((h) => h.module) } }, noModuleText, devpath, modalias, note);
     return true;
   }
