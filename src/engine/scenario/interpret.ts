@@ -151,10 +151,14 @@ function runAction(k: Kernel, a: KernelAction, ctx: ExecContext): number {
         tests.push(`${a.when.replace(/^!/, 'not ')}: ${f}`);
         v &&= f;
       }
+      // a test of the probed device alone (a probe acting for one of its driver's devices): the
+      // same sentence as the general case, kept as its arguments
+      const onlyDevice = a.device !== undefined && a.when === undefined && a.call === undefined;
       if (a.device !== undefined) {
         const name = ctx.dev ? k.device(ctx.dev)?.name ?? null : null;
         const f = name === a.device;
-        tests.push(`device is ${a.device}: ${f}${name && !f ? ` (it is ${name})` : ''}`);
+        if (onlyDevice) k.emitLazy('phase', sourceOf(k, ctx), {}, ifDeviceText, ctx.module ?? 'kernel', name ?? '', a.device, f ? 1 : 0, name ?? '');
+        else tests.push(`device is ${a.device}: ${f}${name && !f ? ` (it is ${name})` : ''}`);
         v &&= f;
       }
       if (a.call !== undefined) {
@@ -162,11 +166,7 @@ function runAction(k: Kernel, a: KernelAction, ctx: ExecContext): number {
         tests.push(`call ${a.call}: ${f} (this is call ${ctx.call ?? 1})`);
         v &&= f;
       }
-      if (a.device !== undefined && a.when === undefined && a.call === undefined) {
-        // the same sentence as below, kept as its arguments
-        const name = ctx.dev ? k.device(ctx.dev)?.name ?? '' : '';
-        k.emitLazy('phase', sourceOf(k, ctx), {}, ifDeviceText, ctx.module ?? 'kernel', name, a.device, v ? 1 : 0, name);
-      } else k.emit('phase', `${codeOf(k, ctx)} tests ${tests.join('; ')}`, sourceOf(k, ctx), {});
+      if (!onlyDevice) k.emit('phase', `${codeOf(k, ctx)} tests ${tests.join('; ')}`, sourceOf(k, ctx), {});
       const branch = v ? a.then : a.else;
       if (!branch) return 0;
       const node = v && a.when ? factNode(a.when) : null;
