@@ -154,6 +154,7 @@ function engineEntry(): string[] {
   if (flag('tsx')) return ['--import', 'tsx', 'bench/engine.ts'];
   if (!engineBundle) {
     const dir = mkdtempSync(join(tmpdir(), 'bindscope-bench-engine-'));
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
     engineBundle = join(dir, 'engine.mjs');
     const r = spawnSync('node_modules/.bin/esbuild', ['bench/engine.ts', '--bundle', '--platform=node', '--format=esm', '--target=node20', '--main-fields=module,main', `--outfile=${engineBundle}`, '--log-level=warning'], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`bundling bench/engine.ts failed: ${r.stderr}`);
