@@ -2,7 +2,8 @@
  * zod/mini, configured with the English issue messages classic zod installs on its first schema
  * ("Invalid input: expected string, received number", "Too big: ..."): zod/mini leaves them out
  * by default, and every message would be "Invalid input". Every schema of the engine imports `z`
- * from here, so the configuration is in place before any schema is built.
+ * from here, so the configuration is in place before any schema is built. Its objects are zod's
+ * JIT objects (zodJit.ts).
  *
  * Not the memoizer (cycle support in containers), which classic zod also installs: every input
  * reaches a schema as data parsed from JSON or built in, and a scenario passes checkLimits
@@ -10,7 +11,7 @@
  * sees can be cyclic. Leaving it out costs nothing and saves ~10% of validating a 100k-device
  * scenario.
  */
-import * as z from 'zod/mini';
+import * as z from './zodJit';
 import { en } from 'zod/locales';
 
 z.config(en());
