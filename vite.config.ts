@@ -34,6 +34,11 @@ export default defineConfig({
   plugins: [react(), contentSecurityPolicy()],
   // The engine runs in a module worker (src/worker/engine.worker.ts), bundled as its own chunk.
   worker: { format: 'es' },
+  // The app's schemas use zod/mini's generic objects, not the JIT objects of
+  // src/engine/scenario/zodJit.ts: the CSP above allows no eval, so a compiled parser could not
+  // run in the page or the worker (zod would fall back, after a refused probe). Vitest keeps
+  // the JIT objects: its tests run the engine as Node (the CLI, the bench) does.
+  resolve: { alias: process.env.VITEST ? [] : [{ find: /^\.\/zodJit$/, replacement: 'zod/mini' }] },
   build: {
     rolldownOptions: {
       // React's memo() has no side effect, but nothing in @xyflow/react's build says so: without

@@ -5,7 +5,8 @@
  * (util.allowsEval). zod/mini builds the generic ones to stay small; the compiled parser takes
  * ~45% off validating a 100k-device scenario. Same issues, same output (test/zod-jit.test.ts).
  * The builders below shadow zod/mini's of the same names (a module's own exports win over
- * `export *`); zodMini.ts is the one importer.
+ * `export *`); zodMini.ts is the one importer. Node runs them (the CLI, the bench, the tests); the
+ * app's build aliases this file to zod/mini (vite.config.ts), since its CSP allows no eval.
  */
 import { $constructor, $ZodObjectJIT, util, type $ZodLooseShape, type $ZodObjectDef, type $ZodObjectParams } from 'zod/v4/core';
 import { never, unknown, ZodMiniType, type ZodMiniObject } from 'zod/mini';
