@@ -9,7 +9,7 @@ import type { ModuleDef, Scenario } from '../scenario/schema';
 import type { Facts } from '../firmware/facts';
 import { Ida } from './ida';
 import { IntColumn, JournaledState, MultiMap, type DeviceRec, type DriverRec } from './state';
-import { EventLog, type LazyText, type TextArg } from '../trace/eventlog';
+import { EventLog, TOUCH_DEV, TOUCH_DEV_DRV, TOUCH_DEV_MOD, TOUCH_DRV, TOUCH_DRV_DEV, TOUCH_MOD, TOUCH_MOD_DEV, TOUCH_NONE, type LazyText, type TextArg } from '../trace/eventlog';
 import { UeventLog } from '../trace/ueventlog';
 
 /** which budget a run exceeded (or the probe-loop / recursion guards) */
@@ -24,8 +24,6 @@ export class RunawayError extends Error {
 
 /** a device retried by the deferred-probe work this many times is in a probe loop */
 export const MAX_DEFERRED_RETRIES = 100;
-
-const NO_TOUCHES: TraceEvent['touches'] = Object.freeze({});
 
 /**
  * Template literals build rope (cons) strings; reading a character makes V8 flatten the rope in
@@ -127,39 +125,47 @@ export class Kernel {
    * DRIVER) recur across its add/bind/unbind/remove. Shared values are never mutated.
    */
   // keyed by the value itself, not a concatenation: a devpath or name is usually the same string
-  // object every time, whose hash V8 keeps, so a lookup builds and hashes nothing new
+  // object every time, whose hash V8 keeps, so a lookup builds and hashes nothing new. The values
+  // are rows of the trace's touches table (trace/eventlog.ts): a few integers each, no objects
   private readonly touchDevice = new Map<string, number>();
   private readonly touchDriver = new Map<string, number>();
   private readonly touchModule = new Map<string, number>();
   private readonly touchDeviceDriver = new Map<string, number>();
   private readonly touchDeviceModule = new Map<string, number>();
   private readonly varCache = new Map<string, Map<string, [string, string]>>();
-  /** the id (EventLog.addTouches) of the empty touches */
+  /** the row of the empty touches */
   private noTouches = -1;
 
-  /** the id of the touches object to keep: a shared one when it names a single device, driver or module */
+  /** the touches row an event points at: a shared one when it names a single device, driver or module, or a device with one driver or module */
   private keepTouches(t: TraceEvent['touches'] | undefined): number {
     const ev = this.events;
-    if (this.noTouches < 0) this.noTouches = ev.addTouches(NO_TOUCHES);
+    if (this.noTouches < 0) this.noTouches = ev.addTouchRow(TOUCH_NONE, -1);
     if (!t) return this.noTouches;
     // consecutive events mostly touch the same device (and driver): device_add, its uevent, the
-    // match, probe and bind. Only a kept (shared) touches is reused: the one the caches would give
-    if (this.lastTouches >= 0 && sameSingles(t, ev.touchesById(this.lastTouches))) return this.lastTouches;
+    // match, probe and bind. Only a kept (shared) row is reused: the one the caches would give
+    if (this.lastTouches >= 0 && sameSingle(t.devices, this.lastDevice) && sameSingle(t.drivers, this.lastDriver) && sameSingle(t.modules, this.lastModule)) return this.lastTouches;
     const kept = this.keptTouches(t);
-    // touches naming several devices, drivers or modules: kept for this event alone, never reused
+    // touches naming several devices, drivers or modules: kept as given for this event alone, never reused
     if (kept < 0) return ev.addTouches(t);
+    this.lastDevice = t.devices?.[0];
+    this.lastDriver = t.drivers?.[0];
+    this.lastModule = t.modules?.[0];
     return (this.lastTouches = kept);
   }
+  /** the last kept row, and the single device, driver and module it names (undefined: none) */
   private lastTouches = -1;
+  private lastDevice: string | undefined;
+  private lastDriver: string | undefined;
+  private lastModule: string | undefined;
 
-  /** the id of the shared touches naming what t names, or -1 when t names several of a kind (not shared) */
+  /** the shared row naming what t names, or -1 when t names several of a kind (not shared) */
   private keptTouches(t: TraceEvent['touches']): number {
     const ev = this.events;
     const { devices, drivers, modules } = t;
     // no array destructuring here: this runs for every event
-    if (devices && devices.length === 1 && !drivers && !modules) return this.shared(this.touchDevice, devices[0]!, 'devices');
-    if (drivers && drivers.length === 1 && !devices && !modules) return this.shared(this.touchDriver, drivers[0]!, 'drivers');
-    if (modules && modules.length === 1 && !devices && !drivers) return this.shared(this.touchModule, modules[0]!, 'modules');
+    if (devices && devices.length === 1 && !drivers && !modules) return this.single(this.touchDevice, devices[0]!, TOUCH_DEV);
+    if (drivers && drivers.length === 1 && !devices && !modules) return this.single(this.touchDriver, drivers[0]!, TOUCH_DRV);
+    if (modules && modules.length === 1 && !devices && !drivers) return this.single(this.touchModule, modules[0]!, TOUCH_MOD);
     // a device and its driver (the match, probe and bind of one pair), or a device and a module
     // (udev's lookup and the load): the last such pair of each device is kept and shared
     if (devices && devices.length === 1 && !!drivers !== !!modules) {
@@ -167,17 +173,15 @@ export class Kernel {
       if (other.length === 1) {
         const cache = drivers ? this.touchDeviceDriver : this.touchDeviceModule;
         const keptId = cache.get(devices[0]!);
-        if (keptId !== undefined) {
-          const kept = ev.touchesById(keptId);
-          const keptOther = drivers ? kept.drivers : kept.modules;
-          if (keptOther && keptOther[0] === other[0]) return keptId;
-        }
-        // the kept pair's arrays are the ones every other kept touches of this device, driver or
-        // module holds; its keys in the order the caller gave them (unbind_store names the driver first)
-        const dev = this.one(devices[0]!, 'devices');
-        const oth = this.one(other[0]!, drivers ? 'drivers' : 'modules');
+        if (keptId !== undefined && ev.touchNameAt(keptId, 1) === other[0]) return keptId;
+        // the pair names the device and the other by the names their single rows hold (so its
+        // object shares their arrays), its keys in the order the caller gave them (unbind_store
+        // names the driver first)
+        const dev = this.single(this.touchDevice, devices[0]!, TOUCH_DEV);
+        const oth = drivers ? this.single(this.touchDriver, other[0]!, TOUCH_DRV) : this.single(this.touchModule, other[0]!, TOUCH_MOD);
         const devicesFirst = firstKey(t) === 'devices';
-        const id = ev.addTouches(drivers ? (devicesFirst ? { devices: dev, drivers: oth } : { drivers: oth, devices: dev }) : devicesFirst ? { devices: dev, modules: oth } : { modules: oth, devices: dev });
+        const how = drivers ? (devicesFirst ? TOUCH_DEV_DRV : TOUCH_DRV_DEV) : devicesFirst ? TOUCH_DEV_MOD : TOUCH_MOD_DEV;
+        const id = ev.addTouchRow(how, ev.touchNameIndex(dev), ev.touchNameIndex(oth));
         cache.set(devices[0]!, id);
         return id;
       }
@@ -185,19 +189,14 @@ export class Kernel {
     return !devices && !drivers && !modules ? this.noTouches : -1;
   }
 
-  /** the id of the touches naming only `key` (a device, driver or module), kept under key from now on */
-  private shared(cache: Map<string, number>, key: string, what: 'devices' | 'drivers' | 'modules'): number {
+  /** the row naming only `key` (a device, driver or module), kept under key from now on */
+  private single(cache: Map<string, number>, key: string, how: typeof TOUCH_DEV | typeof TOUCH_DRV | typeof TOUCH_MOD): number {
     const kept = cache.get(key);
     if (kept !== undefined) return kept;
-    const id = this.events.addTouches(what === 'devices' ? { devices: [key] } : what === 'drivers' ? { drivers: [key] } : { modules: [key] });
+    const ev = this.events;
+    const id = ev.addTouchRow(how, ev.touchName(key));
     cache.set(key, id);
     return id;
-  }
-
-  /** `[x]` as the touches naming x alone holds it: every kept touches that names x alone in one of its lists holds that array (read-only, as all touches) */
-  private one(x: string, what: 'devices' | 'drivers' | 'modules'): string[] {
-    const cache = what === 'devices' ? this.touchDevice : what === 'drivers' ? this.touchDriver : this.touchModule;
-    return this.events.touchesById(this.shared(cache, x, what))[what]!;
   }
 
   /** ueventVar, as UeventLog.push takes it */
@@ -430,14 +429,10 @@ function firstKey(t: TraceEvent['touches']): string | undefined {
   return undefined;
 }
 
-/** whether two touches name the same single device, driver and module (each list absent or of one) */
-function sameSingles(a: TraceEvent['touches'], b: TraceEvent['touches']): boolean {
-  return sameSingle(a.devices, b.devices) && sameSingle(a.drivers, b.drivers) && sameSingle(a.modules, b.modules);
-}
-
-function sameSingle(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
-  if (a === undefined || b === undefined) return a === b;
-  return a.length === 1 && b.length === 1 && a[0] === b[0];
+/** whether a touches list names just `b` (b undefined: the list is absent) */
+function sameSingle(a: readonly string[] | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined) return a === undefined && b === undefined;
+  return a.length === 1 && a[0] === b;
 }
 
 /** a FIFO with O(1) shift (Array.prototype.shift is O(n) on large arrays): udev's socket queue */

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Simulation } from '../simulation';
 import { getBuiltinScenario } from '../builtins';
 import { JournaledState } from '../core/state';
+import { EventLog, TOUCH_DEV, TOUCH_DEV_DRV, TOUCH_DEV_MOD, TOUCH_DRV, TOUCH_DRV_DEV, TOUCH_MOD, TOUCH_MOD_DEV, TOUCH_NONE } from '../trace/eventlog';
 
 describe('touches', () => {
   it('keeps the key order its caller gave (unbind_store names the driver first)', () => {
@@ -28,6 +29,68 @@ describe('touches', () => {
       else byDevice.set(t.devices[0]!, t);
     }
     expect(byDevice.size).toBeGreaterThan(3);
+  });
+});
+
+describe('the touches table (trace/eventlog.ts)', () => {
+  it('a row reads as its object, keys in its order, made once, its [name] arrays shared by every row naming that name', () => {
+    const ev = new EventLog([]);
+    const dev = ev.touchName('/devices/platform/x');
+    const drv = ev.touchName('platform/d');
+    const mod = ev.touchName('m');
+    const rows = {
+      none: ev.addTouchRow(TOUCH_NONE, -1),
+      dev: ev.addTouchRow(TOUCH_DEV, dev),
+      drv: ev.addTouchRow(TOUCH_DRV, drv),
+      mod: ev.addTouchRow(TOUCH_MOD, mod),
+      devDrv: ev.addTouchRow(TOUCH_DEV_DRV, dev, drv),
+      drvDev: ev.addTouchRow(TOUCH_DRV_DEV, dev, drv),
+      devMod: ev.addTouchRow(TOUCH_DEV_MOD, dev, mod),
+      modDev: ev.addTouchRow(TOUCH_MOD_DEV, dev, mod),
+    };
+    const t = (r: number) => ev.touchesById(r);
+    expect(t(rows.none)).toEqual({});
+    expect(Object.isFrozen(t(rows.none))).toBe(true);
+    expect(t(rows.dev)).toEqual({ devices: ['/devices/platform/x'] });
+    expect(t(rows.drv)).toEqual({ drivers: ['platform/d'] });
+    expect(t(rows.mod)).toEqual({ modules: ['m'] });
+    expect(Object.keys(t(rows.devDrv))).toEqual(['devices', 'drivers']);
+    expect(Object.keys(t(rows.drvDev))).toEqual(['drivers', 'devices']);
+    expect(Object.keys(t(rows.devMod))).toEqual(['devices', 'modules']);
+    expect(Object.keys(t(rows.modDev))).toEqual(['modules', 'devices']);
+    expect(t(rows.modDev)).toEqual({ modules: ['m'], devices: ['/devices/platform/x'] });
+    for (const r of Object.values(rows)) expect(t(r)).toBe(t(r));
+    expect(t(rows.devDrv).devices).toBe(t(rows.dev).devices);
+    expect(t(rows.drvDev).drivers).toBe(t(rows.drv).drivers);
+    expect(t(rows.modDev).modules).toBe(t(rows.mod).modules);
+    expect(ev.touchNameAt(rows.devDrv, 0)).toBe('/devices/platform/x');
+    expect(ev.touchNameAt(rows.devDrv, 1)).toBe('platform/d');
+    expect(ev.touchNameAt(rows.dev, 1)).toBeUndefined();
+    // an object kept as given stays that object
+    const several = { devices: ['/devices/a', '/devices/b'] };
+    const id = ev.addTouches(several);
+    expect(t(id)).toBe(several);
+    expect(ev.touchNameAt(id, 0)).toBeUndefined();
+  });
+
+  it('every built-in design: an event names what its touches row names, pairs share the single rows’ arrays', () => {
+    for (const id of ['auxiliary', 'host-rfc', 'mainline']) {
+      const sim = new Simulation(getBuiltinScenario(id));
+      const singles = new Map<string, readonly string[]>();
+      for (let i = 0; i <= sim.lastStep; i++) {
+        const t = sim.eventTouchesAt(i);
+        // touches naming several of a kind are kept as given (not shared)
+        if (Object.values(t).some((l: string[]) => l.length !== 1)) continue;
+        for (const [kind, list] of Object.entries(t) as [string, string[]][]) {
+          if (list.length !== 1) continue;
+          const key = `${kind}:${list[0]}`;
+          const kept = singles.get(key);
+          if (kept && Object.keys(t).length === 2) expect(list, `${id} event ${i}`).toBe(kept);
+          if (!kept && Object.keys(t).length === 1) singles.set(key, list);
+        }
+      }
+      expect(singles.size).toBeGreaterThan(3);
+    }
   });
 });
 

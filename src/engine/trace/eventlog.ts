@@ -14,8 +14,23 @@
  * to the object the trace used to keep (same keys, same order, undefined where unset).
  */
 import type { Citation, EventKind, MatchInfo, TraceEvent, UeventRecord } from '../api';
-import { ChunkedList, IntColumn } from '../core/state';
+import { ByteColumn, ChunkedList, IntColumn } from '../core/state';
 import type { UeventList } from './ueventlog';
+
+/** the touches of an event that names nothing */
+const NO_TOUCHES: TraceEvent['touches'] = Object.freeze({});
+
+/** a touches row's layout (EventLog.addTouchRow): what it names, and in which key order */
+export const TOUCH_NONE = 0;
+export const TOUCH_DEV = 1;
+export const TOUCH_DRV = 2;
+export const TOUCH_MOD = 3;
+export const TOUCH_DEV_DRV = 4;
+export const TOUCH_DRV_DEV = 5;
+export const TOUCH_DEV_MOD = 6;
+export const TOUCH_MOD_DEV = 7;
+const TOUCH_OBJECT = 8;
+export type TouchHow = typeof TOUCH_NONE | typeof TOUCH_DEV | typeof TOUCH_DRV | typeof TOUCH_MOD | typeof TOUCH_DEV_DRV | typeof TOUCH_DRV_DEV | typeof TOUCH_DEV_MOD | typeof TOUCH_MOD_DEV;
 
 const NO_UEVENTS: UeventList = Object.freeze([]) as unknown as UeventList;
 
@@ -94,9 +109,23 @@ export class EventLog {
   /** the templates' arguments (and the string texts), every event's in a row; argAt(i) is where event i's begin */
   private readonly args = new ChunkedList<TextArg>();
   private readonly argAt = new IntColumn(4096);
-  /** the event's touches: an id into `touchTable` (addTouches) */
+  /** the event's touches: the id of a row of the touches table (addTouchRow, addTouches) */
   private readonly touchId = new IntColumn(4096);
-  private readonly touchTable = new ChunkedList<TraceEvent['touches']>();
+  /**
+   * The touches table, in columns: a row names one device, driver or module, or a device with a
+   * driver or a module (`touchHow`: which, and in which key order), as indexes into
+   * `touchNames` (`touchA`: the device or the single; `touchB`: the pair's driver or module);
+   * or (TOUCH_OBJECT) it is an object kept as given (touches naming several of a kind), its
+   * index in `touchObjects` in `touchA`. A row becomes its object when first read, once (events
+   * with the same row share it), its `[name]` arrays shared by every row naming that name.
+   */
+  private readonly touchHow = new ByteColumn(4096);
+  private readonly touchA = new IntColumn(4096);
+  private readonly touchB = new IntColumn(4096);
+  private readonly touchNames = new ChunkedList<string>();
+  private readonly touchObjects = new ChunkedList<TraceEvent['touches']>();
+  private readonly touchBuilt = new Map<number, TraceEvent['touches']>();
+  private readonly nameArrays = new Map<number, string[]>();
   /** the event's uevent (an index into the uevent list) or match info (into `matches`), meta says which, or -1; an event with both keeps its match in `matchToo` */
   private readonly detailAt = new IntColumn(4096);
   private readonly matches: MatchInfo[] = [];
@@ -109,15 +138,63 @@ export class EventLog {
     return this.meta.length;
   }
 
-  /** keep a touches object for events to point at (push's `touches`): the caller shares ids between events that touch the same things */
-  addTouches(t: TraceEvent['touches']): number {
-    this.touchTable.push(t);
-    return this.touchTable.length - 1;
+  /** a name for touches rows to point at (addTouchRow): one index per device, driver or module the caller keeps rows for */
+  touchName(name: string): number {
+    this.touchNames.push(name);
+    return this.touchNames.length - 1;
   }
 
-  /** the touches object behind an id from addTouches */
+  /** a row of the touches table for events to point at (push's `touches`): `a` the device or the single named, `b` the pair's driver or module (indexes from touchName) */
+  addTouchRow(how: TouchHow | typeof TOUCH_OBJECT, a: number, b = -1): number {
+    this.touchHow.push(how);
+    this.touchA.push(a);
+    this.touchB.push(b);
+    return this.touchHow.length - 1;
+  }
+
+  /** keep a touches object as given, for events to point at: for touches that name several of a kind */
+  addTouches(t: TraceEvent['touches']): number {
+    this.touchObjects.push(t);
+    return this.addTouchRow(TOUCH_OBJECT, this.touchObjects.length - 1);
+  }
+
+  /** the index (touchName) of the name a single row names */
+  touchNameIndex(id: number): number {
+    return this.touchA.at(id);
+  }
+
+  /** the name in place `which` (0: a, 1: b) of a row from addTouchRow, or undefined when it has none there */
+  touchNameAt(id: number, which: 0 | 1): string | undefined {
+    const n = which === 0 ? this.touchA.at(id) : this.touchB.at(id);
+    return n < 0 || this.touchHow.at(id) === TOUCH_OBJECT ? undefined : this.touchNames.at(n);
+  }
+
+  /** the touches object of a row (the trace's own: read-only) */
   touchesById(id: number): TraceEvent['touches'] {
-    return this.touchTable.at(id);
+    const how = this.touchHow.at(id);
+    if (how === TOUCH_OBJECT) return this.touchObjects.at(this.touchA.at(id));
+    let t = this.touchBuilt.get(id);
+    if (t === undefined) {
+      const a = how === TOUCH_NONE ? null : this.nameArray(this.touchA.at(id));
+      const b = how >= TOUCH_DEV_DRV ? this.nameArray(this.touchB.at(id)) : null;
+      t = how === TOUCH_NONE ? NO_TOUCHES
+        : how === TOUCH_DEV ? { devices: a! }
+        : how === TOUCH_DRV ? { drivers: a! }
+        : how === TOUCH_MOD ? { modules: a! }
+        : how === TOUCH_DEV_DRV ? { devices: a!, drivers: b! }
+        : how === TOUCH_DRV_DEV ? { drivers: b!, devices: a! }
+        : how === TOUCH_DEV_MOD ? { devices: a!, modules: b! }
+        : { modules: b!, devices: a! };
+      this.touchBuilt.set(id, t);
+    }
+    return t;
+  }
+
+  /** `[name]`, one array per name index */
+  private nameArray(n: number): string[] {
+    let arr = this.nameArrays.get(n);
+    if (arr === undefined) this.nameArrays.set(n, (arr = [this.touchNames.at(n)]));
+    return arr;
   }
 
   push(
@@ -191,7 +268,7 @@ export class EventLog {
 
   /** what event i touched (the trace's own object: read-only) */
   touchesAt(i: number): TraceEvent['touches'] {
-    return this.touchTable.at(this.touchId.at(i));
+    return this.touchesById(this.touchId.at(i));
   }
 
   textAt(i: number): string {
