@@ -74,6 +74,16 @@ export class Simulation {
   }
 
   /**
+   * What the run's events touched, each distinct touches once (events that touch the same
+   * things share one row of the trace's touches table): a walk of every event's touches, at
+   * the cost of the distinct ones (the worker's collapsed-group rows, worker/layout.ts). The
+   * objects are made for the walk (not kept); read-only.
+   */
+  *distinctTouches(): Generator<TraceEvent['touches']> {
+    if (this.run) yield* this.run.kernel.events.distinctTouches();
+  }
+
+  /**
    * Every event's kind as one byte, an id into `names`, read from the trace's columns without
    * building the events (the worker sends it to the UI in place of the trace).
    */

@@ -34,11 +34,11 @@ function eventsOf(slot: Slot): TraceEvent[] {
   return events;
 }
 
-/** what each event touched, one at a time (the collapsed groups' reserved rows: layout.ts), without building the events */
+/** what the events touched, each distinct touches once (the collapsed groups' reserved rows: layout.ts), without building the events */
 function* touchesOf(sim: Simulation): Generator<Pick<TraceEvent, 'touches'>> {
   const row: Pick<TraceEvent, 'touches'> = { touches: {} };
-  for (let i = 0; i < sim.eventCount; i++) {
-    row.touches = sim.eventTouchesAt(i);
+  for (const t of sim.distinctTouches()) {
+    row.touches = t;
     yield row;
   }
 }

@@ -94,6 +94,25 @@ describe('the touches table (trace/eventlog.ts)', () => {
   });
 });
 
+describe('distinctTouches', () => {
+  it('is every event’s touches, each distinct one once, in the order events first use them', () => {
+    for (const id of ['auxiliary', 'host-rfc', 'mainline']) {
+      const sim = new Simulation(getBuiltinScenario(id));
+      const seen = new Set<object>();
+      const want: unknown[] = [];
+      for (let i = 0; i <= sim.lastStep; i++) {
+        const t = sim.eventTouchesAt(i);
+        if (!seen.has(t)) want.push(t);
+        seen.add(t);
+      }
+      const got = [...sim.distinctTouches()];
+      expect(got).toEqual(want);
+      expect(got.length).toBeGreaterThan(5);
+      expect(got.length).toBeLessThan(sim.lastStep + 1);
+    }
+  });
+});
+
 describe('device records', () => {
   it('a spread of a device version is refused, with the way to write it', () => {
     const sim = new Simulation(getBuiltinScenario('auxiliary'));

@@ -171,23 +171,38 @@ export class EventLog {
 
   /** the touches object of a row (the trace's own: read-only) */
   touchesById(id: number): TraceEvent['touches'] {
+    if (this.touchHow.at(id) === TOUCH_OBJECT) return this.touchObjects.at(this.touchA.at(id));
+    let t = this.touchBuilt.get(id);
+    if (t === undefined) this.touchBuilt.set(id, (t = this.touchesRow(id, (n) => this.nameArray(n))));
+    return t;
+  }
+
+  /** row id as an object, its `[name]` arrays from `names` */
+  private touchesRow(id: number, names: (n: number) => string[]): TraceEvent['touches'] {
     const how = this.touchHow.at(id);
     if (how === TOUCH_OBJECT) return this.touchObjects.at(this.touchA.at(id));
-    let t = this.touchBuilt.get(id);
-    if (t === undefined) {
-      const a = how === TOUCH_NONE ? null : this.nameArray(this.touchA.at(id));
-      const b = how >= TOUCH_DEV_DRV ? this.nameArray(this.touchB.at(id)) : null;
-      t = how === TOUCH_NONE ? NO_TOUCHES
-        : how === TOUCH_DEV ? { devices: a! }
-        : how === TOUCH_DRV ? { drivers: a! }
-        : how === TOUCH_MOD ? { modules: a! }
-        : how === TOUCH_DEV_DRV ? { devices: a!, drivers: b! }
-        : how === TOUCH_DRV_DEV ? { drivers: b!, devices: a! }
-        : how === TOUCH_DEV_MOD ? { devices: a!, modules: b! }
-        : { modules: b!, devices: a! };
-      this.touchBuilt.set(id, t);
+    if (how === TOUCH_NONE) return NO_TOUCHES;
+    const a = names(this.touchA.at(id));
+    if (how === TOUCH_DEV) return { devices: a };
+    if (how === TOUCH_DRV) return { drivers: a };
+    if (how === TOUCH_MOD) return { modules: a };
+    const b = names(this.touchB.at(id));
+    return how === TOUCH_DEV_DRV ? { devices: a, drivers: b }
+      : how === TOUCH_DRV_DEV ? { drivers: b, devices: a }
+      : how === TOUCH_DEV_MOD ? { devices: a, modules: b }
+      : { modules: b, devices: a };
+  }
+
+  /** the touches rows events point at, each once, in the order events first use them, as objects made now (not kept: touchesById keeps what it makes) */
+  *distinctTouches(): Generator<TraceEvent['touches']> {
+    const used = new Uint8Array(this.touchHow.length);
+    for (let i = 0; i < this.length; i++) {
+      const id = this.touchId.at(i);
+      if (used[id]) continue;
+      used[id] = 1;
+      const built = this.touchBuilt.get(id);
+      yield built ?? this.touchesRow(id, (n) => [this.touchNames.at(n)]);
     }
-    return t;
   }
 
   /** `[name]`, one array per name index */
