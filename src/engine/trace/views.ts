@@ -64,9 +64,9 @@ export class SnapshotViews {
    * the cursor first sees them, which is increasing: iterating it is registration order, no sort.
    */
   private readonly drvByOrder: Map<string, number>;
-  /** the driver views in registration order, and each driver's place in it (made when needed) */
+  /** the driver views in registration order, and each driver's place in it by its registry id (-1: not in it; made with the list) */
   private drvList: DriverView[] = [];
-  private drvPos: Map<string, number> | null = null;
+  private drvPos: Int32Array | null = null;
   /** firmware node id → devpaths that stand for it */
   private readonly fwDevices: IndexMap;
   private fwViews: FirmwareNodeView[] | null = null;
@@ -460,8 +460,8 @@ export class SnapshotViews {
       if (driversMoved || drvChanged.length) this.out.drivers = undefined;
       if (driversMoved) this.orderDrivers();
       else if (drvChanged.length) {
-        const pos = (this.drvPos ??= new Map(this.drvList.map((v, i) => [v.id, i])));
-        for (const id of drvChanged) this.drvList[pos.get(id)!] = this.drvViews.get(id)!;
+        if (!this.drvPos) this.orderDrivers();
+        else for (const id of drvChanged) this.drvList[this.drvPos[this.drvRegistry.id(id)]!] = this.drvViews.get(id)!;
       }
     }
     if (modulesChanged) this.out.modules = undefined;
@@ -472,14 +472,18 @@ export class SnapshotViews {
     this.dirtyFiles.clear();
   }
 
-  /** the driver views in registration order (drvByOrder), their places found again when needed */
+  /** the driver views in registration order (drvByOrder), and their places by registry id (an array: no map of every driver built after a jump) */
   private orderDrivers(): void {
     const views = this.drvViews as CowTable<DriverView>;
     const list = new Array<DriverView>(this.drvByOrder.size);
+    const pos = new Int32Array(this.drvRegistry.keys.length).fill(-1);
     let n = 0;
-    for (const id of this.drvByOrder.values()) list[n++] = views.byId(id)!;
+    for (const id of this.drvByOrder.values()) {
+      pos[id] = n;
+      list[n++] = views.byId(id)!;
+    }
     this.drvList = list;
-    this.drvPos = null;
+    this.drvPos = pos;
   }
 
   /** devOrder and devList after devices came, went or changed view: in place for a few, rebuilt for many */
