@@ -228,10 +228,13 @@ const GRAM = 4;
  */
 export class PatternSet {
   private readonly exact = new Map<string, number[]>();
-  private readonly buckets = new Map<string, { grams: Map<string, [number, Glob][]> | null; rest: [number, Glob][] }>();
-  /** the key lengths some bucket has: a lookup builds only those of a string's index keys */
-  private readonly prefixLengths = new Set<number>();
-  private readonly suffixLengths = new Set<number>();
+  /** the glob buckets by index key: "*", and by the literal prefix ("m:" keys) or tail ("s:" keys) itself, one map each (a lookup slices the string, with no key to build) */
+  private readonly any: Bucket | undefined;
+  private readonly byPrefix = new Map<string, Bucket>();
+  private readonly bySuffix = new Map<string, Bucket>();
+  /** the key lengths some bucket has: a lookup slices only those of a string's index keys */
+  private readonly prefixLengths: number[] = [];
+  private readonly suffixLengths: number[] = [];
 
   constructor(patterns: readonly string[]) {
     const keyed = new Map<string, [number, Glob][]>();
@@ -249,8 +252,15 @@ export class PatternSet {
       else keyed.set(key, [[i, g]]);
     });
     for (const [key, all] of keyed) {
-      this.buckets.set(key, all.length > GRAM_BUCKET ? gramIndex(all) : { grams: null, rest: all });
-      if (key !== '*') (key.startsWith('m:') ? this.prefixLengths : this.suffixLengths).add(key.length - 2);
+      const bucket = all.length > GRAM_BUCKET ? gramIndex(all) : { grams: null, rest: all };
+      if (key === '*') {
+        this.any = bucket;
+        continue;
+      }
+      const prefix = key.startsWith('m:');
+      (prefix ? this.byPrefix : this.bySuffix).set(key.slice(2), bucket);
+      const lengths = prefix ? this.prefixLengths : this.suffixLengths;
+      if (!lengths.includes(key.length - 2)) lengths.push(key.length - 2);
     }
   }
 
@@ -259,21 +269,16 @@ export class PatternSet {
     const hits: number[] = exact ? exact.slice() : [];
     // a glob found under a 4-gram that s holds twice is found twice
     let repeats = false;
-    const visit = (key: string) => {
-      const b = this.buckets.get(key);
-      if (!b) return;
-      for (const [i, g] of b.rest) if (globMatch(g, s)) hits.push(i);
-      if (!b.grams) return;
-      for (let at = 0; at + GRAM <= s.length; at++) {
-        const cands = b.grams.get(s.slice(at, at + GRAM));
-        if (cands) for (const [i, g] of cands) if (globMatch(g, s)) hits.push(i);
-      }
-      repeats = true;
-    };
-    if (this.buckets.size) {
-      visit('*');
-      for (const n of this.prefixLengths) if (s.length >= n) visit(`m:${s.slice(0, n)}`);
-      for (const n of this.suffixLengths) if (s.length >= n) visit(`s:${s.slice(s.length - n)}`);
+    if (this.any) repeats = visitBucket(this.any, s, hits) || repeats;
+    for (const n of this.prefixLengths) {
+      if (s.length < n) continue;
+      const b = this.byPrefix.get(s.slice(0, n));
+      if (b) repeats = visitBucket(b, s, hits) || repeats;
+    }
+    for (const n of this.suffixLengths) {
+      if (s.length < n) continue;
+      const b = this.bySuffix.get(s.slice(s.length - n));
+      if (b) repeats = visitBucket(b, s, hits) || repeats;
     }
     if (hits.length > 1) {
       hits.sort((a, b) => a - b);
@@ -281,6 +286,22 @@ export class PatternSet {
     }
     return hits;
   }
+}
+
+interface Bucket {
+  grams: Map<string, [number, Glob][]> | null;
+  rest: [number, Glob][];
+}
+
+/** the bucket's globs that match s, into hits; true when its 4-gram index was walked (a glob may then be found twice) */
+function visitBucket(b: Bucket, s: string, hits: number[]): boolean {
+  for (const [i, g] of b.rest) if (globMatch(g, s)) hits.push(i);
+  if (!b.grams) return false;
+  for (let at = 0; at + GRAM <= s.length; at++) {
+    const cands = b.grams.get(s.slice(at, at + GRAM));
+    if (cands) for (const [i, g] of cands) if (globMatch(g, s)) hits.push(i);
+  }
+  return true;
 }
 
 /** a bucket's globs by the rarest 4-gram of their longest literal segment; globs without one stay in `rest` */
