@@ -20,7 +20,8 @@
  * - engine: bench/engine.ts, bundled by esbuild as the engine ships (`--tsx`: through tsx), in
  *   child processes with --expose-gc (boot median of 3 after a warm-up, the ratio in one
  *   process, time travel), and one child per peak-heap figure read from --trace-gc (the heap
- *   used before each GC).
+ *   used before each GC); then the same boots in headless Chromium (bench/engine-browser.ts),
+ *   the runtime the sandbox's worker runs the engine in (`_chromium` figures, no target).
  * Sizes used are in the JSON (`meta`): with --quick the `_100k` keys hold the 10k figures and
  * the `_10k` keys the 1k ones.
  */
@@ -218,6 +219,37 @@ async function engine(): Promise<void> {
   log(`  peak heap ${peakMB.toFixed(0)} MB, held after the run ${((p.heapAfterMB as number) - (p.heapBeforeMB as number)).toFixed(0)} MB (${results['engine.bytes_per_event']} B/event); engine part ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 }
 
+/**
+ * The same boots in headless Chromium (bench/engine-browser.ts, bundled for the browser, in a
+ * blank page whose CSP allows no eval, as the app's): the runtime the sandbox's worker runs the
+ * engine in, whose V8 is newer than Node 20's. Its figures have no target of their own.
+ */
+async function engineBrowser(): Promise<void> {
+  const { small, large } = SIZES;
+  const dir = mkdtempSync(join(tmpdir(), 'bindscope-bench-browser-'));
+  try {
+    const bundle = join(dir, 'engine-browser.js');
+    const r = spawnSync('node_modules/.bin/esbuild', ['bench/engine-browser.ts', '--bundle', '--platform=browser', '--format=iife', '--main-fields=module,main', `--outfile=${bundle}`, '--log-level=warning'], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`bundling bench/engine-browser.ts failed: ${r.stderr}`);
+    const { chromium } = await import('@playwright/test');
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'] });
+    try {
+      const page = await browser.newPage();
+      await page.setContent(`<!doctype html><meta http-equiv="Content-Security-Policy" content="script-src 'unsafe-inline'"><title>engine</title>`);
+      await page.addScriptTag({ content: readFileSync(bundle, 'utf8') });
+      const boots = await page.evaluate(([sizes, runs]) => (globalThis as unknown as { bindscopeEngineBench: { boots(s: number[], r: number): Record<number, number[]> } }).bindscopeEngineBench.boots(sizes, runs), [[small, large], quick ? 2 : 3] as [number[], number]);
+      results['engine.boot_ms_10k_chromium'] = +median(boots[small]!).toFixed(0);
+      results['engine.boot_ms_100k_chromium'] = +median(boots[large]!).toFixed(0);
+      meta.engineChromium = { version: browser.version(), boots };
+      log(`  in Chromium ${browser.version()} (the worker's runtime): boots ${JSON.stringify(boots, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))} ms`);
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 interface Target { key: string; what: string; ok: (v: number) => boolean; target: string }
 const ratioLimit = () => (SIZES.large / SIZES.small) * 1.1;
 const TARGETS: Target[] = [
@@ -226,6 +258,8 @@ const TARGETS: Target[] = [
   { key: 'engine.peak_heap_mb_100k', what: 'peak heap, large run', ok: (v) => v < 600, target: '< 600 MB' },
   { key: 'engine.bytes_per_event', what: 'heap held per event', ok: () => true, target: '(no target)' },
   { key: 'engine.boot_ms_10k', what: 'boot, small run', ok: () => true, target: '(no target)' },
+  { key: 'engine.boot_ms_100k_chromium', what: 'boot, large run, in Chromium (the worker\'s runtime)', ok: () => true, target: '(no target)' },
+  { key: 'engine.boot_ms_10k_chromium', what: 'boot, small run, in Chromium', ok: () => true, target: '(no target)' },
   { key: 'timetravel.p95_ms_100k', what: 'stateAt, random step, p95', ok: (v) => v < 20, target: '< 20 ms' },
   { key: 'timetravel.step_ms_100k', what: 'one step forward/back, p95', ok: (v) => v < 2, target: '< 2 ms' },
   { key: 'timetravel.heap_mb_100k', what: 'heap time travel holds on top of the run', ok: () => true, target: '(no target)' },
@@ -246,7 +280,10 @@ async function main(): Promise<void> {
   if (only.has('graph')) graph();
   if (only.has('cli')) cli();
   if (only.has('ui') || only.has('step')) await ui();
-  if (only.has('engine')) await engine();
+  if (only.has('engine')) {
+    await engine();
+    await engineBrowser();
+  }
   meta.seconds = Math.round((performance.now() - started) / 1000);
   const rows = TARGETS.filter((t) => results[t.key] !== undefined).map((t) => {
     const v = results[t.key] as number;
