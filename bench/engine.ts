@@ -14,8 +14,8 @@
  *       the heap the finished run holds (after a full GC, less the heap before it): bytes per event.
  */
 import { writeFileSync } from 'node:fs';
-import { Simulation } from '../src/engine';
-import { benchScenario } from './scenario';
+import type { Simulation } from '../src/engine';
+import { bootBench as boot } from './boot';
 import { median, quantile } from './stats';
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -26,17 +26,6 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-const BUDGET = { maxEvents: 1e9, maxMillis: 3_600_000, maxDevices: 1e7 };
-
-function boot(n: number): { sim: Simulation; ms: number } {
-  const scenario = benchScenario(n);
-  const t0 = performance.now();
-  const sim = new Simulation(scenario, BUDGET);
-  const ms = performance.now() - t0;
-  if (sim.errors.length) throw new Error(`invalid bench scenario (n=${n}): ${JSON.stringify(sim.errors.slice(0, 3))}`);
-  if (sim.stopped) throw new Error(`bench run n=${n} stopped: ${JSON.stringify(sim.stopped)}`);
-  return { sim, ms };
-}
 
 /** a seeded generator: the same random steps on every run */
 function rng(seed: number) {

@@ -32,7 +32,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import os from 'node:os';
 import { median } from './stats';
-import { measureUi, startPreview, stopPreview } from './ui';
+import { launchChromium, measureUi, startPreview, stopPreview } from './ui';
 import { measureGraph } from './graph';
 
 const argv = process.argv.slice(2);
@@ -231,8 +231,7 @@ async function engineBrowser(): Promise<void> {
     const bundle = join(dir, 'engine-browser.js');
     const r = spawnSync('node_modules/.bin/esbuild', ['bench/engine-browser.ts', '--bundle', '--platform=browser', '--format=iife', '--main-fields=module,main', `--outfile=${bundle}`, '--log-level=warning'], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`bundling bench/engine-browser.ts failed: ${r.stderr}`);
-    const { chromium } = await import('@playwright/test');
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'] });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       await page.setContent(`<!doctype html><meta http-equiv="Content-Security-Policy" content="script-src 'unsafe-inline'"><title>engine</title>`);

@@ -52,6 +52,11 @@ export interface UiResult {
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+/** the system Chromium, headless, as every bench part that needs a browser launches it */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'] });
+}
+
 async function waitForServer(url: string, ms: number): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
@@ -260,7 +265,7 @@ async function steps(page: Page, samples: number): Promise<{ step: number[]; jum
 
 export async function measureUi(o: UiOptions): Promise<UiResult> {
   const base = `http://127.0.0.1:${o.port}/`;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+  const browser = await launchChromium();
   try {
     const defaults: number[] = [];
     for (let r = 0; r < (o.stepsOnly ? 0 : o.repeats); r++) {
