@@ -84,7 +84,7 @@ export class SnapshotViews {
    * its driver's record is the one they were built with. A jump back to a state seen before
    * finds them here instead of building them again.
    */
-  private readonly byRecord = new WeakMap<DeviceRec, { drv: DriverRec | undefined; view: DeviceView; lines: readonly string[] }>();
+  private readonly byRecord = new Map<DeviceRec, { drv: DriverRec | undefined; view: DeviceView; lines: readonly string[] }>();
 
   private readonly dirtyDevices = new Set<string>();
   private readonly dirtyDrivers = new Set<string>();
@@ -650,6 +650,7 @@ function fwnodeOf(d: DeviceRec): string | null {
 function collect(fill: (out: string[]) => void): readonly string[] {
   const out: string[] = [];
   fill(out);
+  for (let i = 0; i < out.length; i++) out[i]!.charCodeAt(0);
   return out.length ? out : NO_LINES;
 }
 
