@@ -143,6 +143,27 @@ describe('copy-on-write storage (trace/cow.ts)', () => {
 });
 
 describe('the cursor after restores', () => {
+  // the cursor's dev_name index (byName) is derived when first read, not kept through its walks:
+  // after jumps, bus_find_device_by_name through it finds exactly the devices its tables hold
+  it('bus_find_device_by_name on the cursor finds what its device table holds, at random steps', () => {
+    const sim = new Simulation(pinnedScenario(1000));
+    const live = sim.kernel!;
+    const all = [...live.state.devices.values()].filter((d) => d.bus);
+    let seed = 5;
+    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) / 0x7fffffff);
+    sim.stateAt(sim.lastStep);
+    for (let i = 0; i < 8; i++) {
+      const step = Math.floor(rnd() * sim.lastStep);
+      sim.seek(step);
+      const cursor = (sim as unknown as { timeline: { cursor: typeof live } }).timeline.cursor;
+      for (let j = 0; j < 40; j++) {
+        const d = all[Math.floor(rnd() * all.length)]!;
+        const held = cursor.state.devices.get(d.devpath);
+        expect(cursor.findBusDevice(d.bus!, d.name)?.devpath, `step ${step} ${d.devpath}`).toBe(held?.devpath);
+      }
+    }
+  });
+
   // explain reads the bus's drivers through the cursor's derived index (busDrivers): after a jump
   // through a checkpoint it must say what a cursor that walked there one event at a time says
   for (const [name, scenario] of [['auxiliary', getBuiltinScenario('auxiliary')], ['1,000 devices', pinnedScenario(1000)]] as const) {

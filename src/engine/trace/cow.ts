@@ -307,8 +307,8 @@ const NONE: readonly string[] = Object.freeze([]);
  */
 export class DerivedIndex implements IndexMap {
   private readonly index = new MultiMap();
-  private stale = false;
-  constructor(private readonly derive: (into: IndexMap) => void) {}
+  /** `derive`: the index from the tables as they are; made only when first read (nothing is kept while nobody reads it) */
+  constructor(private readonly derive: (into: IndexMap) => void, private stale = true) {}
   freeze(): Frozen {
     return NO_FROZEN;
   }
@@ -366,8 +366,10 @@ export class CursorStorage implements StateStorage {
         return this.store.multiMap(this.registries.drivers);
       case 'moduleDrivers':
         return this.store.multiMap(this.registries.modules);
+      // read by the driver core's own code (a sysfs store naming a device), never by the views:
+      // derived when something first reads it rather than kept through every walk
       case 'byName':
-        return this.store.multiMap();
+        return this.store.register(new DerivedIndex(derive));
     }
   }
 
