@@ -14,7 +14,7 @@
  * of generated scenarios, in both directions.
  */
 import type { DeviceView, DriverView, FirmwareNodeView, ModuleView, Snapshot } from '../api';
-import type { Kernel } from '../core/kernel';
+import { flat, type Kernel } from '../core/kernel';
 import { type DeviceRec, type DriverRec, type IndexMap, type ModuleRec, type Table } from '../core/state';
 import type { Discovery } from '../firmware/discovery';
 import { busSysfs, deviceSysfs, driverSysfs, fileSysfs, firmwareSysfs, moduleSysfs } from '../core/sysfs';
@@ -82,7 +82,8 @@ export class SnapshotViews {
   /**
    * Per device record version (records are immutable): its view and sysfs entries, valid while
    * its driver's record is the one they were built with. A jump back to a state seen before
-   * finds them here instead of building them again.
+   * finds them here instead of building them again. A Map, not a WeakMap: the live journal
+   * holds every version anyway, and a WeakMap's entries are ephemerons the collector iterates.
    */
   private readonly byRecord = new Map<DeviceRec, { drv: DriverRec | undefined; view: DeviceView; lines: readonly string[] }>();
 
@@ -650,7 +651,9 @@ function fwnodeOf(d: DeviceRec): string | null {
 function collect(fill: (out: string[]) => void): readonly string[] {
   const out: string[] = [];
   fill(out);
-  for (let i = 0; i < out.length; i++) out[i]!.charCodeAt(0);
+  // kept until the state changes again, and through checkpoints: one flat string each, not the
+  // template's rope (a sysfs link line was ~4 cons nodes)
+  for (let i = 0; i < out.length; i++) flat(out[i]!);
   return out.length ? out : NO_LINES;
 }
 
