@@ -67,6 +67,27 @@ describe('incremental snapshots (trace/views.ts)', () => {
     expect(incremental.restores).toBeGreaterThan(0);
   }, 60_000);
 
+  it('the lists a snapshot hands out are never changed by later steps and jumps', () => {
+    const { incremental, length } = pair(pinnedScenario(300), 64);
+    let seed = 11;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const kept: { step: number; devices: unknown[]; copy: unknown[]; drivers: unknown[]; driversCopy: unknown[] }[] = [];
+    let step = -1;
+    for (let i = 0; i < 400; i++) {
+      // mostly single steps either way (the in-place list updates), sometimes a jump (a restore)
+      const r = rnd();
+      step = r < 0.1 ? Math.floor(rnd() * length) - 1 : Math.max(-1, Math.min(length - 1, step + (r < 0.55 ? 1 : -1)));
+      const s = incremental.snapshot(step);
+      kept.push({ step, devices: s.devices, copy: s.devices.slice(), drivers: s.drivers, driversCopy: s.drivers.slice() });
+    }
+    expect(incremental.restores).toBeGreaterThan(0);
+    for (const k of kept) {
+      expect(k.devices.length, `step ${k.step}`).toBe(k.copy.length);
+      expect(k.devices.every((d, i) => d === k.copy[i]), `devices of step ${k.step}`).toBe(true);
+      expect(k.drivers.every((d, i) => d === k.driversCopy[i]) && k.drivers.length === k.driversCopy.length, `drivers of step ${k.step}`).toBe(true);
+    }
+  }, 60_000);
+
   it('a view keeps its identity across steps that do not change its record', () => {
     const sim = new Simulation(getBuiltinScenario('auxiliary'));
     const a = sim.stateAt(sim.lastStep - 1);

@@ -36,7 +36,7 @@ function pendingOwners(): Record<Owner, Map<string, readonly string[]>> {
 export class SnapshotViews {
   private readonly devViews: Map<string, DeviceView>;
   private readonly drvViews: Map<string, DriverView>;
-  private readonly modViews: Map<string, ModuleView>;
+  private readonly modViews: CowTable<ModuleView>;
   /** sysfs entries each record contributes, per kind of record (keyed by the record's own key: no key string built per lookup) */
   private readonly lines: Record<Owner, Map<string, readonly string[]>>;
   /**
@@ -50,9 +50,10 @@ export class SnapshotViews {
   private sysfs: string[] = [];
   /** the listing and its counts are to be built again from `lines` when read (after a restore) */
   private listingStale = false;
-  /** devpaths, sorted */
-  private devOrder: string[] = [];
-  /** the device views in devOrder's order (what a snapshot hands out a copy of) */
+  /**
+   * The device views in devpath order. A snapshot hands this array out (out.devices) and it is
+   * never changed after that: a change to the list first copies it (writableDevices).
+   */
   private devList: DeviceView[] = [];
   /** the device list and driver order are to be made again from the tables (after a restore) */
   private listsStale = false;
@@ -71,7 +72,9 @@ export class SnapshotViews {
   private readonly fwDevices: IndexMap;
   private fwViews: FirmwareNodeView[] | null = null;
   /** each firmware node's view, kept until the devices standing for it change (a run can have thousands of nodes) */
-  private readonly fwNodeViews: Map<string, FirmwareNodeView>;
+  private readonly fwNodeViews: CowTable<FirmwareNodeView>;
+  /** the discovery's nodes' ids in fwNodeViews' registry, in discovery order (made once: discovery makes the nodes before the run) */
+  private fwIds: number[] | null = null;
   private readonly tsmDevices: Set<string>;
   private tsmList: string[] | null = null;
   private files: Record<string, string> | null = null;
@@ -209,9 +212,9 @@ export class SnapshotViews {
     const allLog = k.log;
     return {
       step,
-      devices: (this.out.devices ??= this.devList.slice()),
+      devices: (this.out.devices ??= this.devList),
       drivers: (this.out.drivers ??= this.drvList.slice()),
-      modules: (this.out.modules ??= [...k.state.modules.keys()].map((m) => this.modViews.get(m)!)),
+      modules: (this.out.modules ??= this.listModules()),
       get uevents() {
         return (uevents ??= views.prefix('uevents', allUevents, ueventCount));
       },
@@ -240,6 +243,9 @@ export class SnapshotViews {
   settle(lists = true): void {
     if (!this.built) this.rebuild();
     else this.refresh(lists);
+    // a checkpoint keeps every firmware node's view: made lazily (firmwareViews), the views a
+    // walk dropped would otherwise be made again after every restore to it (~2,000 at 100k)
+    if (!lists) this.firmwareViews();
     // a sysfs listing can be read only from the snapshot taken last: the views have moved
     this.generation++;
   }
@@ -262,22 +268,44 @@ export class SnapshotViews {
     this.generation++;
   }
 
-  /** devOrder and devList from the tables: the storage's devpaths in order, read by id (no key hashed) */
+  /**
+   * devList from the views table, in devpath order, read by id (no key hashed). The views are
+   * settled first (refresh), so a device has a view exactly while the state has it.
+   */
   private listDevices(): void {
-    const devices = this.k.state.devices as CowTable<DeviceRec>;
     const views = this.devViews as CowTable<DeviceView>;
-    const keys = this.devpaths.keys;
-    // sized once: grown by push, two 100k-entry arrays were copied as they grew
-    const order = new Array<string>(devices.size);
-    const list = new Array<DeviceView>(devices.size);
+    // sized once: grown by push, a 100k-entry array was copied as it grew
+    const list = new Array<DeviceView>(this.k.state.devices.size);
     let n = 0;
     for (const id of this.devpathOrder()) {
-      if (devices.byId(id) === undefined) continue;
-      order[n] = keys[id]!;
-      list[n++] = views.byId(id)!;
+      const v = views.byId(id);
+      if (v !== undefined) list[n++] = v;
     }
-    this.devOrder = order;
+    if (n !== list.length) throw new Error(`the device views (${n}) and the device table (${list.length}) disagree`);
     this.devList = list;
+    this.out.devices = undefined;
+  }
+
+  /** the module views in the module table's order (its registry's ids): the views are settled, so a module has a view exactly while the state has it */
+  private listModules(): ModuleView[] {
+    const views = this.modViews;
+    const out = new Array<ModuleView>(views.size);
+    let n = 0;
+    for (let id = 0, end = views.registry.keys.length; id < end; id++) {
+      const v = views.byId(id);
+      if (v !== undefined) out[n++] = v;
+    }
+    if (n !== this.k.state.modules.size) throw new Error(`the module views (${n}) and the module table (${this.k.state.modules.size}) disagree`);
+    return out;
+  }
+
+  /** devList, to be changed in place: copied first if a snapshot has handed it out */
+  private writableDevices(): DeviceView[] {
+    if (this.out.devices === this.devList) {
+      this.devList = this.devList.slice();
+      this.out.devices = undefined;
+    }
+    return this.devList;
   }
 
   /** the ids of every devpath the cursor's storage has seen, in devpath order (new ones merged in) */
@@ -370,8 +398,7 @@ export class SnapshotViews {
     for (const path of s.files.keys()) this.setLines('f', path, collect((out) => fileSysfs(path, out)));
     this.setLines('fw', '', collect((out) => firmwareSysfs(k, out)));
     for (const o of OWNERS) this.pendingLines[o].clear();
-    this.devOrder = [...s.devices.keys()].sort();
-    this.devList = this.devOrder.map((p) => this.devViews.get(p)!);
+    this.devList = [...s.devices.keys()].sort().map((p) => this.devViews.get(p)!);
     this.sysfs = this.countedListing();
     this.orderDrivers();
     this.fwViews = null;
@@ -456,8 +483,7 @@ export class SnapshotViews {
       this.listDevices();
       this.orderDrivers();
     } else {
-      if (devAdded.length || devRemoved.length || devChanged.length) this.out.devices = undefined;
-      this.updateDeviceList(devAdded, devRemoved, devChanged);
+      if (devAdded.length || devRemoved.length || devChanged.length) this.updateDeviceList(devAdded, devRemoved, devChanged);
       if (driversMoved || drvChanged.length) this.out.drivers = undefined;
       if (driversMoved) this.orderDrivers();
       else if (drvChanged.length) {
@@ -487,62 +513,46 @@ export class SnapshotViews {
     this.drvPos = pos;
   }
 
-  /** devOrder and devList after devices came, went or changed view: in place for a few, rebuilt for many */
+  /** devList after devices came, went or changed view: in place for a few, rebuilt for many */
   private updateDeviceList(added: string[], removed: string[], changed: string[]): void {
-    if (added.length + removed.length > SPLICE_LIMIT) {
-      this.mergeDeviceList(added, removed);
-      for (const p of changed) this.devList[lowerBound(this.devOrder, p)] = this.devViews.get(p)!;
-      return;
-    }
-    const order = this.devOrder;
-    const list = this.devList;
-    for (const p of removed) {
-      const i = lowerBound(order, p);
-      if (order[i] === p) {
-        order.splice(i, 1);
-        list.splice(i, 1);
+    if (added.length + removed.length > SPLICE_LIMIT) this.mergeDeviceList(added, removed);
+    else {
+      const list = this.writableDevices();
+      for (const p of removed) {
+        const i = devpathBound(list, p);
+        if (list[i]?.devpath === p) list.splice(i, 1);
+      }
+      for (const p of added) {
+        const i = devpathBound(list, p);
+        if (list[i]?.devpath !== p) list.splice(i, 0, this.devViews.get(p)!);
+        else list[i] = this.devViews.get(p)!;
       }
     }
-    for (const p of added) {
-      const i = lowerBound(order, p);
-      if (order[i] !== p) {
-        order.splice(i, 0, p);
-        list.splice(i, 0, this.devViews.get(p)!);
-      } else list[i] = this.devViews.get(p)!;
+    if (changed.length) {
+      const list = this.writableDevices();
+      for (const p of changed) list[devpathBound(list, p)] = this.devViews.get(p)!;
     }
-    for (const p of changed) list[lowerBound(order, p)] = this.devViews.get(p)!;
   }
 
   /**
-   * devOrder and devList in one merge pass: the devices kept take their view from the old list
-   * (looked up only for those that came), as updateSorted keeps an entry that left and came back.
+   * devList in one merge pass: the devices kept take their view from the old list (looked up
+   * only for those that came), as updateSorted keeps an entry that left and came back.
    */
   private mergeDeviceList(added: string[], removed: string[]): void {
     const add = added.slice().sort();
     const gone = new Set(removed);
-    const oldOrder = this.devOrder;
     const oldList = this.devList;
-    const order: string[] = [];
     const list: DeviceView[] = [];
-    const take = (p: string) => {
-      order.push(p);
-      list.push(this.devViews.get(p)!);
-    };
     let j = 0;
-    for (let i = 0; i < oldOrder.length; i++) {
-      const x = oldOrder[i]!;
-      while (j < add.length && add[j]! < x) take(add[j++]!);
-      if (j < add.length && add[j] === x) {
-        j++;
-        take(x);
-      } else if (!gone.has(x)) {
-        order.push(x);
-        list.push(oldList[i]!);
-      }
+    for (let i = 0; i < oldList.length; i++) {
+      const x = oldList[i]!.devpath;
+      while (j < add.length && add[j]! < x) list.push(this.devViews.get(add[j++]!)!);
+      if (j < add.length && add[j] === x) list.push(this.devViews.get(add[j++]!)!);
+      else if (!gone.has(x)) list.push(oldList[i]!);
     }
-    while (j < add.length) take(add[j++]!);
-    this.devOrder = order;
+    while (j < add.length) list.push(this.devViews.get(add[j++]!)!);
     this.devList = list;
+    this.out.devices = undefined;
   }
 
   /** a device's view and sysfs entries, from the cache when its record and driver are unchanged */
@@ -596,8 +606,8 @@ export class SnapshotViews {
     const all: string[] = [];
     const devLines = this.lines.d;
     let seen = 0;
-    for (const p of this.devOrder) {
-      const lines = devLines.get(p);
+    for (const v of this.devList) {
+      const lines = devLines.get(v.devpath);
       if (lines === undefined) continue;
       seen++;
       for (const l of lines) all.push(l);
@@ -624,11 +634,20 @@ export class SnapshotViews {
 
   private firmwareViews(): FirmwareNodeView[] {
     if (!this.fwViews) {
-      this.fwViews = this.discovery.nodes.map((n) => {
-        let v = this.fwNodeViews.get(n.id);
-        if (!v) this.fwNodeViews.set(n.id, (v = { ...n, devices: [...this.fwDevices.get(n.id)].sort() }));
-        return v;
-      });
+      // after a jump every node's view is looked up again: by id, no key hashed (a 100k run has as many nodes as devices)
+      const nodes = this.discovery.nodes;
+      if (this.fwIds?.length !== nodes.length) this.fwIds = nodes.map((n) => this.fwNodeViews.registry.id(n.id));
+      const ids = this.fwIds;
+      const out = new Array<FirmwareNodeView>(nodes.length);
+      for (let i = 0; i < nodes.length; i++) {
+        let v = this.fwNodeViews.byId(ids[i]!);
+        if (!v) {
+          const n = nodes[i]!;
+          this.fwNodeViews.set(n.id, (v = { ...n, devices: [...this.fwDevices.get(n.id)].sort() }));
+        }
+        out[i] = v;
+      }
+      this.fwViews = out;
     }
     return this.fwViews;
   }
@@ -720,6 +739,18 @@ function updateSorted(sorted: string[], added: string[], removed: string[]): str
   }
   while (j < add.length) out.push(add[j++]!);
   return out;
+}
+
+/** the first place in a devpath-sorted device list whose devpath is not below `devpath` */
+function devpathBound(list: readonly DeviceView[], devpath: string): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]!.devpath < devpath) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function lowerBound(xs: string[], x: string): number {
