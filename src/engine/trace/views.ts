@@ -175,11 +175,17 @@ export class SnapshotViews {
         if (!before !== !after && d.module) this.dirtyModules.add(d.module);
         return;
       }
-      case 'modules':
+      case 'modules': {
         this.dirtyModules.add(key);
-        // the module's sysfs links to its drivers (module_add_driver) depend on its state
-        for (const id of this.k.state.moduleDrivers.get(key)) this.dirtyDrivers.add(id);
+        // the module's sysfs links to its drivers (module_add_driver; sysfs.ts driverSysfs) depend
+        // on its state and whether it is in sysfs, nothing else of it: its init's registrations
+        // grow a patch per driver it registers (2,700 drivers of one module at 100k were each
+        // made again at each of them)
+        const b = before as ModuleRec | undefined;
+        const a = after as ModuleRec | undefined;
+        if (!b || !a || b.state !== a.state || b.inSysfs !== a.inSysfs) for (const id of this.k.state.moduleDrivers.get(key)) this.dirtyDrivers.add(id);
         return;
+      }
       case 'buses':
         this.dirtyBuses.add(key);
         return;
