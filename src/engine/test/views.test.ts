@@ -69,8 +69,9 @@ describe('incremental snapshots (trace/views.ts)', () => {
 
   it("a module's state moves its drivers' sysfs links: a module_exit that leaves its driver registered", () => {
     // module_add_driver()'s links (/sys/bus/platform/drivers/leaky/module and the module's
-    // drivers/ entry) follow the module record, not the driver's: the views must redo the driver
-    // when the module goes, though the driver record itself never changes
+    // drivers/ entry) are shown while /sys/module/leaky exists (sysfs.ts driverSysfs): they follow
+    // the module record, not the driver's, so the views must redo the driver when the module
+    // goes, though the driver record itself never changes
     const s: Scenario = {
       id: 'leaky-exit', title: 'a module_exit that forgets its driver', kernel: { version: '7.0' }, udev: { running: true },
       firmware: { description: 'dt', dt: [{ path: '/psci', compatible: ['arm,psci-1.0', 'arm,psci-0.2', 'arm,psci'], method: 'smc' }], psciVersion: '1.1', smcccVersion: '1.2', services: {} },
@@ -84,7 +85,7 @@ describe('incremental snapshots (trace/views.ts)', () => {
       expect(incremental.snapshot(i), `step ${i}`).toEqual(full(i));
       states.push(linked(i));
     }
-    // the link came with the module and went with it while the driver stayed
+    // the link came with the module and went with its /sys/module directory; the driver stayed
     expect(states.includes(true)).toBe(true);
     expect(states[states.length - 1]).toBe(false);
     expect(incremental.snapshot(length - 1).drivers.some((d) => d.name === 'leaky')).toBe(true);
