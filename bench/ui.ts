@@ -9,9 +9,13 @@
  *   and the worker's own layout time (RunInfo.layoutMs) when the layout runs there;
  * - pan/zoom: requestAnimationFrame timestamps in the page while the mouse drags the graph
  *   and the wheel zooms it: the frame intervals' p95;
- * - step (`?bench=N` at 10k devices): from the store request (goToStep) to the store holding
- *   the new snapshot (a store subscription sees it), one step forward or back from random
- *   places, and random jumps.
+ * - step (`?bench=N` at 10k devices): from the store request (stepBy) to the store holding
+ *   the new snapshot (a store subscription sees it). Each sample jumps to a random place, lets
+ *   the jump settle (two frames and an idle period: its render, effects and the event pages it
+ *   asks for), then takes STEP_RUN steps back to back in one direction, each asked for when the
+ *   one before reached the store (a presenter holding an arrow key: each step waits for the
+ *   render of the one before). Also, apart: the step asked for the moment the jump reached the
+ *   store (`afterJump`: it waits for the jump's own render and page fetches), and the jumps.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chromium, type Browser, type Page } from '@playwright/test';
@@ -43,6 +47,9 @@ export interface UiResult {
   panFrames: number;
   stepP95: number;
   stepMedian: number;
+  /** the step asked for the moment a jump reached the store (it waits for the jump's render) */
+  afterJumpP95: number;
+  afterJumpMedian: number;
   jumpP95: number;
   stepSamples: number;
   stepDevices: number;
@@ -199,8 +206,8 @@ export interface StepSplit {
 }
 
 /** steps through the store; each sample from the request to the store holding that step's snapshot */
-async function steps(page: Page, samples: number): Promise<{ step: number[]; jump: number[]; devices: number; split: StepSplit | null }> {
-  return page.evaluate(async (samples) => {
+async function steps(page: Page, samples: number): Promise<{ step: number[]; afterJump: number[]; jump: number[]; devices: number; split: StepSplit | null }> {
+  return page.evaluate(async ({ samples, run }) => {
     type S = { step: number; snapshot: { step: number; devices: unknown[] } | null; summary: { eventCount: number }; goToStep(n: number): Promise<void>; stepBy(n: number): Promise<void> };
     type Stat = { stateMs: number; diffMs: number; records: number; roundTripMs: number; applyMs: number; delta: { step: number } };
     const w = window as unknown as { __bindscope: { store: { getState(): S; subscribe(f: (s: S) => void): () => void } }; __bindscopeStepStats?: Stat[] };
@@ -223,16 +230,23 @@ async function steps(page: Page, samples: number): Promise<{ step: number[]; jum
       const stat = stats.slice(from).find((x) => x.delta.step === want) ?? null;
       return { ms: at - t0, stat };
     };
+    // the page has rendered what it was given and done what that asked for
+    const settled = () => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => requestIdleCallback(() => r(), { timeout: 1000 }))));
     const step: number[] = [];
+    const afterJump: number[] = [];
     const jump: number[] = [];
     const split: { total: number; stat: Stat }[] = [];
     for (let i = 0; i < samples; i++) {
-      const p = 1 + Math.floor(rnd() * (last - 2));
-      jump.push((await timed(() => store.getState().goToStep(p), p)).ms);
       const d = i % 2 ? -1 : 1;
-      const s = await timed(() => store.getState().stepBy(d), p + d);
-      step.push(s.ms);
-      if (s.stat) split.push({ total: s.ms, stat: s.stat });
+      let p = run + 1 + Math.floor(rnd() * (last - 2 * run - 2));
+      jump.push((await timed(() => store.getState().goToStep(p), p)).ms);
+      afterJump.push((await timed(() => store.getState().stepBy(d), (p += d))).ms);
+      await settled();
+      for (let k = 0; k < run; k++) {
+        const s = await timed(() => store.getState().stepBy(d), (p += d));
+        step.push(s.ms);
+        if (s.stat) split.push({ total: s.ms, stat: s.stat });
+      }
     }
     w.__bindscopeStepStats = undefined;
     const q = (xs: number[], p: number) => {
@@ -243,6 +257,7 @@ async function steps(page: Page, samples: number): Promise<{ step: number[]; jum
     const worker = (x: Stat) => x.stateMs + x.diffMs;
     return {
       step,
+      afterJump,
       jump,
       devices: store.getState().snapshot?.devices.length ?? 0,
       split: split.length
@@ -260,8 +275,11 @@ async function steps(page: Page, samples: number): Promise<{ step: number[]; jum
           }
         : null,
     };
-  }, samples);
+  }, { samples, run: STEP_RUN });
 }
+
+/** steps taken back to back after each jump has settled */
+const STEP_RUN = 4;
 
 export async function measureUi(o: UiOptions): Promise<UiResult> {
   const base = `http://127.0.0.1:${o.port}/`;
@@ -291,7 +309,7 @@ export async function measureUi(o: UiOptions): Promise<UiResult> {
     const page = await open(browser, `${base}?bench=${o.stepN}`, 300_000);
     const st = await steps(page, o.stepSamples);
     await page.close();
-    o.log(`  steps at ${st.devices} devices: median ${median(st.step).toFixed(1)} ms, p95 ${quantile(st.step, 0.95).toFixed(1)} ms; jumps p95 ${quantile(st.jump, 0.95).toFixed(1)} ms`);
+    o.log(`  steps at ${st.devices} devices (${st.step.length}, ${STEP_RUN} back to back from each of ${st.jump.length} random places): median ${median(st.step).toFixed(1)} ms, p95 ${quantile(st.step, 0.95).toFixed(1)} ms; a step the moment a jump reached the store: median ${median(st.afterJump).toFixed(1)} ms, p95 ${quantile(st.afterJump, 0.95).toFixed(1)} ms; jumps p95 ${quantile(st.jump, 0.95).toFixed(1)} ms`);
     const sp = st.split;
     if (sp) {
       const f = ([m, p]: [number, number]) => `${m.toFixed(1)}/${p.toFixed(1)}`;
@@ -310,6 +328,8 @@ export async function measureUi(o: UiOptions): Promise<UiResult> {
       panFrames: frames.length,
       stepP95: quantile(st.step, 0.95),
       stepMedian: median(st.step),
+      afterJumpP95: quantile(st.afterJump, 0.95),
+      afterJumpMedian: median(st.afterJump),
       jumpP95: quantile(st.jump, 0.95),
       stepSamples: st.step.length,
       stepDevices: st.devices,
