@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Simulation } from '../engine';
+import { Simulation, getBuiltinScenario, listBuiltins } from '../engine';
 import type { Snapshot } from '../engine/api';
 import { benchScenario } from '../../bench/scenario';
 import { DeviceTally, changedDevices, collapseStep, planCollapse, SLOT_HEIGHT, type CollapsePlan } from '../ui/graph/collapse';
@@ -126,3 +126,24 @@ describe('the collapsed layout of a generated run', () => {
   });
 });
 
+
+describe('the built-in designs as the graph draws them: the run\'s layout, each step\'s heights', () => {
+  it('draws no two nodes over each other at any step (a loaded module keeps room for its "loading" text)', () => {
+    const found: string[] = [];
+    let loadingSteps = 0;
+    for (const b of listBuiltins()) {
+      const sim = new Simulation(getBuiltinScenario(b.id));
+      const events = sim.summary().events;
+      const basis = unionSnapshot(layoutSteps((i) => events[i]!.kind, sim.lastStep).map((i) => sim.stateAt(i)))!;
+      const layout = computeLayout(basis, [], events);
+      const positions = new Map<string, NodePlace>(layout.places.map(([id, x, y, height]) => [id, { x, y, height }]));
+      for (let step = 0; step <= sim.lastStep; step++) {
+        const snap = sim.stateAt(step);
+        if (snap.modules.some((m) => m.state === 'loading')) loadingSteps++;
+        for (const o of overlaps(snapshotToFlow(snap, { positions }).nodes)) found.push(`${b.id} step ${step}: ${o}`);
+      }
+    }
+    expect(loadingSteps).toBeGreaterThan(100);
+    expect(found.slice(0, 5)).toEqual([]);
+  }, 60_000);
+});

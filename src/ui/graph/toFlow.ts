@@ -355,7 +355,12 @@ function flatten<T>(root: TreeItem<T>, height: (t: T) => number, gap: number): P
  * desired centre (connected to nothing drawn) take the first free room from the top, so
  * they do not make the graph taller than it needs to be.
  */
-function column<T>(items: T[], desired: (t: T) => number | null, top: number, height: (t: T) => number, gap = LAYOUT.listGap, bottom?: number): Map<T, number> {
+/**
+ * Places a column's items at their desired centre lines, top-down, none over another. `room`: the
+ * height an item keeps free in the column (at least its height, which centres it): the room below
+ * a node for a taller text it shows at other steps.
+ */
+function column<T>(items: T[], desired: (t: T) => number | null, top: number, height: (t: T) => number, gap = LAYOUT.listGap, bottom?: number, room: (t: T) => number = height): Map<T, number> {
   const withY = items.map((item, i) => ({ item, i, want: desired(item) }));
   const known = withY.filter((e) => e.want !== null).sort((a, b) => a.want! - b.want! || a.i - b.i);
   const unknown = withY.filter((e) => e.want === null);
@@ -364,14 +369,14 @@ function column<T>(items: T[], desired: (t: T) => number | null, top: number, he
   for (const e of known) {
     const y = Math.max(Math.round(e.want! - height(e.item) / 2), next);
     out.set(e.item, y);
-    next = y + height(e.item) + gap;
+    next = y + room(e.item) + gap;
   }
   // (compact: the column pulled up into free room above so it ends by `bottom` when it can)
   if (bottom !== undefined && next - gap > bottom) {
     let end = bottom;
     for (let k = known.length - 1; k >= 0; k--) {
       const e = known[k]!;
-      const y = Math.min(out.get(e.item)!, end - height(e.item));
+      const y = Math.min(out.get(e.item)!, end - room(e.item));
       out.set(e.item, y);
       end = y - gap;
     }
@@ -379,12 +384,12 @@ function column<T>(items: T[], desired: (t: T) => number | null, top: number, he
     for (const e of known) {
       const y = Math.max(out.get(e.item)!, start);
       out.set(e.item, y);
-      start = y + height(e.item) + gap;
+      start = y + room(e.item) + gap;
     }
   }
-  const taken = known.map((e) => ({ top: out.get(e.item)!, bottom: out.get(e.item)! + height(e.item) }));
+  const taken = known.map((e) => ({ top: out.get(e.item)!, bottom: out.get(e.item)! + room(e.item) }));
   for (const e of unknown) {
-    const h = height(e.item);
+    const h = room(e.item);
     let y = top;
     for (const t of [...taken].sort((a, b) => a.top - b.top)) {
       if (y + h + gap <= t.top) break; // fits above this one
@@ -733,12 +738,14 @@ export function snapshotToFlow(snapshot: SnapshotCore, options: FlowOptions = {}
   const fwHeight = (f: FirmwareNodeView) => heightOf(nodeId.firmware(f.id), f.label, firmwareDetail(f));
   const devHeight = (d: DeviceView) => heightOf(nodeId.device(d.devpath), d.name, deviceDetail(d, deviceState(d)));
   const drvHeight = (d: DriverView) => heightOf(nodeId.driver(d.id), d.name, driverDetail(d));
-  // (a collapsed graph's layout: a module loaded by alias is as tall as its "loading" text, the
-  // taller of the two, so it never grows over its neighbour while module_init runs)
-  const modHeight = (m: ModuleView) =>
-    options.compact === true && m.state === 'loaded' && m.loadedBy
-      ? heightOf(nodeId.module(m.name), m.name, moduleDetail({ ...m, state: 'loading' }).length > moduleDetail(m).length ? moduleDetail({ ...m, state: 'loading' }) : moduleDetail(m))
-      : heightOf(nodeId.module(m.name), m.name, moduleDetail(m));
+  const modHeight = (m: ModuleView) => heightOf(nodeId.module(m.name), m.name, moduleDetail(m));
+  // the room a module takes in its column: a loaded one (the run's layout basis holds each module
+  // in its latest form) keeps room below it for its "loading: module_init running" text, taller
+  // when it wraps further, so the node never grows over the one below it while module_init runs
+  const modRoom = (m: ModuleView) => {
+    const h = modHeight(m);
+    return m.state === 'loaded' && m.loadedBy ? Math.max(h, nodeHeight(m.name, moduleDetail({ ...m, state: 'loading' }), measure)) : h;
+  };
   const summaries = options.summaries;
   /** a collapsed group's summary node, drawn in its column's place */
   const summaryData = (id: string, kind: GraphNodeKind, view: GraphNodeData['view']): GraphNodeData | null => {
@@ -887,6 +894,7 @@ export function snapshotToFlow(snapshot: SnapshotCore, options: FlowOptions = {}
     modHeight,
     LAYOUT.listGap,
     compact ? devBottom : undefined,
+    modRoom,
   );
   const aliasIndex = new AliasIndex(dev.placed.map((p) => p.item));
   for (const m of snapshot.modules) {
