@@ -128,20 +128,44 @@ describe('the collapsed layout of a generated run', () => {
 
 
 describe('the built-in designs as the graph draws them: the run\'s layout, each step\'s heights', () => {
+  /** overlapping nodes at any step of a run, laid out as the worker lays out its basis */
+  function overlapsInRun(sim: Simulation, name: string, found: string[]): number {
+    const events = sim.summary().events;
+    const basis = unionSnapshot(layoutSteps((i) => events[i]!.kind, sim.lastStep).map((i) => sim.stateAt(i)))!;
+    const layout = computeLayout(basis, [], events);
+    const positions = new Map<string, NodePlace>(layout.places.map(([id, x, y, height]) => [id, { x, y, height }]));
+    let loadingSteps = 0;
+    for (let step = 0; step <= sim.lastStep; step++) {
+      const snap = sim.stateAt(step);
+      if (snap.modules.some((m) => m.state === 'loading')) loadingSteps++;
+      for (const o of overlaps(snapshotToFlow(snap, { positions }).nodes)) found.push(`${name} step ${step}: ${o}`);
+    }
+    return loadingSteps;
+  }
+
+  it('draws no two nodes over each other at any step after an rmmod (the module, not loaded at the end, keeps the room it took while loaded)', () => {
+    const found: string[] = [];
+    let runs = 0;
+    for (const b of listBuiltins()) {
+      const base = new Simulation(getBuiltinScenario(b.id));
+      const loaded = base.stateAt(base.lastStep).modules.find((m) => m.state === 'loaded' && m.loadedBy && m.loadedBy !== 'manual');
+      if (!loaded) continue;
+      const sim = new Simulation(base.withAction({ op: 'rmmod', module: loaded.name }, base.lastStep));
+      expect(sim.errors).toEqual([]);
+      expect(sim.stateAt(sim.lastStep).modules.find((m) => m.name === loaded.name)?.state).toBe('not-loaded');
+      runs++;
+      overlapsInRun(sim, `${b.id} + rmmod ${loaded.name}`, found);
+    }
+    expect(runs).toBeGreaterThan(50);
+    expect(found.slice(0, 5)).toEqual([]);
+  }, 60_000);
+
   it('draws no two nodes over each other at any step (a loaded module keeps room for its "loading" text)', () => {
     const found: string[] = [];
     let loadingSteps = 0;
     for (const b of listBuiltins()) {
       const sim = new Simulation(getBuiltinScenario(b.id));
-      const events = sim.summary().events;
-      const basis = unionSnapshot(layoutSteps((i) => events[i]!.kind, sim.lastStep).map((i) => sim.stateAt(i)))!;
-      const layout = computeLayout(basis, [], events);
-      const positions = new Map<string, NodePlace>(layout.places.map(([id, x, y, height]) => [id, { x, y, height }]));
-      for (let step = 0; step <= sim.lastStep; step++) {
-        const snap = sim.stateAt(step);
-        if (snap.modules.some((m) => m.state === 'loading')) loadingSteps++;
-        for (const o of overlaps(snapshotToFlow(snap, { positions }).nodes)) found.push(`${b.id} step ${step}: ${o}`);
-      }
+      loadingSteps += overlapsInRun(sim, b.id, found);
     }
     expect(loadingSteps).toBeGreaterThan(100);
     expect(found.slice(0, 5)).toEqual([]);

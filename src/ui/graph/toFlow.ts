@@ -739,12 +739,23 @@ export function snapshotToFlow(snapshot: SnapshotCore, options: FlowOptions = {}
   const devHeight = (d: DeviceView) => heightOf(nodeId.device(d.devpath), d.name, deviceDetail(d, deviceState(d)));
   const drvHeight = (d: DriverView) => heightOf(nodeId.driver(d.id), d.name, driverDetail(d));
   const modHeight = (m: ModuleView) => heightOf(nodeId.module(m.name), m.name, moduleDetail(m));
-  // the room a module takes in its column: a loaded one (the run's layout basis holds each module
-  // in its latest form) keeps room below it for its "loading: module_init running" text, taller
-  // when it wraps further, so the node never grows over the one below it while module_init runs
+  // the room a module takes in its column: the tallest text it shows at any step, so the node
+  // never grows over the one below it. The run's layout basis holds each module in its latest
+  // form: a loaded one was "loading: module_init running" before; one not loaded (or whose init
+  // failed) may have been loaded and unloaded (rmmod), by one of its aliases or by hand
   const modRoom = (m: ModuleView) => {
-    const h = modHeight(m);
-    return m.state === 'loaded' && m.loadedBy ? Math.max(h, nodeHeight(m.name, moduleDetail({ ...m, state: 'loading' }), measure)) : h;
+    let room = modHeight(m);
+    const other = (state: ModuleView['state'], loadedBy: string | null) => {
+      room = Math.max(room, nodeHeight(m.name, moduleDetail({ ...m, state, loadedBy }), measure));
+    };
+    if (m.state === 'loaded' && m.loadedBy) other('loading', m.loadedBy);
+    else if ((m.state === 'not-loaded' || m.state === 'failed') && m.location !== 'absent')
+      // the longest aliases make the longest texts: a few are enough (a real module can have hundreds)
+      for (const by of ['manual', ...[...m.aliases].sort((x, y) => y.length - x.length).slice(0, 3)]) {
+        other('loading', by);
+        other('loaded', by);
+      }
+    return room;
   };
   const summaries = options.summaries;
   /** a collapsed group's summary node, drawn in its column's place */
