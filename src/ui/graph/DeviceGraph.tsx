@@ -153,9 +153,9 @@ function Graph({ snapshot, basis, layout, touched, selected, onSelect, onToggleG
         touched,
         columns,
         measure: browserMeasure,
-        ...(view.summaries.size ? { summaries: view.summaries, heights: view.heights } : {}),
+        ...(view.summaries.size ? { summaries: view.summaries, heights: view.heights, aliasEdges: view.aliasEdges } : {}),
       }),
-    [view.snapshot, view.positions, view.summaries, view.heights, touched, columns],
+    [view.snapshot, view.positions, view.summaries, view.heights, view.aliasEdges, touched, columns],
   );
   // The view fits the whole run (every node of the layout basis), not the step on screen:
   // stepping never needs another fit, so zoom and pan stay put while stepping.

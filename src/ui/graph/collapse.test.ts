@@ -52,7 +52,7 @@ function laidOut(basis: Snapshot, expanded: string[] = []) {
 function flowOf(snap: Snapshot, basis: Snapshot, spot: Parameters<typeof collapseStep>[3] = {}, expanded: string[] = []) {
   const { plan, positions } = laidOut(basis, expanded);
   const view = collapseStep(snap, plan, positions, spot);
-  return { view, flow: snapshotToFlow(view.snapshot, { positions: view.positions, summaries: view.summaries, heights: view.heights, touched: spot.touched }) };
+  return { view, flow: snapshotToFlow(view.snapshot, { positions: view.positions, summaries: view.summaries, heights: view.heights, aliasEdges: view.aliasEdges, touched: spot.touched }) };
 }
 
 const ids = (nodes: GraphNode[]) => nodes.map((n) => n.id);
@@ -97,6 +97,54 @@ describe('collapsing large sibling groups', () => {
     // the head's own edges are untouched: dev00 and dev02 are bound
     expect(flow.edges.map((e) => e.id)).toContain(`bound-to:device:${P}/dev00->driver:platform/drv-a`);
     expect(flow.edges.map((e) => e.id)).toContain(`bound-to:device:${P}/dev02->driver:platform/drv-b`);
+  });
+
+  it("draws a module's MODALIAS edge from the summary when the devices whose MODALIAS matched are hidden, and from the device once it is drawn", () => {
+    const withAliases = (snap: Snapshot): Snapshot => ({
+      ...snap,
+      devices: snap.devices.map((d) => (d.bus === 'platform' ? { ...d, modalias: `platform:${d.name}` } : d)),
+      modules: [
+        ...snap.modules,
+        // loaded by udev for dev30's uevent; and one udev would load for any of dev30..dev39 (not loaded yet)
+        { name: 'mod_x', state: 'loaded', loadedBy: 'platform:dev30', location: 'module', aliases: ['platform:dev30'], drivers: [], initRet: 0 },
+        { name: 'mod_y', state: 'not-loaded', loadedBy: null, location: 'module', aliases: ['platform:dev3*'], drivers: [], initRet: null },
+      ],
+    });
+    const basis = withAliases(big());
+    const aliasEdges = (f: ReturnType<typeof flowOf>['flow']) => f.edges.filter((e) => e.id.startsWith('alias-')).map((e) => e.id).sort();
+    expect(aliasEdges(flowOf(basis, basis).flow)).toEqual([
+      `alias-loaded:${SUMMARY}->module:mod_x`,
+      `alias-pending:${SUMMARY}->module:mod_y`,
+    ]);
+    // dev30 drawn in a reserved row: mod_x's edge comes from it; mod_y still has hidden matches (dev31..dev39)
+    const touched = flowOf(basis, basis, { touched: { devices: [`${P}/dev30`] } }).flow;
+    expect(aliasEdges(touched)).toEqual([
+      `alias-loaded:device:${P}/dev30->module:mod_x`,
+      `alias-pending:${SUMMARY}->module:mod_y`,
+      `alias-pending:device:${P}/dev30->module:mod_y`,
+    ].sort());
+    // a hidden device that does not exist at this step gives no edge
+    const before = { ...basis, devices: basis.devices.filter((d) => !d.name.startsWith('dev3')) };
+    expect(aliasEdges(flowOf(before, basis).flow)).toEqual([]);
+  });
+
+  it("draws the MODALIAS edges of hidden modules to the modules' summary, from drawn devices and from a device summary", () => {
+    const snap = big();
+    const filler: ModuleView[] = Array.from({ length: 30 }, (_, i) => ({ name: `m${pad(i)}`, state: 'builtin', loadedBy: null, location: 'builtin', aliases: [], drivers: [], initRet: 0 }));
+    const byAlias = (name: string, alias: string): ModuleView => ({ name, state: 'loaded', loadedBy: alias, location: 'module', aliases: [alias], drivers: [], initRet: 0 });
+    const basis: Snapshot = {
+      ...snap,
+      devices: snap.devices.map((d) => (d.bus === 'platform' ? { ...d, modalias: `platform:${d.name}` } : d)),
+      modules: [...filler, ...snap.modules, byAlias('mod_dev00', 'platform:dev00'), byAlias('mod_dev35', 'platform:dev35')],
+    };
+    const { flow } = flowOf(basis, basis);
+    const moduleSummary = nodeId.module('+more');
+    expect(flow.nodes.map((n) => n.id)).toContain(moduleSummary);
+    expect(flow.nodes.map((n) => n.id)).toContain(nodeId.device(`${P}/dev00`));
+    expect(flow.edges.filter((e) => e.id.startsWith('alias-')).map((e) => e.id).sort()).toEqual([
+      `alias-loaded:${SUMMARY}->${moduleSummary}`,
+      `alias-loaded:device:${P}/dev00->${moduleSummary}`,
+    ]);
   });
 
   it('draws a touched hidden device (with its child) in the reserved rows, moving no other node', () => {

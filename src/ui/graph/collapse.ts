@@ -24,7 +24,8 @@
  */
 import type { DeviceView, DriverView, FirmwareNodeView, ModuleView, TraceEvent } from '../../engine/api';
 import type { SnapshotCore } from '../../worker/protocol';
-import { LAYOUT, nodeId, type NodePlace, type SummaryText } from './toFlow';
+import { PatternSet } from '../../engine/userspace/fnmatch';
+import { LAYOUT, moduleAliasEdge, nodeId, type AliasEdge, type NodePlace, type SummaryText } from './toFlow';
 
 export const COLLAPSE = {
   /** a group is collapsed when it has more members than this */
@@ -108,6 +109,13 @@ export interface CollapsePlan {
   visibleDrivers: Set<string>;
   visibleModules: Set<string>;
   visibleFirmware: Set<string>;
+  /** the devices the basis hides, by MODALIAS, and its modules' alias patterns (a module's alias edge from a summary: collapseStep) */
+  hiddenByModalias: Map<string, string[]>;
+  aliasPatterns: Set<string>;
+  /** each basis module's aliases (the patterns a module not loaded is matched by) */
+  moduleAliases: Map<string, readonly string[]>;
+  /** the alias patterns' index, and each pattern's hidden matches by the summary standing for them: made when first needed (aliasIndex) */
+  aliasIndex: AliasIndexOfPlan | null;
 }
 
 /** keys of the placeholder records (characters no devpath, driver or module name has here) */
@@ -166,6 +174,10 @@ export function planCollapse(basis: SnapshotCore | null, expanded: readonly stri
     visibleDrivers: new Set(),
     visibleModules: new Set(),
     visibleFirmware: new Set(),
+    hiddenByModalias: new Map(),
+    aliasPatterns: new Set(),
+    moduleAliases: new Map(),
+    aliasIndex: null,
   };
   if (!basis) return plan;
   const add = (g: CollapseGroup) => {
@@ -209,6 +221,17 @@ export function planCollapse(basis: SnapshotCore | null, expanded: readonly stri
     }
   }
   const seesDevice = (list: string[]) => list.some((d) => plan.visibleDevices.has(d));
+  for (const m of basis.modules) {
+    plan.moduleAliases.set(m.name, m.aliases);
+    for (const a of m.aliases) plan.aliasPatterns.add(a);
+    if (m.loadedBy && m.loadedBy !== 'manual') plan.aliasPatterns.add(m.loadedBy);
+  }
+  for (const d of basis.devices) {
+    if (!d.modalias || !plan.basisRep.has(d.devpath)) continue;
+    const list = plan.hiddenByModalias.get(d.modalias);
+    if (list) list.push(d.devpath);
+    else plan.hiddenByModalias.set(d.modalias, [d.devpath]);
+  }
 
   // firmware, top down: also drawn when it gave rise to a drawn device
   const fwIds = new Set(basis.firmware.map((f) => f.id));
@@ -323,6 +346,66 @@ export interface CollapsedView {
   summaries: ReadonlyMap<string, SummaryInfo>;
   /** fixed node heights by node id (summaries; reserved rows in the basis) */
   heights: ReadonlyMap<string, number>;
+  /** the MODALIAS edges from or to a summary (toFlow FlowOptions.aliasEdges) */
+  aliasEdges: readonly AliasEdge[];
+}
+
+const NO_ALIAS_EDGES: readonly AliasEdge[] = [];
+
+interface AliasIndexOfPlan {
+  patterns: string[];
+  /** a pattern's place in `patterns` */
+  idOf: Map<string, number>;
+  /** kmod's index of the patterns (a drawn device's MODALIAS → the patterns it matches) */
+  set: PatternSet;
+  /** pattern → summary → the hidden devices it stands for whose MODALIAS the pattern matches */
+  hidden: Map<string, Map<string, string[]>>;
+  /** a hidden device → the patterns (places) its MODALIAS matches (DeviceTally counts them) */
+  patternsOf: Map<string, number[]>;
+  /** a pattern's place → the modules that have it among their aliases */
+  owners: string[][];
+  /** the patterns (places) a MODALIAS matches, kept per MODALIAS (the drawn devices' are asked again at every step) */
+  matching(modalias: string | null): readonly number[] | undefined;
+}
+
+/**
+ * The plan's alias index: every hidden MODALIAS matched against all the basis modules' aliases at
+ * once, through the index kmod resolves aliases with (a large run hides ~100k devices and has
+ * thousands of OF aliases, all wildcards: one scan per pattern would not do), kept by pattern
+ * and by the summary standing for each hidden device. Made on first use.
+ */
+function aliasIndexOf(plan: CollapsePlan): AliasIndexOfPlan {
+  if (plan.aliasIndex) return plan.aliasIndex;
+  const patterns = [...plan.aliasPatterns];
+  const set = new PatternSet(patterns);
+  const hidden = new Map<string, Map<string, string[]>>();
+  const patternsOf = new Map<string, number[]>();
+  for (const [modalias, paths] of plan.hiddenByModalias) {
+    const matched = set.matches(modalias);
+    if (!matched.length) continue;
+    for (const p of paths) patternsOf.set(p, matched);
+    for (const i of matched) {
+      let bySummary = hidden.get(patterns[i]!);
+      if (!bySummary) hidden.set(patterns[i]!, (bySummary = new Map()));
+      for (const p of paths) {
+        const summary = plan.basisRep.get(p)!.group.summary;
+        const list = bySummary.get(summary);
+        if (list) list.push(p);
+        else bySummary.set(summary, [p]);
+      }
+    }
+  }
+  const idOf = new Map(patterns.map((x, i) => [x, i]));
+  const owners: string[][] = patterns.map(() => []);
+  for (const [name, aliases] of plan.moduleAliases) for (const a of aliases) owners[idOf.get(a)!]!.push(name);
+  const memo = new Map<string, number[]>();
+  const matching = (modalias: string | null): readonly number[] | undefined => {
+    if (!modalias) return undefined;
+    let hits = memo.get(modalias);
+    if (hits === undefined) memo.set(modalias, (hits = set.matches(modalias)));
+    return hits;
+  };
+  return (plan.aliasIndex = { patterns, idOf, set, hidden, patternsOf, owners, matching });
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -569,7 +652,7 @@ const NO_HEIGHTS: ReadonlyMap<string, number> = new Map();
 
 export function collapseStep(snapshot: SnapshotCore, plan: CollapsePlan, positions: ReadonlyMap<string, NodePlace> | undefined, spot: Spotlight, tally?: DeviceTally): CollapsedView {
   // nothing large: the snapshot as it is (the same objects: the graph does not rebuild on a selection)
-  if (!plan.groups.length) return { snapshot, positions, summaries: NO_SUMMARIES, heights: NO_HEIGHTS };
+  if (!plan.groups.length) return { snapshot, positions, summaries: NO_SUMMARIES, heights: NO_HEIGHTS, aliasEdges: NO_ALIAS_EDGES };
   const out = positions ? new Map(positions) : undefined;
   const summaries = new Map<string, SummaryInfo>();
   const heights = new Map<string, number>();
@@ -705,12 +788,14 @@ export function collapseStep(snapshot: SnapshotCore, plan: CollapsePlan, positio
   // in the step's order (drawn devices are few: sorting them by their place is cheap)
   const order = (p: string) => findIndex(list, p);
   for (const p of [...shown].sort((x, y) => order(x) - order(y))) devices.push(find(p)!);
+  const drawnSummaries = new Set<string>();
   for (const g of plan.groups) {
     if (g.kind !== 'device') continue;
     const s = stats.get(g)!;
     const parentShown = g.parent === null || shown.has(g.parent);
     if (!parentShown || (!g.expanded && s.hidden === 0)) continue;
     const id = nodeId.device(g.summary);
+    drawnSummaries.add(g.summary);
     devices.push(placeholderDevice(g.summary, g.parent, 'summary'));
     heights.set(id, SUMMARY_HEIGHT);
     summaries.set(id, touchedBehind.has(g) ? { ...deviceSummary(g, s), touched: true } : deviceSummary(g, s));
@@ -844,7 +929,73 @@ export function collapseStep(snapshot: SnapshotCore, plan: CollapsePlan, positio
     summaries.set(id, modTouchedLeft ? { ...text, touched: true } : text);
   }
 
-  return { snapshot: { ...snapshot, devices, drivers, modules, firmware }, positions: out, summaries, heights };
+  // ---- MODALIAS edges with a hidden end: from the summary standing for hidden devices whose
+  // MODALIAS matches a module's alias (the one udev loaded it by, or any while it is not loaded),
+  // and to the modules' summary for a hidden module (from drawn devices and device summaries)
+  const aliasEdges: AliasEdge[] = [];
+  const modSummary = mg && hiddenModules.length ? mg.summary : null;
+  if (plan.aliasPatterns.size && (modSummary !== null || drawnSummaries.size)) {
+    const index = aliasIndexOf(plan);
+    const seen = new Set<string>();
+    const add = (kind: AliasEdge['kind'], device: string, module: string) => {
+      const key = `${kind}\u0000${device}\u0000${module}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      aliasEdges.push({ kind, device, module });
+    };
+    // the drawn devices' MODALIAS matches (by pattern and by the module whose alias it is), for
+    // edges to the modules' summary; and the hidden devices drawn in reserved rows, whose edges
+    // are their own, counted the way the tally counts (to take them out of its counts)
+    const drawnByPattern = new Map<number, string[]>();
+    const drawnByModule = new Map<string, string[]>();
+    const shownByPattern = new Map<number, Map<string, number>>();
+    const shownByModule = new Map<string, Map<string, number>>();
+    for (const p of shown) {
+      const h = plan.basisRep.get(p);
+      const matched = h ? index.patternsOf.get(p) : index.matching(find(p)?.modalias ?? null);
+      for (const i of matched ?? []) {
+        const list = drawnByPattern.get(i);
+        if (list) list.push(p);
+        else drawnByPattern.set(i, [p]);
+        for (const m of index.owners[i]!) {
+          const l = drawnByModule.get(m);
+          if (!l) drawnByModule.set(m, [p]);
+          else if (l[l.length - 1] !== p) l.push(p);
+        }
+        if (h) {
+          bumpBy(shownByPattern, i, h.group.summary, 1);
+          for (const m of index.owners[i]!) bumpBy(shownByModule, m, h.group.summary, 1);
+        }
+      }
+    }
+    const tallied = counted !== null && tally !== undefined;
+    for (const m of snapshot.modules) {
+      const alias = moduleAliasEdge(m);
+      if (!alias) continue;
+      const target = modShown.has(m.name) ? m.name : modSummary;
+      if (target === null) continue;
+      const loaded = alias.kind === 'alias-loaded';
+      const id = loaded ? index.idOf.get(alias.patterns[0]!) : undefined;
+      // hidden devices present: their summary
+      if (tallied && loaded && id !== undefined) {
+        const drawnHidden = shownByPattern.get(id);
+        for (const summary of index.hidden.get(alias.patterns[0]!)?.keys() ?? [])
+          if (drawnSummaries.has(summary) && tally.aliasPresent(id, summary) - (drawnHidden?.get(summary) ?? 0) > 0) add(alias.kind, summary, target);
+      } else if (tallied && !loaded) {
+        const drawnHidden = shownByModule.get(m.name);
+        for (const [summary, n] of tally.modulePresent(m.name) ?? []) if (drawnSummaries.has(summary) && n - (drawnHidden?.get(summary) ?? 0) > 0) add(alias.kind, summary, target);
+      } else
+        for (const pattern of alias.patterns)
+          for (const [summary, paths] of index.hidden.get(pattern) ?? [])
+            if (drawnSummaries.has(summary) && !seen.has(`${alias.kind}\u0000${summary}\u0000${target}`) && paths.some((p) => !shown.has(p) && find(p))) add(alias.kind, summary, target);
+      // drawn devices, to the modules' summary (a drawn device and a drawn module: toFlow draws that edge itself)
+      if (target !== m.name) for (const p of (loaded ? (id === undefined ? undefined : drawnByPattern.get(id)) : drawnByModule.get(m.name)) ?? []) add(alias.kind, p, target);
+    }
+    // in one order whichever way they were found (with the tally's counts or without)
+    aliasEdges.sort((a, b) => (a.kind !== b.kind ? (a.kind < b.kind ? -1 : 1) : a.device !== b.device ? (a.device < b.device ? -1 : 1) : a.module < b.module ? -1 : a.module > b.module ? 1 : 0));
+  }
+
+  return { snapshot: { ...snapshot, devices, drivers, modules, firmware }, positions: out, summaries, heights, aliasEdges };
 }
 
 /** the summaries' counts and the drivers summary's edges, from one pass over the devices */
@@ -906,6 +1057,13 @@ function sortedIndex(xs: readonly string[], x: string): number {
   return lo;
 }
 
+/** a count by key and summary, up or down (the alias edges' counts) */
+function bumpBy<K>(counts: Map<K, Map<string, number>>, key: K, summary: string, by: number): void {
+  let bySummary = counts.get(key);
+  if (!bySummary) counts.set(key, (bySummary = new Map()));
+  bySummary.set(summary, (bySummary.get(summary) ?? 0) + by);
+}
+
 /**
  * The summaries' counts of a plan's device groups over a device list, kept across steps: each
  * `count` walks the new list beside the one counted before by identity (records that did not
@@ -917,13 +1075,31 @@ export class DeviceTally {
   private list: readonly DeviceView[] | null = null;
   private sorted = false;
   private readonly groups = new Map<CollapseGroup, GroupTally>();
+  /** hidden devices present, by the alias pattern (its place in the plan's alias index) their MODALIAS matches and the summary standing for them */
+  private readonly aliasCounts = new Map<number, Map<string, number>>();
+  /** the same by module: hidden devices present whose MODALIAS one of the module's aliases matches (once per alias matched) */
+  private readonly moduleCounts = new Map<string, Map<string, number>>();
+  private readonly index: AliasIndexOfPlan | null;
 
   constructor(private readonly plan: CollapsePlan) {
+    this.index = plan.aliasPatterns.size && plan.hiddenByModalias.size ? aliasIndexOf(plan) : null;
     this.reset();
   }
 
   private reset(): void {
     for (const g of this.plan.groups) if (g.kind === 'device') this.groups.set(g, { stats: emptyStats(), drivers: new Map() });
+    this.aliasCounts.clear();
+    this.moduleCounts.clear();
+  }
+
+  /** how many devices present in the list counted, hidden by the basis behind `summary`, have a MODALIAS alias pattern `i` matches */
+  aliasPresent(i: number, summary: string): number {
+    return this.aliasCounts.get(i)?.get(summary) ?? 0;
+  }
+
+  /** the same per module (its aliases): summary → count */
+  modulePresent(module: string): ReadonlyMap<string, number> | undefined {
+    return this.moduleCounts.get(module);
   }
 
   of(g: CollapseGroup): GroupTally {
@@ -933,6 +1109,14 @@ export class DeviceTally {
   private add(d: DeviceView, by: 1 | -1): void {
     const h = this.plan.basisRep.get(d.devpath);
     if (h === undefined) return;
+    const pats = this.index?.patternsOf.get(d.devpath);
+    if (pats) {
+      const summary = h.group.summary;
+      for (const i of pats) {
+        bumpBy(this.aliasCounts, i, summary, by);
+        for (const m of this.index!.owners[i]!) bumpBy(this.moduleCounts, m, summary, by);
+      }
+    }
     const t = this.groups.get(h.group);
     if (!t) return;
     tallyDevice(t.stats, d, h.member, by);

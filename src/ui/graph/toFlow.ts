@@ -81,6 +81,32 @@ export interface FlowOptions {
    * columns end by the device tree's bottom when they have room above
    */
   compact?: boolean;
+  /**
+   * a collapsed graph's MODALIAS edges that involve a record it does not draw, from the summary
+   * standing for hidden devices or to the one standing for hidden modules (collapse.ts
+   * collapseStep); those between drawn devices and drawn modules are found here
+   */
+  aliasEdges?: readonly AliasEdge[];
+}
+
+/** a MODALIAS → modules.alias → module edge, by the drawn records' keys (a summary's placeholder's) */
+export interface AliasEdge {
+  kind: 'alias-loaded' | 'alias-pending';
+  /** devpath of the device (or of a summary's placeholder device) */
+  device: string;
+  /** name of the module (or of a summary's placeholder module) */
+  module: string;
+}
+
+/**
+ * The MODALIAS edge a module takes, if any: from the devices whose MODALIAS matched the alias
+ * udev loaded it by (loaded, or still in module_init), or from those matching one of its aliases
+ * while it is not loaded (what udev would modprobe).
+ */
+export function moduleAliasEdge(m: ModuleView): { kind: 'alias-loaded' | 'alias-pending'; patterns: string[] } | null {
+  if ((m.state === 'loaded' || m.state === 'loading') && m.loadedBy && m.loadedBy !== 'manual') return { kind: 'alias-loaded', patterns: [m.loadedBy] };
+  if (m.state === 'not-loaded') return { kind: 'alias-pending', patterns: m.aliases };
+  return null;
 }
 
 /** what a summary node of a collapsed group says (collapse.ts) */
@@ -745,6 +771,8 @@ export function snapshotToFlow(snapshot: SnapshotCore, options: FlowOptions = {}
   // failed) may have been loaded and unloaded (rmmod), by one of its aliases or by hand
   const modRoom = (m: ModuleView) => {
     let room = modHeight(m);
+    // a step drawn in a run's layout takes its places from it: the room only ever mattered there
+    if (options.positions) return room;
     const other = (state: ModuleView['state'], loadedBy: string | null) => {
       room = Math.max(room, nodeHeight(m.name, moduleDetail({ ...m, state, loadedBy }), measure));
     };
@@ -927,15 +955,14 @@ export function snapshotToFlow(snapshot: SnapshotCore, options: FlowOptions = {}
     } else {
       for (const d of boundDevices(m)) edges.push(edge('bound-to', nodeId.device(d), nodeId.module(m.name)));
     }
-    // uevent MODALIAS -> alias in modules.alias -> this module loaded
-    if ((m.state === 'loaded' || m.state === 'loading') && m.loadedBy && m.loadedBy !== 'manual') {
-      for (const d of aliasIndex.matching([m.loadedBy])) edges.push(edge('alias-loaded', nodeId.device(d.devpath), nodeId.module(m.name)));
-    }
-    // a MODALIAS that matches an alias of a module not (yet) loaded: what udev would modprobe
-    if (m.state === 'not-loaded') {
-      for (const d of aliasIndex.matching(m.aliases)) edges.push(edge('alias-pending', nodeId.device(d.devpath), nodeId.module(m.name)));
+    // uevent MODALIAS -> alias in modules.alias -> this module loaded; or, for a module not
+    // (yet) loaded, a MODALIAS that matches one of its aliases: what udev would modprobe
+    const alias = moduleAliasEdge(m);
+    if (alias) {
+      for (const d of aliasIndex.matching(alias.patterns)) edges.push(edge(alias.kind, nodeId.device(d.devpath), nodeId.module(m.name)));
     }
   }
+  for (const e of options.aliasEdges ?? []) edges.push(edge(e.kind, nodeId.device(e.device), nodeId.module(e.module)));
 
   if (options.positions) {
     const pos = options.positions;
