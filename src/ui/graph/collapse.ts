@@ -937,8 +937,9 @@ export function collapseStep(snapshot: SnapshotCore, plan: CollapsePlan, positio
   if (plan.aliasPatterns.size && (modSummary !== null || drawnSummaries.size)) {
     const index = aliasIndexOf(plan);
     const seen = new Set<string>();
+    const keyOf = (kind: AliasEdge['kind'], device: string, module: string) => `${kind}\u0000${device}\u0000${module}`;
     const add = (kind: AliasEdge['kind'], device: string, module: string) => {
-      const key = `${kind}\u0000${device}\u0000${module}`;
+      const key = keyOf(kind, device, module);
       if (seen.has(key)) return;
       seen.add(key);
       aliasEdges.push({ kind, device, module });
@@ -987,7 +988,7 @@ export function collapseStep(snapshot: SnapshotCore, plan: CollapsePlan, positio
       } else
         for (const pattern of alias.patterns)
           for (const [summary, paths] of index.hidden.get(pattern) ?? [])
-            if (drawnSummaries.has(summary) && !seen.has(`${alias.kind}\u0000${summary}\u0000${target}`) && paths.some((p) => !shown.has(p) && find(p))) add(alias.kind, summary, target);
+            if (drawnSummaries.has(summary) && !seen.has(keyOf(alias.kind, summary, target)) && paths.some((p) => !shown.has(p) && find(p))) add(alias.kind, summary, target);
       // drawn devices, to the modules' summary (a drawn device and a drawn module: toFlow draws that edge itself)
       if (target !== m.name) for (const p of (loaded ? (id === undefined ? undefined : drawnByPattern.get(id)) : drawnByModule.get(m.name)) ?? []) add(alias.kind, p, target);
     }

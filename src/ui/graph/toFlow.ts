@@ -379,12 +379,9 @@ function flatten<T>(root: TreeItem<T>, height: (t: T) => number, gap: number): P
  * Places a column of items (tops) so that each is centred near its desired centre (the mean
  * centre of what it connects to), in order of that centre, without overlap. Items with no
  * desired centre (connected to nothing drawn) take the first free room from the top, so
- * they do not make the graph taller than it needs to be.
- */
-/**
- * Places a column's items at their desired centre lines, top-down, none over another. `room`: the
- * height an item keeps free in the column (at least its height, which centres it): the room below
- * a node for a taller text it shows at other steps.
+ * they do not make the graph taller than it needs to be. `room`: the height an item keeps free
+ * in the column (at least its height, which centres it): room below a node for a taller text
+ * it shows at other steps.
  */
 function column<T>(items: T[], desired: (t: T) => number | null, top: number, height: (t: T) => number, gap = LAYOUT.listGap, bottom?: number, room: (t: T) => number = height): Map<T, number> {
   const withY = items.map((item, i) => ({ item, i, want: desired(item) }));
