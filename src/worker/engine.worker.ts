@@ -144,7 +144,7 @@ async function runInfo(sim: Simulation, slot: Slot): Promise<RunInfo> {
     variant: currentVariant(sim.scenario),
     actionStarts: sim.actionStarts,
     layoutBasis,
-    layout: layoutBasis ? computeLayout(layoutBasis, [], touchesOf(sim)) : null,
+    layout: layoutBasis ? computeLayout(layoutBasis, [], touchesOf(sim), true) : null,
     // exact only when every step was looked at
     moduleChanges: steps.length === sim.lastStep + 1 ? moduleChanges(snaps, steps) : null,
   };
@@ -186,7 +186,7 @@ const api: EngineWire = {
     const basis = bases.get(slot);
     if (!basis) return null;
     const { computeLayout } = await import('./layout');
-    return computeLayout(basis, expanded, touchesOf(simulation(slot)));
+    return computeLayout(basis, expanded, touchesOf(simulation(slot)), true);
   },
   // shape and reference problems together (validateAll.ts); the scenario arrives as JSON text
   // the editor's check: its code is a chunk of its own, loaded by the first check

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Simulation, getBuiltinScenario, listBuiltins } from '../engine';
 import type { Snapshot } from '../engine/api';
 import { benchScenario } from '../../bench/scenario';
-import { DeviceTally, changedDevices, collapseStep, planCollapse, SLOT_HEIGHT, type CollapsePlan } from '../ui/graph/collapse';
+import { DeviceTally, changedDevices, collapseStep, planCollapse, reserveRows, SLOT_HEIGHT, type CollapsePlan } from '../ui/graph/collapse';
 import { LAYOUT, snapshotToFlow, type GraphNode, type NodePlace } from '../ui/graph/toFlow';
 import { computeLayout } from './layout';
 import { layoutSteps, unionSnapshot } from './union';
@@ -44,6 +44,20 @@ describe('the collapsed layout of a generated run', () => {
     expect(platform.slots).toHaveLength(1);
     expect(platform.depth).toBe(1);
     expect(platform.head.size).toBe(1);
+  });
+
+  it("is the same from the run's distinct touches as from every event, and its one plan (rows reserved after the count) is the plan the UI makes", () => {
+    const distinct = [...sim.distinctTouches()].map((touches) => ({ touches }));
+    expect(distinct.length).toBeLessThan(events.length);
+    expect(computeLayout(basis, [], distinct, true)).toEqual({ ...layout, ms: expect.any(Number) });
+    const open = ['devices:/devices/platform'];
+    const opened = computeLayout(basis, open, events);
+    expect(computeLayout(basis, open, distinct, true)).toEqual({ ...opened, ms: expect.any(Number) });
+    const again = planCollapse(basis, [], layout.needs);
+    const made = reserveRows(planCollapse(basis, []), layout.needs!);
+    expect(made.groups).toEqual(again.groups);
+    expect([...made.basisRep].map(([p, h]) => [p, h.group.key, h.member])).toEqual([...again.basisRep].map(([p, h]) => [p, h.group.key, h.member]));
+    expect([...made.visibleDevices]).toEqual([...again.visibleDevices]);
   });
 
   it('lays out the basis of a larger run so that it fits a 1280×720 window at zoom 0.5 or more', () => {

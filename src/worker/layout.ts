@@ -6,7 +6,7 @@
  */
 import type { SnapshotCore } from './protocol';
 import { estimateText, layoutPositions, type TextMeasure } from '../ui/graph/toFlow';
-import { collapseNeeds, collapsedBasis, planCollapse } from '../ui/graph/collapse';
+import { collapseNeeds, collapsedBasis, planCollapse, reserveRows } from '../ui/graph/collapse';
 import type { TraceEvent } from '../engine/api';
 import { canvasMeasure } from '../ui/graph/measure';
 import type { RunLayout } from './protocol';
@@ -22,13 +22,15 @@ function workerMeasure(): TextMeasure {
 /**
  * The basis laid out with its large sibling groups collapsed (ui/graph/collapse.ts), but for
  * those in `expanded`: the UI applies the same plan (with the same `needs`) to each step's
- * snapshot. `events`: the run's, for the reserved rows each group needs (collapseNeeds).
+ * snapshot. `events`: the run's, for the reserved rows each group needs (collapseNeeds);
+ * `distinctTouches`: they give each touches object once.
  */
-export function computeLayout(basis: SnapshotCore, expanded: string[] = [], events: Iterable<Pick<TraceEvent, 'touches'>> = []): RunLayout {
+export function computeLayout(basis: SnapshotCore, expanded: string[] = [], events: Iterable<Pick<TraceEvent, 'touches'>> = [], distinctTouches = false): RunLayout {
   const t0 = performance.now();
-  const first = planCollapse(basis, expanded);
-  const needs = first.groups.length ? collapseNeeds(basis, first, events) : undefined;
-  const { snapshot, heights } = collapsedBasis(basis, needs ? planCollapse(basis, expanded, needs) : first);
+  // the plan the UI makes with the needs (planCollapse(basis, expanded, needs)): made once, its rows reserved when the needs are counted
+  const plan = planCollapse(basis, expanded);
+  const needs = plan.groups.length ? collapseNeeds(basis, plan, events, distinctTouches) : undefined;
+  const { snapshot, heights } = collapsedBasis(basis, needs ? reserveRows(plan, needs) : plan);
   const positions = layoutPositions(snapshot, undefined, workerMeasure(), heights, snapshot !== basis);
   const places: RunLayout['places'] = [];
   for (const [id, p] of positions) places.push([id, p.x, p.y, p.height ?? 0]);

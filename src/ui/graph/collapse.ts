@@ -80,6 +80,8 @@ export interface CollapseGroup {
   slots: string[];
   /** device groups: the columns a reserved row holds beside its first (a device row with its child row beside it: 1) */
   depth: number;
+  /** the reserved rows' keys start with this */
+  slotBase: string;
 }
 
 export interface HiddenIn {
@@ -109,13 +111,14 @@ export interface CollapsePlan {
   visibleDrivers: Set<string>;
   visibleModules: Set<string>;
   visibleFirmware: Set<string>;
-  /** the devices the basis hides, by MODALIAS, and its modules' alias patterns (a module's alias edge from a summary: collapseStep) */
-  hiddenByModalias: Map<string, string[]>;
-  aliasPatterns: Set<string>;
-  /** each basis module's aliases (the patterns a module not loaded is matched by) */
-  moduleAliases: Map<string, readonly string[]>;
-  /** the alias patterns' index, and each pattern's hidden matches by the summary standing for them: made when first needed (aliasIndex) */
+  /** whether a basis module has an alias pattern (an alias, or the one udev loaded it by): the alias edges' index is made only then */
+  hasAliases: boolean;
+  /** the alias patterns' index, and each pattern's hidden matches by the summary standing for them: made when first needed (aliasIndexOf) */
   aliasIndex: AliasIndexOfPlan | null;
+  /** the basis the plan was made of: its devices by devpath, and each device's children in it (the top-level ones under null) */
+  basis: SnapshotCore | null;
+  byPath: ReadonlyMap<string, DeviceView>;
+  children: ReadonlyMap<string | null, DeviceView[]>;
 }
 
 /** keys of the placeholder records (characters no devpath, driver or module name has here) */
@@ -139,19 +142,27 @@ function groupOf<T>(items: T[], parentOf: (t: T) => string | null): Map<string |
 export const headSize = (size: number): number => (size > COLLAPSE.hugeFrom ? COLLAPSE.hugeHead : size > COLLAPSE.largeFrom ? COLLAPSE.largeHead : COLLAPSE.head);
 
 function makeGroup(key: string, kind: GroupKind, parent: string | null, members: string[], expanded: ReadonlySet<string>, summary: string, slotBase: string, needs: CollapseNeeds | undefined): CollapseGroup {
-  const open = expanded.has(key);
-  const rows = needs ? Math.min(COLLAPSE.maxSlots, Math.max(1, needs.rows[key] ?? 1)) : COLLAPSE.slots;
-  return {
-    key,
-    kind,
-    parent,
-    size: members.length,
-    expanded: open,
-    head: new Set(members.slice(0, headSize(members.length))),
-    summary,
-    slots: open ? [] : Array.from({ length: rows }, (_, i) => slotKey(slotBase, i)),
-    depth: needs ? Math.max(1, needs.depth[key] ?? 1) : 1,
-  };
+  const g: CollapseGroup = { key, kind, parent, size: members.length, expanded: expanded.has(key), head: new Set(members.slice(0, headSize(members.length))), summary, slots: [], depth: 1, slotBase };
+  reserve(g, needs);
+  return g;
+}
+
+/** a group's reserved rows and their columns: what `needs` asks for it (COLLAPSE.slots rows without needs) */
+function reserve(g: CollapseGroup, needs: CollapseNeeds | undefined): void {
+  const rows = needs ? Math.min(COLLAPSE.maxSlots, Math.max(1, needs.rows[g.key] ?? 1)) : COLLAPSE.slots;
+  g.slots = g.expanded ? [] : Array.from({ length: rows }, (_, i) => slotKey(g.slotBase, i));
+  g.depth = needs ? Math.max(1, needs.depth[g.key] ?? 1) : 1;
+}
+
+/**
+ * The plan planCollapse(basis, expanded, needs) makes, from the plan it made without needs
+ * (whose groups change in place: only for a plan nothing has used yet). The worker's layout
+ * counts the needs over the plan first made, and a second plan of a large basis costs as much
+ * as the first.
+ */
+export function reserveRows(plan: CollapsePlan, needs: CollapseNeeds): CollapsePlan {
+  for (const g of plan.groups) reserve(g, needs);
+  return plan;
 }
 
 /**
@@ -174,10 +185,11 @@ export function planCollapse(basis: SnapshotCore | null, expanded: readonly stri
     visibleDrivers: new Set(),
     visibleModules: new Set(),
     visibleFirmware: new Set(),
-    hiddenByModalias: new Map(),
-    aliasPatterns: new Set(),
-    moduleAliases: new Map(),
+    hasAliases: false,
     aliasIndex: null,
+    basis,
+    byPath: new Map(),
+    children: new Map(),
   };
   if (!basis) return plan;
   const add = (g: CollapseGroup) => {
@@ -189,8 +201,10 @@ export function planCollapse(basis: SnapshotCore | null, expanded: readonly stri
   };
 
   // devices, top down: a device is drawn when its parent is and its group is small, open, or it is in the head
-  const paths = new Set(basis.devices.map((d) => d.devpath));
-  const kids = groupOf(basis.devices, (d) => (d.parent !== null && d.parent !== d.devpath && paths.has(d.parent) ? d.parent : null));
+  const byPath = new Map(basis.devices.map((d) => [d.devpath, d]));
+  const kids = groupOf(basis.devices, (d) => (d.parent !== null && d.parent !== d.devpath && byPath.has(d.parent) ? d.parent : null));
+  plan.byPath = byPath;
+  plan.children = kids;
   for (const [parent, list] of kids) {
     if (list.length <= COLLAPSE.threshold) continue;
     const base = `${under(parent)}/`;
@@ -221,17 +235,7 @@ export function planCollapse(basis: SnapshotCore | null, expanded: readonly stri
     }
   }
   const seesDevice = (list: string[]) => list.some((d) => plan.visibleDevices.has(d));
-  for (const m of basis.modules) {
-    plan.moduleAliases.set(m.name, m.aliases);
-    for (const a of m.aliases) plan.aliasPatterns.add(a);
-    if (m.loadedBy && m.loadedBy !== 'manual') plan.aliasPatterns.add(m.loadedBy);
-  }
-  for (const d of basis.devices) {
-    if (!d.modalias || !plan.basisRep.has(d.devpath)) continue;
-    const list = plan.hiddenByModalias.get(d.modalias);
-    if (list) list.push(d.devpath);
-    else plan.hiddenByModalias.set(d.modalias, [d.devpath]);
-  }
+  plan.hasAliases = basis.modules.some((m) => m.aliases.length > 0 || (!!m.loadedBy && m.loadedBy !== 'manual'));
 
   // firmware, top down: also drawn when it gave rise to a drawn device
   const fwIds = new Set(basis.firmware.map((f) => f.id));
@@ -274,18 +278,14 @@ export function planCollapse(basis: SnapshotCore | null, expanded: readonly stri
  * per child it brings along (up to 2); its columns are its chain below the group's member and
  * those children. The selection and changed devices take the rows the step leaves free.
  */
-export function collapseNeeds(basis: SnapshotCore, plan: CollapsePlan, events: Iterable<{ touches: TraceEvent['touches'] }>): CollapseNeeds {
+export function collapseNeeds(basis: SnapshotCore, plan: CollapsePlan, events: Iterable<{ touches: TraceEvent['touches'] }>, distinct = false): CollapseNeeds {
   const rows: Record<string, number> = {};
   const depth: Record<string, number> = {};
   if (!plan.groups.some((g) => !g.expanded)) return { rows, depth };
-  const byPath = new Map(basis.devices.map((d) => [d.devpath, d]));
-  const kids = new Map<string, string[]>();
-  for (const d of basis.devices) {
-    if (d.parent === null || d.parent === d.devpath || !byPath.has(d.parent)) continue;
-    const list = kids.get(d.parent);
-    if (list) list.push(d.devpath);
-    else kids.set(d.parent, [d.devpath]);
-  }
+  // the plan's indexes when it was made of this basis
+  const own = plan.basis === basis;
+  const byPath = own ? plan.byPath : new Map(basis.devices.map((d) => [d.devpath, d]));
+  const kids = own ? plan.children : groupOf(basis.devices, (d) => (d.parent !== null && d.parent !== d.devpath && byPath.has(d.parent) ? d.parent : null));
   const most = new Map<CollapseGroup, number>();
   const count = new Map<CollapseGroup, number>();
   const fwSeen = new Set<string>();
@@ -299,20 +299,24 @@ export function collapseNeeds(basis: SnapshotCore, plan: CollapsePlan, events: I
     bump(g);
   };
   // the engine shares one touches object between the events of a device (or a device and its
-  // driver): what one needs is the same for all of them, counted once
+  // driver): what one needs is the same for all of them, counted once (`distinct`: the caller
+  // gives each once, Simulation.distinctTouches)
   const seen = new Set<TraceEvent['touches']>();
   for (const e of events) {
     const t = e.touches;
-    if (seen.has(t)) continue;
-    seen.add(t);
+    if (!distinct) {
+      if (seen.has(t)) continue;
+      seen.add(t);
+    }
     if (!t.devices?.length && !t.drivers?.length && !t.modules?.length) continue;
     count.clear();
     fwSeen.clear();
     for (const path of t.devices ?? []) {
       const h = plan.basisRep.get(path);
       if (!h || h.group.expanded) continue;
-      const own = kids.get(path) ?? [];
-      bump(h.group, own.length ? Math.min(2, own.length) : 1);
+      const below = kids.get(path);
+      const n = below?.length ?? 0;
+      bump(h.group, n ? Math.min(2, n) : 1);
       // up the chain to the group's member
       let k = 0;
       for (let at: string | undefined = path; at !== undefined && plan.deviceGroup.get(at) !== h.group && k < 64; k++) {
@@ -321,8 +325,8 @@ export function collapseNeeds(basis: SnapshotCore, plan: CollapsePlan, events: I
         at = p === null || p === undefined ? undefined : p;
       }
       fwOf(path);
-      for (const c of own.slice(0, 2)) fwOf(c);
-      const d = k + (own.length ? 1 : 0);
+      for (let i = 0; i < Math.min(2, n); i++) fwOf(below![i]!.devpath);
+      const d = k + (n ? 1 : 0);
       if (d > (depth[h.group.key] ?? 0)) depth[h.group.key] = d;
     }
     const dg = plan.driverGroup;
@@ -360,6 +364,8 @@ interface AliasIndexOfPlan {
   set: PatternSet;
   /** pattern → summary → the hidden devices it stands for whose MODALIAS the pattern matches */
   hidden: Map<string, Map<string, string[]>>;
+  /** how many distinct MODALIAS values the hidden devices have */
+  hiddenCount: number;
   /** a hidden device → the patterns (places) its MODALIAS matches (DeviceTally counts them) */
   patternsOf: Map<string, number[]>;
   /** a pattern's place → the modules that have it among their aliases */
@@ -376,11 +382,25 @@ interface AliasIndexOfPlan {
  */
 function aliasIndexOf(plan: CollapsePlan): AliasIndexOfPlan {
   if (plan.aliasIndex) return plan.aliasIndex;
-  const patterns = [...plan.aliasPatterns];
+  const basis = plan.basis;
+  // the modules' alias patterns (each module's aliases, and the one udev loaded it by), and the devices the basis hides, by MODALIAS
+  const aliasPatterns = new Set<string>();
+  const hiddenByModalias = new Map<string, string[]>();
+  for (const m of basis?.modules ?? []) {
+    for (const a of m.aliases) aliasPatterns.add(a);
+    if (m.loadedBy && m.loadedBy !== 'manual') aliasPatterns.add(m.loadedBy);
+  }
+  for (const d of basis?.devices ?? []) {
+    if (!d.modalias || !plan.basisRep.has(d.devpath)) continue;
+    const list = hiddenByModalias.get(d.modalias);
+    if (list) list.push(d.devpath);
+    else hiddenByModalias.set(d.modalias, [d.devpath]);
+  }
+  const patterns = [...aliasPatterns];
   const set = new PatternSet(patterns);
   const hidden = new Map<string, Map<string, string[]>>();
   const patternsOf = new Map<string, number[]>();
-  for (const [modalias, paths] of plan.hiddenByModalias) {
+  for (const [modalias, paths] of hiddenByModalias) {
     const matched = set.matches(modalias);
     if (!matched.length) continue;
     for (const p of paths) patternsOf.set(p, matched);
@@ -397,7 +417,7 @@ function aliasIndexOf(plan: CollapsePlan): AliasIndexOfPlan {
   }
   const idOf = new Map(patterns.map((x, i) => [x, i]));
   const owners: string[][] = patterns.map(() => []);
-  for (const [name, aliases] of plan.moduleAliases) for (const a of aliases) owners[idOf.get(a)!]!.push(name);
+  for (const m of basis?.modules ?? []) for (const a of m.aliases) owners[idOf.get(a)!]!.push(m.name);
   const memo = new Map<string, number[]>();
   const matching = (modalias: string | null): readonly number[] | undefined => {
     if (!modalias) return undefined;
@@ -405,7 +425,7 @@ function aliasIndexOf(plan: CollapsePlan): AliasIndexOfPlan {
     if (hits === undefined) memo.set(modalias, (hits = set.matches(modalias)));
     return hits;
   };
-  return (plan.aliasIndex = { patterns, idOf, set, hidden, patternsOf, owners, matching });
+  return (plan.aliasIndex = { patterns, idOf, set, hidden, hiddenCount: hiddenByModalias.size, patternsOf, owners, matching });
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -455,7 +475,7 @@ export function summaryNodeId(g: CollapseGroup): string {
 export function collapsedBasis(basis: SnapshotCore, plan: CollapsePlan): { snapshot: SnapshotCore; heights: Map<string, number> } {
   if (!plan.groups.length) return { snapshot: basis, heights: new Map() };
   const heights = new Map<string, number>();
-  const view = collapseStep(basis, plan, undefined, {});
+  const view = collapseView(basis, plan, undefined, {}, undefined, false);
   for (const [id] of view.summaries) heights.set(id, SUMMARY_HEIGHT);
   const devices = [...view.snapshot.devices];
   const drivers = [...view.snapshot.drivers];
@@ -651,6 +671,11 @@ const NO_SUMMARIES: ReadonlyMap<string, SummaryInfo> = new Map();
 const NO_HEIGHTS: ReadonlyMap<string, number> = new Map();
 
 export function collapseStep(snapshot: SnapshotCore, plan: CollapsePlan, positions: ReadonlyMap<string, NodePlace> | undefined, spot: Spotlight, tally?: DeviceTally): CollapsedView {
+  return collapseView(snapshot, plan, positions, spot, tally, true);
+}
+
+/** collapseStep; without alias edges for the layout's basis (collapsedBasis: it lays out nodes, not edges) */
+function collapseView(snapshot: SnapshotCore, plan: CollapsePlan, positions: ReadonlyMap<string, NodePlace> | undefined, spot: Spotlight, tally: DeviceTally | undefined, withAliasEdges: boolean): CollapsedView {
   // nothing large: the snapshot as it is (the same objects: the graph does not rebuild on a selection)
   if (!plan.groups.length) return { snapshot, positions, summaries: NO_SUMMARIES, heights: NO_HEIGHTS, aliasEdges: NO_ALIAS_EDGES };
   const out = positions ? new Map(positions) : undefined;
@@ -934,7 +959,7 @@ export function collapseStep(snapshot: SnapshotCore, plan: CollapsePlan, positio
   // and to the modules' summary for a hidden module (from drawn devices and device summaries)
   const aliasEdges: AliasEdge[] = [];
   const modSummary = mg && hiddenModules.length ? mg.summary : null;
-  if (plan.aliasPatterns.size && (modSummary !== null || drawnSummaries.size)) {
+  if (withAliasEdges && plan.hasAliases && (modSummary !== null || drawnSummaries.size)) {
     const index = aliasIndexOf(plan);
     const seen = new Set<string>();
     const keyOf = (kind: AliasEdge['kind'], device: string, module: string) => `${kind}\u0000${device}\u0000${module}`;
@@ -1083,7 +1108,8 @@ export class DeviceTally {
   private readonly index: AliasIndexOfPlan | null;
 
   constructor(private readonly plan: CollapsePlan) {
-    this.index = plan.aliasPatterns.size && plan.hiddenByModalias.size ? aliasIndexOf(plan) : null;
+    const index = plan.hasAliases ? aliasIndexOf(plan) : null;
+    this.index = index && index.hiddenCount ? index : null;
     this.reset();
   }
 
