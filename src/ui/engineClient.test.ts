@@ -13,18 +13,25 @@ let ids = 1;
 
 /** a fake worker: `run` of a scenario titled "hang" never answers; everything else answers at once */
 function fakeWorkers() {
-  const started: { runs: string[]; terminated: boolean }[] = [];
+  const started: { runs: string[]; snapshotCalls: number[]; terminated: boolean }[] = [];
+  const stepAt = (step: number) => ({ delta: diffSnapshot(null, null, snap(step), ids++), event: { index: step, kind: 'phase', text: `e${step}`, cite: '', depth: 0, touches: {} } });
   const spawn = () => {
     const { port1, port2 } = new MessageChannel();
-    const me = { runs: [] as string[], terminated: false };
+    const me = { runs: [] as string[], snapshotCalls: [] as number[], terminated: false };
     started.push(me);
     Comlink.expose({
       run: (json: string) => {
         me.runs.push(json);
-        if (JSON.parse(json).title === 'hang') return new Promise(() => {});
-        return { summary: { id: 'x', title: 't', source: '', eventCount: 0, errors: [] }, scenario: JSON.parse(json), variant: null, actionStarts: [], layoutBasis: null };
+        const scenario = JSON.parse(json);
+        if (scenario.title === 'hang') return new Promise(() => {});
+        // a scenario's `events` say how many events its run has: the snapshot at its last step comes with the run
+        const last = typeof scenario.events === 'number' ? { step: scenario.events - 1, ...stepAt(scenario.events - 1) } : null;
+        return { info: { summary: { id: 'x', title: 't', source: '', eventCount: scenario.events ?? 0, errors: [] }, scenario, variant: null, actionStarts: [], layoutBasis: null }, last };
       },
-      snapshotDelta: (step: number) => ({ delta: diffSnapshot(null, null, snap(step), ids++), event: { index: step, kind: 'phase', text: `e${step}`, cite: '', depth: 0, touches: {} } }),
+      snapshotDelta: (step: number) => {
+        me.snapshotCalls.push(step);
+        return stepAt(step);
+      },
       listBuiltins: () => [],
       // the paged views' calls: what they were asked, back
       lines: async (list: string, from: number, to: number, step: number, slot: string) => [`${list} ${from}-${to} at ${step} in ${slot}`],
@@ -72,6 +79,23 @@ describe('engine client supervision', () => {
     const { snapshot } = await engine.snapshot(4);
     expect(snapshot.counts).toEqual({ uevents: 4, log: 8, monitorLines: 12 });
     expect(Object.keys(snapshot)).not.toContain('sysfs');
+    engine.dispose();
+  });
+  it("the snapshot at the run's last step comes with the run: the first request for that step is answered without the worker, any other by it", async () => {
+    const { spawn, started } = fakeWorkers();
+    const engine = createEngineClient({ spawn });
+    await engine.run({ id: 'a', title: 'ok', events: 10 });
+    expect(await engine.snapshot(9)).toEqual({ snapshot: snap(9), event: expect.objectContaining({ index: 9 }) });
+    expect(started[0]!.snapshotCalls).toEqual([]);
+    // once only: the next request for it, and a request for another step, reach the worker
+    expect((await engine.snapshot(9)).snapshot).toEqual(snap(9));
+    expect((await engine.snapshot(4)).snapshot).toEqual(snap(4));
+    expect(started[0]!.snapshotCalls).toEqual([9, 4]);
+    // a run whose first request is for another step: the worker answers it (the run's last snapshot is dropped)
+    await engine.run({ id: 'b', title: 'ok', events: 20 });
+    expect((await engine.snapshot(3)).snapshot).toEqual(snap(3));
+    expect((await engine.snapshot(19)).snapshot).toEqual(snap(19));
+    expect(started[0]!.snapshotCalls).toEqual([9, 4, 3, 19]);
     engine.dispose();
   });
   it('scenarios cross as JSON text, so nesting structured clone would choke on survives the post', async () => {

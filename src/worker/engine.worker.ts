@@ -8,10 +8,10 @@ import * as Comlink from 'comlink';
 import { DEFAULT_SCENARIO_ID, Simulation } from '../engine/simulation';
 import { validateScenario } from '../engine/scenario/validate';
 import { STANDARD_VARIANTS, applyVariant, currentVariant } from '../scenarios/variants';
-import type { EngineWire, RunHead, RunInfo, Slot, SnapshotCore, UiSnapshot } from './protocol';
+import type { EngineWire, RunHead, RunInfo, Slot, SnapshotCore, UiSnapshot, WireRun, WireStep } from './protocol';
 import { UiSnapshots } from './uiSnapshot';
 import { layoutSteps, moduleChanges, unionSnapshot } from './union';
-import { deltaRecords, diffSnapshot, type SnapshotDelta } from './delta';
+import { deltaRecords, diffSnapshot } from './delta';
 import { EMPTY_INDEX, eventIndex } from './eventIndex';
 import { storyStep } from '../ui/firstScreen';
 import type { TraceEvent } from '../engine/index';
@@ -92,7 +92,7 @@ const SENT_KEPT = 4;
 const sent = new Map<Slot, Map<number, UiSnapshot>>();
 let nextId = 1;
 
-function snapshotDelta(step: number, slot: Slot, held: number[]): { delta: SnapshotDelta; event: TraceEvent | null } {
+function snapshotDelta(step: number, slot: Slot, held: number[]): WireStep {
   const t0 = performance.now();
   const sim = simulation(slot);
   const snap = viewsOf(slot).of(sim.stateAt(step));
@@ -148,8 +148,7 @@ async function runInfo(sim: Simulation, slot: Slot): Promise<RunInfo> {
     // exact only when every step was looked at
     moduleChanges: steps.length === sim.lastStep + 1 ? moduleChanges(snaps, steps) : null,
   };
-  // the kind column moves to the UI thread rather than being copied
-  return Comlink.transfer(info, [index.kinds.buffer]);
+  return info;
 }
 
 /** scenarios arrive as JSON text (any nesting survives the post) */
@@ -177,10 +176,14 @@ const api: EngineWire = {
   builtinWithVariant: async (id, variant) => applyVariant((await builtins()).getBuiltinScenario(id), variant),
   async run(json, slot = 'main') {
     const p = parse(json);
-    if (!p.ok) return invalidInfo({ id: '(invalid)', title: '(invalid scenario)', source: '', errors: [{ path: '(root)', message: p.message }], eventCount: 0 });
+    if (!p.ok) return { info: invalidInfo({ id: '(invalid)', title: '(invalid scenario)', source: '', errors: [{ path: '(root)', message: p.message }], eventCount: 0 }), last: null };
     const sim = new Simulation(p.value);
     sims.set(slot, sim);
-    return runInfo(sim, slot);
+    const info = await runInfo(sim, slot);
+    if (!sim.scenario) return { info, last: null };
+    const answer: WireRun = { info, last: { step: sim.lastStep, ...snapshotDelta(sim.lastStep, slot, []) } };
+    // the kind column moves to the UI thread rather than being copied (an invalid run's is the shared empty one)
+    return Comlink.transfer(answer, [info.index.kinds.buffer]);
   },
   async layout(expanded, slot = 'main') {
     const basis = bases.get(slot);
