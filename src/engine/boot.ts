@@ -21,20 +21,11 @@ import { resolveDevice } from './scenario/interpret';
 import { deviceDel } from './core/core';
 import { platformDeviceUnregister } from './buses/platform';
 import { E } from './core/errno';
+import { DEFAULT_BUDGET, type RunBudget } from './budget';
+
+export { DEFAULT_BUDGET, type RunBudget };
 
 export const INITCALL_LEVELS = ['core', 'arch', 'subsys', 'fs', 'device', 'late'] as const;
-/**
- * A run's budget: it stops, with the reason recorded, when it records more events than this, runs
- * longer than this wall time, or holds more devices than this (checked as events are recorded,
- * i.e. inside every engine loop). Large generated runs (bench/) raise them.
- */
-export interface RunBudget {
-  maxEvents: number;
-  maxMillis: number;
-  maxDevices: number;
-}
-// ~800 bytes per recorded event (trace, journal, uevents): 1M events stay under 1 GB of heap
-export const DEFAULT_BUDGET: RunBudget = { maxEvents: 1_000_000, maxMillis: 8_000, maxDevices: 200_000 };
 export const MAX_DEPTH = 200;
 
 /** why a run stopped before its end */

@@ -24,6 +24,7 @@ function fakeWorkers() {
         me.runs.push(json);
         const scenario = JSON.parse(json);
         if (scenario.title === 'hang') return new Promise(() => {});
+        if (scenario.title === 'slow') return new Promise((resolve) => setTimeout(() => resolve({ info: { summary: { id: 'slow', title: 't', source: '', eventCount: 0, errors: [] }, scenario, variant: null, actionStarts: [], layoutBasis: null }, last: null }), 150));
         // a scenario's `events` say how many events its run has: the snapshot at its last step comes with the run
         const last = typeof scenario.events === 'number' ? { step: scenario.events - 1, ...stepAt(scenario.events - 1) } : null;
         return { info: { summary: { id: 'x', title: 't', source: '', eventCount: scenario.events ?? 0, errors: [] }, scenario, variant: null, actionStarts: [], layoutBasis: null }, last };
@@ -48,16 +49,27 @@ describe('engine client supervision', () => {
   it('a call with no answer within the timeout rejects, the worker is replaced and the last good run replayed', async () => {
     const { spawn, started } = fakeWorkers();
     const reasons: string[] = [];
-    const engine = createEngineClient({ spawn, timeoutMs: 100 });
+    const engine = createEngineClient({ spawn, timeoutMs: 100, runBudgetMs: 50 });
     engine.onRestart((r) => reasons.push(r));
     await engine.run({ id: 'good', title: 'ok' });
     await expect(engine.run({ id: 'bad', title: 'hang' })).rejects.toBeInstanceOf(EngineRestartError);
-    expect(reasons).toEqual([expect.stringContaining('did not answer within 0.1 s')]);
+    // a run may take the engine's own budget on top of the timeout
+    expect(reasons).toEqual([expect.stringContaining('did not answer within 0.15 s')]);
     expect(started).toHaveLength(2);
     expect(started[0]!.terminated).toBe(true);
     // the next request waits for the replay of the last good run on the new worker, then answers
     expect(await engine.snapshot(3)).toEqual({ snapshot: snap(3), event: expect.objectContaining({ index: 3, text: 'e3' }) });
     expect(started[1]!.runs.map((j) => JSON.parse(j).id)).toEqual(['good']);
+    engine.dispose();
+  });
+  it('a run may take the engine\'s own wall-time budget on top of the timeout; other calls may not', async () => {
+    const { spawn, started } = fakeWorkers();
+    const reasons: string[] = [];
+    const engine = createEngineClient({ spawn, timeoutMs: 60, runBudgetMs: 400 });
+    engine.onRestart((r) => reasons.push(r));
+    expect((await engine.run({ id: 'slow', title: 'slow' })).summary.id).toBe('slow');
+    expect(reasons).toEqual([]);
+    expect(started).toHaveLength(1);
     engine.dispose();
   });
   it('cancel() stops a run in flight the same way, and later calls never queue behind it', async () => {

@@ -2,8 +2,8 @@
  * UI-side handle on the engine worker, supervised. Every call returns a promise that settles:
  * - a worker that throws, fails to load, or sends an unreadable message is terminated and
  *   replaced, and the calls in flight reject with the reason;
- * - a call that gets no answer within `timeoutMs` (the engine's own run budget is 8 s) does the
- *   same: the worker is presumed hung;
+ * - a call that gets no answer within `timeoutMs` does the same: the worker is presumed hung. A
+ *   run may take its own wall-time budget (engine/budget.ts) on top;
  * - `cancel()` stops whatever runs now, the same way.
  * After a restart the new worker re-runs the last scenario that ran successfully in each slot, so
  * the next snapshot or step request finds the last good view, and later requests never queue
@@ -13,6 +13,7 @@
 import * as Comlink from 'comlink';
 import type { EngineApi, EngineWire, ImportOutcome, Slot, StepView, UiSnapshot as Snapshot, WireStep } from '../worker/protocol';
 import { applyDelta, type SnapshotDelta } from '../worker/delta';
+import { DEFAULT_BUDGET } from '../engine/budget';
 
 /** snapshots kept per slot as bases for the worker's deltas (the worker keeps as many: engine.worker.ts SENT_KEPT) */
 const HELD = 4;
@@ -38,6 +39,8 @@ export type EngineClient = Promised<EngineApi> & {
 
 export interface EngineClientOptions {
   timeoutMs?: number;
+  /** what a run may take on top of timeoutMs (default: the engine's wall-time budget, DEFAULT_BUDGET.maxMillis) */
+  runBudgetMs?: number;
   /** for tests: how to start a worker */
   spawn?: () => Worker;
 }
@@ -49,6 +52,7 @@ const spawnDefault = () => new Worker(new URL('../worker/engine.worker.ts', impo
 
 export function createEngineClient(opts: EngineClientOptions = {}): EngineClient {
   const timeoutMs = opts.timeoutMs ?? 15_000;
+  const runTimeoutMs = timeoutMs + (opts.runBudgetMs ?? DEFAULT_BUDGET.maxMillis);
   const spawn = opts.spawn ?? spawnDefault;
   const listeners: ((reason: string) => void)[] = [];
   /** the last scenario (JSON) that ran without error, per slot: replayed after a restart */
@@ -135,14 +139,14 @@ export function createEngineClient(opts: EngineClientOptions = {}): EngineClient
 
   live = start(false);
 
-  const call = <T>(fn: (r: Comlink.Remote<EngineWire>) => Promise<T>): Promise<T> => {
+  const call = <T>(fn: (r: Comlink.Remote<EngineWire>) => Promise<T>, waitMs = timeoutMs): Promise<T> => {
     if (disposed) return Promise.reject(new Error('the engine was disposed'));
     const me = live;
     return new Promise<T>((resolve, reject) => {
       me.pending.add(reject);
       const timer = setTimeout(() => {
-        if (live === me) restart(`the engine did not answer within ${timeoutMs / 1000} s and was restarted; the last good view is kept`);
-      }, timeoutMs);
+        if (live === me) restart(`the engine did not answer within ${waitMs / 1000} s and was restarted; the last good view is kept`);
+      }, waitMs);
       me.ready
         .then(() => fn(me.remote))
         .then(resolve, reject)
@@ -173,7 +177,7 @@ export function createEngineClient(opts: EngineClientOptions = {}): EngineClient
       const json = toJson(scenario);
       const me = live;
       const t0 = performance.now();
-      const { info, last } = await call((r) => r.run(json, slot));
+      const { info, last } = await call((r) => r.run(json, slot), runTimeoutMs);
       if (info.scenario) lastGood.set(slot, json);
       lastOfRun.delete(slot);
       if (last && me === live) lastOfRun.set(slot, { step: last.step, view: receive(slot, last, t0, performance.now()) });
