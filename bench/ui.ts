@@ -27,6 +27,8 @@ export interface UiOptions {
   graphN: number;
   /** devices of the step measurement */
   stepN: number;
+  /** devices of the large first graph (`?bench=N`, one sample: a machine's worth of devices, run to its end); 0: not measured */
+  bigN: number;
   stepSamples: number;
   repeats: number;
   /** only the step measurement (`npm run bench -- --only step`): the other figures are NaN */
@@ -37,6 +39,9 @@ export interface UiOptions {
 export interface UiResult {
   firstGraphDefault: number;
   firstGraphBench: number;
+  /** navigation → first graph at `?bench=bigN` (NaN when not measured), and how many events that run recorded */
+  firstGraphBig: number;
+  bigEvents: number;
   graphNodes: number;
   layoutMs: number;
   layoutWhere: 'main' | 'worker' | 'none';
@@ -306,6 +311,16 @@ export async function measureUi(o: UiOptions): Promise<UiResult> {
       await page.close();
     }
     if (!o.stepsOnly) o.log(`  first graph (?bench=${o.graphN}, ${lay.nodes} nodes): ${benchTimes.map((x) => x.toFixed(0)).join(', ')} ms; layout main ${lay.main.toFixed(0)} ms, worker ${lay.worker?.toFixed(0) ?? '-'} ms`);
+    let firstGraphBig = NaN;
+    let bigEvents = 0;
+    if (!o.stepsOnly && o.bigN > 0) {
+      const big = await open(browser, `${base}?bench=${o.bigN}`, 300_000);
+      firstGraphBig = await firstGraph(big);
+      // the timeline's position reads "last/last" at the end of the run: a run stopped by its budget is short of the scenario
+      bigEvents = await big.evaluate(() => Number(document.querySelector('[data-testid="step-label"]')?.textContent?.split('/')[1] ?? 0));
+      await big.close();
+      o.log(`  first graph (?bench=${o.bigN}, ${bigEvents.toLocaleString('en')} events): ${firstGraphBig.toFixed(0)} ms`);
+    }
     const page = await open(browser, `${base}?bench=${o.stepN}`, 300_000);
     const st = await steps(page, o.stepSamples);
     await page.close();
@@ -318,6 +333,8 @@ export async function measureUi(o: UiOptions): Promise<UiResult> {
     return {
       firstGraphDefault: median(defaults),
       firstGraphBench: median(benchTimes),
+      firstGraphBig,
+      bigEvents,
       graphNodes: lay.nodes,
       layoutMs: lay.worker ?? lay.main,
       layoutWhere: lay.worker !== null ? 'worker' : lay.main ? 'main' : 'none',
