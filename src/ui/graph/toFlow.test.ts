@@ -358,6 +358,10 @@ describe('column placement', () => {
   it('never breaks inside a number', () => {
     expect(breakPieces('version 1.0')).toEqual(['version ', '1.0']);
     expect(breakPieces('dev.0')).toEqual(['dev.', '0']);
+    // a thousands separator (a summary's counts) is not a boundary; a comma in a name is
+    expect(breakPieces('bound to 16,400 drivers')).toEqual(['bound ', 'to ', '16,400 ', 'drivers']);
+    expect(breakPieces('bench,of12')).toEqual(['bench,', 'of12']);
+    expect(breakPieces('a,b')).toEqual(['a,', 'b']);
   });
 });
 

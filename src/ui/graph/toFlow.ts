@@ -194,9 +194,9 @@ export const LAYOUT = {
 /**
  * Where a long name may wrap: after . - : _ / = , and at spaces (device names, MODALIAS
  * strings, aliases and driver names break at their own boundaries, never mid-word); never
- * inside a number ("1.0").
+ * inside a number ("1.0", "16,400").
  */
-export const BREAK_AFTER = /(?<=[\-:_/=,\s])|(?<=\D\.)|(?<=\.)(?=\D)/;
+export const BREAK_AFTER = /(?<=[\-:_/=\s])|(?<=\D[.,])|(?<=[.,])(?=\D)/;
 
 /** the text cut into pieces that may each end a line */
 export function breakPieces(text: string): string[] {
