@@ -49,9 +49,15 @@ function link(out: string[], from: string, to: string) {
 /**
  * The sysfs entries one device contributes: its directory and attributes, its bus and driver
  * links, its class links (device_add → device_add_attrs, bus_add_device, driver_sysfs_add,
- * device_add_class_symlinks). Depends on the record alone, so trace/views.ts can cache it.
+ * device_add_class_symlinks). Depends on the record and its driver's record alone, so
+ * trace/views.ts can cache them, and make them later (deviceSysfsWith).
  */
 export function deviceSysfs(k: Kernel, d: DeviceRec, out: string[]): void {
+  deviceSysfsWith(k, d, d.driver ? k.driver(d.driver) : undefined, out);
+}
+
+/** deviceSysfs with the driver's record given (trace/views.ts: the one the entries are cached by) */
+export function deviceSysfsWith(k: Kernel, d: DeviceRec, drv: DriverRec | undefined, out: string[]): void {
   const dir = `/sys${d.devpath}`;
   out.push(dir);
   if (d.isRoot) {
@@ -60,7 +66,6 @@ export function deviceSysfs(k: Kernel, d: DeviceRec, out: string[]): void {
     if (!d.pmNotRequired) out.push(`${dir}/power`);
     return;
   }
-  const drv = d.driver ? k.driver(d.driver) : undefined;
   if (d.deleting) {
     // device_del() in progress: only the directory and (until driver_sysfs_remove) the driver link
     if (drv) link(out, `${dir}/driver`, `/sys/bus/${drv.bus}/drivers/${drv.name}`);

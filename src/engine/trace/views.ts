@@ -17,7 +17,7 @@ import type { DeviceView, DriverView, FirmwareNodeView, ModuleView, Snapshot } f
 import { flat, type Kernel } from '../core/kernel';
 import { type DeviceRec, type DriverRec, type IndexMap, type ModuleRec, type Table } from '../core/state';
 import type { Discovery } from '../firmware/discovery';
-import { busSysfs, deviceSysfs, driverSysfs, fileSysfs, firmwareSysfs, moduleSysfs } from '../core/sysfs';
+import { busSysfs, deviceSysfsWith, driverSysfs, fileSysfs, firmwareSysfs, moduleSysfs } from '../core/sysfs';
 import { deviceView, driverView, moduleView, snapshotFacts } from './snapshot';
 import { Registry, type CowTable, type CursorStorage } from './cow';
 
@@ -29,7 +29,26 @@ const NO_LINES: readonly string[] = Object.freeze([]);
 /** the records that contribute sysfs entries: devices, drivers (r), modules, buses, files, the firmware tree */
 type Owner = 'd' | 'r' | 'm' | 'b' | 'f' | 'fw';
 const OWNERS: readonly Owner[] = ['d', 'r', 'm', 'b', 'f', 'fw'];
-function pendingOwners(): Record<Owner, Map<string, readonly string[]>> {
+/**
+ * A device record version's view and its sysfs entries, which are made when first read (the
+ * listing, only the /sys browser reads it): the entries depend on the record and its driver's
+ * record alone (core/sysfs.ts deviceSysfs, given the driver), so made later they are what they
+ * would have been now. The first walk of a large run settles the views at every checkpoint and
+ * would otherwise make the entries of every device it passes.
+ */
+class DeviceParts {
+  private made: readonly string[] | undefined;
+  constructor(private readonly k: Kernel, private readonly d: DeviceRec, readonly drv: DriverRec | undefined, readonly view: DeviceView) {}
+  get lines(): readonly string[] {
+    return (this.made ??= collect((out) => deviceSysfsWith(this.k, this.d, this.drv, out)));
+  }
+}
+
+/** a record's sysfs entries as the views keep them: a device's made when first read */
+type Lines = readonly string[] | DeviceParts;
+const entriesOf = (x: Lines): readonly string[] => (x instanceof DeviceParts ? x.lines : x);
+
+function pendingOwners(): Record<Owner, Map<string, Lines>> {
   return { d: new Map(), r: new Map(), m: new Map(), b: new Map(), f: new Map(), fw: new Map() };
 }
 
@@ -38,7 +57,7 @@ export class SnapshotViews {
   private readonly drvViews: Map<string, DriverView>;
   private readonly modViews: CowTable<ModuleView>;
   /** sysfs entries each record contributes, per kind of record (keyed by the record's own key: no key string built per lookup) */
-  private readonly lines: Record<Owner, Map<string, readonly string[]>>;
+  private readonly lines: Record<Owner, Map<string, Lines>>;
   /**
    * How many records contribute each sysfs entry that more than one record contributes (a
    * module's directory: the module and its drivers). An entry in the listing and not here has
@@ -88,7 +107,7 @@ export class SnapshotViews {
    * finds them here instead of building them again. A Map, not a WeakMap: the live journal
    * holds every version anyway, and a WeakMap's entries are ephemerons the collector iterates.
    */
-  private readonly byRecord = new Map<DeviceRec, { drv: DriverRec | undefined; view: DeviceView; lines: readonly string[] }>();
+  private readonly byRecord = new Map<DeviceRec, DeviceParts>();
 
   private readonly dirtyDevices = new Set<string>();
   private readonly dirtyDrivers = new Set<string>();
@@ -102,7 +121,7 @@ export class SnapshotViews {
    * Records whose sysfs entries changed since the listing was last built, with the entries the
    * listing counts for them (the listing is brought up to date only when it is read).
    */
-  private readonly pendingLines: Record<Owner, Map<string, readonly string[]>> = pendingOwners();
+  private readonly pendingLines: Record<Owner, Map<string, Lines>> = pendingOwners();
   /**
    * The arrays handed out, kept until what they list changes: a step that changes no device
    * (most events) hands out the same devices array and sysfs listing again, copying nothing.
@@ -385,7 +404,7 @@ export class SnapshotViews {
     for (const d of s.devices.values()) {
       const c = this.deviceParts(d);
       this.devViews.set(d.devpath, c.view);
-      this.setLines('d', d.devpath, c.lines);
+      this.setLines('d', d.devpath, c);
       const fw = fwnodeOf(d);
       if (fw) this.fwDevices.add(fw, d.devpath);
       if (d.cls === 'tsm') this.tsmDevices.add(d.devpath);
@@ -424,7 +443,7 @@ export class SnapshotViews {
     const k = this.k;
     const s = k.state;
     // a handed-out list is replaced only when a view in it changed (records often change without their view)
-    const track = (owner: Owner, key: string, next: readonly string[]) => this.replaceLines(owner, key, next);
+    const track = (owner: Owner, key: string, next: Lines) => this.replaceLines(owner, key, next);
     const devAdded: string[] = [];
     const devRemoved: string[] = [];
     const devChanged: string[] = [];
@@ -435,7 +454,7 @@ export class SnapshotViews {
       if (d) {
         const c = this.deviceParts(d);
         this.devViews.set(p, c.view);
-        track('d', p, c.lines);
+        track('d', p, c);
         if (!had) devAdded.push(p);
         else if (c.view !== was) devChanged.push(p);
       } else {
@@ -562,34 +581,36 @@ export class SnapshotViews {
   }
 
   /** a device's view and sysfs entries, from the cache when its record and driver are unchanged */
-  private deviceParts(d: DeviceRec): { view: DeviceView; lines: readonly string[] } {
+  private deviceParts(d: DeviceRec): DeviceParts {
     const drv = d.driver ? this.k.driver(d.driver) : undefined;
     const hit = this.byRecord.get(d);
     if (hit && hit.drv === drv) return hit;
     const prev = this.devViews.get(d.devpath);
-    const k = this.k;
-    const c = { drv, view: sameView(prev, deviceView(k, d)), lines: collect((out) => deviceSysfs(k, d, out)) };
+    const c = new DeviceParts(this.k, d, drv, sameView(prev, deviceView(this.k, d)));
     this.byRecord.set(d, c);
     return c;
   }
 
-  private setLines(owner: Owner, key: string, next: readonly string[]): void {
+  private setLines(owner: Owner, key: string, next: Lines): void {
     this.lines[owner].set(key, next);
   }
 
   /** swap a record's sysfs entries; the listing counts them in when it is next read */
-  private replaceLines(owner: Owner, key: string, next: readonly string[]): void {
+  private replaceLines(owner: Owner, key: string, next: Lines): void {
     const lines = this.lines[owner];
     const prev = lines.get(key) ?? NO_LINES;
     if (prev === next) return;
     const pending = this.pendingLines[owner];
     if (!pending.has(key)) pending.set(key, prev);
-    if (next.length) lines.set(key, next);
+    // a device always has entries (its directory at least)
+    if (next instanceof DeviceParts || next.length) lines.set(key, next);
     else lines.delete(key);
   }
 
   /** count a record's entries out (prev) and in (next); entries whose count crosses zero go to added/removed */
-  private countLines(prev: readonly string[], next: readonly string[], counts: Map<string, { before: number; now: number }>): void {
+  private countLines(was: Lines, now: Lines, counts: Map<string, { before: number; now: number }>): void {
+    const prev = entriesOf(was);
+    const next = entriesOf(now);
     if (sameLines(prev, next)) return;
     const count = (l: string) => {
       let c = counts.get(l);
@@ -616,14 +637,14 @@ export class SnapshotViews {
       const lines = devLines.get(v.devpath);
       if (lines === undefined) continue;
       seen++;
-      for (const l of lines) all.push(l);
+      for (const l of entriesOf(lines)) all.push(l);
     }
     // a device whose entries the device list did not reach (none while the list is current): all of them in table order instead
     if (seen !== devLines.size) {
       all.length = 0;
-      for (const lines of devLines.values()) for (const l of lines) all.push(l);
+      for (const lines of devLines.values()) for (const l of entriesOf(lines)) all.push(l);
     }
-    for (const o of OWNERS) if (o !== 'd') for (const lines of this.lines[o].values()) for (const l of lines) all.push(l);
+    for (const o of OWNERS) if (o !== 'd') for (const lines of this.lines[o].values()) for (const l of entriesOf(lines)) all.push(l);
     all.sort();
     this.multiCount.clear();
     const listing: string[] = [];
