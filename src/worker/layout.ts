@@ -29,7 +29,7 @@ export function computeLayout(basis: SnapshotCore, expanded: string[] = [], even
   const t0 = performance.now();
   // the plan the UI makes with the needs (planCollapse(basis, expanded, needs)): made once, its rows reserved when the needs are counted
   const plan = planCollapse(basis, expanded);
-  const needs = plan.groups.length ? collapseNeeds(basis, plan, events, distinctTouches) : undefined;
+  const needs = plan.groups.length ? collapseNeeds(plan, events, distinctTouches) : undefined;
   const { snapshot, heights } = collapsedBasis(basis, needs ? reserveRows(plan, needs) : plan);
   const positions = layoutPositions(snapshot, undefined, workerMeasure(), heights, snapshot !== basis);
   const places: RunLayout['places'] = [];

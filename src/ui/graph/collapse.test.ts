@@ -250,7 +250,7 @@ describe('collapsing large sibling groups', () => {
   it('reserves the rows the run needs, and draws nothing past them (the summary, marked touched, stands for it)', () => {
     const basis = big();
     const three = { touches: { devices: [`${P}/dev10`, `${P}/dev11`, `${P}/dev33`] } };
-    const needs = collapseNeeds(basis, planCollapse(basis), [{ touches: {} }, three, { touches: { devices: [`${P}/dev33/aux.0`] } }]);
+    const needs = collapseNeeds(planCollapse(basis), [{ touches: {} }, three, { touches: { devices: [`${P}/dev33/aux.0`] } }]);
     expect(needs.rows[GROUP]).toBe(3);
     expect(needs.depth[GROUP]).toBe(1);
     const drawnWith = (n: CollapseNeeds) => {

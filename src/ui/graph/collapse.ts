@@ -138,6 +138,9 @@ function groupOf<T>(items: T[], parentOf: (t: T) => string | null): Map<string |
   return out;
 }
 
+/** a module's alias patterns: its aliases, and the one udev loaded it by (a pattern or a MODALIAS) */
+const aliasPatternsOf = (m: ModuleView): readonly string[] => (m.loadedBy && m.loadedBy !== 'manual' ? [...m.aliases, m.loadedBy] : m.aliases);
+
 /** the head of a collapsed group: fewer members for a huge one */
 export const headSize = (size: number): number => (size > COLLAPSE.hugeFrom ? COLLAPSE.hugeHead : size > COLLAPSE.largeFrom ? COLLAPSE.largeHead : COLLAPSE.head);
 
@@ -235,7 +238,7 @@ export function planCollapse(basis: SnapshotCore | null, expanded: readonly stri
     }
   }
   const seesDevice = (list: string[]) => list.some((d) => plan.visibleDevices.has(d));
-  plan.hasAliases = basis.modules.some((m) => m.aliases.length > 0 || (!!m.loadedBy && m.loadedBy !== 'manual'));
+  plan.hasAliases = basis.modules.some((m) => aliasPatternsOf(m).length > 0);
 
   // firmware, top down: also drawn when it gave rise to a drawn device
   const fwIds = new Set(basis.firmware.map((f) => f.id));
@@ -278,14 +281,12 @@ export function planCollapse(basis: SnapshotCore | null, expanded: readonly stri
  * per child it brings along (up to 2); its columns are its chain below the group's member and
  * those children. The selection and changed devices take the rows the step leaves free.
  */
-export function collapseNeeds(basis: SnapshotCore, plan: CollapsePlan, events: Iterable<{ touches: TraceEvent['touches'] }>, distinct = false): CollapseNeeds {
+export function collapseNeeds(plan: CollapsePlan, events: Iterable<{ touches: TraceEvent['touches'] }>, distinct = false): CollapseNeeds {
   const rows: Record<string, number> = {};
   const depth: Record<string, number> = {};
   if (!plan.groups.some((g) => !g.expanded)) return { rows, depth };
-  // the plan's indexes when it was made of this basis
-  const own = plan.basis === basis;
-  const byPath = own ? plan.byPath : new Map(basis.devices.map((d) => [d.devpath, d]));
-  const kids = own ? plan.children : groupOf(basis.devices, (d) => (d.parent !== null && d.parent !== d.devpath && byPath.has(d.parent) ? d.parent : null));
+  // the plan's indexes of its basis
+  const { byPath, children: kids } = plan;
   const most = new Map<CollapseGroup, number>();
   const count = new Map<CollapseGroup, number>();
   const fwSeen = new Set<string>();
@@ -386,10 +387,7 @@ function aliasIndexOf(plan: CollapsePlan): AliasIndexOfPlan {
   // the modules' alias patterns (each module's aliases, and the one udev loaded it by), and the devices the basis hides, by MODALIAS
   const aliasPatterns = new Set<string>();
   const hiddenByModalias = new Map<string, string[]>();
-  for (const m of basis?.modules ?? []) {
-    for (const a of m.aliases) aliasPatterns.add(a);
-    if (m.loadedBy && m.loadedBy !== 'manual') aliasPatterns.add(m.loadedBy);
-  }
+  for (const m of basis?.modules ?? []) for (const a of aliasPatternsOf(m)) aliasPatterns.add(a);
   for (const d of basis?.devices ?? []) {
     if (!d.modalias || !plan.basisRep.has(d.devpath)) continue;
     const list = hiddenByModalias.get(d.modalias);
