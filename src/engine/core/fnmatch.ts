@@ -235,6 +235,14 @@ export class PatternSet {
   /** the key lengths some bucket has: a lookup slices only those of a string's index keys */
   private readonly prefixLengths: number[] = [];
   private readonly suffixLengths: number[] = [];
+  /**
+   * Per key length (same order as the lengths): the character codes the keys of that length have
+   * at their inner end (a prefix's last character, a tail's first). A string whose character
+   * there is none of them has no key of that length: it is not sliced and looked up (most
+   * strings a large modules.alias is asked about match one exact alias and no glob).
+   */
+  private readonly prefixEnds: Set<number>[] = [];
+  private readonly suffixStarts: Set<number>[] = [];
 
   constructor(patterns: readonly string[]) {
     const keyed = new Map<string, [number, Glob][]>();
@@ -258,9 +266,16 @@ export class PatternSet {
         continue;
       }
       const prefix = key.startsWith('m:');
-      (prefix ? this.byPrefix : this.bySuffix).set(key.slice(2), bucket);
+      const literal = key.slice(2);
+      (prefix ? this.byPrefix : this.bySuffix).set(literal, bucket);
       const lengths = prefix ? this.prefixLengths : this.suffixLengths;
-      if (!lengths.includes(key.length - 2)) lengths.push(key.length - 2);
+      const ends = prefix ? this.prefixEnds : this.suffixStarts;
+      let at = lengths.indexOf(literal.length);
+      if (at < 0) {
+        at = lengths.push(literal.length) - 1;
+        ends.push(new Set());
+      }
+      ends[at]!.add(literal.charCodeAt(prefix ? literal.length - 1 : 0));
     }
   }
 
@@ -270,13 +285,15 @@ export class PatternSet {
     // a glob found under a 4-gram that s holds twice is found twice
     let repeats = false;
     if (this.any) repeats = visitBucket(this.any, s, hits) || repeats;
-    for (const n of this.prefixLengths) {
-      if (s.length < n) continue;
+    for (let j = 0; j < this.prefixLengths.length; j++) {
+      const n = this.prefixLengths[j]!;
+      if (s.length < n || !this.prefixEnds[j]!.has(s.charCodeAt(n - 1))) continue;
       const b = this.byPrefix.get(s.slice(0, n));
       if (b) repeats = visitBucket(b, s, hits) || repeats;
     }
-    for (const n of this.suffixLengths) {
-      if (s.length < n) continue;
+    for (let j = 0; j < this.suffixLengths.length; j++) {
+      const n = this.suffixLengths[j]!;
+      if (s.length < n || !this.suffixStarts[j]!.has(s.charCodeAt(s.length - n))) continue;
       const b = this.bySuffix.get(s.slice(s.length - n));
       if (b) repeats = visitBucket(b, s, hits) || repeats;
     }

@@ -127,11 +127,14 @@ export class Kernel {
   // keyed by the value itself, not a concatenation: a devpath or name is usually the same string
   // object every time, whose hash V8 keeps, so a lookup builds and hashes nothing new. The values
   // are rows of the trace's touches table (trace/eventlog.ts): a few integers each, no objects
-  private readonly touchDevice = new Map<string, number>();
   private readonly touchDriver = new Map<string, number>();
   private readonly touchModule = new Map<string, number>();
-  private readonly touchDeviceDriver = new Map<string, number>();
-  private readonly touchDeviceModule = new Map<string, number>();
+  /**
+   * What the trace keeps per device (by devpath), in one entry: one lookup for an event's
+   * touches and its uevent's MODALIAS instead of one in each of four tables of every device
+   * (a large run's tables hold ~150k devices each, and a lookup in one is mostly cache misses).
+   */
+  private readonly deviceTrace = new Map<string, DeviceTrace>();
   private readonly varCache = new Map<string, Map<string, [string, string]>>();
   /** the row of the empty touches */
   private noTouches = -1;
@@ -163,7 +166,7 @@ export class Kernel {
     const ev = this.events;
     const { devices, drivers, modules } = t;
     // no array destructuring here: this runs for every event
-    if (devices && devices.length === 1 && !drivers && !modules) return this.single(this.touchDevice, devices[0]!, TOUCH_DEV);
+    if (devices && devices.length === 1 && !drivers && !modules) return this.deviceRow(this.traceOf(devices[0]!), devices[0]!);
     if (drivers && drivers.length === 1 && !devices && !modules) return this.single(this.touchDriver, drivers[0]!, TOUCH_DRV);
     if (modules && modules.length === 1 && !devices && !drivers) return this.single(this.touchModule, modules[0]!, TOUCH_MOD);
     // a device and its driver (the match, probe and bind of one pair), or a device and a module
@@ -171,26 +174,40 @@ export class Kernel {
     if (devices && devices.length === 1 && !!drivers !== !!modules) {
       const other = drivers ?? modules!;
       if (other.length === 1) {
-        const cache = drivers ? this.touchDeviceDriver : this.touchDeviceModule;
-        const keptId = cache.get(devices[0]!);
-        if (keptId !== undefined && ev.touchNameAt(keptId, 1) === other[0]) return keptId;
+        const kept = this.traceOf(devices[0]!);
+        const keptId = drivers ? kept.withDriver : kept.withModule;
+        if (keptId >= 0 && ev.touchNameAt(keptId, 1) === other[0]) return keptId;
         // the pair names the device and the other by the names their single rows hold (so its
         // object shares their arrays), its keys in the order the caller gave them (unbind_store
         // names the driver first)
-        const dev = this.single(this.touchDevice, devices[0]!, TOUCH_DEV);
+        const dev = this.deviceRow(kept, devices[0]!);
         const oth = drivers ? this.single(this.touchDriver, other[0]!, TOUCH_DRV) : this.single(this.touchModule, other[0]!, TOUCH_MOD);
         const devicesFirst = firstKey(t) === 'devices';
         const how = drivers ? (devicesFirst ? TOUCH_DEV_DRV : TOUCH_DRV_DEV) : devicesFirst ? TOUCH_DEV_MOD : TOUCH_MOD_DEV;
         const id = ev.addTouchRow(how, ev.touchNameIndex(dev), ev.touchNameIndex(oth));
-        cache.set(devices[0]!, id);
+        if (drivers) kept.withDriver = id;
+        else kept.withModule = id;
         return id;
       }
     }
     return !devices && !drivers && !modules ? this.noTouches : -1;
   }
 
-  /** the row naming only `key` (a device, driver or module), kept under key from now on */
-  private single(cache: Map<string, number>, key: string, how: typeof TOUCH_DEV | typeof TOUCH_DRV | typeof TOUCH_MOD): number {
+  /** the trace's entry for a device, made on first use */
+  private traceOf(devpath: string): DeviceTrace {
+    let t = this.deviceTrace.get(devpath);
+    if (t === undefined) this.deviceTrace.set(devpath, (t = { alone: -1, withDriver: -1, withModule: -1, modalias: null }));
+    return t;
+  }
+
+  /** the row naming only the device `t` is the entry of */
+  private deviceRow(t: DeviceTrace, devpath: string): number {
+    if (t.alone < 0) t.alone = this.events.addTouchRow(TOUCH_DEV, this.events.touchName(devpath));
+    return t.alone;
+  }
+
+  /** the row naming only `key` (a driver or module), kept under key from now on */
+  private single(cache: Map<string, number>, key: string, how: typeof TOUCH_DRV | typeof TOUCH_MOD): number {
     const kept = cache.get(key);
     if (kept !== undefined) return kept;
     const ev = this.events;
@@ -199,8 +216,18 @@ export class Kernel {
     return id;
   }
 
-  /** ueventVar, as UeventLog.push takes it */
-  readonly shareVar = (key: string, value: string): [string, string] => this.ueventVar(key, value);
+  /**
+   * A uevent variable as the trace keeps it (UeventLog.push), shared with the uevents that carry
+   * the same one: a device's MODALIAS with the device's own earlier uevents (its entry: the value
+   * is the same from add to remove, and a table of every device's MODALIAS cost a lookup among
+   * ~150k per uevent), every other variable with every uevent that carries it (ueventVar).
+   */
+  readonly shareVar = (v: readonly [string, string], devpath: string): readonly [string, string] => {
+    if (v[0] !== 'MODALIAS') return this.ueventVar(v[0], v[1]);
+    const t = this.traceOf(devpath);
+    if (t.modalias === null || t.modalias[1] !== v[1]) t.modalias = ['MODALIAS', flat(v[1])];
+    return t.modalias;
+  };
 
   /**
    * `make(key)`, one string per kind and key for the run: texts the trace would otherwise keep
@@ -421,6 +448,16 @@ function gather<T>(idx: MultiMap, keys: string[], get: (id: string) => T | undef
     }
   }
   return out;
+}
+
+/** the trace's entry for one device (Kernel.deviceTrace): its touches rows (-1: none yet) and its last MODALIAS pair */
+interface DeviceTrace {
+  /** the row naming the device alone */
+  alone: number;
+  /** the last row naming the device and a driver, the device and a module */
+  withDriver: number;
+  withModule: number;
+  modalias: [string, string] | null;
 }
 
 /** the first list a touches names */

@@ -257,12 +257,18 @@ export class ByteColumn extends IntColumn {
  * of entries: tens of MB of garbage per growth near the end of a large run), a chunk never moves.
  */
 export class ChunkedList<T> {
+  /**
+   * The first chunk grows as it fills (a small run's lists stay small); every later one is made
+   * at its full size, so a push into it never copies (growing each chunk by push was a fifth of
+   * what a large run's pushes cost).
+   */
   private readonly chunks: T[][] = [[]];
   private last: T[] = this.chunks[0]!;
   length = 0;
   push(v: T): void {
-    if (this.last.length === CHUNK) this.chunks.push((this.last = []));
-    this.last.push(v);
+    const at = this.length & CHUNK_MASK;
+    if (at === 0 && this.length > 0) this.chunks.push((this.last = new Array<T>(CHUNK)));
+    this.last[at] = v;
     this.length++;
   }
   /** entry i, for 0 ≤ i < length (the trace's own indexes: no bounds are checked) */

@@ -21,7 +21,8 @@ export interface UeventList {
   slice(from?: number, to?: number): UeventRecord[];
 }
 
-const pair = (key: string, value: string): readonly [string, string] => [key, value];
+type Pair = readonly [string, string];
+const copy = (v: Pair): Pair => [v[0], v[1]];
 
 export class UeventLog implements UeventList {
   private readonly seq = new IntColumn(1024);
@@ -31,7 +32,7 @@ export class UeventLog implements UeventList {
   private readonly subsystems: string[] = [];
   private readonly subsystemIds = new Map<string, number>();
   /** every uevent's own variables in a row (pairs shared between uevents); varAt(i) is where uevent i's begin */
-  private readonly vars = new ChunkedList<readonly [string, string]>();
+  private readonly vars = new ChunkedList<Pair>();
   private readonly varAt = new IntColumn(1024);
 
   get length(): number {
@@ -40,10 +41,10 @@ export class UeventLog implements UeventList {
 
   /**
    * Record a uevent; `vars` are its variables between SUBSYSTEM and SEQNUM, kept as `share`
-   * returns them (Kernel.ueventVar: one pair for every uevent that carries the same variable).
-   * Returns the uevent's index.
+   * returns them (Kernel.shareVar: one pair for the uevents that carry the same variable; by
+   * default a copy). Returns the uevent's index.
    */
-  push(seq: number, action: Action, devpath: string, subsystem: string, vars: readonly (readonly [string, string])[], share: (key: string, value: string) => readonly [string, string] = pair): number {
+  push(seq: number, action: Action, devpath: string, subsystem: string, vars: readonly Pair[], share: (v: Pair, devpath: string) => Pair = copy): number {
     const a = ACTION_ID.get(action);
     if (a === undefined) throw new Error(`unknown uevent action ${action}`);
     let s = this.subsystemIds.get(subsystem);
@@ -57,7 +58,7 @@ export class UeventLog implements UeventList {
     this.devpath.push(devpath);
     this.subsystemId.push(s);
     this.varAt.push(this.vars.length);
-    for (let j = 0; j < vars.length; j++) this.vars.push(share(vars[j]![0], vars[j]![1]));
+    for (let j = 0; j < vars.length; j++) this.vars.push(share(vars[j]!, devpath));
     return this.devpath.length - 1;
   }
 

@@ -29,17 +29,21 @@ export function busTypeFor(scenario: Scenario, bus: string): BusType | undefined
 
 /** the aliases depmod records for one module (file2alias + MODULE_ALIAS); computed once per scenario and module */
 export function moduleAliases(scenario: Scenario, name: string): AliasEntry[] {
-  let byName = moduleAliasCache.get(scenario);
-  if (!byName) moduleAliasCache.set(scenario, (byName = new Map()));
-  let out = byName.get(name);
-  if (!out) byName.set(name, (out = computeModuleAliases(scenario, name)));
+  let cache = moduleAliasCache.get(scenario);
+  if (!cache) {
+    // the scenario's modules by name, the first of a name as a walk of the list finds it (a list walk per module was quadratic in a large scenario)
+    const defs = new Map<string, Scenario['modules'][number]>();
+    for (const m of scenario.modules) if (!defs.has(m.name)) defs.set(m.name, m);
+    moduleAliasCache.set(scenario, (cache = { defs, aliases: new Map() }));
+  }
+  let out = cache.aliases.get(name);
+  if (!out) cache.aliases.set(name, (out = computeModuleAliases(scenario, cache.defs.get(name), name)));
   return out;
 }
 
-const moduleAliasCache = new WeakMap<Scenario, Map<string, AliasEntry[]>>();
+const moduleAliasCache = new WeakMap<Scenario, { defs: Map<string, Scenario['modules'][number]>; aliases: Map<string, AliasEntry[]> }>();
 
-function computeModuleAliases(scenario: Scenario, name: string): AliasEntry[] {
-  const mod = scenario.modules.find((m) => m.name === name);
+function computeModuleAliases(scenario: Scenario, mod: Scenario['modules'][number] | undefined, name: string): AliasEntry[] {
   if (!mod) return [];
   const out: AliasEntry[] = (mod.aliases ?? []).map((pattern) => ({ pattern, module: name, from: 'MODULE_ALIAS / MODULE_DEVICE_TABLE' }));
   for (const [key, def] of Object.entries(mod.drivers ?? {})) {
