@@ -28,7 +28,7 @@ export const auxiliaryBus: BusType = {
     return {
       matched: prefix !== null && table.includes(prefix),
       rule: 'id_table (auxiliary_match_id)',
-      compared: prefix === null ? `device name "${dev.name}" has no '.'` : `"${prefix}" (device name up to its last '.') vs id_table [${table.join(', ')}]`,
+      compared: prefix === null ? `device name "${dev.name}" has no '.'` : () => `"${prefix}" (device name up to its last '.') vs id_table [${table.join(', ')}]`,
       cite: AUXILIARY_MATCH_ID,
     };
   },

@@ -65,9 +65,9 @@ function match(k: Kernel, dev: DeviceRec, drv: { name: string; def: DriverDef })
   const pre = tried.length ? tried.join('; ') + '; ' : '';
   if (drv.def.idTable) {
     const ok = drv.def.idTable.includes(dev.baseName);
-    return { matched: ok, rule: 'id_table', compared: `${pre}pdev->name "${dev.baseName}" vs id_table [${drv.def.idTable.join(', ')}] (no fallback to the driver name)`, cite: PLATFORM_MATCH_ID };
+    return { matched: ok, rule: 'id_table', compared: () => `${pre}pdev->name "${dev.baseName}" vs id_table [${drv.def.idTable!.join(', ')}] (no fallback to the driver name)`, cite: PLATFORM_MATCH_ID };
   }
-  return { matched: dev.baseName === drv.name, rule: 'name', compared: `${pre}pdev->name "${dev.baseName}" vs driver name "${drv.name}"`, cite: PLATFORM_MATCH };
+  return { matched: dev.baseName === drv.name, rule: 'name', compared: () => `${pre}pdev->name "${dev.baseName}" vs driver name "${drv.name}"`, cite: PLATFORM_MATCH };
 }
 
 export const platformBus: BusType = {

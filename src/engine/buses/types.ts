@@ -9,8 +9,17 @@ import type { Kernel } from '../core/kernel';
 export interface MatchResult {
   matched: boolean;
   rule: string;
-  compared: string;
+  /**
+   * What was compared, as the trace shows it; or how to make that sentence, when it is read (the
+   * matches of a large run's every device are recorded, few are read: `comparedText`)
+   */
+  compared: string | (() => string);
   cite: string;
+}
+
+/** a match result's sentence, made now if it was deferred */
+export function comparedText(m: { compared: string | (() => string) }): string {
+  return typeof m.compared === 'string' ? m.compared : m.compared();
 }
 
 export interface BusType {

@@ -9,7 +9,7 @@ import type { ModuleDef, Scenario } from '../scenario/schema';
 import type { Facts } from '../firmware/facts';
 import { Ida } from './ida';
 import { IntColumn, JournaledState, MultiMap, type DeviceRec, type DriverRec } from './state';
-import { EventLog, TOUCH_DEV, TOUCH_DEV_DRV, TOUCH_DEV_MOD, TOUCH_DRV, TOUCH_DRV_DEV, TOUCH_MOD, TOUCH_MOD_DEV, TOUCH_NONE, type LazyText, type TextArg } from '../trace/eventlog';
+import { EventLog, TOUCH_DEV, TOUCH_DEV_DRV, TOUCH_DEV_MOD, TOUCH_DRV, TOUCH_DRV_DEV, TOUCH_MOD, TOUCH_MOD_DEV, TOUCH_NONE, type LazyText, type MatchDraft, type TextArg } from '../trace/eventlog';
 import { UeventLog } from '../trace/ueventlog';
 
 /** which budget a run exceeded (or the probe-loop / recursion guards) */
@@ -268,7 +268,7 @@ export class Kernel {
   }
 
   /** one row of the trace; its patches and the uevent and log counts after it go to their columns */
-  private record(kind: EventKind, text: string | LazyText | null, cite: Citation, extra: Partial<TraceEvent>, args?: readonly TextArg[], uevent?: number): void {
+  private record(kind: EventKind, text: string | LazyText | null, cite: Citation, extra: Omit<Partial<TraceEvent>, 'match'> & { match?: MatchDraft }, args?: readonly TextArg[], uevent?: number): void {
     this.beforeEmit?.();
     let logAt = -1;
     if (extra.log !== undefined) {
@@ -297,9 +297,13 @@ export class Kernel {
     this.record('uevent', null, cite, { touches }, undefined, i);
   }
 
-  /** a match decision: its text is the match info's sentence, built when the event is read (trace/eventlog.ts matchText) */
-  match(info: MatchInfo, touches: TraceEvent['touches']): void {
-    info.compared = flat(info.compared);
+  /**
+   * A match decision: its text is the match info's sentence, built when the event is read
+   * (trace/eventlog.ts matchText), as is what was compared when the bus's match gave a way to
+   * make it (MatchResult.compared)
+   */
+  match(info: MatchDraft, touches: TraceEvent['touches']): void {
+    if (typeof info.compared === 'string') info.compared = flat(info.compared);
     this.record('match', null, info.cite, { match: info, touches });
   }
 

@@ -83,6 +83,9 @@ export function sliceRows<T>(length: number, from: number, to: number, at: (i: n
   return out;
 }
 
+/** a match decision as the trace keeps it: what was compared may still be the way to make the sentence (buses/types.ts MatchResult), made when first read */
+export type MatchDraft = Omit<MatchInfo, 'compared'> & { compared: string | (() => string) };
+
 /** a sentence built from the arguments an event recorded (Kernel.emitLazy) */
 export type LazyText = (...args: TextArg[]) => string;
 export type TextArg = string | number;
@@ -128,8 +131,8 @@ export class EventLog {
   private readonly nameArrays = new Map<number, string[]>();
   /** the event's uevent (an index into the uevent list) or match info (into `matches`), meta says which, or -1; an event with both keeps its match in `matchToo` */
   private readonly detailAt = new IntColumn(4096);
-  private readonly matches: MatchInfo[] = [];
-  private readonly matchToo = new Map<number, MatchInfo>();
+  private readonly matches: MatchDraft[] = [];
+  private readonly matchToo = new Map<number, MatchDraft>();
 
   /** the log lines the log column points into and the uevents a uevent event is (the kernel's: append-only) */
   constructor(private readonly log: readonly string[], private readonly uevents: UeventList = NO_UEVENTS) {}
@@ -218,7 +221,7 @@ export class EventLog {
     cite: Citation,
     depth: number,
     touches: number,
-    extra: { match?: MatchInfo; errno?: number; boundary?: boolean },
+    extra: { match?: MatchDraft; errno?: number; boundary?: boolean },
     logAt: number,
     args?: readonly TextArg[],
     /** the index of the uevent the event sent, in the uevent list */
@@ -304,7 +307,10 @@ export class EventLog {
   private matchAt(i: number): MatchInfo | undefined {
     const meta = this.meta.at(i);
     if (!(meta & MATCH_SET)) return undefined;
-    return meta & UEVENT_SET ? this.matchToo.get(i) : this.matches[this.detailAt.at(i)];
+    const m = meta & UEVENT_SET ? this.matchToo.get(i) : this.matches[this.detailAt.at(i)];
+    // what was compared, made once, when first read; flat: the trace keeps it
+    if (m !== undefined && typeof m.compared !== 'string') (m.compared = m.compared()).charCodeAt(0);
+    return m as MatchInfo | undefined;
   }
 
   /** event i as the trace hands it out (i an index of the trace) */

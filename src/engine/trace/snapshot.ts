@@ -8,6 +8,7 @@ import type { DeviceRec, DriverRec, ModuleRec } from '../core/state';
 import type { Discovery } from '../firmware/discovery';
 import { devUeventVars } from '../core/core';
 import { listSysfs } from '../core/sysfs';
+import { comparedText } from '../buses/types';
 import { moduleAliases } from '../userspace/kmod';
 
 /** a device as the UI shows it (the contents of its uevent file included) */
@@ -118,6 +119,6 @@ export function explainDevice(k: Kernel, devpath: string): MatchInfo[] {
   if (!bt) return [];
   return k.busDrivers(dev.bus).map((drv) => {
     const m = bt.match(k, dev, drv);
-    return { driver: drv.name, bus: drv.bus, device: dev.name, matched: m.matched, rule: m.rule, compared: m.compared, cite: m.cite };
+    return { driver: drv.name, bus: drv.bus, device: dev.name, matched: m.matched, rule: m.rule, compared: comparedText(m), cite: m.cite };
   });
 }
