@@ -109,7 +109,6 @@ export class Kernel {
   /** per-bus candidate indexes: bus → key → members */
   private devIndex = new Map<string, MultiMap>();
   private drvIndex = new Map<string, MultiMap>();
-  private childIndex = new MultiMap();
 
   /** `state`: where the state lives (the timeline's cursor passes copy-on-write storage) */
   constructor(readonly scenario: Scenario, readonly facts: Facts, state?: JournaledState) {
@@ -367,7 +366,7 @@ export class Kernel {
   /** the parent's klist_children, in device_add order */
   children(devpath: string): DeviceRec[] {
     const out: DeviceRec[] = [];
-    for (const p of this.childIndex.get(devpath)) {
+    for (const p of this.state.children.get(devpath)) {
       const d = this.device(p);
       if (d) out.push(d);
     }
@@ -377,10 +376,6 @@ export class Kernel {
   // ---- indexes (bus_for_each_drv / bus_for_each_dev without scanning everything) -------------
 
   indexDevice(dev: DeviceRec, add: boolean): void {
-    if (dev.parent) {
-      if (add) this.childIndex.add(dev.parent, dev.devpath);
-      else this.childIndex.delete(dev.parent, dev.devpath);
-    }
     const bt = dev.bus ? this.busTypes.get(dev.bus) : undefined;
     if (!bt || !dev.bus) return;
     updateIndex(this.devIndex, dev.bus, bt.deviceKeys(this, dev), dev.devpath, add);

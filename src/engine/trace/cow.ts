@@ -15,7 +15,7 @@
  * uses this storage: the run itself keeps Maps (its iteration order is the kernel's klist order).
  */
 
-import { MultiMap, type IndexMap, type IndexName, type StateStorage, type Table } from '../core/state';
+import { LazyIndex, MultiMap, type IndexMap, type IndexName, type StateStorage, type Table } from '../core/state';
 
 /** slots per chunk */
 const CHUNK = 128;
@@ -305,38 +305,12 @@ const NONE: readonly string[] = Object.freeze([]);
  * copy-on-write buckets would copy whole at every checkpoint. While thrown away, changes to it
  * are not kept: deriving it reads the tables as they are then.
  */
-export class DerivedIndex implements IndexMap {
-  private readonly index = new MultiMap();
-  /** `derive`: the index from the tables as they are; made only when first read (nothing is kept while nobody reads it) */
-  constructor(private readonly derive: (into: IndexMap) => void, private stale = true) {}
+export class DerivedIndex extends LazyIndex {
   freeze(): Frozen {
     return NO_FROZEN;
   }
   thaw(): void {
     this.stale = true;
-    this.index.clear();
-  }
-  private fresh(): IndexMap {
-    if (this.stale) {
-      this.stale = false;
-      this.derive(this.index);
-    }
-    return this.index;
-  }
-  add(key: string, v: string): void {
-    if (!this.stale) this.index.add(key, v);
-  }
-  delete(key: string, v: string): void {
-    if (!this.stale) this.index.delete(key, v);
-  }
-  get(key: string): Iterable<string> {
-    return this.fresh().get(key);
-  }
-  count(key: string): number {
-    return this.fresh().count(key);
-  }
-  clear(): void {
-    this.stale = false;
     this.index.clear();
   }
 }
@@ -369,6 +343,7 @@ export class CursorStorage implements StateStorage {
       // read by the driver core's own code (a sysfs store naming a device), never by the views:
       // derived when something first reads it rather than kept through every walk
       case 'byName':
+      case 'children':
         return this.store.register(new DerivedIndex(derive));
     }
   }
