@@ -59,9 +59,13 @@ export function udevStart(k: Kernel): void {
   }
   k.state.setMisc('udevRunning', true);
   k.emit('udev', 'systemd-udevd starts listening; coldplug: udevadm trigger --type=devices --action=add', 'systemd/src/udev/udevadm-trigger.c', { boundary: true });
-  const devs = [...k.state.devices.values()].filter((d) => d.bus || d.cls).sort((a, b) => (a.devpath < b.devpath ? -1 : 1));
-  for (const d of devs) {
-    const cur = k.device(d.devpath);
+  // in devpath order (sort() without a comparator orders strings by code unit, as `<` does, and
+  // needs no call back into JS per comparison: a 140k-device coldplug spent ~100 ms sorting)
+  const paths: string[] = [];
+  for (const d of k.state.devices.values()) if (d.bus || d.cls) paths.push(d.devpath);
+  paths.sort();
+  for (const p of paths) {
+    const cur = k.device(p);
     // echo add > /sys/devices/.../uevent → kobject_synth_uevent(): SYNTH_UUID=0 when no UUID is given
     if (cur) deviceUevent(k, cur, 'add', [['SYNTH_UUID', '0']]);
   }
