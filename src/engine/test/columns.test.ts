@@ -27,6 +27,13 @@ describe('the storage columns', () => {
       expect(c.length).toBe(xs.length);
       xs.forEach((x, i) => expect(c.at(i)).toBe(x));
     }), { numRuns: 50 });
+    // across the 64k chunks, and the first chunk's doublings before them
+    const big = new IntColumn(1);
+    const n = 3 * 65536 + 17;
+    for (let i = 0; i < n; i++) big.push(i * 7 - 300000);
+    expect(big.length).toBe(n);
+    for (const i of [0, 15, 16, 1023, 1024, 65535, 65536, 65537, 131071, 131072, n - 1]) expect(big.at(i)).toBe(i * 7 - 300000);
+    for (let i = 0; i < n; i += 997) expect(big.at(i)).toBe(i * 7 - 300000);
     const b = new ByteColumn(1);
     for (let i = 0; i < 600; i++) b.push(i & 255);
     expect(b.at(599)).toBe(599 & 255);
