@@ -51,6 +51,13 @@ describe('copy-on-write storage (trace/cow.ts)', () => {
           expect(t.size).toBe(model.size);
         }
         expect([...t.entries()]).toEqual(inKeyOrder(model, reg));
+        // forEach walks the chunks itself (no generator): the same entries, in the same order
+        const walked: [string, unknown][] = [];
+        t.forEach((v, k, m) => {
+          expect(m).toBe(t);
+          walked.push([k, v]);
+        });
+        expect(walked).toEqual([...t.entries()]);
         for (const [k, v] of model) expect(t.get(k)).toBe(v);
         // and every checkpoint is still what it was
         for (const k of kept) {
