@@ -56,8 +56,12 @@ export interface CollapseNeeds {
   depth: Record<string, number>;
 }
 
-/** a summary node's height (px): its label and up to three detail lines (styles.css clamps them) */
-export const SUMMARY_HEIGHT = Math.ceil(12 + 14 * 1.2 + 3 * 13 * 1.2);
+/**
+ * a summary node's height (px): its label in up to two lines ("+ 95,999 more platform devices"
+ * wraps at the node's width: with room for one, the box cut its detail's last line off
+ * mid-word) and up to three detail lines (styles.css clamps both, with an ellipsis)
+ */
+export const SUMMARY_HEIGHT = Math.ceil(12 + 2 * 14 * 1.2 + 3 * 13 * 1.2);
 /** a reserved row's height: a node with a two-line name and a two-line detail */
 export const SLOT_HEIGHT = Math.ceil(12 + 2 * 14 * 1.2 + 2 * 13 * 1.2);
 
