@@ -25,7 +25,7 @@
 import type { DeviceView, DriverView, FirmwareNodeView, ModuleView, TraceEvent } from '../../engine/api';
 import type { SnapshotCore } from '../../worker/protocol';
 import { PatternSet } from '../../engine/userspace/fnmatch';
-import { LAYOUT, moduleAliasEdge, nodeId, type AliasEdge, type NodePlace, type SummaryText } from './toFlow';
+import { boxHeight, LAYOUT, moduleAliasEdge, nodeId, type AliasEdge, type NodePlace, type SummaryText } from './toFlow';
 
 export const COLLAPSE = {
   /** a group is collapsed when it has more members than this */
@@ -61,9 +61,9 @@ export interface CollapseNeeds {
  * wraps at the node's width: with room for one, the box cut its detail's last line off
  * mid-word) and up to three detail lines (styles.css clamps both, with an ellipsis)
  */
-export const SUMMARY_HEIGHT = Math.ceil(12 + 2 * 14 * 1.2 + 3 * 13 * 1.2);
+export const SUMMARY_HEIGHT = boxHeight(2, 3);
 /** a reserved row's height: a node with a two-line name and a two-line detail */
-export const SLOT_HEIGHT = Math.ceil(12 + 2 * 14 * 1.2 + 2 * 13 * 1.2);
+export const SLOT_HEIGHT = boxHeight(2, 2);
 
 export type GroupKind = 'device' | 'driver' | 'module' | 'firmware';
 

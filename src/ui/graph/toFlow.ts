@@ -245,13 +245,14 @@ export function nodeHeight(label: string, detail: string, measure: TextMeasure =
   return h;
 }
 
+/** a box's height (px) for its label and detail in that many lines: the border, the padding and the text */
+export function boxHeight(labelLines: number, detailLines: number): number {
+  return Math.ceil(LAYOUT.chromeY + labelLines * FONT.label * FONT.lineHeight + detailLines * FONT.detail * FONT.lineHeight);
+}
+
 function computeNodeHeight(label: string, detail: string, measure: TextMeasure): number {
   const width = LAYOUT.nodeWidth - LAYOUT.chromeX;
-  const h =
-    LAYOUT.chromeY +
-    lineCount(label, width, 'label', measure) * FONT.label * FONT.lineHeight +
-    lineCount(detail, width, 'detail', measure) * FONT.detail * FONT.lineHeight;
-  return Math.max(LAYOUT.nodeHeight, Math.ceil(h));
+  return Math.max(LAYOUT.nodeHeight, boxHeight(lineCount(label, width, 'label', measure), lineCount(detail, width, 'detail', measure)));
 }
 
 export const nodeId = {
