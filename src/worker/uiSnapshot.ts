@@ -26,8 +26,8 @@ export class UiSnapshots {
     const k = this.sim.kernel;
     if (!k || step < 0 || !k.events.length) return { uevents: 0, log: 0, monitorLines: 0 };
     const i = Math.min(step, k.events.length - 1);
-    const uevents = k.ueventCounts.at(i);
-    return { uevents, log: k.logCounts.at(i), monitorLines: this.monitor.lineCount(uevents) };
+    const uevents = k.events.ueventsAfter(i);
+    return { uevents, log: k.events.logAfter(i), monitorLines: this.monitor.lineCount(uevents) };
   }
 
   /**

@@ -8,7 +8,7 @@ import type { BusType } from '../buses/types';
 import type { ModuleDef, Scenario } from '../scenario/schema';
 import type { Facts } from '../firmware/facts';
 import { Ida } from './ida';
-import { IntColumn, JournaledState, MultiMap, type DeviceRec, type DriverRec } from './state';
+import { JournaledState, MultiMap, type DeviceRec, type DriverRec } from './state';
 import { EventLog, TOUCH_DEV, TOUCH_DEV_DRV, TOUCH_DEV_MOD, TOUCH_DRV, TOUCH_DRV_DEV, TOUCH_MOD, TOUCH_MOD_DEV, TOUCH_NONE, type LazyText, type MatchDraft, type TextArg } from '../trace/eventlog';
 import { UeventLog } from '../trace/ueventlog';
 
@@ -54,9 +54,6 @@ export class Kernel {
   readonly log: string[] = [];
   /** the trace, in columns (trace/eventlog.ts): events are built when read */
   readonly events = new EventLog(this.log, this.uevents);
-  /** per event: how many uevents and log lines exist after it (snapshots slice the logs by these) */
-  readonly ueventCounts = new IntColumn();
-  readonly logCounts = new IntColumn();
   readonly busTypes = new Map<string, BusType>();
   readonly moduleDefs = new Map<string, ModuleDef>();
   /** uevents (indexes into `uevents`) udev has received but not yet processed */
@@ -269,15 +266,10 @@ export class Kernel {
   /** one row of the trace; its patches and the uevent and log counts after it go to their columns */
   private record(kind: EventKind, text: string | LazyText | null, cite: Citation, extra: Omit<Partial<TraceEvent>, 'match'> & { match?: MatchDraft }, args?: readonly TextArg[], uevent?: number): void {
     this.beforeEmit?.();
-    let logAt = -1;
-    if (extra.log !== undefined) {
-      logAt = this.log.length;
-      this.log.push(extra.log);
-    }
-    this.events.push(kind, text, cite, this.depth, this.keepTouches(extra.touches), extra, logAt, args, uevent);
+    // the line goes to the log first: the event's row counts it (EventLog.logAfter)
+    if (extra.log !== undefined) this.log.push(extra.log);
+    this.events.push(kind, text, cite, this.depth, this.keepTouches(extra.touches), extra, args, uevent);
     this.state.journal.endEvent();
-    this.ueventCounts.push(this.uevents.length);
-    this.logCounts.push(this.log.length);
   }
 
   /** printk: a kernel log line, recorded as its own event */

@@ -16,7 +16,7 @@ describe('the event log', () => {
       kind: fc.constantFrom(...KINDS),
       text: fc.option(fc.string({ maxLength: 20 }), { nil: null }),
       cite: fc.constantFrom('a.c:f', 'b.c:g', 'c.c:h'),
-      depth: fc.integer({ min: 0, max: 5000 }),
+      depth: fc.integer({ min: 0, max: 1023 }),
       uevent: fc.option(fc.constant(uevent), { nil: undefined }),
       match: fc.option(fc.constant(match), { nil: undefined }),
       errno: fc.option(fc.integer({ min: -200, max: 0 }), { nil: undefined }),
@@ -30,17 +30,14 @@ describe('the event log', () => {
       const touches: TraceEvent['touches'] = { devices: ['/devices/platform/x'] };
       const other: TraceEvent['touches'] = { drivers: ['platform/x'], modules: ['m'] };
       for (const r of rows) {
-        let at = -1;
-        if (r.log !== undefined) {
-          at = log.length;
-          log.push(r.log);
-        }
+        // the kernel logs the line before it records the event (Kernel.record): the row counts it
+        if (r.log !== undefined) log.push(r.log);
         const t = r.depth % 2 ? events.addTouches(touches) : events.addTouches(other);
         // a template (Kernel.emitLazy): two of them, their arguments strings and numbers
         // the uevent: an index into the uevent list (the kernel's UeventLog; an array here)
         const u = r.uevent ? 0 : undefined;
-        if (r.text !== null && r.lazy) events.push(r.kind, templates[r.lazy - 1]!, r.cite, r.depth, t, r, at, [r.text, r.depth], u);
-        else events.push(r.kind, r.text, r.cite, r.depth, t, r, at, undefined, u);
+        if (r.text !== null && r.lazy) events.push(r.kind, templates[r.lazy - 1]!, r.cite, r.depth, t, r, [r.text, r.depth], u);
+        else events.push(r.kind, r.text, r.cite, r.depth, t, r, undefined, u);
       }
       rows.forEach((r, i) => {
         const text = r.text !== null && r.lazy ? (r.lazy === 1 ? `${r.text}|${r.depth}` : `${r.depth}:${r.text}`) : r.text ?? (r.match ? matchText(r.match) : ueventText(r.uevent!));
@@ -48,5 +45,14 @@ describe('the event log', () => {
         expect(Object.keys(events.at(i))).toEqual(['index', 'kind', 'text', 'cite', 'depth', 'touches', 'uevent', 'match', 'errno', 'log', 'boundary']);
       });
     }), { numRuns: 300 });
+  });
+
+  it('refuses a depth its meta column cannot hold rather than keep a wrong one', () => {
+    const events = new EventLog([]);
+    const t = events.addTouches({});
+    events.push('phase', 'deep', 'a.c:f', 1023, t, {});
+    expect(events.at(0).depth).toBe(1023);
+    expect(() => events.push('phase', 'deeper', 'a.c:f', 1024, t, {})).toThrow(RangeError);
+    expect(events.length).toBe(1);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * The trace as columns: one row per event, in typed arrays (kind, depth, citation id, errno, log
- * line, how its text is made, its touches' id, where its uevent or match info is). The only plain
+ * The trace as columns: one row per event, in typed arrays (kind, depth, how its text is made,
+ * citation id, its touches' id, where its uevent or match info is, how many log lines and uevents
+ * exist after it; the rare errno aside, by event). The only plain
  * array a row adds to is the arguments column (a template's arguments or a string text): the
  * collector never walks the typed columns, and a large run's trace is most of what it holds.
  * A TraceEvent object is built only when one is read (`at`, `slice`, `all`): a 100k-device run
@@ -39,16 +40,19 @@ const KINDS: readonly EventKind[] = [
   'unbind', 'defer', 'uevent', 'udev', 'module', 'sysfs', 'error', 'action', 'tsm',
 ] as EventKind[];
 
-// meta column: kind (8 bits) | boundary (2 bits: unset, false, true) | errno set | uevent set | match set | depth (from bit 13)
+// meta column: kind (8 bits) | boundary (2 bits: unset, false, true) | errno set | uevent set | match set | depth (10 bits,
+// from bit 13) | how the sentence is made (9 bits, from bit 23): TEXT_NONE, TEXT_STRING or TEMPLATE_BASE + a template's id
 const BOUNDARY_SHIFT = 8;
 const ERRNO_SET = 1 << 10;
 const UEVENT_SET = 1 << 11;
 const MATCH_SET = 1 << 12;
 const DEPTH_SHIFT = 13;
-// the text column: how an event's sentence is made (EventLog.textHow)
+const MAX_DEPTH = 0x3ff;
+const TEXT_SHIFT = 23;
 const TEXT_NONE = 0;
 const TEXT_STRING = 1;
 const TEMPLATE_BASE = 2;
+const MAX_TEXT_HOW = 0x1ff;
 
 /** a match event's sentence, from its match info */
 export function matchText(info: MatchInfo): string {
@@ -96,17 +100,22 @@ export class EventLog {
   private readonly citeId = new Map<string, number>();
   private readonly cites: Citation[] = [];
 
+  /**
+   * Kind, flags, depth and how the event's sentence is made: TEXT_NONE (its match info's or
+   * uevent's sentence), TEXT_STRING (the string at argAt, in the arguments column), or
+   * TEMPLATE_BASE + the id of a template (Kernel.emitLazy) applied to the event's arguments.
+   */
   private readonly meta = new IntColumn(4096);
   private readonly cite = new IntColumn(4096);
-  private readonly errno = new IntColumn(4096);
-  /** index of the event's line in the kernel log, or -1 */
-  private readonly logAt = new IntColumn(4096);
+  /** the errno of the events that have one (meta's ERRNO_SET), by event: few events carry one */
+  private readonly errnos = new Map<number, number>();
   /**
-   * How the event's sentence is made: TEXT_NONE (its match info's or uevent's sentence),
-   * TEXT_STRING (the string at argAt, in the arguments column), or TEMPLATE_BASE + the id of a
-   * template (Kernel.emitLazy) applied to the event's arguments.
+   * How many kernel log lines and uevents exist after each event: an event that logged a line
+   * has one more than the event before (its line is the last of them), and a snapshot slices
+   * the logs by these counts.
    */
-  private readonly textHow = new IntColumn(4096);
+  private readonly logCount = new IntColumn(4096);
+  private readonly ueventCount = new IntColumn(4096);
   private readonly templates: LazyText[] = [];
   private readonly templateId = new Map<LazyText, number>();
   /** the templates' arguments (and the string texts), every event's in a row; argAt(i) is where event i's begin */
@@ -222,7 +231,6 @@ export class EventLog {
     depth: number,
     touches: number,
     extra: { match?: MatchDraft; errno?: number; boundary?: boolean },
-    logAt: number,
     args?: readonly TextArg[],
     /** the index of the uevent the event sent, in the uevent list */
     uevent?: number,
@@ -243,27 +251,32 @@ export class EventLog {
     const b = extra.boundary === undefined ? 0 : extra.boundary ? 2 : 1;
     const u = uevent;
     const m = extra.match;
+    const errno = extra.errno;
     const i = this.meta.length;
-    this.meta.push(k | (b << BOUNDARY_SHIFT) | (extra.errno !== undefined ? ERRNO_SET : 0) | (u !== undefined ? UEVENT_SET : 0) | (m !== undefined ? MATCH_SET : 0) | (depth << DEPTH_SHIFT));
-    this.cite.push(c);
-    this.errno.push(extra.errno ?? 0);
-    this.logAt.push(logAt);
+    if (depth < 0 || depth > MAX_DEPTH) throw new RangeError(`event depth ${depth}: the trace keeps 0..${MAX_DEPTH}`);
     this.argAt.push(this.args.length);
+    let how: number;
     if (typeof text === 'string') {
-      this.textHow.push(TEXT_STRING);
+      how = TEXT_STRING;
       this.args.push(text);
     } else if (text === null) {
-      this.textHow.push(TEXT_NONE);
+      how = TEXT_NONE;
     } else {
       let t = this.templateId.get(text);
       if (t === undefined) {
         t = this.templates.length;
+        if (TEMPLATE_BASE + t > MAX_TEXT_HOW) throw new Error(`more than ${MAX_TEXT_HOW - TEMPLATE_BASE + 1} event text templates`);
         this.templates.push(text);
         this.templateId.set(text, t);
       }
-      this.textHow.push(TEMPLATE_BASE + t);
+      how = TEMPLATE_BASE + t;
       if (args) for (let j = 0; j < args.length; j++) this.args.push(args[j]!);
     }
+    this.meta.push(k | (b << BOUNDARY_SHIFT) | (errno !== undefined ? ERRNO_SET : 0) | (u !== undefined ? UEVENT_SET : 0) | (m !== undefined ? MATCH_SET : 0) | (depth << DEPTH_SHIFT) | (how << TEXT_SHIFT));
+    this.cite.push(c);
+    if (errno !== undefined) this.errnos.set(i, errno);
+    this.logCount.push(this.log.length);
+    this.ueventCount.push(this.uevents.length);
     this.touchId.push(touches);
     if (u !== undefined) this.detailAt.push(u);
     else if (m !== undefined) {
@@ -289,8 +302,18 @@ export class EventLog {
     return this.touchesById(this.touchId.at(i));
   }
 
+  /** how many kernel log lines exist after event i (i an index of the trace) */
+  logAfter(i: number): number {
+    return this.logCount.at(i);
+  }
+
+  /** how many uevents exist after event i */
+  ueventsAfter(i: number): number {
+    return this.ueventCount.at(i);
+  }
+
   textAt(i: number): string {
-    const how = this.textHow.at(i);
+    const how = this.meta.at(i) >>> TEXT_SHIFT;
     if (how === TEXT_STRING) return this.args.at(this.argAt.at(i)) as string;
     if (how >= TEMPLATE_BASE) {
       const end = i + 1 < this.length ? this.argAt.at(i + 1) : this.args.length;
@@ -318,17 +341,19 @@ export class EventLog {
     if (!Number.isInteger(i) || i < 0 || i >= this.length) throw new RangeError(`event ${i} is not in the trace (0..${this.length - 1})`);
     const meta = this.meta.at(i);
     const b = (meta >> BOUNDARY_SHIFT) & 3;
-    const log = this.logAt.at(i);
+    // the event logged a line when the log grew with it: the line is the log's last after it
+    const logged = this.logCount.at(i);
+    const log = logged > (i > 0 ? this.logCount.at(i - 1) : 0) ? logged - 1 : -1;
     return {
       index: i,
       kind: this.kinds[meta & 0xff]!,
       text: this.textAt(i),
       cite: this.cites[this.cite.at(i)]!,
-      depth: meta >> DEPTH_SHIFT,
+      depth: (meta >> DEPTH_SHIFT) & MAX_DEPTH,
       touches: this.touchesAt(i),
       uevent: this.ueventAt(i),
       match: this.matchAt(i),
-      errno: meta & ERRNO_SET ? this.errno.at(i) : undefined,
+      errno: meta & ERRNO_SET ? this.errnos.get(i) : undefined,
       log: log < 0 ? undefined : this.log[log],
       boundary: b === 0 ? undefined : b === 2,
     };
