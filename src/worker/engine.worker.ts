@@ -7,7 +7,6 @@ import * as Comlink from 'comlink';
 // not the engine's index: it also exports the built-in designs, whose data is a chunk of its own here
 import { DEFAULT_SCENARIO_ID, Simulation } from '../engine/simulation';
 import { validateScenario } from '../engine/scenario/validate';
-import { STANDARD_VARIANTS, applyVariant, currentVariant } from '../scenarios/variants';
 import type { EngineWire, RunHead, RunInfo, Slot, SnapshotCore, UiSnapshot, WireRun, WireStep } from './protocol';
 import { UiSnapshots } from './uiSnapshot';
 import { layoutSteps, moduleChanges, unionSnapshot } from './union';
@@ -135,7 +134,7 @@ async function runInfo(sim: Simulation, slot: Slot): Promise<RunInfo> {
     return e.depth === 0 ? e.text : null;
   });
   // the layout code is a chunk of its own, loaded on the first run
-  const { computeLayout } = await import('./layout');
+  const [{ computeLayout }, { currentVariant }] = await Promise.all([import('./layout'), variants()]);
   const info: RunInfo = {
     summary,
     index,
@@ -163,17 +162,20 @@ function parse(json: string): { ok: true; value: unknown } | { ok: false; messag
 /** the built-in designs' data, loaded on the first request for it (a chunk of its own) */
 let builtinsCode: Promise<typeof import('../engine/builtins')> | null = null;
 const builtins = () => (builtinsCode ??= import('../engine/builtins'));
+/** the firmware toggles' transform (the designs' data uses it too: it loads with them, not in the worker's first chunk) */
+let variantsCode: Promise<typeof import('../scenarios/variants')> | null = null;
+const variants = () => (variantsCode ??= import('../scenarios/variants'));
 
 const api: EngineWire = {
   listBuiltins: async () => (await builtins()).listBuiltins(),
   defaultScenarioId: () => DEFAULT_SCENARIO_ID,
   listDesigns: async () => {
-    const suffixes = STANDARD_VARIANTS.map(([suffix]) => `-${suffix}`);
+    const suffixes = (await variants()).STANDARD_VARIANTS.map(([suffix]) => `-${suffix}`);
     return (await builtins()).listBuiltins().filter((b) => !suffixes.some((x) => b.id.endsWith(x)));
   },
   getScenario: async (id) => (await builtins()).getBuiltinScenario(id),
-  defaultVariant: async (id) => currentVariant((await builtins()).getBuiltinScenario(id)),
-  builtinWithVariant: async (id, variant) => applyVariant((await builtins()).getBuiltinScenario(id), variant),
+  defaultVariant: async (id) => (await variants()).currentVariant((await builtins()).getBuiltinScenario(id)),
+  builtinWithVariant: async (id, variant) => (await variants()).applyVariant((await builtins()).getBuiltinScenario(id), variant),
   async run(json, slot = 'main') {
     const p = parse(json);
     if (!p.ok) return { info: invalidInfo({ id: '(invalid)', title: '(invalid scenario)', source: '', errors: [{ path: '(root)', message: p.message }], eventCount: 0 }), last: null };
