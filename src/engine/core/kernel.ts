@@ -189,12 +189,25 @@ export class Kernel {
     return !devices && !drivers && !modules ? this.noTouches : -1;
   }
 
-  /** the trace's entry for a device, made on first use */
+  /**
+   * The trace's entry for a device, made on first use: by the device's klist order while it is
+   * registered (an array read: the record is usually the one just read, where a lookup in a
+   * ~150k-entry table would be cache misses), by devpath otherwise (a device already deleted, or
+   * a state built without device_add's orders). A device deleted and added again gets a new entry,
+   * which names it the same way.
+   */
   private traceOf(devpath: string): DeviceTrace {
+    const order = this.device(devpath)?.order;
+    if (order !== undefined && order > 0) {
+      const kept = this.traceByOrder[order];
+      if (kept !== undefined && kept.devpath === devpath) return kept;
+      if (kept === undefined) return (this.traceByOrder[order] = newTrace(devpath));
+    }
     let t = this.deviceTrace.get(devpath);
-    if (t === undefined) this.deviceTrace.set(devpath, (t = { alone: -1, withDriver: -1, withModule: -1, modalias: null }));
+    if (t === undefined) this.deviceTrace.set(devpath, (t = newTrace(devpath)));
     return t;
   }
+  private readonly traceByOrder: (DeviceTrace | undefined)[] = [];
 
   /** the row naming only the device `t` is the entry of */
   private deviceRow(t: DeviceTrace, devpath: string): number {
@@ -319,7 +332,7 @@ export class Kernel {
   }
 
   device(devpath: string): DeviceRec | undefined {
-    return this.state.devices.get(devpath);
+    return this.state.device(devpath);
   }
 
   driver(id: string): DriverRec | undefined {
@@ -443,6 +456,7 @@ function gather<T>(idx: MultiMap, keys: string[], get: (id: string) => T | undef
 
 /** the trace's entry for one device (Kernel.deviceTrace): its touches rows (-1: none yet) and its last MODALIAS pair */
 interface DeviceTrace {
+  devpath: string;
   /** the row naming the device alone */
   alone: number;
   /** the last row naming the device and a driver, the device and a module */
@@ -450,6 +464,8 @@ interface DeviceTrace {
   withModule: number;
   modalias: [string, string] | null;
 }
+
+const newTrace = (devpath: string): DeviceTrace => ({ devpath, alone: -1, withDriver: -1, withModule: -1, modalias: null });
 
 /** the first list a touches names */
 function firstKey(t: TraceEvent['touches']): string | undefined {

@@ -445,6 +445,30 @@ export class JournaledState {
     this.deferredSet = storage.deferredSet();
   }
 
+  /**
+   * The device record at `devpath`. The driver core reads back the record it has just written
+   * (really_probe sets dev->driver, then the probe and driver_bound read the device again), and
+   * a large run's devices table is ~150k entries, where a lookup is mostly cache misses: the
+   * last record written or read is kept beside its devpath. Every write to the table passes
+   * here (put, remove, applyChange); storage that replaces the tables' contents (a checkpoint's
+   * restore) calls forgetLast.
+   */
+  device(devpath: string): DeviceRec | undefined {
+    if (devpath === this.lastPath) return this.lastDevice;
+    const d = this.devices.get(devpath);
+    this.lastPath = devpath;
+    this.lastDevice = d;
+    return d;
+  }
+  private lastPath: string | null = null;
+  private lastDevice: DeviceRec | undefined;
+
+  /** forget the kept record (the tables were replaced underneath: Timeline's restore) */
+  forgetLast(): void {
+    this.lastPath = null;
+    this.lastDevice = undefined;
+  }
+
   private table(t: Exclude<Table, 'misc'>): Map<string, unknown> {
     return this[t] as Map<string, unknown>;
   }
@@ -473,6 +497,10 @@ export class JournaledState {
     const before = map.get(key);
     this.reindex(t, before, rec);
     map.set(key, rec);
+    if (t === 'devices') {
+      this.lastPath = key;
+      this.lastDevice = rec as DeviceRec;
+    }
     this.journal.record(t, key, before, rec);
   }
 
@@ -482,6 +510,7 @@ export class JournaledState {
     if (before === undefined) return;
     this.reindex(t, before, undefined);
     map.delete(key);
+    if (t === 'devices' && key === this.lastPath) this.lastDevice = undefined;
     this.journal.record(t, key, before, undefined);
   }
 
@@ -496,6 +525,7 @@ export class JournaledState {
     this.reindex(t, was, v);
     if (v === undefined) map.delete(key);
     else map.set(key, v);
+    if (t === 'devices' && key === this.lastPath) this.lastDevice = v as DeviceRec | undefined;
     this.onChange?.(t, key, was, v);
   }
 

@@ -127,6 +127,7 @@ export class Timeline {
   /** make the cursor's state and views the checkpoint's */
   private restore(ck: Checkpoint): void {
     this.storage.store.thaw(ck.frozen);
+    this.cursor.state.forgetLast();
     this.cursor.state.misc = { ...ck.misc };
     this.views.restored();
     this.pos = ck.pos;
