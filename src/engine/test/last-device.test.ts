@@ -24,10 +24,10 @@ function device(i: number, order: number): DeviceRec {
   });
 }
 
-type Op = { op: 'add' | 'del' | 'bind' | 'read'; i: number } | { op: 'undo' | 'redo'; n: number };
+type Op = { op: 'add'; i: number } | { op: 'del'; i: number } | { op: 'bind'; i: number } | { op: 'read'; i: number } | { op: 'undo'; n: number } | { op: 'redo'; n: number };
 const op: fc.Arbitrary<Op> = fc.oneof(
-  fc.record({ op: fc.constantFrom('add' as const, 'del' as const, 'bind' as const, 'read' as const), i: fc.nat(5) }),
-  fc.record({ op: fc.constantFrom('undo' as const, 'redo' as const), n: fc.nat(4) }),
+  fc.record({ op: fc.constantFrom('add' as const, 'del' as const, 'bind' as const, 'read' as const), i: fc.nat(5) }) as fc.Arbitrary<Op>,
+  fc.record({ op: fc.constantFrom('undo' as const, 'redo' as const), n: fc.nat(4) }) as fc.Arbitrary<Op>,
 );
 
 describe('the kept device record (JournaledState.device)', () => {
