@@ -21,13 +21,12 @@ export class UiSnapshots {
     return (this.monitorIndex ??= new MonitorIndex(this.sim.kernel?.uevents ?? []));
   }
 
-  /** how many uevents and log lines the run had sent after event `step` (trace/timeline.ts counts) */
+  /** how many uevents and log lines the run had sent after event `step` (EventLog.countsAfter) */
   counts(step: number): ListCounts {
     const k = this.sim.kernel;
-    if (!k || step < 0 || !k.events.length) return { uevents: 0, log: 0, monitorLines: 0 };
-    const i = Math.min(step, k.events.length - 1);
-    const uevents = k.events.ueventsAfter(i);
-    return { uevents, log: k.events.logAfter(i), monitorLines: this.monitor.lineCount(uevents) };
+    if (!k) return { uevents: 0, log: 0, monitorLines: 0 };
+    const c = k.events.countsAfter(step);
+    return { ...c, monitorLines: this.monitor.lineCount(c.uevents) };
   }
 
   /**

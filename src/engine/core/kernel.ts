@@ -279,7 +279,7 @@ export class Kernel {
   /** one row of the trace; its patches and the uevent and log counts after it go to their columns */
   private record(kind: EventKind, text: string | LazyText | null, cite: Citation, extra: Omit<Partial<TraceEvent>, 'match'> & { match?: MatchDraft }, args?: readonly TextArg[], uevent?: number): void {
     this.beforeEmit?.();
-    // the line goes to the log first: the event's row counts it (EventLog.logAfter)
+    // the line goes to the log first: the event's row counts it (EventLog.countsAfter)
     if (extra.log !== undefined) this.log.push(extra.log);
     this.events.push(kind, text, cite, this.depth, this.keepTouches(extra.touches), extra, args, uevent);
     this.state.journal.endEvent();

@@ -302,14 +302,14 @@ export class EventLog {
     return this.touchesById(this.touchId.at(i));
   }
 
-  /** how many kernel log lines exist after event i (i an index of the trace) */
-  logAfter(i: number): number {
-    return this.logCount.at(i);
-  }
-
-  /** how many uevents exist after event i */
-  ueventsAfter(i: number): number {
-    return this.ueventCount.at(i);
+  /**
+   * How many uevents and kernel log lines exist after event `step` (before the first event:
+   * none; past the last: the last's): a snapshot's logs are these prefixes.
+   */
+  countsAfter(step: number): { uevents: number; log: number } {
+    if (step < 0 || this.length === 0) return { uevents: 0, log: 0 };
+    const i = Math.min(step, this.length - 1);
+    return { uevents: this.ueventCount.at(i), log: this.logCount.at(i) };
   }
 
   textAt(i: number): string {

@@ -143,8 +143,6 @@ export class Timeline {
   }
 
   counts(step: number): { uevents: number; log: number } {
-    if (step < 0) return { uevents: 0, log: 0 };
-    const i = Math.min(step, this.length - 1);
-    return { uevents: this.live.events.ueventsAfter(i), log: this.live.events.logAfter(i) };
+    return this.live.events.countsAfter(step);
   }
 }
