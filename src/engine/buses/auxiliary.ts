@@ -110,7 +110,7 @@ function auxiliaryDeviceInitAdd(k: Kernel, spec: { parent: string | null; modnam
   // __auxiliary_device_add(): dev_set_name("%s.%s.%d", modname, name, id), then device_add
   const devName = `${spec.modname}.${spec.name}.${spec.id}`;
   // one per auxiliary device a driver creates: its sentence built when read (Kernel.emitLazy)
-  k.emitLazy('device_add', how.cite, { touches: { devices: [spec.parent] } }, auxCreateText, how.fn, devName, parent?.name ?? spec.parent, spec.devm ? 1 : 0);
+  k.emitLazy('device_add', how.cite, k.onDevice(spec.parent), auxCreateText, how.fn, devName, parent?.name ?? spec.parent, spec.devm ? 1 : 0);
   const inherit = how.inheritOfNode && !!parent?.ofNode;
   const res = deviceAdd(k, {
     name: devName, baseName: `${spec.modname}.${spec.name}`, bus: 'auxiliary', parent: spec.parent,

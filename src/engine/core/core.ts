@@ -76,7 +76,7 @@ export function deviceAdd(k: Kernel, spec: NewDevice): { ret: number; dev?: Devi
     const owner = k.device(dev.devmOwner);
     if (owner) k.state.updateDevice(owner, { devres: [...owner.devres, { kind: 'device', target: devpath, cite: 'include/linux/device/devres.h:devm_add_action_or_reset' }] });
   }
-  k.emitLazy('device_add', DEVICE_ADD, { touches: { devices: [devpath] } }, deviceAddText, devpath, dev.bus ?? '', dev.cls ?? '');
+  k.emitLazy('device_add', DEVICE_ADD, k.onDevice(devpath), deviceAddText, devpath, dev.bus ?? '', dev.cls ?? '');
   // dev_uevent_filter(): only devices with a bus or a class send uevents
   if (dev.bus || dev.cls) deviceUevent(k, dev, 'add');
   if (dev.bus) busProbeDevice(k, dev.devpath);
@@ -91,7 +91,7 @@ export function deviceDel(k: Kernel, devpath: string): number {
   // device_del(): dpm_sysfs_remove, the uevent file and attrs, then bus_remove_device() drops the
   // subsystem and /sys/bus/<bus>/devices links — all before device_release_driver()
   k.state.updateDevice(k.device(devpath)!, { deleting: true });
-  k.emit('device_del', `device_del ${devpath}`, `${CORE}:device_del`, { touches: { devices: [devpath] } });
+  k.emit('device_del', `device_del ${devpath}`, `${CORE}:device_del`, k.onDevice(devpath));
   k.nested(() => {
     // bus_remove_device(): links go first, then device_release_driver()
     if (k.device(devpath)?.driver) releaseDriver(k, devpath);
@@ -155,7 +155,7 @@ export function deviceUevent(k: Kernel, dev: DeviceRec, action: UeventRecord['ac
   if (action === 'unbind') vars = vars.filter(([key]) => key !== 'MODALIAS');
   const bt = dev.bus ? k.busTypes.get(dev.bus) : undefined;
   const cite = action === 'unbind' ? ZAP_MODALIAS_ENV : bt?.ueventCite ?? DEV_UEVENT;
-  sendUevent(k, action, dev.devpath, subsystemOf(dev), envpExt.length ? [...envpExt, ...vars] : vars, cite, { devices: [dev.devpath] });
+  sendUevent(k, action, dev.devpath, subsystemOf(dev), envpExt.length ? [...envpExt, ...vars] : vars, cite, k.touchDevice(dev.devpath));
 }
 
 /** a driver's kobject (/bus/<bus>/drivers/<name>): SUBSYSTEM=drivers, nothing else */

@@ -17,8 +17,9 @@ const DRIVER_BOUND = `${DD}:driver_bound`;
 const probeText = (bus: string, drv: string, dev: string) => `really_probe: ${bus} driver ${drv} probes ${dev}`;
 const boundText = (dev: string, bus: string, drv: string) => `driver_bound: ${dev} bound to ${bus} driver ${drv}`;
 
-function who(dev: DeviceRec, drv: DriverRec) {
-  return { devices: [dev.devpath], drivers: [drv.id] };
+/** the touches of an event about one device and one driver (shared: Kernel.touchPair) */
+function who(k: Kernel, dev: DeviceRec, drv: DriverRec) {
+  return k.touchPair(dev.devpath, drv.id);
 }
 
 /** bus_probe_device(): probe a new device if the bus's drivers_autoprobe is set */
@@ -27,7 +28,7 @@ export function busProbeDevice(k: Kernel, devpath: string): void {
   if (!dev?.bus) return;
   const bus = k.state.buses.get(dev.bus);
   if (!bus?.autoprobe) {
-    k.emit('probe', `bus ${dev.bus}: drivers_autoprobe is 0, ${dev.name} is not probed`, 'drivers/base/bus.c:bus_probe_device', { touches: { devices: [devpath] } });
+    k.emit('probe', `bus ${dev.bus}: drivers_autoprobe is 0, ${dev.name} is not probed`, 'drivers/base/bus.c:bus_probe_device', k.onDevice(devpath));
     return;
   }
   k.nested(() => deviceAttach(k, devpath));
@@ -38,7 +39,7 @@ export function driverMatchDevice(k: Kernel, drv: DriverRec, dev: DeviceRec, rec
   const bt = k.busTypes.get(drv.bus);
   if (!bt) return false;
   const m = bt.match(k, dev, drv);
-  if (record) k.match({ driver: drv.name, bus: drv.bus, device: dev.name, matched: m.matched, rule: m.rule, compared: m.compared, cite: m.cite }, who(dev, drv));
+  if (record) k.match({ driver: drv.name, bus: drv.bus, device: dev.name, matched: m.matched, rule: m.rule, compared: m.compared, cite: m.cite }, who(k, dev, drv));
   return m.matched;
 }
 
@@ -73,7 +74,7 @@ export function driverAttach(k: Kernel, drvId: string): void {
     if (!cur || !k.driver(drvId)) continue;
     if (!driverMatchDevice(k, drv, cur)) continue;
     if (cur.driver) {
-      k.emit('probe', `${cur.name} is already bound to ${k.driver(cur.driver)?.name}: skipped (-EBUSY)`, `${DD}:__driver_probe_device`, { touches: who(cur, drv) });
+      k.emit('probe', `${cur.name} is already bound to ${k.driver(cur.driver)?.name}: skipped (-EBUSY)`, `${DD}:__driver_probe_device`, { touches: who(k, cur, drv) });
       continue;
     }
     k.nested(() => driverProbeDevice(k, drv, cur));
@@ -104,12 +105,12 @@ export function driverProbeDeviceNoDefer(k: Kernel, drv: DriverRec, dev: DeviceR
 export function reallyProbe(k: Kernel, dev: DeviceRec, drv: DriverRec): number {
   if (dev.devres.length > 0) {
     // really_probe: dev_crit() before device_set_driver(), so dev_driver_string() gives the bus name
-    k.printk('error', `${dev.bus ?? dev.cls ?? ''} ${dev.name}: Resources present before probing`, `${DD}:really_probe`, { errno: E.BUSY, touches: who(dev, drv) });
+    k.printk('error', `${dev.bus ?? dev.cls ?? ''} ${dev.name}: Resources present before probing`, `${DD}:really_probe`, { errno: E.BUSY, touches: who(k, dev, drv) });
     return E.BUSY;
   }
   // dev->driver = drv; driver_sysfs_add(): the driver/<dev> and <dev>/driver links
   k.state.updateDevice(dev, { driver: drv.id });
-  k.emitLazy('probe', REALLY_PROBE, { touches: who(dev, drv) }, probeText, drv.bus, drv.name, dev.name);
+  k.emitLazy('probe', REALLY_PROBE, k.onPair(dev.devpath, drv.id), probeText, drv.bus, drv.name, dev.name);
   const bt = k.busTypes.get(drv.bus)!;
   // __device_attach() / __driver_attach() hold device_lock(dev) across the probe
   const ret = k.withDeviceLock(dev.devpath, () => k.nested(() =>
@@ -118,21 +119,21 @@ export function reallyProbe(k: Kernel, dev: DeviceRec, drv: DriverRec): number {
   // call_driver_probe(): which results are logged
   if (ret !== 0) {
     if (ret === E.PROBE_DEFER) {
-      k.emit('defer', `${drv.name} requests probe deferral for ${dev.name}`, `${DD}:call_driver_probe`, { errno: ret, touches: who(dev, drv) });
+      k.emit('defer', `${drv.name} requests probe deferral for ${dev.name}`, `${DD}:call_driver_probe`, { errno: ret, touches: who(k, dev, drv) });
     } else if (ret === E.NODEV || ret === E.NXIO) {
-      k.emit('probe', `probe with driver ${drv.name} rejects match ${ret} (silent)`, `${DD}:call_driver_probe`, { errno: ret, touches: who(dev, drv) });
+      k.emit('probe', `probe with driver ${drv.name} rejects match ${ret} (silent)`, `${DD}:call_driver_probe`, { errno: ret, touches: who(k, dev, drv) });
     } else {
       // 6.9+: dev_err() (prefix "<driver> <device>: ", dev->driver is set); before: pr_warn()
       const line = since(k.facts.kernel, 'probeErrDevErr')
         ? `${drv.name} ${dev.name}: probe with driver ${drv.name} failed with error ${ret}`
         : `${drv.name}: probe of ${dev.name} failed with error ${ret}`;
-      k.printk('error', line, `${DD}:call_driver_probe${gateNote(k.facts.kernel, 'probeErrDevErr')}`, { errno: ret, touches: who(dev, drv) });
+      k.printk('error', line, `${DD}:call_driver_probe${gateNote(k.facts.kernel, 'probeErrDevErr')}`, { errno: ret, touches: who(k, dev, drv) });
     }
     // probe_failed: driver_sysfs_remove(); device_unbind_cleanup(): devres_release_all, dev->driver = NULL
     k.nested(() => devresReleaseAll(k, dev.devpath));
     const after = k.device(dev.devpath);
     if (after) k.state.updateDevice(after, { driver: null });
-    k.emit('probe', `${dev.name} not bound to ${drv.name} (${errnoName(ret)})`, `${DD}:really_probe`, { errno: ret, touches: who(dev, drv) });
+    k.emit('probe', `${dev.name} not bound to ${drv.name} (${errnoName(ret)})`, `${DD}:really_probe`, { errno: ret, touches: who(k, dev, drv) });
     return -ret;
   }
   driverBound(k, dev.devpath, drv);
@@ -153,7 +154,7 @@ export function driverBound(k: Kernel, devpath: string, drv: DriverRec): void {
   const boundOrder = ++k.counters.bind;
   const dev = k.device(devpath)!;
   k.state.updateDevice(dev, { boundOrder, deferred: false });
-  k.emitLazy('bind', DRIVER_BOUND, { touches: who(dev, drv) }, boundText, dev.name, drv.bus, drv.name);
+  k.emitLazy('bind', DRIVER_BOUND, k.onPair(dev.devpath, drv.id), boundText, dev.name, drv.bus, drv.name);
   driverDeferredProbeTrigger(k);
   deviceUevent(k, k.device(devpath)!, 'bind');
 }
@@ -163,7 +164,7 @@ export function deferredProbeAdd(k: Kernel, devpath: string): void {
   const dev = k.device(devpath);
   if (!dev || dev.deferred) return;
   k.state.updateDevice(dev, { deferred: true });
-  k.emit('defer', `${dev.name} added to the deferred probe pending list`, `${DD}:driver_deferred_probe_add`, { touches: { devices: [devpath] } });
+  k.emit('defer', `${dev.name} added to the deferred probe pending list`, `${DD}:driver_deferred_probe_add`, k.onDevice(devpath));
 }
 
 /** driver_deferred_probe_del() */
@@ -204,7 +205,7 @@ export function runDeferredWork(k: Kernel): boolean {
     if (n > MAX_DEFERRED_RETRIES) {
       throw new RunawayError(`probe loop: ${dev.name} was retried ${n - 1} times by the deferred-probe work (each attempt binds something, which re-triggers the deferred list, and then defers again)`, 'probe-loop');
     }
-    k.emit('defer', `deferred probe work: retrying ${dev.name}`, `${DD}:deferred_probe_work_func`, { touches: { devices: [devpath] } });
+    k.emit('defer', `deferred probe work: retrying ${dev.name}`, `${DD}:deferred_probe_work_func`, k.onDevice(devpath));
     k.nested(() => busProbeDevice(k, devpath));
   }
   return did;
@@ -215,7 +216,7 @@ export function releaseDriver(k: Kernel, devpath: string): void {
   const dev = k.device(devpath);
   if (!dev?.driver) return;
   const drv = k.driver(dev.driver)!;
-  k.emit('unbind', `__device_release_driver: ${dev.name} from ${drv.bus} driver ${drv.name}`, `${DD}:__device_release_driver`, { touches: who(dev, drv) });
+  k.emit('unbind', `__device_release_driver: ${dev.name} from ${drv.bus} driver ${drv.name}`, `${DD}:__device_release_driver`, k.onPair(dev.devpath, drv.id));
   k.nested(() => {
     const bt = k.busTypes.get(drv.bus)!;
     // device_remove(): bus->remove if set, else drv->remove
@@ -243,11 +244,11 @@ export function devresReleaseAll(k: Kernel, devpath: string): void {
   if (!dev || dev.devres.length === 0) return;
   const entries = [...dev.devres].reverse();
   k.state.updateDevice(dev, { devres: [] });
-  k.emit('unbind', `devres_release_all: ${dev.name} releases ${entries.length} managed resource(s)`, 'drivers/base/devres.c:devres_release_all', { touches: { devices: [devpath] } });
+  k.emit('unbind', `devres_release_all: ${dev.name} releases ${entries.length} managed resource(s)`, 'drivers/base/devres.c:devres_release_all', k.onDevice(devpath));
   for (const r of entries) {
     k.nested(() => {
       if (r.kind === 'action') {
-        k.emit('unbind', `devres: running the devm action registered by ${r.module ?? 'kernel'} on ${dev.name}`, r.cite, { touches: { devices: [devpath] } });
+        k.emit('unbind', `devres: running the devm action registered by ${r.module ?? 'kernel'} on ${dev.name}`, r.cite, k.onDevice(devpath));
         r.run();
       } else if (k.device(r.target)) deviceDel(k, r.target);
     });

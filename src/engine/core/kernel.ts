@@ -151,6 +151,40 @@ export class Kernel {
     this.lastModule = t.modules?.[0];
     return (this.lastTouches = kept);
   }
+  /**
+   * The touches of an event naming one device (`{ devices: [devpath] }`), or one device and one
+   * driver, and the event extras holding just them: the last of each is kept and given again for
+   * the same names (the events of one device_add or one bind name the same ones). Touches are
+   * never mutated, so one object can stand for several events; a large run recorded ~1.5 M of
+   * these small objects, each dead once its row was kept.
+   */
+  touchDevice(devpath: string): TraceEvent['touches'] {
+    const t = this.lastTouchDevice;
+    if (t !== null && t.devices![0] === devpath) return t;
+    return (this.lastTouchDevice = { devices: [devpath] });
+  }
+  touchPair(devpath: string, driver: string): TraceEvent['touches'] {
+    const t = this.lastTouchPair;
+    if (t !== null && t.devices![0] === devpath && t.drivers![0] === driver) return t;
+    return (this.lastTouchPair = { devices: [devpath], drivers: [driver] });
+  }
+  /** `{ touches: touchDevice(devpath) }`, kept the same way */
+  onDevice(devpath: string): Partial<TraceEvent> {
+    const x = this.lastOnDevice;
+    if (x !== null && x.touches!.devices![0] === devpath) return x;
+    return (this.lastOnDevice = { touches: this.touchDevice(devpath) });
+  }
+  /** `{ touches: touchPair(devpath, driver) }`, kept the same way */
+  onPair(devpath: string, driver: string): Partial<TraceEvent> {
+    const x = this.lastOnPair;
+    if (x !== null && x.touches!.devices![0] === devpath && x.touches!.drivers![0] === driver) return x;
+    return (this.lastOnPair = { touches: this.touchPair(devpath, driver) });
+  }
+  private lastTouchDevice: TraceEvent['touches'] | null = null;
+  private lastTouchPair: TraceEvent['touches'] | null = null;
+  private lastOnDevice: Partial<TraceEvent> | null = null;
+  private lastOnPair: Partial<TraceEvent> | null = null;
+
   /** the last kept row, and the single device, driver and module it names (undefined: none) */
   private lastTouches = -1;
   private lastDevice: string | undefined;
