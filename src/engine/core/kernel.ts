@@ -168,17 +168,17 @@ export class Kernel {
     if (t !== null && t.devices![0] === devpath && t.drivers![0] === driver) return t;
     return (this.lastTouchPair = { devices: [devpath], drivers: [driver] });
   }
-  /** `{ touches: touchDevice(devpath) }`, kept the same way */
+  /** `{ touches: touchDevice(devpath) }`: a new one only when touchDevice gave a new touches */
   onDevice(devpath: string): Partial<TraceEvent> {
-    const x = this.lastOnDevice;
-    if (x !== null && x.touches!.devices![0] === devpath) return x;
-    return (this.lastOnDevice = { touches: this.touchDevice(devpath) });
+    const t = this.touchDevice(devpath);
+    if (this.lastOnDevice?.touches !== t) this.lastOnDevice = { touches: t };
+    return this.lastOnDevice!;
   }
   /** `{ touches: touchPair(devpath, driver) }`, kept the same way */
   onPair(devpath: string, driver: string): Partial<TraceEvent> {
-    const x = this.lastOnPair;
-    if (x !== null && x.touches!.devices![0] === devpath && x.touches!.drivers![0] === driver) return x;
-    return (this.lastOnPair = { touches: this.touchPair(devpath, driver) });
+    const t = this.touchPair(devpath, driver);
+    if (this.lastOnPair?.touches !== t) this.lastOnPair = { touches: t };
+    return this.lastOnPair!;
   }
   private lastTouchDevice: TraceEvent['touches'] | null = null;
   private lastTouchPair: TraceEvent['touches'] | null = null;
