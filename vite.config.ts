@@ -30,10 +30,26 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
+/**
+ * validate.ts's check-only walk (src/engine/scenario/zodAccepts.ts) reaches the app through
+ * zodAcceptsDeferred.ts, which loads it as a chunk of its own (the worker's first chunk has a
+ * budget); the deferred module's own import of the walk resolves as usual.
+ */
+function deferredZodAccepts(): Plugin {
+  return {
+    name: 'bindscope-deferred-zod-accepts',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      if (source === './zodAccepts' && importer?.endsWith('/src/engine/scenario/validate.ts')) return this.resolve('./zodAcceptsDeferred', importer);
+      return null;
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), contentSecurityPolicy()],
+  plugins: [react(), contentSecurityPolicy(), ...(process.env.VITEST ? [] : [deferredZodAccepts()])],
   // The engine runs in a module worker (src/worker/engine.worker.ts), bundled as its own chunk.
-  worker: { format: 'es' },
+  worker: { format: 'es', plugins: () => (process.env.VITEST ? [] : [deferredZodAccepts()]) },
   // The app's schemas use zod/mini's generic objects, not the JIT objects of
   // src/engine/scenario/zodJit.ts: the CSP above allows no eval, so a compiled parser could not
   // run in the page or the worker (zod would fall back, after a refused probe). Vitest keeps

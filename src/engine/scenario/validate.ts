@@ -9,6 +9,7 @@ import { FACT_NAMES } from '../firmware/facts';
 import { ERRNO } from '../core/errno';
 import { globProblem } from '../userspace/fnmatch';
 import { ofIndex } from '../firmware/devicetree';
+import { acceptedAs } from './zodAccepts';
 
 const BUILTIN_BUSES = ['platform', 'auxiliary', 'faux'];
 
@@ -105,7 +106,9 @@ function capped(errors: ScenarioError[]): ScenarioError[] {
 export function validateScenario(input: unknown): { ok: true; scenario: Scenario } | { ok: false; errors: ScenarioError[] } {
   const shape = checkLimits(input);
   if (shape.length) return { ok: false, errors: capped(shape) };
-  const parsed = scenarioSchema.safeParse(input);
+  // a valid scenario is kept as given (zod's output would be an equal copy); zod runs, and names
+  // the problems, whenever the check-only walk is not sure (zodAccepts.ts)
+  const parsed = acceptedAs(scenarioSchema, input) ? { success: true as const, data: input } : scenarioSchema.safeParse(input);
   if (!parsed.success) {
     return {
       ok: false,
@@ -148,6 +151,10 @@ export function validateScenario(input: unknown): { ok: true; scenario: Scenario
     }
     for (const f of Object.keys(ids)) if (!fields.includes(f)) err(`${path}.${f}`, `bus "${bus}" has no id field "${f}" (idFields: ${fields.join(', ')})`);
   };
+  /** an errno given by name must be one the kernel has (core/errno.ts); a number is any errno */
+  const checkErrno = (v: unknown, p: () => string, field: string) => {
+    if (typeof v === 'string' && !Object.hasOwn(ERRNO, v.replace(/^-/, ''))) err(`${p()}.${field}`, `unknown errno "${v}"`);
+  };
   const modNames = new Set<string>();
   s.modules.forEach((m, i) => {
     if (modNames.has(m.name)) err(`modules[${i}].name`, `duplicate module name "${m.name}"`);
@@ -169,40 +176,40 @@ export function validateScenario(input: unknown): { ok: true; scenario: Scenario
       });
     }
     const drivers = new Set(Object.keys(m.drivers ?? {}));
-    const walk = (list: KernelAction[] | undefined, path: string) => {
-      (list ?? []).forEach((a, j) => {
-        const p = `${path}[${j}]`;
-        if ('driver' in a && !drivers.has(a.driver)) err(`${p}.driver`, `module "${m.name}" declares no driver "${a.driver}" (declared: ${[...drivers].join(', ') || 'none'})`);
+    // the path of an action is made into text only for an error (a string per action was most of
+    // what this walk allocated for a large scenario): `path()` gives the list's path
+    const walk = (list: KernelAction[] | undefined, path: () => string) => {
+      if (!list) return;
+      for (let j = 0; j < list.length; j++) {
+        const a = list[j]!;
+        const p = () => `${path()}[${j}]`;
+        if ('driver' in a && !drivers.has(a.driver)) err(`${p()}.driver`, `module "${m.name}" declares no driver "${a.driver}" (declared: ${[...drivers].join(', ') || 'none'})`);
         // device_register without a bus: a bare device (no bus, no class)
-        if ((a.op === 'bus_register' || (a.op === 'device_register' && a.bus !== undefined)) && !busDefs.has(a.bus!)) err(`${p}.bus`, `the scenario defines no bus "${a.bus}" in "buses"`);
-        if (a.op === 'device_register' && a.bus !== undefined) checkIds(a.ids, a.bus, `${p}.ids`, true);
-        if (a.op === 'device_register' && a.bus === undefined && a.ids) err(`${p}.ids`, 'a device without a bus has no ids');
-        if (a.op === 'device_register' && a.modalias !== undefined && busDefs.get(a.bus ?? '')?.match !== 'modalias') err(`${p}.modalias`, `a literal MODALIAS needs a bus with "match": "modalias"${a.bus === undefined ? ' (the device has no bus)' : ` (bus "${a.bus}" matches by ${busDefs.get(a.bus)?.match ?? '?'})`}`);
+        if ((a.op === 'bus_register' || (a.op === 'device_register' && a.bus !== undefined)) && !busDefs.has(a.bus!)) err(`${p()}.bus`, `the scenario defines no bus "${a.bus}" in "buses"`);
+        if (a.op === 'device_register' && a.bus !== undefined) checkIds(a.ids, a.bus, `${p()}.ids`, true);
+        if (a.op === 'device_register' && a.bus === undefined && a.ids) err(`${p()}.ids`, 'a device without a bus has no ids');
+        if (a.op === 'device_register' && a.modalias !== undefined && busDefs.get(a.bus ?? '')?.match !== 'modalias') err(`${p()}.modalias`, `a literal MODALIAS needs a bus with "match": "modalias"${a.bus === undefined ? ' (the device has no bus)' : ` (bus "${a.bus}" matches by ${busDefs.get(a.bus)?.match ?? '?'})`}`);
         if (a.op === 'if') {
           const f = (a.when ?? '').replace(/^!/, '');
-          if (a.when !== undefined && !(FACT_NAMES as readonly string[]).includes(f)) err(`${p}.when`, `unknown fact "${f}" (known: ${FACT_NAMES.join(', ')})`);
-          walk(a.then, `${p}.then`);
-          walk(a.else, `${p}.else`);
+          if (a.when !== undefined && !(FACT_NAMES as readonly string[]).includes(f)) err(`${p()}.when`, `unknown fact "${f}" (known: ${FACT_NAMES.join(', ')})`);
+          walk(a.then, () => `${p()}.then`);
+          walk(a.else, () => `${p()}.else`);
         }
-        const errnos: [string, unknown][] = [];
-        if (a.op === 'return' || a.op === 'dev_err_probe') errnos.push(['errno', a.errno]);
-        if ('orReturn' in a && a.orReturn !== undefined && a.orReturn !== 'ignore') errnos.push(['orReturn', a.orReturn]);
-        for (const [field, v] of errnos) {
-          if (typeof v === 'string' && !Object.hasOwn(ERRNO, v.replace(/^-/, ''))) err(`${p}.${field}`, `unknown errno "${v}"`);
-        }
-        if (a.op === 'platform_device_register_simple' && a.ofNode && !ofIndex(s.firmware).byPath.has(a.ofNode)) err(`${p}.ofNode`, `no DT node "${a.ofNode}" in ${s.firmware.devicetree ? 'firmware.devicetree' : 'firmware.dt'}`);
-        if (a.op === 'devm_add_action') walk(a.actions, `${p}.actions`);
+        if (a.op === 'return' || a.op === 'dev_err_probe') checkErrno(a.errno, p, 'errno');
+        if ('orReturn' in a && a.orReturn !== undefined && a.orReturn !== 'ignore') checkErrno(a.orReturn, p, 'orReturn');
+        if (a.op === 'platform_device_register_simple' && a.ofNode && !ofIndex(s.firmware).byPath.has(a.ofNode)) err(`${p()}.ofNode`, `no DT node "${a.ofNode}" in ${s.firmware.devicetree ? 'firmware.devicetree' : 'firmware.dt'}`);
+        if (a.op === 'devm_add_action') walk(a.actions, () => `${p()}.actions`);
         if (a.op === 'faux_device_create') {
-          walk(a.probe, `${p}.probe`);
-          walk(a.remove, `${p}.remove`);
+          walk(a.probe, () => `${p()}.probe`);
+          walk(a.remove, () => `${p()}.remove`);
         }
-      });
+      }
     };
-    walk(m.init, `modules[${i}].init`);
-    walk(m.exit ?? undefined, `modules[${i}].exit`);
+    walk(m.init, () => `modules[${i}].init`);
+    walk(m.exit ?? undefined, () => `modules[${i}].exit`);
     for (const [key, d] of Object.entries(m.drivers ?? {})) {
-      walk(d.probe, `modules[${i}].drivers.${key}.probe`);
-      walk(d.remove, `modules[${i}].drivers.${key}.remove`);
+      walk(d.probe, () => `modules[${i}].drivers.${key}.probe`);
+      walk(d.remove, () => `modules[${i}].drivers.${key}.remove`);
     }
   });
   const paths = new Set<string>();

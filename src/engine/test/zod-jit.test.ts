@@ -10,8 +10,7 @@ import { scenarioSchema } from '../scenario/schema';
 import { z } from '../scenario/zodMini';
 import { getBuiltinScenario, listBuiltins } from '../index';
 import { generated, mutatedBuiltin } from './arbitraries';
-
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+import { edit, editArb, paths, type Json } from './json-edits';
 
 /** what a parse gave, in a form toEqual compares completely (JSON keeps the key order) */
 function outcome(r: ReturnType<typeof scenarioSchema.safeParse>): { ok: boolean; data?: string; issues?: { code: string; path: PropertyKey[]; message: string }[] } {
@@ -22,38 +21,6 @@ function outcome(r: ReturnType<typeof scenarioSchema.safeParse>): { ok: boolean;
 function both(input: unknown) {
   return { jit: outcome(scenarioSchema.safeParse(input)), generic: outcome(scenarioSchema.safeParse(input, { jitless: true })) };
 }
-
-/** every path to a value inside v (objects' keys, arrays' indexes) */
-function paths(v: Json, at: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
-  out.push(at);
-  if (Array.isArray(v)) v.forEach((x, i) => paths(x, [...at, i], out));
-  else if (v !== null && typeof v === 'object') for (const k of Object.keys(v)) paths(v[k]!, [...at, k], out);
-  return out;
-}
-
-/** v with the value at `path` replaced (`undefined`: deleted), or with a key added there */
-function edit(v: Json, path: (string | number)[], how: { kind: 'set'; value: Json } | { kind: 'delete' } | { kind: 'add'; key: string; value: Json }): Json {
-  const copy = JSON.parse(JSON.stringify(v)) as Json;
-  if (path.length === 0) return how.kind === 'set' ? how.value : copy;
-  let parent = copy as Record<string | number, Json>;
-  for (const p of path.slice(0, -1)) parent = parent[p] as Record<string | number, Json>;
-  const last = path[path.length - 1]!;
-  if (how.kind === 'set') parent[last] = how.value;
-  else if (how.kind === 'delete') {
-    if (Array.isArray(parent)) parent.splice(last as number, 1);
-    else delete parent[last];
-  } else {
-    const target = parent[last];
-    if (target !== null && typeof target === 'object' && !Array.isArray(target)) (target as Record<string, Json>)[how.key] = how.value;
-  }
-  return copy;
-}
-
-const editArb = fc.oneof(
-  fc.record({ kind: fc.constant('set' as const), value: fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json> }),
-  fc.constant({ kind: 'delete' as const }),
-  fc.record({ kind: fc.constant('add' as const), key: fc.constantFrom('op', 'name', 'bus', 'extra', 'probe', 'driver', 'id'), value: fc.jsonValue({ maxDepth: 1 }) as fc.Arbitrary<Json> }),
-);
 
 describe('the JIT objects parse as zod’s generic objects', () => {
   it('the schema’s objects are JIT objects', () => {
