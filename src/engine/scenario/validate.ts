@@ -103,6 +103,11 @@ function capped(errors: ScenarioError[]): ScenarioError[] {
   return [...errors.slice(0, LIMITS.errors), { path: '(root)', message: `… and ${errors.length - LIMITS.errors} more problems` }];
 }
 
+/** the path of item j of the list at `path` (made only for an error) */
+const at = (path: () => string, j: number): string => `${path()}[${j}]`;
+/** the path of a list inside item j, as a function: a closure only for the actions that hold lists */
+const under = (path: () => string, j: number, field: string) => (): string => `${at(path, j)}.${field}`;
+
 export function validateScenario(input: unknown): { ok: true; scenario: Scenario } | { ok: false; errors: ScenarioError[] } {
   const shape = checkLimits(input);
   if (shape.length) return { ok: false, errors: capped(shape) };
@@ -152,8 +157,8 @@ export function validateScenario(input: unknown): { ok: true; scenario: Scenario
     for (const f of Object.keys(ids)) if (!fields.includes(f)) err(`${path}.${f}`, `bus "${bus}" has no id field "${f}" (idFields: ${fields.join(', ')})`);
   };
   /** an errno given by name must be one the kernel has (core/errno.ts); a number is any errno */
-  const checkErrno = (v: unknown, p: () => string, field: string) => {
-    if (typeof v === 'string' && !Object.hasOwn(ERRNO, v.replace(/^-/, ''))) err(`${p()}.${field}`, `unknown errno "${v}"`);
+  const checkErrno = (v: unknown, path: () => string, j: number, field: string) => {
+    if (typeof v === 'string' && !Object.hasOwn(ERRNO, v.replace(/^-/, ''))) err(`${at(path, j)}.${field}`, `unknown errno "${v}"`);
   };
   const modNames = new Set<string>();
   s.modules.forEach((m, i) => {
@@ -177,31 +182,30 @@ export function validateScenario(input: unknown): { ok: true; scenario: Scenario
     }
     const drivers = new Set(Object.keys(m.drivers ?? {}));
     // the path of an action is made into text only for an error (a string per action was most of
-    // what this walk allocated for a large scenario): `path()` gives the list's path
+    // what this walk allocated for a large scenario): `path()` gives the list's path, at() an item's
     const walk = (list: KernelAction[] | undefined, path: () => string) => {
       if (!list) return;
       for (let j = 0; j < list.length; j++) {
         const a = list[j]!;
-        const p = () => `${path()}[${j}]`;
-        if ('driver' in a && !drivers.has(a.driver)) err(`${p()}.driver`, `module "${m.name}" declares no driver "${a.driver}" (declared: ${[...drivers].join(', ') || 'none'})`);
+        if ('driver' in a && !drivers.has(a.driver)) err(`${at(path, j)}.driver`, `module "${m.name}" declares no driver "${a.driver}" (declared: ${[...drivers].join(', ') || 'none'})`);
         // device_register without a bus: a bare device (no bus, no class)
-        if ((a.op === 'bus_register' || (a.op === 'device_register' && a.bus !== undefined)) && !busDefs.has(a.bus!)) err(`${p()}.bus`, `the scenario defines no bus "${a.bus}" in "buses"`);
-        if (a.op === 'device_register' && a.bus !== undefined) checkIds(a.ids, a.bus, `${p()}.ids`, true);
-        if (a.op === 'device_register' && a.bus === undefined && a.ids) err(`${p()}.ids`, 'a device without a bus has no ids');
-        if (a.op === 'device_register' && a.modalias !== undefined && busDefs.get(a.bus ?? '')?.match !== 'modalias') err(`${p()}.modalias`, `a literal MODALIAS needs a bus with "match": "modalias"${a.bus === undefined ? ' (the device has no bus)' : ` (bus "${a.bus}" matches by ${busDefs.get(a.bus)?.match ?? '?'})`}`);
+        if ((a.op === 'bus_register' || (a.op === 'device_register' && a.bus !== undefined)) && !busDefs.has(a.bus!)) err(`${at(path, j)}.bus`, `the scenario defines no bus "${a.bus}" in "buses"`);
+        if (a.op === 'device_register' && a.bus !== undefined) checkIds(a.ids, a.bus, `${at(path, j)}.ids`, true);
+        if (a.op === 'device_register' && a.bus === undefined && a.ids) err(`${at(path, j)}.ids`, 'a device without a bus has no ids');
+        if (a.op === 'device_register' && a.modalias !== undefined && busDefs.get(a.bus ?? '')?.match !== 'modalias') err(`${at(path, j)}.modalias`, `a literal MODALIAS needs a bus with "match": "modalias"${a.bus === undefined ? ' (the device has no bus)' : ` (bus "${a.bus}" matches by ${busDefs.get(a.bus)?.match ?? '?'})`}`);
         if (a.op === 'if') {
           const f = (a.when ?? '').replace(/^!/, '');
-          if (a.when !== undefined && !(FACT_NAMES as readonly string[]).includes(f)) err(`${p()}.when`, `unknown fact "${f}" (known: ${FACT_NAMES.join(', ')})`);
-          walk(a.then, () => `${p()}.then`);
-          walk(a.else, () => `${p()}.else`);
+          if (a.when !== undefined && !(FACT_NAMES as readonly string[]).includes(f)) err(`${at(path, j)}.when`, `unknown fact "${f}" (known: ${FACT_NAMES.join(', ')})`);
+          walk(a.then, under(path, j, 'then'));
+          walk(a.else, under(path, j, 'else'));
         }
-        if (a.op === 'return' || a.op === 'dev_err_probe') checkErrno(a.errno, p, 'errno');
-        if ('orReturn' in a && a.orReturn !== undefined && a.orReturn !== 'ignore') checkErrno(a.orReturn, p, 'orReturn');
-        if (a.op === 'platform_device_register_simple' && a.ofNode && !ofIndex(s.firmware).byPath.has(a.ofNode)) err(`${p()}.ofNode`, `no DT node "${a.ofNode}" in ${s.firmware.devicetree ? 'firmware.devicetree' : 'firmware.dt'}`);
-        if (a.op === 'devm_add_action') walk(a.actions, () => `${p()}.actions`);
+        if (a.op === 'return' || a.op === 'dev_err_probe') checkErrno(a.errno, path, j, 'errno');
+        if ('orReturn' in a && a.orReturn !== undefined && a.orReturn !== 'ignore') checkErrno(a.orReturn, path, j, 'orReturn');
+        if (a.op === 'platform_device_register_simple' && a.ofNode && !ofIndex(s.firmware).byPath.has(a.ofNode)) err(`${at(path, j)}.ofNode`, `no DT node "${a.ofNode}" in ${s.firmware.devicetree ? 'firmware.devicetree' : 'firmware.dt'}`);
+        if (a.op === 'devm_add_action') walk(a.actions, under(path, j, 'actions'));
         if (a.op === 'faux_device_create') {
-          walk(a.probe, () => `${p()}.probe`);
-          walk(a.remove, () => `${p()}.remove`);
+          walk(a.probe, under(path, j, 'probe'));
+          walk(a.remove, under(path, j, 'remove'));
         }
       }
     };

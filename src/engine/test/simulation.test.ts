@@ -106,6 +106,7 @@ describe('bad input never throws', () => {
     ['an unknown fact', minimal([{ name: 'm', location: 'builtin', init: [{ op: 'if', when: 'realmm', then: [] }] }]), 'modules[0].init[0].when'],
     ['an unknown errno', minimal([{ name: 'm', location: 'builtin', init: [{ op: 'return', errno: 'EWHAT' }] }]), 'modules[0].init[0].errno'],
     ['a driver that is not declared', minimal([{ name: 'm', location: 'builtin', init: [{ op: 'platform_driver_register', driver: 'nope' }] }]), 'modules[0].init[0].driver'],
+    ['an unknown errno deep in a probe', minimal([{ name: 'm', location: 'builtin', drivers: { d: { bus: 'platform', probe: [{ op: 'log', message: 'x' }, { op: 'if', device: 'a', then: [{ op: 'devm_add_action', actions: [{ op: 'log', message: 'y' }, { op: 'return', errno: 'EWHAT' }] }] }] } } }]), 'modules[0].drivers.d.probe[1].then[0].actions[1].errno'],
   ])('%s gets an error naming its path', (_what, input, path) => {
     const sim = new Simulation(input);
     expect(sim.errors.map((e) => e.path)).toContain(path);
