@@ -11,6 +11,14 @@ import { runScenario, type RunBudget, type RunResult, type RunStop } from './boo
 import { Timeline } from './trace/timeline';
 import { explainDevice } from './trace/snapshot';
 
+/** freeze v and everything in it (JSON data: objects and arrays); a frozen part is already done */
+function deepFreeze(v: unknown): void {
+  if (typeof v !== 'object' || v === null || Object.isFrozen(v)) return;
+  Object.freeze(v);
+  if (Array.isArray(v)) for (let i = 0; i < v.length; i++) deepFreeze(v[i]);
+  else for (const k in v) deepFreeze((v as Record<string, unknown>)[k]);
+}
+
 /** the design the sandbox opens first */
 export const DEFAULT_SCENARIO_ID = 'auxiliary';
 
@@ -29,6 +37,10 @@ export class Simulation {
       return;
     }
     this.errors = [];
+    // validation keeps a valid scenario as given (scenario/zodAccepts.ts): the run's caches are
+    // keyed by its objects (kmod.ts's modules.alias, devicetree.ts's node index), so a change to it
+    // afterwards would go unseen by them. Frozen, such a change throws instead.
+    if (v.scenario === input) deepFreeze(input);
     this.scenario = v.scenario;
     this.run = runScenario(v.scenario, opts);
     this.timeline = new Timeline(this.run.kernel, this.run.discovery);

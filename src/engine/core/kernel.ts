@@ -34,7 +34,8 @@ export function flat(s: string): string {
   return s;
 }
 
-const NO_EXTRA: Partial<TraceEvent> = Object.freeze({});
+/** the extras of an event with none (no touches, no errno): one frozen object for all of them */
+export const NO_EXTRA: Partial<TraceEvent> = Object.freeze({});
 
 export interface ExecContext {
   module: string | null; // the module whose code runs (KBUILD_MODNAME)

@@ -494,7 +494,9 @@ export class JournaledState {
 
   private put(t: Exclude<Table, 'misc'>, key: string, rec: unknown): void {
     const map = this.table(t);
-    const before = map.get(key);
+    // a device is written just after it was read (device_add's duplicate check, a new version of
+    // the record just read): the kept record is the table's, without a second lookup
+    const before = t === 'devices' && key === this.lastPath ? this.lastDevice : map.get(key);
     this.reindex(t, before, rec);
     map.set(key, rec);
     if (t === 'devices') {

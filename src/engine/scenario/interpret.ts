@@ -5,7 +5,7 @@
  */
 import type { DriverDef, KernelAction } from './schema';
 import type { DriverOps } from '../core/state';
-import type { Kernel, ExecContext } from '../core/kernel';
+import { NO_EXTRA, type Kernel, type ExecContext } from '../core/kernel';
 import { E, errnoName, parseErrno } from '../core/errno';
 import { deviceAdd, deviceDel } from '../core/core';
 import { busRegister, driverRegister, driverUnregister } from '../core/bus';
@@ -143,6 +143,15 @@ function runAction(k: Kernel, a: KernelAction, ctx: ExecContext): number {
   const fw = ctx.fwnode ?? null;
   switch (a.op) {
     case 'if': {
+      // a test of the probed device alone (a probe acting for one of its driver's devices): the
+      // same sentence as the general case, kept as its arguments (the common case: nothing built)
+      if (a.device !== undefined && a.when === undefined && a.call === undefined) {
+        const name = ctx.dev ? k.device(ctx.dev)?.name ?? null : null;
+        const f = name === a.device;
+        k.emitLazy('phase', sourceOf(k, ctx), NO_EXTRA, ifDeviceText, ctx.module ?? 'kernel', name ?? '', a.device, f ? 1 : 0, name ?? '');
+        const branch = f ? a.then : a.else;
+        return branch ? k.nested(() => runActions(k, branch, ctx)) : 0;
+      }
       // every condition given must hold: a fact, the probed device's name, the Nth call of this callback
       const tests: string[] = [];
       let v = true;
@@ -151,14 +160,10 @@ function runAction(k: Kernel, a: KernelAction, ctx: ExecContext): number {
         tests.push(`${a.when.replace(/^!/, 'not ')}: ${f}`);
         v &&= f;
       }
-      // a test of the probed device alone (a probe acting for one of its driver's devices): the
-      // same sentence as the general case, kept as its arguments
-      const onlyDevice = a.device !== undefined && a.when === undefined && a.call === undefined;
       if (a.device !== undefined) {
         const name = ctx.dev ? k.device(ctx.dev)?.name ?? null : null;
         const f = name === a.device;
-        if (onlyDevice) k.emitLazy('phase', sourceOf(k, ctx), {}, ifDeviceText, ctx.module ?? 'kernel', name ?? '', a.device, f ? 1 : 0, name ?? '');
-        else tests.push(`device is ${a.device}: ${f}${name && !f ? ` (it is ${name})` : ''}`);
+        tests.push(`device is ${a.device}: ${f}${name && !f ? ` (it is ${name})` : ''}`);
         v &&= f;
       }
       if (a.call !== undefined) {
@@ -166,7 +171,7 @@ function runAction(k: Kernel, a: KernelAction, ctx: ExecContext): number {
         tests.push(`call ${a.call}: ${f} (this is call ${ctx.call ?? 1})`);
         v &&= f;
       }
-      if (!onlyDevice) k.emit('phase', `${codeOf(k, ctx)} tests ${tests.join('; ')}`, sourceOf(k, ctx), {});
+      k.emit('phase', `${codeOf(k, ctx)} tests ${tests.join('; ')}`, sourceOf(k, ctx), {});
       const branch = v ? a.then : a.else;
       if (!branch) return 0;
       const node = v && a.when ? factNode(a.when) : null;

@@ -101,6 +101,17 @@ describe('the check-only walk over the zod schema', () => {
       expect(JSON.stringify(s), b.id).toBe(before);
     }
   });
+
+  it('the scenario a run keeps is frozen: a later change throws instead of going unseen by the caches keyed on it', () => {
+    const s = getBuiltinScenario(listBuiltins()[0]!.id);
+    new Simulation(s, BUDGET);
+    expect(() => { s.modules.push(s.modules[0]!); }).toThrow(TypeError);
+    expect(() => { (s.firmware as { description: string }).description = 'acpi'; }).toThrow(TypeError);
+    // a refused scenario is left as it was
+    const copied = { ...getBuiltinScenario(listBuiltins()[0]!.id), title: 7 } as unknown;
+    new Simulation(copied, BUDGET);
+    expect(Object.isFrozen(copied)).toBe(false);
+  });
 });
 
 describe('the app’s deferred walk (zodAcceptsDeferred.ts)', () => {
