@@ -9,7 +9,6 @@ import { DEFAULT_SCENARIO_ID, Simulation } from '../engine/simulation';
 import { validateScenario } from '../engine/scenario/validate';
 import type { EngineWire, RunHead, RunInfo, Slot, SnapshotCore, UiSnapshot, WireRun, WireStep } from './protocol';
 import { UiSnapshots } from './uiSnapshot';
-import { layoutSteps, moduleChanges, unionSnapshot } from './union';
 import { deltaRecords, diffSnapshot } from './delta';
 import { EMPTY_INDEX, eventIndex } from './eventIndex';
 import { storyStep } from '../ui/firstScreen';
@@ -120,6 +119,9 @@ async function runInfo(sim: Simulation, slot: Slot): Promise<RunInfo> {
   views.delete(slot);
   listings.delete(slot);
   if (!sim.scenario) return invalidInfo(summary);
+  // the layout's code (the union of the steps, the layout) and the variants are chunks of their
+  // own, loaded on the first run (the worker's first chunk has a budget)
+  const [{ layoutSteps, moduleChanges, unionSnapshot }, { computeLayout }, { currentVariant }] = await Promise.all([import('./union'), import('./layout'), variants()]);
   const kinds = sim.eventKinds();
   const steps = layoutSteps((i) => kinds.names[kinds.ids[i]!]!, sim.lastStep);
   const snaps = steps.map((i) => sim.stateAt(i));
@@ -133,8 +135,6 @@ async function runInfo(sim: Simulation, slot: Slot): Promise<RunInfo> {
     const e = sim.eventsBetween(i, i + 1)[0]!;
     return e.depth === 0 ? e.text : null;
   });
-  // the layout code is a chunk of its own, loaded on the first run
-  const [{ computeLayout }, { currentVariant }] = await Promise.all([import('./layout'), variants()]);
   const info: RunInfo = {
     summary,
     index,
