@@ -46,10 +46,13 @@ function deferredZodAccepts(): Plugin {
   };
 }
 
+/** the app's build (page and worker) defers the walk; Vitest runs the engine as Node does */
+const appOnly = (): Plugin[] => (process.env.VITEST ? [] : [deferredZodAccepts()]);
+
 export default defineConfig({
-  plugins: [react(), contentSecurityPolicy(), ...(process.env.VITEST ? [] : [deferredZodAccepts()])],
+  plugins: [react(), contentSecurityPolicy(), ...appOnly()],
   // The engine runs in a module worker (src/worker/engine.worker.ts), bundled as its own chunk.
-  worker: { format: 'es', plugins: () => (process.env.VITEST ? [] : [deferredZodAccepts()]) },
+  worker: { format: 'es', plugins: appOnly },
   // The app's schemas use zod/mini's generic objects, not the JIT objects of
   // src/engine/scenario/zodJit.ts: the CSP above allows no eval, so a compiled parser could not
   // run in the page or the worker (zod would fall back, after a refused probe). Vitest keeps

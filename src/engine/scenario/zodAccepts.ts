@@ -9,19 +9,22 @@
  * new object per object; a 100k-device scenario spent ~0.3 s and ~340 MB of garbage there
  * (docs/PERFORMANCE.md, thirteenth session). This walk allocates nothing for a valid value.
  *
- * Exactness: leaves (string, number, boolean, literal, enum, with their checks) and every
- * container's checks run zod's own code (`_zod.run`, `_zod.check`) on one reused payload;
- * only the containers (object, array, record, union, optional, nullable, lazy) are walked here,
- * each as zod's parse walks it. Anything else (a default, a transform, a pipe, a non-strict
- * object with a key it would strip) answers false. test/zod-accepts.test.ts checks that every
- * value it accepts zod accepts with equal output.
+ * Exactness: the leaves' type tests are zod's own ones (a string, a finite number, a boolean, a
+ * member of a literal's or an enum's values), and every check of every schema (`z.int()`, `gte`,
+ * `maxLength`, `regex`, a refine) runs zod's own `_zod.check` on one reused payload; the
+ * containers (object, array, record, union, optional, nullable, lazy) are walked here, each as
+ * zod's parse walks it. Anything else (a default, a transform, a pipe, a non-strict object with a
+ * key it would strip) answers false. test/zod-accepts.test.ts checks that every value it accepts
+ * zod accepts with an equal output.
+ *
+ * Bounded: the walk recurses as deep as the value nests; validate.ts runs it only after
+ * checkLimits has refused anything nested deeper than 64 levels.
  */
 
 /** the parts of a zod schema instance this walk reads (zod/v4/core $ZodType) */
 interface ZodInst {
   _zod: {
     def: ZodDef;
-    run: (payload: Payload, ctx: object) => unknown;
     check?: (payload: Payload) => unknown;
     innerType?: ZodInst;
     optin?: 'optional' | 'defaulted';
@@ -38,7 +41,6 @@ interface ZodDef {
   element?: ZodInst;
   options?: ZodInst[];
   discriminator?: string;
-  unionFallback?: boolean;
   innerType?: ZodInst;
   keyType?: ZodInst;
   valueType?: ZodInst;
