@@ -8,7 +8,7 @@ import type { DeviceRec } from '../core/state';
 import { E } from '../core/errno';
 import { deviceAdd } from '../core/core';
 import { busRegister } from '../core/bus';
-import type { BusType } from './types';
+import type { BusType, IndexKey } from './types';
 
 const AUX = 'drivers/base/auxiliary.c';
 const AUXILIARY_MATCH_ID = `${AUX}:auxiliary_match_id`;
@@ -59,9 +59,9 @@ export const auxiliaryBus: BusType = {
   aliases: (def) => (def.deviceTable === false ? [] : (def.idTable ?? []).map((id) => `auxiliary:${id}`)),
   deviceKeys: (_k, dev) => {
     const prefix = matchName(dev.name);
-    return prefix === null ? [] : [`id:${prefix}`];
+    return prefix === null ? [] : [['id', prefix]];
   },
-  driverKeys: (drv) => (drv.def.idTable ?? []).map((id) => `id:${id}`),
+  driverKeys: (drv) => (drv.def.idTable ?? []).map((id): IndexKey => ['id', id]),
   deviceAttrs: () => [],
   readDeviceAttr: () => null,
   // __auxiliary_driver_register(): auxdrv->driver.mod_name = modname

@@ -9,7 +9,7 @@ import type { Kernel, ExecContext } from '../core/kernel';
 import type { DeviceRec } from '../core/state';
 import { E } from '../core/errno';
 import { deviceAdd } from '../core/core';
-import type { BusType, MatchResult } from './types';
+import { ANY_KEY, type BusType, type IndexKey, type MatchResult } from './types';
 import { globMatch, parseGlob, patternIndexKey, indexKeys, type Glob } from '../core/fnmatch';
 
 /** "0xC4000190" or 3288334736 → 3288334736 */
@@ -101,6 +101,8 @@ export function makeCustomBus(def: BusDef): BusType {
     }
   };
   const idKey = (get: (f: string) => number | null) => `ids:${fieldsOf.map((f) => get(f)).join(',')}`;
+  // a MODALIAS prefix or tail key (fnmatch.ts indexKeys, patternIndexKey), "*" for a pattern with neither
+  const aliasKey = (key: string): IndexKey => (key === '*' ? ANY_KEY : ['alias', key]);
   const aliasOf = (d: DriverDef): string[] => {
     if (d.deviceTable === false || def.modaliasPrefix === null) return [];
     // file2alias add_wildcard(): a trailing "*" unless the alias already ends in one
@@ -131,14 +133,14 @@ export function makeCustomBus(def: BusDef): BusType {
       : undefined,
     aliases: aliasOf,
     // match "modalias": keyed by literal prefixes (aliasKeys), the match op decides
-    deviceKeys: (_k, dev) => (byModalias ? (dev.modalias ? indexKeys(dev.modalias) : []) : def.match === 'always' ? ['*'] : byIds ? [idKey((f) => dev.ids?.[f] ?? 0)] : [`name:${dev.baseName}`]),
+    deviceKeys: (_k, dev) => (byModalias ? (dev.modalias ? indexKeys(dev.modalias).map(aliasKey) : []) : def.match === 'always' ? [ANY_KEY] : byIds ? [['ids', idKey((f) => dev.ids?.[f] ?? 0)]] : [['name', dev.baseName]]),
     driverKeys: (drv) => {
-      if (byModalias) return [...new Set((drv.def.idTable ?? []).map((p) => patternIndexKey(p)))];
-      if (def.match === 'always') return ['*'];
-      if (byIds) return (drv.def.ids ?? []).map((e) => (fieldsOf.some((f) => entryField(e, f) === null) ? '*' : idKey((f) => entryField(e, f))));
+      if (byModalias) return [...new Set((drv.def.idTable ?? []).map((p) => patternIndexKey(p)))].map(aliasKey);
+      if (def.match === 'always') return [ANY_KEY];
+      if (byIds) return (drv.def.ids ?? []).map((e) => (fieldsOf.some((f) => entryField(e, f) === null) ? ANY_KEY : ['ids', idKey((f) => entryField(e, f))]));
       const table = drv.def.idTable;
-      if (def.match === 'name' || (def.match === 'id_table_or_name' && !table)) return [`name:${drv.name}`];
-      return (table ?? []).map((id) => `name:${id}`);
+      if (def.match === 'name' || (def.match === 'id_table_or_name' && !table)) return [['name', drv.name]];
+      return (table ?? []).map((id): IndexKey => ['name', id]);
     },
     deviceAttrs: () => (def.modaliasAttr && def.modaliasPrefix !== null ? ['modalias'] : []),
     readDeviceAttr: (_k, dev, attr) => (attr === 'modalias' ? modalias(dev) : null),

@@ -9,7 +9,7 @@ import { E } from '../core/errno';
 import { gateNote, since } from '../core/versions';
 import { deviceAdd, deviceDel } from '../core/core';
 import { busRegister, driverRegister } from '../core/bus';
-import type { BusType } from './types';
+import { ANY_KEY, type BusType } from './types';
 
 const FAUX = 'drivers/base/faux.c';
 
@@ -30,8 +30,8 @@ export const fauxBus: BusType = {
   },
   driverName: (def, _m, key) => def.name ?? key,
   aliases: () => [], // there is no faux_device_id and no file2alias support
-  deviceKeys: () => ['*'],
-  driverKeys: () => ['*'],
+  deviceKeys: () => [ANY_KEY],
+  driverKeys: () => [ANY_KEY],
   deviceAttrs: () => [],
   readDeviceAttr: () => null,
   setsModName: false,

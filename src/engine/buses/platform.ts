@@ -9,7 +9,7 @@ import { E } from '../core/errno';
 import { gateNote, since } from '../core/versions';
 import { deviceAdd, deviceDel } from '../core/core';
 import { busRegister, driverRegister, driverUnregister } from '../core/bus';
-import type { BusType, MatchResult } from './types';
+import { type BusType, type IndexKey, type MatchResult } from './types';
 import { ofNode } from '../firmware/devicetree';
 
 const PLAT = 'drivers/base/platform.c';
@@ -102,18 +102,18 @@ export const platformBus: BusType = {
     return out;
   },
   deviceKeys(k, dev) {
-    if (dev.driverOverride !== null) return [`drv:${dev.driverOverride}`];
-    const keys = [`name:${dev.baseName}`];
-    for (const c of dtNode(k, dev.ofNode)?.compatible ?? []) keys.push(`of:${c}`);
-    if (dev.acpiHid) keys.push(`acpi:${dev.acpiHid}`);
+    if (dev.driverOverride !== null) return [['drv', dev.driverOverride]];
+    const keys: IndexKey[] = [['name', dev.baseName]];
+    if (dev.ofNode !== null) for (const c of dtNode(k, dev.ofNode)?.compatible ?? []) keys.push(['of', c]);
+    if (dev.acpiHid) keys.push(['acpi', dev.acpiHid]);
     return keys;
   },
   driverKeys(drv) {
-    const keys = [`drv:${drv.name}`];
-    if (drv.def.idTable) for (const id of drv.def.idTable) keys.push(`name:${id}`);
-    else keys.push(`name:${drv.name}`);
-    for (const c of drv.def.ofMatch ?? []) keys.push(`of:${c}`);
-    for (const h of drv.def.acpiMatch ?? []) keys.push(`acpi:${h}`);
+    const keys: IndexKey[] = [['drv', drv.name]];
+    if (drv.def.idTable) for (const id of drv.def.idTable) keys.push(['name', id]);
+    else keys.push(['name', drv.name]);
+    for (const c of drv.def.ofMatch ?? []) keys.push(['of', c]);
+    for (const h of drv.def.acpiMatch ?? []) keys.push(['acpi', h]);
     return keys;
   },
   deviceAttrs: () => ['driver_override', 'modalias'],

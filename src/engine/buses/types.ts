@@ -6,6 +6,16 @@ import type { DriverDef } from '../scenario/schema';
 import type { DeviceRec, DriverRec } from '../core/state';
 import type { Kernel } from '../core/kernel';
 
+/**
+ * Where a device or driver is filed in its bus's candidate index (Kernel.candidateDrivers): a
+ * kind ('name', 'of', 'acpi', 'drv', 'id', ...) and a value as the record holds it. The value is
+ * the record's own string, not a "kind:value" built per call: a built key is a new string whose
+ * hash is computed at every lookup (~3× a lookup by a string whose hash V8 has kept).
+ */
+export type IndexKey = readonly [kind: string, value: string];
+/** the key of a device or driver that may match anything on its bus (the bus's match op decides) */
+export const ANY_KEY: IndexKey = Object.freeze(['*', '']) as IndexKey;
+
 export interface MatchResult {
   matched: boolean;
   rule: string;
@@ -42,9 +52,9 @@ export interface BusType {
   checkDriver?(k: Kernel, def: DriverDef, name: string): number;
   /** file2alias: the modules.alias patterns a driver's device tables produce */
   aliases(def: DriverDef, driverName: string): string[];
-  /** index keys: a device and a driver can only match if they share a key ('*' = any) */
-  deviceKeys(k: Kernel, dev: DeviceRec): string[];
-  driverKeys(drv: DriverRec): string[];
+  /** index keys: a device and a driver can only match if they share a key (ANY_KEY: any) */
+  deviceKeys(k: Kernel, dev: DeviceRec): IndexKey[];
+  driverKeys(drv: DriverRec): IndexKey[];
   /** device attributes in the device's sysfs directory (besides uevent, subsystem, driver, power) */
   deviceAttrs(dev: DeviceRec): string[];
   readDeviceAttr(k: Kernel, dev: DeviceRec, attr: string): string | null;

@@ -4,7 +4,7 @@
  * bus.ts (bus and driver registration, sysfs bus attributes) and the per-bus files.
  */
 import type { Citation, EventKind, MatchInfo, TraceEvent, UeventRecord } from '../api';
-import type { BusType } from '../buses/types';
+import { ANY_KEY, type BusType, type IndexKey } from '../buses/types';
 import type { ModuleDef, Scenario } from '../scenario/schema';
 import type { Facts } from '../firmware/facts';
 import { Ida } from './ida';
@@ -104,9 +104,9 @@ export class Kernel {
   }
   /** msleep() in module code: boot.ts runs the kernel's (and, in userspace, udev's) pending work */
   sleep: (ms: number) => void = () => {};
-  /** per-bus candidate indexes: bus → key → members */
-  private devIndex = new Map<string, MultiMap>();
-  private drvIndex = new Map<string, MultiMap>();
+  /** per-bus candidate indexes: bus → key kind → key value → members */
+  private devIndex = new Map<string, CandidateIndex>();
+  private drvIndex = new Map<string, CandidateIndex>();
 
   /** `state`: where the state lives (the timeline's cursor passes copy-on-write storage) */
   constructor(readonly scenario: Scenario, readonly facts: Facts, state?: JournaledState) {
@@ -434,7 +434,7 @@ export class Kernel {
     const idx = this.drvIndex.get(dev.bus);
     if (!idx) return [];
     const keys = bt.deviceKeys(this, dev);
-    if (keys.includes('*')) return this.busDrivers(dev.bus);
+    if (keys.some(isAny)) return this.busDrivers(dev.bus);
     return byOrder(gather(idx, keys, (id) => this.driver(id)));
   }
 
@@ -444,22 +444,48 @@ export class Kernel {
     const idx = this.devIndex.get(drv.bus);
     if (!bt || !idx) return [];
     const keys = bt.driverKeys(drv);
-    if (keys.includes('*')) return this.busDevices(drv.bus);
+    if (keys.some(isAny)) return this.busDevices(drv.bus);
     return byOrder(gather(idx, keys, (p) => this.device(p)));
   }
 }
 
 /**
- * The members of an index under `keys` and under "*" (members that match anything), each once.
+ * A bus's candidate index: key kind → key value → members (devpaths or driver ids). Filed by kind,
+ * so a lookup uses the record's own string as the key (buses/types.ts IndexKey).
+ */
+class CandidateIndex {
+  private readonly byKind = new Map<string, MultiMap>();
+  add(key: IndexKey, member: string): void {
+    let m = this.byKind.get(key[0]);
+    if (m === undefined) this.byKind.set(key[0], (m = new MultiMap()));
+    m.add(key[1], member);
+  }
+  delete(key: IndexKey, member: string): void {
+    this.byKind.get(key[0])?.delete(key[1], member);
+  }
+  /** the members under key, as MultiMap.raw holds them */
+  raw(key: IndexKey): string | ReadonlySet<string> | undefined {
+    return this.byKind.get(key[0])?.raw(key[1]);
+  }
+  get(key: IndexKey): Iterable<string> {
+    return this.byKind.get(key[0])?.get(key[1]) ?? NO_MEMBERS;
+  }
+}
+const NO_MEMBERS: readonly string[] = Object.freeze([]);
+
+const isAny = (key: IndexKey): boolean => key[0] === ANY_KEY[0];
+
+/**
+ * The members of an index under `keys` and under ANY_KEY (members that match anything), each once.
  * The common case — one non-empty set — is copied straight, with no Set built to dedupe.
  */
-function gather<T>(idx: MultiMap, keys: string[], get: (id: string) => T | undefined): T[] {
+function gather<T>(idx: CandidateIndex, keys: readonly IndexKey[], get: (id: string) => T | undefined): T[] {
   const out: T[] = [];
-  // the keys (and "*") that have members: usually one, copied straight with no Set to dedupe
+  // the keys (and ANY_KEY) that have members: usually one, copied straight with no Set to dedupe
   let first: string | ReadonlySet<string> | undefined;
   let more = false;
   for (let i = 0; i <= keys.length; i++) {
-    const members = idx.raw(i < keys.length ? keys[i]! : '*');
+    const members = idx.raw(i < keys.length ? keys[i]! : ANY_KEY);
     if (members === undefined) continue;
     if (first === undefined) first = members;
     else more = true;
@@ -479,7 +505,7 @@ function gather<T>(idx: MultiMap, keys: string[], get: (id: string) => T | undef
   }
   const seen = new Set<string>();
   for (let i = 0; i <= keys.length; i++) {
-    for (const id of idx.get(i < keys.length ? keys[i]! : '*')) {
+    for (const id of idx.get(i < keys.length ? keys[i]! : ANY_KEY)) {
       if (seen.has(id)) continue;
       seen.add(id);
       const x = get(id);
@@ -546,9 +572,9 @@ export function byOrder<T extends { order: number }>(xs: T[]): T[] {
   return xs;
 }
 
-function updateIndex(index: Map<string, MultiMap>, bus: string, keys: string[], member: string, add: boolean): void {
+function updateIndex(index: Map<string, CandidateIndex>, bus: string, keys: readonly IndexKey[], member: string, add: boolean): void {
   let byKey = index.get(bus);
-  if (!byKey) index.set(bus, (byKey = new MultiMap()));
+  if (!byKey) index.set(bus, (byKey = new CandidateIndex()));
   for (const k of keys) {
     if (add) byKey.add(k, member);
     else byKey.delete(k, member);
