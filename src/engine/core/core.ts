@@ -3,7 +3,7 @@
  * and lib/kobject_uevent.c (kobject_uevent_env).
  */
 import type { UeventRecord } from '../api';
-import { deviceRecord, type DeviceRec } from './state';
+import { newDeviceRecord, type DeviceRec, type NewDeviceFields } from './state';
 import { E } from './errno';
 import { gateNote, since } from './versions';
 import { flat, type Kernel } from './kernel';
@@ -15,7 +15,7 @@ const UEVENT = 'lib/kobject_uevent.c';
 // citations of the events every device records, built once (the trace interns them by value)
 const ZAP_MODALIAS_ENV = `${UEVENT}:zap_modalias_env`;
 
-export type NewDevice = Partial<DeviceRec> & { name: string; baseName?: string; bus: string | null };
+export type NewDevice = NewDeviceFields & { name: string; baseName?: string };
 
 /** kobject_set_name_vargs(): a '/' in a kobject name becomes '!' */
 export function kobjectName(name: string): string {
@@ -51,15 +51,8 @@ export function deviceAdd(k: Kernel, spec: NewDevice): { ret: number; dev?: Devi
     return { ret: k.error(`device_add ${name}: kobject_add failed with -EEXIST (a sibling has that name)`, E.EXIST, `${CORE}:device_add → lib/kobject.c:kobject_add_internal${gateNote(k.facts.kernel, 'kobjectPrefix')}`, { devices: [devpath] }, `${since(k.facts.kernel, 'kobjectPrefix') ? 'kobject: ' : ''}kobject_add_internal failed for ${name} with -EEXIST, don't try to register things with the same name in the same directory.`) };
   }
   const order = ++k.counters.dev;
-  const dev: DeviceRec = deviceRecord({
-    devpath, name, baseName: spec.baseName ?? spec.name, bus: spec.bus, cls: spec.cls ?? null, parent,
-    driver: null, driverOverride: null, ofNode: spec.ofNode ?? null, ofReused: spec.ofReused ?? false,
-    acpiHid: spec.acpiHid ?? null, order, boundOrder: 0, devres: [],
-    devmOwner: spec.devmOwner ?? null, createdBy: spec.createdBy ?? null, pmNotRequired: spec.pmNotRequired ?? false,
-    platformId: spec.platformId ?? null, idAuto: spec.idAuto ?? false, idaId: spec.idaId ?? null, ids: spec.ids ?? null,
-    faux: spec.faux ?? null, deferred: false, deferReason: null, isRoot: spec.isRoot ?? false, fwnode: spec.fwnode ?? null,
-    deleting: false, modalias: spec.modalias ?? null,
-  });
+  // the name the bus matches on: the one given (before kobject_set_name's '/' → '!'), unless the bus gave its own
+  const dev = newDeviceRecord(devpath, name, spec.baseName ?? spec.name, order, spec);
   // bus_add_device(): /sys/bus/<bus>/devices/<name> must be unique on the bus
   if (dev.bus && k.findBusDevice(dev.bus, name)) {
     k.state.setDevice(dev);

@@ -154,6 +154,30 @@ export function deviceRecord(d: DeviceRec, c: Partial<DeviceRec> = NO_CHANGES): 
 
 const NO_CHANGES: Partial<DeviceRec> = Object.freeze({});
 
+/** the devres list of a device that holds none: shared, never mutated (a change makes a new list) */
+const NO_DEVRES: DevresEntry[] = Object.freeze([]) as unknown as DevresEntry[];
+
+/** what device_add() is given about a new device besides its devpath, name and klist order (core.ts NewDevice) */
+export type NewDeviceFields = Partial<Omit<DeviceIdentity, 'devpath' | 'name' | 'baseName' | 'order'>> & { bus: string | null };
+
+/**
+ * device_add()'s record of a new device: its devpath, dev_name, the name its bus matches on, its
+ * klist order, the other fixed fields from `spec` (an unset one null or
+ * false), no driver, no devres, not deferred. Built straight into the identity's one literal
+ * (identityOf's keys, in its order) rather than through a whole DeviceRec literal copied by
+ * deviceRecord: one object fewer per device.
+ */
+export function newDeviceRecord(devpath: string, name: string, baseName: string, order: number, spec: NewDeviceFields): DeviceRec {
+  const fixed: DeviceIdentity = {
+    devpath, name, baseName, bus: spec.bus, cls: spec.cls ?? null, parent: spec.parent ?? null,
+    ofNode: spec.ofNode ?? null, ofReused: spec.ofReused ?? false, acpiHid: spec.acpiHid ?? null, order,
+    devmOwner: spec.devmOwner ?? null, createdBy: spec.createdBy ?? null, pmNotRequired: spec.pmNotRequired ?? false,
+    platformId: spec.platformId ?? null, idAuto: spec.idAuto ?? false, idaId: spec.idaId ?? null, ids: spec.ids ?? null,
+    modalias: spec.modalias ?? null, faux: spec.faux ?? null, isRoot: spec.isRoot ?? false, fwnode: spec.fwnode ?? null,
+  };
+  return new DeviceVersion(fixed, null, null, 0, NO_DEVRES, false, null, false);
+}
+
 /**
  * A record as the state keeps it: a DeviceVersion as it is, a whole plain record (a test's) as a
  * version. A spread of a version (`{ ...dev, driver }`) copies only its own fields, not the
