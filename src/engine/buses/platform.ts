@@ -3,7 +3,7 @@
  * platform_uevent, platform_probe, __platform_driver_probe, driver_override).
  */
 import type { DriverDef } from '../scenario/schema';
-import type { Kernel, ExecContext } from '../core/kernel';
+import { NO_EXTRA, type Kernel, type ExecContext } from '../core/kernel';
 import type { DeviceRec, DriverOps } from '../core/state';
 import { E } from '../core/errno';
 import { gateNote, since } from '../core/versions';
@@ -11,6 +11,7 @@ import { deviceAdd, deviceDel } from '../core/core';
 import { busRegister, driverRegister, driverUnregister } from '../core/bus';
 import { type BusType, type IndexKey, type MatchResult } from './types';
 import { ofNode } from '../firmware/devicetree';
+import { EventSite } from '../trace/eventlog';
 
 const PLAT = 'drivers/base/platform.c';
 export const PLATFORM_DEVID_NONE = -1;
@@ -22,6 +23,7 @@ const PLATFORM_MATCH = `${PLAT}:platform_match`;
 /** platform_device_add()'s event, built when read (Kernel.emitLazy): the id asked for and the name it gave */
 const platformDeviceAddText = (name: string, id: number, platformId: number, devName: string) =>
   `platform_device_add: "${name}" id ${id === PLATFORM_DEVID_NONE ? 'PLATFORM_DEVID_NONE' : id === PLATFORM_DEVID_AUTO ? `PLATFORM_DEVID_AUTO → ${platformId}` : id} → name "${devName}"`;
+const PLATFORM_DEVICE_ADD_EVENT = new EventSite('device_add', PLATFORM_DEVICE_ADD, platformDeviceAddText);
 
 function dtNode(k: Kernel, path: string | null) {
   return ofNode(k.scenario.firmware, path);
@@ -148,7 +150,7 @@ export function platformDeviceRegister(k: Kernel, spec: { name: string; id?: num
   if (spec.ofNode && !dtNode(k, spec.ofNode)) {
     return { ret: k.error(`platform_device_register ${spec.name}: DT node ${spec.ofNode} does not exist`, E.NODEV, `${PLAT}:platform_device_add`) };
   }
-  k.emitLazy('device_add', PLATFORM_DEVICE_ADD, {}, platformDeviceAddText, spec.name, id, platformId, devName);
+  k.emitAt(PLATFORM_DEVICE_ADD_EVENT, NO_EXTRA, spec.name, id, platformId, devName);
   const res = deviceAdd(k, {
     name: devName, baseName: spec.name, bus: 'platform', parent: spec.parent ?? '/devices/platform',
     ofNode: spec.ofNode ?? null, acpiHid: spec.acpiHid ?? null, createdBy: ctx.module ?? 'kernel',

@@ -9,6 +9,7 @@ import { gateNote, since } from './versions';
 import { flat, type Kernel } from './kernel';
 import { busProbeDevice, deferredProbeDel, releaseDriver, devresReleaseAll } from './dd';
 import { ofAliasesOf, ofNode } from '../firmware/devicetree';
+import { EventSite } from '../trace/eventlog';
 
 const CORE = 'drivers/base/core.c';
 const UEVENT = 'lib/kobject_uevent.c';
@@ -33,6 +34,7 @@ const DEVICE_ADD = `${CORE}:device_add`;
 const DEV_UEVENT = `${CORE}:dev_uevent`;
 /** device_add()'s event, built when read (Kernel.emitLazy): the device and where it hangs */
 const deviceAddText = (devpath: string, bus: string, cls: string) => `device_add ${devpath} (${bus ? `bus ${bus}` : cls ? `class ${cls}` : 'no bus, no class'})`;
+const DEVICE_ADD_EVENT = new EventSite('device_add', DEVICE_ADD, deviceAddText);
 
 /** device_add(): returns 0 and the device, or -errno */
 export function deviceAdd(k: Kernel, spec: NewDevice): { ret: number; dev?: DeviceRec } {
@@ -69,7 +71,7 @@ export function deviceAdd(k: Kernel, spec: NewDevice): { ret: number; dev?: Devi
     const owner = k.device(dev.devmOwner);
     if (owner) k.state.updateDevice(owner, { devres: [...owner.devres, { kind: 'device', target: devpath, cite: 'include/linux/device/devres.h:devm_add_action_or_reset' }] });
   }
-  k.emitLazy('device_add', DEVICE_ADD, k.onDevice(devpath), deviceAddText, devpath, dev.bus ?? '', dev.cls ?? '');
+  k.emitAt(DEVICE_ADD_EVENT, k.onDevice(devpath), devpath, dev.bus ?? '', dev.cls ?? '');
   // dev_uevent_filter(): only devices with a bus or a class send uevents
   if (dev.bus || dev.cls) deviceUevent(k, dev, 'add');
   if (dev.bus) busProbeDevice(k, dev.devpath);

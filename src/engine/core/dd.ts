@@ -8,6 +8,7 @@ import { gateNote, since } from './versions';
 import { RunawayError, MAX_DEFERRED_RETRIES, type Kernel } from './kernel';
 import type { DeviceRec, DriverRec } from './state';
 import { deviceUevent, deviceDel } from './core';
+import { EventSite } from '../trace/eventlog';
 
 const DD = 'drivers/base/dd.c';
 
@@ -16,6 +17,8 @@ const REALLY_PROBE = `${DD}:really_probe`;
 const DRIVER_BOUND = `${DD}:driver_bound`;
 const probeText = (bus: string, drv: string, dev: string) => `really_probe: ${bus} driver ${drv} probes ${dev}`;
 const boundText = (dev: string, bus: string, drv: string) => `driver_bound: ${dev} bound to ${bus} driver ${drv}`;
+const PROBE_EVENT = new EventSite('probe', REALLY_PROBE, probeText);
+const BOUND_EVENT = new EventSite('bind', DRIVER_BOUND, boundText);
 
 /** the touches of an event about one device and one driver (shared: Kernel.touchPair) */
 function who(k: Kernel, dev: DeviceRec, drv: DriverRec) {
@@ -110,7 +113,7 @@ export function reallyProbe(k: Kernel, dev: DeviceRec, drv: DriverRec): number {
   }
   // dev->driver = drv; driver_sysfs_add(): the driver/<dev> and <dev>/driver links
   k.state.updateDevice(dev, { driver: drv.id });
-  k.emitLazy('probe', REALLY_PROBE, k.onPair(dev.devpath, drv.id), probeText, drv.bus, drv.name, dev.name);
+  k.emitAt(PROBE_EVENT, k.onPair(dev.devpath, drv.id), drv.bus, drv.name, dev.name);
   const bt = k.busTypes.get(drv.bus)!;
   // __device_attach() / __driver_attach() hold device_lock(dev) across the probe
   const ret = k.withDeviceLock(dev.devpath, () => k.nested(() =>
@@ -154,7 +157,7 @@ export function driverBound(k: Kernel, devpath: string, drv: DriverRec): void {
   const boundOrder = ++k.counters.bind;
   const dev = k.device(devpath)!;
   k.state.updateDevice(dev, { boundOrder, deferred: false });
-  k.emitLazy('bind', DRIVER_BOUND, k.onPair(dev.devpath, drv.id), boundText, dev.name, drv.bus, drv.name);
+  k.emitAt(BOUND_EVENT, k.onPair(dev.devpath, drv.id), dev.name, drv.bus, drv.name);
   driverDeferredProbeTrigger(k);
   deviceUevent(k, k.device(devpath)!, 'bind');
 }

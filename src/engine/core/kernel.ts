@@ -9,7 +9,7 @@ import type { ModuleDef, Scenario } from '../scenario/schema';
 import type { Facts } from '../firmware/facts';
 import { Ida } from './ida';
 import { JournaledState, MultiMap, type DeviceRec, type DriverRec } from './state';
-import { EventLog, TOUCH_DEV, TOUCH_DEV_DRV, TOUCH_DEV_MOD, TOUCH_DRV, TOUCH_DRV_DEV, TOUCH_MOD, TOUCH_MOD_DEV, TOUCH_NONE, type LazyText, type MatchDraft, type TextArg } from '../trace/eventlog';
+import { EventLog, EventSite, TOUCH_DEV, TOUCH_DEV_DRV, TOUCH_DEV_MOD, TOUCH_DRV, TOUCH_DRV_DEV, TOUCH_MOD, TOUCH_MOD_DEV, TOUCH_NONE, type LazyText, type MatchDraft, type TextArg } from '../trace/eventlog';
 import { UeventLog } from '../trace/ueventlog';
 
 /** which budget a run exceeded (or the probe-loop / recursion guards) */
@@ -46,6 +46,20 @@ export interface ExecContext {
   fwnode?: string | null;
   /** in a probe: how many times this callback has now been called for this device (1 = first) */
   call?: number;
+  /** what the trace cites for the module's code (scenario/interpret.ts codeFor): found once per callback, not per event */
+  code?: ModuleCode;
+}
+
+/** the citations and event sites of one module's own code (scenario/interpret.ts), made once per run and kept (Kernel.moduleCodes) */
+export interface ModuleCode {
+  /** the module's source file, or "module <name> (scenario code)" */
+  source: string;
+  /** `<source>:pr_info`, `<source>:pr_err` */
+  prInfo: string;
+  prErr: string;
+  /** its `if` on the probed device, its pr_info lines */
+  ifSite: EventSite<[string, string, string, number, string]>;
+  logSite: EventSite<[string]>;
 }
 
 export class Kernel {
@@ -86,19 +100,23 @@ export class Kernel {
     this.calls.set(key, n);
     return n;
   }
-  /** devices whose device_lock() is held by a probe or remove running now */
-  private readonly locked = new Set<string>();
+  /**
+   * Devices whose device_lock() is held by a probe or remove running now, innermost last: the
+   * locks nest (a probe that registers a device probes it inside), so they are a stack, a few
+   * deep, where a Set's add and delete per probe rebuilt its table every few probes.
+   */
+  private readonly locked: string[] = [];
   withDeviceLock<T>(devpath: string, fn: () => T): T {
-    this.locked.add(devpath);
+    this.locked.push(devpath);
     try {
       return fn();
     } finally {
-      this.locked.delete(devpath);
+      this.locked.pop();
     }
   }
   /** device_del() takes device_lock(dev): from inside that device's own probe or remove, the thread waits on itself */
   checkDeviceLock(devpath: string, what: string): void {
-    if (this.locked.has(devpath)) {
+    if (this.locked.includes(devpath)) {
       throw new RunawayError(`deadlock: ${what} of ${devpath} from inside its own probe/remove: device_del() takes device_lock(), which the running probe/remove already holds; the kernel thread blocks for good (hung task warning after 120 s)`, 'deadlock');
     }
   }
@@ -107,6 +125,9 @@ export class Kernel {
   /** per-bus candidate indexes: bus → key kind → key value → members */
   private devIndex = new Map<string, CandidateIndex>();
   private drvIndex = new Map<string, CandidateIndex>();
+
+  /** ModuleCode by module name ('' for core code): scenario/interpret.ts codeFor */
+  readonly moduleCodes = new Map<string, ModuleCode>();
 
   /** `state`: where the state lives (the timeline's cursor passes copy-on-write storage) */
   constructor(readonly scenario: Scenario, readonly facts: Facts, state?: JournaledState) {
@@ -311,6 +332,29 @@ export class Kernel {
     this.record(kind, text as unknown as LazyText, cite, extra, args);
   }
 
+  /** an event of a call site's (trace/eventlog.ts EventSite), its sentence `site.text(...args)` built when read */
+  emitAt<A extends TextArg[]>(site: EventSite<A>, extra: Partial<TraceEvent>, ...args: A): void {
+    this.recordAt(site as unknown as EventSite, extra, extra.touches, args);
+  }
+
+  /** record() for an event of a site: its kind, citation and template ids come with it */
+  private recordAt(site: EventSite, extra: Omit<Partial<TraceEvent>, 'match'> & { match?: MatchDraft }, touches: TraceEvent['touches'] | undefined, args?: readonly TextArg[], uevent?: number): void {
+    this.beforeEmit?.();
+    if (extra.log !== undefined) this.log.push(extra.log);
+    this.events.pushAt(site, this.depth, this.keepTouches(touches), extra, args, uevent);
+    this.state.journal.endEvent();
+  }
+
+  /** the site of the events of one kind with no template (a uevent's, a match's) under one citation */
+  private siteOf(sites: Map<Citation, EventSite>, kind: EventKind, cite: Citation): EventSite {
+    let site = sites.get(cite);
+    if (site === undefined) sites.set(cite, (site = new EventSite(kind, cite, null)));
+    return site;
+  }
+  // a few citations each (a bus's uevent and match functions): small tables, unlike the trace's table of every citation
+  private readonly ueventSites = new Map<Citation, EventSite>();
+  private readonly matchSites = new Map<Citation, EventSite>();
+
   /** one row of the trace; its patches and the uevent and log counts after it go to their columns */
   private record(kind: EventKind, text: string | LazyText | null, cite: Citation, extra: Omit<Partial<TraceEvent>, 'match'> & { match?: MatchDraft }, args?: readonly TextArg[], uevent?: number): void {
     this.beforeEmit?.();
@@ -333,7 +377,7 @@ export class Kernel {
 
   /** kobject_uevent_env() sent uevent `i`: the event's text is the uevent's sentence, built when the event is read (trace/eventlog.ts ueventText) */
   ueventSent(i: number, cite: Citation, touches: TraceEvent['touches']): void {
-    this.record('uevent', null, cite, { touches }, undefined, i);
+    this.recordAt(this.siteOf(this.ueventSites, 'uevent', cite), NO_EXTRA, touches, undefined, i);
   }
 
   /**
@@ -343,7 +387,7 @@ export class Kernel {
    */
   match(info: MatchDraft, touches: TraceEvent['touches']): void {
     if (typeof info.compared === 'string') info.compared = flat(info.compared);
-    this.record('match', null, info.cite, { match: info, touches });
+    this.recordAt(this.siteOf(this.matchSites, 'match', info.cite), { match: info }, touches);
   }
 
   nested<T>(fn: () => T): T {

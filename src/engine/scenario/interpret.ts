@@ -5,7 +5,8 @@
  */
 import type { DriverDef, KernelAction } from './schema';
 import type { DriverOps } from '../core/state';
-import { NO_EXTRA, type Kernel, type ExecContext } from '../core/kernel';
+import { NO_EXTRA, flat, type Kernel, type ExecContext, type ModuleCode } from '../core/kernel';
+import { EventSite } from '../trace/eventlog';
 import { E, errnoName, parseErrno } from '../core/errno';
 import { deviceAdd, deviceDel } from '../core/core';
 import { busRegister, driverRegister, driverUnregister } from '../core/bus';
@@ -45,7 +46,7 @@ export function formatErrno(fmt: string, ret: number): string {
 /** what the calling code does when a call fails: log (pr_err, dev_err_probe), then return an errno or carry on */
 function onFailure(k: Kernel, ctx: ExecContext, ret: number, a: { orReturn?: number | string; orLog?: string; orDevErrProbe?: string }): number {
   if (ret === 0) return 0;
-  if (a.orLog !== undefined) k.printk('error', formatErrno(a.orLog, ret), `${sourceOf(k, ctx)}:pr_err`, { errno: ret });
+  if (a.orLog !== undefined) k.printk('error', formatErrno(a.orLog, ret), codeFor(k, ctx).prErr, { errno: ret });
   if (a.orDevErrProbe !== undefined) devErrProbe(k, ctx, ret, a.orDevErrProbe);
   if (a.orReturn === 'ignore') return 0;
   if (a.orReturn !== undefined) return parseErrno(a.orReturn);
@@ -85,11 +86,33 @@ function codeOf(k: Kernel, ctx: ExecContext): string {
 
 /** the scenario's own code has no kernel function to cite: cite the source file the module stands for */
 function sourceOf(k: Kernel, ctx: ExecContext): string {
-  const def = ctx.module ? k.moduleDefs.get(ctx.module) : undefined;
-  // one string per module (the trace interns citations by value: a new string per event was hashed each time)
-  return def?.source ?? k.sharedText('scenario code', ctx.module ?? 'kernel', scenarioCode);
+  return codeFor(k, ctx).source;
 }
 const scenarioCode = (module: string) => `module ${module} (scenario code)`;
+
+/**
+ * What the trace cites for the running module's code, kept on the context: one lookup per
+ * callback instead of a few per event (a module's probe records several events per device).
+ * One ModuleCode per module for the run, so every event of it cites the same string object.
+ */
+function codeFor(k: Kernel, ctx: ExecContext): ModuleCode {
+  if (ctx.code !== undefined) return ctx.code;
+  const key = ctx.module ?? '';
+  let code = k.moduleCodes.get(key);
+  if (code === undefined) {
+    const def = ctx.module ? k.moduleDefs.get(ctx.module) : undefined;
+    const source = flat(def?.source ?? scenarioCode(ctx.module ?? 'kernel'));
+    const prInfo = flat(`${source}:pr_info`);
+    code = {
+      source, prInfo, prErr: flat(`${source}:pr_err`),
+      ifSite: new EventSite('phase', source, ifDeviceText), logSite: new EventSite('phase', prInfo, logText),
+    };
+    k.moduleCodes.set(key, code);
+  }
+  return (ctx.code = code);
+}
+/** a pr_info line's event: the line as written */
+const logText = (line: string) => line;
 
 /** an `if` on the probed device alone (a probe that acts for one of the devices its driver matches): built when read */
 const ifDeviceText = (code: string, dev: string, want: string, holds: number, name: string) =>
@@ -104,9 +127,12 @@ export function actionOps(k: Kernel, module: string | null, lists: { probe?: Ker
   const { probe, remove } = lists;
   // only a probe that tests "call" needs its calls counted (the count is a map entry per device)
   const counted = probe ? testsCall(probe) : false;
+  // the module's ModuleCode, found on the first call (codeFor) and handed to every later one
+  let code: ModuleCode | undefined;
+  const codeOfModule = () => (code ??= codeFor(k, { module, dev: null }));
   return {
-    ...(probe ? { probe: (dev: string) => runActions(k, probe, { module, dev, ...(counted ? { call: k.countCall(`${who}:probe`, dev) } : {}) }) } : {}),
-    ...(remove ? { remove: (dev: string) => runVoidActions(k, remove, { module, dev }) } : {}),
+    ...(probe ? { probe: (dev: string) => runActions(k, probe, { module, dev, code: codeOfModule(), call: counted ? k.countCall(`${who}:probe`, dev) : undefined }) } : {}),
+    ...(remove ? { remove: (dev: string) => runVoidActions(k, remove, { module, dev, code: codeOfModule() }) } : {}),
   };
 }
 
@@ -148,7 +174,7 @@ function runAction(k: Kernel, a: KernelAction, ctx: ExecContext): number {
       if (a.device !== undefined && a.when === undefined && a.call === undefined) {
         const name = ctx.dev ? k.device(ctx.dev)?.name ?? null : null;
         const f = name === a.device;
-        k.emitLazy('phase', sourceOf(k, ctx), NO_EXTRA, ifDeviceText, ctx.module ?? 'kernel', name ?? '', a.device, f ? 1 : 0, name ?? '');
+        k.emitAt(codeFor(k, ctx).ifSite, NO_EXTRA, ctx.module ?? 'kernel', name ?? '', a.device, f ? 1 : 0, name ?? '');
         const branch = f ? a.then : a.else;
         return branch ? k.nested(() => runActions(k, branch, ctx)) : 0;
       }
@@ -239,7 +265,7 @@ function runAction(k: Kernel, a: KernelAction, ctx: ExecContext): number {
     }
     case 'log':
       // pr_info(message): printed as written (a pr_fmt prefix, if the file has one, is part of the message)
-      k.printk('phase', a.message, `${sourceOf(k, ctx)}:pr_info`);
+      k.emitAt(codeFor(k, ctx).logSite, { log: a.message }, a.message);
       return 0;
     case 'defer_until': {
       const dev = resolveDevice(k, a.device, ctx);

@@ -94,6 +94,24 @@ export type MatchDraft = Omit<MatchInfo, 'compared'> & { compared: string | (() 
 export type LazyText = (...args: TextArg[]) => string;
 export type TextArg = string | number;
 
+/**
+ * An event a call site records many times: its kind, citation and sentence (a template, or null
+ * for a match's or uevent's sentence), fixed. The trace interns each of the three (kind,
+ * citation and template ids): looked up once per trace and kept here, where a hot event's three
+ * Map lookups were ~5% of a large run. `eventSite` keeps one site per combination.
+ */
+export class EventSite<A extends TextArg[] = TextArg[]> {
+  /** the trace the ids below are for (another trace looks them up again) */
+  log: EventLog | null = null;
+  /** the meta column's kind and text bits, and the citation's id, in `log` */
+  meta = 0;
+  citeId = -1;
+  readonly text: LazyText | null;
+  constructor(readonly kind: EventKind, readonly cite: Citation, text: ((...args: A) => string) | null) {
+    this.text = text as LazyText | null;
+  }
+}
+
 export class EventLog {
   private readonly kindId = new Map<EventKind, number>(KINDS.map((k, i) => [k, i]));
   private readonly kinds: EventKind[] = KINDS.slice();
@@ -224,6 +242,41 @@ export class EventLog {
     return arr;
   }
 
+  private kindIdOf(kind: EventKind): number {
+    let k = this.kindId.get(kind);
+    if (k === undefined) {
+      k = this.kinds.length;
+      if (k > 255) throw new Error(`more than 256 event kinds: ${kind}`);
+      this.kinds.push(kind);
+      this.kindId.set(kind, k);
+    }
+    return k;
+  }
+
+  private citeIdOf(cite: Citation): number {
+    let c = this.citeId.get(cite);
+    if (c === undefined) {
+      c = this.cites.length;
+      this.cites.push(cite);
+      this.citeId.set(cite, c);
+    }
+    return c;
+  }
+
+  /** how the sentence of an event with `text` is made (meta's text bits): TEXT_STRING, TEXT_NONE or TEMPLATE_BASE + the template's id */
+  private textHow(text: string | LazyText | null): number {
+    if (typeof text === 'string') return TEXT_STRING;
+    if (text === null) return TEXT_NONE;
+    let t = this.templateId.get(text);
+    if (t === undefined) {
+      t = this.templates.length;
+      if (TEMPLATE_BASE + t > MAX_TEXT_HOW) throw new Error(`more than ${MAX_TEXT_HOW - TEMPLATE_BASE + 1} event text templates`);
+      this.templates.push(text);
+      this.templateId.set(text, t);
+    }
+    return TEMPLATE_BASE + t;
+  }
+
   push(
     kind: EventKind,
     text: string | LazyText | null,
@@ -235,19 +288,22 @@ export class EventLog {
     /** the index of the uevent the event sent, in the uevent list */
     uevent?: number,
   ): void {
-    let k = this.kindId.get(kind);
-    if (k === undefined) {
-      k = this.kinds.length;
-      if (k > 255) throw new Error(`more than 256 event kinds: ${kind}`);
-      this.kinds.push(kind);
-      this.kindId.set(kind, k);
+    const how = this.textHow(text);
+    this.row(this.kindIdOf(kind) | (how << TEXT_SHIFT), this.citeIdOf(cite), how === TEXT_STRING ? text : null, depth, touches, extra, args, uevent);
+  }
+
+  /** push for an event of a site (its kind, citation and template ids looked up once per trace) */
+  pushAt(site: EventSite<TextArg[]>, depth: number, touches: number, extra: { match?: MatchDraft; errno?: number; boundary?: boolean }, args?: readonly TextArg[], uevent?: number): void {
+    if (site.log !== this) {
+      site.meta = this.kindIdOf(site.kind) | (this.textHow(site.text) << TEXT_SHIFT);
+      site.citeId = this.citeIdOf(site.cite);
+      site.log = this;
     }
-    let c = this.citeId.get(cite);
-    if (c === undefined) {
-      c = this.cites.length;
-      this.cites.push(cite);
-      this.citeId.set(cite, c);
-    }
+    this.row(site.meta, site.citeId, null, depth, touches, extra, args, uevent);
+  }
+
+  /** one row: `meta` holds the kind and how the sentence is made; the string text when it is one */
+  private row(meta: number, c: number, text: string | LazyText | null, depth: number, touches: number, extra: { match?: MatchDraft; errno?: number; boundary?: boolean }, args: readonly TextArg[] | undefined, uevent: number | undefined): void {
     const b = extra.boundary === undefined ? 0 : extra.boundary ? 2 : 1;
     const u = uevent;
     const m = extra.match;
@@ -255,24 +311,9 @@ export class EventLog {
     const i = this.meta.length;
     if (depth < 0 || depth > MAX_DEPTH) throw new RangeError(`event depth ${depth}: the trace keeps 0..${MAX_DEPTH}`);
     this.argAt.push(this.args.length);
-    let how: number;
-    if (typeof text === 'string') {
-      how = TEXT_STRING;
-      this.args.push(text);
-    } else if (text === null) {
-      how = TEXT_NONE;
-    } else {
-      let t = this.templateId.get(text);
-      if (t === undefined) {
-        t = this.templates.length;
-        if (TEMPLATE_BASE + t > MAX_TEXT_HOW) throw new Error(`more than ${MAX_TEXT_HOW - TEMPLATE_BASE + 1} event text templates`);
-        this.templates.push(text);
-        this.templateId.set(text, t);
-      }
-      how = TEMPLATE_BASE + t;
-      if (args) for (let j = 0; j < args.length; j++) this.args.push(args[j]!);
-    }
-    this.meta.push(k | (b << BOUNDARY_SHIFT) | (errno !== undefined ? ERRNO_SET : 0) | (u !== undefined ? UEVENT_SET : 0) | (m !== undefined ? MATCH_SET : 0) | (depth << DEPTH_SHIFT) | (how << TEXT_SHIFT));
+    if (typeof text === 'string') this.args.push(text);
+    else if (args && meta >>> TEXT_SHIFT >= TEMPLATE_BASE) for (let j = 0; j < args.length; j++) this.args.push(args[j]!);
+    this.meta.push(meta | (b << BOUNDARY_SHIFT) | (errno !== undefined ? ERRNO_SET : 0) | (u !== undefined ? UEVENT_SET : 0) | (m !== undefined ? MATCH_SET : 0) | (depth << DEPTH_SHIFT));
     this.cite.push(c);
     if (errno !== undefined) this.errnos.set(i, errno);
     this.logCount.push(this.log.length);

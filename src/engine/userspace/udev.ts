@@ -8,12 +8,16 @@ import type { Kernel } from '../core/kernel';
 import { deviceUevent } from '../core/core';
 import { buildModulesAlias, resolveAlias } from './kmod';
 import { loadModule } from './modules';
+import { EventSite } from '../trace/eventlog';
 
 const UDEV = 'systemd/src/udev/udev-builtin-kmod.c:builtin_kmod';
 // what udev did with an add uevent's MODALIAS, one event per device: built when read (Kernel.emitLazy)
 const noModuleText = (devpath: string, modalias: string, note: string) => `udev: add ${devpath}: kmod load ${modalias} → ${note}`;
 const loadedText = (modalias: string, module: string, pattern: string) => `udev: kmod load ${modalias} → ${module} (alias ${pattern}) is already loaded`;
 const modprobeText = (devpath: string, modalias: string, pattern: string, module: string) => `udev: add ${devpath}: kmod load ${modalias} matches alias ${pattern} → modprobe ${module}`;
+const NO_MODULE_EVENT = new EventSite('udev', UDEV, noModuleText);
+const LOADED_EVENT = new EventSite('udev', UDEV, loadedText);
+const MODPROBE_EVENT = new EventSite('udev', UDEV, modprobeText);
 
 /** udev's note when only built-in modules match (every device a built-in driver serves has it in its event: one string per list of modules, Kernel.sharedText) */
 const builtInNote = (modules: string) => `built in: ${modules} (nothing to load)`;
@@ -31,13 +35,13 @@ export function udevHandle(k: Kernel): boolean {
   const builtinHits = resolveAlias(builtin, modalias);
   if (hits.length === 0) {
     const note = builtinHits.length ? k.sharedText('built-in note', builtinHits.map((h) => h.module).join(', '), builtInNote) : 'no module in modules.alias matches';
-    k.emitLazy('udev', UDEV, { touches: { devices: [devpath], modules: builtinHits.map((h) => h.module) } }, noModuleText, devpath, modalias, note);
+    k.emitAt(NO_MODULE_EVENT, { touches: { devices: [devpath], modules: builtinHits.map((h) => h.module) } }, devpath, modalias, note);
     return true;
   }
   for (const h of hits) {
     const mod = k.state.modules.get(h.module);
     if (mod?.state === 'loaded') {
-      k.emitLazy('udev', UDEV, { touches: { devices: [devpath], modules: [h.module] } }, loadedText, modalias, h.module, h.pattern);
+      k.emitAt(LOADED_EVENT, { touches: { devices: [devpath], modules: [h.module] } }, modalias, h.module, h.pattern);
       continue;
     }
     if (mod?.state === 'loading') {
@@ -45,7 +49,7 @@ export function udevHandle(k: Kernel): boolean {
       k.emit('udev', `udev: kmod load ${modalias} → ${h.module} is still in its module_init (initstate coming): nothing to do`, 'kmod: libkmod/libkmod-module.c:kmod_module_probe_insert_module', { touches: { devices: [devpath], modules: [h.module] } });
       continue;
     }
-    k.emitLazy('udev', UDEV, { touches: { devices: [devpath], modules: [h.module] } }, modprobeText, devpath, modalias, h.pattern, h.module);
+    k.emitAt(MODPROBE_EVENT, { touches: { devices: [devpath], modules: [h.module] } }, devpath, modalias, h.pattern, h.module);
     k.nested(() => loadModule(k, h.module, modalias));
   }
   return true;
