@@ -9,6 +9,7 @@ import { E } from '../core/errno';
 import { deviceAdd } from '../core/core';
 import { busRegister } from '../core/bus';
 import type { BusType, IndexKey } from './types';
+import { EventSite } from '../trace/eventlog';
 
 const AUX = 'drivers/base/auxiliary.c';
 const AUXILIARY_MATCH_ID = `${AUX}:auxiliary_match_id`;
@@ -83,7 +84,7 @@ export function auxiliaryDeviceCreate(k: Kernel, spec: { parent: string | null; 
   if (!k.facts.auxiliary_device_create) {
     return { ret: k.error(`${fn}() does not exist in Linux ${k.facts.kernel} (added in 6.16)`, E.INVAL, `${AUX}:auxiliary_device_create`) };
   }
-  return auxiliaryDeviceInitAdd(k, spec, ctx, { fn, cite: `${AUX}:${spec.devm ? '__devm_auxiliary_device_create' : 'auxiliary_device_create'}`, inheritOfNode: true });
+  return auxiliaryDeviceInitAdd(k, spec, ctx, spec.devm ? DEVM_CREATE : CREATE);
 }
 
 /**
@@ -93,12 +94,18 @@ export function auxiliaryDeviceCreate(k: Kernel, spec: { parent: string | null; 
  * Unlike auxiliary_device_create() the child gets no of_node unless the driver sets one.
  */
 export function auxiliaryDeviceAdd(k: Kernel, spec: { parent: string | null; modname: string; name: string; id: number; devm: boolean }, ctx: ExecContext): { ret: number; dev?: DeviceRec } {
-  return auxiliaryDeviceInitAdd(k, spec, ctx, { fn: 'auxiliary_device_init + auxiliary_device_add', cite: `${AUX}:__auxiliary_device_add`, inheritOfNode: false });
+  return auxiliaryDeviceInitAdd(k, spec, ctx, INIT_ADD);
 }
 
 const auxCreateText = (fn: string, devName: string, parent: string, devm: number) => `${fn}: "${devName}" under ${parent}${devm ? ', released by the parent\'s devres' : ''}`;
+/** the three ways a driver adds an auxiliary device: the function it called, the event it records, whether the child reuses the parent's of_node */
+interface HowAdded { fn: string; site: EventSite<[string, string, string, number]>; inheritOfNode: boolean }
+const howAdded = (fn: string, kernelFn: string, inheritOfNode: boolean): HowAdded => ({ fn, site: new EventSite('device_add', `${AUX}:${kernelFn}`, auxCreateText), inheritOfNode });
+const CREATE = howAdded('auxiliary_device_create', 'auxiliary_device_create', true);
+const DEVM_CREATE = howAdded('devm_auxiliary_device_create', '__devm_auxiliary_device_create', true);
+const INIT_ADD = howAdded('auxiliary_device_init + auxiliary_device_add', '__auxiliary_device_add', false);
 
-function auxiliaryDeviceInitAdd(k: Kernel, spec: { parent: string | null; modname: string; name: string; id: number; devm: boolean }, ctx: ExecContext, how: { fn: string; cite: string; inheritOfNode: boolean }): { ret: number; dev?: DeviceRec } {
+function auxiliaryDeviceInitAdd(k: Kernel, spec: { parent: string | null; modname: string; name: string; id: number; devm: boolean }, ctx: ExecContext, how: HowAdded): { ret: number; dev?: DeviceRec } {
   // auxiliary_device_init()
   if (!spec.parent) {
     return { ret: k.error('auxiliary_device_init: NULL dev->parent: -EINVAL', E.INVAL, `${AUX}:auxiliary_device_init`, {}, 'auxiliary_device has a NULL dev->parent') };
@@ -109,8 +116,8 @@ function auxiliaryDeviceInitAdd(k: Kernel, spec: { parent: string | null; modnam
   const parent = k.device(spec.parent);
   // __auxiliary_device_add(): dev_set_name("%s.%s.%d", modname, name, id), then device_add
   const devName = `${spec.modname}.${spec.name}.${spec.id}`;
-  // one per auxiliary device a driver creates: its sentence built when read (Kernel.emitLazy)
-  k.emitLazy('device_add', how.cite, k.onDevice(spec.parent), auxCreateText, how.fn, devName, parent?.name ?? spec.parent, spec.devm ? 1 : 0);
+  // one per auxiliary device a driver creates: its sentence built when read (Kernel.emitAt)
+  k.emitAt(how.site, k.onDevice(spec.parent), how.fn, devName, parent?.name ?? spec.parent, spec.devm ? 1 : 0);
   const inherit = how.inheritOfNode && !!parent?.ofNode;
   const res = deviceAdd(k, {
     name: devName, baseName: `${spec.modname}.${spec.name}`, bus: 'auxiliary', parent: spec.parent,

@@ -20,7 +20,7 @@ export const PLATFORM_DEVID_AUTO = -2;
 const PLATFORM_DEVICE_ADD = `${PLAT}:platform_device_add`;
 const PLATFORM_MATCH_ID = `${PLAT}:platform_match_id`;
 const PLATFORM_MATCH = `${PLAT}:platform_match`;
-/** platform_device_add()'s event, built when read (Kernel.emitLazy): the id asked for and the name it gave */
+/** platform_device_add()'s event, built when read (Kernel.emitAt): the id asked for and the name it gave */
 const platformDeviceAddText = (name: string, id: number, platformId: number, devName: string) =>
   `platform_device_add: "${name}" id ${id === PLATFORM_DEVID_NONE ? 'PLATFORM_DEVID_NONE' : id === PLATFORM_DEVID_AUTO ? `PLATFORM_DEVID_AUTO → ${platformId}` : id} → name "${devName}"`;
 const PLATFORM_DEVICE_ADD_EVENT = new EventSite('device_add', PLATFORM_DEVICE_ADD, platformDeviceAddText);

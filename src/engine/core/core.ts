@@ -32,7 +32,7 @@ export function devpathFor(k: Kernel, name: string, parent: string | null, cls: 
 
 const DEVICE_ADD = `${CORE}:device_add`;
 const DEV_UEVENT = `${CORE}:dev_uevent`;
-/** device_add()'s event, built when read (Kernel.emitLazy): the device and where it hangs */
+/** device_add()'s event, built when read (Kernel.emitAt): the device and where it hangs */
 const deviceAddText = (devpath: string, bus: string, cls: string) => `device_add ${devpath} (${bus ? `bus ${bus}` : cls ? `class ${cls}` : 'no bus, no class'})`;
 const DEVICE_ADD_EVENT = new EventSite('device_add', DEVICE_ADD, deviceAddText);
 

@@ -12,7 +12,7 @@ import { EventSite } from '../trace/eventlog';
 
 const DD = 'drivers/base/dd.c';
 
-// the two events every bind records: their sentences are built when read (Kernel.emitLazy)
+// the two events every bind records: their sentences are built when read (Kernel.emitAt)
 const REALLY_PROBE = `${DD}:really_probe`;
 const DRIVER_BOUND = `${DD}:driver_bound`;
 const probeText = (bus: string, drv: string, dev: string) => `really_probe: ${bus} driver ${drv} probes ${dev}`;

@@ -9,7 +9,7 @@ import type { ModuleDef, Scenario } from '../scenario/schema';
 import type { Facts } from '../firmware/facts';
 import { Ida } from './ida';
 import { JournaledState, MultiMap, type DeviceRec, type DriverRec } from './state';
-import { EventLog, EventSite, TOUCH_DEV, TOUCH_DEV_DRV, TOUCH_DEV_MOD, TOUCH_DRV, TOUCH_DRV_DEV, TOUCH_MOD, TOUCH_MOD_DEV, TOUCH_NONE, type LazyText, type MatchDraft, type TextArg } from '../trace/eventlog';
+import { EventLog, EventSite, TOUCH_DEV, TOUCH_DEV_DRV, TOUCH_DEV_MOD, TOUCH_DRV, TOUCH_DRV_DEV, TOUCH_MOD, TOUCH_MOD_DEV, TOUCH_NONE, type MatchDraft, type TextArg } from '../trace/eventlog';
 import { UeventLog } from '../trace/ueventlog';
 
 /** which budget a run exceeded (or the probe-loop / recursion guards) */
@@ -319,27 +319,28 @@ export class Kernel {
   /** the run's budget check (boot.ts), before each event is recorded: throws RunawayError to stop the run */
   beforeEmit: (() => void) | null = null;
 
+  /** an event whose sentence is `text`, as written (Kernel.emitAt for the frequent ones) */
   emit(kind: EventKind, text: string, cite: Citation, extra: Partial<TraceEvent> = NO_EXTRA): void {
-    this.record(kind, flat(text), cite, extra);
+    this.beforeEmit?.();
+    // the line goes to the log first: the event's row counts it (EventLog.countsAfter)
+    if (extra.log !== undefined) this.log.push(extra.log);
+    this.events.push(kind, flat(text), cite, this.depth, this.keepTouches(extra.touches), extra);
+    this.state.journal.endEvent();
   }
 
   /**
-   * An event whose sentence is `text(...args)`, built when the event is read: for the events a
-   * large run records by the hundred thousand. The arguments are strings or numbers (kept as
-   * they are now, so the sentence is what it would have been).
+   * An event of a call site's (trace/eventlog.ts EventSite): its sentence `site.text(...args)`,
+   * built when the event is read, for the events a large run records by the hundred thousand. The
+   * arguments are strings or numbers (kept as they are now, so the sentence is what it would have been).
    */
-  emitLazy<A extends TextArg[]>(kind: EventKind, cite: Citation, extra: Partial<TraceEvent>, text: (...args: A) => string, ...args: A): void {
-    this.record(kind, text as unknown as LazyText, cite, extra, args);
-  }
-
-  /** an event of a call site's (trace/eventlog.ts EventSite), its sentence `site.text(...args)` built when read */
   emitAt<A extends TextArg[]>(site: EventSite<A>, extra: Partial<TraceEvent>, ...args: A): void {
     this.recordAt(site as unknown as EventSite, extra, extra.touches, args);
   }
 
-  /** record() for an event of a site: its kind, citation and template ids come with it */
+  /** one row of the trace, for an event of a site (its kind, citation and template ids come with it); its patches and the uevent and log counts after it go to their columns */
   private recordAt(site: EventSite, extra: Omit<Partial<TraceEvent>, 'match'> & { match?: MatchDraft }, touches: TraceEvent['touches'] | undefined, args?: readonly TextArg[], uevent?: number): void {
     this.beforeEmit?.();
+    // the line goes to the log first: the event's row counts it (EventLog.countsAfter)
     if (extra.log !== undefined) this.log.push(extra.log);
     this.events.pushAt(site, this.depth, this.keepTouches(touches), extra, args, uevent);
     this.state.journal.endEvent();
@@ -354,15 +355,6 @@ export class Kernel {
   // a few citations each (a bus's uevent and match functions): small tables, unlike the trace's table of every citation
   private readonly ueventSites = new Map<Citation, EventSite>();
   private readonly matchSites = new Map<Citation, EventSite>();
-
-  /** one row of the trace; its patches and the uevent and log counts after it go to their columns */
-  private record(kind: EventKind, text: string | LazyText | null, cite: Citation, extra: Omit<Partial<TraceEvent>, 'match'> & { match?: MatchDraft }, args?: readonly TextArg[], uevent?: number): void {
-    this.beforeEmit?.();
-    // the line goes to the log first: the event's row counts it (EventLog.countsAfter)
-    if (extra.log !== undefined) this.log.push(extra.log);
-    this.events.push(kind, text, cite, this.depth, this.keepTouches(extra.touches), extra, args, uevent);
-    this.state.journal.endEvent();
-  }
 
   /** printk: a kernel log line, recorded as its own event */
   printk(kind: EventKind, line: string, cite: Citation, extra: Partial<TraceEvent> = {}): void {

@@ -111,11 +111,17 @@ class DeviceVersion implements DeviceRec {
 
 /** the fixed part of a record, as one literal (one hidden class for every device) */
 function identityOf(d: DeviceRec): DeviceIdentity {
+  return identity(d.devpath, d.name, d.baseName, d.order, d);
+}
+
+/** a device's fixed fields: these four, the others from `f` (an unset one null or false) */
+function identity(devpath: string, name: string, baseName: string, order: number, f: NewDeviceFields): DeviceIdentity {
   return {
-    devpath: d.devpath, name: d.name, baseName: d.baseName, bus: d.bus, cls: d.cls, parent: d.parent,
-    ofNode: d.ofNode, ofReused: d.ofReused, acpiHid: d.acpiHid, order: d.order, devmOwner: d.devmOwner,
-    createdBy: d.createdBy, pmNotRequired: d.pmNotRequired, platformId: d.platformId, idAuto: d.idAuto,
-    idaId: d.idaId, ids: d.ids ?? null, modalias: d.modalias ?? null, faux: d.faux, isRoot: d.isRoot, fwnode: d.fwnode,
+    devpath, name, baseName, bus: f.bus, cls: f.cls ?? null, parent: f.parent ?? null,
+    ofNode: f.ofNode ?? null, ofReused: f.ofReused ?? false, acpiHid: f.acpiHid ?? null, order,
+    devmOwner: f.devmOwner ?? null, createdBy: f.createdBy ?? null, pmNotRequired: f.pmNotRequired ?? false,
+    platformId: f.platformId ?? null, idAuto: f.idAuto ?? false, idaId: f.idaId ?? null, ids: f.ids ?? null,
+    modalias: f.modalias ?? null, faux: f.faux ?? null, isRoot: f.isRoot ?? false, fwnode: f.fwnode ?? null,
   };
 }
 
@@ -162,20 +168,12 @@ export type NewDeviceFields = Partial<Omit<DeviceIdentity, 'devpath' | 'name' | 
 
 /**
  * device_add()'s record of a new device: its devpath, dev_name, the name its bus matches on, its
- * klist order, the other fixed fields from `spec` (an unset one null or
- * false), no driver, no devres, not deferred. Built straight into the identity's one literal
- * (identityOf's keys, in its order) rather than through a whole DeviceRec literal copied by
- * deviceRecord: one object fewer per device.
+ * klist order, the other fixed fields from `spec` (an unset one null or false), no driver, no
+ * devres, not deferred. Built straight into the identity's literal rather than through a whole
+ * DeviceRec literal copied by deviceRecord: one object fewer per device.
  */
 export function newDeviceRecord(devpath: string, name: string, baseName: string, order: number, spec: NewDeviceFields): DeviceRec {
-  const fixed: DeviceIdentity = {
-    devpath, name, baseName, bus: spec.bus, cls: spec.cls ?? null, parent: spec.parent ?? null,
-    ofNode: spec.ofNode ?? null, ofReused: spec.ofReused ?? false, acpiHid: spec.acpiHid ?? null, order,
-    devmOwner: spec.devmOwner ?? null, createdBy: spec.createdBy ?? null, pmNotRequired: spec.pmNotRequired ?? false,
-    platformId: spec.platformId ?? null, idAuto: spec.idAuto ?? false, idaId: spec.idaId ?? null, ids: spec.ids ?? null,
-    modalias: spec.modalias ?? null, faux: spec.faux ?? null, isRoot: spec.isRoot ?? false, fwnode: spec.fwnode ?? null,
-  };
-  return new DeviceVersion(fixed, null, null, 0, NO_DEVRES, false, null, false);
+  return new DeviceVersion(identity(devpath, name, baseName, order, spec), null, null, 0, NO_DEVRES, false, null, false);
 }
 
 /**

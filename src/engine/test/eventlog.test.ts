@@ -33,7 +33,7 @@ describe('the event log', () => {
         // the kernel logs the line before it records the event (Kernel.record): the row counts it
         if (r.log !== undefined) log.push(r.log);
         const t = r.depth % 2 ? events.addTouches(touches) : events.addTouches(other);
-        // a template (Kernel.emitLazy): two of them, their arguments strings and numbers
+        // a template (Kernel.emitAt): two of them, their arguments strings and numbers
         // the uevent: an index into the uevent list (the kernel's UeventLog; an array here)
         const u = r.uevent ? 0 : undefined;
         if (r.text !== null && r.lazy) events.push(r.kind, templates[r.lazy - 1]!, r.cite, r.depth, t, r, [r.text, r.depth], u);

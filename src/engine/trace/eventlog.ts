@@ -11,7 +11,7 @@
  * A match or uevent event keeps no text of its own: it is the sentence of its match info
  * (`matchText`) or uevent record (`ueventText`), built when read. The most frequent others keep
  * their sentence as a template and its arguments (strings and numbers, in one flat column):
- * `Kernel.emitLazy`. Everything else is exactly what the kernel recorded; `at(i)` returns an event equal
+ * `Kernel.emitAt`. Everything else is exactly what the kernel recorded; `at(i)` returns an event equal
  * to the object the trace used to keep (same keys, same order, undefined where unset).
  */
 import type { Citation, EventKind, MatchInfo, TraceEvent, UeventRecord } from '../api';
@@ -90,7 +90,7 @@ export function sliceRows<T>(length: number, from: number, to: number, at: (i: n
 /** a match decision as the trace keeps it: what was compared may still be the way to make the sentence (buses/types.ts MatchResult), made when first read */
 export type MatchDraft = Omit<MatchInfo, 'compared'> & { compared: string | (() => string) };
 
-/** a sentence built from the arguments an event recorded (Kernel.emitLazy) */
+/** a sentence built from the arguments an event recorded (Kernel.emitAt) */
 export type LazyText = (...args: TextArg[]) => string;
 export type TextArg = string | number;
 
@@ -121,7 +121,7 @@ export class EventLog {
   /**
    * Kind, flags, depth and how the event's sentence is made: TEXT_NONE (its match info's or
    * uevent's sentence), TEXT_STRING (the string at argAt, in the arguments column), or
-   * TEMPLATE_BASE + the id of a template (Kernel.emitLazy) applied to the event's arguments.
+   * TEMPLATE_BASE + the id of a template (Kernel.emitAt) applied to the event's arguments.
    */
   private readonly meta = new IntColumn(4096);
   private readonly cite = new IntColumn(4096);

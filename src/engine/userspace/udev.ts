@@ -11,7 +11,7 @@ import { loadModule } from './modules';
 import { EventSite } from '../trace/eventlog';
 
 const UDEV = 'systemd/src/udev/udev-builtin-kmod.c:builtin_kmod';
-// what udev did with an add uevent's MODALIAS, one event per device: built when read (Kernel.emitLazy)
+// what udev did with an add uevent's MODALIAS, one event per device: built when read (Kernel.emitAt)
 const noModuleText = (devpath: string, modalias: string, note: string) => `udev: add ${devpath}: kmod load ${modalias} → ${note}`;
 const loadedText = (modalias: string, module: string, pattern: string) => `udev: kmod load ${modalias} → ${module} (alias ${pattern}) is already loaded`;
 const modprobeText = (devpath: string, modalias: string, pattern: string, module: string) => `udev: add ${devpath}: kmod load ${modalias} matches alias ${pattern} → modprobe ${module}`;
