@@ -134,7 +134,7 @@ export function platformBusInit(k: Kernel): void {
 }
 
 /** platform_device_register_simple() → platform_device_add(): naming and device_add */
-export function platformDeviceRegister(k: Kernel, spec: { name: string; id?: number | 'NONE' | 'AUTO'; parent?: string | null; ofNode?: string; acpiHid?: string; fwnode?: string | null }, ctx: ExecContext): { ret: number; dev?: DeviceRec } {
+export function platformDeviceRegister(k: Kernel, spec: { name: string; id?: number | 'NONE' | 'AUTO' | undefined; parent?: string | null; ofNode?: string | undefined; acpiHid?: string | undefined; fwnode?: string | null }, ctx: ExecContext): { ret: number; dev?: DeviceRec } {
   const id = spec.id === undefined || spec.id === 'NONE' ? PLATFORM_DEVID_NONE : spec.id === 'AUTO' ? PLATFORM_DEVID_AUTO : spec.id;
   let devName: string;
   let platformId = id;

@@ -276,7 +276,7 @@ function runAction(k: Kernel, a: KernelAction, ctx: ExecContext): number {
     case 'platform_device_register_simple': {
       const parent = a.parent ? resolveDevice(k, a.parent, ctx) : null;
       if (a.parent && !parent) return onFailure(k, ctx, missing(k, a.op, a.parent), a);
-      const res = platformDeviceRegister(k, { name: a.name, ...(a.id !== undefined ? { id: a.id } : {}), parent, ...(a.ofNode ? { ofNode: a.ofNode } : {}), ...(a.acpiHid ? { acpiHid: a.acpiHid } : {}), fwnode: fw }, ctx);
+      const res = platformDeviceRegister(k, { name: a.name, id: a.id, parent, ofNode: a.ofNode || undefined, acpiHid: a.acpiHid || undefined, fwnode: fw }, ctx);
       if (!res.ret && res.dev) ctx.registrations?.push({ op: 'platform_device', target: res.dev.devpath });
       return onFailure(k, ctx, res.ret, a);
     }
