@@ -60,7 +60,9 @@ const payload: Payload = { value: undefined, issues: [] };
 /** zod's own check `ch` on v (no output, nothing allocated when it passes) */
 function checkPasses(ch: ZodInst, v: unknown): boolean {
   payload.value = v;
-  payload.issues.length = 0;
+  // emptied only when a check before failed: setting an array's length is a call into the
+  // runtime, not a store (~40 ms over a 100k-device scenario's checks)
+  if (payload.issues.length !== 0) payload.issues.length = 0;
   const when = ch._zod.def.when;
   if (when && !when(payload)) return true;
   const check = ch._zod.check;
