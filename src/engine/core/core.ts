@@ -115,14 +115,16 @@ export function deviceDel(k: Kernel, devpath: string): number {
   return 0;
 }
 
-/** dev_uevent(): the variables the device contributes (also the contents of its `uevent` file) */
-export function devUeventVars(k: Kernel, dev: DeviceRec): [string, string][] {
-  const env: [string, string][] = [];
+/**
+ * dev_uevent(): the variables the device contributes (also the contents of its `uevent` file),
+ * appended to `env` (kobject_uevent_env's buffer, already holding the caller's envp_ext)
+ */
+export function devUeventVars(k: Kernel, dev: DeviceRec, env: [string, string][] = []): [string, string][] {
   const drv = dev.driver ? k.driver(dev.driver) : undefined;
   if (drv) env.push(['DRIVER', drv.name]);
-  if (dev.ofNode) env.push(...ofDeviceUevent(k, dev.ofNode));
+  if (dev.ofNode) for (const v of ofDeviceUevent(k, dev.ofNode)) env.push(v);
   const bt = dev.bus ? k.busTypes.get(dev.bus) : undefined;
-  if (bt?.uevent) env.push(...bt.uevent(k, dev));
+  if (bt?.uevent) for (const v of bt.uevent(k, dev)) env.push(v);
   return env;
 }
 
@@ -139,18 +141,23 @@ export function ofDeviceUevent(k: Kernel, path: string): [string, string][] {
   return env;
 }
 
+/** no envp_ext */
+const NO_ENV: readonly (readonly [string, string])[] = Object.freeze([]);
+
 function subsystemOf(dev: DeviceRec): string {
   return dev.bus ?? dev.cls ?? '';
 }
 
 /** kobject_uevent_env() for a device */
-export function deviceUevent(k: Kernel, dev: DeviceRec, action: UeventRecord['action'], envpExt: [string, string][] = []): void {
-  let vars = devUeventVars(k, dev);
+export function deviceUevent(k: Kernel, dev: DeviceRec, action: UeventRecord['action'], envpExt: readonly (readonly [string, string])[] = NO_ENV): void {
+  // the caller's envp_ext first, then the device's own (one array: a uevent is sent per device
+  // two or three times in a boot)
+  let vars = devUeventVars(k, dev, envpExt.length ? (envpExt.slice() as [string, string][]) : []);
   // KOBJ_UNBIND: zap_modalias_env() strips MODALIAS so udev does not load the module again
   if (action === 'unbind') vars = vars.filter(([key]) => key !== 'MODALIAS');
   const bt = dev.bus ? k.busTypes.get(dev.bus) : undefined;
   const cite = action === 'unbind' ? ZAP_MODALIAS_ENV : bt?.ueventCite ?? DEV_UEVENT;
-  sendUevent(k, action, dev.devpath, subsystemOf(dev), envpExt.length ? [...envpExt, ...vars] : vars, cite, k.touchDevice(dev.devpath));
+  sendUevent(k, action, dev.devpath, subsystemOf(dev), vars, cite, k.touchDevice(dev.devpath));
 }
 
 /** a driver's kobject (/bus/<bus>/drivers/<name>): SUBSYSTEM=drivers, nothing else */

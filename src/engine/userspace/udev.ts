@@ -55,6 +55,9 @@ export function udevHandle(k: Kernel): boolean {
   return true;
 }
 
+/** kobject_synth_uevent()'s envp_ext when the written string names no UUID */
+const SYNTH_UUID_ENV: readonly (readonly [string, string])[] = Object.freeze([Object.freeze(['SYNTH_UUID', '0'] as const)]);
+
 /** udev starts: from now on it receives uevents; coldplug replays "add" for existing devices */
 export function udevStart(k: Kernel): void {
   if (k.state.misc.udevRunning) {
@@ -71,7 +74,7 @@ export function udevStart(k: Kernel): void {
   for (const p of paths) {
     const cur = k.device(p);
     // echo add > /sys/devices/.../uevent → kobject_synth_uevent(): SYNTH_UUID=0 when no UUID is given
-    if (cur) deviceUevent(k, cur, 'add', [['SYNTH_UUID', '0']]);
+    if (cur) deviceUevent(k, cur, 'add', SYNTH_UUID_ENV);
   }
 }
 
