@@ -9,7 +9,6 @@ import { DEFAULT_SCENARIO_ID, Simulation } from '../engine/simulation';
 import { validateScenario } from '../engine/scenario/validate';
 import type { EngineWire, RunHead, RunInfo, Slot, SnapshotCore, UiSnapshot, WireRun, WireStep } from './protocol';
 import { UiSnapshots } from './uiSnapshot';
-import { deltaRecords, diffSnapshot } from './delta';
 import { EMPTY_INDEX, eventIndex } from './eventIndex';
 import { storyStep } from '../ui/firstScreen';
 import type { TraceEvent } from '../engine/index';
@@ -90,7 +89,12 @@ const SENT_KEPT = 4;
 const sent = new Map<Slot, Map<number, UiSnapshot>>();
 let nextId = 1;
 
-function snapshotDelta(step: number, slot: Slot, held: number[]): WireStep {
+/** the snapshot differ (delta.ts): a chunk of its own, loaded with the first run's layout code (the worker's first chunk has a budget) */
+let deltaCode: Promise<typeof import('./delta')> | null = null;
+const deltas = () => (deltaCode ??= import('./delta'));
+
+async function snapshotDelta(step: number, slot: Slot, held: number[]): Promise<WireStep> {
+  const { deltaRecords, diffSnapshot } = await deltas();
   const t0 = performance.now();
   const sim = simulation(slot);
   const snap = viewsOf(slot).of(sim.stateAt(step));
@@ -121,7 +125,7 @@ async function runInfo(sim: Simulation, slot: Slot): Promise<RunInfo> {
   if (!sim.scenario) return invalidInfo(summary);
   // the layout's code (the union of the steps, the layout) and the variants are chunks of their
   // own, loaded on the first run (the worker's first chunk has a budget)
-  const [{ layoutSteps, moduleChanges, unionSnapshot }, { computeLayout }, { currentVariant }] = await Promise.all([import('./union'), import('./layout'), variants()]);
+  const [{ layoutSteps, moduleChanges, unionSnapshot }, { computeLayout }, { currentVariant }] = await Promise.all([import('./union'), import('./layout'), variants(), deltas()]);
   const kinds = sim.eventKinds();
   const steps = layoutSteps((i) => kinds.names[kinds.ids[i]!]!, sim.lastStep);
   const snaps = steps.map((i) => sim.stateAt(i));
@@ -183,7 +187,7 @@ const api: EngineWire = {
     sims.set(slot, sim);
     const info = await runInfo(sim, slot);
     if (!sim.scenario) return { info, last: null };
-    const answer: WireRun = { info, last: { step: sim.lastStep, ...snapshotDelta(sim.lastStep, slot, []) } };
+    const answer: WireRun = { info, last: { step: sim.lastStep, ...(await snapshotDelta(sim.lastStep, slot, [])) } };
     // the kind column moves to the UI thread rather than being copied (an invalid run's is the shared empty one)
     return Comlink.transfer(answer, [info.index.kinds.buffer]);
   },

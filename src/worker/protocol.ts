@@ -230,7 +230,7 @@ export interface EngineWire extends Omit<EngineApi, 'run' | 'validate' | 'snapsh
    * worker sent before and the UI still holds) that the worker still remembers; a whole
    * snapshot when none is; with the event at `step` (null before the first).
    */
-  snapshotDelta(step: number, slot: Slot, held: number[]): WireStep;
+  snapshotDelta(step: number, slot: Slot, held: number[]): Promise<WireStep>;
 }
 
 /** a step as it crosses the boundary: its snapshot as the change from one the UI holds, and its event */
