@@ -27,7 +27,9 @@ function fakeWorkers() {
         if (scenario.title === 'slow') return new Promise((resolve) => setTimeout(() => resolve({ info: { summary: { id: 'slow', title: 't', source: '', eventCount: 0, errors: [] }, scenario, variant: null, actionStarts: [], layoutBasis: null }, last: null }), 150));
         // a scenario's `events` say how many events its run has: the snapshot at its last step comes with the run
         const last = typeof scenario.events === 'number' ? { step: scenario.events - 1, ...stepAt(scenario.events - 1) } : null;
-        return { info: { summary: { id: 'x', title: 't', source: '', eventCount: scenario.events ?? 0, errors: [] }, scenario, variant: null, actionStarts: [], layoutBasis: null }, last };
+        // the worker's answer for a scenario kept as given: no copy of it on the wire
+        const asSent = scenario.title === 'as-sent';
+        return { info: { summary: { id: 'x', title: 't', source: '', eventCount: scenario.events ?? 0, errors: [] }, scenario: asSent ? null : scenario, variant: null, actionStarts: [], layoutBasis: null }, last, scenarioAsSent: asSent };
       },
       snapshotDelta: (step: number) => {
         me.snapshotCalls.push(step);
@@ -108,6 +110,20 @@ describe('engine client supervision', () => {
     expect((await engine.snapshot(3)).snapshot).toEqual(snap(3));
     expect((await engine.snapshot(19)).snapshot).toEqual(snap(19));
     expect(started[0]!.snapshotCalls).toEqual([9, 4, 3, 19]);
+    engine.dispose();
+  });
+  it('a scenario the worker kept as given is not sent back: the run info holds the parsed text that was sent', async () => {
+    const { spawn } = fakeWorkers();
+    const engine = createEngineClient({ spawn });
+    const mine = { id: 's', title: 'as-sent', nested: { list: [1, 2] }, dropped: undefined };
+    const info = await engine.run(mine);
+    // what the worker validated: the JSON text (an undefined key is not in it), not the caller's object
+    expect(info.scenario).toEqual({ id: 's', title: 'as-sent', nested: { list: [1, 2] } });
+    expect(Object.keys(info.scenario!)).not.toContain('dropped');
+    expect(info.scenario).not.toBe(mine);
+    expect((info.scenario as unknown as typeof mine).nested).not.toBe(mine.nested);
+    // any other answer keeps the scenario the worker sent
+    expect((await engine.run({ id: 't', title: 'ok' })).scenario).toEqual({ id: 't', title: 'ok' });
     engine.dispose();
   });
   it('scenarios cross as JSON text, so nesting structured clone would choke on survives the post', async () => {

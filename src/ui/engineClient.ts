@@ -14,6 +14,7 @@ import * as Comlink from 'comlink';
 import type { EngineApi, EngineWire, ImportOutcome, Slot, StepView, UiSnapshot as Snapshot, WireStep } from '../worker/protocol';
 import { applyDelta, type SnapshotDelta } from '../worker/delta';
 import { DEFAULT_BUDGET } from '../engine/budget';
+import type { Scenario } from '../engine/index';
 
 /** snapshots kept per slot as bases for the worker's deltas (the worker keeps as many: engine.worker.ts SENT_KEPT) */
 const HELD = 4;
@@ -177,7 +178,9 @@ export function createEngineClient(opts: EngineClientOptions = {}): EngineClient
       const json = toJson(scenario);
       const me = live;
       const t0 = performance.now();
-      const { info, last } = await call((r) => r.run(json, slot), runTimeoutMs);
+      const { info: sent, last, scenarioAsSent } = await call((r) => r.run(json, slot), runTimeoutMs);
+      // the scenario that ran is the text sent, as sent: parsed here rather than copied back
+      const info = scenarioAsSent ? { ...sent, scenario: JSON.parse(json) as Scenario } : sent;
       if (info.scenario) lastGood.set(slot, json);
       lastOfRun.delete(slot);
       if (last && me === live) lastOfRun.set(slot, { step: last.step, view: receive(slot, last, t0, performance.now()) });

@@ -182,12 +182,14 @@ const api: EngineWire = {
   builtinWithVariant: async (id, variant) => (await variants()).applyVariant((await builtins()).getBuiltinScenario(id), variant),
   async run(json, slot = 'main') {
     const p = parse(json);
-    if (!p.ok) return { info: invalidInfo({ id: '(invalid)', title: '(invalid scenario)', source: '', errors: [{ path: '(root)', message: p.message }], eventCount: 0 }), last: null };
+    if (!p.ok) return { info: invalidInfo({ id: '(invalid)', title: '(invalid scenario)', source: '', errors: [{ path: '(root)', message: p.message }], eventCount: 0 }), last: null, scenarioAsSent: false };
     const sim = new Simulation(p.value);
     sims.set(slot, sim);
     const info = await runInfo(sim, slot);
-    if (!sim.scenario) return { info, last: null };
-    const answer: WireRun = { info, last: { step: sim.lastStep, ...(await snapshotDelta(sim.lastStep, slot, [])) } };
+    if (!sim.scenario) return { info, last: null, scenarioAsSent: false };
+    const last = { step: sim.lastStep, ...(await snapshotDelta(sim.lastStep, slot, [])) };
+    const asSent = sim.scenario === p.value;
+    const answer: WireRun = { info: asSent ? { ...info, scenario: null } : info, last, scenarioAsSent: asSent };
     // the kind column moves to the UI thread rather than being copied (an invalid run's is the shared empty one)
     return Comlink.transfer(answer, [info.index.kinds.buffer]);
   },

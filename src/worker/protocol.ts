@@ -248,4 +248,10 @@ export interface WireStep {
 export interface WireRun {
   info: RunInfo;
   last: (WireStep & { step: number }) | null;
+  /**
+   * The validated scenario is the JSON the caller sent, kept as given (scenario/zodAccepts.ts):
+   * `info.scenario` is null on the wire and the caller parses its own text instead (a 100k-device
+   * scenario is ~15 MB of the answer's structured clone)
+   */
+  scenarioAsSent: boolean;
 }
