@@ -9,7 +9,7 @@ import { E } from '../core/errno';
 import { gateNote, since } from '../core/versions';
 import { deviceAdd, deviceDel } from '../core/core';
 import { busRegister, driverRegister, driverUnregister } from '../core/bus';
-import { type BusType, type IndexKey, type MatchResult } from './types';
+import type { BusType, IndexKey, MatchResult } from './types';
 import { ofNode } from '../firmware/devicetree';
 import { EventSite } from '../trace/eventlog';
 

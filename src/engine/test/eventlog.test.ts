@@ -30,7 +30,7 @@ describe('the event log', () => {
       const touches: TraceEvent['touches'] = { devices: ['/devices/platform/x'] };
       const other: TraceEvent['touches'] = { drivers: ['platform/x'], modules: ['m'] };
       for (const r of rows) {
-        // the kernel logs the line before it records the event (Kernel.record): the row counts it
+        // the kernel logs the line before it records the event (Kernel.emit, Kernel.recordAt): the row counts it
         if (r.log !== undefined) log.push(r.log);
         const t = r.depth % 2 ? events.addTouches(touches) : events.addTouches(other);
         // a template (Kernel.emitAt): two of them, their arguments strings and numbers

@@ -98,7 +98,8 @@ export type TextArg = string | number;
  * An event a call site records many times: its kind, citation and sentence (a template, or null
  * for a match's or uevent's sentence), fixed. The trace interns each of the three (kind,
  * citation and template ids): looked up once per trace and kept here, where a hot event's three
- * Map lookups were ~5% of a large run. `eventSite` keeps one site per combination.
+ * Map lookups were ~5% of a large run. The frequent events' sites are module constants;
+ * Kernel.siteOf keeps one per citation for the uevent and match events.
  */
 export class EventSite<A extends TextArg[] = TextArg[]> {
   /** the trace the ids below are for (another trace looks them up again) */
