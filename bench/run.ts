@@ -123,6 +123,9 @@ async function ui(): Promise<void> {
     if (bigN) {
       results['ui.first_graph_ms_100k'] = +r.firstGraphBig.toFixed(0);
       results['ui.events_100k'] = r.bigEvents;
+      results['worker.step_p95_ms_100k'] = +r.bigStepP95.toFixed(1);
+      results['worker.jump_p95_ms_100k'] = +r.bigJumpP95.toFixed(0);
+      results['worker.jump_median_ms_100k'] = +r.bigJumpMedian.toFixed(0);
     }
     results['ui.pan_frame_p95_ms_2000'] = +r.panFrameP95.toFixed(1);
     results['ui.layout_ms_2000'] = +r.layoutMs.toFixed(0);
@@ -275,6 +278,8 @@ const TARGETS: Target[] = [
   { key: 'timetravel.heap_mb_100k', what: 'heap time travel holds on top of the run', ok: () => true, target: '(no target)' },
   { key: 'timetravel.first_walk_ms_100k', what: 'first stateAt at the last step (makes the checkpoints and views)', ok: () => true, target: '(no target)' },
   { key: 'worker.step_p95_ms_10k', what: 'step reaches the store, p95 (steps back to back, from settled random places)', ok: (v) => v < 16, target: '< 16 ms', sized: true },
+  { key: 'worker.step_p95_ms_100k', what: 'step reaches the store, p95, 100k devices (the large first graph\'s page; 40 steps)', ok: () => true, target: '(no target)' },
+  { key: 'worker.jump_p95_ms_100k', what: 'a jump to a random step reaches the store, p95, 100k devices (10 jumps)', ok: () => true, target: '(no target)' },
   { key: 'worker.step_after_jump_p95_ms_10k', what: 'a step asked for the moment a jump reached the store, p95 (waits for the jump\'s render)', ok: () => true, target: '(no target)' },
   { key: 'ui.first_graph_ms_default', what: 'first graph, default design', ok: (v) => v < 1000, target: '< 1000 ms' },
   { key: 'ui.first_graph_ms_2000', what: 'first graph, ~2,000 nodes', ok: (v) => v < 1500, target: '< 1500 ms' },

@@ -42,6 +42,10 @@ export interface UiResult {
   /** navigation → first graph at `?bench=bigN` (NaN when not measured), and how many events that run recorded */
   firstGraphBig: number;
   bigEvents: number;
+  /** on that page: steps back to back from settled random places (p95), and the jumps to those places (p95, median); NaN when not measured */
+  bigStepP95: number;
+  bigJumpP95: number;
+  bigJumpMedian: number;
   graphNodes: number;
   layoutMs: number;
   layoutWhere: 'main' | 'worker' | 'none';
@@ -285,6 +289,8 @@ async function steps(page: Page, samples: number): Promise<{ step: number[]; aft
 
 /** steps taken back to back after each jump has settled */
 const STEP_RUN = 4;
+/** random places (jumps) stepped from on the large first graph's page (each jump there moves tens of thousands of records) */
+const BIG_STEP_SAMPLES = 10;
 
 export async function measureUi(o: UiOptions): Promise<UiResult> {
   const base = `http://127.0.0.1:${o.port}/`;
@@ -313,13 +319,17 @@ export async function measureUi(o: UiOptions): Promise<UiResult> {
     if (!o.stepsOnly) o.log(`  first graph (?bench=${o.graphN}, ${lay.nodes} nodes): ${benchTimes.map((x) => x.toFixed(0)).join(', ')} ms; layout main ${lay.main.toFixed(0)} ms, worker ${lay.worker?.toFixed(0) ?? '-'} ms`);
     let firstGraphBig = NaN;
     let bigEvents = 0;
+    let bigSteps: Awaited<ReturnType<typeof steps>> | null = null;
     if (!o.stepsOnly && o.bigN > 0) {
       const big = await open(browser, `${base}?bench=${o.bigN}`, 300_000);
       firstGraphBig = await firstGraph(big);
       // the timeline's position reads "last/last" at the end of the run: a run stopped by its budget is short of the scenario
       bigEvents = await big.evaluate(() => Number(document.querySelector('[data-testid="step-label"]')?.textContent?.split('/')[1] ?? 0));
-      await big.close();
       o.log(`  first graph (?bench=${o.bigN}, ${bigEvents.toLocaleString('en')} events): ${firstGraphBig.toFixed(0)} ms`);
+      // the same steps and jumps as at stepN, fewer of them: a machine's worth of devices, stepped through
+      bigSteps = await steps(big, BIG_STEP_SAMPLES);
+      await big.close();
+      o.log(`  steps at ${bigSteps.devices} devices (${bigSteps.step.length}, from ${bigSteps.jump.length} random places): median ${median(bigSteps.step).toFixed(1)} ms, p95 ${quantile(bigSteps.step, 0.95).toFixed(1)} ms; jumps median ${median(bigSteps.jump).toFixed(0)} ms, p95 ${quantile(bigSteps.jump, 0.95).toFixed(0)} ms`);
     }
     const page = await open(browser, `${base}?bench=${o.stepN}`, 300_000);
     const st = await steps(page, o.stepSamples);
@@ -335,6 +345,9 @@ export async function measureUi(o: UiOptions): Promise<UiResult> {
       firstGraphBench: median(benchTimes),
       firstGraphBig,
       bigEvents,
+      bigStepP95: bigSteps ? quantile(bigSteps.step, 0.95) : NaN,
+      bigJumpP95: bigSteps ? quantile(bigSteps.jump, 0.95) : NaN,
+      bigJumpMedian: bigSteps ? median(bigSteps.jump) : NaN,
       graphNodes: lay.nodes,
       layoutMs: lay.worker ?? lay.main,
       layoutWhere: lay.worker !== null ? 'worker' : lay.main ? 'main' : 'none',
