@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Simulation, getBuiltinScenario } from '../engine/index';
 import type { UiSnapshot as Snapshot } from './protocol';
-import { applyDelta, deepEqual, deltaRecords, diffKeyed, diffOrdered, diffSnapshot } from './delta';
+import { applyDelta, deepEqual, deltaRecords, diffKeyed, diffOrdered, diffSnapshot, rebuildList, type Diff } from './delta';
 import { UiSnapshots } from './uiSnapshot';
 import { benchScenario } from '../../bench/scenario';
 
@@ -42,15 +42,70 @@ describe('snapshot deltas', () => {
     expect(back.devices[same]).toBe(a.devices[same]);
   });
 
+  it('a jump sends the records it changed as their changed fields, in flat columns: the UI makes them from the ones it holds', () => {
+    const run = new Simulation(benchScenario(1000), { maxEvents: 1e9, maxMillis: 600_000, maxDevices: 1e7 });
+    const sim = new UiSnapshots(run);
+    const end = sim.at(run.lastStep);
+    const mid = sim.at(Math.floor(run.lastStep / 2));
+    const d = diffSnapshot(end, 1, mid, 2);
+    const table = d.patches?.devices;
+    // the devices of the first half are there at the end too: changed (their driver link and uevent file), not new
+    expect(table).toBeDefined();
+    expect(table!.at.length).toBeGreaterThan(100);
+    expect(table!.at).toBeInstanceOf(Int32Array);
+    expect(table!.mask).toBeInstanceOf(Int32Array);
+    expect(table!.fields).not.toContain('devpath');
+    expect(table!.fields.length).toBeLessThan(Object.keys(end.devices[0]!).length);
+    // nothing in the columns is an object: a structured clone copies them as they are
+    expect(table!.values.every((v) => v === null || typeof v !== 'object')).toBe(true);
+    const whole = d.devices.flatMap((s) => (!Array.isArray(s) && 'v' in s ? s.v : []));
+    for (const r of whole) expect(end.devices.some((x) => x.devpath === r.devpath)).toBe(false);
+    const made = applyDelta(end, d);
+    expect(made).toEqual(mid);
+    // a fraction of the records it makes
+    const patched = [...table!.at].map((at) => made.devices.find((x) => x.devpath === end.devices[at]!.devpath)!);
+    expect(JSON.stringify(table).length).toBeLessThan(JSON.stringify(patched).length / 2);
+    expect(deltaRecords(d)).toBeGreaterThanOrEqual(table!.at.length + whole.length);
+  });
+
+  it('patched records: fields in any key order, arrays of scalars carried flat, anything else sent whole', () => {
+    type R = { k: string; a: number | null; tags: string[]; o?: { x: number } };
+    const prev: R[] = [
+      { k: 'p', a: 1, tags: ['x', 'y'] },
+      { k: 'q', a: 2, tags: [] },
+      { k: 'r', a: 3, tags: ['z'], o: { x: 1 } },
+      { k: 's', a: 4, tags: ['w'] },
+    ];
+    const next: R[] = [
+      { tags: ['x', 'y', 'v'], a: 1, k: 'p' }, // another key order, the array longer
+      { k: 'q', a: null, tags: ['n'] }, // two fields, the first patched in this table after `tags`
+      { k: 'r', a: 3, tags: ['z'], o: { x: 2 } }, // an object field changed: whole
+      { k: 's', a: 4, tags: ['w'], o: { x: 0 } } as R, // a field the old record has not: whole
+    ];
+    for (const d of [diffKeyed(prev, next, (r) => r.k), diffOrdered(prev, next, (a, b) => a.k < b.k)]) {
+      expect(rebuildList(prev, d.segs, d.patches)).toEqual(next);
+      expect([...(d.patches?.at ?? [])]).toEqual([0, 1]);
+      expect(d.patches?.fields).toEqual(['tags', 'a']);
+      const whole = d.segs.flatMap((x) => (!Array.isArray(x) && 'v' in x ? x.v : []));
+      expect(whole.map((r) => r.k)).toEqual(['r', 's']);
+    }
+  });
+
+  it('a patch table that the segments overrun, or that names a record not held, is refused', () => {
+    const table = { fields: ['a'], at: Int32Array.from([3]), mask: Int32Array.from([1]), values: [2] };
+    expect(() => rebuildList([{ a: 1 }], [{ p: 1 }], table, 'devices')).toThrow(/devices patches record 3 of a list of 1/);
+    expect(() => rebuildList([{ a: 1 }], [{ p: 2 }], table, 'devices')).toThrow(/devices takes patched records 0\.\.2 of a table of 1/);
+    expect(() => rebuildList([{ a: 1 }], [{ p: 1 }], null, 'drivers')).toThrow(/drivers takes patched records 0\.\.1 of a table of 0/);
+  });
+
   it('any two lists: diffing then applying gives the second (keyed, ordered, appended)', () => {
     const rec = fc.record({ k: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f'), v: fc.integer({ min: 0, max: 2 }) });
     fc.assert(
       fc.property(fc.array(rec, { maxLength: 12 }), fc.array(rec, { maxLength: 12 }), (p, n) => {
-        const rebuilt = (segs: ReturnType<typeof diffKeyed<{ k: string; v: number }>>['segs']) =>
-          segs.flatMap((s) => (Array.isArray(s) ? p.slice(s[0], s[0] + s[1]) : s.v));
-        expect(rebuilt(diffKeyed(p, n, (x) => x.k).segs)).toEqual(n);
-        expect(rebuilt(diffOrdered(p, n).segs)).toEqual(n);
-        expect(rebuilt(diffOrdered(p, n, (a, b) => a.k < b.k).segs)).toEqual(n);
+        const rebuilt = (d: Diff<{ k: string; v: number }>) => rebuildList(p, d.segs, d.patches);
+        expect(rebuilt(diffKeyed(p, n, (x) => x.k))).toEqual(n);
+        expect(rebuilt(diffOrdered(p, n))).toEqual(n);
+        expect(rebuilt(diffOrdered(p, n, (a, b) => a.k < b.k))).toEqual(n);
       }),
     );
   });
@@ -77,17 +132,21 @@ describe('snapshot deltas', () => {
           else if (e.what === 'change') (next[i] = { k: next[i]!.k, v: next[i]!.v + 1000 }), changed++;
           else next[i] = { ...next[i]! };
         }
-        const rebuilt = (segs: ReturnType<typeof diffKeyed<R>>['segs']) => segs.flatMap((s) => (Array.isArray(s) ? prev.slice(s[0], s[0] + s[1]) : s.v));
         for (const d of [diffKeyed(prev, next, (r) => r.k), diffOrdered(prev, next, (a, b) => a.k < b.k)]) {
-          const out = rebuilt(d.segs);
+          const out = rebuildList(prev, d.segs, d.patches);
           expect(out).toEqual(next);
           // what is sent is what changed or was added (an equal copy is copied, not sent)
           expect(d.literals).toBeLessThanOrEqual(changed);
-          // every record not sent is the very object the UI holds
+          // every record not sent is the very object the UI holds; a changed one is a new object
+          // (sent whole, or made from the one held and its changed field)
           out.forEach((r, i) => {
             if (prev.includes(r)) expect(deepEqual(r, next[i])).toBe(true);
-            else expect(r).toBe(next[i]);
+            else expect(r).toEqual(next[i]);
           });
+          // a changed record of a key held goes as its changed field (the patch table), never whole
+          const whole = d.segs.flatMap((x) => (!Array.isArray(x) && 'v' in x ? x.v : []));
+          for (const r of whole) expect(prev.some((q) => q.k === r.k)).toBe(false);
+          expect(d.patches?.fields ?? ['v']).toEqual(['v']);
           // the same objects in the same places: one copy segment per unbroken run, not one per record
           expect(d.segs.length).toBeLessThanOrEqual(2 * edits.length + 1);
         }
