@@ -10,14 +10,16 @@ const snap = (step: number): Snapshot => ({
   tsm: { reportProvider: null, classDevices: [] }, files: {}, kernelVersion: '6.18', udevRunning: true,
 });
 let ids = 1;
+const BASIS_TOKEN = 'basis-token-1';
+const BASIS_DEVICE = { name: 'b0', bus: 'platform', class: null, devpath: '/devices/platform/b0', parent: '/devices/platform', driver: null, modalias: 'platform:b0', driverOverride: null, unbindable: false, ofNode: null, acpiHid: null, firmwareNode: null, deferred: false, devmParent: null, createdBy: null, uevent: ['MODALIAS=platform:b0'] };
 
 /** a fake worker: `run` of a scenario titled "hang" never answers; everything else answers at once */
 function fakeWorkers() {
-  const started: { runs: string[]; snapshotCalls: number[]; terminated: boolean }[] = [];
+  const started: { runs: string[]; snapshotCalls: number[]; tokens: (string | null)[]; terminated: boolean }[] = [];
   const stepAt = (step: number) => ({ delta: diffSnapshot(null, null, snap(step), ids++), event: { index: step, kind: 'phase', text: `e${step}`, cite: '', depth: 0, touches: {} } });
   const spawn = () => {
     const { port1, port2 } = new MessageChannel();
-    const me = { runs: [] as string[], snapshotCalls: [] as number[], terminated: false };
+    const me = { runs: [] as string[], snapshotCalls: [] as number[], tokens: [] as (string | null)[], terminated: false };
     started.push(me);
     Comlink.expose({
       run: (json: string) => {
@@ -29,10 +31,19 @@ function fakeWorkers() {
         const last = typeof scenario.events === 'number' ? { step: scenario.events - 1, ...stepAt(scenario.events - 1) } : null;
         // the worker's answer for a scenario kept as given: no copy of it on the wire
         const asSent = scenario.title === 'as-sent';
-        return { info: { summary: { id: 'x', title: 't', source: '', eventCount: scenario.events ?? 0, errors: [] }, scenario: asSent ? null : scenario, variant: null, actionStarts: [], layoutBasis: null }, last, scenarioAsSent: asSent };
+        // a run with a layout basis names it with a token (WireRun.basisToken)
+        const withBasis = scenario.title === 'basis';
+        const layoutBasis = withBasis ? { ...snap(0), devices: [BASIS_DEVICE] } : null;
+        return { info: { summary: { id: 'x', title: 't', source: '', eventCount: scenario.events ?? 0, errors: [] }, scenario: asSent ? null : scenario, variant: null, actionStarts: [], layoutBasis }, last, scenarioAsSent: asSent, basisToken: withBasis ? BASIS_TOKEN : null };
       },
-      snapshotDelta: (step: number) => {
+      snapshotDelta: (step: number, _slot: string, held: number[], token: string | null) => {
         me.snapshotCalls.push(step);
+        me.tokens.push(token ?? null);
+        // a run titled "basis" has a layout basis of one device: a delta names it by its place, against the snapshot held
+        if (token === BASIS_TOKEN && held.length) {
+          const { delta, event } = stepAt(step);
+          return { event, delta: { ...delta, base: Math.max(...held), devices: [{ b: 1 }], fromBasis: { refs: { devices: Int32Array.from([0]) }, lengths: { devices: 1, drivers: 0, modules: 0, firmware: 0 } } } };
+        }
         return stepAt(step);
       },
       listBuiltins: () => [],
@@ -124,6 +135,23 @@ describe('engine client supervision', () => {
     expect((info.scenario as unknown as typeof mine).nested).not.toBe(mine.nested);
     // any other answer keeps the scenario the worker sent
     expect((await engine.run({ id: 't', title: 'ok' })).scenario).toEqual({ id: 't', title: 'ok' });
+    engine.dispose();
+  });
+  it("gives the run's basis token back with each snapshot request, and makes the records a delta names by place from the basis it holds", async () => {
+    const { spawn, started } = fakeWorkers();
+    const engine = createEngineClient({ spawn });
+    const info = await engine.run({ id: 'b', title: 'basis', events: 10 });
+    expect(info.layoutBasis?.devices).toEqual([BASIS_DEVICE]);
+    // the client holds the snapshot that came with the run: the worker answers with a delta against it, naming basis device 0
+    const { snapshot } = await engine.snapshot(4);
+    expect(started[0]!.tokens).toEqual([BASIS_TOKEN]);
+    expect(snapshot.devices).toEqual([BASIS_DEVICE]);
+    // the very record the client holds in the basis, not a copy
+    expect(snapshot.devices[0]).toBe(info.layoutBasis!.devices[0]);
+    // a run without a basis: no token goes back, so the worker names no basis record
+    await engine.run({ id: 'n', title: 'ok', events: 5 });
+    await engine.snapshot(2);
+    expect(started[0]!.tokens.at(-1)).toBeNull();
     engine.dispose();
   });
   it('scenarios cross as JSON text, so nesting structured clone would choke on survives the post', async () => {

@@ -11,7 +11,7 @@
  * structured clone would not.
  */
 import * as Comlink from 'comlink';
-import type { EngineApi, EngineWire, ImportOutcome, Slot, StepView, UiSnapshot as Snapshot, WireStep } from '../worker/protocol';
+import type { EngineApi, EngineWire, ImportOutcome, Slot, SnapshotCore, StepView, UiSnapshot as Snapshot, WireStep } from '../worker/protocol';
 import { applyDelta, type SnapshotDelta } from '../worker/delta';
 import { DEFAULT_BUDGET } from '../engine/budget';
 import type { Scenario } from '../engine/index';
@@ -62,6 +62,8 @@ export function createEngineClient(opts: EngineClientOptions = {}): EngineClient
   const held = new Map<Slot, Map<number, Snapshot>>();
   let disposed = false;
 
+  /** per slot: the last run's layout basis and the token that names it to the worker (its deltas may name basis records by place) */
+  const basisOf = new Map<Slot, { token: string; lists: SnapshotCore }>();
   /** per slot: the snapshot at the last run's last step, which came with the run (WireRun), until the first snapshot call */
   const lastOfRun = new Map<Slot, { step: number; view: StepView }>();
   const heldOf = (slot: Slot) => {
@@ -72,7 +74,7 @@ export function createEngineClient(opts: EngineClientOptions = {}): EngineClient
   /** a snapshot the worker sent: held under its id (the newest HELD kept), what the next deltas apply to */
   const receive = (slot: Slot, { delta, event }: WireStep, t0: number, t1: number): StepView => {
     const mine = heldOf(slot);
-    const snap = applyDelta(delta.base === null ? null : (mine.get(delta.base) ?? null), delta);
+    const snap = applyDelta(delta.base === null ? null : (mine.get(delta.base) ?? null), delta, basisOf.get(slot)?.lists ?? null);
     mine.set(delta.id, snap);
     for (const old of [...mine.keys()].sort((a, b) => a - b).slice(0, Math.max(0, mine.size - HELD))) mine.delete(old);
     const stats = benchStats();
@@ -87,7 +89,7 @@ export function createEngineClient(opts: EngineClientOptions = {}): EngineClient
     const mine = heldOf(slot);
     const me = live;
     const t0 = performance.now();
-    const answer = await call((r) => r.snapshotDelta(step, slot, [...mine.keys()]));
+    const answer = await call((r) => r.snapshotDelta(step, slot, [...mine.keys()], basisOf.get(slot)?.token ?? null));
     // a restart since: the new worker knows none of these ids
     if (me !== live) throw new EngineRestartError('the engine worker was restarted');
     return receive(slot, answer, t0, performance.now());
@@ -178,11 +180,13 @@ export function createEngineClient(opts: EngineClientOptions = {}): EngineClient
       const json = toJson(scenario);
       const me = live;
       const t0 = performance.now();
-      const { info: sent, last, scenarioAsSent } = await call((r) => r.run(json, slot), runTimeoutMs);
+      const { info: sent, last, scenarioAsSent, basisToken } = await call((r) => r.run(json, slot), runTimeoutMs);
       // the scenario that ran is the text sent, as sent: parsed here rather than copied back
       const info = scenarioAsSent ? { ...sent, scenario: JSON.parse(json) as Scenario } : sent;
       if (info.scenario) lastGood.set(slot, json);
       lastOfRun.delete(slot);
+      if (basisToken && info.layoutBasis && me === live) basisOf.set(slot, { token: basisToken, lists: info.layoutBasis });
+      else basisOf.delete(slot);
       if (last && me === live) lastOfRun.set(slot, { step: last.step, view: receive(slot, last, t0, performance.now()) });
       return info;
     },

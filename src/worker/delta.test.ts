@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Simulation, getBuiltinScenario } from '../engine/index';
 import type { UiSnapshot as Snapshot } from './protocol';
-import { applyDelta, deepEqual, deltaRecords, diffKeyed, diffOrdered, diffSnapshot, rebuildList, type Diff } from './delta';
+import { applyDelta, basisIndex, deepEqual, deltaRecords, diffKeyed, diffOrdered, diffSnapshot, rebuildList, type Diff } from './delta';
+import { unionSnapshot } from './union';
 import { UiSnapshots } from './uiSnapshot';
 import { benchScenario } from '../../bench/scenario';
 
@@ -66,6 +67,57 @@ describe('snapshot deltas', () => {
     const patched = [...table!.at].map((at) => made.devices.find((x) => x.devpath === end.devices[at]!.devpath)!);
     expect(JSON.stringify(table).length).toBeLessThan(JSON.stringify(patched).length / 2);
     expect(deltaRecords(d)).toBeGreaterThanOrEqual(table!.at.length + whole.length);
+  });
+
+  it('a jump to a later step names the records the old snapshot lacks by their place in the layout basis', () => {
+    const run = new Simulation(benchScenario(1000), { maxEvents: 1e9, maxMillis: 600_000, maxDevices: 1e7 });
+    const sim = new UiSnapshots(run);
+    // the worker's basis: the union of the layout's steps (union.ts), here the run's last step and one before it
+    const basis = unionSnapshot([sim.at(Math.floor(run.lastStep / 2)), sim.at(run.lastStep)])!;
+    const early = sim.at(Math.floor(run.lastStep / 4));
+    const late = sim.at(run.lastStep - 3);
+    const d = diffSnapshot(early, 1, late, 2, { lists: basis, index: basisIndex(basis) });
+    const refs = d.fromBasis?.refs.devices;
+    expect(refs).toBeDefined();
+    const held = new Set(early.devices.map((x) => x.devpath));
+    const added = late.devices.filter((x) => !held.has(x.devpath));
+    expect(added.length).toBeGreaterThan(300);
+    // nearly every device new to the UI is a basis record, by place (a few changed after the basis's steps go whole)
+    expect(refs!.length).toBeGreaterThan(added.length * 0.9);
+    const made = applyDelta(early, d, basis);
+    expect(made).toEqual(late);
+    // the records named by place are the UI's own basis records (what it holds), not copies
+    const basisSet = new Set(basis.devices);
+    expect(made.devices.filter((x) => basisSet.has(x)).length).toBeGreaterThanOrEqual(refs!.length);
+    expect(d.fromBasis!.lengths).toEqual({ devices: basis.devices.length, drivers: basis.drivers.length, modules: basis.modules.length, firmware: basis.firmware.length });
+    // without the basis, or with another one, the delta is refused rather than misread
+    expect(() => applyDelta(early, d)).toThrow(/names records of the layout basis, which is not held/);
+    expect(() => applyDelta(early, d, { ...basis, devices: basis.devices.slice(1) })).toThrow(/made against a layout basis of \d+ devices, the basis held has \d+/);
+    // a differ without the basis sends them whole, and the result is the same
+    const plain = diffSnapshot(early, 1, late, 2);
+    expect(plain.fromBasis).toBeUndefined();
+    expect(applyDelta(early, plain)).toEqual(late);
+  });
+
+  it('any list with a basis: what the basis has goes by place, the rest as before, and the second list comes back', () => {
+    type R = { k: string; v: number };
+    const rec = fc.record({ k: fc.constantFrom<string>('a', 'b', 'c', 'd', 'e', 'f'), v: fc.integer({ min: 0, max: 2 }) });
+    fc.assert(
+      fc.property(fc.array(rec, { maxLength: 10 }), fc.array(rec, { maxLength: 10 }), fc.array(fc.nat(), { maxLength: 6 }), (p: R[], basisList: R[], picks) => {
+        // the next list: some of the basis's own records (by identity), some new ones
+        const n: R[] = [...picks.map((i) => basisList[i % Math.max(1, basisList.length)]).filter((x): x is R => x !== undefined), { k: 'z', v: 9 }];
+        const ix = new Map(basisList.map((x, i) => [x, i] as const));
+        for (const d of [diffKeyed(p, n, (x) => x.k, ix), diffOrdered(p, n, undefined, ix)]) {
+          const out = rebuildList(p, d.segs, d.patches, 'list', d.refs, basisList);
+          expect(out).toEqual(n);
+          const taken = d.segs.reduce((m, s) => m + (!Array.isArray(s) && 'b' in s ? s.b : 0), 0);
+          expect(taken).toBe(d.refs?.length ?? 0);
+          for (const at of d.refs ?? []) expect(out).toContain(basisList[at]);
+        }
+      }),
+    );
+    expect(() => rebuildList([], [{ b: 1 }], null, 'drivers', null, null)).toThrow(/drivers takes basis records 0\.\.1 of 0 places, and no basis is held/);
+    expect(() => rebuildList([], [{ b: 1 }], null, 'drivers', Int32Array.from([5]), [{ k: 'a' }])).toThrow(/takes basis record 5 of a basis of 1/);
   });
 
   it('patched records: fields in any key order, arrays of scalars carried flat, anything else sent whole', () => {

@@ -6,7 +6,12 @@
  *
  * Every list is sent as segments that rebuild it in order: `[from, count]` copies a run of the
  * old list, `{ v: [...] }` carries new records, `{ p: count }` takes the next `count` records of
- * the list's patch table: records of the old list with the fields that changed (FieldPatches).
+ * the list's patch table: records of the old list with the fields that changed (FieldPatches),
+ * `{ b: count }` the next `count` of its basis references: records the UI does not hold in the
+ * old snapshot but holds in the run's layout basis (the union of the run's snapshots, each record
+ * in its latest form, sent with the run), by their place in it. A jump from an early step to a
+ * late one of a 100k run brings ~100k devices the old snapshot lacks, nearly all of them the very
+ * records of the basis.
  * A jump at 100k devices changes ~40k records, each in its driver link and uevent file and in
  * nothing else: structured-cloning those records whole cost the UI thread ~70 ms per 34k (the
  * clone's cost is per object and string, not per byte), their changed fields in flat columns ~2 ms,
@@ -22,7 +27,7 @@
  */
 import type { UiSnapshot as Snapshot } from './protocol';
 
-export type Segment<T> = [from: number, count: number] | { v: T[] } | { p: number };
+export type Segment<T> = [from: number, count: number] | { v: T[] } | { p: number } | { b: number };
 
 /** a value a patch carries as it is: anything but an object (an array of them is carried flat) */
 type Scalar = string | number | boolean | null | undefined;
@@ -144,6 +149,8 @@ export interface SnapshotDelta {
   firmware: Segment<Snapshot['firmware'][number]>[];
   /** each list's patch table (its `p` segments take from it), for the lists that have patched records */
   patches?: Partial<Record<ListName, FieldPatches>>;
+  /** each list's basis places (its `b` segments take from them), and the basis's list lengths the delta was made against */
+  fromBasis?: { refs: Partial<Record<ListName, Int32Array>>; lengths: Record<ListName, number> };
   /** the small fields, whole */
   rest: Pick<Snapshot, 'facts' | 'tsm' | 'files' | 'kernelVersion' | 'udevRunning' | 'counts' | 'overrideBuses'>;
   /** what the step cost in the worker (the benchmark reads it) */
@@ -174,6 +181,9 @@ class Segments<T> {
   readonly out: Segment<T>[] = [];
   literals = 0;
   private readonly patches = new PatchBuilder();
+  private readonly refs: number[] = [];
+  /** `basis`: the basis list's records (by identity) → their places, when the UI holds the basis */
+  constructor(private readonly basis: ReadonlyMap<T, number> | null = null) {}
   copy(from: number, count = 1): void {
     const last = this.out[this.out.length - 1];
     if (Array.isArray(last) && last[0] + last[1] === from) last[1] += count;
@@ -182,7 +192,12 @@ class Segments<T> {
   value(v: T): void {
     this.literals++;
     const last = this.out[this.out.length - 1];
-    if (last && !Array.isArray(last) && 'v' in last) last.v.push(v);
+    const at = this.basis?.get(v);
+    if (at !== undefined) {
+      this.refs.push(at);
+      if (last && !Array.isArray(last) && 'b' in last) last.b++;
+      else this.out.push({ b: 1 });
+    } else if (last && !Array.isArray(last) && 'v' in last) last.v.push(v);
     else this.out.push({ v: [v] });
   }
   /** b, the new record of prev's record `at` (a): a copy of a when equal, else its changed fields, or whole */
@@ -196,15 +211,16 @@ class Segments<T> {
     else this.out.push({ p: 1 });
   }
   result(): Diff<T> {
-    return { segs: this.out, literals: this.literals, patches: this.patches.table() };
+    return { segs: this.out, literals: this.literals, patches: this.patches.table(), refs: this.refs.length ? Int32Array.from(this.refs) : null };
   }
 }
 
-/** a list's difference: its segments, how many records they carry, and the patch table its `p` segments take from */
+/** a list's difference: its segments, how many records they carry, the patch table its `p` segments take from and the basis places its `b` segments do */
 export interface Diff<T> {
   segs: Segment<T>[];
   literals: number;
   patches: FieldPatches | null;
+  refs?: Int32Array | null;
 }
 
 /** how many records from prev[i] and next[j] on are the same objects (the engine hands out unchanged records again) */
@@ -221,9 +237,9 @@ function sameRun<T>(prev: readonly T[], next: readonly T[], i: number, j: number
  * between are looked up by key, so a step that changes a few records costs a walk by identity
  * and a map of the few, not a map of the whole list.
  */
-export function diffKeyed<T>(prev: T[], next: T[], key: (t: T) => string): Diff<T> {
+export function diffKeyed<T>(prev: T[], next: T[], key: (t: T) => string, basis: ReadonlyMap<T, number> | null = null): Diff<T> {
   if (prev === next) return unchanged(next);
-  const s = new Segments<T>();
+  const s = new Segments<T>(basis);
   const head = sameRun(prev, next, 0, 0);
   let tail = 0;
   const most = Math.min(prev.length, next.length) - head;
@@ -247,9 +263,9 @@ export function diffKeyed<T>(prev: T[], next: T[], key: (t: T) => string): Diff<
  * cursors, runs of the same objects skipped in one go, no index built. A list not in the order
  * claimed still diffs correctly, only larger.
  */
-export function diffOrdered<T>(prev: T[], next: T[], before?: (a: T, b: T) => boolean): Diff<T> {
+export function diffOrdered<T>(prev: T[], next: T[], before?: (a: T, b: T) => boolean, basis: ReadonlyMap<T, number> | null = null): Diff<T> {
   if (prev === next) return unchanged(next);
-  const s = new Segments<T>();
+  const s = new Segments<T>(basis);
   let i = 0;
   let j = 0;
   while (j < next.length) {
@@ -293,13 +309,39 @@ export function diffOrdered<T>(prev: T[], next: T[], before?: (a: T, b: T) => bo
 
 /** the engine hands out the same array while what it lists is unchanged: one copy of all of it */
 function unchanged<T>(list: T[]): Diff<T> {
-  return { segs: list.length ? [[0, list.length]] : [], literals: 0, patches: null };
+  return { segs: list.length ? [[0, list.length]] : [], literals: 0, patches: null, refs: null };
 }
 
 const whole = <T>(list: T[]): Segment<T>[] => (list.length ? [{ v: list }] : []);
 
 /** the delta that turns `prev` (sent as `baseId`) into `next`; prev null: the whole of next */
-export function diffSnapshot(prev: Snapshot | null, baseId: number | null, next: Snapshot, id: number): SnapshotDelta {
+/**
+ * The run's layout basis as the differ looks it up: each list's records (by identity: the engine
+ * hands out the same records again while they are unchanged) → their places. Made once per run.
+ */
+export interface BasisIndex {
+  devices: ReadonlyMap<Snapshot['devices'][number], number>;
+  drivers: ReadonlyMap<Snapshot['drivers'][number], number>;
+  modules: ReadonlyMap<Snapshot['modules'][number], number>;
+  firmware: ReadonlyMap<Snapshot['firmware'][number], number>;
+}
+
+/** the lists a basis has: the records a delta's `b` segments name by place */
+export type BasisLists = Pick<Snapshot, ListName>;
+
+export function basisIndex(basis: BasisLists): BasisIndex {
+  const places = <T>(list: readonly T[]) => new Map(list.map((t, i) => [t, i] as const));
+  return { devices: places(basis.devices), drivers: places(basis.drivers), modules: places(basis.modules), firmware: places(basis.firmware) };
+}
+
+const lengths = (b: BasisLists): Record<ListName, number> => ({ devices: b.devices.length, drivers: b.drivers.length, modules: b.modules.length, firmware: b.firmware.length });
+
+/**
+ * The delta that turns `prev` (sent as `baseId`) into `next`; prev null: the whole of next.
+ * `basis`: the run's layout basis, which the UI holds too (the client says so): records prev lacks
+ * that are the basis's own go by their place in it.
+ */
+export function diffSnapshot(prev: Snapshot | null, baseId: number | null, next: Snapshot, id: number, basis: { lists: BasisLists; index: BasisIndex } | null = null): SnapshotDelta {
   const rest = {
     facts: next.facts, tsm: next.tsm, files: next.files, kernelVersion: next.kernelVersion, udevRunning: next.udevRunning,
     counts: next.counts, overrideBuses: next.overrideBuses,
@@ -310,17 +352,23 @@ export function diffSnapshot(prev: Snapshot | null, baseId: number | null, next:
       devices: whole(next.devices), drivers: whole(next.drivers), modules: whole(next.modules), firmware: whole(next.firmware),
     };
   }
+  const ix = basis?.index ?? null;
   // the engine lists devices sorted by devpath (trace/views.ts): one ordered walk
-  const devices = diffOrdered(prev.devices, next.devices, (a, b) => a.devpath < b.devpath);
-  const drivers = diffKeyed(prev.drivers, next.drivers, (d) => d.id);
-  const modules = diffKeyed(prev.modules, next.modules, (m) => m.name);
-  const firmware = diffKeyed(prev.firmware, next.firmware, (f) => f.id);
+  const devices = diffOrdered(prev.devices, next.devices, (a, b) => a.devpath < b.devpath, ix?.devices);
+  const drivers = diffKeyed(prev.drivers, next.drivers, (d) => d.id, ix?.drivers);
+  const modules = diffKeyed(prev.modules, next.modules, (m) => m.name, ix?.modules);
+  const firmware = diffKeyed(prev.firmware, next.firmware, (f) => f.id, ix?.firmware);
   const patches: Partial<Record<ListName, FieldPatches>> = {};
-  for (const [name, d] of [['devices', devices], ['drivers', drivers], ['modules', modules], ['firmware', firmware]] as const) if (d.patches) patches[name] = d.patches;
+  const refs: Partial<Record<ListName, Int32Array>> = {};
+  for (const [name, d] of [['devices', devices], ['drivers', drivers], ['modules', modules], ['firmware', firmware]] as const) {
+    if (d.patches) patches[name] = d.patches;
+    if (d.refs) refs[name] = d.refs;
+  }
   return {
     base: baseId, id, step: next.step, rest,
     devices: devices.segs, drivers: drivers.segs, modules: modules.segs, firmware: firmware.segs,
     ...(Object.keys(patches).length ? { patches } : {}),
+    ...(Object.keys(refs).length && basis ? { fromBasis: { refs, lengths: lengths(basis.lists) } } : {}),
   };
 }
 
@@ -328,13 +376,13 @@ export function diffSnapshot(prev: Snapshot | null, baseId: number | null, next:
 export function deltaRecords(d: SnapshotDelta): number {
   let n = 0;
   for (const list of [d.devices, d.drivers, d.modules, d.firmware] as Segment<unknown>[][])
-    for (const s of list) if (!Array.isArray(s)) n += 'v' in s ? s.v.length : s.p;
+    for (const s of list) if (!Array.isArray(s)) n += 'v' in s ? s.v.length : 'p' in s ? s.p : s.b;
   return n;
 }
 
 
 /** the list the segments make from `prev` (and its patch table); prev itself when they copy all of it (unchanged lists keep their identity) */
-export function rebuildList<T>(prev: T[], segs: Segment<T>[], patches: FieldPatches | null | undefined = null, what = 'list'): T[] {
+export function rebuildList<T>(prev: T[], segs: Segment<T>[], patches: FieldPatches | null | undefined = null, what = 'list', refs: Int32Array | null | undefined = null, basis: readonly T[] | null = null): T[] {
   if (segs.length === 1) {
     const only = segs[0]!;
     if (Array.isArray(only) && only[0] === 0 && only[1] === prev.length) return prev;
@@ -343,16 +391,24 @@ export function rebuildList<T>(prev: T[], segs: Segment<T>[], patches: FieldPatc
   if (!segs.length) return prev.length ? [] : prev;
   // one list built in order (a jump at 100k has ~45k segments: gathered in parts and concatenated, they cost ~50 ms)
   const out: T[] = [];
-  // where the next patched record and its values are in the table
+  // where the next patched record and its values are in the table, and the next basis place
   let r = 0;
   let v = 0;
+  let b = 0;
   for (const s of segs) {
     if (Array.isArray(s)) {
       const [from, count] = s;
       if (!(from >= 0 && count >= 0 && from + count <= prev.length)) throw new Error(`snapshot delta: ${what} copies [${from}, ${from + count}) of a list of ${prev.length}`);
       for (let k = from; k < from + count; k++) out.push(prev[k]!);
     } else if ('v' in s) for (const x of s.v) out.push(x);
-    else {
+    else if ('b' in s) {
+      if (!refs || !basis || b + s.b > refs.length) throw new Error(`snapshot delta: ${what} takes basis records ${b}..${b + s.b} of ${refs?.length ?? 0} places${basis ? '' : ', and no basis is held'}`);
+      for (let k = 0; k < s.b; k++, b++) {
+        const x = basis[refs[b]!];
+        if (x === undefined) throw new Error(`snapshot delta: ${what} takes basis record ${refs[b]} of a basis of ${basis.length}`);
+        out.push(x);
+      }
+    } else {
       if (!patches || r + s.p > patches.at.length) throw new Error(`snapshot delta: ${what} takes patched records ${r}..${r + s.p} of a table of ${patches?.at.length ?? 0}`);
       for (let k = 0; k < s.p; k++, r++) {
         const at = patches.at[r]!;
@@ -376,16 +432,24 @@ export function rebuildList<T>(prev: T[], segs: Segment<T>[], patches: FieldPatc
   return out;
 }
 
-/** the snapshot a delta makes from `prev` (the snapshot with id `delta.base`) */
-export function applyDelta(prev: Snapshot | null, d: SnapshotDelta): Snapshot {
+/** the snapshot a delta makes from `prev` (the snapshot with id `delta.base`) and, when it names basis records, the run's layout basis */
+export function applyDelta(prev: Snapshot | null, d: SnapshotDelta, basis: BasisLists | null = null): Snapshot {
   if (d.base !== null && !prev) throw new Error(`snapshot delta: applies to snapshot ${d.base}, which is not held`);
+  const fb = d.fromBasis;
+  if (fb) {
+    if (!basis) throw new Error('snapshot delta: names records of the layout basis, which is not held');
+    const held = lengths(basis);
+    for (const l of ['devices', 'drivers', 'modules', 'firmware'] as const)
+      if (held[l] !== fb.lengths[l]) throw new Error(`snapshot delta: made against a layout basis of ${fb.lengths[l]} ${l}, the basis held has ${held[l]}`);
+  }
+  const from = (l: ListName) => (fb?.refs[l] ? basis![l] : null);
   const p: Snapshot = prev ?? { step: -1, devices: [], drivers: [], modules: [], firmware: [], ...d.rest };
   return {
     step: d.step,
-    devices: rebuildList(p.devices, d.devices, d.patches?.devices, 'devices'),
-    drivers: rebuildList(p.drivers, d.drivers, d.patches?.drivers, 'drivers'),
-    modules: rebuildList(p.modules, d.modules, d.patches?.modules, 'modules'),
-    firmware: rebuildList(p.firmware, d.firmware, d.patches?.firmware, 'firmware'),
+    devices: rebuildList(p.devices, d.devices, d.patches?.devices, 'devices', fb?.refs.devices, from('devices') as Snapshot['devices'] | null),
+    drivers: rebuildList(p.drivers, d.drivers, d.patches?.drivers, 'drivers', fb?.refs.drivers, from('drivers') as Snapshot['drivers'] | null),
+    modules: rebuildList(p.modules, d.modules, d.patches?.modules, 'modules', fb?.refs.modules, from('modules') as Snapshot['modules'] | null),
+    firmware: rebuildList(p.firmware, d.firmware, d.patches?.firmware, 'firmware', fb?.refs.firmware, from('firmware') as Snapshot['firmware'] | null),
     // unchanged small fields keep their identity too
     facts: prev && deepEqual(prev.facts, d.rest.facts) ? prev.facts : d.rest.facts,
     tsm: prev && deepEqual(prev.tsm, d.rest.tsm) ? prev.tsm : d.rest.tsm,

@@ -12,6 +12,7 @@ import { UiSnapshots } from './uiSnapshot';
 import { EMPTY_INDEX, eventIndex } from './eventIndex';
 import { storyStep } from '../ui/firstScreen';
 import type { TraceEvent } from '../engine/index';
+import type { BasisIndex } from './delta';
 
 const sims = new Map<Slot, Simulation>();
 /** each slot's last layout basis (a new layout when the user expands or collapses a group) */
@@ -93,8 +94,12 @@ let nextId = 1;
 let deltaCode: Promise<typeof import('./delta')> | null = null;
 const deltas = () => (deltaCode ??= import('./delta'));
 
-async function snapshotDelta(step: number, slot: Slot, held: number[]): Promise<WireStep> {
-  const { deltaRecords, diffSnapshot } = await deltas();
+/** each slot's layout basis as the last run's answer sent it: its token, and its index for the differ (made on first use) */
+const sentBasis = new Map<Slot, { token: string; lists: SnapshotCore; index: BasisIndex | null }>();
+let basisTokens = 0;
+
+async function snapshotDelta(step: number, slot: Slot, held: number[], basisToken: string | null = null): Promise<WireStep> {
+  const { basisIndex, deltaRecords, diffSnapshot } = await deltas();
   const t0 = performance.now();
   const sim = simulation(slot);
   const snap = viewsOf(slot).of(sim.stateAt(step));
@@ -103,7 +108,9 @@ async function snapshotDelta(step: number, slot: Slot, held: number[]): Promise<
   sent.set(slot, mine);
   const base = held.filter((id) => mine.has(id)).sort((a, b) => b - a)[0] ?? null;
   const id = nextId++;
-  const delta = diffSnapshot(base === null ? null : mine.get(base)!, base, snap, id);
+  const b = sentBasis.get(slot);
+  const basis = b && basisToken === b.token ? { lists: b.lists, index: (b.index ??= basisIndex(b.lists)) } : null;
+  const delta = diffSnapshot(base === null ? null : mine.get(base)!, base, snap, id, basis);
   mine.set(id, snap);
   for (const old of [...mine.keys()].sort((a, b) => a - b).slice(0, Math.max(0, mine.size - SENT_KEPT))) mine.delete(old);
   delta.stats = { stateMs: t1 - t0, diffMs: performance.now() - t1, records: deltaRecords(delta) };
@@ -119,6 +126,7 @@ function simulation(slot: Slot): Simulation {
 async function runInfo(sim: Simulation, slot: Slot): Promise<RunInfo> {
   const summary = head(sim);
   bases.set(slot, null);
+  sentBasis.delete(slot);
   allEvents.delete(slot);
   views.delete(slot);
   listings.delete(slot);
@@ -182,14 +190,17 @@ const api: EngineWire = {
   builtinWithVariant: async (id, variant) => (await variants()).applyVariant((await builtins()).getBuiltinScenario(id), variant),
   async run(json, slot = 'main') {
     const p = parse(json);
-    if (!p.ok) return { info: invalidInfo({ id: '(invalid)', title: '(invalid scenario)', source: '', errors: [{ path: '(root)', message: p.message }], eventCount: 0 }), last: null, scenarioAsSent: false };
+    if (!p.ok) return { info: invalidInfo({ id: '(invalid)', title: '(invalid scenario)', source: '', errors: [{ path: '(root)', message: p.message }], eventCount: 0 }), last: null, scenarioAsSent: false, basisToken: null };
     const sim = new Simulation(p.value);
     sims.set(slot, sim);
     const info = await runInfo(sim, slot);
-    if (!sim.scenario) return { info, last: null, scenarioAsSent: false };
+    if (!sim.scenario) return { info, last: null, scenarioAsSent: false, basisToken: null };
     const last = { step: sim.lastStep, ...(await snapshotDelta(sim.lastStep, slot, [])) };
     const asSent = sim.scenario === p.value;
-    const answer: WireRun = { info: asSent ? { ...info, scenario: null } : info, last, scenarioAsSent: asSent };
+    // a token no other worker gives (one restarted replays the run: its basis is its own)
+    const basisToken = info.layoutBasis ? `${Date.now().toString(36)}.${Math.random().toString(36).slice(2)}.${++basisTokens}` : null;
+    if (info.layoutBasis && basisToken) sentBasis.set(slot, { token: basisToken, lists: info.layoutBasis, index: null });
+    const answer: WireRun = { info: asSent ? { ...info, scenario: null } : info, last, scenarioAsSent: asSent, basisToken };
     // the kind column moves to the UI thread rather than being copied (an invalid run's is the shared empty one)
     return Comlink.transfer(answer, [info.index.kinds.buffer]);
   },

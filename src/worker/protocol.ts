@@ -228,9 +228,11 @@ export interface EngineWire extends Omit<EngineApi, 'run' | 'validate' | 'snapsh
   /**
    * The state after `step` as a delta from the newest of the snapshots `held` (ids of what the
    * worker sent before and the UI still holds) that the worker still remembers; a whole
-   * snapshot when none is; with the event at `step` (null before the first).
+   * snapshot when none is; with the event at `step` (null before the first). `basisToken`: the
+   * token of the run answer (WireRun) whose layout basis the UI holds: when it is this worker's
+   * current one, records the basis has go by their place in it.
    */
-  snapshotDelta(step: number, slot: Slot, held: number[]): Promise<WireStep>;
+  snapshotDelta(step: number, slot: Slot, held: number[], basisToken?: string | null): Promise<WireStep>;
 }
 
 /** a step as it crosses the boundary: its snapshot as the change from one the UI holds, and its event */
@@ -254,4 +256,10 @@ export interface WireRun {
    * scenario is ~15 MB of the answer's structured clone)
    */
   scenarioAsSent: boolean;
+  /**
+   * Names this run's layout basis (`info.layoutBasis`) for the snapshot deltas that follow: the
+   * client gives it back with each request, and the worker lets a delta name basis records by
+   * their place only when it is its current one (a restarted worker's replayed run has another).
+   */
+  basisToken: string | null;
 }
