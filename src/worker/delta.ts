@@ -4,20 +4,22 @@
  * applies the difference to its copy. One step of a 10k-device run then moves the few records
  * the step changed (kilobytes), not the whole world (tens of megabytes to structured-clone).
  *
- * Every list is sent as segments that rebuild it in order: `[from, count]` copies a run of the
- * old list, `{ v: [...] }` carries new records, `{ p: count }` takes the next `count` records of
- * the list's patch table: records of the old list with the fields that changed (FieldPatches),
- * `{ b: count }` the next `count` of its basis references: records the UI does not hold in the
- * old snapshot but holds in the run's layout basis (the union of the run's snapshots, each record
- * in its latest form, sent with the run), by their place in it. A jump from an early step to a
- * late one of a 100k run brings ~100k devices the old snapshot lacks, nearly all of them the very
- * records of the basis.
- * A jump at 100k devices changes ~40k records, each in its driver link and uevent file and in
- * nothing else: structured-cloning those records whole cost the UI thread ~70 ms per 34k (the
- * clone's cost is per object and string, not per byte), their changed fields in flat columns ~2 ms,
- * and the UI makes the records from the ones it holds. The engine hands out the same
- * records (and the same arrays) again while they are unchanged, so the lists are walked by
- * identity, runs of the same objects skipped at once, and only records that differ are compared
+ * Every list is sent as segments that rebuild it in order:
+ * - `[from, count]` copies a run of the old list;
+ * - `{ p: count }` takes the next `count` records of the list's patch table: records of the old
+ *   list with the fields that changed (FieldPatches). A jump at 100k devices changes ~40k records,
+ *   each in its driver link and uevent file and nothing else; structured clone pays per object
+ *   and string, not per byte, so those records cloned whole cost the UI thread ~70 ms per 34k,
+ *   their changed fields in flat columns ~2 ms, and the UI makes them from the ones it holds;
+ * - `{ b: count }` takes the next `count` of the list's basis places: records the old snapshot
+ *   lacks that are the very records of the run's layout basis (the union of the run's snapshots,
+ *   each record in its latest form, sent with the run), by their place in it. A jump from an early
+ *   step to a late one of a 100k run brings ~100k devices the old snapshot lacks, nearly all of
+ *   them the basis's;
+ * - `{ v: [...] }` carries any other record as it is.
+ *
+ * The engine hands out the same records (and the same arrays) again while they are unchanged,
+ * so the lists are walked by identity, runs of the same objects skipped at once, and only records that differ are compared
  * as data (deepEqual): the device list in its devpath order, the short lists by key between the
  * head and tail they share. A step costs a walk by identity, not a map of every record.
  * Unchanged records (and lists) keep their identity on the UI side, so memoised views skip them.
@@ -176,7 +178,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return true;
 }
 
-/** segments builder: runs of copies merge, literals gather, patched records go to the list's table */
+/** segments builder: runs of copies merge, literals gather, patched records go to the list's table, basis records by their place */
 class Segments<T> {
   readonly out: Segment<T>[] = [];
   literals = 0;
@@ -314,7 +316,6 @@ function unchanged<T>(list: T[]): Diff<T> {
 
 const whole = <T>(list: T[]): Segment<T>[] => (list.length ? [{ v: list }] : []);
 
-/** the delta that turns `prev` (sent as `baseId`) into `next`; prev null: the whole of next */
 /**
  * The run's layout basis as the differ looks it up: each list's records (by identity: the engine
  * hands out the same records again while they are unchanged) → their places. Made once per run.
@@ -380,8 +381,10 @@ export function deltaRecords(d: SnapshotDelta): number {
   return n;
 }
 
-
-/** the list the segments make from `prev` (and its patch table); prev itself when they copy all of it (unchanged lists keep their identity) */
+/**
+ * The list the segments make from `prev`, the list's patch table and its basis places into the
+ * basis list; prev itself when they copy all of it (unchanged lists keep their identity).
+ */
 export function rebuildList<T>(prev: T[], segs: Segment<T>[], patches: FieldPatches | null | undefined = null, what = 'list', refs: Int32Array | null | undefined = null, basis: readonly T[] | null = null): T[] {
   if (segs.length === 1) {
     const only = segs[0]!;
