@@ -19,9 +19,10 @@
  * - `{ v: [...] }` carries any other record as it is.
  *
  * The engine hands out the same records (and the same arrays) again while they are unchanged,
- * so the lists are walked by identity, runs of the same objects skipped at once, and only records that differ are compared
- * as data (deepEqual): the device list in its devpath order, the short lists by key between the
- * head and tail they share. A step costs a walk by identity, not a map of every record.
+ * so the lists are walked by identity, runs of the same objects skipped at once, and only
+ * records that differ are compared as data (field by field: PatchBuilder, or deepEqual): the
+ * device list in its devpath order, the short lists by key between the head and tail they share.
+ * A step costs a walk by identity, not a map of every record.
  * Unchanged records (and lists) keep their identity on the UI side, so memoised views skip them.
  * The snapshots are UiSnapshots (protocol.ts): the sysfs listing, uevent log and kernel log do
  * not cross with a step (only their counts); the UI asks for the rows it shows.

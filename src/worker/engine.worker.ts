@@ -94,8 +94,8 @@ let nextId = 1;
 let deltaCode: Promise<typeof import('./delta')> | null = null;
 const deltas = () => (deltaCode ??= import('./delta'));
 
-/** each slot's layout basis as the last run's answer sent it: its token, and its index for the differ (made on first use) */
-const sentBasis = new Map<Slot, { token: string; lists: SnapshotCore; index: BasisIndex | null }>();
+/** the token naming each slot's layout basis (`bases`) as the last run's answer sent it, and the basis's index for the differ (made on first use) */
+const sentBasis = new Map<Slot, { token: string; index: BasisIndex | null }>();
 let basisTokens = 0;
 
 async function snapshotDelta(step: number, slot: Slot, held: number[], basisToken: string | null = null): Promise<WireStep> {
@@ -109,7 +109,8 @@ async function snapshotDelta(step: number, slot: Slot, held: number[], basisToke
   const base = held.filter((id) => mine.has(id)).sort((a, b) => b - a)[0] ?? null;
   const id = nextId++;
   const b = sentBasis.get(slot);
-  const basis = b && basisToken === b.token ? { lists: b.lists, index: (b.index ??= basisIndex(b.lists)) } : null;
+  const lists = bases.get(slot);
+  const basis = b && lists && basisToken === b.token ? { lists, index: (b.index ??= basisIndex(lists)) } : null;
   const delta = diffSnapshot(base === null ? null : mine.get(base)!, base, snap, id, basis);
   mine.set(id, snap);
   for (const old of [...mine.keys()].sort((a, b) => a - b).slice(0, Math.max(0, mine.size - SENT_KEPT))) mine.delete(old);
@@ -199,7 +200,7 @@ const api: EngineWire = {
     const asSent = sim.scenario === p.value;
     // a token no other worker gives (one restarted replays the run: its basis is its own)
     const basisToken = info.layoutBasis ? `${Date.now().toString(36)}.${Math.random().toString(36).slice(2)}.${++basisTokens}` : null;
-    if (info.layoutBasis && basisToken) sentBasis.set(slot, { token: basisToken, lists: info.layoutBasis, index: null });
+    if (basisToken) sentBasis.set(slot, { token: basisToken, index: null });
     const answer: WireRun = { info: asSent ? { ...info, scenario: null } : info, last, scenarioAsSent: asSent, basisToken };
     // the kind column moves to the UI thread rather than being copied (an invalid run's is the shared empty one)
     return Comlink.transfer(answer, [info.index.kinds.buffer]);
