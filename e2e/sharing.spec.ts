@@ -98,6 +98,21 @@ test('a malformed, truncated or oversized link says so and opens the default des
   await expect(page.getByTestId('scenario-select')).toHaveValue('auxiliary');
 });
 
+test("a built-in variant's id opens as its design with the variant's firmware toggles", async ({ page }) => {
+  // the switcher lists designs; a variant (auxiliary-v2-host-noudev) is its design with a toggle changed
+  await page.goto('/?design=auxiliary-v2-host-noudev&fw=acpi');
+  await ready(page);
+  await expect(page.getByTestId('status-message')).toHaveCount(0);
+  await expect(page.getByTestId('scenario-select')).toHaveValue('auxiliary-v2-host');
+  await expect(page.getByTestId('revision-select')).toHaveValue('auxiliary-v2-host');
+  await expect(page.getByTestId('side-host')).toBeChecked();
+  await expect(page.getByTestId('fw-udev')).not.toBeChecked();
+  await expect(page.getByTestId('fw-firmware')).toHaveValue('acpi'); // the link's own toggles still apply
+  await expect(page.getByTestId('fw-changed-udev')).toHaveText('≠ design: on'); // against the design, not the variant
+  await expect(page).toHaveURL(/design=auxiliary-v2-host(&|$)/);
+  await expect(page).toHaveURL(/udev=0/);
+});
+
 test('back and forward follow design changes; steps replace the entry', async ({ page }) => {
   await page.goto('/?design=faux');
   await ready(page);

@@ -4,7 +4,7 @@ import type { RunHead, RunInfo, SysfsDir, UiSnapshot as Snapshot } from '../work
 import { indexOf } from '../worker/eventIndex';
 import { resolveStop } from '../engine/scenario/walkthrough';
 import type { EngineClient } from './engineClient';
-import { BOTTOM_PANEL, EDITOR_STORAGE_KEY, LAYOUT_STORAGE_KEY, createViewStore, defaultCompareDesign, nextStop, parseBottomPanel } from './store';
+import { BOTTOM_PANEL, EDITOR_STORAGE_KEY, LAYOUT_STORAGE_KEY, createViewStore, defaultCompareDesign, nextStop, variantBase, parseBottomPanel } from './store';
 
 // A stand-in for the worker client (the store's only dependency); not an engine.
 const VARIANT = { realm: true, firmware: 'dt', psci: '1.1', conduit: 'smc', module: 'module', udev: true } as const;
@@ -235,6 +235,17 @@ describe('view store', () => {
     expect(defaultCompareDesign('auxiliary', designs)).toBe('faux');
     expect(defaultCompareDesign('faux', designs)).toBe('auxiliary');
     expect(defaultCompareDesign('auxiliary-host', designs)).toBe('mainline');
+  });
+});
+
+describe('variantBase', () => {
+  it("names the design a standard variant's id extends, the longest one", () => {
+    const d = (id: string) => ({ id, title: id, description: '', design: 'auxiliary', side: 'guest' as const, revision: '', source: '', kernel: '7.0', extrapolated: [] });
+    const designs = [d('auxiliary'), d('auxiliary-host'), d('auxiliary-v2'), d('auxiliary-v2-host')];
+    expect(variantBase('auxiliary-noudev', designs)).toBe('auxiliary');
+    expect(variantBase('auxiliary-v2-host-acpi', designs)).toBe('auxiliary-v2-host');
+    expect(variantBase('auxiliary-v2', designs)).toBeNull(); // a design itself
+    expect(variantBase('faux-acpi', designs)).toBeNull();
   });
 });
 

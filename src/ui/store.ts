@@ -340,6 +340,17 @@ export const initialViewState: ViewState = {
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /** the design shown beside `id` by default in compare mode: faux vs auxiliary, the debate's core */
+/**
+ * The design a built-in that is not in the switcher is a standard variant of: the longest design
+ * id it extends ("auxiliary-v2-noudev" → "auxiliary-v2"); null for a design itself.
+ */
+export function variantBase(id: string, designs: readonly BuiltinInfo[]): string | null {
+  if (designs.some((d) => d.id === id)) return null;
+  let best: string | null = null;
+  for (const d of designs) if (id.startsWith(d.id + '-') && d.id.length > (best?.length ?? 0)) best = d.id;
+  return best;
+}
+
 export function defaultCompareDesign(id: string | null, designs: BuiltinInfo[]): string | null {
   const me = designs.find((d) => d.id === id);
   const side = me?.side ?? 'guest';
@@ -635,9 +646,19 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
         const known = (id: string | null) => !!id && builtins.some((b) => b.id === id);
         if (view.design && !known(view.design)) problems.push(`there is no built-in design "${view.design}"; the default design is shown`);
         const fallback = !view.custom && !known(view.design);
-        const link: LinkView = fallback
+        let link: LinkView = fallback
           ? { ...EMPTY_LINK, variant: view.variant, mode: view.mode, compare: view.compare, walk: view.walk, stop: view.stop }
           : view;
+        // a standard variant's id (auxiliary-noudev) opens as its design with that firmware, so the
+        // switcher names the design and the toggles show the variant
+        const base = !link.custom && link.design ? variantBase(link.design, get().designs) : null;
+        if (base) {
+          try {
+            link = { ...link, design: base, variant: { ...(await engine.defaultVariant(link.design!)), ...(link.variant ?? {}) } };
+          } catch (err) {
+            problems.push(errorText(err));
+          }
+        }
         const current = linkFromState(get());
         const sameRun = get().run !== null && runKey({ ...link, design: link.design ?? (link.custom ? null : defaultId) }) === runKey(current);
         if (!sameRun) {
@@ -654,7 +675,9 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
             if (mine !== ticket) return;
             const acts = ((scenario as { actions?: UserAction[] }).actions ?? []);
             const userActions = link.userActions > 0 ? acts.slice(-link.userActions).map(({ at: _at, ...a }) => a as UserAction) : [];
-            const ok = await show(scenario, mine, { designId, userActions, selected: link.selected }, (info) =>
+            const designVariant = designId ? await engine.defaultVariant(designId) : null;
+            if (mine !== ticket) return;
+            const ok = await show(scenario, mine, { designId, userActions, selected: link.selected, designVariant }, (info) =>
               link.step === null ? info.summary.eventCount - 1 : Math.max(-1, Math.min(link.step, info.summary.eventCount - 1)),
             );
             if (mine !== ticket) return;
