@@ -10,6 +10,7 @@ import type { Scenario, UserAction } from './scenario/schema';
 import { runScenario, type RunBudget, type RunResult, type RunStop } from './boot';
 import { Timeline } from './trace/timeline';
 import { explainDevice } from './trace/snapshot';
+import type { DistinctTouchRow } from './trace/eventlog';
 
 /** freeze v and everything in it (JSON data: objects and arrays); a frozen part is already done */
 function deepFreeze(v: unknown): void {
@@ -93,6 +94,15 @@ export class Simulation {
    */
   *distinctTouches(): Generator<TraceEvent['touches']> {
     if (this.run) yield* this.run.kernel.events.distinctTouches();
+  }
+
+  /**
+   * distinctTouches with a number for each row's one device (-1 when it names none or several),
+   * the same in every row naming that device: what a row's device needs can be counted once.
+   * One object, filled again for each row.
+   */
+  *distinctTouchRows(): Generator<DistinctTouchRow> {
+    if (this.run) yield* this.run.kernel.events.distinctTouchRows();
   }
 
   /**

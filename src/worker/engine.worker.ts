@@ -32,14 +32,8 @@ function eventsOf(slot: Slot): TraceEvent[] {
   return events;
 }
 
-/** what the events touched, each distinct touches once (the collapsed groups' reserved rows: layout.ts), without building the events */
-function* touchesOf(sim: Simulation): Generator<Pick<TraceEvent, 'touches'>> {
-  const row: Pick<TraceEvent, 'touches'> = { touches: {} };
-  for (const t of sim.distinctTouches()) {
-    row.touches = t;
-    yield row;
-  }
-}
+/** what the events touched, each distinct touches once with a number for its device (the collapsed groups' reserved rows: layout.ts), without building the events */
+const touchesOf = (sim: Simulation) => sim.distinctTouchRows();
 
 /** the run's events of one kind, built one at a time */
 function* eventsOfKind(sim: Simulation, kinds: { ids: Uint8Array; names: readonly string[] }, kind: string): Generator<TraceEvent> {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Simulation, getBuiltinScenario, listBuiltins } from '../engine';
 import type { Snapshot } from '../engine/api';
 import { benchScenario } from '../../bench/scenario';
-import { DeviceTally, changedDevices, collapseStep, planCollapse, reserveRows, SLOT_HEIGHT, type CollapsePlan } from '../ui/graph/collapse';
+import { DeviceTally, changedDevices, collapseNeeds, collapseStep, planCollapse, reserveRows, SLOT_HEIGHT, type CollapsePlan } from '../ui/graph/collapse';
 import { LAYOUT, snapshotToFlow, type GraphNode, type NodePlace } from '../ui/graph/toFlow';
 import { computeLayout } from './layout';
 import { layoutSteps, unionSnapshot } from './union';
@@ -58,6 +58,24 @@ describe('the collapsed layout of a generated run', () => {
     expect(made.groups).toEqual(again.groups);
     expect([...made.basisRep].map(([p, h]) => [p, h.group.key, h.member])).toEqual([...again.basisRep].map(([p, h]) => [p, h.group.key, h.member]));
     expect([...made.visibleDevices]).toEqual([...again.visibleDevices]);
+  });
+
+  it("counts a device's part once from rows that number their device (Simulation.distinctTouchRows), as from every event", () => {
+    const big = run(1200);
+    const rows = () => big.sim.distinctTouchRows();
+    let numbered = 0;
+    for (const r of rows()) if (r.device >= 0) numbered++;
+    expect(numbered).toBeGreaterThan(1000); // most rows name one device
+    const whole = planCollapse(big.basis, []);
+    const keys = ['', ...whole.groups.map((g) => g.key)];
+    for (const open of keys) {
+      const expanded = open ? [open] : [];
+      const fromEvents = collapseNeeds(planCollapse(big.basis, expanded), big.events);
+      expect(collapseNeeds(planCollapse(big.basis, expanded), rows(), true), open).toEqual(fromEvents);
+    }
+    // the same again when a device's rows are not all alike: drivers hidden and shown
+    const layoutRows = computeLayout(big.basis, [], rows(), true);
+    expect(layoutRows).toEqual({ ...computeLayout(big.basis, [], big.events), ms: expect.any(Number) });
   });
 
   it('lays out the basis of a larger run so that it fits a 1280×720 window at zoom 0.5 or more', () => {

@@ -25,7 +25,7 @@ function workerMeasure(): TextMeasure {
  * snapshot. `events`: the run's, for the reserved rows each group needs (collapseNeeds);
  * `distinctTouches`: they give each touches object once.
  */
-export function computeLayout(basis: SnapshotCore, expanded: string[] = [], events: Iterable<Pick<TraceEvent, 'touches'>> = [], distinctTouches = false): RunLayout {
+export function computeLayout(basis: SnapshotCore, expanded: string[] = [], events: Iterable<Pick<TraceEvent, 'touches'> & { device?: number }> = [], distinctTouches = false): RunLayout {
   const t0 = performance.now();
   // the plan the UI makes with the needs (planCollapse(basis, expanded, needs)): made once, its rows reserved when the needs are counted
   const plan = planCollapse(basis, expanded);

@@ -113,6 +113,13 @@ export class EventSite<A extends TextArg[] = TextArg[]> {
   }
 }
 
+/** a row of EventLog.distinctTouchRows */
+export interface DistinctTouchRow {
+  touches: TraceEvent['touches'];
+  /** the row's one device as a number (the same in every row naming it), or -1 */
+  device: number;
+}
+
 export class EventLog {
   private readonly kindId = new Map<EventKind, number>(KINDS.map((k, i) => [k, i]));
   private readonly kinds: EventKind[] = KINDS.slice();
@@ -226,13 +233,25 @@ export class EventLog {
 
   /** the touches rows events point at, each once, in the order events first use them, as objects made now (not kept: touchesById keeps what it makes) */
   *distinctTouches(): Generator<TraceEvent['touches']> {
+    for (const row of this.distinctTouchRows()) yield row.touches;
+  }
+
+  /**
+   * distinctTouches with each row's device as a number: one object, filled again for each row.
+   * `device` is the index (touchName) of the one device a single or pair row names, the same in
+   * every row that names that device; -1 for a row naming none or several.
+   */
+  *distinctTouchRows(): Generator<DistinctTouchRow> {
     const used = new Uint8Array(this.touchHow.length);
+    const row: DistinctTouchRow = { touches: NO_TOUCHES, device: -1 };
     for (let i = 0; i < this.length; i++) {
       const id = this.touchId.at(i);
       if (used[id]) continue;
       used[id] = 1;
-      const built = this.touchBuilt.get(id);
-      yield built ?? this.touchesRow(id, (n) => [this.touchNames.at(n)]);
+      const how = this.touchHow.at(id);
+      row.touches = this.touchBuilt.get(id) ?? this.touchesRow(id, (n) => [this.touchNames.at(n)]);
+      row.device = how === TOUCH_DEV || how === TOUCH_DEV_DRV || how === TOUCH_DRV_DEV || how === TOUCH_DEV_MOD || how === TOUCH_MOD_DEV ? this.touchA.at(id) : -1;
+      yield row;
     }
   }
 

@@ -285,7 +285,7 @@ export function planCollapse(basis: SnapshotCore | null, expanded: readonly stri
  * per child it brings along (up to 2); its columns are its chain below the group's member and
  * those children. The selection and changed devices take the rows the step leaves free.
  */
-export function collapseNeeds(plan: CollapsePlan, events: Iterable<{ touches: TraceEvent['touches'] }>, distinct = false): CollapseNeeds {
+export function collapseNeeds(plan: CollapsePlan, events: Iterable<{ touches: TraceEvent['touches']; device?: number }>, distinct = false): CollapseNeeds {
   const rows: Record<string, number> = {};
   const depth: Record<string, number> = {};
   if (!plan.groups.some((g) => !g.expanded)) return { rows, depth };
@@ -306,6 +306,38 @@ export function collapseNeeds(plan: CollapsePlan, events: Iterable<{ touches: Tr
   // the engine shares one touches object between the events of a device (or a device and its
   // driver): what one needs is the same for all of them, counted once (`distinct`: the caller
   // gives each once, Simulation.distinctTouches)
+  const devicePart = (path: string) => {
+    const h = plan.basisRep.get(path);
+    if (!h || h.group.expanded) return;
+    const below = kids.get(path);
+    const n = below?.length ?? 0;
+    bump(h.group, n ? Math.min(2, n) : 1);
+    // up the chain to the group's member
+    let k = 0;
+    for (let at: string | undefined = path; at !== undefined && plan.deviceGroup.get(at) !== h.group && k < 64; k++) {
+      fwOf(at);
+      const p: string | null | undefined = byPath.get(at)?.parent;
+      at = p === null || p === undefined ? undefined : p;
+    }
+    fwOf(path);
+    for (let i = 0; i < Math.min(2, n); i++) fwOf(below![i]!.devpath);
+    const d = k + (n ? 1 : 0);
+    if (d > (depth[h.group.key] ?? 0)) depth[h.group.key] = d;
+  };
+  const dg = plan.driverGroup;
+  const mg = plan.moduleGroup;
+  const driverAndModulePart = (t: TraceEvent['touches']) => {
+    if (dg && !dg.expanded) for (const id of t.drivers ?? []) if (!plan.visibleDrivers.has(id)) bump(dg);
+    if (mg && !mg.expanded) for (const n of t.modules ?? []) if (!plan.visibleModules.has(n)) bump(mg);
+  };
+  const keepMost = () => {
+    for (const [g, n] of count) if (n > (most.get(g) ?? 0)) most.set(g, n);
+  };
+  // A row naming one device (a number for it: Simulation.distinctTouchRows) counts its device
+  // apart from its driver or module: their groups differ (device and firmware groups against the
+  // driver and module groups), and a device's part is the same in every row, so it is counted in
+  // the first row naming the device. A run's rows are ~3 per device.
+  let counted = new Uint8Array(0);
   const seen = new Set<TraceEvent['touches']>();
   for (const e of events) {
     const t = e.touches;
@@ -314,31 +346,32 @@ export function collapseNeeds(plan: CollapsePlan, events: Iterable<{ touches: Tr
       seen.add(t);
     }
     if (!t.devices?.length && !t.drivers?.length && !t.modules?.length) continue;
+    const dev = e.device ?? -1;
+    if (dev >= 0 && t.devices?.length === 1) {
+      if (dev >= counted.length) {
+        const grown = new Uint8Array(Math.max(1024, dev * 2));
+        grown.set(counted);
+        counted = grown;
+      }
+      if (!counted[dev]) {
+        counted[dev] = 1;
+        count.clear();
+        fwSeen.clear();
+        devicePart(t.devices[0]!);
+        keepMost();
+      }
+      if (t.drivers?.length || t.modules?.length) {
+        count.clear();
+        driverAndModulePart(t);
+        keepMost();
+      }
+      continue;
+    }
     count.clear();
     fwSeen.clear();
-    for (const path of t.devices ?? []) {
-      const h = plan.basisRep.get(path);
-      if (!h || h.group.expanded) continue;
-      const below = kids.get(path);
-      const n = below?.length ?? 0;
-      bump(h.group, n ? Math.min(2, n) : 1);
-      // up the chain to the group's member
-      let k = 0;
-      for (let at: string | undefined = path; at !== undefined && plan.deviceGroup.get(at) !== h.group && k < 64; k++) {
-        fwOf(at);
-        const p: string | null | undefined = byPath.get(at)?.parent;
-        at = p === null || p === undefined ? undefined : p;
-      }
-      fwOf(path);
-      for (let i = 0; i < Math.min(2, n); i++) fwOf(below![i]!.devpath);
-      const d = k + (n ? 1 : 0);
-      if (d > (depth[h.group.key] ?? 0)) depth[h.group.key] = d;
-    }
-    const dg = plan.driverGroup;
-    if (dg && !dg.expanded) for (const id of t.drivers ?? []) if (!plan.visibleDrivers.has(id)) bump(dg);
-    const mg = plan.moduleGroup;
-    if (mg && !mg.expanded) for (const n of t.modules ?? []) if (!plan.visibleModules.has(n)) bump(mg);
-    for (const [g, n] of count) if (n > (most.get(g) ?? 0)) most.set(g, n);
+    for (const path of t.devices ?? []) devicePart(path);
+    driverAndModulePart(t);
+    keepMost();
   }
   // (a selection, and what changed, take rows left free)
   for (const g of plan.groups) if (!g.expanded) rows[g.key] = Math.max(1, most.get(g) ?? 0);
