@@ -208,7 +208,8 @@ export function planCollapse(basis: SnapshotCore | null, expanded: readonly stri
   };
 
   // devices, top down: a device is drawn when its parent is and its group is small, open, or it is in the head
-  const byPath = new Map(basis.devices.map((d) => [d.devpath, d]));
+  const byPath = new Map<string, DeviceView>();
+  for (const d of basis.devices) byPath.set(d.devpath, d);
   const kids = groupOf(basis.devices, (d) => (d.parent !== null && d.parent !== d.devpath && byPath.has(d.parent) ? d.parent : null));
   plan.byPath = byPath;
   plan.children = kids;
@@ -221,10 +222,13 @@ export function planCollapse(basis: SnapshotCore | null, expanded: readonly stri
   const memberOf = new Map<CollapseGroup, HiddenIn>();
   const belowOf = new Map<CollapseGroup, HiddenIn>();
   const walk: [string | null, CollapseGroup | null][] = [[null, null]];
+  // the group of a list of siblings is their parent's (made above for the lists over the threshold)
+  const groupUnder = new Map<string | null, CollapseGroup>();
+  for (const g of plan.groups) if (g.kind === 'device') groupUnder.set(g.parent, g);
   while (walk.length) {
     const [p, hiddenIn] = walk.pop()!;
+    const g = groupUnder.get(p);
     for (const d of kids.get(p) ?? []) {
-      const g = plan.deviceGroup.get(d.devpath);
       if (hiddenIn) {
         let h = belowOf.get(hiddenIn);
         if (!h) belowOf.set(hiddenIn, (h = { group: hiddenIn, member: false }));
@@ -423,30 +427,34 @@ function aliasIndexOf(plan: CollapsePlan): AliasIndexOfPlan {
   const basis = plan.basis;
   // the modules' alias patterns (each module's aliases, and the one udev loaded it by), and the devices the basis hides, by MODALIAS
   const aliasPatterns = new Set<string>();
-  const hiddenByModalias = new Map<string, string[]>();
+  // hidden devices by MODALIAS: their devpaths, and beside each the summary standing for it
+  const hiddenByModalias = new Map<string, { paths: string[]; summaries: string[] }>();
   for (const m of basis?.modules ?? []) for (const a of aliasPatternsOf(m)) aliasPatterns.add(a);
   for (const d of basis?.devices ?? []) {
-    if (!d.modalias || !plan.basisRep.has(d.devpath)) continue;
+    if (!d.modalias) continue;
+    const h = plan.basisRep.get(d.devpath);
+    if (h === undefined) continue;
     const list = hiddenByModalias.get(d.modalias);
-    if (list) list.push(d.devpath);
-    else hiddenByModalias.set(d.modalias, [d.devpath]);
+    if (list) {
+      list.paths.push(d.devpath);
+      list.summaries.push(h.group.summary);
+    } else hiddenByModalias.set(d.modalias, { paths: [d.devpath], summaries: [h.group.summary] });
   }
   const patterns = [...aliasPatterns];
   const set = new PatternSet(patterns);
   const hidden = new Map<string, Map<string, string[]>>();
   const patternsOf = new Map<string, number[]>();
-  for (const [modalias, paths] of hiddenByModalias) {
+  for (const [modalias, { paths, summaries }] of hiddenByModalias) {
     const matched = set.matches(modalias);
     if (!matched.length) continue;
     for (const p of paths) patternsOf.set(p, matched);
     for (const i of matched) {
       let bySummary = hidden.get(patterns[i]!);
       if (!bySummary) hidden.set(patterns[i]!, (bySummary = new Map()));
-      for (const p of paths) {
-        const summary = plan.basisRep.get(p)!.group.summary;
-        const list = bySummary.get(summary);
-        if (list) list.push(p);
-        else bySummary.set(summary, [p]);
+      for (let j = 0; j < paths.length; j++) {
+        const list = bySummary.get(summaries[j]!);
+        if (list) list.push(paths[j]!);
+        else bySummary.set(summaries[j]!, [paths[j]!]);
       }
     }
   }
