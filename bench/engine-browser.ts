@@ -5,6 +5,7 @@
  * Only the engine: no worker, no UI, no transfer.
  */
 import { bootBench } from './boot';
+import { calibrationMs } from './calibrate';
 
 /** a warm-up run, then `runs` boots of each size (ms), as bench/engine.ts --mode boot */
 function boots(sizes: number[], runs: number): Record<number, number[]> {
@@ -17,4 +18,4 @@ function boots(sizes: number[], runs: number): Record<number, number[]> {
   return out;
 }
 
-(globalThis as { bindscopeEngineBench?: unknown }).bindscopeEngineBench = { boots };
+(globalThis as { bindscopeEngineBench?: unknown }).bindscopeEngineBench = { boots, calibrationMs };

@@ -17,6 +17,7 @@ import { writeFileSync } from 'node:fs';
 import type { Simulation } from '../src/engine';
 import { bootBench as boot } from './boot';
 import { median, quantile } from './stats';
+import { calibrationMs } from './calibrate';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('bench/engine.ts needs node --expose-gc');
@@ -48,6 +49,9 @@ if (mode === 'peak') {
   const runs = Number(arg('runs') ?? 3);
   const ttBudget = Number(arg('tt-budget') ?? 60_000);
   const ttSamples = Number(arg('tt-samples') ?? 200);
+  // this hour's machine, before the boots (bench/calibrate.ts)
+  result.calibrationMs = calibrationMs();
+  gc();
   boot(Math.min(1000, sizes[0]!)); // warm-up: the JIT compiles on a small run
   const boots: Record<number, number[]> = {};
   let held: Simulation | null = null;

@@ -218,12 +218,15 @@ async function engine(): Promise<void> {
   results['engine.boot_ms_10k'] = +med[small]!.toFixed(0);
   results['engine.boot_ms_100k'] = +med[large]!.toFixed(0);
   results['engine.scaling_ratio_100k_10k'] = +(r.ratio as number).toFixed(2);
+  results['machine.calibration_ms'] = +(r.calibrationMs as number).toFixed(0);
+  results['engine.boot_100k_in_calibrations'] = +(med[large]! / (r.calibrationMs as number)).toFixed(2);
   results['timetravel.p95_ms_100k'] = +tt.seekP95!.toFixed(1);
   results['timetravel.step_ms_100k'] = +tt.stepP95!.toFixed(2);
   results['timetravel.step_median_ms_100k'] = +tt.stepMedian!.toFixed(2);
   results['timetravel.heap_mb_100k'] = +tt.heapMB!.toFixed(0);
   results['timetravel.first_walk_ms_100k'] = +tt.warmMs!.toFixed(0);
   meta.engine = { runner: flag('tsx') ? 'tsx' : 'esbuild bundle', boots: r.boots, events: r.events, devices: r.devices, timetravel: tt };
+  log(`  this hour's machine (bench/calibrate.ts): ${results['machine.calibration_ms']} ms; the ${large} boot is ${results['engine.boot_100k_in_calibrations']} of it`);
   log(`  boots ${JSON.stringify(r.boots, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))} ms; ${r.events} events at ${large}`);
   log(`  stateAt: ${tt.seekSamples} random steps, p95 ${tt.seekP95!.toFixed(0)} ms (time travel holds ${tt.heapMB!.toFixed(0)} MB; the first walk to the end ${tt.warmMs!.toFixed(0)} ms); one step: ${tt.stepSamples}×2, median ${tt.stepMedian!.toFixed(1)} ms, p95 ${tt.stepP95!.toFixed(1)} ms`);
   const { result: p, peakMB } = await engineChild(['--mode', 'peak', '--sizes', String(large)], true);
@@ -249,9 +252,13 @@ async function engineBrowser(): Promise<void> {
       const page = await browser.newPage();
       await page.setContent(`<!doctype html><meta http-equiv="Content-Security-Policy" content="script-src 'unsafe-inline'"><title>engine</title>`);
       await page.addScriptTag({ content: readFileSync(bundle, 'utf8') });
-      const boots = await page.evaluate(([sizes, runs]) => (globalThis as unknown as { bindscopeEngineBench: { boots(s: number[], r: number): Record<number, number[]> } }).bindscopeEngineBench.boots(sizes, runs), [[small, large], quick ? 2 : 3] as [number[], number]);
+      type Bench = { bindscopeEngineBench: { boots(s: number[], r: number): Record<number, number[]>; calibrationMs(): number } };
+      const calibration = await page.evaluate(() => (globalThis as unknown as Bench).bindscopeEngineBench.calibrationMs());
+      const boots = await page.evaluate(([sizes, runs]) => (globalThis as unknown as Bench).bindscopeEngineBench.boots(sizes, runs), [[small, large], quick ? 2 : 3] as [number[], number]);
       results['engine.boot_ms_10k_chromium'] = +median(boots[small]!).toFixed(0);
       results['engine.boot_ms_100k_chromium'] = +median(boots[large]!).toFixed(0);
+      results['machine.calibration_ms_chromium'] = +calibration.toFixed(0);
+      results['engine.boot_100k_in_calibrations_chromium'] = +(median(boots[large]!) / calibration).toFixed(2);
       meta.engineChromium = { version: browser.version(), boots };
       log(`  in Chromium ${browser.version()} (the worker's runtime): boots ${JSON.stringify(boots, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))} ms`);
     } finally {
@@ -273,6 +280,10 @@ const TARGETS: Target[] = [
   { key: 'engine.boot_ms_10k', what: 'boot, small run', ok: () => true, target: '(no target)' },
   { key: 'engine.boot_ms_100k_chromium', what: 'boot, large run, in Chromium (the worker\'s runtime)', ok: () => true, target: '(no target)' },
   { key: 'engine.boot_ms_10k_chromium', what: 'boot, small run, in Chromium', ok: () => true, target: '(no target)' },
+  { key: 'machine.calibration_ms', what: 'this hour\'s machine: a fixed Map-and-records workload in the engine\'s Node process (bench/calibrate.ts)', ok: () => true, target: '(no target)' },
+  { key: 'engine.boot_100k_in_calibrations', what: 'the large boot as a multiple of it: compares across hours', ok: () => true, target: '(no target)' },
+  { key: 'machine.calibration_ms_chromium', what: 'the same workload in Chromium', ok: () => true, target: '(no target)' },
+  { key: 'engine.boot_100k_in_calibrations_chromium', what: 'the large Chromium boot as a multiple of it', ok: () => true, target: '(no target)' },
   { key: 'timetravel.p95_ms_100k', what: 'stateAt, random step, p95', ok: (v) => v < 20, target: '< 20 ms', sized: true },
   { key: 'timetravel.step_ms_100k', what: 'one step forward/back, p95', ok: (v) => v < 2, target: '< 2 ms' },
   { key: 'timetravel.heap_mb_100k', what: 'heap time travel holds on top of the run', ok: () => true, target: '(no target)' },
