@@ -37,11 +37,19 @@ function round(): number {
   return performance.now() - t0;
 }
 
-/** the median of `rounds` rounds after one untimed (the JIT compiles on it), in ms */
-export function calibrationMs(rounds = 3): number {
+/**
+ * The quickest of `rounds` rounds after one untimed (the JIT compiles on it), in ms: a round is
+ * short (~0.2 s), so another process's burst or a full collection lands in some rounds and not
+ * others (single rounds spread ±25% in one process); the least disturbed one is the machine's
+ * speed. `between` runs before each round (Node: a full collection, so no round pays for the
+ * garbage of the one before).
+ */
+export function calibrationMs(rounds = 5, between?: () => void): number {
   round();
-  const times: number[] = [];
-  for (let r = 0; r < rounds; r++) times.push(round());
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+  let best = Infinity;
+  for (let r = 0; r < rounds; r++) {
+    between?.();
+    best = Math.min(best, round());
+  }
+  return best;
 }
