@@ -307,9 +307,6 @@ export function collapseNeeds(plan: CollapsePlan, events: Iterable<{ touches: Tr
     fwSeen.add(f);
     bump(g);
   };
-  // the engine shares one touches object between the events of a device (or a device and its
-  // driver): what one needs is the same for all of them, counted once (`distinct`: the caller
-  // gives each once, Simulation.distinctTouches)
   const devicePart = (path: string) => {
     const h = plan.basisRep.get(path);
     if (!h || h.group.expanded) return;
@@ -342,6 +339,9 @@ export function collapseNeeds(plan: CollapsePlan, events: Iterable<{ touches: Tr
   // driver and module groups), and a device's part is the same in every row, so it is counted in
   // the first row naming the device. A run's rows are ~3 per device.
   let counted = new Uint8Array(0);
+  // the engine shares one touches object between the events of a device (or a device and its
+  // driver): what one needs is the same for all of them, counted once (`distinct`: the caller
+  // gives each once, Simulation.distinctTouches)
   const seen = new Set<TraceEvent['touches']>();
   for (const e of events) {
     const t = e.touches;
