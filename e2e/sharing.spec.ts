@@ -98,7 +98,7 @@ test('a malformed, truncated or oversized link says so and opens the default des
   await expect(page.getByTestId('scenario-select')).toHaveValue('auxiliary');
 });
 
-test("a built-in variant's id opens as its design with the variant's firmware toggles", async ({ page }) => {
+test("a built-in variant's id opens as its design with the variant's firmware toggles, and compares as its design", async ({ page }) => {
   // the switcher lists designs; a variant (auxiliary-v2-host-noudev) is its design with a toggle changed
   await page.goto('/?design=auxiliary-v2-host-noudev&fw=acpi');
   await ready(page);
@@ -111,6 +111,13 @@ test("a built-in variant's id opens as its design with the variant's firmware to
   await expect(page.getByTestId('fw-changed-udev')).toHaveText('≠ design: on'); // against the design, not the variant
   await expect(page).toHaveURL(/design=auxiliary-v2-host(&|$)/);
   await expect(page).toHaveURL(/udev=0/);
+  // compared with a variant's id: its design, run with this view's toggles (as every comparison is)
+  await page.goto('/?design=auxiliary&mode=compare&cmp=faux-acpi');
+  await ready(page);
+  await expect(page.getByTestId('status-message')).toHaveCount(0);
+  await expect(page.getByTestId('compare-select')).toHaveValue('faux');
+  await expect(page.getByTestId('compare-table')).toBeVisible();
+  await expect(page).toHaveURL(/cmp=faux(&|$)/);
 });
 
 test('back and forward follow design changes; steps replace the entry', async ({ page }) => {

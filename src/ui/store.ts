@@ -701,8 +701,10 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
           if (get().selected !== link.selected) await get().select(link.selected);
         }
         if (link.mode === 'compare') {
-          if (link.compare && !known(link.compare)) problems.push(`there is no built-in design "${link.compare}" to compare with`);
-          else if (link.compare && link.compare !== get().compare.designId) set({ compare: { designId: link.compare, variant: null, run: null, step: -1, snapshot: null, event: null, findings: null } });
+          // the comparison runs with the main view's firmware toggles: a standard variant's id compares its design
+          const other = link.compare && known(link.compare) ? (variantBase(link.compare, get().designs) ?? link.compare) : link.compare;
+          if (other && !known(other)) problems.push(`there is no built-in design "${other}" to compare with`);
+          else if (other && other !== get().compare.designId) set({ compare: { designId: other, variant: null, run: null, step: -1, snapshot: null, event: null, findings: null } });
         }
         if (get().mode !== link.mode) await get().setMode(link.mode);
         else if (link.mode === 'compare' && get().compare.run?.summary.id !== get().compare.designId) await get().setMode('compare');
