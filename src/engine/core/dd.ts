@@ -156,7 +156,8 @@ function runDriverCallback(drv: DriverRec, devpath: string, which: 'probe' | 're
 export function driverBound(k: Kernel, devpath: string, drv: DriverRec): void {
   const boundOrder = ++k.counters.bind;
   const dev = k.device(devpath)!;
-  k.state.updateDevice(dev, { boundOrder, deferred: false });
+  // driver_deferred_probe_del(): off the deferred lists, the reason freed
+  k.state.updateDevice(dev, dev.deferReason ? { boundOrder, deferred: false, deferReason: null } : { boundOrder, deferred: false });
   k.emitAt(BOUND_EVENT, k.onPair(dev.devpath, drv.id), dev.name, drv.bus, drv.name);
   driverDeferredProbeTrigger(k);
   deviceUevent(k, k.device(devpath)!, 'bind');
@@ -166,14 +167,18 @@ export function driverBound(k: Kernel, devpath: string, drv: DriverRec): void {
 export function deferredProbeAdd(k: Kernel, devpath: string): void {
   const dev = k.device(devpath);
   if (!dev || dev.deferred) return;
-  k.state.updateDevice(dev, { deferred: true });
+  // list_add_tail(): the pending list keeps the order devices deferred in, not their device_add order
+  k.state.updateDevice(dev, { deferred: true, deferredAt: ++k.counters.deferAdd });
   k.emit('defer', `${dev.name} added to the deferred probe pending list`, `${DD}:driver_deferred_probe_add`, k.onDevice(devpath));
 }
 
-/** driver_deferred_probe_del() */
+/** deferred_probe_pending_list order: where each device was added (list_add_tail) */
+export const byPendingPlace = (a: DeviceRec, b: DeviceRec): number => (a.deferredAt ?? 0) - (b.deferredAt ?? 0) || a.order - b.order;
+
+/** driver_deferred_probe_del(): off the list, its reason freed (__device_set_deferred_probe_reason(dev, NULL)) */
 export function deferredProbeDel(k: Kernel, devpath: string): void {
   const dev = k.device(devpath);
-  if (dev?.deferred) k.state.updateDevice(dev, { deferred: false });
+  if (dev?.deferred || dev?.deferReason) k.state.updateDevice(dev, { deferred: false, deferReason: null });
   k.deferredActive = k.deferredActive.filter((p) => p !== devpath);
 }
 
@@ -187,7 +192,8 @@ export function driverDeferredProbeTrigger(k: Kernel): void {
   const active = new Set(k.deferredActive);
   const pending = [...k.state.deferredSet].map((p) => k.device(p)!).filter((d) => !active.has(d.devpath));
   if (pending.length === 0) return;
-  pending.sort((a, b) => a.order - b.order);
+  // list_splice_tail_init(&deferred_probe_pending_list, &deferred_probe_active_list): in list order
+  pending.sort(byPendingPlace);
   for (const d of pending) {
     k.state.updateDevice(k.device(d.devpath)!, { deferred: false });
     k.deferredActive.push(d.devpath);
@@ -208,6 +214,8 @@ export function runDeferredWork(k: Kernel): boolean {
     if (n > MAX_DEFERRED_RETRIES) {
       throw new RunawayError(`probe loop: ${dev.name} was retried ${n - 1} times by the deferred-probe work (each attempt binds something, which re-triggers the deferred list, and then defers again)`, 'probe-loop');
     }
+    // off the active list, its reason freed (__device_set_deferred_probe_reason(dev, NULL)) before the retry
+    if (dev.deferReason) k.state.updateDevice(dev, { deferReason: null });
     k.emit('defer', `deferred probe work: retrying ${dev.name}`, `${DD}:deferred_probe_work_func`, k.onDevice(devpath));
     k.nested(() => busProbeDevice(k, devpath));
   }

@@ -78,7 +78,7 @@ export class Kernel {
   /** deferred_trigger_count: bumped by every effective driver_deferred_probe_trigger() */
   deferredTriggerCount = 0;
   /** monotonic orders (klist positions); records keep their order, so these need no journaling */
-  readonly counters = { dev: 0, drv: 0, bind: 0, bus: 0, /** uevent_seqnum (lib/kobject_uevent.c): each uevent keeps its SEQNUM, nothing else reads it */ seqnum: 0 };
+  readonly counters = { dev: 0, drv: 0, bind: 0, bus: 0, /** driver_deferred_probe_add()s: a device's place on the pending list (DeviceRec.deferredAt) */ deferAdd: 0, /** uevent_seqnum (lib/kobject_uevent.c): each uevent keeps its SEQNUM, nothing else reads it */ seqnum: 0 };
   private readonly idas = new Map<string, Ida>();
 
   /** the IDA of a namespace ("platform" for platform_devid_ida, or a bus name) */

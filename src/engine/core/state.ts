@@ -55,6 +55,11 @@ export interface DeviceRec {
   /** faux_device_ops of the device's creator */
   faux: DriverOps | null;
   deferred: boolean; // on deferred_probe_pending_list
+  /**
+   * where on deferred_probe_pending_list (driver_deferred_probe_add: list_add_tail): the count of
+   * additions when it was added, 0 before its first; meaningful while `deferred`
+   */
+  deferredAt?: number;
   /** the last dev_err_probe(-EPROBE_DEFER) reason (device_set_deferred_probe_reason): /sys/kernel/debug/devices_deferred */
   deferReason?: string | null;
   isRoot: boolean; // /sys/devices/platform, /sys/devices/faux (no bus, no class)
@@ -66,7 +71,7 @@ export interface DeviceRec {
 /** what device_add() fixed about a device: the same for every version of its record */
 type DeviceIdentity = Omit<DeviceRec, MutableField>;
 /** the fields that change after device_add() (binding, deferral, devres, driver_override, device_del) */
-type MutableField = 'driver' | 'driverOverride' | 'boundOrder' | 'devres' | 'deferred' | 'deferReason' | 'deleting';
+type MutableField = 'driver' | 'driverOverride' | 'boundOrder' | 'devres' | 'deferred' | 'deferredAt' | 'deferReason' | 'deleting';
 
 /**
  * One version of a device's record. The journal keeps every version (a large run has ~3.3 per
@@ -83,6 +88,7 @@ class DeviceVersion implements DeviceRec {
     readonly boundOrder: number,
     readonly devres: DevresEntry[],
     readonly deferred: boolean,
+    readonly deferredAt: number,
     readonly deferReason: string | null,
     readonly deleting: boolean,
   ) {}
@@ -153,6 +159,7 @@ export function deviceRecord(d: DeviceRec, c: Partial<DeviceRec> = NO_CHANGES): 
     c.boundOrder === undefined ? d.boundOrder : c.boundOrder,
     c.devres === undefined ? d.devres : c.devres,
     c.deferred === undefined ? d.deferred : c.deferred,
+    c.deferredAt === undefined ? d.deferredAt ?? 0 : c.deferredAt,
     c.deferReason === undefined ? d.deferReason ?? null : c.deferReason,
     c.deleting === undefined ? d.deleting ?? false : c.deleting,
   );
@@ -173,7 +180,7 @@ export type NewDeviceFields = Partial<Omit<DeviceIdentity, 'devpath' | 'name' | 
  * DeviceRec literal copied by deviceRecord: one object fewer per device.
  */
 export function newDeviceRecord(devpath: string, name: string, baseName: string, order: number, spec: NewDeviceFields): DeviceRec {
-  return new DeviceVersion(identity(devpath, name, baseName, order, spec), null, null, 0, NO_DEVRES, false, null, false);
+  return new DeviceVersion(identity(devpath, name, baseName, order, spec), null, null, 0, NO_DEVRES, false, 0, null, false);
 }
 
 /**

@@ -9,6 +9,7 @@ import { gateNote, since } from './versions';
 import { E, strerror } from './errno';
 import { devUeventVars, deviceUevent, driverUevent } from './core';
 import { bindStore, unbindStore, driversProbeStore, driversAutoprobeStore, sysfsBuf } from './bus';
+import { byPendingPlace } from './dd';
 
 /** the relative target the kernel writes for a symlink at `from` pointing to `to` (both under /sys) */
 export function relLink(from: string, to: string): string {
@@ -259,8 +260,9 @@ export function sysfsRead(k: Kernel, path: string): SysfsResult {
   const file = k.state.files.get(path);
   if (file !== undefined) return out([file]);
   if (path === '/sys/kernel/debug/devices_deferred') {
-    // deferred_devs_show(): "%s\t%s" of dev_name and the dev_err_probe() reason, per pending device
-    const pending = [...k.state.deferredSet].map((p) => k.device(p)!).filter(Boolean).sort((a, b) => a.order - b.order);
+    // deferred_devs_show(): "%s\t%s" of dev_name and the dev_err_probe() reason, per device on
+    // deferred_probe_pending_list, in list order (the order they deferred in)
+    const pending = [...k.state.deferredSet].map((p) => k.device(p)!).filter(Boolean).sort(byPendingPlace);
     return out(pending.map((d) => `${d.name}\t${d.deferReason ?? ''}`));
   }
   const slash = path.lastIndexOf('/');

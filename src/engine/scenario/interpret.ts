@@ -62,7 +62,8 @@ export function devErrProbe(k: Kernel, ctx: ExecContext, err: number, message: s
   const drv = dev?.driver ? k.driver(dev.driver) : undefined;
   const prefix = dev ? `${drv?.name ?? dev.bus ?? ''} ${dev.name}: ` : '';
   if (err === E.PROBE_DEFER) {
-    if (dev) k.state.updateDevice(dev, { deferReason: message });
+    // device_set_deferred_probe_reason(): kasprintf("%s: %pV", dev_driver_string(dev), vaf)
+    if (dev) k.state.updateDevice(dev, { deferReason: `${drv?.name ?? dev.bus ?? dev.cls ?? ''}: ${message}` });
     k.emit('defer', `${prefix}dev_err_probe: -EPROBE_DEFER, reason recorded for devices_deferred: ${message}`, 'drivers/base/core.c:dev_err_probe', { errno: err, ...(dev ? { touches: { devices: [dev.devpath] } } : {}) });
     return;
   }

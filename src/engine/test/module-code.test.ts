@@ -53,8 +53,29 @@ describe('dev_err_probe() and /sys/kernel/debug/devices_deferred (drivers/base/c
       drvModule('foo', { probe: [{ op: 'dev_err_probe', errno: 'EPROBE_DEFER', message: 'supplier clk-main not ready' }] }),
     ], [{ op: 'read', path: '/sys/kernel/debug/devices_deferred' }]));
     expect(bound(end, 'foo')).toBeNull();
-    expect(sim.actionResults[0]).toEqual({ rc: 0, output: ['foo\tsupplier clk-main not ready'] });
+    // device_set_deferred_probe_reason(): "%s: %pV" of dev_driver_string(dev) and the message
+    expect(sim.actionResults[0]).toEqual({ rc: 0, output: ['foo\tfoo: supplier clk-main not ready'] });
     expect(end.log.some((l) => l.includes('clk-main'))).toBe(false);
+  });
+  it('the pending list keeps the order devices deferred in (list_add_tail), not their device_add order; retries follow it', () => {
+    const waits = (who: string): Partial<DriverDef> => ({ probe: [{ op: 'dev_err_probe', errno: 'EPROBE_DEFER', message: `${who} waits` }] });
+    const { sim, events } = run(scenario([
+      // "a" is added first, with no driver yet; "b" is added after its driver and defers at once
+      { name: 'board', location: 'builtin', initcall: 'arch', init: [pdev('a')] },
+      { ...drvModule('b', waits('b'), [{ op: 'platform_driver_register', driver: 'd' }, pdev('b')]), initcall: 'subsys' },
+      // a's driver comes at device_initcall: "a" defers second
+      drvModule('a', waits('a')),
+    ], [{ op: 'read', path: '/sys/kernel/debug/devices_deferred' }]));
+    expect(sim.actionResults[0]).toEqual({ rc: 0, output: ['b\tb: b waits', 'a\ta: a waits'] });
+    const retries = events.filter((e) => e.text.startsWith('deferred probe work: retrying')).map((e) => e.text.slice('deferred probe work: retrying '.length));
+    expect(retries.slice(0, 2)).toEqual(['b', 'a']);
+  });
+  it("a retry frees the reason first: a device that defers again without dev_err_probe() shows none", () => {
+    const { sim } = run(scenario([
+      { name: 'board', location: 'builtin', initcall: 'arch', init: [pdev('foo')] },
+      drvModule('foo', { probe: [{ op: 'if', call: 1, then: [{ op: 'dev_err_probe', errno: 'EPROBE_DEFER', message: 'first try' }], else: [{ op: 'return', errno: 'EPROBE_DEFER' }] }] }),
+    ], [{ op: 'read', path: '/sys/kernel/debug/devices_deferred' }]));
+    expect(sim.actionResults[0]).toEqual({ rc: 0, output: ['foo\t'] });
   });
   it('another error: "<drv> <dev>: error -EIO: <message>" at dev_err level, then the probe failure line', () => {
     const { end } = run(scenario([
