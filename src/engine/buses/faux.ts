@@ -41,7 +41,8 @@ export const fauxBus: BusType = {
 /** faux_bus_init(), called from driver_init(): root device, bus, faux_driver */
 export function fauxBusInit(k: Kernel): void {
   busRegister(k, fauxBus, 'faux');
-  driverRegister(k, { name: 'faux_driver', bus: 'faux', suppressBindAttrs: true }, null, 'faux_driver');
+  // .suppress_bind_attrs = true since 6.16 (c393befa14ab): before it, faux_driver had bind/unbind files
+  driverRegister(k, { name: 'faux_driver', bus: 'faux', suppressBindAttrs: since(k.facts.kernel, 'fauxSuppressBindAttrs') }, null, 'faux_driver');
 }
 
 /** faux_device_create(name, parent, ops): returns the device, or ret < 0 for the NULL return */
@@ -62,8 +63,16 @@ export function fauxDeviceCreate(k: Kernel, spec: { name: string; parent: string
   }
   const dev = k.device(res.dev.devpath);
   if (!dev?.driver) {
-    // "probe did not succeed, tearing down the device" — never retried, even for -EPROBE_DEFER
-    k.emit('device_del', `faux_device_create: probe of ${spec.name} did not succeed: the device is torn down and NULL returned (never retried)`, `${FAUX}:faux_device_create_with_groups`, { touches: { devices: [res.dev.devpath] } });
+    const kernel = k.facts.kernel;
+    if (!since(kernel, 'fauxProbeTeardown')) {
+      // Linux 6.14.0: the device stays registered, unbound, and is returned to the caller
+      k.emit('device_add', `faux_device_create: probe of ${spec.name} did not succeed: the device stays, unbound, and is returned`, `${FAUX}:faux_device_create_with_groups${gateNote(kernel, 'fauxProbeTeardown')}`, { touches: { devices: [res.dev.devpath] } });
+      return res;
+    }
+    // "probe did not succeed, tearing down the device": dev_err in 6.15, dev_dbg (not in dmesg) since 6.16
+    if (!since(kernel, 'fauxQuietProbeFailure')) k.printk('error', `faux ${spec.name}: probe did not succeed, tearing down the device`, `${FAUX}:faux_device_create_with_groups${gateNote(kernel, 'fauxQuietProbeFailure')}`, { touches: { devices: [res.dev.devpath] } });
+    // never retried, even for -EPROBE_DEFER
+    k.emit('device_del', `faux_device_create: probe of ${spec.name} did not succeed: the device is torn down and NULL returned (never retried)`, `${FAUX}:faux_device_create_with_groups${gateNote(kernel, 'fauxProbeTeardown')}`, { touches: { devices: [res.dev.devpath] } });
     k.nested(() => deviceDel(k, res.dev!.devpath));
     return { ret: E.NODEV };
   }

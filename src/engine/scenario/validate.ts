@@ -166,6 +166,8 @@ export function validateScenario(input: unknown): { ok: true; scenario: Scenario
     modNames.add(m.name);
     for (const [key, d] of Object.entries(m.drivers ?? {})) {
       if (!busNames.has(d.bus)) err(`modules[${i}].drivers.${key}.bus`, `unknown bus "${d.bus}" (known: ${[...busNames].join(', ')})`);
+      // drivers/base/faux.c: faux_bus_type is static and not exported; faux_driver is the bus's only driver
+      else if (d.bus === 'faux') err(`modules[${i}].drivers.${key}.bus`, 'no module can register a driver on the faux bus: faux_bus_type is static in drivers/base/faux.c (not exported), and the core\'s faux_driver binds every faux device');
       (d.ids ?? []).forEach((e, j) => checkIds(e, d.bus, `modules[${i}].drivers.${key}.ids[${j}]`, false));
       if (d.ids && !busDefs.has(d.bus)) err(`modules[${i}].drivers.${key}.ids`, `bus "${d.bus}" does not match by ids (use idTable)`);
       if (d.idTable && busDefs.get(d.bus)?.match === 'ids') err(`modules[${i}].drivers.${key}.idTable`, `bus "${d.bus}" matches by ids: use "ids" (e.g. [{ "func_id": "0xC4000190" }])`);

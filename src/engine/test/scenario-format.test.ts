@@ -31,6 +31,9 @@ describe('docs/examples/sixth-design.json', () => {
     expect(s.errors.map((e) => e.path)).toEqual(['buses[0].match']);
     bad.buses[0]!.match = 'id_table';
     expect(new Simulation(bad).errors).toEqual([{ path: 'modules[1].drivers.guest.bus', message: expect.stringMatching(/unknown bus "cca"/) }]);
+    // faux_bus_type is static in drivers/base/faux.c: no module's driver can sit on it
+    bad.modules[1]!.drivers!['guest']!.bus = 'faux';
+    expect(new Simulation(bad).errors).toEqual([{ path: 'modules[1].drivers.guest.bus', message: expect.stringMatching(/no module can register a driver on the faux bus/) }]);
   });
 });
 

@@ -65,6 +65,31 @@ describe('kernel version gates', () => {
     expect(s('6.19', { op: 'tsm_register', parent: 'p', orReturn: 'ignore' }).tsm.classDevices).toEqual(['/devices/platform/p/tsm/tsm0']);
   });
 
+  it('faux_driver: bind/unbind files until 6.16 (c393befa14ab), so userspace could unbind a faux device there; none from 6.16', () => {
+    const unbind = (v: string) => {
+      const sim = new Simulation(scenario(v, [builtin('m', [{ op: 'faux_device_create', name: 'x' }])], {
+        actions: [{ op: 'write', path: '/sys/bus/faux/drivers/faux_driver/unbind', value: 'x' }],
+      }));
+      expect(sim.errors).toEqual([]);
+      return { rc: sim.actionResults[0]!.rc, driver: sim.stateAt(sim.lastStep).devices.find((d) => d.name === 'x')?.driver ?? null };
+    };
+    expect(unbind('6.15')).toEqual({ rc: 0, driver: null });
+    expect(unbind('6.16').rc).toBeLessThan(0);
+    expect(unbind('6.16').driver).toBe('faux_driver');
+  });
+
+  it('a faux probe that fails: the device stays on 6.14.0 (21b0dc55bed6 is 6.15), is torn down with a dev_err on 6.15, quietly from 6.16 (ff53a6e24728)', () => {
+    const s = (v: string) => end(scenario(v, [builtin('m', [{ op: 'faux_device_create', name: 'x', probe: [{ op: 'return', errno: 'ENODEV' }], orReturn: 'ignore' }])]));
+    const line = 'faux x: probe did not succeed, tearing down the device';
+    const at614 = s('6.14');
+    expect(at614.devices.find((d) => d.name === 'x')).toMatchObject({ driver: null });
+    expect(at614.log).not.toContain(line);
+    expect(s('6.15').devices.some((d) => d.name === 'x')).toBe(false);
+    expect(s('6.15').log).toContain(line);
+    expect(s('6.16').devices.some((d) => d.name === 'x')).toBe(false);
+    expect(s('6.16').log).not.toContain(line);
+  });
+
   it('tsm_register with PCI ops: tsmN add, then KOBJ_CHANGE after pci_tsm_register (tsm-core.c:tsm_register_pci_or_reset); without, no change', () => {
     const s = (pciOps: boolean) => end(scenario('7.0', [builtin('m', [{ op: 'platform_device_register_simple', name: 'p', id: 'NONE' }, { op: 'tsm_register', parent: 'p', pciOps }])]));
     expect(s(true).uevents.filter((u) => u.devpath === '/devices/platform/p/tsm/tsm0' && !u.env.some(([k]) => k === 'SYNTH_UUID')).map((u) => `${u.action} ${u.subsystem}`)).toEqual(['add tsm', 'change tsm']);
