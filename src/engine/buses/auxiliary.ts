@@ -9,6 +9,7 @@ import { E } from '../core/errno';
 import { deviceAdd } from '../core/core';
 import { busRegister } from '../core/bus';
 import type { BusType, IndexKey } from './types';
+import { kbuildModname } from '../core/modname';
 import { EventSite } from '../trace/eventlog';
 
 const AUX = 'drivers/base/auxiliary.c';
@@ -47,8 +48,9 @@ export const auxiliaryBus: BusType = {
     driverRemove();
   },
   // __auxiliary_driver_register(): "modname" or "modname.name"
+  // __auxiliary_driver_register(drv, THIS_MODULE, KBUILD_MODNAME): "modname.name", or modname alone
   driverName: (def, module, key) => {
-    const mod = module ?? key;
+    const mod = module !== null ? kbuildModname(module) : key;
     return def.name ? `${mod}.${def.name}` : mod;
   },
   checkDriver(k, def, name) {

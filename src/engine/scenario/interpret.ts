@@ -18,6 +18,7 @@ import { auxiliaryDeviceAdd, auxiliaryDeviceCreate } from '../buses/auxiliary';
 import { fauxDeviceCreate } from '../buses/faux';
 import { makeCustomBus, customDeviceRegister } from '../buses/custom';
 import { tsmRegister, tsmReportRegister, tsmReportUnregister, tsmUnregister } from '../subsys/tsm';
+import { kbuildModname } from '../core/modname';
 
 /** resolve "$dev", "$parent" or a device's sysfs name to a devpath */
 export function resolveDevice(k: Kernel, ref: string, ctx: ExecContext): string | null {
@@ -322,7 +323,8 @@ function runAction(k: Kernel, a: KernelAction, ctx: ExecContext): number {
     case 'auxiliary_device_create':
     case 'auxiliary_device_add': {
       const parent = resolveDevice(k, a.parent ?? '$dev', ctx);
-      const spec = { parent, modname: a.modname ?? ctx.module ?? 'kernel', name: a.name, id: a.id ?? 0, devm: a.devm ?? false };
+      // the auxiliary_device_create() macros pass KBUILD_MODNAME: the module's name with '-' and ',' as '_'
+      const spec = { parent, modname: a.modname ?? (ctx.module ? kbuildModname(ctx.module) : 'kernel'), name: a.name, id: a.id ?? 0, devm: a.devm ?? false };
       const res = a.op === 'auxiliary_device_create' ? auxiliaryDeviceCreate(k, spec, ctx) : auxiliaryDeviceAdd(k, spec, ctx);
       if (!res.ret && res.dev && !a.devm) ctx.registrations?.push({ op: 'auxiliary_device', target: res.dev.devpath });
       return onFailure(k, ctx, res.ret, a);

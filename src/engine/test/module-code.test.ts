@@ -150,3 +150,23 @@ describe('a module while its module_init runs (kernel/module/main.c: MODULE_STAT
     expect(sim.stateAt(live).modules.find((m) => m.name === 'foo')!.state).toBe('loaded');
   });
 });
+
+describe('KBUILD_MODNAME (scripts/Makefile.lib name-fix: "-" and "," become "_")', () => {
+  it('a module "my-nic" names its auxiliary device my_nic.rdma.0, and "my-drv" its auxiliary driver my_drv.rdma, which binds it', () => {
+    const { end } = run(scenario([
+      { name: 'board', location: 'builtin', initcall: 'arch', init: [pdev('nic')] },
+      {
+        name: 'my-nic', location: 'builtin', initcall: 'device',
+        drivers: { d: { name: 'nic', bus: 'platform', probe: [{ op: 'auxiliary_device_add', name: 'rdma' }] } },
+        init: [{ op: 'platform_driver_register', driver: 'd' }],
+      },
+      {
+        name: 'my-drv', location: 'builtin', initcall: 'late',
+        drivers: { r: { name: 'rdma', bus: 'auxiliary', idTable: ['my_nic.rdma'], probe: [] } },
+        init: [{ op: 'auxiliary_driver_register', driver: 'r' }],
+      },
+    ]));
+    const aux = end.devices.find((d) => d.bus === 'auxiliary');
+    expect(aux).toMatchObject({ name: 'my_nic.rdma.0', modalias: 'auxiliary:my_nic.rdma', driver: 'my_drv.rdma' });
+  });
+});
