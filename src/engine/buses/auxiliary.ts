@@ -110,10 +110,10 @@ const INIT_ADD = howAdded('auxiliary_device_init + auxiliary_device_add', '__aux
 function auxiliaryDeviceInitAdd(k: Kernel, spec: { parent: string | null; modname: string; name: string; id: number; devm: boolean }, ctx: ExecContext, how: HowAdded): { ret: number; dev?: DeviceRec } {
   // auxiliary_device_init()
   if (!spec.parent) {
-    return { ret: k.error('auxiliary_device_init: NULL dev->parent: -EINVAL', E.INVAL, `${AUX}:auxiliary_device_init`, {}, 'auxiliary_device has a NULL dev->parent') };
+    return { ret: k.error('auxiliary_device_init: NULL dev->parent: -EINVAL', E.INVAL, `${AUX}:auxiliary_device_init`, {}, 'auxiliary:auxiliary_device_init: auxiliary_device has a NULL dev->parent') };
   }
   if (!spec.name) {
-    return { ret: k.error('auxiliary_device_init: NULL name: -EINVAL', E.INVAL, `${AUX}:auxiliary_device_init`, {}, 'auxiliary_device has a NULL name') };
+    return { ret: k.error('auxiliary_device_init: NULL name: -EINVAL', E.INVAL, `${AUX}:auxiliary_device_init`, {}, 'auxiliary:auxiliary_device_init: auxiliary_device has a NULL name') };
   }
   const parent = k.device(spec.parent);
   // __auxiliary_device_add(): dev_set_name("%s.%s.%d", modname, name, id), then device_add

@@ -170,3 +170,12 @@ describe('KBUILD_MODNAME (scripts/Makefile.lib name-fix: "-" and "," become "_")
     expect(aux).toMatchObject({ name: 'my_nic.rdma.0', modalias: 'auxiliary:my_nic.rdma', driver: 'my_drv.rdma' });
   });
 });
+
+describe('auxiliary.c pr_fmt ("%s:%s: ", KBUILD_MODNAME, __func__; the file is built in as "auxiliary")', () => {
+  it('auxiliary_device_add() with no parent logs "auxiliary:auxiliary_device_init: auxiliary_device has a NULL dev->parent"', () => {
+    const { end } = run(scenario([
+      { name: 'm', location: 'builtin', initcall: 'device', init: [{ op: 'auxiliary_device_add', name: 'x', orReturn: 'ignore' }] },
+    ]));
+    expect(end.log).toContain('auxiliary:auxiliary_device_init: auxiliary_device has a NULL dev->parent');
+  });
+});
