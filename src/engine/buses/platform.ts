@@ -50,7 +50,7 @@ function platformModalias(k: Kernel, dev: DeviceRec): string {
 function match(k: Kernel, dev: DeviceRec, drv: { name: string; def: DriverDef }): MatchResult {
   if (dev.driverOverride !== null) {
     // 7.0+: the generic device_match_driver_override() (bus_type.driver_override); before, platform's own strcmp
-    const how = since(k.facts.kernel, 'genericDriverOverride') ? 'drivers/base/driver.c:device_match_driver_override' : `${PLAT}:platform_match`;
+    const how = since(k.facts.kernel, 'genericDriverOverride') ? 'include/linux/device.h:device_match_driver_override' : `${PLAT}:platform_match`;
     return { matched: dev.driverOverride === drv.name, rule: 'driver_override', compared: `driver_override "${dev.driverOverride}" vs driver "${drv.name}" (nothing else is checked)`, cite: `${how}${gateNote(k.facts.kernel, 'genericDriverOverride')}` };
   }
   const tried: string[] = [];

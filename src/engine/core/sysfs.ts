@@ -238,15 +238,34 @@ export function sysfsWrite(k: Kernel, path: string, value: string): SysfsResult 
     return res(0);
   }
   if (attr === 'driver_override' && dev.bus && k.busTypes.get(dev.bus)?.deviceAttrs(dev).includes('driver_override')) {
-    // driver_set_override(): an empty write (or a lone newline) clears it; no probe is triggered
-    const v = sysfsBuf(value);
+    const cite = `${since(k.facts.kernel, 'genericDriverOverride') ? 'drivers/base/bus.c:driver_override_store → drivers/base/dd.c:__device_set_driver_override' : 'drivers/base/platform.c:driver_override_store → drivers/base/driver.c:driver_set_override'}${gateNote(k.facts.kernel, 'genericDriverOverride')}`;
+    const v = driverOverrideValue(value);
+    if (v === undefined) return res(k.error(`${dev.name}: driver_override: a write of ${value.length} bytes (PAGE_SIZE - 1 or more): -EINVAL`, E.INVAL, cite, { devices: [dev.devpath] }));
     k.indexDevice(dev, false);
-    k.state.updateDevice(dev, { driverOverride: v === '' ? null : v });
+    k.state.updateDevice(dev, { driverOverride: v });
     k.indexDevice(k.device(dev.devpath)!, true);
-    k.emit('sysfs', `${dev.name}: driver_override = ${v === '' ? '(null)' : `"${v}"`} (takes effect at the next probe)`, `${since(k.facts.kernel, 'genericDriverOverride') ? 'drivers/base/core.c:driver_override_store (generic)' : 'drivers/base/platform.c:driver_override_store → driver_set_override'}${gateNote(k.facts.kernel, 'genericDriverOverride')}`, { touches: { devices: [dev.devpath] } });
+    k.emit('sysfs', `${dev.name}: driver_override = ${v === null ? '(null)' : `"${v}"`} (takes effect at the next probe)`, cite, { touches: { devices: [dev.devpath] } });
     return res(0);
   }
   return noFile(k, path, true);
+}
+
+/** PAGE_SIZE of the arm64 kernels modelled (4K pages; a 16K or 64K kernel allows longer writes) */
+const PAGE_SIZE = 4096;
+
+/**
+ * What a driver_override write stores (driver_set_override(), and __device_set_driver_override()
+ * from 7.0: the same rules): null clears it (an empty write, or one starting with a newline),
+ * undefined is -EINVAL (PAGE_SIZE - 1 bytes or more). The value ends at the first NUL (python
+ * writes a bunch of them) and at the first newline.
+ */
+export function driverOverrideValue(value: string): string | null | undefined {
+  if (value.length >= PAGE_SIZE - 1) return undefined;
+  const nul = value.indexOf('\0');
+  const s = nul < 0 ? value : value.slice(0, nul);
+  const nl = s.indexOf('\n');
+  const v = nl < 0 ? s : s.slice(0, nl);
+  return v === '' ? null : v;
 }
 
 /** `cat path` */

@@ -419,6 +419,20 @@ describe('platform bus', () => {
     expect(m.find((x) => x.driver === 'bar')).toMatchObject({ matched: true, rule: 'driver_override' });
   });
 
+  it('driver_override writes: the value ends at the first newline or NUL, a leading newline clears it, PAGE_SIZE - 1 bytes are -EINVAL (driver_set_override, __device_set_driver_override)', () => {
+    const write = (value: string) => {
+      const r = run(scenario([builtin('m', [pdev('foo')])], { udev: false, actions: [{ op: 'write', path: '/sys/bus/platform/devices/foo/driver_override', value: 'keep' }, { op: 'write', path: '/sys/bus/platform/devices/foo/driver_override', value }] }));
+      return { rc: r.sim.actionResults[1]!.rc, override: dev(r.final, 'foo')!.driverOverride };
+    };
+    expect(write('foo\nbar')).toEqual({ rc: 0, override: 'foo' });
+    expect(write('foo\0\0\0')).toEqual({ rc: 0, override: 'foo' });
+    expect(write('\n\n')).toEqual({ rc: 0, override: null });
+    expect(write('')).toEqual({ rc: 0, override: null });
+    // len >= PAGE_SIZE - 1 (4K pages): kernfs hands the store at most PAGE_SIZE bytes, so longer writes fail too
+    expect(write('x'.repeat(4095))).toEqual({ rc: -22, override: 'keep' });
+    expect(write('x'.repeat(4094))).toEqual({ rc: 0, override: 'x'.repeat(4094) });
+  });
+
   it('platform_match: OF, then ACPI, then id_table, then name (drivers/base/platform.c:platform_match)', () => {
     const fw = firmware({}, [{ path: '/foo', compatible: ['v,foo'] }]);
     // every driver rejects in probe, so each one is matched (and explained) against the device
