@@ -47,6 +47,9 @@ function platformModalias(k: Kernel, dev: DeviceRec): string {
   return `platform:${dev.baseName}`;
 }
 
+/** a compatible as of_compat_cmp() compares it: ASCII letters in one case (the string itself when it has no capitals) */
+const ofCompatKey = (c: string): string => (/[A-Z]/.test(c) ? c.replace(/[A-Z]/g, (x) => x.toLowerCase()) : c);
+
 function match(k: Kernel, dev: DeviceRec, drv: { name: string; def: DriverDef }): MatchResult {
   if (dev.driverOverride !== null) {
     // 7.0+: the generic device_match_driver_override() (bus_type.driver_override); before, platform's own strcmp
@@ -56,7 +59,8 @@ function match(k: Kernel, dev: DeviceRec, drv: { name: string; def: DriverDef })
   const tried: string[] = [];
   const node = dtNode(k, dev.ofNode);
   if (node && drv.def.ofMatch?.length) {
-    const hit = node.compatible.find((c) => drv.def.ofMatch!.includes(c));
+    // __of_device_is_compatible(): of_compat_cmp() is strcasecmp() (include/linux/of.h; sparc aside)
+    const hit = node.compatible.find((c) => drv.def.ofMatch!.some((m) => ofCompatKey(m) === ofCompatKey(c)));
     if (hit) return { matched: true, rule: 'of_match_table', compared: `DT compatible "${hit}" in of_match_table [${drv.def.ofMatch.join(', ')}]`, cite: 'drivers/of/device.c:of_driver_match_device' };
     tried.push(`OF [${node.compatible.join(', ')}] vs [${drv.def.ofMatch.join(', ')}]`);
   }
@@ -106,7 +110,7 @@ export const platformBus: BusType = {
   deviceKeys(k, dev) {
     if (dev.driverOverride !== null) return [['drv', dev.driverOverride]];
     const keys: IndexKey[] = [['name', dev.baseName]];
-    if (dev.ofNode !== null) for (const c of dtNode(k, dev.ofNode)?.compatible ?? []) keys.push(['of', c]);
+    if (dev.ofNode !== null) for (const c of dtNode(k, dev.ofNode)?.compatible ?? []) keys.push(['of', ofCompatKey(c)]);
     if (dev.acpiHid) keys.push(['acpi', dev.acpiHid]);
     return keys;
   },
@@ -114,7 +118,7 @@ export const platformBus: BusType = {
     const keys: IndexKey[] = [['drv', drv.name]];
     if (drv.def.idTable) for (const id of drv.def.idTable) keys.push(['name', id]);
     else keys.push(['name', drv.name]);
-    for (const c of drv.def.ofMatch ?? []) keys.push(['of', c]);
+    for (const c of drv.def.ofMatch ?? []) keys.push(['of', ofCompatKey(c)]);
     for (const h of drv.def.acpiMatch ?? []) keys.push(['acpi', h]);
     return keys;
   },

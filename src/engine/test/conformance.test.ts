@@ -419,6 +419,14 @@ describe('platform bus', () => {
     expect(m.find((x) => x.driver === 'bar')).toMatchObject({ matched: true, rule: 'driver_override' });
   });
 
+  it('platform_match: an OF compatible matches of_match_table without regard to case (of_compat_cmp is strcasecmp, include/linux/of.h)', () => {
+    const fw = firmware({}, [{ path: '/foo', compatible: ['Vendor,Foo'] }]);
+    const r = run(scenario([builtin('m', [pdev('foo', { ofNode: '/foo' })]), platformDriverModule('foo', { ofMatch: ['vendor,foo'] })], { firmware: fw, udev: false }));
+    expect(dev(r.final, 'foo')!.driver).toBe('foo');
+    const m = r.sim.explain(r.sim.lastStep, '/devices/platform/foo');
+    expect(m.find((x) => x.driver === 'foo')).toMatchObject({ matched: true, rule: 'of_match_table' });
+  });
+
   it('driver_override writes: the value ends at the first newline or NUL, a leading newline clears it, PAGE_SIZE - 1 bytes are -EINVAL (driver_set_override, __device_set_driver_override)', () => {
     const write = (value: string) => {
       const r = run(scenario([builtin('m', [pdev('foo')])], { udev: false, actions: [{ op: 'write', path: '/sys/bus/platform/devices/foo/driver_override', value: 'keep' }, { op: 'write', path: '/sys/bus/platform/devices/foo/driver_override', value }] }));
