@@ -48,13 +48,14 @@ export function formatDmesg(log: string[]): string {
 
 /**
  * lsmod lists loaded modules only; built-in code is in modules.builtin and never in lsmod.
- * Sizes are not modelled; "Used by" counts the devices bound to the module's drivers.
+ * Sizes are not modelled. "Used by" is /proc/modules' module_refcount(): a device bound to one of
+ * the module's drivers takes no reference (really_probe does not module_get the driver's owner,
+ * which is why rmmod can unbind it), and the scenarios have no symbol dependencies between
+ * modules (no holders), so it is 0 for every module here.
  */
 export function formatLsmod(snapshot: Snapshot): string {
-  const usedBy = (m: ModuleView) =>
-    snapshot.drivers.filter((d) => m.drivers.includes(d.id)).reduce((n, d) => n + d.devices.length, 0);
   const loaded = snapshot.modules.filter((m) => m.state === 'loaded');
-  const rows = loaded.map((m) => `${m.name.padEnd(24)}${String(usedBy(m)).padStart(4)}   ${m.loadedBy === 'manual' ? 'modprobe by hand' : m.loadedBy ? `udev: alias ${m.loadedBy}` : ''}`);
+  const rows = loaded.map((m) => `${m.name.padEnd(24)}${'0'.padStart(4)}   ${m.loadedBy === 'manual' ? 'modprobe by hand' : m.loadedBy ? `udev: alias ${m.loadedBy}` : ''}`);
   const others = (state: ModuleView['state'] | 'absent', title: string) => {
     const ms = snapshot.modules.filter((m) => (state === 'absent' ? m.location === 'absent' && m.state === 'not-loaded' : m.state === state && !(state === 'not-loaded' && m.location === 'absent')));
     return ms.length ? ['', `# ${title}: ${ms.map((m) => m.name).join(', ')}`] : [];

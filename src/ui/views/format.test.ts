@@ -24,7 +24,7 @@ describe('text views', () => {
     expect(formatDmesg([])).toContain('empty');
   });
 
-  it('lists only loaded modules in lsmod, with how they were loaded and what uses them', () => {
+  it('lists only loaded modules in lsmod, with how they were loaded; a bound device takes no module reference ("Used by" 0)', () => {
     const text = formatLsmod(snap({
       drivers: [{ id: 'auxiliary/arm_cca_guest', name: 'arm_cca_guest', bus: 'auxiliary', module: 'arm_cca_guest', bindAttrs: true, devices: ['/devices/x'] }],
       modules: [
@@ -34,7 +34,7 @@ describe('text views', () => {
       ],
     }));
     const lines = text.split('\n');
-    expect(lines[1]).toMatch(/^arm_cca_guest\s+1\s+udev: alias auxiliary:arm_cca_guest.arm-rsi-dev$/);
+    expect(lines[1]).toMatch(/^arm_cca_guest\s+0\s+udev: alias auxiliary:arm_cca_guest.arm-rsi-dev$/);
     expect(text).toContain('# built in (modules.builtin, not listed by lsmod): smccc');
     expect(text).toContain('# absent from the initramfs/rootfs: gone');
     expect(text).not.toContain('on disk, not loaded');
