@@ -6,34 +6,44 @@
  */
 import { versionAtLeast } from '../firmware/facts';
 
-export interface VersionGate {
-  since: string;
-  what: string;
-  checked: string;
-}
-
+/**
+ * Each gate: the first release with the new behaviour. What changed and where that was checked
+ * are comments, not strings: nothing reads them at run time, and the worker's chunk has a size
+ * budget.
+ */
 export const GATES = {
-  kobjectPrefix: { since: '6.4', what: 'lib/kobject.c gains pr_fmt "kobject: " (its errors were unprefixed)', checked: '984063339e9e, driver-core-6.4-rc1' },
-  probeErrDevErr: { since: '6.9', what: 'call_driver_probe() logs dev_err "probe with driver %s failed with error %d" (was pr_warn "%s: probe of %s failed with error %d")', checked: '32de4b4f9dfa / 448af2d28899, driver-core-6.9-rc1' },
-  fauxBus: { since: '6.14', what: 'drivers/base/faux.c: the faux bus', checked: 'faux.c in 6.14+ trees' },
-  fauxProbeTeardown: { since: '6.15', what: 'faux_device_create_with_groups() tears the device down and returns NULL when its probe did not bind it (before: the device stayed, unbound, and was returned)', checked: '21b0dc55bed6, 6.15-rc1 (AUTOSEL-backported to 6.14.y)' },
-  fauxSuppressBindAttrs: { since: '6.16', what: 'faux_driver sets .suppress_bind_attrs = true: no bind/unbind files under /sys/bus/faux/drivers/faux_driver', checked: 'c393befa14ab, 6.16-rc2' },
-  fauxQuietProbeFailure: { since: '6.16', what: 'the teardown of a faux device whose probe failed logs at dev_dbg (was dev_err "probe did not succeed, tearing down the device")', checked: 'ff53a6e24728, 6.16-rc2' },
-  auxiliaryDeviceCreate: { since: '6.16', what: 'auxiliary_device_create() and __devm_auxiliary_device_create()', checked: 'eaa0d30216c1 (version inferred)' },
-  fauxPmNotRequired: { since: '6.18', what: 'faux_device_create_with_groups() calls device_set_pm_not_required(): no power/ directory', checked: '1ad926459970 (6.18-rc1; backported to 6.16.y)' },
-  tsmClass: { since: '6.19', what: 'drivers/virt/coco/tsm-core.c: class "tsm", tsm_register(parent, pci_ops), KOBJ_CHANGE after pci_tsm_register()', checked: 'tsm-for-6.19 pull, merged 2025-12-06' },
-  genericDriverOverride: { since: '7.0', what: 'driver_override becomes driver-core code (bus_type.driver_override, device_match_driver_override); platform keeps the same sysfs behaviour', checked: 'cb3d1049f4ea + 2b38efc05bf7' },
-  rsiInDriversFirmware: { since: '7.4', what: 'RSI support moves from arch/arm64/kernel/rsi.c to drivers/firmware/arm_rmm/rsi.c', checked: '4cd84902 (arm64 for-next/smccc-bus)' },
-} satisfies Record<string, VersionGate>;
+  /** lib/kobject.c gains pr_fmt "kobject: " (its errors were unprefixed) (checked: 984063339e9e, driver-core-6.4-rc1) */
+  kobjectPrefix: '6.4',
+  /** call_driver_probe() logs dev_err "probe with driver %s failed with error %d" (was pr_warn "%s: probe of %s failed with error %d") (checked: 32de4b4f9dfa / 448af2d28899, driver-core-6.9-rc1) */
+  probeErrDevErr: '6.9',
+  /** drivers/base/faux.c: the faux bus (checked: faux.c in 6.14+ trees) */
+  fauxBus: '6.14',
+  /** faux_device_create_with_groups() tears the device down and returns NULL when its probe did not bind it (before: the device stayed, unbound, and was returned) (checked: 21b0dc55bed6, 6.15-rc1 (AUTOSEL-backported to 6.14.y)) */
+  fauxProbeTeardown: '6.15',
+  /** faux_driver sets .suppress_bind_attrs = true: no bind/unbind files under /sys/bus/faux/drivers/faux_driver (checked: c393befa14ab, 6.16-rc2) */
+  fauxSuppressBindAttrs: '6.16',
+  /** the teardown of a faux device whose probe failed logs at dev_dbg (was dev_err "probe did not succeed, tearing down the device") (checked: ff53a6e24728, 6.16-rc2) */
+  fauxQuietProbeFailure: '6.16',
+  /** auxiliary_device_create() and __devm_auxiliary_device_create() (checked: eaa0d30216c1 (version inferred)) */
+  auxiliaryDeviceCreate: '6.16',
+  /** faux_device_create_with_groups() calls device_set_pm_not_required(): no power/ directory (checked: 1ad926459970 (6.18-rc1; backported to 6.16.y)) */
+  fauxPmNotRequired: '6.18',
+  /** drivers/virt/coco/tsm-core.c: class "tsm", tsm_register(parent, pci_ops), KOBJ_CHANGE after pci_tsm_register() (checked: tsm-for-6.19 pull, merged 2025-12-06) */
+  tsmClass: '6.19',
+  /** driver_override becomes driver-core code (bus_type.driver_override, device_match_driver_override); platform keeps the same sysfs behaviour (checked: cb3d1049f4ea + 2b38efc05bf7) */
+  genericDriverOverride: '7.0',
+  /** RSI support moves from arch/arm64/kernel/rsi.c to drivers/firmware/arm_rmm/rsi.c (checked: 4cd84902 (arm64 for-next/smccc-bus)) */
+  rsiInDriversFirmware: '7.4',
+} satisfies Record<string, string>;
 
 export type GateName = keyof typeof GATES;
 
 export function since(kernel: string, gate: GateName): boolean {
-  return versionAtLeast(kernel, GATES[gate].since);
+  return versionAtLeast(kernel, GATES[gate]);
 }
 
 /** " [6.9+: ...]" or " [before 6.9: ...]": appended to a citation that a gate decided */
 export function gateNote(kernel: string, gate: GateName): string {
-  const g = GATES[gate];
-  return since(kernel, gate) ? ` [Linux ${g.since}+]` : ` [before Linux ${g.since}]`;
+  const first = GATES[gate];
+  return since(kernel, gate) ? ` [Linux ${first}+]` : ` [before Linux ${first}]`;
 }
