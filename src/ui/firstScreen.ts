@@ -5,7 +5,7 @@
  */
 import type { ModuleView, TraceEvent } from '../engine/api';
 // toFlow.ts aliasMatches is this same matcher; imported directly so the worker, which runs this, does not load the graph code
-import { fnmatch as aliasMatches } from '../engine/userspace/fnmatch';
+import { aliasMatch as aliasMatches } from '../engine/userspace/fnmatch';
 
 /**
  * the first "add" uevent carrying a MODALIAS that one of the module's aliases matches, or null;

@@ -190,6 +190,32 @@ export function globMatch(g: Glob, s: string): boolean {
   return pos <= end;
 }
 
+/**
+ * libkmod's alias_normalize() (shared/util.c): '-' becomes '_', but not inside a bracket
+ * expression. modprobe normalizes the alias it looks up (kmod_module_new_from_lookup) and depmod
+ * every alias it indexes, so a MODALIAS "platform:foo-bar" finds the alias "platform:foo_bar".
+ */
+export function aliasNormalize(s: string): string {
+  if (!s.includes('-')) return s;
+  let out = '';
+  let inBracket = false;
+  for (const c of s) {
+    if (inBracket) {
+      out += c;
+      if (c === ']') inBracket = false;
+    } else if (c === '[') {
+      inBracket = true;
+      out += c;
+    } else out += c === '-' ? '_' : c;
+  }
+  return out;
+}
+
+/** whether kmod's lookup of `modalias` finds the alias `pattern`: both normalized (aliasNormalize), then fnmatch() */
+export function aliasMatch(pattern: string, modalias: string): boolean {
+  return fnmatch(aliasNormalize(pattern), aliasNormalize(modalias));
+}
+
 export function fnmatch(pattern: string, s: string): boolean {
   if (!hasWildcard(pattern)) return pattern === s;
   return globMatch(parseGlob(pattern), s);

@@ -179,3 +179,20 @@ describe('auxiliary.c pr_fmt ("%s:%s: ", KBUILD_MODNAME, __func__; the file is b
     expect(end.log).toContain('auxiliary:auxiliary_device_init: auxiliary_device has a NULL dev->parent');
   });
 });
+
+describe("kmod's alias_normalize() (shared/util.c): '-' and '_' are the same in a lookup, except inside [...]", () => {
+  it('udev loads the module whose alias "platform:foo_bar" a device "foo-bar" (MODALIAS=platform:foo-bar) asks for', () => {
+    const { end } = run(scenario([
+      { name: 'board', location: 'builtin', initcall: 'arch', init: [pdev('foo-bar')] },
+      { ...drvModule('foo_bar', {}, [{ op: 'platform_driver_register', driver: 'd' }], 'module'), aliases: ['platform:foo_bar'], drivers: { d: { name: 'foo-bar', bus: 'platform', deviceTable: false } } },
+    ]));
+    expect(end.modules.find((m) => m.name === 'foo_bar')).toMatchObject({ state: 'loaded', loadedBy: 'platform:foo-bar' }); // the MODALIAS udev asked for
+    expect(bound(end, 'foo-bar')).toBe('foo-bar');
+  });
+  it('normalizes outside bracket expressions only', async () => {
+    const { aliasNormalize, aliasMatch } = await import('../core/fnmatch');
+    expect(aliasNormalize('of:N*T*Cv,a-b[x-z]-c')).toBe('of:N*T*Cv,a_b[x-z]_c');
+    expect(aliasMatch('platform:a_b', 'platform:a-b')).toBe(true);
+    expect(aliasMatch('platform:a[-]b', 'platform:a_b')).toBe(false);
+  });
+});

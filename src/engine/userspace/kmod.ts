@@ -9,7 +9,7 @@ import { platformBus } from '../buses/platform';
 import { auxiliaryBus } from '../buses/auxiliary';
 import { fauxBus } from '../buses/faux';
 import { makeCustomBus } from '../buses/custom';
-import { PatternSet } from './fnmatch';
+import { PatternSet, aliasNormalize } from './fnmatch';
 import { flat } from '../core/kernel';
 
 export interface AliasEntry {
@@ -81,7 +81,8 @@ export function resolveAlias(entries: AliasEntry[], modalias: string): AliasEntr
   // libkmod reads modules.alias into an index (modules.alias.bin); here fnmatch.ts PatternSet, built
   // once: exact strings looked up, globs by their literal prefix or tail (no regular expressions);
   // hits in modules.alias order, first pattern per module, exactly as a linear fnmatch() walk would
-  const hits = patternSet(entries).matches(modalias);
+  // kmod_module_new_from_lookup(): alias_normalize() of the MODALIAS, as depmod normalized every alias
+  const hits = patternSet(entries).matches(aliasNormalize(modalias));
   // the common answers, one pattern or none, need no dedupe
   if (hits.length <= 1) return hits.length ? [entries[hits[0]!]!] : [];
   const seen = new Set<string>();
@@ -101,7 +102,7 @@ const patternSets = new WeakMap<AliasEntry[], { set: PatternSet; n: number }>();
 function patternSet(entries: AliasEntry[]): PatternSet {
   const kept = patternSets.get(entries);
   if (kept && kept.n === entries.length) return kept.set;
-  const set = new PatternSet(entries.map((e) => e.pattern));
+  const set = new PatternSet(entries.map((e) => aliasNormalize(e.pattern)));
   patternSets.set(entries, { set, n: entries.length });
   return set;
 }

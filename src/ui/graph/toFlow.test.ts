@@ -233,6 +233,10 @@ describe('snapshotToFlow', () => {
     expect(pending.edges.filter((e) => e.data!.kind === 'alias-loaded')).toEqual([]);
     expect(aliasMatches('of:N*T*Carm,psci*', 'of:NpsciT(null)Carm,psci-1.0')).toBe(true);
     expect(aliasMatches('platform:a.b', 'platform:aXb')).toBe(false);
+    // kmod normalizes '-' to '_' on both sides (alias_normalize): the edge is drawn for an alias written with '_'
+    expect(aliasMatches('platform:arm_cca_dev', 'platform:arm-cca-dev')).toBe(true);
+    const underscored = modules.map((m) => (m.name === 'arm_cca_guest' ? { ...m, state: 'not-loaded' as const, loadedBy: null, aliases: ['platform:arm_cca_dev'] } : { ...m, state: 'not-loaded' as const, loadedBy: null }));
+    expect(snapshotToFlow(snapshot({ devices: withAlias, drivers, modules: underscored })).edges.filter((e) => e.data!.kind === 'alias-pending').map((e) => e.target)).toEqual([nodeId.module('arm_cca_guest')]);
   });
 
   it('marks what the current event touched', () => {

@@ -21,7 +21,7 @@ import { hierarchy, tree, type HierarchyPointNode } from 'd3-hierarchy';
 import type { Edge, Node, Position } from '@xyflow/react';
 import type { DeviceView, DriverView, FirmwareNodeView, ModuleView, TraceEvent } from '../../engine/api';
 import type { SnapshotCore } from '../../worker/protocol';
-import { fnmatch, globMatch, hasWildcard, parseGlob } from '../../engine/userspace/fnmatch';
+import { aliasMatch, aliasNormalize, globMatch, hasWildcard, parseGlob } from '../../engine/userspace/fnmatch';
 
 export type GraphNodeKind = 'firmware' | 'device' | 'driver' | 'module';
 export type GraphEdgeKind = 'firmware-device' | 'parent-child' | 'bound-to' | 'module-provides-driver' | 'alias-loaded' | 'alias-pending';
@@ -647,25 +647,29 @@ function routeEdges(nodes: GraphNode[], edges: GraphEdge[], devX0: number): void
  */
 class AliasIndex {
   private exact = new Map<string, number[]>();
+  /** each device's MODALIAS as kmod looks it up (aliasNormalize: '-' as '_') */
+  private readonly keys: (string | null)[];
   constructor(private devices: DeviceView[]) {
-    devices.forEach((d, i) => {
-      if (!d.modalias) return;
-      const list = this.exact.get(d.modalias);
+    this.keys = devices.map((d) => (d.modalias ? aliasNormalize(d.modalias) : null));
+    this.keys.forEach((key, i) => {
+      if (key === null) return;
+      const list = this.exact.get(key);
       if (list) list.push(i);
-      else this.exact.set(d.modalias, [i]);
+      else this.exact.set(key, [i]);
     });
   }
 
   matching(patterns: string[]): DeviceView[] {
     const hits = new Set<number>();
-    for (const pattern of patterns) {
+    for (const raw of patterns) {
+      const pattern = aliasNormalize(raw);
       if (!hasWildcard(pattern)) {
         for (const i of this.exact.get(pattern) ?? []) hits.add(i);
         continue;
       }
       const glob = parseGlob(pattern);
-      this.devices.forEach((d, i) => {
-        if (d.modalias && globMatch(glob, d.modalias)) hits.add(i);
+      this.keys.forEach((key, i) => {
+        if (key !== null && globMatch(glob, key)) hits.add(i);
       });
     }
     return [...hits].sort((a, b) => a - b).map((i) => this.devices[i]!);
@@ -710,8 +714,8 @@ export function moduleDetail(m: ModuleView): string {
   return m.location === 'absent' ? 'not loaded · absent from disk' : 'not loaded';
 }
 
-/** modules.alias patterns may hold fnmatch wildcards: matched exactly as the engine's kmod does */
-export const aliasMatches = fnmatch;
+/** modules.alias patterns may hold fnmatch wildcards: matched exactly as the engine's kmod does (normalized, then fnmatch) */
+export const aliasMatches = aliasMatch;
 
 /**
  * Identity of a graph view: the view fits afresh when it changes (another scenario ran, or
