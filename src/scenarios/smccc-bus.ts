@@ -121,7 +121,7 @@ export const smcccBusV7Host: Scenario = {
   ...smcccBusV7,
   id: 'smccc-bus-v7-host',
   title: 'arm_smccc bus v7: arm-rmi-dev-N (KVM host, extrapolated)',
-  description: 'No host conversion to the SMCCC bus was posted. This puts an RMI device on the v7 bus the way v7 puts RSI there, bound by arm_cca_host as host RFC v4 binds its auxiliary device.',
+  description: 'No host conversion to the SMCCC bus was posted. This puts an RMI device on the v7 bus the way v7 puts RSI there, bound by arm_cca_host as host RFC v4 binds its auxiliary device. v7 registers TRNG first from one IDA starting at 1, so with TRNG firmware the RMI device is arm-rmi-dev-2; the reply\'s arm-rmi-dev-1 is a host without TRNG (or a tree that registered RMI first).',
   source: 'Extrapolated from v7 (2026-06-11) and Aneesh Kumar K.V\'s reply of 2026-06-12 ("../../devices/arm-rmi-dev-1/tsm/tsm0"); host probe as in host RFC v4 01/14 (2026-04-27)',
   side: 'host',
   focusModule: 'arm_cca_host',
