@@ -26,6 +26,8 @@ export const GATES = {
   fauxQuietProbeFailure: '6.16',
   /** auxiliary_device_create() and __devm_auxiliary_device_create() (checked: eaa0d30216c1 (version inferred)) */
   auxiliaryDeviceCreate: '6.16',
+  /** modules.builtin.modinfo gains the aliases modpost makes from built-in drivers' MODULE_DEVICE_TABLE (before: MODULE_ALIAS only) (checked: "Add generated modalias to modules.builtin.modinfo", Alexey Gladkov, merged c7d3dd9163e6 for kbuild 6.18) */
+  builtinDeviceTableAliases: '6.18',
   /** faux_device_create_with_groups() calls device_set_pm_not_required(): no power/ directory (checked: 1ad926459970 (6.18-rc1; backported to 6.16.y)) */
   fauxPmNotRequired: '6.18',
   /** drivers/virt/coco/tsm-core.c: class "tsm", tsm_register(parent, pci_ops), KOBJ_CHANGE after pci_tsm_register() (checked: tsm-for-6.19 pull, merged 2025-12-06) */

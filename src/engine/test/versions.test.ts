@@ -90,6 +90,20 @@ describe('kernel version gates', () => {
     expect(s('6.16').log).not.toContain(line);
   });
 
+  it("modules.builtin.modinfo: a built-in driver's device-table alias is there from 6.18 (kbuild 6.18), only MODULE_ALIAS before", () => {
+    const note = (v: string) => {
+      const sim = new Simulation(scenario(v, [
+        builtin('board', [{ op: 'platform_device_register_simple', name: 'foo', id: 'NONE' }], { initcall: 'arch' }),
+        builtin('foo_drv', [{ op: 'platform_driver_register', driver: 'd' }], { drivers: { d: { name: 'foo', bus: 'platform', idTable: ['foo'], probe: [] } } }),
+      ]));
+      expect(sim.errors).toEqual([]);
+      return sim.summary().events.find((e) => e.text.startsWith('udev: add /devices/platform/foo: kmod load platform:foo'))?.text;
+    };
+    expect(note('6.1')).toContain('no module in modules.alias matches');
+    expect(note('6.18')).toContain('foo_drv');
+    expect(note('6.18')).not.toContain('no module in modules.alias matches');
+  });
+
   it('tsm_register with PCI ops: tsmN add, then KOBJ_CHANGE after pci_tsm_register (tsm-core.c:tsm_register_pci_or_reset); without, no change', () => {
     const s = (pciOps: boolean) => end(scenario('7.0', [builtin('m', [{ op: 'platform_device_register_simple', name: 'p', id: 'NONE' }, { op: 'tsm_register', parent: 'p', pciOps }])]));
     expect(s(true).uevents.filter((u) => u.devpath === '/devices/platform/p/tsm/tsm0' && !u.env.some(([k]) => k === 'SYNTH_UUID')).map((u) => `${u.action} ${u.subsystem}`)).toEqual(['add tsm', 'change tsm']);

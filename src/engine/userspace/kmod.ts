@@ -11,6 +11,7 @@ import { fauxBus } from '../buses/faux';
 import { makeCustomBus } from '../buses/custom';
 import { PatternSet, aliasNormalize } from './fnmatch';
 import { flat } from '../core/kernel';
+import { since } from '../core/versions';
 
 export interface AliasEntry {
   pattern: string;
@@ -45,7 +46,7 @@ const moduleAliasCache = new WeakMap<Scenario, { defs: Map<string, Scenario['mod
 
 function computeModuleAliases(scenario: Scenario, mod: Scenario['modules'][number] | undefined, name: string): AliasEntry[] {
   if (!mod) return [];
-  const out: AliasEntry[] = (mod.aliases ?? []).map((pattern) => ({ pattern, module: name, from: 'MODULE_ALIAS / MODULE_DEVICE_TABLE' }));
+  const out: AliasEntry[] = (mod.aliases ?? []).map((pattern) => ({ pattern, module: name, from: EXPLICIT_ALIAS }));
   for (const [key, def] of Object.entries(mod.drivers ?? {})) {
     const bt = busTypeFor(scenario, def.bus);
     if (!bt) continue;
@@ -57,7 +58,16 @@ function computeModuleAliases(scenario: Scenario, mod: Scenario['modules'][numbe
   return out;
 }
 
-/** modules.alias for on-disk loadable modules; modules.builtin.modinfo for built-in ones */
+/** where the scenario's own `aliases` of a module come from (AliasEntry.from) */
+const EXPLICIT_ALIAS = 'MODULE_ALIAS / MODULE_DEVICE_TABLE';
+
+/**
+ * modules.alias for on-disk loadable modules; modules.builtin.modinfo for built-in ones. Before
+ * 6.18 modules.builtin.modinfo held only what built-in code declares in .modinfo (MODULE_ALIAS):
+ * modpost made no aliases from a built-in driver's MODULE_DEVICE_TABLE (the "Add generated
+ * modalias to modules.builtin.modinfo" series, kbuild 6.18), so kmod found no built-in module for
+ * such a MODALIAS.
+ */
 export function buildModulesAlias(scenario: Scenario): { alias: AliasEntry[]; builtin: AliasEntry[] } {
   // depmod runs once per scenario (the scenario never changes during a run): cache the tables,
   // udev looks them up for every uevent
@@ -65,9 +75,10 @@ export function buildModulesAlias(scenario: Scenario): { alias: AliasEntry[]; bu
   if (cached) return cached;
   const alias: AliasEntry[] = [];
   const builtin: AliasEntry[] = [];
+  const tables = since(scenario.kernel.version, 'builtinDeviceTableAliases');
   for (const m of scenario.modules) {
     if (m.location === 'module') for (const e of moduleAliases(scenario, m.name)) alias.push(e);
-    else if (m.location === 'builtin') for (const e of moduleAliases(scenario, m.name)) builtin.push(e);
+    else if (m.location === 'builtin') for (const e of moduleAliases(scenario, m.name)) if (tables || e.from === EXPLICIT_ALIAS) builtin.push(e);
   }
   const out = { alias, builtin };
   aliasCache.set(scenario, out);
