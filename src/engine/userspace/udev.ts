@@ -45,8 +45,10 @@ export function udevHandle(k: Kernel): boolean {
       continue;
     }
     if (mod?.state === 'loading') {
-      // libkmod module_is_inkernel(): initstate "coming" counts as loaded; nothing to insert
-      k.emit('udev', `udev: kmod load ${modalias} → ${h.module} is still in its module_init (initstate coming): nothing to do`, 'kmod: libkmod/libkmod-module.c:kmod_module_probe_insert_module', { touches: { devices: [devpath], modules: [h.module] } });
+      // module_load_and_warn(): initstate "coming" is neither built in nor live, so it inserts; the
+      // kernel's add_unformed_module() waits for the first load and fails -EEXIST, which
+      // kmod_module_probe_insert_module() takes as success: nothing new is loaded
+      k.emit('udev', `udev: kmod load ${modalias} → ${h.module} is still in its module_init (initstate coming): modprobe inserts it again, finit_module() waits for the first load and fails -EEXIST, which kmod takes as success`, 'systemd: src/shared/module-util.c:module_load_and_warn → kmod: libkmod/libkmod-module.c:kmod_module_probe_insert_module; kernel/module/main.c:add_unformed_module', { touches: { devices: [devpath], modules: [h.module] } });
       continue;
     }
     k.emitAt(MODPROBE_EVENT, { touches: { devices: [devpath], modules: [h.module] } }, devpath, modalias, h.pattern, h.module);
