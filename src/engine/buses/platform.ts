@@ -103,7 +103,11 @@ export const platformBus: BusType = {
     if (def.deviceTable === false) return [];
     const out: string[] = [];
     for (const id of def.idTable ?? []) out.push(`platform:${id}`);
-    for (const c of def.ofMatch ?? []) out.push(`of:N*T*C${c}`, `of:N*T*C${c}C*`);
+    // file2alias.c do_of_entry(): whitespace in the alias as '_' (the MODALIAS side turns spaces into '_' too: ofModalias)
+    for (const raw of def.ofMatch ?? []) {
+      const c = raw.replace(/\s/g, '_');
+      out.push(`of:N*T*C${c}`, `of:N*T*C${c}C*`);
+    }
     for (const h of def.acpiMatch ?? []) out.push(`acpi*:${h}:*`);
     return out;
   },

@@ -10,6 +10,7 @@ import { Simulation, type Snapshot, type TraceEvent, type UeventRecord } from '.
 import type { DriverDef, FirmwareDef, KernelAction, ModuleDef, Scenario, UserAction } from '../scenario/schema';
 import { deviceAdd } from '../core/core';
 import { sysfsRead } from '../core/sysfs';
+import { platformBus } from '../buses/platform';
 
 // ---- builders --------------------------------------------------------------------------------
 
@@ -425,6 +426,10 @@ describe('platform bus', () => {
     expect(dev(r.final, 'foo')!.driver).toBe('foo');
     const m = r.sim.explain(r.sim.lastStep, '/devices/platform/foo');
     expect(m.find((x) => x.driver === 'foo')).toMatchObject({ matched: true, rule: 'of_match_table' });
+  });
+
+  it("file2alias do_of_entry: whitespace in an of_match_table compatible is '_' in the alias, as of_modalias writes the MODALIAS", () => {
+    expect(platformBus.aliases({ name: 'x', bus: 'platform', ofMatch: ['v,a b'] } as DriverDef, 'x')).toEqual(['of:N*T*Cv,a_b', 'of:N*T*Cv,a_bC*']);
   });
 
   it('driver_override writes: the value ends at the first newline or NUL, a leading newline clears it, PAGE_SIZE - 1 bytes are -EINVAL (driver_set_override, __device_set_driver_override)', () => {
