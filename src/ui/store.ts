@@ -666,17 +666,21 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
           set({ status: 'loading', message: null, playing: false });
           try {
             let scenario: unknown;
+            let designVariant: FirmwareVariant | null = null;
             const designId = link.custom ? null : (link.design ?? defaultId);
             if (link.custom) scenario = link.custom;
             else {
-              const base = link.variant ? await engine.builtinWithVariant(designId!, link.variant) : await engine.getScenario(designId!);
+              // the design's own firmware beside its scenario, as openDesign asks for both
+              const [base, own] = await Promise.all([
+                link.variant ? engine.builtinWithVariant(designId!, link.variant) : engine.getScenario(designId!),
+                engine.defaultVariant(designId!),
+              ]);
               scenario = link.actions ? { ...base, actions: link.actions } : base;
+              designVariant = own;
             }
             if (mine !== ticket) return;
             const acts = ((scenario as { actions?: UserAction[] }).actions ?? []);
             const userActions = link.userActions > 0 ? acts.slice(-link.userActions).map(({ at: _at, ...a }) => a as UserAction) : [];
-            const designVariant = designId ? await engine.defaultVariant(designId) : null;
-            if (mine !== ticket) return;
             const ok = await show(scenario, mine, { designId, userActions, selected: link.selected, designVariant }, (info) =>
               link.step === null ? info.summary.eventCount - 1 : Math.max(-1, Math.min(link.step, info.summary.eventCount - 1)),
             );
