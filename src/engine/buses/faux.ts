@@ -66,7 +66,7 @@ export function fauxDeviceCreate(k: Kernel, spec: { name: string; parent: string
     const kernel = k.facts.kernel;
     if (!since(kernel, 'fauxProbeTeardown')) {
       // Linux 6.14.0: the device stays registered, unbound, and is returned to the caller
-      k.emit('device_add', `faux_device_create: probe of ${spec.name} did not succeed: the device stays, unbound, and is returned`, `${FAUX}:faux_device_create_with_groups${gateNote(kernel, 'fauxProbeTeardown')}`, { touches: { devices: [res.dev.devpath] } });
+      k.emit('probe', `faux_device_create: probe of ${spec.name} did not succeed: the device stays, unbound, and is returned`, `${FAUX}:faux_device_create_with_groups${gateNote(kernel, 'fauxProbeTeardown')}`, { touches: { devices: [res.dev.devpath] } });
       return res;
     }
     // "probe did not succeed, tearing down the device": dev_err in 6.15, dev_dbg (not in dmesg) since 6.16

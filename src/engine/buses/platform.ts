@@ -60,7 +60,10 @@ function match(k: Kernel, dev: DeviceRec, drv: { name: string; def: DriverDef })
   const node = dtNode(k, dev.ofNode);
   if (node && drv.def.ofMatch?.length) {
     // __of_device_is_compatible(): of_compat_cmp() is strcasecmp() (include/linux/of.h; sparc aside)
-    const hit = node.compatible.find((c) => drv.def.ofMatch!.some((m) => ofCompatKey(m) === ofCompatKey(c)));
+    const hit = node.compatible.find((c) => {
+      const key = ofCompatKey(c);
+      return drv.def.ofMatch!.some((m) => ofCompatKey(m) === key);
+    });
     if (hit) return { matched: true, rule: 'of_match_table', compared: `DT compatible "${hit}" in of_match_table [${drv.def.ofMatch.join(', ')}]`, cite: 'drivers/of/device.c:of_driver_match_device' };
     tried.push(`OF [${node.compatible.join(', ')}] vs [${drv.def.ofMatch.join(', ')}]`);
   }
