@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { EventKind, MatchInfo, TraceEvent, UeventRecord } from '../api';
-import { EventLog, matchText, ueventText, type LazyText } from '../trace/eventlog';
+import { EventLog, EventSite, matchText, ueventText, type LazyText } from '../trace/eventlog';
 
 const KINDS: EventKind[] = ['phase', 'firmware', 'device_add', 'device_del', 'driver_register', 'driver_unregister', 'match', 'probe', 'bind', 'unbind', 'defer', 'uevent', 'udev', 'module', 'sysfs', 'tsm', 'action', 'error'];
 const uevent: UeventRecord = { seq: 7, action: 'add', devpath: '/devices/platform/x', subsystem: 'platform', env: [['ACTION', 'add'], ['DEVPATH', '/devices/platform/x'], ['SUBSYSTEM', 'platform'], ['MODALIAS', 'platform:x'], ['SEQNUM', '7']] };
@@ -54,5 +54,21 @@ describe('the event log', () => {
     expect(events.at(0).depth).toBe(1023);
     expect(() => events.push('phase', 'deeper', 'a.c:f', 1024, t, {})).toThrow(RangeError);
     expect(events.length).toBe(1);
+  });
+
+  it('keeps no trace alive through a shared event site, and looks its ids up again in the next trace', () => {
+    // sites are module-level constants (dd.ts PROBE_EVENT): one that held its last trace kept a
+    // finished 100k-device run (~345 MB) alive until the next run used that site
+    const site = new EventSite('probe', 'drivers/base/dd.c:really_probe', (dev: string) => `probes ${dev}`);
+    const first = new EventLog([]);
+    first.push('phase', 'a', 'x.c:a', 0, first.addTouches({}), {}); // the site's citation is not the first one here
+    first.pushAt(site, 0, first.addTouches({}), {}, ['d0']);
+    const isTrace = (v: unknown) => v instanceof EventLog;
+    expect(Object.values(site).some(isTrace)).toBe(false);
+    const second = new EventLog([]);
+    second.pushAt(site, 0, second.addTouches({}), {}, ['d1']);
+    expect(Object.values(site).some(isTrace)).toBe(false);
+    expect(first.at(1)).toMatchObject({ kind: 'probe', cite: 'drivers/base/dd.c:really_probe', text: 'probes d0' });
+    expect(second.at(0)).toMatchObject({ kind: 'probe', cite: 'drivers/base/dd.c:really_probe', text: 'probes d1' });
   });
 });

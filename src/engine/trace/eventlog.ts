@@ -102,8 +102,11 @@ export type TextArg = string | number;
  * Kernel.siteOf keeps one per citation for the uevent and match events.
  */
 export class EventSite<A extends TextArg[] = TextArg[]> {
-  /** the trace the ids below are for (another trace looks them up again) */
-  log: EventLog | null = null;
+  /**
+   * the serial number of the trace the ids below are for (another trace looks them up again): a
+   * number, not the trace, so that a module-level site does not keep a finished run alive
+   */
+  logSerial = 0;
   /** the meta column's kind and text bits, and the citation's id, in `log` */
   meta = 0;
   citeId = -1;
@@ -120,7 +123,12 @@ export interface DistinctTouchRow {
   device: number;
 }
 
+/** the last EventLog.serial given */
+let lastLogSerial = 0;
+
 export class EventLog {
+  /** this trace's number, unique in the process (EventSite.logSerial) */
+  private readonly serial = ++lastLogSerial;
   private readonly kindId = new Map<EventKind, number>(KINDS.map((k, i) => [k, i]));
   private readonly kinds: EventKind[] = KINDS.slice();
   private readonly citeId = new Map<string, number>();
@@ -314,10 +322,10 @@ export class EventLog {
 
   /** push for an event of a site (its kind, citation and template ids looked up once per trace) */
   pushAt(site: EventSite<TextArg[]>, depth: number, touches: number, extra: { match?: MatchDraft; errno?: number; boundary?: boolean }, args?: readonly TextArg[], uevent?: number): void {
-    if (site.log !== this) {
+    if (site.logSerial !== this.serial) {
       site.meta = this.kindIdOf(site.kind) | (this.textHow(site.text) << TEXT_SHIFT);
       site.citeId = this.citeIdOf(site.cite);
-      site.log = this;
+      site.logSerial = this.serial;
     }
     this.row(site.meta, site.citeId, null, depth, touches, extra, args, uevent);
   }
