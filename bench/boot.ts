@@ -19,3 +19,39 @@ export function bootBench(n: number): { sim: Simulation; ms: number } {
   if (sim.stopped) throw new Error(`bench run n=${n} stopped: ${JSON.stringify(sim.stopped)}`);
   return { sim, ms };
 }
+
+/**
+ * `runs` boots of each size, each in a heap of its own (bench/engine.ts, bench/boot-order.ts): each
+ * boot runs in a task of its own, and the full collection before the next one 50 ms later. A frame
+ * still on the stack (the loop's, or an optimized one the boot was inlined into), or a compile job
+ * still queued on a background thread (its handles to the last run's closures are GC roots), kept
+ * the last run alive through the next boot, which then started in a heap that run had grown and was
+ * spared the full collections a fresh heap needs (~10% of a 100k boot; docs/PERFORMANCE.md,
+ * eighteenth session). `heapBefore`: the heap before each boot, after the collection, less the heap
+ * before the first, in MB: an earlier run kept alive shows there.
+ */
+export async function bootsInFreshHeaps(sizes: readonly number[], runs: number, gc: () => void, heapUsed: () => number): Promise<{ boots: Record<number, number[]>; heapBefore: number[]; last: Simulation }> {
+  let last: Simulation | null = null;
+  const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 50));
+  const bootInTask = (n: number) => new Promise<number>((resolve) => setTimeout(() => {
+    const b = bootBench(n);
+    last = b.sim;
+    resolve(b.ms);
+  }, 0));
+  await settle();
+  gc();
+  const heapAtStart = heapUsed();
+  const boots: Record<number, number[]> = {};
+  const heapBefore: number[] = [];
+  for (const n of sizes) {
+    boots[n] = [];
+    for (let r = 0; r < runs; r++) {
+      last = null;
+      await settle();
+      gc();
+      heapBefore.push(Math.round((heapUsed() - heapAtStart) / 2 ** 20));
+      boots[n]!.push(await bootInTask(n));
+    }
+  }
+  return { boots, heapBefore, last: last! };
+}

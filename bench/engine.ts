@@ -14,8 +14,7 @@
  *       the heap the finished run holds (after a full GC, less the heap before it): bytes per event.
  */
 import { writeFileSync } from 'node:fs';
-import type { Simulation } from '../src/engine';
-import { bootBench as boot } from './boot';
+import { bootBench as boot, bootsInFreshHeaps } from './boot';
 import { median, quantile } from './stats';
 import { calibrationMs } from './calibrate';
 
@@ -53,19 +52,8 @@ if (mode === 'peak') {
   result.calibrationMs = calibrationMs(5, gc);
   gc();
   boot(Math.min(1000, sizes[0]!)); // warm-up: the JIT compiles on a small run
-  const boots: Record<number, number[]> = {};
-  let held: Simulation | null = null;
-  for (const n of sizes) {
-    boots[n] = [];
-    for (let r = 0; r < runs; r++) {
-      held = null;
-      gc();
-      const b = boot(n);
-      boots[n]!.push(b.ms);
-      held = b.sim;
-    }
-  }
-  const sim = held!;
+  const { boots, heapBefore, last: sim } = await bootsInFreshHeaps(sizes, runs, gc, () => process.memoryUsage().heapUsed);
+  const heapBeforeBootMB = Math.max(...heapBefore);
   // the heap before time travel: the run alone (no snapshot taken yet)
   gc();
   const heapBeforeTT = process.memoryUsage().heapUsed;
@@ -76,6 +64,8 @@ if (mode === 'peak') {
     boots,
     bootMedian: med,
     ratio: med[n]! / med[sizes[0]!]!,
+    heapBeforeBootMB,
+    heapBefore,
     sizeRatio: n / sizes[0]!,
     events,
   });
