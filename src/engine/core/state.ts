@@ -484,18 +484,42 @@ export class JournaledState {
    */
   device(devpath: string): DeviceRec | undefined {
     if (devpath === this.lastPath) return this.lastDevice;
+    if (devpath === this.prevPath) return this.prevDevice;
     const d = this.devices.get(devpath);
-    this.lastPath = devpath;
-    this.lastDevice = d;
+    this.keep(devpath, d);
     return d;
   }
   private lastPath: string | null = null;
   private lastDevice: DeviceRec | undefined;
+  /**
+   * the record kept before the last one: device_add() reads its parent, then the new device, then
+   * the parent again for the next sibling; a probe reads its device between reads of its parent
+   */
+  private prevPath: string | null = null;
+  private prevDevice: DeviceRec | undefined;
 
-  /** forget the kept record (the tables were replaced underneath: Timeline's restore) */
+  /** keep `d` as the last record read or written at `devpath`, the last one before it as the previous */
+  private keep(devpath: string, d: DeviceRec | undefined): void {
+    if (devpath !== this.lastPath) {
+      this.prevPath = this.lastPath;
+      this.prevDevice = this.lastDevice;
+      this.lastPath = devpath;
+    }
+    this.lastDevice = d;
+  }
+
+  /** a kept record's new value, written at `devpath` (a path not kept is not looked at) */
+  private rekeep(devpath: string, d: DeviceRec | undefined): void {
+    if (devpath === this.lastPath) this.lastDevice = d;
+    else if (devpath === this.prevPath) this.prevDevice = d;
+  }
+
+  /** forget the kept records (the tables were replaced underneath: Timeline's restore) */
   forgetLast(): void {
     this.lastPath = null;
     this.lastDevice = undefined;
+    this.prevPath = null;
+    this.prevDevice = undefined;
   }
 
   private table(t: Exclude<Table, 'misc'>): Map<string, unknown> {
@@ -525,13 +549,10 @@ export class JournaledState {
     const map = this.table(t);
     // a device is written just after it was read (device_add's duplicate check, a new version of
     // the record just read): the kept record is the table's, without a second lookup
-    const before = t === 'devices' && key === this.lastPath ? this.lastDevice : map.get(key);
+    const before = t !== 'devices' ? map.get(key) : key === this.lastPath ? this.lastDevice : key === this.prevPath ? this.prevDevice : map.get(key);
     this.reindex(t, before, rec);
     map.set(key, rec);
-    if (t === 'devices') {
-      this.lastPath = key;
-      this.lastDevice = rec as DeviceRec;
-    }
+    if (t === 'devices') this.keep(key, rec as DeviceRec);
     this.journal.record(t, key, before, rec);
   }
 
@@ -541,7 +562,7 @@ export class JournaledState {
     if (before === undefined) return;
     this.reindex(t, before, undefined);
     map.delete(key);
-    if (t === 'devices' && key === this.lastPath) this.lastDevice = undefined;
+    if (t === 'devices') this.rekeep(key, undefined);
     this.journal.record(t, key, before, undefined);
   }
 
@@ -556,7 +577,7 @@ export class JournaledState {
     this.reindex(t, was, v);
     if (v === undefined) map.delete(key);
     else map.set(key, v);
-    if (t === 'devices' && key === this.lastPath) this.lastDevice = v as DeviceRec | undefined;
+    if (t === 'devices') this.rekeep(key, v as DeviceRec | undefined);
     this.onChange?.(t, key, was, v);
   }
 

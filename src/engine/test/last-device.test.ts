@@ -1,6 +1,6 @@
 /**
- * The device record the state keeps beside its devpath (JournaledState.device: the last one
- * written or read) and the trace's per-device entries by klist order (Kernel.traceOf): neither
+ * The device records the state keeps beside their devpaths (JournaledState.device: the last one
+ * written or read, and the one before it) and the trace's per-device entries by klist order (Kernel.traceOf): neither
  * may ever answer for another record than the table holds, whatever the writes, the timeline's
  * walks and restores, or a state whose devices share an order.
  */
@@ -37,13 +37,18 @@ describe('the kept device record (JournaledState.device)', () => {
       // a second state driven by the first one's patches, as the timeline's cursor is
       const cursor = new JournaledState();
       let at = 0; // patches of `run` applied to `cursor`
-      // d5 first and last: the record kept from the check before is the first one asked for
+      // d4 and d5 first and last: the two records kept from the check before (the last one and
+      // the one before it) are the first ones asked for
       const check = () => {
-        for (const i of [5, 0, 1, 2, 3, 4, 5]) {
+        for (const i of [4, 5, 0, 1, 2, 3, 4, 5]) {
           const p = `/devices/platform/d${i}`;
           expect(run.device(p)).toBe(run.devices.get(p));
           expect(cursor.device(p)).toBe(cursor.devices.get(p));
+          // what a write took as the record before it (the journal's `before`, the indexes' update) was the table's
+          expect([...run.byName.get(`d${i}`)]).toEqual(run.devices.has(p) ? [p] : []);
         }
+        // every patch undone: the cursor is back where it began, with no device
+        if (at === 0) expect([...cursor.devices.keys()]).toEqual([]);
       };
       for (const o of ops) {
         if (o.op === 'add') run.setDevice(device(o.i, o.i + 1));
