@@ -478,9 +478,9 @@ export class JournaledState {
    * The device record at `devpath`. The driver core reads back the record it has just written
    * (really_probe sets dev->driver, then the probe and driver_bound read the device again), and
    * a large run's devices table is ~150k entries, where a lookup is mostly cache misses: the
-   * last record written or read is kept beside its devpath. Every write to the table passes
-   * here (put, remove, applyChange); storage that replaces the tables' contents (a checkpoint's
-   * restore) calls forgetLast.
+   * last two records written or read are kept beside their devpaths. Every write to the table
+   * updates them (put, remove, applyChange); storage that replaces the tables' contents (a
+   * checkpoint's restore) calls forgetLast.
    */
   device(devpath: string): DeviceRec | undefined {
     if (devpath === this.lastPath) return this.lastDevice;
