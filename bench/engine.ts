@@ -53,7 +53,6 @@ if (mode === 'peak') {
   gc();
   boot(Math.min(1000, sizes[0]!)); // warm-up: the JIT compiles on a small run
   const { boots, heapBefore, last: sim } = await bootsInFreshHeaps(sizes, runs, gc, () => process.memoryUsage().heapUsed);
-  const heapBeforeBootMB = Math.max(...heapBefore);
   // the heap before time travel: the run alone (no snapshot taken yet)
   gc();
   const heapBeforeTT = process.memoryUsage().heapUsed;
@@ -64,7 +63,6 @@ if (mode === 'peak') {
     boots,
     bootMedian: med,
     ratio: med[n]! / med[sizes[0]!]!,
-    heapBeforeBootMB,
     heapBefore,
     sizeRatio: n / sizes[0]!,
     events,

@@ -47,7 +47,6 @@ export const auxiliaryBus: BusType = {
   remove(_k, _dev, _drv, driverRemove) {
     driverRemove();
   },
-  // __auxiliary_driver_register(): "modname" or "modname.name"
   // __auxiliary_driver_register(drv, THIS_MODULE, KBUILD_MODNAME): "modname.name", or modname alone
   driverName: (def, module, key) => {
     const mod = module !== null ? kbuildModname(module) : key;

@@ -1,7 +1,7 @@
 /**
  * The device records the state keeps beside their devpaths (JournaledState.device: the last one
- * written or read, and the one before it) and the trace's per-device entries by klist order (Kernel.traceOf): neither
- * may ever answer for another record than the table holds, whatever the writes, the timeline's
+ * written or read, and the one before it) and the trace's per-device entries by klist order
+ * (Kernel.traceOf): neither may ever answer for another record than the table holds, whatever the writes, the timeline's
  * walks and restores, or a state whose devices share an order.
  */
 import fc from 'fast-check';

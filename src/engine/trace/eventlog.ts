@@ -107,7 +107,7 @@ export class EventSite<A extends TextArg[] = TextArg[]> {
    * number, not the trace, so that a module-level site does not keep a finished run alive
    */
   logSerial = 0;
-  /** the meta column's kind and text bits, and the citation's id, in `log` */
+  /** the meta column's kind and text bits, and the citation's id, in that trace */
   meta = 0;
   citeId = -1;
   readonly text: LazyText | null;
