@@ -412,7 +412,14 @@ export class Kernel {
 
   /** bus_find_device_by_name: the device named `name` on `bus` */
   findBusDevice(bus: string, name: string): DeviceRec | undefined {
-    for (const p of this.state.byName.get(name)) {
+    // most names are one device's: read it bare (get() would build a one-member array per call)
+    const held = this.state.byName.raw(name);
+    if (held === undefined) return undefined;
+    if (typeof held === 'string') {
+      const d = this.device(held);
+      return d?.bus === bus ? d : undefined;
+    }
+    for (const p of held) {
       const d = this.device(p);
       if (d?.bus === bus) return d;
     }
@@ -454,14 +461,38 @@ export class Kernel {
   indexDevice(dev: DeviceRec, add: boolean): void {
     const bt = dev.bus ? this.busTypes.get(dev.bus) : undefined;
     if (!bt || !dev.bus) return;
-    updateIndex(this.devIndex, dev.bus, bt.deviceKeys(this, dev), dev.devpath, add);
+    updateIndex(this.devIndex, dev.bus, this.deviceKeys(bt, dev), dev.devpath, add);
   }
 
   indexDriver(drv: DriverRec, add: boolean): void {
     const bt = this.busTypes.get(drv.bus);
     if (!bt) return;
-    updateIndex(this.drvIndex, drv.bus, bt.driverKeys(drv), drv.id, add);
+    updateIndex(this.drvIndex, drv.bus, this.driverKeys(bt, drv), drv.id, add);
   }
+
+  /**
+   * A record's match keys, the last record's kept: device_add() indexes the new device, then
+   * bus_probe_device() looks its candidates up under the same keys (driver registration the same
+   * for a driver). The keys are a function of the record (an immutable version) and the firmware.
+   */
+  private deviceKeys(bt: BusType, dev: DeviceRec): readonly IndexKey[] {
+    if (dev !== this.keyedDevice) {
+      this.keyedDeviceKeys = bt.deviceKeys(this, dev);
+      this.keyedDevice = dev;
+    }
+    return this.keyedDeviceKeys;
+  }
+  private driverKeys(bt: BusType, drv: DriverRec): readonly IndexKey[] {
+    if (drv !== this.keyedDriver) {
+      this.keyedDriverKeys = bt.driverKeys(drv);
+      this.keyedDriver = drv;
+    }
+    return this.keyedDriverKeys;
+  }
+  private keyedDevice: DeviceRec | null = null;
+  private keyedDeviceKeys: readonly IndexKey[] = [];
+  private keyedDriver: DriverRec | null = null;
+  private keyedDriverKeys: readonly IndexKey[] = [];
 
   /** drivers that may match `dev`, in registration order (the match op decides) */
   candidateDrivers(dev: DeviceRec): DriverRec[] {
@@ -469,7 +500,7 @@ export class Kernel {
     if (!bt || !dev.bus) return [];
     const idx = this.drvIndex.get(dev.bus);
     if (!idx) return [];
-    const keys = bt.deviceKeys(this, dev);
+    const keys = this.deviceKeys(bt, dev);
     if (keys.some(isAny)) return this.busDrivers(dev.bus);
     return byOrder(gather(idx, keys, (id) => this.driver(id)));
   }
@@ -479,7 +510,7 @@ export class Kernel {
     const bt = this.busTypes.get(drv.bus);
     const idx = this.devIndex.get(drv.bus);
     if (!bt || !idx) return [];
-    const keys = bt.driverKeys(drv);
+    const keys = this.driverKeys(bt, drv);
     if (keys.some(isAny)) return this.busDevices(drv.bus);
     return byOrder(gather(idx, keys, (p) => this.device(p)));
   }

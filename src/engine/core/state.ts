@@ -380,6 +380,8 @@ export interface IndexMap {
   add(key: string, v: string): void;
   delete(key: string, v: string): void;
   get(key: string): Iterable<string>;
+  /** key's members as held: one bare, several as an iterable, none as undefined (nothing built: the hot lookups' form of get) */
+  raw(key: string): string | Iterable<string> | undefined;
   count(key: string): number;
   clear(): void;
 }
@@ -695,6 +697,9 @@ export class LazyIndex implements IndexMap {
   }
   get(key: string): Iterable<string> {
     return this.fresh().get(key);
+  }
+  raw(key: string): string | Iterable<string> | undefined {
+    return this.fresh().raw(key);
   }
   count(key: string): number {
     return this.fresh().count(key);

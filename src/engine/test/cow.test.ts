@@ -83,6 +83,11 @@ describe('copy-on-write storage (trace/cow.ts)', () => {
             const w = want.get(k) ?? new Set<string>();
             expect(new Set(m.get(k)), k).toEqual(w);
             expect(m.count(k)).toBe(w.size);
+            // raw: none undefined, one member bare, several as they are held
+            const raw = m.raw(k);
+            if (w.size === 0) expect(raw, k).toBeUndefined();
+            else if (w.size === 1) expect(raw, k).toBe([...w][0]);
+            else expect(typeof raw !== 'string' && raw !== undefined ? new Set(raw) : raw, k).toEqual(w);
           }
         };
         for (const o of ops) {

@@ -248,6 +248,11 @@ export class CowMultiMap implements IndexMap {
     return x === undefined ? NONE : typeof x === 'string' ? [x] : x.members;
   }
 
+  raw(key: string): string | Iterable<string> | undefined {
+    const x = this.table.get(key);
+    return x === undefined || typeof x === 'string' ? x : x.members;
+  }
+
   count(key: string): number {
     const x = this.table.get(key);
     return x === undefined ? 0 : typeof x === 'string' ? 1 : x.members.size;
