@@ -8,9 +8,8 @@ import * as Comlink from 'comlink';
 import { DEFAULT_SCENARIO_ID, Simulation } from '../engine/simulation';
 import { validateScenario } from '../engine/scenario/validate';
 import type { EngineWire, RunHead, RunInfo, Slot, SnapshotCore, UiSnapshot, WireRun, WireStep } from './protocol';
-import { UiSnapshots } from './uiSnapshot';
+import type { UiSnapshots } from './uiSnapshot';
 import { EMPTY_INDEX, eventIndex } from './eventIndex';
-import { storyStep } from '../ui/firstScreen';
 import type { TraceEvent } from '../engine/index';
 import type { BasisIndex } from './delta';
 
@@ -61,7 +60,12 @@ const lists = () => (listsCode ??= import('./lists').then((m) => m.calls));
 const views = new Map<Slot, UiSnapshots>();
 const listings = new Map<Slot, { step: number; listing: string[] }>();
 
-function viewsOf(slot: Slot): UiSnapshots {
+/** the snapshots' code (uiSnapshot.ts and its line index): a chunk of its own, loaded with the first run's layout code (the worker's first chunk has a budget) */
+let snapshotsCode: Promise<typeof import('./uiSnapshot')> | null = null;
+const snapshots = () => (snapshotsCode ??= import('./uiSnapshot'));
+
+async function viewsOf(slot: Slot): Promise<UiSnapshots> {
+  const { UiSnapshots } = await snapshots();
   const sim = simulation(slot);
   let v = views.get(slot);
   if (!v || v.sim !== sim) views.set(slot, (v = new UiSnapshots(sim)));
@@ -94,9 +98,10 @@ let basisTokens = 0;
 
 async function snapshotDelta(step: number, slot: Slot, held: number[], basisToken: string | null = null): Promise<WireStep> {
   const { basisIndex, deltaRecords, diffSnapshot } = await deltas();
+  const slotViews = await viewsOf(slot);
   const t0 = performance.now();
   const sim = simulation(slot);
-  const snap = viewsOf(slot).of(sim.stateAt(step));
+  const snap = slotViews.of(sim.stateAt(step));
   const t1 = performance.now();
   const mine = sent.get(slot) ?? new Map<number, UiSnapshot>();
   sent.set(slot, mine);
@@ -128,7 +133,7 @@ async function runInfo(sim: Simulation, slot: Slot): Promise<RunInfo> {
   if (!sim.scenario) return invalidInfo(summary);
   // the layout's code (the union of the steps, the layout) and the variants are chunks of their
   // own, loaded on the first run (the worker's first chunk has a budget)
-  const [{ layoutSteps, moduleChanges, unionSnapshot }, { computeLayout }, { currentVariant }] = await Promise.all([import('./union'), import('./layout'), variants(), deltas()]);
+  const [{ layoutSteps, moduleChanges, unionSnapshot }, { computeLayout }, { currentVariant }, { storyStep }] = await Promise.all([import('./union'), import('./layout'), variants(), import('../ui/firstScreen'), deltas(), snapshots()]);
   const kinds = sim.eventKinds();
   const steps = layoutSteps((i) => kinds.names[kinds.ids[i]!]!, sim.lastStep);
   const snaps = steps.map((i) => sim.stateAt(i));
@@ -215,9 +220,9 @@ const api: EngineWire = {
   snapshotDelta,
   events: (from, to, slot = 'main') => simulation(slot).eventsBetween(from, to),
   // the long lists' calls: their code is a chunk of its own (lists.ts), loaded on first use
-  lines: async (list, from, to, step, slot = 'main') => (await lists()).lines(viewsOf(slot), list, from, to, step),
-  uevents: async (from, to, step, slot = 'main') => (await lists()).uevents(viewsOf(slot), from, to, step),
-  latestUevent: async (step, devpaths, slot = 'main') => (await lists()).latestUevent(viewsOf(slot), step, devpaths),
+  lines: async (list, from, to, step, slot = 'main') => (await lists()).lines(await viewsOf(slot), list, from, to, step),
+  uevents: async (from, to, step, slot = 'main') => (await lists()).uevents(await viewsOf(slot), from, to, step),
+  latestUevent: async (step, devpaths, slot = 'main') => (await lists()).latestUevent(await viewsOf(slot), step, devpaths),
   sysfsDirs: async (step, dirs, slot = 'main') => (await lists()).sysfsDirs(listingAt(slot, step), dirs),
   async findings(step, slot = 'main') {
     const [{ review }, { REVIEW_RULES }] = await (reviewer ??= Promise.all([import('../engine/review/review'), import('../scenarios/review-rules')]));
