@@ -331,6 +331,21 @@ export class PatternSet {
   }
 }
 
+/**
+ * modules.alias as kmod looks a MODALIAS up in it (kmod_module_new_from_lookup): the aliases as
+ * depmod indexes them and the MODALIAS asked for, both through aliasNormalize, then PatternSet's
+ * fnmatch() index. Every lookup that stands for kmod's goes through here, so neither side can be
+ * left unnormalized.
+ */
+export class AliasSet extends PatternSet {
+  constructor(aliases: readonly string[]) {
+    super(aliases.map(aliasNormalize));
+  }
+  override matches(modalias: string): number[] {
+    return super.matches(aliasNormalize(modalias));
+  }
+}
+
 interface Bucket {
   grams: Map<string, [number, Glob][]> | null;
   rest: [number, Glob][];

@@ -195,4 +195,13 @@ describe("kmod's alias_normalize() (shared/util.c): '-' and '_' are the same in 
     expect(aliasMatch('platform:a_b', 'platform:a-b')).toBe(true);
     expect(aliasMatch('platform:a[-]b', 'platform:a_b')).toBe(false);
   });
+  it('AliasSet, the one index for kmod-style lookups, normalizes both the aliases and the MODALIAS', async () => {
+    const { AliasSet } = await import('../core/fnmatch');
+    const set = new AliasSet(['platform:foo_bar', 'of:N*T*Cv,a-b*', 'platform:x[-]y']);
+    expect(set.matches('platform:foo-bar')).toEqual([0]);
+    expect(set.matches('of:NnT(null)Cv,a_b')).toEqual([1]);
+    // the MODALIAS is normalized whole: a '-' kept in a bracket expression matches no lookup
+    expect(set.matches('platform:x_y')).toEqual([]);
+    expect(set.matches('platform:x-y')).toEqual([]);
+  });
 });

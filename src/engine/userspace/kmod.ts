@@ -9,7 +9,7 @@ import { platformBus } from '../buses/platform';
 import { auxiliaryBus } from '../buses/auxiliary';
 import { fauxBus } from '../buses/faux';
 import { makeCustomBus } from '../buses/custom';
-import { PatternSet, aliasNormalize } from './fnmatch';
+import { AliasSet } from './fnmatch';
 import { flat } from '../core/kernel';
 import { since } from '../core/versions';
 
@@ -89,11 +89,11 @@ const aliasCache = new WeakMap<Scenario, { alias: AliasEntry[]; builtin: AliasEn
 
 /** modprobe's lookup: every module whose alias pattern matches the MODALIAS */
 export function resolveAlias(entries: AliasEntry[], modalias: string): AliasEntry[] {
-  // libkmod reads modules.alias into an index (modules.alias.bin); here fnmatch.ts PatternSet, built
-  // once: exact strings looked up, globs by their literal prefix or tail (no regular expressions);
+  // libkmod reads modules.alias into an index (modules.alias.bin); here fnmatch.ts AliasSet, built
+  // once: both sides through alias_normalize() (kmod_module_new_from_lookup, as depmod indexes every
+  // alias), exact strings looked up, globs by their literal prefix or tail (no regular expressions);
   // hits in modules.alias order, first pattern per module, exactly as a linear fnmatch() walk would
-  // kmod_module_new_from_lookup(): alias_normalize() of the MODALIAS, as depmod normalized every alias
-  const hits = patternSet(entries).matches(aliasNormalize(modalias));
+  const hits = patternSet(entries).matches(modalias);
   // the common answers, one pattern or none, need no dedupe
   if (hits.length <= 1) return hits.length ? [entries[hits[0]!]!] : [];
   const seen = new Set<string>();
@@ -108,12 +108,12 @@ export function resolveAlias(entries: AliasEntry[], modalias: string): AliasEntr
   return out;
 }
 
-const patternSets = new WeakMap<AliasEntry[], { set: PatternSet; n: number }>();
+const patternSets = new WeakMap<AliasEntry[], { set: AliasSet; n: number }>();
 
-function patternSet(entries: AliasEntry[]): PatternSet {
+function patternSet(entries: AliasEntry[]): AliasSet {
   const kept = patternSets.get(entries);
   if (kept && kept.n === entries.length) return kept.set;
-  const set = new PatternSet(entries.map((e) => aliasNormalize(e.pattern)));
+  const set = new AliasSet(entries.map((e) => e.pattern));
   patternSets.set(entries, { set, n: entries.length });
   return set;
 }

@@ -20,7 +20,7 @@
  *   resolves to are `modprobe`d after coldplug, in /proc/modules order.
  */
 import type { Scenario, KernelAction, DriverDef, ModuleDef, BusDef } from '../../engine/scenario/schema';
-import { globMatch, globProblem, hasWildcard, parseGlob, PatternSet, type Glob } from '../../engine/core/fnmatch';
+import { AliasSet, globMatch, globProblem, hasWildcard, parseGlob, type Glob } from '../../engine/core/fnmatch';
 import type { Capture, MachineDevice } from './capture';
 import { modName, type AliasLine } from './parse';
 
@@ -74,11 +74,11 @@ function prefixOf(s: string): string {
   return i < 0 ? s : s.slice(0, i);
 }
 
-/** aliases grouped by module, and the patterns indexed for MODALIAS lookups (fnmatch.ts PatternSet) */
+/** aliases grouped by module, and the patterns indexed for MODALIAS lookups as kmod makes them (fnmatch.ts AliasSet: '-' and '_' alike) */
 class AliasTable {
   readonly byModule = new Map<string, string[]>();
   private readonly entries: { module: string; pattern: string }[] = [];
-  private readonly patterns: PatternSet;
+  private readonly patterns: AliasSet;
   constructor(lines: AliasLine[]) {
     for (const a of lines) {
       const l = this.byModule.get(a.module);
@@ -86,7 +86,7 @@ class AliasTable {
       else this.byModule.set(a.module, [a.pattern]);
       this.entries.push({ module: a.module, pattern: a.pattern });
     }
-    this.patterns = new PatternSet(lines.map((a) => a.pattern));
+    this.patterns = new AliasSet(lines.map((a) => a.pattern));
   }
   /** modules whose patterns match a MODALIAS, each with its first matching pattern, in file order (as kmod resolves) */
   lookup(modalias: string): { module: string; pattern: string }[] {

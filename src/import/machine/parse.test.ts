@@ -187,4 +187,10 @@ describe('mapping onto the engine\'s own buses', () => {
       ['/devices/pci0000:00/0000:00:02.0/mlx5_core.eth.0', 'matched', 'mlx5_core.eth'],
     ]);
   });
+  it("the alias lookup is kmod's: a MODALIAS with '-' finds an alias written with '_' (alias_normalize)", async () => {
+    const { AliasTable } = await import('./build');
+    const table = new AliasTable([{ line: 1, pattern: 'platform:foo_bar', module: 'foo' }, { line: 2, pattern: 'platform:other', module: 'other' }]);
+    expect(table.lookup('platform:foo-bar')).toEqual([{ module: 'foo', pattern: 'platform:foo_bar' }]);
+    expect(table.lookup('platform:foo_bar')).toEqual([{ module: 'foo', pattern: 'platform:foo_bar' }]);
+  });
 });

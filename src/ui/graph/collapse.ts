@@ -24,7 +24,7 @@
  */
 import type { DeviceView, DriverView, FirmwareNodeView, ModuleView, TraceEvent } from '../../engine/api';
 import type { SnapshotCore } from '../../worker/protocol';
-import { PatternSet, aliasNormalize } from '../../engine/userspace/fnmatch';
+import { AliasSet } from '../../engine/userspace/fnmatch';
 import { boxHeight, LAYOUT, moduleAliasEdge, nodeId, type AliasEdge, type NodePlace, type SummaryText } from './toFlow';
 
 export const COLLAPSE = {
@@ -403,7 +403,7 @@ interface AliasIndexOfPlan {
   /** a pattern's place in `patterns` */
   idOf: Map<string, number>;
   /** kmod's index of the patterns (a drawn device's MODALIAS → the patterns it matches) */
-  set: PatternSet;
+  set: AliasSet;
   /** pattern → summary → the hidden devices it stands for whose MODALIAS the pattern matches */
   hidden: Map<string, Map<string, string[]>>;
   /** how many distinct MODALIAS values the hidden devices have */
@@ -441,12 +441,12 @@ function aliasIndexOf(plan: CollapsePlan): AliasIndexOfPlan {
     } else hiddenByModalias.set(d.modalias, { paths: [d.devpath], summaries: [h.group.summary] });
   }
   const patterns = [...aliasPatterns];
-  // kmod's lookup: the aliases and the MODALIAS normalized ('-' as '_': aliasNormalize)
-  const set = new PatternSet(patterns.map(aliasNormalize));
+  // kmod's lookup: the aliases and the MODALIAS normalized ('-' as '_': AliasSet)
+  const set = new AliasSet(patterns);
   const hidden = new Map<string, Map<string, string[]>>();
   const patternsOf = new Map<string, number[]>();
   for (const [modalias, { paths, summaries }] of hiddenByModalias) {
-    const matched = set.matches(aliasNormalize(modalias));
+    const matched = set.matches(modalias);
     if (!matched.length) continue;
     for (const p of paths) patternsOf.set(p, matched);
     for (const i of matched) {
@@ -466,7 +466,7 @@ function aliasIndexOf(plan: CollapsePlan): AliasIndexOfPlan {
   const matching = (modalias: string | null): readonly number[] | undefined => {
     if (!modalias) return undefined;
     let hits = memo.get(modalias);
-    if (hits === undefined) memo.set(modalias, (hits = set.matches(aliasNormalize(modalias))));
+    if (hits === undefined) memo.set(modalias, (hits = set.matches(modalias)));
     return hits;
   };
   return (plan.aliasIndex = { patterns, idOf, set, hidden, hiddenCount: hiddenByModalias.size, patternsOf, owners, matching });
