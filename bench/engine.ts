@@ -6,7 +6,7 @@
  *   --mode boot --sizes 10000,100000 --runs 3 --tt-budget 60000 --out result.json
  *       a warm-up run, then `runs` boots of each size in this one process (median, ratio of
  *       the largest to the smallest), then time travel on the largest run: stateAt at random steps after the checkpoints
- *       are warm (a seek to the end and back), and one step forward/back from random places; then the
+ *       are made (a seek to the end, Simulation.prepareTimeTravel, back to the start), and one step forward/back from random places; then the
  *       heap time travel holds on top of the run (the cursor, its views, the checkpoints).
  *   --mode peak --sizes 100000 --out result.json
  *       one boot only: run with --trace-gc, the parent reads the heap used before each GC
@@ -68,11 +68,16 @@ if (mode === 'peak') {
     events,
   });
 
-  // time travel on the largest run: the first walk to the end (it makes the checkpoints and the
-  // views: what the app's worker does once after a run, for its layout), back to the start, then random steps
+  // time travel on the largest run: the first stateAt at the last step (the run's last state
+  // loaded into the cursor, its views made: what the app's worker does first after a run, for its
+  // answer), then the checkpoints (what the worker makes in slices after answering), back to the
+  // start, then random steps
   const warm0 = performance.now();
   const devices = sim.stateAt(sim.lastStep).devices.length;
   const warmMs = performance.now() - warm0;
+  const prep0 = performance.now();
+  sim.prepareTimeTravel();
+  const checkpointsMs = performance.now() - prep0;
   sim.stateAt(-1);
   result.devices = devices;
   const rnd = rng(12345);
@@ -103,7 +108,7 @@ if (mode === 'peak') {
   const ttHeapMB = (process.memoryUsage().heapUsed - heapBeforeTT) / 2 ** 20;
   Object.assign(result, {
     timetravel: {
-      n, warmMs, heapMB: ttHeapMB,
+      n, warmMs, checkpointsMs, heapMB: ttHeapMB,
       seekSamples: seeks.length, seekP95: quantile(seeks, 0.95), seekMedian: median(seeks),
       stepSamples: fwd.length, stepMedian: median(both), stepP95: quantile(both, 0.95),
       forwardMedian: median(fwd), backMedian: median(back),

@@ -4,8 +4,9 @@
  * promises (Comlink serialises Error objects).
  */
 import * as Comlink from 'comlink';
-// not the engine's index: it also exports the built-in designs, whose data is a chunk of its own here
-import { DEFAULT_SCENARIO_ID, Simulation } from '../engine/simulation';
+// not the engine's index: it also exports the built-in designs, whose data is a chunk of its own
+// here, and time travel's code, which is another (loaded from the start, beside this one)
+import { DEFAULT_SCENARIO_ID, SimulationCore as Simulation } from '../engine/simulationCore';
 import { validateScenario } from '../engine/scenario/validate';
 import type { EngineWire, RunHead, RunInfo, Slot, SnapshotCore, UiSnapshot, WireRun, WireStep } from './protocol';
 import type { UiSnapshots } from './uiSnapshot';
@@ -14,6 +15,8 @@ import type { TraceEvent } from '../engine/index';
 import type { BasisIndex } from './delta';
 
 const sims = new Map<Slot, Simulation>();
+/** time travel's code (engine/trace/timeTravel.ts): a chunk of its own, asked for as the worker starts (its first chunk has a budget) */
+const timeTravel = import('../engine/trace/timeTravel');
 /** each slot's last layout basis (a new layout when the user expands or collapses a group) */
 const bases = new Map<Slot, SnapshotCore | null>();
 /**
@@ -162,6 +165,22 @@ async function runInfo(sim: Simulation, slot: Slot): Promise<RunInfo> {
   return info;
 }
 
+/** patches walked per slice of a run's checkpoints (~10 ms at 100k devices): a request waits for one slice at most */
+const PREPARE_SLICE = 4096;
+
+/**
+ * The run's time-travel checkpoints (Simulation.prepareTimeTravel), made in slices between the
+ * requests once the run has answered: its answer needed only the last steps (loaded from the run,
+ * not walked to), and a jump far back before they exist would walk from the nearest one there is.
+ * Stops when a later run replaces the simulation.
+ */
+function prepareInBackground(sim: Simulation): void {
+  const slice = () => {
+    if ([...sims.values()].includes(sim) && !sim.prepareTimeTravel(PREPARE_SLICE)) setTimeout(slice, 0);
+  };
+  setTimeout(slice, 0);
+}
+
 /** scenarios arrive as JSON text (any nesting survives the post) */
 function parse(json: string): { ok: true; value: unknown } | { ok: false; message: string } {
   try {
@@ -191,7 +210,7 @@ const api: EngineWire = {
   async run(json, slot = 'main') {
     const p = parse(json);
     if (!p.ok) return { info: invalidInfo({ id: '(invalid)', title: '(invalid scenario)', source: '', errors: [{ path: '(root)', message: p.message }], eventCount: 0 }), last: null, scenarioAsSent: false, basisToken: null };
-    const sim = new Simulation(p.value);
+    const sim = new Simulation(p.value, {}, await timeTravel);
     sims.set(slot, sim);
     const info = await runInfo(sim, slot);
     if (!sim.scenario) return { info, last: null, scenarioAsSent: false, basisToken: null };
@@ -200,6 +219,7 @@ const api: EngineWire = {
     // a token no other worker gives (one restarted replays the run: its basis is its own)
     const basisToken = info.layoutBasis ? `${Date.now().toString(36)}.${Math.random().toString(36).slice(2)}.${++basisTokens}` : null;
     if (basisToken) sentBasis.set(slot, { token: basisToken, index: null });
+    prepareInBackground(sim);
     const answer: WireRun = { info: asSent ? { ...info, scenario: null } : info, last, scenarioAsSent: asSent, basisToken };
     // the kind column moves to the UI thread rather than being copied (an invalid run's is the shared empty one)
     return Comlink.transfer(answer, [info.index.kinds.buffer]);

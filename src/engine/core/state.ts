@@ -369,6 +369,14 @@ export class PatchLog {
   patch(j: number): Patch {
     return [TABLES[this.table.at(j)]!, this.key.at(j), this.before.at(j), this.after.at(j)];
   }
+  /**
+   * Every patch in journal order: the order a cursor walking forward from the empty state first
+   * sees each key in (trace/timeline.ts
+   * loads the last step's state without that walk, and gives the keys the ids it would have given).
+   */
+  forEachPatch(fn: (t: Table, key: string, before: unknown, after: unknown) => void): void {
+    for (let j = 0, n = this.key.length; j < n; j++) fn(TABLES[this.table.at(j)]!, this.key.at(j), this.before.at(j), this.after.at(j));
+  }
   /** apply patch j to a state, forward (after) or backward (before) */
   apply(state: JournaledState, j: number, forward: boolean): void {
     state.applyChange(TABLES[this.table.at(j)]!, this.key.at(j), forward ? this.after.at(j) : this.before.at(j));
@@ -581,6 +589,12 @@ export class JournaledState {
     else map.set(key, v);
     if (t === 'devices') this.rekeep(key, v as DeviceRec | undefined);
     this.onChange?.(t, key, was, v);
+  }
+
+  /** set a record that the state does not hold, without journaling or telling onChange (trace/timeline.ts loadEnd: the views are made from the tables afterwards) */
+  loadRecord(t: Exclude<Table, 'misc'>, key: string, v: unknown): void {
+    this.reindex(t, undefined, v);
+    this.table(t).set(key, v);
   }
 
   /** apply a patch forward (after) or backward (before), without journaling */

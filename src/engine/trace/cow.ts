@@ -114,15 +114,27 @@ export class CowTable<V> implements Map<string, V> {
   }
 
   set(key: string, v: V): this {
-    if (v === undefined) {
-      this.delete(key);
-      return this;
-    }
-    const id = this.registry.id(key);
+    if (v === undefined) this.delete(key);
+    else this.setById(this.registry.id(key), v);
+    return this;
+  }
+
+  /** set the value of the key with registry id `id` (no hashing: for walks over a registry's ids) */
+  setById(id: number, v: V): void {
     const c = this.writable(id >> SHIFT);
     if (c[id & MASK] === undefined) this.count++;
     c[id & MASK] = v;
-    return this;
+  }
+
+  /** each value with its key's registry id, in id order */
+  forEachId(fn: (value: V, id: number) => void): void {
+    for (let c = 0; c < this.chunks.length; c++) {
+      const chunk = this.chunks[c]!;
+      for (let i = 0; i < CHUNK; i++) {
+        const v = chunk[i];
+        if (v !== undefined) fn(v, (c << SHIFT) | i);
+      }
+    }
   }
 
   delete(key: string): boolean {
@@ -193,13 +205,7 @@ export class CowTable<V> implements Map<string, V> {
   /** in the order entries() gives, with no generator: a generator allocates its result objects per entry (a jump walked ~20k drivers this way) */
   forEach(fn: (value: V, key: string, map: Map<string, V>) => void): void {
     const keys = this.registry.keys;
-    for (let c = 0; c < this.chunks.length; c++) {
-      const chunk = this.chunks[c]!;
-      for (let i = 0; i < CHUNK; i++) {
-        const v = chunk[i];
-        if (v !== undefined) fn(v, keys[(c << SHIFT) | i]!, this);
-      }
-    }
+    this.forEachId((v, id) => fn(v, keys[id]!, this));
   }
 
   get [Symbol.toStringTag](): string {

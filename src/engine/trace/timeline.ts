@@ -8,6 +8,13 @@
  * checkpoint; a jump thaws the checkpoint nearest the target (its cost: the number of chunks and
  * the device list, not how much differs) and walks the patches left. Nothing is taken during the
  * run itself.
+ *
+ * The last step's state is the live run's own (its tables when the run ended): a seek that lands
+ * nearer the end than any checkpoint loads them into the cursor (loadEnd) instead of walking the
+ * whole journal, and keeps that as a checkpoint too. A first answer (the last step, the steps just
+ * before the last removals: worker/union.ts layoutSteps) then costs the records at the end, not
+ * every patch of the run; the checkpoints the forward walk would have made are made by `prepare`
+ * (the worker calls it in slices once it has answered, the benchmark before it times jumps).
  */
 import { Kernel } from '../core/kernel';
 import { JournaledState, type Misc } from '../core/state';
@@ -28,6 +35,9 @@ const MAX_CHECKPOINTS = 512;
 /** no checkpoints closer than this many patches: walking that far is about as cheap as a restore */
 const MIN_SPACING = 2048;
 
+/** the tables loadEnd sets, every one but misc */
+const LOADED_TABLES = ['buses', 'modules', 'drivers', 'devices', 'files'] as const;
+
 export class Timeline {
   readonly cursor: Kernel;
   /** the cursor's state is the state after event `pos` (-1: before the first event) */
@@ -35,11 +45,21 @@ export class Timeline {
 
   private readonly storage = new CursorStorage();
   private readonly views: SnapshotViews;
+  /** made by walking forward from the empty state, in step order */
   private readonly checkpoints: Checkpoint[] = [];
+  /** the state after the last event, loaded from the live run's tables (loadEnd); null until a seek first wants it */
+  private end: Checkpoint | null = null;
+  /** the journal's keys are registered in the cursor's storage (registerKeys) */
+  private keysRegistered = false;
   /** patches between checkpoints */
   private readonly spacing: number;
 
-  constructor(readonly live: Kernel, private readonly discovery: Discovery, opts: { spacing?: number } = {}) {
+  /** whether a seek may load the last step's state (loadEnd); off, the cursor only walks (the reference the end load is tested against) */
+  private readonly mayLoadEnd: boolean;
+
+  /** `spacing`: patches between checkpoints; `loadEnd` false: reach the last step by walking, like any other */
+  constructor(readonly live: Kernel, private readonly discovery: Discovery, opts: { spacing?: number; loadEnd?: boolean } = {}) {
+    this.mayLoadEnd = opts.loadEnd ?? true;
     this.cursor = new Kernel(live.scenario, live.facts, new JournaledState(this.storage));
     for (const [name, bt] of live.busTypes) this.cursor.busTypes.set(name, bt);
     // share the append-only logs; snapshots slice them by count
@@ -56,8 +76,13 @@ export class Timeline {
   restores = 0;
 
   /** checkpoints kept so far (for the benchmark and tests) */
+  /** the last step's state was loaded from the live run (loadEnd) rather than walked to */
+  get endLoaded(): boolean {
+    return this.end !== null;
+  }
+
   get checkpointCount(): number {
-    return this.checkpoints.length;
+    return this.checkpoints.length + (this.end ? 1 : 0);
   }
 
   get length(): number {
@@ -69,7 +94,11 @@ export class Timeline {
     const target = Math.max(-1, Math.min(step, this.length - 1));
     if (target !== this.pos) {
       const ck = this.nearestCheckpoint(target);
-      if (ck.pos !== this.pos && this.restoreCost() + this.distance(ck.pos, target) < this.distance(this.pos, target)) this.restore(ck);
+      const here = this.distance(this.pos, target);
+      const viaCheckpoint = ck.pos !== this.pos ? this.restoreCost() + this.distance(ck.pos, target) : Infinity;
+      const viaEnd = this.end || !this.mayLoadEnd ? Infinity : this.loadCost() + this.distance(this.length - 1, target);
+      if (viaEnd < Math.min(here, viaCheckpoint)) this.loadEnd();
+      else if (viaCheckpoint < here) this.restore(ck);
       this.walk(target);
     }
     // the deferred active list is not journaled: it is empty at every boundary; show pending ones only
@@ -96,6 +125,63 @@ export class Timeline {
     }
   }
 
+  /**
+   * Make the checkpoints a walk forward to the end makes, walking at most about `maxPatches`
+   * patches (all of them when not given); true when there are none left to make. The cursor moves:
+   * the next seek goes from wherever this left it.
+   */
+  prepare(maxPatches = Infinity): boolean {
+    const lastEvent = this.length - 1;
+    const last = this.checkpoints[this.checkpoints.length - 1]!;
+    const from = this.patchesTo(last.pos);
+    if (this.patchesTo(lastEvent) - from < this.spacing) return true;
+    // from the furthest checkpoint, or from the cursor if it is less than a spacing past it
+    if (this.pos < last.pos || this.patchesTo(this.pos) - from >= this.spacing) this.restore(last);
+    const stop = this.patchesTo(this.pos) + maxPatches;
+    while (this.pos < lastEvent && this.patchesTo(this.pos) < stop) this.walk(this.pos + 1);
+    return this.patchesTo(lastEvent) - this.patchesTo(this.checkpoints[this.checkpoints.length - 1]!.pos) < this.spacing;
+  }
+
+  /** what loading the live run's last state costs, in patches walked: a patch per record, about */
+  private loadCost(): number {
+    const s = this.live.state;
+    return s.devices.size + s.drivers.size + s.modules.size + s.buses.size + s.files.size;
+  }
+
+  /**
+   * The cursor at the last event, from the live run's tables: from the empty state, every record
+   * of the end set once (the views built for it as for any patch), then kept as a checkpoint. The
+   * storage's ids are the ones a forward walk gives (registerKeys), so the tables iterate as a
+   * walked cursor's do and the snapshot is the same (src/engine/test/views.test.ts checks it).
+   */
+  private loadEnd(): void {
+    this.registerKeys();
+    this.restore(this.checkpoints[0]!, false);
+    const live = this.live.state;
+    const state = this.cursor.state;
+    // the views are made from the tables once they are set, not record by record
+    this.views.unbuilt();
+    for (const t of LOADED_TABLES) for (const [key, v] of live[t] as Map<string, unknown>) state.loadRecord(t, key, v);
+    state.misc = { ...live.misc };
+    state.forgetLast();
+    this.pos = this.length - 1;
+    this.views.settle(false);
+    this.end = { pos: this.pos, frozen: this.storage.store.freeze(), misc: { ...state.misc } };
+  }
+
+  /** give every key the journal names its id, in journal order: the order a forward walk first sees them in */
+  private registerKeys(): void {
+    if (this.keysRegistered) return;
+    this.keysRegistered = true;
+    const r = this.storage.registries;
+    this.live.state.journal.forEachPatch((t, key, before, after) => {
+      if (t === 'misc') return;
+      // a key first appears where its record is created: no lookup for the patches that change one
+      if (before === undefined) r[t].id(key);
+      this.views.seeKey(t, after);
+    });
+  }
+
   /** patches up to and including event p's */
   private patchesTo(p: number): number {
     return p < 0 ? 0 : this.live.state.journal.end(p);
@@ -113,7 +199,7 @@ export class Timeline {
   }
 
   private nearestCheckpoint(target: number): Checkpoint {
-    let best = this.checkpoints[0]!;
+    let best = this.end ?? this.checkpoints[0]!;
     for (const c of this.checkpoints) if (this.distance(c.pos, target) < this.distance(best.pos, target)) best = c;
     return best;
   }
@@ -125,13 +211,13 @@ export class Timeline {
   }
 
   /** make the cursor's state and views the checkpoint's */
-  private restore(ck: Checkpoint): void {
+  private restore(ck: Checkpoint, counted = true): void {
     this.storage.store.thaw(ck.frozen);
     this.cursor.state.forgetLast();
     this.cursor.state.misc = { ...ck.misc };
     this.views.restored();
     this.pos = ck.pos;
-    this.restores++;
+    if (counted) this.restores++;
   }
 
   /** the state after event `step`, kept up to date incrementally (trace/views.ts) */

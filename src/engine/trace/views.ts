@@ -83,7 +83,7 @@ export class SnapshotViews {
    * (a counter driver_register takes the next of), whose ids the storage hands out in the order
    * the cursor first sees them, which is increasing: iterating it is registration order, no sort.
    */
-  private readonly drvByOrder: Map<string, number>;
+  private readonly drvByOrder: CowTable<number>;
   /** the driver views in registration order, and each driver's place in it by its registry id (-1: not in it; made with the list) */
   private drvList: DriverView[] = [];
   private drvPos: Int32Array | null = null;
@@ -148,6 +148,15 @@ export class SnapshotViews {
     this.devpaths = r.devices;
     this.drvRegistry = r.drivers;
     k.state.onChange = (t, key, before, after) => this.mark(t, key, before, after);
+  }
+
+  /**
+   * The journal names `key` of table `t`, writing `after` (trace/timeline.ts: before a walk, in
+   * journal order): the keys these views keep of their own take the ids a forward walk gives them.
+   * drvByOrder's ids must follow the drivers' registration order, which a forward walk sees in order.
+   */
+  seeKey(t: Table, after: unknown): void {
+    if (t === 'drivers' && after) this.drvByOrder.registry.id(String((after as DriverRec).order));
   }
 
   /** a patch was applied to the cursor: remember which views it may change */
@@ -266,7 +275,7 @@ export class SnapshotViews {
    * (0.9 s of 3 s).
    */
   settle(lists = true): void {
-    if (!this.built) this.rebuild();
+    if (!this.built) this.rebuild(lists);
     else this.refresh(lists);
     // a checkpoint keeps every firmware node's view: made lazily (firmwareViews), the views a
     // walk dropped would otherwise be made again after every restore to it (~2,000 at 100k)
@@ -395,7 +404,17 @@ export class SnapshotViews {
     return (this.out.sysfs ??= this.sysfs.slice());
   }
 
-  private rebuild(): void {
+  /**
+   * The cursor's tables are about to be set wholesale (trace/timeline.ts loadEnd): no patch is
+   * marked until the next settle, which makes every view again from the tables (rebuild), as the
+   * first one did.
+   */
+  unbuilt(): void {
+    this.built = false;
+  }
+
+  /** every view from the tables; the sorted lists and the listing too, or (`lists` false) when next read */
+  private rebuild(lists: boolean): void {
     const k = this.k;
     const s = k.state;
     for (const o of OWNERS) this.lines[o].clear();
@@ -405,14 +424,17 @@ export class SnapshotViews {
     this.fwDevices.clear();
     this.fwNodeViews.clear();
     this.tsmDevices.clear();
-    for (const d of s.devices.values()) {
+    // by registry id: the device table, its views and their entries share the devpaths' registry
+    const views = this.devViews as CowTable<DeviceView>;
+    const devLines = this.lines.d as CowTable<Lines>;
+    (s.devices as CowTable<DeviceRec>).forEachId((d, id) => {
       const c = this.deviceParts(d);
-      this.devViews.set(d.devpath, c.view);
-      this.setLines('d', d.devpath, c);
+      views.setById(id, c.view);
+      devLines.setById(id, c);
       const fw = fwnodeOf(d);
       if (fw) this.fwDevices.add(fw, d.devpath);
       if (d.cls === 'tsm') this.tsmDevices.add(d.devpath);
-    }
+    });
     this.drvByOrder.clear();
     for (const drv of [...s.drivers.values()].sort((a, b) => a.order - b.order)) {
       this.drvByOrder.set(String(drv.order), this.drvRegistry.id(drv.id));
@@ -427,9 +449,17 @@ export class SnapshotViews {
     for (const path of s.files.keys()) this.setLines('f', path, collect((out) => fileSysfs(path, out)));
     this.setLines('fw', '', collect((out) => firmwareSysfs(k, out)));
     for (const o of OWNERS) this.pendingLines[o].clear();
-    this.devList = [...s.devices.keys()].sort().map((p) => this.devViews.get(p)!);
-    this.sysfs = this.countedListing();
-    this.orderDrivers();
+    if (lists) {
+      this.devList = [...s.devices.keys()].sort().map((p) => this.devViews.get(p)!);
+      this.sysfs = this.countedListing();
+      this.listingStale = false;
+      this.listsStale = false;
+      this.orderDrivers();
+    } else {
+      this.listingStale = true;
+      this.listsStale = true;
+      this.drvPos = null;
+    }
     this.fwViews = null;
     this.tsmList = null;
     this.files = null;
@@ -590,8 +620,8 @@ export class SnapshotViews {
     const drv = d.driver ? this.k.driver(d.driver) : undefined;
     const hit = this.byRecord.get(d);
     if (hit && hit.drv === drv) return hit;
-    const prev = this.devViews.get(d.devpath);
-    const c = new DeviceParts(this.k, d, drv, sameView(prev, deviceView(this.k, d)));
+    const view = deviceView(this.k, d);
+    const c = new DeviceParts(this.k, d, drv, this.built ? sameView(this.devViews.get(d.devpath), view) : view);
     this.byRecord.set(d, c);
     return c;
   }
