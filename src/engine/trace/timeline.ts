@@ -106,7 +106,12 @@ export class Timeline {
     return this.cursor;
   }
 
-  /** apply the patches between pos and target, one event at a time, keeping checkpoints going forward */
+  /**
+   * apply the patches between pos and target, one event at a time, keeping checkpoints going
+   * forward: from the furthest checkpoint on, each a spacing after the one before (a walk forward
+   * that starts further on, from the end's state, makes none: the checkpoints stay the ones a walk
+   * from the empty state makes, which `prepare` continues)
+   */
   private walk(target: number): void {
     const log = this.live.state.journal;
     const state = this.cursor.state;
@@ -115,7 +120,8 @@ export class Timeline {
       const end = log.end(i);
       for (let j = log.start(i); j < end; j++) log.apply(state, j, true);
       const last = this.checkpoints[this.checkpoints.length - 1]!;
-      if (i > last.pos && end - this.patchesTo(last.pos) >= this.spacing) this.save(i);
+      const from = this.patchesTo(last.pos);
+      if (i > last.pos && end - from >= this.spacing && this.patchesTo(i - 1) - from < this.spacing) this.save(i);
     }
     if (this.pos > target) {
       // the patches of events target+1 .. pos, undone last first
