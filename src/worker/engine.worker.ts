@@ -167,18 +167,25 @@ async function runInfo(sim: Simulation, slot: Slot): Promise<RunInfo> {
 
 /** patches walked per slice of a run's checkpoints (~10 ms at 100k devices): a request waits for one slice at most */
 const PREPARE_SLICE = 4096;
+/**
+ * how long after answering a run the slices start: the UI thread is taking the answer in then
+ * (at 100k devices ~2 s of deserializing, collecting and drawing), and on a 2-CPU machine a
+ * worker walking beside it made that ~0.4 s slower; a jump before the slices start makes the
+ * checkpoints it walks past itself
+ */
+const PREPARE_DELAY_MS = 1500;
 
 /**
  * The run's time-travel checkpoints (Simulation.prepareTimeTravel), made in slices between the
  * requests once the run has answered: its answer needed only the last steps (loaded from the run,
  * not walked to), and a jump far back before they exist would walk from the nearest one there is.
- * Stops when a later run replaces the simulation.
+ * Stops when a later run replaces the simulation; starts PREPARE_DELAY_MS after the answer.
  */
 function prepareInBackground(sim: Simulation): void {
   const slice = () => {
     if ([...sims.values()].includes(sim) && !sim.prepareTimeTravel(PREPARE_SLICE)) setTimeout(slice, 0);
   };
-  setTimeout(slice, 0);
+  setTimeout(slice, PREPARE_DELAY_MS);
 }
 
 /** scenarios arrive as JSON text (any nesting survives the post) */
