@@ -132,19 +132,26 @@ export class Timeline {
   }
 
   /**
-   * Make the checkpoints a walk forward to the end makes, walking at most about `maxPatches`
-   * patches (all of them when not given); true when there are none left to make. The cursor moves:
-   * the next seek goes from wherever this left it.
+   * Make the checkpoints a walk forward to the end makes, walking about `maxPatches` patches (all
+   * of them when not given; at least to the next checkpoint); true when there are none left to make. The cursor is
+   * put back where it was, its views settled there: the next seek near it (the user's next step,
+   * between two slices the worker runs) costs what it would have without this.
    */
   prepare(maxPatches = Infinity): boolean {
     const lastEvent = this.length - 1;
     const last = this.checkpoints[this.checkpoints.length - 1]!;
     const from = this.patchesTo(last.pos);
     if (this.patchesTo(lastEvent) - from < this.spacing) return true;
+    const back = this.pos;
     // from the furthest checkpoint, or from the cursor if it is less than a spacing past it
     if (this.pos < last.pos || this.patchesTo(this.pos) - from >= this.spacing) this.restore(last);
-    const stop = this.patchesTo(this.pos) + maxPatches;
+    // at least to the next checkpoint: a slice that made none would be walked again by the next
+    const stop = Math.max(this.patchesTo(this.pos) + maxPatches, from + this.spacing);
     while (this.pos < lastEvent && this.patchesTo(this.pos) < stop) this.walk(this.pos + 1);
+    if (this.pos !== back) {
+      this.seek(back);
+      this.views.settle();
+    }
     return this.patchesTo(lastEvent) - this.patchesTo(this.checkpoints[this.checkpoints.length - 1]!.pos) < this.spacing;
   }
 
