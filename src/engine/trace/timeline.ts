@@ -75,12 +75,12 @@ export class Timeline {
   /** jumps that went through a checkpoint (for the benchmark and tests) */
   restores = 0;
 
-  /** checkpoints kept so far (for the benchmark and tests) */
   /** the last step's state was loaded from the live run (loadEnd) rather than walked to */
   get endLoaded(): boolean {
     return this.end !== null;
   }
 
+  /** checkpoints kept so far, the end's included (for the benchmark and tests) */
   get checkpointCount(): number {
     return this.checkpoints.length + (this.end ? 1 : 0);
   }
@@ -163,9 +163,9 @@ export class Timeline {
 
   /**
    * The cursor at the last event, from the live run's tables: from the empty state, every record
-   * of the end set once (the views built for it as for any patch), then kept as a checkpoint. The
-   * storage's ids are the ones a forward walk gives (registerKeys), so the tables iterate as a
-   * walked cursor's do and the snapshot is the same (src/engine/test/views.test.ts checks it).
+   * of the end set once (the views made afterwards from the tables, views.ts rebuild), then kept
+   * as a checkpoint. The storage's ids are the ones a forward walk gives (registerKeys), so the
+   * tables iterate as a walked cursor's do and the snapshot is the same (src/engine/test/end-load.test.ts).
    */
   private loadEnd(): void {
     this.registerKeys();
