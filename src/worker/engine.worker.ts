@@ -13,6 +13,7 @@ import type { UiSnapshots } from './uiSnapshot';
 import { EMPTY_INDEX, eventIndex } from './eventIndex';
 import type { TraceEvent } from '../engine/index';
 import type { BasisIndex } from './delta';
+import { BackgroundWork } from './backgroundWork';
 
 const sims = new Map<Slot, Simulation>();
 /** time travel's code (engine/trace/timeTravel.ts): a chunk of its own, asked for as the worker starts (its first chunk has a budget) */
@@ -174,18 +175,21 @@ const PREPARE_SLICE = 4096;
  * checkpoints it walks past itself
  */
 const PREPARE_DELAY_MS = 1500;
+/**
+ * how long the worker must have had no request before a slice runs: a user stepping through a
+ * run (a key held down, clicks) asks again within this, so no slice makes a step wait
+ */
+const QUIET_MS = 300;
+const background = new BackgroundWork(QUIET_MS);
 
 /**
- * The run's time-travel checkpoints (Simulation.prepareTimeTravel), made in slices between the
- * requests once the run has answered: its answer needed only the last steps (loaded from the run,
- * not walked to), and a jump far back before they exist would walk from the nearest one there is.
- * Stops when a later run replaces the simulation; starts PREPARE_DELAY_MS after the answer.
+ * The run's time-travel checkpoints (Simulation.prepareTimeTravel), made in slices while the
+ * worker is quiet, once the run has answered: its answer needed only the last steps (loaded from
+ * the run, not walked to), and a jump far back before they exist would walk from the nearest one
+ * there is. Stops when a later run replaces the simulation; starts PREPARE_DELAY_MS after the answer.
  */
 function prepareInBackground(sim: Simulation): void {
-  const slice = () => {
-    if ([...sims.values()].includes(sim) && !sim.prepareTimeTravel(PREPARE_SLICE)) setTimeout(slice, 0);
-  };
-  setTimeout(slice, PREPARE_DELAY_MS);
+  background.start(() => sim.prepareTimeTravel(PREPARE_SLICE), () => [...sims.values()].includes(sim), PREPARE_DELAY_MS);
 }
 
 /** scenarios arrive as JSON text (any nesting survives the post) */
@@ -267,4 +271,5 @@ const api: EngineWire = {
   machineReport: async () => (importer ? (await importer).machineReport(sims.get('main')) : null),
 };
 
-Comlink.expose(api);
+// every request is watched: the background slices wait while requests keep coming
+Comlink.expose(background.watch(api));
