@@ -119,7 +119,7 @@ export class Timeline {
       const i = ++this.pos;
       const end = log.end(i);
       for (let j = log.start(i); j < end; j++) log.apply(state, j, true);
-      const last = this.checkpoints[this.checkpoints.length - 1]!;
+      const last = this.furthest();
       const from = this.patchesTo(last.pos);
       if (i > last.pos && end - from >= this.spacing && this.patchesTo(i - 1) - from < this.spacing) this.save(i);
     }
@@ -138,10 +138,10 @@ export class Timeline {
    * between two slices the worker runs) costs what it would have without this.
    */
   prepare(maxPatches = Infinity): boolean {
+    if (this.prepared()) return true;
     const lastEvent = this.length - 1;
-    const last = this.checkpoints[this.checkpoints.length - 1]!;
+    const last = this.furthest();
     const from = this.patchesTo(last.pos);
-    if (this.patchesTo(lastEvent) - from < this.spacing) return true;
     const back = this.pos;
     // from the furthest checkpoint, or from the cursor if it is less than a spacing past it
     if (this.pos < last.pos || this.patchesTo(this.pos) - from >= this.spacing) this.restore(last);
@@ -152,7 +152,17 @@ export class Timeline {
       this.seek(back);
       this.views.settle();
     }
-    return this.patchesTo(lastEvent) - this.patchesTo(this.checkpoints[this.checkpoints.length - 1]!.pos) < this.spacing;
+    return this.prepared();
+  }
+
+  /** the checkpoint furthest on of those a forward walk makes */
+  private furthest(): Checkpoint {
+    return this.checkpoints[this.checkpoints.length - 1]!;
+  }
+
+  /** no checkpoint is left to make: the furthest is less than a spacing before the last event */
+  private prepared(): boolean {
+    return this.patchesTo(this.length - 1) - this.patchesTo(this.furthest().pos) < this.spacing;
   }
 
   /** what loading the live run's last state costs, in patches walked: a patch per record, about */
