@@ -406,8 +406,8 @@ interface AliasIndexOfPlan {
   set: AliasSet;
   /** pattern → summary → the hidden devices it stands for whose MODALIAS the pattern matches */
   hidden: Map<string, Map<string, string[]>>;
-  /** how many distinct MODALIAS values the hidden devices have */
-  hiddenCount: number;
+  /** how many hidden devices have a MODALIAS */
+  hiddenWithModalias: number;
   /** a hidden device → the patterns (places) its MODALIAS matches (DeviceTally counts them) */
   patternsOf: Map<string, number[]>;
   /** a pattern's place → the modules that have it among their aliases */
@@ -416,60 +416,78 @@ interface AliasIndexOfPlan {
   matching(modalias: string | null): readonly number[] | undefined;
 }
 
-/**
- * The plan's alias index: every hidden MODALIAS matched against all the basis modules' aliases at
- * once, through the index kmod resolves aliases with (a large run hides ~100k devices and has
- * thousands of OF aliases, all wildcards: one scan per pattern would not do), kept by pattern
- * and by the summary standing for each hidden device. Made on first use.
- */
-function aliasIndexOf(plan: CollapsePlan): AliasIndexOfPlan {
-  if (plan.aliasIndex) return plan.aliasIndex;
-  const basis = plan.basis;
-  // the modules' alias patterns (each module's aliases, and the one udev loaded it by), and the devices the basis hides, by MODALIAS
+/** what the alias index holds of a basis whatever the plan: its modules' patterns, kmod's index of them, their owners, and the patterns each MODALIAS matches */
+interface BasisAliases {
+  patterns: string[];
+  idOf: Map<string, number>;
+  set: AliasSet;
+  owners: string[][];
+  /** MODALIAS → the patterns (places) it matches, kept as asked (set.matches) */
+  matching(modalias: string): number[];
+}
+
+/** per basis: a plan made again (a group expanded) keeps the patterns' index (~84k patterns at 100k devices) */
+const basisAliasesMade = new WeakMap<SnapshotCore, BasisAliases>();
+
+function basisAliases(basis: SnapshotCore | null): BasisAliases {
+  const made = basis ? basisAliasesMade.get(basis) : undefined;
+  if (made) return made;
+  // the modules' alias patterns (each module's aliases, and the one udev loaded it by)
   const aliasPatterns = new Set<string>();
-  // hidden devices by MODALIAS: their devpaths, and beside each the summary standing for it
-  const hiddenByModalias = new Map<string, { paths: string[]; summaries: string[] }>();
   for (const m of basis?.modules ?? []) for (const a of aliasPatternsOf(m)) aliasPatterns.add(a);
-  for (const d of basis?.devices ?? []) {
-    if (!d.modalias) continue;
-    const h = plan.basisRep.get(d.devpath);
-    if (h === undefined) continue;
-    const list = hiddenByModalias.get(d.modalias);
-    if (list) {
-      list.paths.push(d.devpath);
-      list.summaries.push(h.group.summary);
-    } else hiddenByModalias.set(d.modalias, { paths: [d.devpath], summaries: [h.group.summary] });
-  }
   const patterns = [...aliasPatterns];
   // kmod's lookup: the aliases and the MODALIAS normalized ('-' as '_': AliasSet)
   const set = new AliasSet(patterns);
-  const hidden = new Map<string, Map<string, string[]>>();
-  const patternsOf = new Map<string, number[]>();
-  for (const [modalias, { paths, summaries }] of hiddenByModalias) {
-    const matched = set.matches(modalias);
-    if (!matched.length) continue;
-    for (const p of paths) patternsOf.set(p, matched);
-    for (const i of matched) {
-      let bySummary = hidden.get(patterns[i]!);
-      if (!bySummary) hidden.set(patterns[i]!, (bySummary = new Map()));
-      for (let j = 0; j < paths.length; j++) {
-        const list = bySummary.get(summaries[j]!);
-        if (list) list.push(paths[j]!);
-        else bySummary.set(summaries[j]!, [paths[j]!]);
-      }
-    }
-  }
-  const idOf = new Map(patterns.map((x, i) => [x, i]));
+  const idOf = new Map<string, number>();
+  for (let i = 0; i < patterns.length; i++) idOf.set(patterns[i]!, i);
   const owners: string[][] = patterns.map(() => []);
   for (const m of basis?.modules ?? []) for (const a of m.aliases) owners[idOf.get(a)!]!.push(m.name);
   const memo = new Map<string, number[]>();
-  const matching = (modalias: string | null): readonly number[] | undefined => {
-    if (!modalias) return undefined;
+  const matching = (modalias: string): number[] => {
     let hits = memo.get(modalias);
     if (hits === undefined) memo.set(modalias, (hits = set.matches(modalias)));
     return hits;
   };
-  return (plan.aliasIndex = { patterns, idOf, set, hidden, hiddenCount: hiddenByModalias.size, patternsOf, owners, matching });
+  const out = { patterns, idOf, set, owners, matching };
+  if (basis) basisAliasesMade.set(basis, out);
+  return out;
+}
+
+/**
+ * The plan's alias index: every hidden MODALIAS matched against all the basis modules' aliases at
+ * once, through the index kmod resolves aliases with (a large run hides ~100k devices and has
+ * thousands of OF aliases, all wildcards: one scan per pattern would not do), each distinct
+ * MODALIAS once, kept by pattern and by the summary standing for each hidden device. Made on first use.
+ */
+function aliasIndexOf(plan: CollapsePlan): AliasIndexOfPlan {
+  if (plan.aliasIndex) return plan.aliasIndex;
+  const basis = plan.basis;
+  const { patterns, idOf, set, owners, matching } = basisAliases(basis);
+  // by pattern place: summary → the hidden devices behind it whose MODALIAS the pattern matches
+  const byPattern: (Map<string, string[]> | undefined)[] = new Array(patterns.length);
+  const patternsOf = new Map<string, number[]>();
+  let hiddenWithModalias = 0;
+  for (const d of basis?.devices ?? []) {
+    if (!d.modalias) continue;
+    const h = plan.basisRep.get(d.devpath);
+    if (h === undefined) continue;
+    hiddenWithModalias++;
+    const matched = matching(d.modalias);
+    if (!matched.length) continue;
+    patternsOf.set(d.devpath, matched);
+    const summary = h.group.summary;
+    for (const i of matched) {
+      let bySummary = byPattern[i];
+      if (!bySummary) byPattern[i] = bySummary = new Map();
+      const list = bySummary.get(summary);
+      if (list) list.push(d.devpath);
+      else bySummary.set(summary, [d.devpath]);
+    }
+  }
+  const hidden = new Map<string, Map<string, string[]>>();
+  for (let i = 0; i < patterns.length; i++) if (byPattern[i]) hidden.set(patterns[i]!, byPattern[i]!);
+  const matchingOrNone = (modalias: string | null): readonly number[] | undefined => (modalias ? matching(modalias) : undefined);
+  return (plan.aliasIndex = { patterns, idOf, set, hidden, hiddenWithModalias, patternsOf, owners, matching: matchingOrNone });
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -1153,7 +1171,7 @@ export class DeviceTally {
 
   constructor(private readonly plan: CollapsePlan) {
     const index = plan.hasAliases ? aliasIndexOf(plan) : null;
-    this.index = index && index.hiddenCount ? index : null;
+    this.index = index && index.hiddenWithModalias ? index : null;
     this.reset();
   }
 
