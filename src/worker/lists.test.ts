@@ -4,7 +4,8 @@ import { Simulation, getBuiltinScenario, type UeventRecord } from '../engine/ind
 import { formatDmesg, formatUeventLog } from '../engine/trace/format';
 import { isFileName } from '../ui/views/format';
 import { benchScenario } from '../../bench/scenario';
-import { MonitorIndex } from './lineIndex';
+import { MonitorIndex, ueventLines, ueventLinesAt } from './lineIndex';
+import { UeventLog } from '../engine/trace/ueventlog';
 import { dmesgLines, latestUevent, monitorLines, sysfsDir } from './lists';
 import type { SysfsEntry } from './protocol';
 import { UiSnapshots } from './uiSnapshot';
@@ -74,6 +75,18 @@ describe('the paged views', () => {
     const text = monitorText(all);
     expect(index.lineCount(3)).toBe(text.length);
     for (let from = 0; from < text.length; from++) expect(monitorLines(all, index, 3, from, from + 3)).toEqual(text.slice(from, from + 3));
+  });
+
+  it('a uevent log counts its lines from its columns as its records would, newlines in any name or value included', () => {
+    const text = fc.oneof(fc.constantFrom('a', 'b\nc', '\n', 'x\n\ny', ''), fc.string({ maxLength: 6 }));
+    fc.assert(
+      fc.property(fc.array(fc.record({ devpath: text, subsystem: text, vars: fc.array(fc.tuple(text, text), { maxLength: 4 }) }), { minLength: 1, maxLength: 8 }), (rows) => {
+        const log = new UeventLog();
+        rows.forEach((r, i) => log.push(i + 1, 'add', `/devices/${r.devpath}`, r.subsystem, r.vars));
+        for (let i = 0; i < log.length; i++) expect(ueventLinesAt(log, i)).toBe(ueventLines(log.at(i)!));
+        expect(new MonitorIndex(log).lineCount(log.length)).toBe(monitorText(log.all()).length);
+      }),
+    );
   });
 
   it('dmesg\'s lines are formatDmesg\'s, numbered from the first', () => {

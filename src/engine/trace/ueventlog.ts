@@ -19,6 +19,8 @@ export interface UeventList {
   readonly length: number;
   at(i: number): UeventRecord | undefined;
   slice(from?: number, to?: number): UeventRecord[];
+  /** uevent i's env in order (ACTION, DEVPATH, SUBSYSTEM, its variables, SEQNUM) without building its record (UeventLog's columns) */
+  eachEnv?(i: number, fn: (key: string, value: string, place: number) => void): void;
 }
 
 type Pair = readonly [string, string];
@@ -100,6 +102,20 @@ export class UeventLog implements UeventList {
     }
     env[env.length - 1] = ['SEQNUM', String(seq)];
     return { seq, action, devpath, subsystem, env };
+  }
+
+  /** `at(i).env`'s pairs in order, read from the columns (nothing built but SEQNUM's text), for 0 ≤ i < length */
+  eachEnv(i: number, fn: (key: string, value: string, place: number) => void): void {
+    const start = this.varAt.at(i);
+    const end = this.varEnd(i);
+    fn('ACTION', this.actionAt(i), 0);
+    fn('DEVPATH', this.devpath.at(i), 1);
+    fn('SUBSYSTEM', this.subsystems[this.subsystemId.at(i)]!, 2);
+    for (let j = start; j < end; j++) {
+      const v = this.vars.at(j);
+      fn(v[0], v[1], j - start + 3);
+    }
+    fn('SEQNUM', String(this.seq.at(i)), end - start + 3);
   }
 
   /** uevents [from, to), the bounds read as Array.prototype.slice reads them */
