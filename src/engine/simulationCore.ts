@@ -117,6 +117,13 @@ export class SimulationCore {
     return this.run?.kernel.events.kindIds() ?? { ids: new Uint8Array(0), names: [] };
   }
 
+  /** event `i`'s sentence when it is a top-level event (depth 0), else null, without building the event (the worker's boot stages: eventIndex.ts) */
+  topLevelText(i: number): string | null {
+    if (!this.run || !Number.isInteger(i) || i < 0 || i >= this.run.kernel.events.length) throw new RangeError(`event ${i} is not in the trace`);
+    const events = this.run.kernel.events;
+    return events.depthAt(i) === 0 ? events.textAt(i) : null;
+  }
+
   /** what event `i` touched (devices, drivers, modules), without building the event; read-only */
   eventTouchesAt(i: number): TraceEvent['touches'] {
     if (!this.run || !Number.isInteger(i) || i < 0 || i >= this.run.kernel.events.length) throw new RangeError(`event ${i} is not in the trace`);

@@ -147,10 +147,7 @@ async function runInfo(sim: Simulation, slot: Slot): Promise<RunInfo> {
   const focus = sim.scenario.focusModule;
   const story = focus ? storyStep(eventsOfKind(sim, kinds, 'uevent'), layoutBasis?.modules.find((m) => m.name === focus)) : null;
   // the boot stages: depth-0 phase events (few)
-  const index = eventIndex(kinds, (i) => {
-    const e = sim.eventsBetween(i, i + 1)[0]!;
-    return e.depth === 0 ? e.text : null;
-  });
+  const index = eventIndex(kinds, (i) => sim.topLevelText(i));
   const info: RunInfo = {
     summary,
     index,

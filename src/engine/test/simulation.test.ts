@@ -46,6 +46,15 @@ describe('the trace, paged', () => {
     expect(u.text).toContain(`uevent ${u.uevent!.action} ${u.uevent!.devpath} SUBSYSTEM=${u.uevent!.subsystem}`);
     expect(u.text).toContain(`MODALIAS=${u.uevent!.env.find(([k]) => k === 'MODALIAS')![1]}`);
   });
+  it('topLevelText is the text of exactly the depth-0 events, read without building them', () => {
+    for (const id of ['auxiliary', 'faux']) {
+      const sim = new Simulation(getBuiltinScenario(id));
+      const all = sim.eventsBetween(0, sim.eventCount);
+      expect(all.some((e) => e.depth > 0) && all.some((e) => e.depth === 0)).toBe(true);
+      all.forEach((e, i) => expect(sim.topLevelText(i), `${id} event ${i}`).toBe(e.depth === 0 ? e.text : null));
+      expect(() => sim.topLevelText(sim.eventCount)).toThrow(RangeError);
+    }
+  });
   it('the event log refuses an index outside the trace instead of building a made-up event', () => {
     const sim = new Simulation(getBuiltinScenario('auxiliary'));
     const log = sim.kernel!.events;

@@ -355,6 +355,11 @@ export class EventLog {
     if (u !== undefined && m !== undefined) this.matchToo.set(i, m);
   }
 
+  /** event i's nesting depth, without building the event */
+  depthAt(i: number): number {
+    return (this.meta.at(i) >> DEPTH_SHIFT) & MAX_DEPTH;
+  }
+
   kindAt(i: number): EventKind {
     return this.kinds[this.meta.at(i) & 0xff]!;
   }
