@@ -83,7 +83,8 @@ export interface DeviceView {
   deferred: boolean;
   devmParent: string | null; // devpath of the device whose devres owns this one
   createdBy: string | null; // module or kernel component that created it
-  uevent: string[]; // contents of the uevent file
+  // its uevent file is read one device at a time (Simulation.ueventFile): ~2-6 lines a device, a
+  // sixth of what a 100k-device snapshot would otherwise carry to the UI
 }
 
 export interface DriverView {

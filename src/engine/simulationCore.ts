@@ -162,6 +162,12 @@ export class SimulationCore {
     return this.timeTravel.explainDevice(this.timeline.seek(step), devpath);
   }
 
+  /** the uevent file of the device at `devpath` after event `step` (`cat /sys<devpath>/uevent`), null when it does not exist then */
+  ueventFile(step: number, devpath: string): string[] | null {
+    if (!this.timeline) return null;
+    return this.timeTravel.ueventFile(this.timeline.seek(step), devpath);
+  }
+
   /**
    * The scenario with a user action inserted at `step`: actions that ran before `step` keep their
    * place (pinned with `at`), later ones are dropped — the timeline forks there.

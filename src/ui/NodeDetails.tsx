@@ -115,6 +115,7 @@ interface Props {
 /** Side panel: the selected node's details, match explanations and user actions, or the run's summary. */
 export function NodeDetails({ snapshot, summary, selected }: Props) {
   const explain = useViewStore((s) => s.explain);
+  const uevent = useViewStore((s) => s.selectedUevent);
   const applyAction = useViewStore((s) => s.applyAction);
   const step = useViewStore((s) => s.step);
   const select = useViewStore((s) => s.select);
@@ -172,7 +173,7 @@ export function NodeDetails({ snapshot, summary, selected }: Props) {
           <Field label="driver" testId="detail-driver"><B text={d.driver ?? (d.deferred ? 'none (probe deferred)' : 'none (unbound)')} /></Field>
           <Field label="MODALIAS" testId="detail-modalias"><span className="bs-mono"><B text={d.modalias ?? 'none'} /></span></Field>
           <Field label="uevent file" testId="detail-uevent">
-            <pre className="bs-pre">{d.uevent.length ? d.uevent.map((l, i) => <div key={i}><B text={l} /></div>) : '(empty)'}</pre>
+            <pre className="bs-pre">{uevent === null ? '…' : uevent.length ? uevent.map((l, i) => <div key={i}><B text={l} /></div>) : '(empty)'}</pre>
           </Field>
           {d.driverOverride !== null && <Field label="driver_override"><B text={d.driverOverride} /></Field>}
           <Field label="firmware"><B text={d.firmwareNode ?? d.ofNode ?? d.acpiHid ?? '—'} /></Field>

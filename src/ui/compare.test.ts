@@ -8,7 +8,7 @@ import { Simulation, getBuiltinScenario } from '../engine/index';
 const dev = (name: string, devpath: string, extra: Partial<DeviceView> = {}): DeviceView => ({
   name, bus: null, class: null, devpath, parent: devpath.slice(0, devpath.lastIndexOf('/')) || null, driver: null, modalias: null,
   driverOverride: null, unbindable: false, ofNode: null, acpiHid: null, firmwareNode: null, deferred: false, devmParent: null,
-  createdBy: null, uevent: [], ...extra,
+  createdBy: null, ...extra,
 });
 const fw = (id: string, devices: string[]): FirmwareNodeView => ({ id, kind: 'smccc', label: id, props: {}, parent: 'smccc', devices });
 const snap = (parts: Partial<Snapshot>): Snapshot => ({

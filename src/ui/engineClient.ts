@@ -199,6 +199,7 @@ export function createEngineClient(opts: EngineClientOptions = {}): EngineClient
     findings: (step, slot) => call((r) => r.findings(step, slot)),
     resolveStop: (stop, slot) => call((r) => r.resolveStop(stop, slot)),
     explain: (step, devpath, slot) => call((r) => r.explain(step, devpath, slot)),
+    ueventFile: (step, devpath, slot) => call((r) => r.ueventFile(step, devpath, slot)),
     layout: (expanded, slot) => call((r) => r.layout(expanded, slot)),
     withAction: (action, step, slot) => call((r) => r.withAction(action, step, slot)),
     importFiles: (files) => call<ImportOutcome | null>((r) => r.importFiles(files)),

@@ -5,7 +5,7 @@ import { moduleOutcome, type OutcomeContext } from './outcome';
 // Hand-written snapshots in the shape of the faux and auxiliary designs (not engine output).
 const dev = (name: string, devpath: string, extra: Partial<DeviceView> = {}): DeviceView => ({
   name, bus: null, class: null, devpath, parent: null, driver: null, modalias: null, driverOverride: null, unbindable: false,
-  ofNode: null, acpiHid: null, firmwareNode: null, deferred: false, devmParent: null, createdBy: null, uevent: [], ...extra,
+  ofNode: null, acpiHid: null, firmwareNode: null, deferred: false, devmParent: null, createdBy: null, ...extra,
 });
 const mod = (extra: Partial<ModuleView> = {}): ModuleView => ({
   name: 'arm_cca_guest', state: 'not-loaded', loadedBy: null, location: 'module', aliases: ['auxiliary:arm_cca_guest.arm-rsi-dev'], drivers: [], initRet: null, ...extra,

@@ -69,6 +69,7 @@ function fakeClient(overrides: Partial<EngineClient> = {}): EngineClient & { cal
     // the walkthrough resolver over the fake run's events (every run here has 3)
     resolveStop: async (stop) => resolveStop(stop, Array.from({ length: 3 }, (_, i) => event(i))),
     explain: async (step, devpath) => (calls.push(`explain ${step} ${devpath}`), []),
+    ueventFile: async (step, devpath) => (calls.push(`ueventFile ${step} ${devpath}`), [`DEVPATH=${devpath}`, `STEP=${step}`]),
     layout: async (expanded) => (calls.push(`layout ${expanded.join(',')}`), { places: [], ms: 0, expanded }),
     withAction: async (action, step) => (calls.push(`withAction ${action.op} ${step}`), { id: 'a', actions: [action] } as unknown as Scenario),
     importFiles: async () => null,
@@ -147,6 +148,22 @@ describe('view store', () => {
     await store.getState().select('driver:platform/x');
     expect(store.getState().selected).toBe('driver:platform/x');
     expect(client.calls.some((c) => c.startsWith('explain'))).toBe(false);
+  });
+
+  it('a selected device\'s uevent file comes from the worker at the step, fetched again when the step moves', async () => {
+    const base = fakeClient();
+    const dev = { name: 'dev0', bus: 'platform', class: null, devpath: '/devices/platform/dev0', parent: null, driver: null, modalias: 'platform:dev0', driverOverride: null, unbindable: false, ofNode: null, acpiHid: null, firmwareNode: null, deferred: false, devmParent: null, createdBy: null };
+    const client: typeof base = { ...base, snapshot: async (step, slot) => { const v = await base.snapshot(step, slot); return { ...v, snapshot: { ...v.snapshot, devices: [dev] } }; } };
+    const store = createViewStore(client);
+    await store.getState().init();
+    expect(store.getState().selectedUevent).toBeNull();
+    await store.getState().select('device:/devices/platform/dev0');
+    expect(base.calls).toContain('ueventFile 2 /devices/platform/dev0');
+    expect(store.getState().selectedUevent).toEqual(['DEVPATH=/devices/platform/dev0', 'STEP=2']);
+    await store.getState().goToStep(1);
+    expect(store.getState().selectedUevent).toEqual(['DEVPATH=/devices/platform/dev0', 'STEP=1']);
+    await store.getState().select(null);
+    expect(store.getState().selectedUevent).toBeNull();
   });
 
   it('applies a user action at the current step and jumps to it', async () => {

@@ -153,6 +153,8 @@ export interface ViewState {
   groupLayout: RunLayout | null;
   /** the worker's match decisions for the selected device at the current step */
   explain: MatchInfo[] | null;
+  /** the selected device's uevent file at the current step (null: not fetched yet, or none selected) */
+  selectedUevent: string[] | null;
   status: Status;
   /** human-readable error or notice; shown whenever non-null */
   message: string | null;
@@ -320,6 +322,7 @@ export const initialViewState: ViewState = {
   expandedGroups: [],
   groupLayout: null,
   explain: null,
+  selectedUevent: null,
   status: 'idle',
   message: null,
   mode: 'explore',
@@ -464,6 +467,7 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
         sysfsView: null,
         findings: null,
         explain: null,
+        selectedUevent: null,
         status: 'ready',
         message: null,
       });
@@ -482,11 +486,11 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
       const { selected, snapshot, step } = get();
       const dev = selected && snapshot?.devices.find((d) => nodeId.device(d.devpath) === selected);
       if (!dev) {
-        if (get().explain !== null) set({ explain: null });
+        if (get().explain !== null || get().selectedUevent !== null) set({ explain: null, selectedUevent: null });
         return;
       }
-      const explain = await engine.explain(step, dev.devpath, 'main');
-      if (mine === ticket) set({ explain });
+      const [explain, selectedUevent] = await Promise.all([engine.explain(step, dev.devpath, 'main'), engine.ueventFile(step, dev.devpath, 'main')]);
+      if (mine === ticket) set({ explain, selectedUevent });
     };
 
     /** the findings at the step, while the Review tab or the compare table shows them */
@@ -903,7 +907,7 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
       },
 
       async select(id) {
-        set({ selected: id, explain: null });
+        set({ selected: id, explain: null, selectedUevent: null });
         try {
           await refreshExplain(ticket);
         } catch (err) {
@@ -1109,7 +1113,7 @@ export function createViewStore(engine: EngineClient, options: StoreOptions = {}
           if (wantMode === 'compare' && get().compare.designId !== stop.compare) {
             set({ compare: { designId: stop.compare!, variant: null, run: null, step: -1, snapshot: null, event: null, findings: null } });
           }
-          if (get().selected) set({ selected: null, explain: null });
+          if (get().selected) set({ selected: null, explain: null, selectedUevent: null });
           await get().goToStep(step ?? summary.eventCount - 1);
           if (mine !== presentTicket) return;
           if (get().mode !== wantMode || (wantMode === 'compare' && get().compare.run?.summary.id !== stop.compare)) await get().setMode(wantMode);

@@ -50,7 +50,7 @@ describe('snapshot deltas', () => {
     const mid = sim.at(Math.floor(run.lastStep / 2));
     const d = diffSnapshot(end, 1, mid, 2);
     const table = d.patches?.devices;
-    // the devices of the first half are there at the end too: changed (their driver link and uevent file), not new
+    // the devices of the first half are there at the end too: changed (their driver link), not new
     expect(table).toBeDefined();
     expect(table!.at.length).toBeGreaterThan(100);
     expect(table!.at).toBeInstanceOf(Int32Array);

@@ -8,7 +8,7 @@
  * - `[from, count]` copies a run of the old list;
  * - `{ p: count }` takes the next `count` records of the list's patch table: records of the old
  *   list with the fields that changed (FieldPatches). A jump at 100k devices changes ~40k records,
- *   each in its driver link and uevent file and nothing else; structured clone pays per object
+ *   each in its driver link (and `deferred`) and nothing else; structured clone pays per object
  *   and string, not per byte, so those records cloned whole cost the UI thread ~70 ms per 34k,
  *   their changed fields in flat columns ~2 ms, and the UI makes them from the ones it holds;
  * - `{ b: count }` takes the next `count` of the list's basis places: records the old snapshot

@@ -8,7 +8,7 @@ import * as Comlink from 'comlink';
 // here, and time travel's code, which is another (loaded from the start, beside this one)
 import { DEFAULT_SCENARIO_ID, SimulationCore as Simulation } from '../engine/simulationCore';
 import { validateScenario } from '../engine/scenario/validate';
-import type { EngineWire, RunHead, RunInfo, Slot, SnapshotCore, UiSnapshot, WireRun, WireStep } from './protocol';
+import type { EngineWire, RunHead, RunInfo, Slot, SnapshotCore, SysfsDir, UiSnapshot, WireRun, WireStep } from './protocol';
 import type { UiSnapshots } from './uiSnapshot';
 import { EMPTY_INDEX, eventIndex } from './eventIndex';
 import type { TraceEvent } from '../engine/index';
@@ -85,6 +85,18 @@ function listingAt(slot: Slot, step: number): string[] {
   const listing = sim.stateAt(at).sysfs;
   listings.set(slot, { step: at, listing });
   return listing;
+}
+
+/** the uevent file of each device directory among `dirs` (at the step the listing is of), on its `uevent` entry: the /sys browser's `cat` */
+function withUeventFiles(dirs: SysfsDir[], step: number, slot: Slot): SysfsDir[] {
+  const sim = simulation(slot);
+  for (const d of dirs) {
+    const file = d.entries.find((e) => e.name === 'uevent' && e.kind === 'file');
+    if (!file || !d.path.startsWith('/sys/devices/')) continue;
+    const lines = sim.ueventFile(step, d.path.slice('/sys'.length));
+    if (lines) file.content = lines.join('\n');
+  }
+  return dirs;
 }
 
 /** the last snapshots sent per slot, by id (the UI holds as many: engineClient.ts HELD) */
@@ -251,7 +263,7 @@ const api: EngineWire = {
   lines: async (list, from, to, step, slot = 'main') => (await lists()).lines(await viewsOf(slot), list, from, to, step),
   uevents: async (from, to, step, slot = 'main') => (await lists()).uevents(await viewsOf(slot), from, to, step),
   latestUevent: async (step, devpaths, slot = 'main') => (await lists()).latestUevent(await viewsOf(slot), step, devpaths),
-  sysfsDirs: async (step, dirs, slot = 'main') => (await lists()).sysfsDirs(listingAt(slot, step), dirs),
+  sysfsDirs: async (step, dirs, slot = 'main') => withUeventFiles((await lists()).sysfsDirs(listingAt(slot, step), dirs), step, slot),
   async findings(step, slot = 'main') {
     const [{ review }, { REVIEW_RULES }] = await (reviewer ??= Promise.all([import('../engine/review/review'), import('../scenarios/review-rules')]));
     const sim = simulation(slot);
@@ -261,6 +273,7 @@ const api: EngineWire = {
   // presenting only: the stop resolver is a chunk of its own, loaded by the first stop
   resolveStop: async (stop, slot = 'main') => (await import('../engine/scenario/walkthrough')).resolveStop(stop, eventsOf(slot)),
   explain: (step, devpath, slot = 'main') => simulation(slot).explain(step, devpath),
+  ueventFile: (step, devpath, slot = 'main') => simulation(slot).ueventFile(step, devpath),
   withAction: (action, step, slot = 'main') => simulation(slot).withAction(action, step),
   // the importers (a DTS parser, the machine capture readers) load on the first import: their
   // own chunk; until then no run is of an imported machine, so the report needs no loading

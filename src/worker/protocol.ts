@@ -79,6 +79,8 @@ export interface SysfsEntry {
   target?: string;
   /** a directory with nothing in it */
   empty?: true;
+  /** a device's uevent file, as `cat` shows it (Simulation.ueventFile): sent with its directory, not with every snapshot */
+  content?: string;
 }
 
 /** a sysfs directory at a step, as the /sys browser shows it: its first `limit` entries and how many it has */
@@ -194,6 +196,8 @@ export interface EngineApi {
   resolveStop(stop: WalkthroughStop, slot?: Slot): number | null;
   /** Match decisions for a device at a step of the slot's last run. */
   explain(step: number, devpath: string, slot?: Slot): MatchInfo[];
+  /** A device's uevent file at a step (one KEY=value a line), null when it does not exist then: the details' "uevent file". */
+  ueventFile(step: number, devpath: string, slot?: Slot): string[] | null;
   /** The slot's scenario with a user action inserted after `step` (Simulation.withAction). */
   withAction(action: UserAction, step: number, slot?: Slot): Scenario;
   /** Dropped files as a scenario: a .dts with its includes, or a machine capture; null for a scenario .json (importFiles.ts). */

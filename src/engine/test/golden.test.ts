@@ -164,7 +164,8 @@ function consoleDumps(id: GoldenId): { name: string; afterStep: number; dump: Sy
 }
 
 /** the same dump, computed from an engine snapshot; devices and drivers are the ones the console dumped */
-function engineDump(snap: Snapshot, deviceDirs: string[], driverDirs: string[]): SysfsDump {
+/** `ueventFile`: a device's uevent file at the snapshot's step (Simulation.ueventFile) */
+function engineDump(snap: Snapshot, ueventFile: (devpath: string) => string[] | null, deviceDirs: string[], driverDirs: string[]): SysfsDump {
   const entries = snap.sysfs.map((e) => {
     const [path, target] = e.split(' -> ');
     return { path: path!, target: target ?? null };
@@ -185,7 +186,7 @@ function engineDump(snap: Snapshot, deviceDirs: string[], driverDirs: string[]):
       entries: names,
       driver: byPath.get(`${dir}/driver`)?.target ?? '(no driver link)',
       subsystem: byPath.get(`${dir}/subsystem`)?.target ?? '(no subsystem link)',
-      uevent: view.uevent,
+      uevent: ueventFile(view.devpath) ?? [],
       modalias: names.includes('modalias') ? view.modalias ?? '' : '(absent)',
       ...(names.includes('driver_override') ? { driverOverride: `'${view.driverOverride ?? '(null)'}'` } : {}),
     };
@@ -289,7 +290,7 @@ describe('golden traces from Linux 6.1 (test/golden)', () => {
         for (const d of dumps) {
           const lastAction = stepActions[d.afterStep]!.at(-1)!;
           const end = lastAction + 1 < sim.actionStarts.length ? sim.actionStarts[lastAction + 1]! - 1 : sim.lastStep;
-          const got = engineDump(sim.stateAt(end), Object.keys(d.dump.devices), Object.keys(d.dump.drivers));
+          const got = engineDump(sim.stateAt(end), (p) => sim.ueventFile(end, p), Object.keys(d.dump.devices), Object.keys(d.dump.drivers));
           expect({ at: d.name, ...got }).toEqual({ at: d.name, ...d.dump });
         }
       });

@@ -16,7 +16,8 @@ function traceHash(n: number): { hash: string; events: number } {
   for (const e of sim.summary().events) h.update(`${e.kind}|${e.depth}|${e.text}|${e.cite}|${JSON.stringify(e.touches)}|${e.errno ?? ''}|${e.log ?? ''}\n`);
   const end = sim.stateAt(sim.lastStep);
   for (const u of end.uevents) h.update(`${u.seq} ${u.env.map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
-  h.update(JSON.stringify(end.devices));
+  // each device with its uevent file, as the views carried it until they left it to Simulation.ueventFile
+  h.update(JSON.stringify(end.devices.map((d) => ({ ...d, uevent: sim.ueventFile(sim.lastStep, d.devpath) }))));
   h.update(JSON.stringify(end.drivers));
   h.update(JSON.stringify(end.modules));
   h.update(end.sysfs.join('\n'));

@@ -11,10 +11,10 @@ import { listSysfs } from '../core/sysfs';
 import { comparedText } from '../buses/types';
 import { moduleAliases } from '../userspace/kmod';
 
-/** a device as the UI shows it (the contents of its uevent file included) */
+/** a device as the UI shows it (its uevent file: ueventFile) */
 export function deviceView(k: Kernel, d: DeviceRec): DeviceView {
   const drv = d.driver ? k.driver(d.driver) : undefined;
-  const vars = d.bus || d.cls ? devUeventVars(k, d) : [];
+  const vars = ueventVars(k, d);
   return {
     name: d.name,
     bus: d.bus,
@@ -31,8 +31,19 @@ export function deviceView(k: Kernel, d: DeviceRec): DeviceView {
     deferred: d.deferred || k.deferredActive.includes(d.devpath),
     devmParent: d.devmOwner,
     createdBy: d.createdBy,
-    uevent: vars.map(([a, b]) => `${a}=${b}`),
   };
+}
+
+/** what dev_uevent() adds for the device (drivers/base/core.c): nothing for a device with neither bus nor class */
+const ueventVars = (k: Kernel, d: DeviceRec) => (d.bus || d.cls ? devUeventVars(k, d) : []);
+
+/**
+ * The device's uevent file in this state (drivers/base/core.c uevent_show: dev_uevent's variables,
+ * one KEY=value a line), null when no device is at `devpath`.
+ */
+export function ueventFile(k: Kernel, devpath: string): string[] | null {
+  const d = k.device(devpath);
+  return d ? ueventVars(k, d).map(([a, b]) => `${a}=${b}`) : null;
 }
 
 export function deviceViews(k: Kernel): DeviceView[] {

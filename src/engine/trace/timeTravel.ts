@@ -4,4 +4,4 @@
  * it as a chunk of its own (its first chunk has a budget); simulation.ts imports it.
  */
 export { Timeline } from './timeline';
-export { explainDevice } from './snapshot';
+export { explainDevice, ueventFile } from './snapshot';

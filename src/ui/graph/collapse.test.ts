@@ -9,7 +9,7 @@ import { layoutPositions, nodeId, snapshotToFlow, type GraphNode } from './toFlo
 function device(name: string, devpath: string, parent: string | null, extra: Partial<DeviceView> = {}): DeviceView {
   return {
     name, bus: null, class: null, devpath, parent, driver: null, modalias: null, driverOverride: null, unbindable: false,
-    ofNode: null, acpiHid: null, firmwareNode: null, deferred: false, devmParent: null, createdBy: null, uevent: [], ...extra,
+    ofNode: null, acpiHid: null, firmwareNode: null, deferred: false, devmParent: null, createdBy: null, ...extra,
   };
 }
 

@@ -510,7 +510,6 @@ function placeholderDevice(devpath: string, parent: string | null, name: string)
     deferred: false,
     devmParent: null,
     createdBy: null,
-    uevent: [],
   };
 }
 const placeholderDriver = (id: string, devices: string[]): DriverView => ({ id, name: id, bus: '', module: null, bindAttrs: true, devices });

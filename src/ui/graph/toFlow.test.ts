@@ -24,7 +24,6 @@ function device(name: string, devpath: string, parent: string | null, extra: Par
     deferred: false,
     devmParent: null,
     createdBy: null,
-    uevent: [],
     ...extra,
   };
 }

@@ -102,7 +102,7 @@ export function SysfsBrowser({ snapshot, step }: { snapshot: UiSnapshot; step: n
   // what the worker sent for another step (or run) is not shown at this one
   const dirs = view && view.step === step && view.run === run ? view.dirs : null;
   const ctx: Ctx = { dirs, toggles, deviceDirs, onToggle: toggle, onMore: more, onCat: setCat };
-  const content = cat ? sysfsFileContent(snapshot, cat) : null;
+  const content = cat ? sysfsFileContent(snapshot, cat, dirs) : null;
   return (
     <div className="bs-sysfs" data-testid="sysfs">
       <ul className="bs-sys-root">
@@ -112,7 +112,7 @@ export function SysfsBrowser({ snapshot, step }: { snapshot: UiSnapshot; step: n
         {cat ? (
           <>
             <div className="bs-mono">$ cat {cat}</div>
-            <pre className="bs-pre">{content === null ? '(no longer exists at this step)' : content || '(empty)'}</pre>
+            <pre className="bs-pre">{content === undefined ? '…' : content === null ? '(no longer exists at this step)' : content || '(empty)'}</pre>
           </>
         ) : (
           <p className="bs-muted">Click an attribute file (uevent, modalias, driver_override) to read it.</p>

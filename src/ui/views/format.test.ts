@@ -49,12 +49,17 @@ describe('text views', () => {
       devices: [{
         name: 'arm-cca-dev', bus: 'platform', class: null, devpath: '/devices/platform/arm-cca-dev', parent: null, driver: null,
         modalias: 'platform:arm-cca-dev', driverOverride: null, unbindable: false, ofNode: null, acpiHid: null, firmwareNode: null,
-        deferred: false, devmParent: null, createdBy: null, uevent: ['MODALIAS=platform:arm-cca-dev'],
+        deferred: false, devmParent: null, createdBy: null,
       }],
     });
-    expect(sysfsFileContent(s, '/sys/devices/platform/arm-cca-dev/uevent')).toBe('MODALIAS=platform:arm-cca-dev');
-    expect(sysfsFileContent(s, '/sys/devices/platform/arm-cca-dev/modalias')).toBe('platform:arm-cca-dev');
-    expect(sysfsFileContent(s, '/sys/devices/platform/arm-cca-dev/driver_override')).toBe('(null)');
-    expect(sysfsFileContent(s, '/sys/bus/platform/uevent')).toBeNull();
+    const dir = '/sys/devices/platform/arm-cca-dev';
+    const dirs = new Map([[dir, { path: dir, total: 2, entries: [{ name: 'modalias', kind: 'file' as const }, { name: 'uevent', kind: 'file' as const, content: 'MODALIAS=platform:arm-cca-dev' }] }]]);
+    expect(sysfsFileContent(s, `${dir}/uevent`, dirs)).toBe('MODALIAS=platform:arm-cca-dev');
+    // the uevent file comes with the directory's entries: not known before they have come, nor outside them
+    expect(sysfsFileContent(s, `${dir}/uevent`, null)).toBeUndefined();
+    expect(sysfsFileContent(s, `${dir}/uevent`, new Map())).toBeNull();
+    expect(sysfsFileContent(s, `${dir}/modalias`, null)).toBe('platform:arm-cca-dev');
+    expect(sysfsFileContent(s, `${dir}/driver_override`, null)).toBe('(null)');
+    expect(sysfsFileContent(s, '/sys/bus/platform/uevent', dirs)).toBeNull();
   });
 });
