@@ -399,11 +399,8 @@ export interface CollapsedView {
 const NO_ALIAS_EDGES: readonly AliasEdge[] = [];
 
 interface AliasIndexOfPlan {
-  patterns: string[];
-  /** a pattern's place in `patterns` */
+  /** a pattern's place among the basis's patterns (BasisAliases) */
   idOf: Map<string, number>;
-  /** kmod's index of the patterns (a drawn device's MODALIAS → the patterns it matches) */
-  set: AliasSet;
   /** pattern → summary → the hidden devices it stands for whose MODALIAS the pattern matches */
   hidden: Map<string, Map<string, string[]>>;
   /** how many hidden devices have a MODALIAS */
@@ -416,13 +413,12 @@ interface AliasIndexOfPlan {
   matching(modalias: string | null): readonly number[] | undefined;
 }
 
-/** what the alias index holds of a basis whatever the plan: its modules' patterns, kmod's index of them, their owners, and the patterns each MODALIAS matches */
+/** what the alias index holds of a basis whatever the plan: its modules' patterns, their places and owners, and the patterns each MODALIAS matches */
 interface BasisAliases {
   patterns: string[];
   idOf: Map<string, number>;
-  set: AliasSet;
   owners: string[][];
-  /** MODALIAS → the patterns (places) it matches, kept as asked (set.matches) */
+  /** MODALIAS → the patterns (places) it matches through kmod's index of them (AliasSet), kept as asked */
   matching(modalias: string): number[];
 }
 
@@ -448,7 +444,7 @@ function basisAliases(basis: SnapshotCore | null): BasisAliases {
     if (hits === undefined) memo.set(modalias, (hits = set.matches(modalias)));
     return hits;
   };
-  const out = { patterns, idOf, set, owners, matching };
+  const out = { patterns, idOf, owners, matching };
   if (basis) basisAliasesMade.set(basis, out);
   return out;
 }
@@ -462,7 +458,7 @@ function basisAliases(basis: SnapshotCore | null): BasisAliases {
 function aliasIndexOf(plan: CollapsePlan): AliasIndexOfPlan {
   if (plan.aliasIndex) return plan.aliasIndex;
   const basis = plan.basis;
-  const { patterns, idOf, set, owners, matching } = basisAliases(basis);
+  const { patterns, idOf, owners, matching } = basisAliases(basis);
   // by pattern place: summary → the hidden devices behind it whose MODALIAS the pattern matches
   const byPattern: (Map<string, string[]> | undefined)[] = new Array(patterns.length);
   const patternsOf = new Map<string, number[]>();
@@ -487,7 +483,7 @@ function aliasIndexOf(plan: CollapsePlan): AliasIndexOfPlan {
   const hidden = new Map<string, Map<string, string[]>>();
   for (let i = 0; i < patterns.length; i++) if (byPattern[i]) hidden.set(patterns[i]!, byPattern[i]!);
   const matchingOrNone = (modalias: string | null): readonly number[] | undefined => (modalias ? matching(modalias) : undefined);
-  return (plan.aliasIndex = { patterns, idOf, set, hidden, hiddenWithModalias, patternsOf, owners, matching: matchingOrNone });
+  return (plan.aliasIndex = { idOf, hidden, hiddenWithModalias, patternsOf, owners, matching: matchingOrNone });
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
