@@ -97,7 +97,7 @@ export interface CollapsePlan {
   groups: CollapseGroup[];
   byKey: Map<string, CollapseGroup>;
   /** a member of a large group → its group, per kind */
-  deviceGroup: Map<string, CollapseGroup>;
+  deviceGroup: ByDevice<CollapseGroup>;
   firmwareGroup: Map<string, CollapseGroup>;
   driverGroup: CollapseGroup | null;
   moduleGroup: CollapseGroup | null;
@@ -109,7 +109,7 @@ export interface CollapsePlan {
    * a device the basis hides → the group whose summary stands for it (its own group's, or its
    * hidden ancestor's), and whether it is a member of that group or below one
    */
-  basisRep: Map<string, HiddenIn>;
+  basisRep: ByDevice<HiddenIn>;
   /** what the basis draws (placeholders aside) */
   visibleDevices: Set<string>;
   visibleDrivers: Set<string>;
@@ -119,10 +119,78 @@ export interface CollapsePlan {
   hasAliases: boolean;
   /** the alias patterns' index, and each pattern's hidden matches by the summary standing for them: made when first needed (aliasIndexOf) */
   aliasIndex: AliasIndexOfPlan | null;
-  /** the basis the plan was made of: its devices by devpath, and each device's children in it (the top-level ones under null) */
+  /** the basis the plan was made of, and its devices by place (their devpaths, parents and children) */
   basis: SnapshotCore | null;
-  byPath: ReadonlyMap<string, DeviceView>;
-  children: ReadonlyMap<string | null, DeviceView[]>;
+  places: BasisPlaces;
+}
+
+/** a device's parent in BasisPlaces.parentAt: none (null), or one the basis does not hold */
+const NO_PARENT = -1;
+const PARENT_OUTSIDE = -2;
+
+/**
+ * The basis's devices by place (their index in basis.devices): one map from devpath to place
+ * stands for the plan's per-device maps (a large basis has ~140k devices, and each map of them
+ * cost ~60 ms to fill and a cache miss or more per lookup). A basis names each device once (the
+ * union merges by devpath).
+ */
+export class BasisPlaces {
+  readonly place = new Map<string, number>();
+  /** the place of each device's parent, NO_PARENT or PARENT_OUTSIDE (a device that is its own parent points at itself) */
+  readonly parentAt: Int32Array;
+  /** each device's children, in basis order (the top-level devices, and those naming themselves or a parent the basis lacks, in `top`) */
+  readonly kidsAt: (number[] | undefined)[];
+  readonly top: number[] = [];
+  /** the sibling lists' parents (-1: the top level) in the order their first member comes in the basis */
+  readonly parents: number[] = [];
+  constructor(readonly views: readonly DeviceView[]) {
+    const n = views.length;
+    for (let i = 0; i < n; i++) this.place.set(views[i]!.devpath, i);
+    this.parentAt = new Int32Array(n);
+    this.kidsAt = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const d = views[i]!;
+      const p = d.parent === null ? undefined : this.place.get(d.parent);
+      this.parentAt[i] = d.parent === null ? NO_PARENT : p === undefined ? PARENT_OUTSIDE : p;
+      if (p === undefined || p === i) {
+        if (!this.top.length) this.parents.push(-1);
+        this.top.push(i);
+      } else {
+        const kids = this.kidsAt[p];
+        if (kids) kids.push(i);
+        else {
+          this.kidsAt[p] = [i];
+          this.parents.push(p);
+        }
+      }
+    }
+  }
+  /** the sibling list under a parent place (-1: the top level) */
+  kids(p: number): readonly number[] | undefined {
+    return p < 0 ? this.top : this.kidsAt[p];
+  }
+}
+
+/** a value per device of a plan's basis, read by devpath (BasisPlaces) or by place */
+export class ByDevice<T> implements Iterable<[string, T]> {
+  private readonly values: (T | undefined)[];
+  constructor(private readonly places: BasisPlaces) {
+    this.values = new Array(places.views.length);
+  }
+  get(devpath: string): T | undefined {
+    const i = this.places.place.get(devpath);
+    return i === undefined ? undefined : this.values[i];
+  }
+  at(i: number): T | undefined {
+    return this.values[i];
+  }
+  set(i: number, v: T): void {
+    this.values[i] = v;
+  }
+  /** the devices that have a value, in basis order */
+  *[Symbol.iterator](): Iterator<[string, T]> {
+    for (let i = 0; i < this.values.length; i++) if (this.values[i] !== undefined) yield [this.places.views[i]!.devpath, this.values[i]!];
+  }
 }
 
 /** keys of the placeholder records (characters no devpath, driver or module name has here) */
@@ -178,16 +246,17 @@ export function reserveRows(plan: CollapsePlan, needs: CollapseNeeds): CollapseP
  */
 export function planCollapse(basis: SnapshotCore | null, expanded: readonly string[] = [], needs?: CollapseNeeds): CollapsePlan {
   const open = new Set(expanded);
+  const places = new BasisPlaces(basis?.devices ?? []);
   const plan: CollapsePlan = {
     groups: [],
     byKey: new Map(),
-    deviceGroup: new Map(),
+    deviceGroup: new ByDevice(places),
     firmwareGroup: new Map(),
     driverGroup: null,
     moduleGroup: null,
     lead: null,
     bySummary: new Map(),
-    basisRep: new Map(),
+    basisRep: new ByDevice(places),
     visibleDevices: new Set(),
     visibleDrivers: new Set(),
     visibleModules: new Set(),
@@ -195,8 +264,7 @@ export function planCollapse(basis: SnapshotCore | null, expanded: readonly stri
     hasAliases: false,
     aliasIndex: null,
     basis,
-    byPath: new Map(),
-    children: new Map(),
+    places,
   };
   if (!basis) return plan;
   const add = (g: CollapseGroup) => {
@@ -208,40 +276,45 @@ export function planCollapse(basis: SnapshotCore | null, expanded: readonly stri
   };
 
   // devices, top down: a device is drawn when its parent is and its group is small, open, or it is in the head
-  const byPath = new Map<string, DeviceView>();
-  for (const d of basis.devices) byPath.set(d.devpath, d);
-  const kids = groupOf(basis.devices, (d) => (d.parent !== null && d.parent !== d.devpath && byPath.has(d.parent) ? d.parent : null));
-  plan.byPath = byPath;
-  plan.children = kids;
-  for (const [parent, list] of kids) {
+  const views = places.views;
+  // the group of a list of siblings is their parent's (by the parent's place; -1 the top level)
+  const groupUnder = new Map<number, CollapseGroup>();
+  for (const p of places.parents) {
+    const list = places.kids(p)!;
     if (list.length <= COLLAPSE.threshold) continue;
+    const parent = p < 0 ? null : views[p]!.devpath;
     const base = `${under(parent)}/`;
-    const g = add(makeGroup(`devices:${under(parent)}`, 'device', parent, list.map((d) => d.devpath), open, base + MORE, base, needs));
-    for (const d of list) plan.deviceGroup.set(d.devpath, g);
+    const g = add(makeGroup(`devices:${under(parent)}`, 'device', parent, list.map((i) => views[i]!.devpath), open, base + MORE, base, needs));
+    groupUnder.set(p, g);
+    for (const i of list) plan.deviceGroup.set(i, g);
   }
   const memberOf = new Map<CollapseGroup, HiddenIn>();
   const belowOf = new Map<CollapseGroup, HiddenIn>();
-  const walk: [string | null, CollapseGroup | null][] = [[null, null]];
-  // the group of a list of siblings is their parent's (made above for the lists over the threshold)
-  const groupUnder = new Map<string | null, CollapseGroup>();
-  for (const g of plan.groups) if (g.kind === 'device') groupUnder.set(g.parent, g);
+  // parent places (-1 the top level) with the group hiding them, if any
+  const walk: number[] = [-1];
+  const walkHidden: (CollapseGroup | null)[] = [null];
   while (walk.length) {
-    const [p, hiddenIn] = walk.pop()!;
+    const p = walk.pop()!;
+    const hiddenIn = walkHidden.pop()!;
     const g = groupUnder.get(p);
-    for (const d of kids.get(p) ?? []) {
+    for (const i of places.kids(p) ?? []) {
+      const path = views[i]!.devpath;
       if (hiddenIn) {
         let h = belowOf.get(hiddenIn);
         if (!h) belowOf.set(hiddenIn, (h = { group: hiddenIn, member: false }));
-        plan.basisRep.set(d.devpath, h);
-        walk.push([d.devpath, hiddenIn]);
-      } else if (g && !g.expanded && !g.head.has(d.devpath)) {
+        plan.basisRep.set(i, h);
+        walk.push(i);
+        walkHidden.push(hiddenIn);
+      } else if (g && !g.expanded && !g.head.has(path)) {
         let h = memberOf.get(g);
         if (!h) memberOf.set(g, (h = { group: g, member: true }));
-        plan.basisRep.set(d.devpath, h);
-        walk.push([d.devpath, g]);
+        plan.basisRep.set(i, h);
+        walk.push(i);
+        walkHidden.push(g);
       } else {
-        plan.visibleDevices.add(d.devpath);
-        walk.push([d.devpath, null]);
+        plan.visibleDevices.add(path);
+        walk.push(i);
+        walkHidden.push(null);
       }
     }
   }
@@ -294,13 +367,15 @@ export function collapseNeeds(plan: CollapsePlan, events: Iterable<{ touches: Tr
   const depth: Record<string, number> = {};
   if (!plan.groups.some((g) => !g.expanded)) return { rows, depth };
   // the plan's indexes of its basis
-  const { byPath, children: kids } = plan;
+  const places = plan.places;
+  const { views, parentAt } = places;
   const most = new Map<CollapseGroup, number>();
   const count = new Map<CollapseGroup, number>();
   const fwSeen = new Set<string>();
   const bump = (g: CollapseGroup, n = 1) => count.set(g, (count.get(g) ?? 0) + n);
-  const fwOf = (path: string) => {
-    const f = byPath.get(path)?.firmwareNode;
+  /** the firmware node of the device at place i */
+  const fwOf = (i: number) => {
+    const f = views[i]!.firmwareNode;
     if (!f || plan.visibleFirmware.has(f) || fwSeen.has(f)) return;
     const g = plan.firmwareGroup.get(f);
     if (!g || g.expanded) return;
@@ -308,20 +383,21 @@ export function collapseNeeds(plan: CollapsePlan, events: Iterable<{ touches: Tr
     bump(g);
   };
   const devicePart = (path: string) => {
-    const h = plan.basisRep.get(path);
+    const i = places.place.get(path);
+    if (i === undefined) return;
+    const h = plan.basisRep.at(i);
     if (!h || h.group.expanded) return;
-    const below = kids.get(path);
+    const below = places.kidsAt[i];
     const n = below?.length ?? 0;
     bump(h.group, n ? Math.min(2, n) : 1);
-    // up the chain to the group's member
+    // up the chain to the group's member (a parent the basis lacks ends it, a step later)
     let k = 0;
-    for (let at: string | undefined = path; at !== undefined && plan.deviceGroup.get(at) !== h.group && k < 64; k++) {
-      fwOf(at);
-      const p: string | null | undefined = byPath.get(at)?.parent;
-      at = p === null || p === undefined ? undefined : p;
+    for (let at = i; at !== NO_PARENT && (at === PARENT_OUTSIDE || plan.deviceGroup.at(at) !== h.group) && k < 64; k++) {
+      if (at >= 0) fwOf(at);
+      at = at >= 0 ? parentAt[at]! : NO_PARENT;
     }
-    fwOf(path);
-    for (let i = 0; i < Math.min(2, n); i++) fwOf(below![i]!.devpath);
+    fwOf(i);
+    for (let c = 0; c < Math.min(2, n); c++) fwOf(below![c]!);
     const d = k + (n ? 1 : 0);
     if (d > (depth[h.group.key] ?? 0)) depth[h.group.key] = d;
   };
