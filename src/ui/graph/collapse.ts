@@ -482,7 +482,7 @@ interface AliasIndexOfPlan {
   /** how many hidden devices have a MODALIAS */
   hiddenWithModalias: number;
   /** a hidden device → the patterns (places) its MODALIAS matches (DeviceTally counts them) */
-  patternsOf: Map<string, number[]>;
+  patternsOf: ByDevice<number[]>;
   /** a pattern's place → the modules that have it among their aliases */
   owners: string[][];
   /** the patterns (places) a MODALIAS matches, kept per MODALIAS (the drawn devices' are asked again at every step) */
@@ -537,16 +537,18 @@ function aliasIndexOf(plan: CollapsePlan): AliasIndexOfPlan {
   const { patterns, idOf, owners, matching } = basisAliases(basis);
   // by pattern place: summary → the hidden devices behind it whose MODALIAS the pattern matches
   const byPattern: (Map<string, string[]> | undefined)[] = new Array(patterns.length);
-  const patternsOf = new Map<string, number[]>();
+  const patternsOf = new ByDevice<number[]>(plan.places);
   let hiddenWithModalias = 0;
-  for (const d of basis?.devices ?? []) {
+  const views = plan.places.views;
+  for (let at = 0; at < views.length; at++) {
+    const d = views[at]!;
     if (!d.modalias) continue;
-    const h = plan.basisRep.get(d.devpath);
+    const h = plan.basisRep.at(at);
     if (h === undefined) continue;
     hiddenWithModalias++;
     const matched = matching(d.modalias);
     if (!matched.length) continue;
-    patternsOf.set(d.devpath, matched);
+    patternsOf.set(at, matched);
     const summary = h.group.summary;
     for (const i of matched) {
       let bySummary = byPattern[i];
@@ -1267,9 +1269,12 @@ export class DeviceTally {
   }
 
   private add(d: DeviceView, by: 1 | -1): void {
-    const h = this.plan.basisRep.get(d.devpath);
+    // one lookup of the device's place stands for the group's and the alias patterns'
+    const at = this.plan.places.place.get(d.devpath);
+    if (at === undefined) return;
+    const h = this.plan.basisRep.at(at);
     if (h === undefined) return;
-    const pats = this.index?.patternsOf.get(d.devpath);
+    const pats = this.index?.patternsOf.at(at);
     if (pats) {
       const summary = h.group.summary;
       for (const i of pats) {
