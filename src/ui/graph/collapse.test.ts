@@ -247,6 +247,34 @@ describe('collapsing large sibling groups', () => {
     expect(s.data.detail).toBe('platform 27 · 27 built in · 0 devices bound · 27 with none');
   });
 
+  it("counts a hidden device's columns up its chain to the group's member, and keeps devices whose parent is missing or themselves at the top level", () => {
+    const basis = big();
+    const member = `${P}/dev20`;
+    const deep = `${member}/child/grandchild`;
+    basis.devices.push(
+      device('child', `${member}/child`, member),
+      device('grandchild', deep, `${member}/child`),
+      device('leaf', `${deep}/leaf`, deep),
+      device('orphan', '/devices/orphan', '/devices/gone'),
+      device('self', '/devices/self', '/devices/self'),
+    );
+    const plan = planCollapse(basis);
+    expect(plan.basisRep.get(member)).toMatchObject({ group: { key: GROUP }, member: true });
+    expect(plan.basisRep.get(deep)).toMatchObject({ group: { key: GROUP }, member: false });
+    expect(plan.deviceGroup.get(deep)).toBeUndefined();
+    expect(plan.deviceGroup.get(member)?.key).toBe(GROUP);
+    // not hidden: drawn at the top level, like the platform device
+    for (const p of ['/devices/orphan', '/devices/self', P]) {
+      expect(plan.basisRep.get(p)).toBeUndefined();
+      expect(plan.visibleDevices.has(p)).toBe(true);
+    }
+    // grandchild → child → dev20 (the member): two columns, one more for the leaf it brings along
+    const needs = collapseNeeds(plan, [{ touches: { devices: [deep] } }, { touches: { devices: ['/devices/orphan', '/devices/self', '/nowhere'] } }]);
+    expect(needs.depth[GROUP]).toBe(3);
+    expect(needs.rows[GROUP]).toBe(1);
+    expect(collapseNeeds(plan, [{ touches: { devices: [`${member}/child`] } }]).depth[GROUP]).toBe(2);
+  });
+
   it('reserves the rows the run needs, and draws nothing past them (the summary, marked touched, stands for it)', () => {
     const basis = big();
     const three = { touches: { devices: [`${P}/dev10`, `${P}/dev11`, `${P}/dev33`] } };
