@@ -124,9 +124,8 @@ export interface CollapsePlan {
   places: BasisPlaces;
 }
 
-/** a device's parent in BasisPlaces.parentAt: none (null), or one the basis does not hold */
+/** a device's parent in BasisPlaces.parentAt when it has none in the basis (null, or a devpath the basis does not hold) */
 const NO_PARENT = -1;
-const PARENT_OUTSIDE = -2;
 
 /**
  * The basis's devices by place (their index in basis.devices): one map from devpath to place
@@ -136,7 +135,7 @@ const PARENT_OUTSIDE = -2;
  */
 export class BasisPlaces {
   readonly place = new Map<string, number>();
-  /** the place of each device's parent, NO_PARENT or PARENT_OUTSIDE (a device that is its own parent points at itself) */
+  /** the place of each device's parent, or NO_PARENT (a device that is its own parent points at itself) */
   readonly parentAt: Int32Array;
   /** each device's children, in basis order (the top-level devices, and those naming themselves or a parent the basis lacks, in `top`) */
   readonly kidsAt: (number[] | undefined)[];
@@ -151,7 +150,7 @@ export class BasisPlaces {
     for (let i = 0; i < n; i++) {
       const d = views[i]!;
       const p = d.parent === null ? undefined : this.place.get(d.parent);
-      this.parentAt[i] = d.parent === null ? NO_PARENT : p === undefined ? PARENT_OUTSIDE : p;
+      this.parentAt[i] = p === undefined ? NO_PARENT : p;
       if (p === undefined || p === i) {
         if (!this.top.length) this.parents.push(-1);
         this.top.push(i);
@@ -390,11 +389,12 @@ export function collapseNeeds(plan: CollapsePlan, events: Iterable<{ touches: Tr
     const below = places.kidsAt[i];
     const n = below?.length ?? 0;
     bump(h.group, n ? Math.min(2, n) : 1);
-    // up the chain to the group's member (a parent the basis lacks ends it, a step later)
+    // up the chain to the group's member: the plan's walk reached a hidden device down the
+    // member's children, so every parent on the way is in the basis
     let k = 0;
-    for (let at = i; at !== NO_PARENT && (at === PARENT_OUTSIDE || plan.deviceGroup.at(at) !== h.group) && k < 64; k++) {
-      if (at >= 0) fwOf(at);
-      at = at >= 0 ? parentAt[at]! : NO_PARENT;
+    for (let at = i; at !== NO_PARENT && plan.deviceGroup.at(at) !== h.group && k < 64; k++) {
+      fwOf(at);
+      at = parentAt[at]!;
     }
     fwOf(i);
     for (let c = 0; c < Math.min(2, n); c++) fwOf(below![c]!);
