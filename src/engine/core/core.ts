@@ -47,7 +47,11 @@ export function deviceAdd(k: Kernel, spec: NewDevice): { ret: number; dev?: Devi
     return { ret: k.error(`device_add: parent ${parent} does not exist`, E.NODEV, `${CORE}:device_add`) };
   }
   const devpath = devpathFor(k, name, parent, spec.cls ?? null);
-  if (k.device(devpath)) {
+  // A device's devpath ends in its dev_name (devpathFor), so a name no device has rules out both
+  // duplicates below with one lookup: most devices' names are their own (a lookup that misses in a
+  // table of every device is mostly cache misses)
+  const nameTaken = k.state.byName.raw(name) !== undefined;
+  if (nameTaken && k.device(devpath)) {
     // kobject_add() → sysfs_create_dir_ns() → sysfs_warn_dup(): no uevent is sent
     k.printk('error', `sysfs: cannot create duplicate filename '${devpath}'`, 'fs/sysfs/dir.c:sysfs_warn_dup', { errno: E.EXIST, touches: { devices: [devpath] } });
     return { ret: k.error(`device_add ${name}: kobject_add failed with -EEXIST (a sibling has that name)`, E.EXIST, `${CORE}:device_add → lib/kobject.c:kobject_add_internal${gateNote(k.facts.kernel, 'kobjectPrefix')}`, { devices: [devpath] }, `${since(k.facts.kernel, 'kobjectPrefix') ? 'kobject: ' : ''}kobject_add_internal failed for ${name} with -EEXIST, don't try to register things with the same name in the same directory.`) };
@@ -56,7 +60,7 @@ export function deviceAdd(k: Kernel, spec: NewDevice): { ret: number; dev?: Devi
   // the name the bus matches on: the one given (before kobject_set_name's '/' → '!'), unless the bus gave its own
   const dev = newDeviceRecord(devpath, name, spec.baseName ?? spec.name, order, spec);
   // bus_add_device(): /sys/bus/<bus>/devices/<name> must be unique on the bus
-  if (dev.bus && k.findBusDevice(dev.bus, name)) {
+  if (nameTaken && dev.bus && k.findBusDevice(dev.bus, name)) {
     k.state.setDevice(dev);
     k.emit('device_add', `device_add ${devpath}: kobject created under its parent`, `${CORE}:device_add`, { touches: { devices: [devpath] } });
     k.printk('error', `sysfs: cannot create duplicate filename '/bus/${dev.bus}/devices/${name}'`, 'fs/sysfs/dir.c:sysfs_warn_dup', { errno: E.EXIST });
