@@ -18,4 +18,20 @@ function boots(sizes: number[], runs: number): Record<number, number[]> {
   return out;
 }
 
-(globalThis as { bindscopeEngineBench?: unknown }).bindscopeEngineBench = { boots, calibrationMs };
+/** the run of the last held boot, kept reachable so that the heap it holds can be measured (heldBoot) */
+let held: unknown = null;
+
+/**
+ * One boot of n devices whose run stays reachable until the next call (n = 0: only the last one
+ * dropped): bench/run.ts reads the page's heap after a full collection before and after it, what
+ * the run holds in Chromium's heap, to set against what the same run holds in Node's.
+ */
+function heldBoot(n: number): number {
+  held = null;
+  if (n === 0) return 0;
+  const b = bootBench(n);
+  held = b.sim;
+  return b.ms;
+}
+
+(globalThis as { bindscopeEngineBench?: unknown }).bindscopeEngineBench = { boots, calibrationMs, heldBoot };

@@ -255,6 +255,7 @@ async function engine(): Promise<void> {
   const { result: p, peakMB } = await engineChild(['--mode', 'peak', '--sizes', String(large)], true);
   results['engine.peak_heap_mb_100k'] = +peakMB.toFixed(0);
   results['engine.bytes_per_event'] = +((((p.heapAfterMB as number) - (p.heapBeforeMB as number)) * 2 ** 20) / (p.events as number)).toFixed(0);
+  results['engine.heap_held_mb_100k'] = +((p.heapAfterMB as number) - (p.heapBeforeMB as number)).toFixed(1);
   log(`  peak heap ${peakMB.toFixed(0)} MB, held after the run ${((p.heapAfterMB as number) - (p.heapBeforeMB as number)).toFixed(0)} MB (${results['engine.bytes_per_event']} B/event); engine part ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 }
 
@@ -275,15 +276,32 @@ async function engineBrowser(): Promise<void> {
       const page = await browser.newPage();
       await page.setContent(`<!doctype html><meta http-equiv="Content-Security-Policy" content="script-src 'unsafe-inline'"><title>engine</title>`);
       await page.addScriptTag({ content: readFileSync(bundle, 'utf8') });
-      type Bench = { bindscopeEngineBench: { boots(s: number[], r: number): Record<number, number[]>; calibrationMs(): number } };
+      type Bench = { bindscopeEngineBench: { boots(s: number[], r: number): Record<number, number[]>; calibrationMs(): number; heldBoot(n: number): number } };
       const calibration = await page.evaluate(() => (globalThis as unknown as Bench).bindscopeEngineBench.calibrationMs());
       const boots = await page.evaluate(([sizes, runs]) => (globalThis as unknown as Bench).bindscopeEngineBench.boots(sizes, runs), [[small, large], quick ? 2 : 3] as [number[], number]);
+      // the heap the large run holds once it is done, as the Node part's peak mode measures it (a
+      // full collection before and after a boot whose run stays reachable): Chromium's V8 keeps
+      // its heap pointers in 32 bits (pointer compression), Node 20's builds in 64
+      const cdp = await page.context().newCDPSession(page);
+      const heldBoot = (n: number) => page.evaluate((m) => (globalThis as unknown as Bench).bindscopeEngineBench.heldBoot(m), n);
+      const usedMB = async () => {
+        await cdp.send('HeapProfiler.collectGarbage');
+        return (await cdp.send('Runtime.getHeapUsage')).usedSize / 2 ** 20;
+      };
+      await cdp.send('HeapProfiler.enable');
+      const heapBefore = await usedMB();
+      await heldBoot(large);
+      const heldMB = (await usedMB()) - heapBefore;
+      await heldBoot(0);
+      results['engine.heap_held_mb_100k_chromium'] = +heldMB.toFixed(1);
+      const nodeHeld = results['engine.heap_held_mb_100k'];
+      if (typeof nodeHeld === 'number') results['engine.heap_held_node_over_chromium'] = +(nodeHeld / heldMB).toFixed(2);
       results['engine.boot_ms_10k_chromium'] = +median(boots[small]!).toFixed(0);
       results['engine.boot_ms_100k_chromium'] = +median(boots[large]!).toFixed(0);
       results['machine.calibration_ms_chromium'] = +calibration.toFixed(0);
       results['engine.boot_100k_in_calibrations_chromium'] = +(median(boots[large]!) / calibration).toFixed(2);
       meta.engineChromium = { version: browser.version(), boots };
-      log(`  in Chromium ${browser.version()} (the worker's runtime): boots ${JSON.stringify(boots, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))} ms`);
+      log(`  in Chromium ${browser.version()} (the worker's runtime): boots ${JSON.stringify(boots, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))} ms; the large run holds ${heldMB.toFixed(0)} MB of its heap`);
     } finally {
       await browser.close();
     }
@@ -304,6 +322,9 @@ const TARGETS: Target[] = [
   { key: 'engine.peak_heap_mb_100k', what: 'peak heap, large run', ok: (v) => v < 600, target: '< 600 MB', sized: true },
   { key: 'engine.bytes_per_event', what: 'heap held per event', ok: () => true, target: '(no target)' },
   { key: 'engine.boot_ms_10k', what: 'boot, small run', ok: () => true, target: '(no target)' },
+  { key: 'engine.heap_held_mb_100k', what: 'heap the large run holds when done (Node 20: 64-bit heap pointers)', ok: () => true, target: '(no target)' },
+  { key: 'engine.heap_held_mb_100k_chromium', what: 'the same in Chromium (pointer compression: 32-bit heap pointers)', ok: () => true, target: '(no target)' },
+  { key: 'engine.heap_held_node_over_chromium', what: 'the two as a ratio: how much less memory the worker\'s runtime walks for the same run', ok: () => true, target: '(no target)' },
   { key: 'engine.boot_ms_100k_chromium', what: 'boot, large run, in Chromium (the worker\'s runtime)', ok: () => true, target: '(no target)' },
   { key: 'engine.boot_ms_10k_chromium', what: 'boot, small run, in Chromium', ok: () => true, target: '(no target)' },
   { key: 'machine.calibration_ms', what: 'this hour\'s machine: a fixed Map-and-records workload in the engine\'s Node process (bench/calibrate.ts)', ok: () => true, target: '(no target)' },
