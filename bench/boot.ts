@@ -28,9 +28,10 @@ export function bootBench(n: number): { sim: Simulation; ms: number } {
  * the last run alive through the next boot, which then started in a heap that run had grown and was
  * spared the full collections a fresh heap needs (~10% of a 100k boot; docs/PERFORMANCE.md,
  * eighteenth session). `heapBefore`: the heap before each boot, after the collection, less the heap
- * before the first, in MB: an earlier run kept alive shows there.
+ * before the first, in MB: an earlier run kept alive shows there. `heapBeforeLast`: the heap before
+ * the last boot, in bytes (what `last` holds is the heap after it, collected, less this).
  */
-export async function bootsInFreshHeaps(sizes: readonly number[], runs: number, gc: () => void, heapUsed: () => number): Promise<{ boots: Record<number, number[]>; heapBefore: number[]; last: Simulation }> {
+export async function bootsInFreshHeaps(sizes: readonly number[], runs: number, gc: () => void, heapUsed: () => number): Promise<{ boots: Record<number, number[]>; heapBefore: number[]; last: Simulation; heapBeforeLast: number }> {
   let last: Simulation | null = null;
   const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 50));
   const bootInTask = (n: number) => new Promise<number>((resolve) => setTimeout(() => {
@@ -43,15 +44,17 @@ export async function bootsInFreshHeaps(sizes: readonly number[], runs: number, 
   const heapAtStart = heapUsed();
   const boots: Record<number, number[]> = {};
   const heapBefore: number[] = [];
+  let heapBeforeLast = heapAtStart;
   for (const n of sizes) {
     boots[n] = [];
     for (let r = 0; r < runs; r++) {
       last = null;
       await settle();
       gc();
-      heapBefore.push(Math.round((heapUsed() - heapAtStart) / 2 ** 20));
+      heapBeforeLast = heapUsed();
+      heapBefore.push(Math.round((heapBeforeLast - heapAtStart) / 2 ** 20));
       boots[n]!.push(await bootInTask(n));
     }
   }
-  return { boots, heapBefore, last: last! };
+  return { boots, heapBefore, last: last!, heapBeforeLast };
 }
