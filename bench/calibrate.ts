@@ -14,12 +14,15 @@ const LOOKUPS = 600_000;
 
 const pathOf = (i: number) => `/devices/platform/soc/ip${i % 997}.${i}`;
 
-/** one round of the fixed work, in ms */
-function round(): number {
+/**
+ * One round of the work with n records and `lookups` lookups, in ms (the calibration: N and
+ * LOOKUPS; bench/density.ts: the same at ten times the size)
+ */
+export function mapWorkRound(n = N, lookups = LOOKUPS): number {
   const t0 = performance.now();
   const table = new Map<string, { id: number; path: string; parent: string | null }>();
   const kept: { id: number; path: string; parent: string | null }[] = [];
-  for (let i = 0; i < N; i++) {
+  for (let i = 0; i < n; i++) {
     const path = pathOf(i);
     if (table.has(path)) throw new Error(`calibration: ${path} twice`);
     const rec = { id: i, path, parent: i ? kept[i - 1]!.path : null };
@@ -28,14 +31,15 @@ function round(): number {
   }
   let seed = 12345;
   let hits = 0;
-  for (let j = 0; j < LOOKUPS; j++) {
+  for (let j = 0; j < lookups; j++) {
     seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff;
-    const i = seed % N;
+    const i = seed % n;
     if (table.get(kept[i]!.path)?.id === i) hits++;
   }
-  if (hits !== LOOKUPS || kept.length !== N) throw new Error(`calibration: ${hits} of ${LOOKUPS} lookups found their record`);
+  if (hits !== lookups || kept.length !== n) throw new Error(`calibration: ${hits} of ${lookups} lookups found their record`);
   return performance.now() - t0;
 }
+const round = () => mapWorkRound();
 
 /**
  * The quickest of `rounds` rounds after one untimed (the JIT compiles on it), in ms: a round is
