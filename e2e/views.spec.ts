@@ -91,9 +91,18 @@ test('a large run: the monitor is windowed and paged, /sys shows part of a large
   const view = page.getByTestId('view-uevents');
   // windowed: a few dozen lines in the page, not the thousands of the text
   await expect(view.locator('pre')).toHaveAttribute('aria-label', `${whole.split('\n').length} lines; the ones in view are shown`);
+  // the rows in view once none waits for its page, read in one go: a scroll can bring in a row
+  // still waiting ("…") between a check for waiting rows and a read of the rows
   const inView = async () => {
-    await expect(view.locator('.bs-term__pending')).toHaveCount(0);
-    return view.locator('pre > div > div:not(.bs-spacer)').allInnerTexts();
+    let rows: string[] | null = null;
+    await expect.poll(async () => {
+      rows = await view.evaluate((el) => {
+        const shown = [...el.querySelectorAll('pre > div > div:not(.bs-spacer)')];
+        return shown.some((d) => d.classList.contains('bs-term__pending')) ? null : shown.map((d) => (d as HTMLElement).innerText);
+      });
+      return rows !== null;
+    }).toBe(true);
+    return rows!;
   };
   const lines = whole.split('\n');
   // the lines rendered are a run of the text's own lines (scrolled to the middle, then to the end)
