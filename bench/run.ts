@@ -279,9 +279,10 @@ async function engineBrowser(): Promise<void> {
       type Bench = { bindscopeEngineBench: { boots(s: number[], r: number): Record<number, number[]>; calibrationMs(): number; heldBoot(n: number): number } };
       const calibration = await page.evaluate(() => (globalThis as unknown as Bench).bindscopeEngineBench.calibrationMs());
       const boots = await page.evaluate(([sizes, runs]) => (globalThis as unknown as Bench).bindscopeEngineBench.boots(sizes, runs), [[small, large], quick ? 2 : 3] as [number[], number]);
-      // the heap the large run holds once it is done, as the Node part's peak mode measures it (a
-      // full collection before and after a boot whose run stays reachable): Chromium's V8 keeps
-      // its heap pointers in 32 bits (pointer compression), Node 20's builds in 64
+      // the heap the large run holds once it is done, as the Node part measures it after its boots
+      // (bench/engine.ts heldMB: a full collection before and after a boot whose run stays
+      // reachable): Chromium's V8 keeps its heap pointers in 32 bits (pointer compression), Node
+      // 20's builds in 64
       const cdp = await page.context().newCDPSession(page);
       const heldBoot = (n: number) => page.evaluate((m) => (globalThis as unknown as Bench).bindscopeEngineBench.heldBoot(m), n);
       const usedMB = async () => {
@@ -309,7 +310,7 @@ async function engineBrowser(): Promise<void> {
       results['machine.calibration_ms_chromium'] = +calibration.toFixed(0);
       results['engine.boot_100k_in_calibrations_chromium'] = +(median(boots[large]!) / calibration).toFixed(2);
       meta.engineChromium = { version: browser.version(), boots };
-      log(`  in Chromium ${browser.version()} (the worker's runtime): boots ${JSON.stringify(boots, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))} ms; the large run holds ${heldMB.toFixed(0)} MB of its heap`);
+      log(`  in Chromium ${browser.version()} (the worker's runtime): boots ${JSON.stringify(boots, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))} ms${plausible ? `; the large run holds ${heldMB.toFixed(0)} MB of its heap` : ''}`);
     } finally {
       await browser.close();
     }
