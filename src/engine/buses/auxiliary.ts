@@ -8,7 +8,7 @@ import type { DeviceRec } from '../core/state';
 import { E } from '../core/errno';
 import { deviceAdd } from '../core/core';
 import { busRegister } from '../core/bus';
-import type { BusType, IndexKey } from './types';
+import { deferred, type BusType, type IndexKey } from './types';
 import { kbuildModname } from '../core/modname';
 import { EventSite } from '../trace/eventlog';
 
@@ -21,6 +21,9 @@ function matchName(devName: string): string | null {
   return p < 0 ? null : devName.slice(0, p);
 }
 
+/** auxiliary_match_id()'s comparison, as the trace's match events say it (made when read) */
+const idTableText = (prefix: string, table: readonly string[]) => `"${prefix}" (device name up to its last '.') vs id_table [${table.join(', ')}]`;
+
 export const auxiliaryBus: BusType = {
   name: 'auxiliary',
   source: AUX,
@@ -30,7 +33,7 @@ export const auxiliaryBus: BusType = {
     return {
       matched: prefix !== null && table.includes(prefix),
       rule: 'id_table (auxiliary_match_id)',
-      compared: prefix === null ? `device name "${dev.name}" has no '.'` : () => `"${prefix}" (device name up to its last '.') vs id_table [${table.join(', ')}]`,
+      compared: prefix === null ? `device name "${dev.name}" has no '.'` : deferred(idTableText, prefix, table),
       cite: AUXILIARY_MATCH_ID,
     };
   },

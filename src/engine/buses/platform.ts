@@ -9,7 +9,7 @@ import { E } from '../core/errno';
 import { gateNote, since } from '../core/versions';
 import { deviceAdd, deviceDel } from '../core/core';
 import { busRegister, driverRegister, driverUnregister } from '../core/bus';
-import type { BusType, IndexKey, MatchResult } from './types';
+import { deferred, type BusType, type IndexKey, type MatchResult } from './types';
 import { ofNode } from '../firmware/devicetree';
 import { EventSite } from '../trace/eventlog';
 
@@ -74,10 +74,14 @@ function match(k: Kernel, dev: DeviceRec, drv: { name: string; def: DriverDef })
   const pre = tried.length ? tried.join('; ') + '; ' : '';
   if (drv.def.idTable) {
     const ok = drv.def.idTable.includes(dev.baseName);
-    return { matched: ok, rule: 'id_table', compared: () => `${pre}pdev->name "${dev.baseName}" vs id_table [${drv.def.idTable!.join(', ')}] (no fallback to the driver name)`, cite: PLATFORM_MATCH_ID };
+    return { matched: ok, rule: 'id_table', compared: deferred(idTableText, pre, dev.baseName, drv.def.idTable), cite: PLATFORM_MATCH_ID };
   }
-  return { matched: dev.baseName === drv.name, rule: 'name', compared: () => `${pre}pdev->name "${dev.baseName}" vs driver name "${drv.name}"`, cite: PLATFORM_MATCH };
+  return { matched: dev.baseName === drv.name, rule: 'name', compared: deferred(nameText, pre, dev.baseName, drv.name), cite: PLATFORM_MATCH };
 }
+
+/** platform_match()'s comparisons, as the trace's match events say them (made when read) */
+const idTableText = (pre: string, name: string, table: readonly string[]) => `${pre}pdev->name "${name}" vs id_table [${table.join(', ')}] (no fallback to the driver name)`;
+const nameText = (pre: string, name: string, driver: string) => `${pre}pdev->name "${name}" vs driver name "${driver}"`;
 
 export const platformBus: BusType = {
   name: 'platform',

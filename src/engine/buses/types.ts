@@ -23,13 +23,33 @@ export interface MatchResult {
    * What was compared, as the trace shows it; or how to make that sentence, when it is read (the
    * matches of a large run's every device are recorded, few are read: `comparedText`)
    */
-  compared: string | (() => string);
+  compared: string | DeferredText;
   cite: string;
 }
 
+/**
+ * A sentence made when it is read: `text(...args)`, `text` one function per call site. The trace
+ * keeps the arguments in its columns (trace/eventlog.ts), not this object: a closure per match
+ * kept two objects per match alive (the function and its context), ~140k of each in a 100k run.
+ */
+export interface DeferredText {
+  readonly text: (...args: never[]) => string;
+  readonly args: readonly unknown[];
+}
+
+/** `text(...args)`, made when read */
+export function deferred<A extends unknown[]>(text: (...args: A) => string, ...args: A): DeferredText {
+  return { text: text as unknown as DeferredText['text'], args };
+}
+
+/** a deferred sentence made now */
+export function deferredText(d: DeferredText): string {
+  return (d.text as (...args: unknown[]) => string)(...d.args);
+}
+
 /** a match result's sentence, made now if it was deferred */
-export function comparedText(m: { compared: string | (() => string) }): string {
-  return typeof m.compared === 'string' ? m.compared : m.compared();
+export function comparedText(m: { compared: string | DeferredText }): string {
+  return typeof m.compared === 'string' ? m.compared : deferredText(m.compared);
 }
 
 export interface BusType {

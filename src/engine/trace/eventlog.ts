@@ -17,6 +17,7 @@
 import type { Citation, EventKind, MatchInfo, TraceEvent, UeventRecord } from '../api';
 import { ByteColumn, ChunkedList, IntColumn } from '../core/state';
 import type { UeventList } from './ueventlog';
+import type { DeferredText } from '../buses/types';
 
 /** the touches of an event that names nothing */
 const NO_TOUCHES: TraceEvent['touches'] = Object.freeze({});
@@ -87,8 +88,8 @@ export function sliceRows<T>(length: number, from: number, to: number, at: (i: n
   return out;
 }
 
-/** a match decision as the trace keeps it: what was compared may still be the way to make the sentence (buses/types.ts MatchResult), made when first read */
-export type MatchDraft = Omit<MatchInfo, 'compared'> & { compared: string | (() => string) };
+/** a match decision as the kernel records it: what was compared may still be the way to make the sentence (buses/types.ts MatchResult), made when read */
+export type MatchDraft = Omit<MatchInfo, 'compared'> & { compared: string | DeferredText };
 
 /** a sentence built from the arguments an event recorded (Kernel.emitAt) */
 export type LazyText = (...args: TextArg[]) => string;
@@ -115,6 +116,9 @@ export class EventSite<A extends TextArg[] = TextArg[]> {
     this.text = text as LazyText | null;
   }
 }
+
+/** the entries of EventLog.matchFields per match */
+const MATCH_FIELDS = 6;
 
 /** a row of EventLog.distinctTouchRows */
 export interface DistinctTouchRow {
@@ -172,9 +176,19 @@ export class EventLog {
   private readonly touchObjects = new ChunkedList<TraceEvent['touches']>();
   private readonly touchBuilt = new Map<number, TraceEvent['touches']>();
   private readonly nameArrays = new Map<number, string[]>();
-  /** the event's uevent (an index into the uevent list) or match info (into `matches`), meta says which, or -1; an event with both keeps its match in `matchToo` */
+  /** the event's uevent (an index into the uevent list) or match (a row of the match columns), meta says which, or -1; an event with both keeps its match in `matchToo` */
   private readonly detailAt = new IntColumn(4096);
-  private readonly matches: MatchDraft[] = [];
+  /**
+   * The match decisions, in columns: per match MATCH_FIELDS entries of `matchFields` (driver,
+   * bus, device, rule, citation, what was compared: the sentence, or the function that makes it from
+   * `matchArgs` [start, the next match's start)), and whether it matched in `matched`. A match
+   * event becomes its MatchInfo when read. One object per match, and the function and context a
+   * deferred sentence was, were ~6% of what a large run kept.
+   */
+  private readonly matchFields = new ChunkedList<unknown>();
+  private readonly matchArgs = new ChunkedList<unknown>();
+  private readonly matchArgAt = new IntColumn(4096);
+  private readonly matched = new ByteColumn(4096);
   private readonly matchToo = new Map<number, MatchDraft>();
 
   /** the log lines the log column points into and the uevents a uevent event is (the kernel's: append-only) */
@@ -348,10 +362,8 @@ export class EventLog {
     this.ueventCount.push(this.uevents.length);
     this.touchId.push(touches);
     if (u !== undefined) this.detailAt.push(u);
-    else if (m !== undefined) {
-      this.detailAt.push(this.matches.length);
-      this.matches.push(m);
-    } else this.detailAt.push(-1);
+    else if (m !== undefined) this.detailAt.push(this.keepMatch(m));
+    else this.detailAt.push(-1);
     if (u !== undefined && m !== undefined) this.matchToo.set(i, m);
   }
 
@@ -401,13 +413,45 @@ export class EventLog {
     return this.meta.at(i) & UEVENT_SET ? this.uevents.at(this.detailAt.at(i)) : undefined;
   }
 
+  /** match m as a row of the match columns: its index */
+  private keepMatch(m: MatchDraft): number {
+    const j = this.matched.length;
+    const f = this.matchFields;
+    f.push(m.driver);
+    f.push(m.bus);
+    f.push(m.device);
+    f.push(m.rule);
+    f.push(m.cite);
+    this.matchArgAt.push(this.matchArgs.length);
+    const c = m.compared;
+    if (typeof c === 'string') f.push(c);
+    else {
+      f.push(c.text);
+      for (let a = 0; a < c.args.length; a++) this.matchArgs.push(c.args[a]);
+    }
+    this.matched.push(m.matched ? 1 : 0);
+    return j;
+  }
+
   private matchAt(i: number): MatchInfo | undefined {
     const meta = this.meta.at(i);
     if (!(meta & MATCH_SET)) return undefined;
-    const m = meta & UEVENT_SET ? this.matchToo.get(i) : this.matches[this.detailAt.at(i)];
-    // what was compared, made once, when first read; flat: the trace keeps it
-    if (m !== undefined && typeof m.compared !== 'string') (m.compared = m.compared()).charCodeAt(0);
-    return m as MatchInfo | undefined;
+    if (meta & UEVENT_SET) {
+      const m = this.matchToo.get(i);
+      return m && { ...m, compared: typeof m.compared === 'string' ? m.compared : (m.compared.text as (...a: unknown[]) => string)(...m.compared.args) };
+    }
+    const j = this.detailAt.at(i);
+    const f = this.matchFields;
+    const at = j * MATCH_FIELDS;
+    const c = f.at(at + 5) as string | ((...a: unknown[]) => string);
+    let compared: string;
+    if (typeof c === 'string') compared = c;
+    else {
+      const end = j + 1 < this.matched.length ? this.matchArgAt.at(j + 1) : this.matchArgs.length;
+      compared = c(...this.matchArgs.slice(this.matchArgAt.at(j), end));
+    }
+    // the fields in the order the driver core gives them (core/dd.ts driverMatchDevice)
+    return { driver: f.at(at) as string, bus: f.at(at + 1) as string, device: f.at(at + 2) as string, matched: this.matched.at(j) === 1, rule: f.at(at + 3) as string, compared, cite: f.at(at + 4) as string };
   }
 
   /** event i as the trace hands it out (i an index of the trace) */
