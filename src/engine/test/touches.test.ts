@@ -1,7 +1,8 @@
 /** What each event touches, as the kernel recorded it: shared between events, in the caller's key order. */
 import { describe, expect, it } from 'vitest';
+import type { TraceEvent } from '../api';
 import { Simulation } from '../simulation';
-import { getBuiltinScenario } from '../builtins';
+import { getBuiltinScenario, listBuiltins } from '../builtins';
 import { JournaledState } from '../core/state';
 import { EventLog, TOUCH_DEV, TOUCH_DEV_DRV, TOUCH_DEV_MOD, TOUCH_DRV, TOUCH_DRV_DEV, TOUCH_MOD, TOUCH_MOD_DEV, TOUCH_NONE } from '../trace/eventlog';
 
@@ -91,6 +92,32 @@ describe('the touches table (trace/eventlog.ts)', () => {
       }
       expect(singles.size).toBeGreaterThan(3);
     }
+  });
+});
+
+describe('a device and no module (udev found no module for its MODALIAS)', () => {
+  it('reads as { devices: [d], modules: [] } in that key order, and its row numbers its device', () => {
+    let seen = 0;
+    for (const { id } of listBuiltins()) {
+      const sim = new Simulation(getBuiltinScenario(id));
+      // one row object, filled again for each row: copied as it is given
+      const rows: { touches: TraceEvent['touches']; device: number }[] = [];
+      for (const r of sim.distinctTouchRows()) rows.push({ touches: r.touches, device: r.device });
+      for (let i = 0; i <= sim.lastStep; i++) {
+        const t = sim.eventTouchesAt(i);
+        if (t.modules?.length !== 0) continue;
+        seen++;
+        expect(Object.keys(t), `${id} event ${i}`).toEqual(['devices', 'modules']);
+        expect(t.devices).toHaveLength(1);
+        // udev's lookup event, the device named as every other row naming it numbers it
+        expect(sim.eventsBetween(i, i + 1)[0]!.text).toMatch(/^udev: add .*: kmod load .* → (no module in modules.alias matches|built in: )/);
+        const row = rows.find((r) => JSON.stringify(r.touches) === JSON.stringify(t))!;
+        const single = rows.find((r) => r.touches.devices?.[0] === t.devices![0] && Object.keys(r.touches).length === 1);
+        expect(row.device).toBeGreaterThanOrEqual(0);
+        if (single) expect(row.device).toBe(single.device);
+      }
+    }
+    expect(seen).toBeGreaterThan(0);
   });
 });
 

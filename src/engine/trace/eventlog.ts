@@ -32,7 +32,9 @@ export const TOUCH_DRV_DEV = 5;
 export const TOUCH_DEV_MOD = 6;
 export const TOUCH_MOD_DEV = 7;
 const TOUCH_OBJECT = 8;
-export type TouchHow = typeof TOUCH_NONE | typeof TOUCH_DEV | typeof TOUCH_DRV | typeof TOUCH_MOD | typeof TOUCH_DEV_DRV | typeof TOUCH_DRV_DEV | typeof TOUCH_DEV_MOD | typeof TOUCH_MOD_DEV;
+/** a device and no module: `{ devices: [d], modules: [] }` (udev's lookup that found no module, built in or not) */
+export const TOUCH_DEV_NO_MOD = 9;
+export type TouchHow = typeof TOUCH_NONE | typeof TOUCH_DEV | typeof TOUCH_DRV | typeof TOUCH_MOD | typeof TOUCH_DEV_DRV | typeof TOUCH_DRV_DEV | typeof TOUCH_DEV_MOD | typeof TOUCH_MOD_DEV | typeof TOUCH_DEV_NO_MOD;
 
 const NO_UEVENTS: UeventList = Object.freeze([]) as unknown as UeventList;
 
@@ -244,6 +246,7 @@ export class EventLog {
     if (how === TOUCH_NONE) return NO_TOUCHES;
     const a = names(this.touchA.at(id));
     if (how === TOUCH_DEV) return { devices: a };
+    if (how === TOUCH_DEV_NO_MOD) return { devices: a, modules: [] };
     if (how === TOUCH_DRV) return { drivers: a };
     if (how === TOUCH_MOD) return { modules: a };
     const b = names(this.touchB.at(id));
@@ -272,7 +275,7 @@ export class EventLog {
       used[id] = 1;
       const how = this.touchHow.at(id);
       row.touches = this.touchBuilt.get(id) ?? this.touchesRow(id, (n) => [this.touchNames.at(n)]);
-      row.device = how === TOUCH_DEV || how === TOUCH_DEV_DRV || how === TOUCH_DRV_DEV || how === TOUCH_DEV_MOD || how === TOUCH_MOD_DEV ? this.touchA.at(id) : -1;
+      row.device = how === TOUCH_DEV || how === TOUCH_DEV_DRV || how === TOUCH_DRV_DEV || how === TOUCH_DEV_MOD || how === TOUCH_MOD_DEV || how === TOUCH_DEV_NO_MOD ? this.touchA.at(id) : -1;
       yield row;
     }
   }
