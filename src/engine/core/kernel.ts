@@ -152,7 +152,7 @@ export class Kernel {
    * touches and its uevent's MODALIAS instead of one in each of four tables of every device
    * (a large run's tables hold ~150k devices each, and a lookup in one is mostly cache misses).
    */
-  private readonly deviceTrace = new Map<string, DeviceTrace>();
+  private readonly traces = new DeviceTraces();
   private readonly varCache = new Map<string, Map<string, [string, string]>>();
   /** the row of the empty touches */
   private noTouches = -1;
@@ -235,7 +235,7 @@ export class Kernel {
       const other = drivers ?? modules!;
       if (other.length === 1) {
         const kept = this.traceOf(devices[0]!);
-        const keptId = drivers ? kept.withDriver : kept.withModule;
+        const keptId = drivers ? this.traces.withDriver(kept) : this.traces.withModule(kept);
         if (keptId >= 0 && ev.touchNameAt(keptId, 1) === other[0]) return keptId;
         // the pair names the device and the other by the names their single rows hold (so its
         // object shares their arrays), its keys in the order the caller gave them (unbind_store
@@ -245,8 +245,8 @@ export class Kernel {
         const devicesFirst = firstKey(t) === 'devices';
         const how = drivers ? (devicesFirst ? TOUCH_DEV_DRV : TOUCH_DRV_DEV) : devicesFirst ? TOUCH_DEV_MOD : TOUCH_MOD_DEV;
         const id = ev.addTouchRow(how, ev.touchNameIndex(dev), ev.touchNameIndex(oth));
-        if (drivers) kept.withDriver = id;
-        else kept.withModule = id;
+        if (drivers) this.traces.setWithDriver(kept, id);
+        else this.traces.setWithModule(kept, id);
         return id;
       }
     }
@@ -260,23 +260,16 @@ export class Kernel {
    * a state built without device_add's orders). A device deleted and added again gets a new entry,
    * which names it the same way.
    */
-  private traceOf(devpath: string): DeviceTrace {
+  private traceOf(devpath: string): number {
     const order = this.device(devpath)?.order;
-    if (order !== undefined && order > 0) {
-      const kept = this.traceByOrder[order];
-      if (kept !== undefined && kept.devpath === devpath) return kept;
-      if (kept === undefined) return (this.traceByOrder[order] = newTrace(devpath));
-    }
-    let t = this.deviceTrace.get(devpath);
-    if (t === undefined) this.deviceTrace.set(devpath, (t = newTrace(devpath)));
-    return t;
+    return this.traces.of(devpath, order !== undefined && order > 0 ? order : 0);
   }
-  private readonly traceByOrder: (DeviceTrace | undefined)[] = [];
 
-  /** the row naming only the device `t` is the entry of */
-  private deviceRow(t: DeviceTrace, devpath: string): number {
-    if (t.alone < 0) t.alone = this.events.addTouchRow(TOUCH_DEV, this.events.touchName(devpath));
-    return t.alone;
+  /** the row naming only the device whose entry is `t` */
+  private deviceRow(t: number, devpath: string): number {
+    let id = this.traces.alone(t);
+    if (id < 0) this.traces.setAlone(t, (id = this.events.addTouchRow(TOUCH_DEV, this.events.touchName(devpath))));
+    return id;
   }
 
   /** the row naming only `key` (a driver or module), kept under key from now on */
@@ -298,8 +291,10 @@ export class Kernel {
   readonly shareVar = (v: readonly [string, string], devpath: string): readonly [string, string] => {
     if (v[0] !== 'MODALIAS') return this.ueventVar(v[0], v[1]);
     const t = this.traceOf(devpath);
-    if (t.modalias === null || t.modalias[1] !== v[1]) t.modalias = ['MODALIAS', flat(v[1])];
-    return t.modalias;
+    let kept = this.traces.modalias(t);
+    if (kept !== v[1]) this.traces.setModalias(t, (kept = flat(v[1])));
+    // the log keeps the pair's key and value, not the pair (UeventLog.push): this one is not kept
+    return ['MODALIAS', kept];
   };
 
   /**
@@ -590,18 +585,85 @@ function gather<T>(idx: CandidateIndex, keys: readonly IndexKey[], get: (id: str
   return out;
 }
 
-/** the trace's entry for one device (Kernel.deviceTrace): its touches rows (-1: none yet) and its last MODALIAS pair */
-interface DeviceTrace {
-  devpath: string;
-  /** the row naming the device alone */
-  alone: number;
-  /** the last row naming the device and a driver, the device and a module */
-  withDriver: number;
-  withModule: number;
-  modalias: [string, string] | null;
+/**
+ * The trace's entry for each device (Kernel.traceOf): its touches rows (-1: none yet) and its last
+ * MODALIAS, in columns, an entry a number. A device's entry is its klist order while it is
+ * registered (an array read: the record is usually the one just read, where a lookup in a
+ * ~150k-entry table would be cache misses); by devpath otherwise (a device already deleted, or a
+ * state built without device_add's orders), as a negative number. A device deleted and added
+ * again gets a new entry, which names it the same way. An object per device was ~1.4 of the ~40
+ * objects a large run keeps per device.
+ */
+class DeviceTraces {
+  private readonly byOrder = new TraceColumns();
+  private readonly byPath = new TraceColumns();
+  private readonly pathEntry = new Map<string, number>();
+
+  /** the entry of the device at `devpath`, its klist order `order` (0: none) */
+  of(devpath: string, order: number): number {
+    if (order > 0) {
+      const kept = this.byOrder.devpathAt(order);
+      if (kept === devpath) return order;
+      if (kept === undefined) {
+        this.byOrder.add(order, devpath);
+        return order;
+      }
+    }
+    let j = this.pathEntry.get(devpath);
+    if (j === undefined) {
+      this.pathEntry.set(devpath, (j = this.pathEntry.size));
+      this.byPath.add(j, devpath);
+    }
+    return ~j;
+  }
+  alone(t: number): number { return t >= 0 ? this.byOrder.alone[t]! : this.byPath.alone[~t]!; }
+  withDriver(t: number): number { return t >= 0 ? this.byOrder.withDriver[t]! : this.byPath.withDriver[~t]!; }
+  withModule(t: number): number { return t >= 0 ? this.byOrder.withModule[t]! : this.byPath.withModule[~t]!; }
+  modalias(t: number): string | null { return (t >= 0 ? this.byOrder.modalias[t] : this.byPath.modalias[~t]) ?? null; }
+  setAlone(t: number, id: number): void { if (t >= 0) this.byOrder.alone[t] = id; else this.byPath.alone[~t] = id; }
+  setWithDriver(t: number, id: number): void { if (t >= 0) this.byOrder.withDriver[t] = id; else this.byPath.withDriver[~t] = id; }
+  setWithModule(t: number, id: number): void { if (t >= 0) this.byOrder.withModule[t] = id; else this.byPath.withModule[~t] = id; }
+  setModalias(t: number, v: string): void { if (t >= 0) this.byOrder.modalias[t] = v; else this.byPath.modalias[~t] = v; }
 }
 
-const newTrace = (devpath: string): DeviceTrace => ({ devpath, alone: -1, withDriver: -1, withModule: -1, modalias: null });
+/** DeviceTraces' columns, an entry an index: the touches rows (-1: none yet), the devpath, the last MODALIAS */
+class TraceColumns {
+  alone: Int32Array = new Int32Array(0);
+  withDriver: Int32Array = new Int32Array(0);
+  withModule: Int32Array = new Int32Array(0);
+  private readonly devpaths: (string | undefined)[] = [];
+  readonly modalias: (string | undefined)[] = [];
+
+  devpathAt(i: number): string | undefined {
+    return this.devpaths[i];
+  }
+
+  /** entry i, for `devpath`, with no rows yet */
+  add(i: number, devpath: string): void {
+    if (i >= this.alone.length) {
+      const n = Math.max(1024, i * 2);
+      this.alone = grown(this.alone, n);
+      this.withDriver = grown(this.withDriver, n);
+      this.withModule = grown(this.withModule, n);
+    }
+    this.alone[i] = this.withDriver[i] = this.withModule[i] = -1;
+    // filled in order (klist orders and path entries count up from 1 and 0): the arrays stay packed
+    while (this.devpaths.length < i) {
+      this.devpaths.push(undefined);
+      this.modalias.push(undefined);
+    }
+    this.devpaths[i] = devpath;
+    if (this.modalias.length <= i) this.modalias.push(undefined);
+    else this.modalias[i] = undefined;
+  }
+}
+
+/** `a` in an array of length n */
+function grown(a: Int32Array, n: number): Int32Array {
+  const out = new Int32Array(n);
+  out.set(a);
+  return out;
+}
 
 /** the first list a touches names */
 function firstKey(t: TraceEvent['touches']): string | undefined {

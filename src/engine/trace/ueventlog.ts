@@ -1,7 +1,7 @@
 /**
  * The uevents the kernel sent (lib/kobject_uevent.c kobject_uevent_env), as columns: one row per
- * uevent — its SEQNUM, action, DEVPATH, SUBSYSTEM and where its own variables begin in one flat
- * column of shared [key, value] pairs. A UeventRecord (env in kernel order: ACTION, DEVPATH,
+ * uevent — its SEQNUM, action, DEVPATH, SUBSYSTEM and where its own variables begin in two flat
+ * columns of their keys and values (strings shared between uevents). A UeventRecord (env in kernel order: ACTION, DEVPATH,
  * SUBSYSTEM, the variables, SEQNUM) is built when one is read (`at`, `slice`, `all`). A 100k-device
  * run sends ~440k uevents; as objects (the record, its env array, its SEQNUM pair and string) they
  * were ~220 bytes each, a seventh of the run's heap, all of it for the collector to walk.
@@ -24,7 +24,7 @@ export interface UeventList {
 }
 
 type Pair = readonly [string, string];
-const copy = (v: Pair): Pair => [v[0], v[1]];
+const asGiven = (v: Pair): Pair => v;
 
 export class UeventLog implements UeventList {
   private readonly seq = new IntColumn(1024);
@@ -33,8 +33,9 @@ export class UeventLog implements UeventList {
   private readonly subsystemId = new IntColumn(1024);
   private readonly subsystems: string[] = [];
   private readonly subsystemIds = new Map<string, number>();
-  /** every uevent's own variables in a row (pairs shared between uevents); varAt(i) is where uevent i's begin */
-  private readonly vars = new ChunkedList<Pair>();
+  /** every uevent's own variables in a row, as keys and values (strings shared between uevents, no pair kept); varAt(i) is where uevent i's begin */
+  private readonly varKey = new ChunkedList<string>();
+  private readonly varValue = new ChunkedList<string>();
   private readonly varAt = new IntColumn(1024);
 
   get length(): number {
@@ -42,11 +43,11 @@ export class UeventLog implements UeventList {
   }
 
   /**
-   * Record a uevent; `vars` are its variables between SUBSYSTEM and SEQNUM, kept as `share`
-   * returns them (Kernel.shareVar: one pair for the uevents that carry the same variable; by
-   * default a copy). Returns the uevent's index.
+   * Record a uevent; `vars` are its variables between SUBSYSTEM and SEQNUM, their keys and values
+   * kept as `share` returns them (Kernel.shareVar: the strings of the uevents that carry the same
+   * variable; by default as given). No pair is kept. Returns the uevent's index.
    */
-  push(seq: number, action: Action, devpath: string, subsystem: string, vars: readonly Pair[], share: (v: Pair, devpath: string) => Pair = copy): number {
+  push(seq: number, action: Action, devpath: string, subsystem: string, vars: readonly Pair[], share: (v: Pair, devpath: string) => Pair = asGiven): number {
     const a = ACTION_ID.get(action);
     if (a === undefined) throw new Error(`unknown uevent action ${action}`);
     let s = this.subsystemIds.get(subsystem);
@@ -59,8 +60,12 @@ export class UeventLog implements UeventList {
     this.action.push(a);
     this.devpath.push(devpath);
     this.subsystemId.push(s);
-    this.varAt.push(this.vars.length);
-    for (let j = 0; j < vars.length; j++) this.vars.push(share(vars[j]!, devpath));
+    this.varAt.push(this.varKey.length);
+    for (let j = 0; j < vars.length; j++) {
+      const v = share(vars[j]!, devpath);
+      this.varKey.push(v[0]);
+      this.varValue.push(v[1]);
+    }
     return this.devpath.length - 1;
   }
 
@@ -75,12 +80,12 @@ export class UeventLog implements UeventList {
   /** the value of the first variable `key` uevent i carries between SUBSYSTEM and SEQNUM, if any */
   varOf(i: number, key: string): string | undefined {
     const end = this.varEnd(i);
-    for (let j = this.varAt.at(i); j < end; j++) if (this.vars.at(j)[0] === key) return this.vars.at(j)[1];
+    for (let j = this.varAt.at(i); j < end; j++) if (this.varKey.at(j) === key) return this.varValue.at(j);
     return undefined;
   }
 
   private varEnd(i: number): number {
-    return i + 1 < this.length ? this.varAt.at(i + 1) : this.vars.length;
+    return i + 1 < this.length ? this.varAt.at(i + 1) : this.varKey.length;
   }
 
   /** uevent i as a record (undefined outside the log, like an array's `at` past its end) */
@@ -96,10 +101,7 @@ export class UeventLog implements UeventList {
     env[0] = ['ACTION', action];
     env[1] = ['DEVPATH', devpath];
     env[2] = ['SUBSYSTEM', subsystem];
-    for (let j = start; j < end; j++) {
-      const v = this.vars.at(j);
-      env[j - start + 3] = [v[0], v[1]];
-    }
+    for (let j = start; j < end; j++) env[j - start + 3] = [this.varKey.at(j), this.varValue.at(j)];
     env[env.length - 1] = ['SEQNUM', String(seq)];
     return { seq, action, devpath, subsystem, env };
   }
@@ -111,10 +113,7 @@ export class UeventLog implements UeventList {
     fn('ACTION', this.actionAt(i), 0);
     fn('DEVPATH', this.devpath.at(i), 1);
     fn('SUBSYSTEM', this.subsystems[this.subsystemId.at(i)]!, 2);
-    for (let j = start; j < end; j++) {
-      const v = this.vars.at(j);
-      fn(v[0], v[1], j - start + 3);
-    }
+    for (let j = start; j < end; j++) fn(this.varKey.at(j), this.varValue.at(j), j - start + 3);
     fn('SEQNUM', String(this.seq.at(i)), end - start + 3);
   }
 
