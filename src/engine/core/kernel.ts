@@ -8,7 +8,7 @@ import { ANY_KEY, type BusType, type IndexKey } from '../buses/types';
 import type { ModuleDef, Scenario } from '../scenario/schema';
 import type { Facts } from '../firmware/facts';
 import { Ida } from './ida';
-import { JournaledState, MultiMap, type DeviceRec, type DriverRec } from './state';
+import { JournaledState, MultiMap, type DeviceRec, type DriverRec, type Registrations } from './state';
 import { EventLog, EventSite, TOUCH_DEV, TOUCH_DEV_DRV, TOUCH_DEV_MOD, TOUCH_DEV_NO_MOD, TOUCH_DRV, TOUCH_DRV_DEV, TOUCH_MOD, TOUCH_MOD_DEV, TOUCH_NONE, type MatchDraft, type TextArg } from '../trace/eventlog';
 import { UeventLog } from '../trace/ueventlog';
 
@@ -41,7 +41,7 @@ export interface ExecContext {
   module: string | null; // the module whose code runs (KBUILD_MODNAME)
   dev: string | null; // devpath of the device being probed/removed
   /** registrations made while running a module's init, for its default exit */
-  registrations?: { op: string; target: string }[];
+  registrations?: Registrations;
   /** the firmware node the enclosing `if <fact>` stands for (graph edge firmware → device) */
   fwnode?: string | null;
   /** in a probe: how many times this callback has now been called for this device (1 = first) */

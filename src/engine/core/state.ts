@@ -210,13 +210,20 @@ export interface DriverRec {
   preventDeferredProbe: boolean;
 }
 
+/**
+ * What a module's init registered, in order, each as its op and its target one after the other:
+ * op₀, target₀, op₁, target₁, … (scenario/interpret.ts). One array per module and no object per
+ * registration: a module whose init registers 40k devices kept 40k objects.
+ */
+export type Registrations = string[];
+
 export interface ModuleRec {
   name: string;
   location: 'builtin' | 'module' | 'absent';
   state: 'builtin' | 'loaded' | 'loading' | 'not-loaded' | 'failed';
   loadedBy: string | null;
   /** registrations made by init, undone by the default exit (module_driver() style) */
-  registered: { op: string; target: string }[];
+  registered: Registrations;
   /** what the last module_init (or the built-in initcall) returned: 0 or -errno; null until it ran */
   initRet?: number | null;
   /** /sys/module/<name> exists: from mod_sysfs_setup() in load_module (before init runs) until unload */

@@ -4,7 +4,7 @@
  * models it; a failing call returns its errno to the "calling code" as the scenario says.
  */
 import type { DriverDef, KernelAction } from './schema';
-import type { DriverOps } from '../core/state';
+import type { DriverOps, Registrations } from '../core/state';
 import { NO_EXTRA, flat, type Kernel, type ExecContext, type ModuleCode } from '../core/kernel';
 import { EventSite } from '../trace/eventlog';
 import { E, errnoName, parseErrno } from '../core/errno';
@@ -279,7 +279,7 @@ function runAction(k: Kernel, a: KernelAction, ctx: ExecContext): number {
       const parent = a.parent ? resolveDevice(k, a.parent, ctx) : null;
       if (a.parent && !parent) return onFailure(k, ctx, missing(k, a.op, a.parent), a);
       const res = platformDeviceRegister(k, { name: a.name, id: a.id, parent, ofNode: a.ofNode || undefined, acpiHid: a.acpiHid || undefined, fwnode: fw }, ctx);
-      if (!res.ret && res.dev) ctx.registrations?.push({ op: 'platform_device', target: res.dev.devpath });
+      if (!res.ret && res.dev) ctx.registrations?.push('platform_device', res.dev.devpath);
       return onFailure(k, ctx, res.ret, a);
     }
     case 'platform_device_unregister':
@@ -302,7 +302,7 @@ function runAction(k: Kernel, a: KernelAction, ctx: ExecContext): number {
       const res = a.op === 'platform_driver_probe' ? platformDriverProbe(k, def, ctx.module, a.driver, ops) : driverRegister(k, def, ctx.module, a.driver, { ops });
       if (!res.ret && res.id) {
         k.driverIds.set(`${ctx.module}:${a.driver}`, res.id);
-        ctx.registrations?.push({ op: 'driver', target: res.id });
+        ctx.registrations?.push('driver', res.id);
       }
       return onFailure(k, ctx, res.ret, a);
     }
@@ -317,7 +317,7 @@ function runAction(k: Kernel, a: KernelAction, ctx: ExecContext): number {
       const parent = a.parent ? resolveDevice(k, a.parent, ctx) : null;
       if (a.parent && !parent) return onFailure(k, ctx, missing(k, a.op, a.parent), a);
       const res = fauxDeviceCreate(k, { name: a.name, parent, ops: actionOps(k, ctx.module ?? 'kernel', a, `faux ${a.name}`), fwnode: fw }, ctx);
-      if (!res.ret && res.dev) ctx.registrations?.push({ op: 'faux_device', target: res.dev.devpath });
+      if (!res.ret && res.dev) ctx.registrations?.push('faux_device', res.dev.devpath);
       return onFailure(k, ctx, res.ret, a);
     }
     case 'auxiliary_device_create':
@@ -326,7 +326,7 @@ function runAction(k: Kernel, a: KernelAction, ctx: ExecContext): number {
       // the auxiliary_device_create() macros pass KBUILD_MODNAME: the module's name with '-' and ',' as '_'
       const spec = { parent, modname: a.modname ?? (ctx.module ? kbuildModname(ctx.module) : 'kernel'), name: a.name, id: a.id ?? 0, devm: a.devm ?? false };
       const res = a.op === 'auxiliary_device_create' ? auxiliaryDeviceCreate(k, spec, ctx) : auxiliaryDeviceAdd(k, spec, ctx);
-      if (!res.ret && res.dev && !a.devm) ctx.registrations?.push({ op: 'auxiliary_device', target: res.dev.devpath });
+      if (!res.ret && res.dev && !a.devm) ctx.registrations?.push('auxiliary_device', res.dev.devpath);
       return onFailure(k, ctx, res.ret, a);
     }
     case 'bus_register': {
@@ -341,7 +341,7 @@ function runAction(k: Kernel, a: KernelAction, ctx: ExecContext): number {
         const parent = a.parent ? resolveDevice(k, a.parent, ctx) : null;
         if (a.parent && !parent) return onFailure(k, ctx, missing(k, a.op, a.parent), a);
         const res = deviceAdd(k, { name: a.name, bus: null, parent, createdBy: ctx.module ?? 'kernel', fwnode: fw });
-        if (!res.ret && res.dev && !a.devm) ctx.registrations?.push({ op: 'device', target: res.dev.devpath });
+        if (!res.ret && res.dev && !a.devm) ctx.registrations?.push('device', res.dev.devpath);
         return onFailure(k, ctx, res.ret, a);
       }
       const def = k.scenario.buses?.find((b) => b.name === a.bus);
@@ -349,13 +349,13 @@ function runAction(k: Kernel, a: KernelAction, ctx: ExecContext): number {
       const parent = a.parent ? resolveDevice(k, a.parent, ctx) : null;
       if (a.parent && !parent) return onFailure(k, ctx, missing(k, a.op, a.parent), a);
       const res = customDeviceRegister(k, def, { name: a.name, ids: a.ids, ...(a.modalias !== undefined ? { modalias: a.modalias } : {}), parent, devm: a.devm ?? false, fwnode: fw }, ctx);
-      if (!res.ret && res.dev && !a.devm) ctx.registrations?.push({ op: 'device', target: res.dev.devpath });
+      if (!res.ret && res.dev && !a.devm) ctx.registrations?.push('device', res.dev.devpath);
       return onFailure(k, ctx, res.ret, a);
     }
     case 'tsm_report_register': {
       const provider = a.provider ?? ctx.module ?? 'kernel';
       const ret = tsmReportRegister(k, provider);
-      if (!ret) ctx.registrations?.push({ op: 'tsm_report', target: provider });
+      if (!ret) ctx.registrations?.push('tsm_report', provider);
       return onFailure(k, ctx, ret, a);
     }
     case 'tsm_report_unregister':
@@ -374,11 +374,13 @@ function runAction(k: Kernel, a: KernelAction, ctx: ExecContext): number {
 }
 
 /** undo init's registrations in reverse: what module_platform_driver()/module_driver() exits do */
-export function undoRegistrations(k: Kernel, regs: { op: string; target: string }[]): void {
-  for (const r of [...regs].reverse()) {
-    if (r.op === 'driver') { if (k.driver(r.target)) driverUnregister(k, r.target); }
-    else if (r.op === 'tsm_report') { if (k.state.misc.tsmProvider === r.target) tsmReportUnregister(k, r.target); }
-    else if (r.op === 'platform_device') { if (k.device(r.target)) platformDeviceUnregister(k, r.target); }
-    else if (k.device(r.target)) deviceDel(k, r.target);
+export function undoRegistrations(k: Kernel, regs: Registrations): void {
+  for (let i = regs.length - 2; i >= 0; i -= 2) {
+    const op = regs[i]!;
+    const target = regs[i + 1]!;
+    if (op === 'driver') { if (k.driver(target)) driverUnregister(k, target); }
+    else if (op === 'tsm_report') { if (k.state.misc.tsmProvider === target) tsmReportUnregister(k, target); }
+    else if (op === 'platform_device') { if (k.device(target)) platformDeviceUnregister(k, target); }
+    else if (k.device(target)) deviceDel(k, target);
   }
 }
