@@ -253,7 +253,8 @@ const GRAM = 4;
  * longest literal segment, which every string the glob matches contains.
  */
 export class PatternSet {
-  private readonly exact = new Map<string, number[]>();
+  /** plain patterns: the index of the one pattern that is this string, or of each, when the list has it more than once (an array per pattern was ~80k arrays for a large scenario's modules.alias) */
+  private readonly exact = new Map<string, number | number[]>();
   /** the glob buckets by index key: "*", and by the literal prefix ("m:" keys) or tail ("s:" keys) itself, one map each (a lookup slices the string, with no key to build) */
   private readonly any: Bucket | undefined;
   private readonly byPrefix = new Map<string, Bucket>();
@@ -275,8 +276,9 @@ export class PatternSet {
     patterns.forEach((p, i) => {
       if (!hasWildcard(p)) {
         const l = this.exact.get(p);
-        if (l) l.push(i);
-        else this.exact.set(p, [i]);
+        if (l === undefined) this.exact.set(p, i);
+        else if (typeof l === 'number') this.exact.set(p, [l, i]);
+        else l.push(i);
         return;
       }
       const g = parseGlob(p);
@@ -307,7 +309,7 @@ export class PatternSet {
 
   matches(s: string): number[] {
     const exact = this.exact.get(s);
-    const hits: number[] = exact ? exact.slice() : [];
+    const hits: number[] = exact === undefined ? [] : typeof exact === 'number' ? [exact] : exact.slice();
     // a glob found under a 4-gram that s holds twice is found twice
     let repeats = false;
     if (this.any) repeats = visitBucket(this.any, s, hits) || repeats;

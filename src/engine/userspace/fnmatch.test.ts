@@ -75,6 +75,15 @@ describe('fnmatch (no flags)', () => {
     }), { numRuns: 400 });
   });
 
+  it('a plain pattern listed more than once is found at each place, in list order, among the globs', () => {
+    const set = new PatternSet(['platform:a', 'platform:*', 'platform:a', 'platform:b', 'platform:a']);
+    expect(set.matches('platform:a')).toEqual([0, 1, 2, 4]);
+    expect(set.matches('platform:b')).toEqual([1, 3]);
+    expect(set.matches('platform:c')).toEqual([1]);
+    expect(new PatternSet(['x', 'x']).matches('x')).toEqual([0, 1]);
+    expect(new PatternSet(['x']).matches('x')).toEqual([0]);
+  });
+
   it('an OF alias is keyed by its compatible (its tail), not by the "of:N" every OF alias starts with', () => {
     expect(patternIndexKey('of:N*T*Carm,psci-1.0')).toBe('s:arm,psci-1.0');
     expect(patternIndexKey('of:N*T*Carm,psci-1.0C*')).toBe('m:of:N');
