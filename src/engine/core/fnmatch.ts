@@ -89,7 +89,7 @@ export function parseGlob(pattern: string): Glob {
       continue;
     }
     if (c === '\\' && i + 1 < pattern.length) {
-      seg.push({ t: 'char', c: pattern[++i]! });
+      seg.push(charToken(pattern[++i]!));
       continue;
     }
     if (c === '[') {
@@ -100,11 +100,22 @@ export function parseGlob(pattern: string): Glob {
         continue;
       }
     }
-    seg.push({ t: 'char', c });
+    seg.push(charToken(c));
   }
   const literals = segments.map((seg) => (seg.every((t) => t.t === 'char') ? seg.map((t) => (t as { c: string }).c).join('') : null));
   return { segments, literals, leadingStar, trailingStar };
 }
+
+/**
+ * The token of one plain character: one per ASCII character for every pattern (tokens are never
+ * changed). A large modules.alias parses tens of thousands of OF globs, an object per character each.
+ */
+function charToken(c: string): Token {
+  const code = c.charCodeAt(0);
+  if (code >= ASCII_TOKENS.length) return { t: 'char', c };
+  return (ASCII_TOKENS[code] ??= { t: 'char', c });
+}
+const ASCII_TOKENS: (Token | undefined)[] = new Array<Token | undefined>(128).fill(undefined);
 
 function parseClass(p: string, open: number): { token: Token; end: number } | null {
   let i = open + 1;
