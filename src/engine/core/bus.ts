@@ -57,7 +57,7 @@ export function driverRegister(k: Kernel, def: DriverDef, module: string | null,
   k.emit('driver_register', `driver_register: ${def.bus} driver ${name}${module ? ` (module ${module})` : ''}${rec.bindAttrs ? '' : ', no bind/unbind files (suppress_bind_attrs)'}`, `${BUS}:bus_add_driver`, { touches: { drivers: [rec.id] } });
   // bus_add_driver(): driver_attach() before the driver's own KOBJ_ADD
   if (k.state.buses.get(def.bus)?.autoprobe) k.nested(() => driverAttach(k, rec.id));
-  driverUevent(k, def.bus, name, 'add');
+  driverUevent(k, rec, 'add');
   return { ret: 0, id: rec.id };
 }
 
@@ -69,7 +69,7 @@ export function driverUnregister(k: Kernel, id: string): number {
   k.nested(() => driverDetach(k, id));
   k.indexDriver(drv, false);
   k.state.deleteDriver(id);
-  driverUevent(k, drv.bus, drv.name, 'remove');
+  driverUevent(k, drv, 'remove');
   return 0;
 }
 

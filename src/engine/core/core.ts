@@ -3,7 +3,7 @@
  * and lib/kobject_uevent.c (kobject_uevent_env).
  */
 import type { UeventRecord } from '../api';
-import { newDeviceRecord, type DeviceRec, type NewDeviceFields } from './state';
+import { newDeviceRecord, type DeviceRec, type DriverRec, type NewDeviceFields } from './state';
 import { E } from './errno';
 import { gateNote, since } from './versions';
 import { flat, type Kernel } from './kernel';
@@ -165,8 +165,10 @@ export function deviceUevent(k: Kernel, dev: DeviceRec, action: UeventRecord['ac
 }
 
 /** a driver's kobject (/bus/<bus>/drivers/<name>): SUBSYSTEM=drivers, nothing else */
-export function driverUevent(k: Kernel, bus: string, name: string, action: UeventRecord['action'], envpExt: [string, string][] = []): void {
-  sendUevent(k, action, `/bus/${bus}/drivers/${name}`, 'drivers', envpExt, `${UEVENT}:kobject_uevent_env`, { drivers: [`${bus}/${name}`] });
+export function driverUevent(k: Kernel, drv: Pick<DriverRec, 'id' | 'bus' | 'name'>, action: UeventRecord['action'], envpExt: [string, string][] = []): void {
+  // the event names the driver by its record's own id string (`${bus}/${name}`): the touches
+  // table finds it by that string, whose hash is already known, not by a new one
+  sendUevent(k, action, `/bus/${drv.bus}/drivers/${drv.name}`, 'drivers', envpExt, `${UEVENT}:kobject_uevent_env`, { drivers: [drv.id] });
 }
 
 /** a bus's kobject (/bus/<name>): kset_register() in bus_register() sends KOBJ_ADD, SUBSYSTEM=bus */

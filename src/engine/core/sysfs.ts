@@ -210,7 +210,7 @@ export function sysfsWrite(k: Kernel, path: string, value: string): SysfsResult 
         k.printk('error', `synth uevent: /bus/${drv.bus}/drivers/${drv.name}: ${p.error}`, 'lib/kobject_uevent.c:kobject_synth_uevent', { errno: E.INVAL });
         return res(E.INVAL);
       }
-      driverUevent(k, drv.bus, drv.name, p.action, p.env);
+      driverUevent(k, drv, p.action, p.env);
       return res(0);
     }
     if (!drv.bindAttrs) return noFile(k, path, true);
