@@ -69,7 +69,7 @@ export function moduleView(k: Kernel, m: ModuleRec): ModuleView {
     state: m.state,
     loadedBy: m.loadedBy,
     location: m.location,
-    aliases: moduleAliases(k.scenario, m.name).map((a) => a.pattern),
+    aliases: moduleAliases(k.scenario, m.name).patterns.slice(),
     drivers,
     initRet: m.initRet ?? null,
   };

@@ -20,6 +20,32 @@ export interface AliasEntry {
   from: string;
 }
 
+/**
+ * A list of aliases as columns: entry i is patterns[i], the module it loads, and where it came
+ * from. An AliasEntry is made for an entry only when a lookup finds it: a large scenario's
+ * modules.alias has ~90k entries, an object each when they were objects.
+ */
+export interface AliasTable {
+  readonly patterns: string[];
+  readonly modules: string[];
+  readonly froms: string[];
+}
+
+const newTable = (): AliasTable => ({ patterns: [], modules: [], froms: [] });
+
+function addAlias(t: AliasTable, pattern: string, module: string, from: string): void {
+  t.patterns.push(pattern);
+  t.modules.push(module);
+  t.froms.push(from);
+}
+
+/** every entry of `from` at the end of `to` (the entries `keep` says yes to) */
+function addAll(to: AliasTable, from: AliasTable, keep: (i: number) => boolean = () => true): void {
+  for (let i = 0; i < from.patterns.length; i++) if (keep(i)) addAlias(to, from.patterns[i]!, from.modules[i]!, from.froms[i]!);
+}
+
+const entryAt = (t: AliasTable, i: number): AliasEntry => ({ pattern: t.patterns[i]!, module: t.modules[i]!, from: t.froms[i]! });
+
 export function busTypeFor(scenario: Scenario, bus: string): BusType | undefined {
   if (bus === 'platform') return platformBus;
   if (bus === 'auxiliary') return auxiliaryBus;
@@ -29,7 +55,7 @@ export function busTypeFor(scenario: Scenario, bus: string): BusType | undefined
 }
 
 /** the aliases depmod records for one module (file2alias + MODULE_ALIAS); computed once per scenario and module */
-export function moduleAliases(scenario: Scenario, name: string): AliasEntry[] {
+export function moduleAliases(scenario: Scenario, name: string): AliasTable {
   let cache = moduleAliasCache.get(scenario);
   if (!cache) {
     // the scenario's modules by name, the first of a name as a walk of the list finds it (a list walk per module was quadratic in a large scenario)
@@ -42,18 +68,19 @@ export function moduleAliases(scenario: Scenario, name: string): AliasEntry[] {
   return out;
 }
 
-const moduleAliasCache = new WeakMap<Scenario, { defs: Map<string, Scenario['modules'][number]>; aliases: Map<string, AliasEntry[]> }>();
+const moduleAliasCache = new WeakMap<Scenario, { defs: Map<string, Scenario['modules'][number]>; aliases: Map<string, AliasTable> }>();
 
-function computeModuleAliases(scenario: Scenario, mod: Scenario['modules'][number] | undefined, name: string): AliasEntry[] {
-  if (!mod) return [];
-  const out: AliasEntry[] = (mod.aliases ?? []).map((pattern) => ({ pattern, module: name, from: EXPLICIT_ALIAS }));
+function computeModuleAliases(scenario: Scenario, mod: Scenario['modules'][number] | undefined, name: string): AliasTable {
+  const out = newTable();
+  if (!mod) return out;
+  for (const pattern of mod.aliases ?? []) addAlias(out, pattern, name, EXPLICIT_ALIAS);
   for (const [key, def] of Object.entries(mod.drivers ?? {})) {
     const bt = busTypeFor(scenario, def.bus);
     if (!bt) continue;
     const drvName = bt.driverName(def, name, key);
     // one string for every alias the driver's tables give
     const from = flat(`${def.bus} driver ${drvName}`);
-    for (const pattern of bt.aliases(def, drvName)) out.push({ pattern, module: name, from });
+    for (const pattern of bt.aliases(def, drvName)) addAlias(out, pattern, name, from);
   }
   return out;
 }
@@ -68,52 +95,55 @@ const EXPLICIT_ALIAS = 'MODULE_ALIAS / MODULE_DEVICE_TABLE';
  * modalias to modules.builtin.modinfo" series, kbuild 6.18), so kmod found no built-in module for
  * such a MODALIAS.
  */
-export function buildModulesAlias(scenario: Scenario): { alias: AliasEntry[]; builtin: AliasEntry[] } {
+export function buildModulesAlias(scenario: Scenario): { alias: AliasTable; builtin: AliasTable } {
   // depmod runs once per scenario (the scenario never changes during a run): cache the tables,
   // udev looks them up for every uevent
   const cached = aliasCache.get(scenario);
   if (cached) return cached;
-  const alias: AliasEntry[] = [];
-  const builtin: AliasEntry[] = [];
+  const alias = newTable();
+  const builtin = newTable();
   const tables = since(scenario.kernel.version, 'builtinDeviceTableAliases');
   for (const m of scenario.modules) {
-    if (m.location === 'module') for (const e of moduleAliases(scenario, m.name)) alias.push(e);
-    else if (m.location === 'builtin') for (const e of moduleAliases(scenario, m.name)) if (tables || e.from === EXPLICIT_ALIAS) builtin.push(e);
+    if (m.location === 'module') addAll(alias, moduleAliases(scenario, m.name));
+    else if (m.location === 'builtin') {
+      const own = moduleAliases(scenario, m.name);
+      addAll(builtin, own, (i) => tables || own.froms[i] === EXPLICIT_ALIAS);
+    }
   }
   const out = { alias, builtin };
   aliasCache.set(scenario, out);
   return out;
 }
 
-const aliasCache = new WeakMap<Scenario, { alias: AliasEntry[]; builtin: AliasEntry[] }>();
+const aliasCache = new WeakMap<Scenario, { alias: AliasTable; builtin: AliasTable }>();
 
 /** modprobe's lookup: every module whose alias pattern matches the MODALIAS */
-export function resolveAlias(entries: AliasEntry[], modalias: string): AliasEntry[] {
+export function resolveAlias(entries: AliasTable, modalias: string): AliasEntry[] {
   // libkmod reads modules.alias into an index (modules.alias.bin); here fnmatch.ts AliasSet, built
   // once: both sides through alias_normalize() (kmod_module_new_from_lookup, as depmod indexes every
   // alias), exact strings looked up, globs by their literal prefix or tail (no regular expressions);
   // hits in modules.alias order, first pattern per module, exactly as a linear fnmatch() walk would
   const hits = patternSet(entries).matches(modalias);
   // the common answers, one pattern or none, need no dedupe
-  if (hits.length <= 1) return hits.length ? [entries[hits[0]!]!] : [];
+  if (hits.length <= 1) return hits.length ? [entryAt(entries, hits[0]!)] : [];
   const seen = new Set<string>();
   const out: AliasEntry[] = [];
   for (const i of hits) {
-    const e = entries[i]!;
-    if (!seen.has(e.module)) {
-      seen.add(e.module);
-      out.push(e);
+    const module = entries.modules[i]!;
+    if (!seen.has(module)) {
+      seen.add(module);
+      out.push(entryAt(entries, i));
     }
   }
   return out;
 }
 
-const patternSets = new WeakMap<AliasEntry[], { set: AliasSet; n: number }>();
+const patternSets = new WeakMap<AliasTable, { set: AliasSet; n: number }>();
 
-function patternSet(entries: AliasEntry[]): AliasSet {
+function patternSet(entries: AliasTable): AliasSet {
   const kept = patternSets.get(entries);
-  if (kept && kept.n === entries.length) return kept.set;
-  const set = new AliasSet(entries.map((e) => e.pattern));
-  patternSets.set(entries, { set, n: entries.length });
+  if (kept && kept.n === entries.patterns.length) return kept.set;
+  const set = new AliasSet(entries.patterns);
+  patternSets.set(entries, { set, n: entries.patterns.length });
   return set;
 }
