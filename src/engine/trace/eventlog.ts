@@ -17,7 +17,7 @@
 import type { Citation, EventKind, MatchInfo, TraceEvent, UeventRecord } from '../api';
 import { ByteColumn, ChunkedList, IntColumn } from '../core/state';
 import type { UeventList } from './ueventlog';
-import type { DeferredText } from '../buses/types';
+import { comparedText, type DeferredText } from '../buses/types';
 
 /** the touches of an event that names nothing */
 const NO_TOUCHES: TraceEvent['touches'] = Object.freeze({});
@@ -441,7 +441,7 @@ export class EventLog {
     if (!(meta & MATCH_SET)) return undefined;
     if (meta & UEVENT_SET) {
       const m = this.matchToo.get(i);
-      return m && { ...m, compared: typeof m.compared === 'string' ? m.compared : (m.compared.text as (...a: unknown[]) => string)(...m.compared.args) };
+      return m && { ...m, compared: comparedText(m) };
     }
     const j = this.detailAt.at(i);
     const f = this.matchFields;
