@@ -59,7 +59,8 @@ try {
   const bundle = join(dir, 'boot-order.mjs');
   run('node_modules/.bin/esbuild', ['bench/boot-order.ts', '--bundle', '--platform=node', '--format=esm', '--target=node20', `--outfile=${bundle}`, '--log-level=warning']);
   const data = join(dir, 'perf.data');
-  console.log(run('perf', ['record', '-F', '2000', '-g', '-o', data, 'node', '--perf-basic-prof', '--expose-gc', '--max-old-space-size=8192', bundle]).trim());
+  // in the temporary directory: V8 writes its code-event log (isolate-*.log) where it runs
+  console.log(run('perf', ['record', '-F', '2000', '-g', '-o', data, 'node', '--perf-basic-prof', '--expose-gc', '--max-old-space-size=8192', bundle], { cwd: dir }).trim());
   const all = samples(run('perf', ['script', '-i', data, '-F', 'tid,ip,sym']));
   // the main thread is the one with the most samples
   const byTid = new Map<string, number>();
