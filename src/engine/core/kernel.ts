@@ -235,7 +235,8 @@ export class Kernel {
       const other = drivers ?? modules!;
       if (other.length === 1) {
         const kept = this.traceOf(devices[0]!);
-        const keptId = drivers ? this.traces.withDriver(kept) : this.traces.withModule(kept);
+        const which = drivers ? WITH_DRIVER : WITH_MODULE;
+        const keptId = this.traces.row(kept, which);
         if (keptId >= 0 && ev.touchNameAt(keptId, 1) === other[0]) return keptId;
         // the pair names the device and the other by the names their single rows hold (so its
         // object shares their arrays), its keys in the order the caller gave them (unbind_store
@@ -245,8 +246,7 @@ export class Kernel {
         const devicesFirst = firstKey(t) === 'devices';
         const how = drivers ? (devicesFirst ? TOUCH_DEV_DRV : TOUCH_DRV_DEV) : devicesFirst ? TOUCH_DEV_MOD : TOUCH_MOD_DEV;
         const id = ev.addTouchRow(how, ev.touchNameIndex(dev), ev.touchNameIndex(oth));
-        if (drivers) this.traces.setWithDriver(kept, id);
-        else this.traces.setWithModule(kept, id);
+        this.traces.setRow(kept, which, id);
         return id;
       }
     }
@@ -267,8 +267,8 @@ export class Kernel {
 
   /** the row naming only the device whose entry is `t` */
   private deviceRow(t: number, devpath: string): number {
-    let id = this.traces.alone(t);
-    if (id < 0) this.traces.setAlone(t, (id = this.events.addTouchRow(TOUCH_DEV, this.events.touchName(devpath))));
+    let id = this.traces.row(t, ALONE);
+    if (id < 0) this.traces.setRow(t, ALONE, (id = this.events.addTouchRow(TOUCH_DEV, this.events.touchName(devpath))));
     return id;
   }
 
@@ -616,21 +616,33 @@ class DeviceTraces {
     }
     return ~j;
   }
-  alone(t: number): number { return t >= 0 ? this.byOrder.alone[t]! : this.byPath.alone[~t]!; }
-  withDriver(t: number): number { return t >= 0 ? this.byOrder.withDriver[t]! : this.byPath.withDriver[~t]!; }
-  withModule(t: number): number { return t >= 0 ? this.byOrder.withModule[t]! : this.byPath.withModule[~t]!; }
-  modalias(t: number): string | null { return (t >= 0 ? this.byOrder.modalias[t] : this.byPath.modalias[~t]) ?? null; }
-  setAlone(t: number, id: number): void { if (t >= 0) this.byOrder.alone[t] = id; else this.byPath.alone[~t] = id; }
-  setWithDriver(t: number, id: number): void { if (t >= 0) this.byOrder.withDriver[t] = id; else this.byPath.withDriver[~t] = id; }
-  setWithModule(t: number, id: number): void { if (t >= 0) this.byOrder.withModule[t] = id; else this.byPath.withModule[~t] = id; }
-  setModalias(t: number, v: string): void { if (t >= 0) this.byOrder.modalias[t] = v; else this.byPath.modalias[~t] = v; }
+  /** entry t's touches row of a kind (ALONE, WITH_DRIVER, WITH_MODULE), or -1 */
+  row(t: number, which: TraceRow): number {
+    return t >= 0 ? this.byOrder.rows[t * TRACE_ROWS + which]! : this.byPath.rows[~t * TRACE_ROWS + which]!;
+  }
+  setRow(t: number, which: TraceRow, id: number): void {
+    if (t >= 0) this.byOrder.rows[t * TRACE_ROWS + which] = id;
+    else this.byPath.rows[~t * TRACE_ROWS + which] = id;
+  }
+  modalias(t: number): string | null {
+    return (t >= 0 ? this.byOrder.modalias[t] : this.byPath.modalias[~t]) ?? null;
+  }
+  setModalias(t: number, v: string): void {
+    if (t >= 0) this.byOrder.modalias[t] = v;
+    else this.byPath.modalias[~t] = v;
+  }
 }
 
-/** DeviceTraces' columns, an entry an index: the touches rows (-1: none yet), the devpath, the last MODALIAS */
+/** a device's touches rows, per entry of DeviceTraces: the row naming it alone, and the last naming it and a driver, it and a module */
+const ALONE = 0;
+const WITH_DRIVER = 1;
+const WITH_MODULE = 2;
+type TraceRow = typeof ALONE | typeof WITH_DRIVER | typeof WITH_MODULE;
+const TRACE_ROWS = 3;
+
+/** DeviceTraces' columns, an entry an index: its TRACE_ROWS touches rows (-1: none yet), the devpath, the last MODALIAS */
 class TraceColumns {
-  alone: Int32Array = new Int32Array(0);
-  withDriver: Int32Array = new Int32Array(0);
-  withModule: Int32Array = new Int32Array(0);
+  rows: Int32Array = new Int32Array(0);
   private readonly devpaths: (string | undefined)[] = [];
   readonly modalias: (string | undefined)[] = [];
 
@@ -640,13 +652,12 @@ class TraceColumns {
 
   /** entry i, for `devpath`, with no rows yet */
   add(i: number, devpath: string): void {
-    if (i >= this.alone.length) {
-      const n = Math.max(1024, i * 2);
-      this.alone = grown(this.alone, n);
-      this.withDriver = grown(this.withDriver, n);
-      this.withModule = grown(this.withModule, n);
+    if ((i + 1) * TRACE_ROWS > this.rows.length) {
+      const grown = new Int32Array(Math.max(1024, i * 2) * TRACE_ROWS);
+      grown.set(this.rows);
+      this.rows = grown;
     }
-    this.alone[i] = this.withDriver[i] = this.withModule[i] = -1;
+    for (let k = 0; k < TRACE_ROWS; k++) this.rows[i * TRACE_ROWS + k] = -1;
     // filled in order (klist orders and path entries count up from 1 and 0): the arrays stay packed
     while (this.devpaths.length < i) {
       this.devpaths.push(undefined);
@@ -656,13 +667,6 @@ class TraceColumns {
     if (this.modalias.length <= i) this.modalias.push(undefined);
     else this.modalias[i] = undefined;
   }
-}
-
-/** `a` in an array of length n */
-function grown(a: Int32Array, n: number): Int32Array {
-  const out = new Int32Array(n);
-  out.set(a);
-  return out;
 }
 
 /** the first list a touches names */
